@@ -1,0 +1,486 @@
+package wire
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/tickarena/tickarena/game"
+)
+
+// Bounds of a delta that a decoder accepts.
+const (
+	MaxEntities = 1 << 16 // per list in one delta
+	MaxEvents   = 1 << 12
+	MaxNameLen  = 64 // bytes
+)
+
+// ErrBase is returned by Apply when a delta is not based on the view it is applied to.
+var ErrBase = errors.New("wire: delta does not apply to this view")
+
+// Delta is a decoded delta message: what changed between the view at Base and
+// the view at Tick. Base 0 means a full snapshot.
+type Delta struct {
+	Tick, Base uint32
+	// LastSeq is the sequence number of the last input of this client that the
+	// server applied, for reconciliation.
+	LastSeq uint32
+	// HasRound is set when Round changed since Base (always in a full snapshot).
+	HasRound bool
+	Round    RoundInfo
+	Created  []Entity
+	Changed  []Change
+	Removed  []uint32
+	Events   []game.Event
+}
+
+// Change is one changed entity: Mask says which fields are set. Positions and
+// velocities are differences, as on the wire; Apply turns them into values.
+type Change struct {
+	ID                   uint32
+	Mask                 Field
+	DX, DY, DVX, DVY     int32
+	Aim, HP              uint8
+	Flags                Flags
+	Score, Kills, Deaths int32
+}
+
+// DeltaEncoder diffs views and encodes deltas. It keeps scratch memory between
+// calls; one goroutine uses it at a time.
+type DeltaEncoder struct {
+	created []int32
+	changed []changeRef
+	removed []uint32
+}
+
+type changeRef struct {
+	base, cur int32
+	mask      Field
+}
+
+// Append appends to dst the delta message that turns base into cur, for a
+// client whose last applied input is lastSeq, with the given events. A nil base
+// or one at tick 0 gives a full snapshot.
+func (e *DeltaEncoder) Append(dst []byte, base, cur *View, lastSeq uint32, events []game.Event) []byte {
+	e.created, e.changed, e.removed = e.created[:0], e.changed[:0], e.removed[:0]
+	var baseEnts []Entity
+	var baseTick uint32
+	if base != nil && base.Tick != 0 {
+		baseEnts, baseTick = base.Entities, base.Tick
+	}
+	n := int32(cur.Tick - baseTick)
+	i, j := 0, 0
+	for i < len(baseEnts) || j < len(cur.Entities) {
+		switch {
+		case j == len(cur.Entities) || (i < len(baseEnts) && baseEnts[i].ID < cur.Entities[j].ID):
+			e.removed = append(e.removed, baseEnts[i].ID)
+			i++
+		case i == len(baseEnts) || cur.Entities[j].ID < baseEnts[i].ID:
+			e.created = append(e.created, int32(j))
+			j++
+		default:
+			b, c := &baseEnts[i], &cur.Entities[j]
+			if !sameIdentity(b, c) {
+				// The id names another entity now: remove and create, in that order.
+				e.removed = append(e.removed, b.ID)
+				e.created = append(e.created, int32(j))
+			} else if m := diffMask(b, c, n); m != 0 {
+				e.changed = append(e.changed, changeRef{base: int32(i), cur: int32(j), mask: m})
+			}
+			i++
+			j++
+		}
+	}
+
+	dst = appendArray(dst, 9)
+	dst = appendUint(dst, uint64(TypeDelta))
+	dst = appendUint(dst, uint64(cur.Tick))
+	dst = appendUint(dst, uint64(baseTick))
+	dst = appendUint(dst, uint64(lastSeq))
+	if base != nil && baseTick != 0 && base.Round == cur.Round {
+		dst = append(dst, 0xc0)
+	} else {
+		dst = appendArray(dst, 3)
+		dst = appendUint(dst, uint64(cur.Round.Round))
+		dst = appendUint(dst, uint64(cur.Round.Phase))
+		dst = appendUint(dst, uint64(cur.Round.PhaseEnd))
+	}
+
+	dst = appendArray(dst, len(e.created))
+	var prev uint32
+	for _, ci := range e.created {
+		c := &cur.Entities[ci]
+		dst = appendEntity(dst, c, c.ID-prev)
+		prev = c.ID
+	}
+
+	dst = appendArray(dst, len(e.changed))
+	prev = 0
+	for _, ch := range e.changed {
+		b, c := &baseEnts[ch.base], &cur.Entities[ch.cur]
+		dst = appendChange(dst, b, c, ch.mask, n, c.ID-prev)
+		prev = c.ID
+	}
+
+	dst = appendArray(dst, len(e.removed))
+	prev = 0
+	for _, id := range e.removed {
+		dst = appendUint(dst, uint64(id-prev))
+		prev = id
+	}
+
+	dst = appendArray(dst, len(events))
+	for i := range events {
+		dst = appendEvent(dst, &events[i])
+	}
+	return dst
+}
+
+func appendEntity(dst []byte, c *Entity, idDelta uint32) []byte {
+	if c.Kind == KindPellet {
+		dst = appendArray(dst, 4)
+		dst = appendUint(dst, uint64(idDelta))
+		dst = appendUint(dst, uint64(c.Kind))
+		dst = appendInt(dst, int64(c.X))
+		return appendInt(dst, int64(c.Y))
+	}
+	dst = appendArray(dst, 13)
+	dst = appendUint(dst, uint64(idDelta))
+	dst = appendUint(dst, uint64(c.Kind))
+	dst = appendInt(dst, int64(c.X))
+	dst = appendInt(dst, int64(c.Y))
+	dst = appendInt(dst, int64(c.VX))
+	dst = appendInt(dst, int64(c.VY))
+	dst = appendUint(dst, uint64(c.Aim))
+	dst = appendUint(dst, uint64(c.HP))
+	dst = appendUint(dst, uint64(c.Flags))
+	dst = appendInt(dst, int64(c.Score))
+	dst = appendInt(dst, int64(c.Kills))
+	dst = appendInt(dst, int64(c.Deaths))
+	return appendString(dst, c.Name)
+}
+
+func appendChange(dst []byte, b, c *Entity, m Field, n int32, idDelta uint32) []byte {
+	fields := 2
+	for f := FieldPos; f <= FieldKD; f <<= 1 {
+		if m&f != 0 {
+			fields++
+			if f == FieldPos || f == FieldVel || f == FieldKD {
+				fields++
+			}
+		}
+	}
+	dst = appendArray(dst, fields)
+	dst = appendUint(dst, uint64(idDelta))
+	dst = appendUint(dst, uint64(m))
+	if m&FieldPos != 0 {
+		dst = appendInt(dst, int64(c.X-(b.X+b.VX*n)))
+		dst = appendInt(dst, int64(c.Y-(b.Y+b.VY*n)))
+	}
+	if m&FieldVel != 0 {
+		dst = appendInt(dst, int64(c.VX-b.VX))
+		dst = appendInt(dst, int64(c.VY-b.VY))
+	}
+	if m&FieldAim != 0 {
+		dst = appendUint(dst, uint64(c.Aim))
+	}
+	if m&FieldHP != 0 {
+		dst = appendUint(dst, uint64(c.HP))
+	}
+	if m&FieldFlags != 0 {
+		dst = appendUint(dst, uint64(c.Flags))
+	}
+	if m&FieldScore != 0 {
+		dst = appendInt(dst, int64(c.Score))
+	}
+	if m&FieldKD != 0 {
+		dst = appendInt(dst, int64(c.Kills))
+		dst = appendInt(dst, int64(c.Deaths))
+	}
+	return dst
+}
+
+func appendEvent(dst []byte, ev *game.Event) []byte {
+	switch ev.Kind {
+	case game.Shot:
+		dst = appendArray(dst, 7)
+		dst = appendUint(dst, uint64(ev.Kind))
+		dst = appendUint(dst, uint64(ev.A))
+		dst = appendUint(dst, uint64(ev.B))
+		dst = appendInt(dst, int64(ev.X))
+		dst = appendInt(dst, int64(ev.Y))
+		dst = appendUint(dst, uint64(ev.Angle))
+		return appendUint(dst, uint64(ev.Tick))
+	case game.Hit:
+		dst = appendArray(dst, 5)
+		dst = appendUint(dst, uint64(ev.Kind))
+		dst = appendUint(dst, uint64(ev.A))
+		dst = appendUint(dst, uint64(ev.B))
+		dst = appendUint(dst, uint64(ev.C))
+		return appendInt(dst, int64(ev.Value))
+	case game.Death:
+		dst = appendArray(dst, 5)
+		dst = appendUint(dst, uint64(ev.Kind))
+		dst = appendUint(dst, uint64(ev.A))
+		dst = appendUint(dst, uint64(ev.B))
+		dst = appendInt(dst, int64(ev.X))
+		return appendInt(dst, int64(ev.Y))
+	case game.Pickup:
+		dst = appendArray(dst, 4)
+		dst = appendUint(dst, uint64(ev.Kind))
+		dst = appendUint(dst, uint64(ev.A))
+		dst = appendUint(dst, uint64(ev.B))
+		return appendInt(dst, int64(ev.Value))
+	default: // game.Spawn
+		dst = appendArray(dst, 4)
+		dst = appendUint(dst, uint64(game.Spawn))
+		dst = appendUint(dst, uint64(ev.A))
+		dst = appendInt(dst, int64(ev.X))
+		return appendInt(dst, int64(ev.Y))
+	}
+}
+
+// WireEvent returns ev with only the fields its kind carries on the wire, as a
+// decoder will see it.
+func WireEvent(ev game.Event) game.Event {
+	out := game.Event{Kind: ev.Kind, A: ev.A}
+	switch ev.Kind {
+	case game.Shot:
+		out.B, out.X, out.Y, out.Angle, out.Tick = ev.B, ev.X, ev.Y, ev.Angle, ev.Tick
+	case game.Hit:
+		out.B, out.C, out.Value = ev.B, ev.C, ev.Value
+	case game.Death:
+		out.B, out.X, out.Y = ev.B, ev.X, ev.Y
+	case game.Pickup:
+		out.B, out.Value = ev.B, ev.Value
+	default:
+		out.Kind, out.X, out.Y = game.Spawn, ev.X, ev.Y
+	}
+	return out
+}
+
+// decodeDelta reads the fields of a delta message after its type into d,
+// reusing d's slices.
+func decodeDelta(r *reader, d *Delta) {
+	d.Tick, d.Base, d.LastSeq = r.u32(), r.u32(), r.u32()
+	d.HasRound = !r.isNil()
+	if d.HasRound {
+		if r.array(3) != 3 {
+			r.fail(ErrRange)
+		}
+		d.Round = RoundInfo{Round: r.u32(), Phase: game.Phase(r.ranged(0, int64(game.Intermission))), PhaseEnd: r.u32()}
+	}
+	if d.Base == 0 && !d.HasRound {
+		r.fail(fmt.Errorf("%w: full snapshot without round", ErrMalformed))
+	}
+
+	d.Created = d.Created[:0]
+	var id uint32
+	for k, n := 0, r.array(MaxEntities); k < n && r.err == nil; k++ {
+		e := decodeEntity(r, &id)
+		d.Created = append(d.Created, e)
+	}
+	d.Changed = d.Changed[:0]
+	id = 0
+	for k, n := 0, r.array(MaxEntities); k < n && r.err == nil; k++ {
+		d.Changed = append(d.Changed, decodeChange(r, &id))
+	}
+	d.Removed = d.Removed[:0]
+	id = 0
+	for k, n := 0, r.array(MaxEntities); k < n && r.err == nil; k++ {
+		id = nextID(r, id)
+		d.Removed = append(d.Removed, id)
+	}
+	d.Events = d.Events[:0]
+	for k, n := 0, r.array(MaxEvents); k < n && r.err == nil; k++ {
+		d.Events = append(d.Events, decodeEvent(r))
+	}
+}
+
+// nextID reads an id difference and returns the id it leads to. Ids in a list
+// strictly increase, so a difference is at least 1.
+func nextID(r *reader, prev uint32) uint32 {
+	d := r.ranged(1, 1<<32-1)
+	if r.err == nil && uint64(prev)+uint64(d) > 1<<32-1 {
+		r.fail(ErrRange)
+	}
+	return prev + uint32(d)
+}
+
+func decodeEntity(r *reader, id *uint32) Entity {
+	n := r.array(13)
+	*id = nextID(r, *id)
+	e := Entity{ID: *id, Kind: Kind(r.u8())}
+	switch {
+	case r.err != nil:
+	case e.Kind == KindPellet && n == 4:
+		e.X, e.Y = r.i32(), r.i32()
+	case e.Kind == KindShip && n == 13:
+		e.X, e.Y, e.VX, e.VY = r.i32(), r.i32(), r.i32(), r.i32()
+		e.Aim, e.HP, e.Flags = r.u8(), r.u8(), Flags(r.ranged(0, int64(FlagDead|FlagBot|FlagIdle)))
+		e.Score, e.Kills, e.Deaths = r.i32(), r.i32(), r.i32()
+		e.Name = r.str(MaxNameLen)
+	default:
+		r.fail(fmt.Errorf("%w: entity of kind %d with %d fields", ErrMalformed, e.Kind, n))
+	}
+	return e
+}
+
+func decodeChange(r *reader, id *uint32) Change {
+	n := r.array(16)
+	*id = nextID(r, *id)
+	c := Change{ID: *id, Mask: Field(r.ranged(1, int64(allFields)))}
+	want := 2
+	if c.Mask&FieldPos != 0 {
+		c.DX, c.DY = r.i32(), r.i32()
+		want += 2
+	}
+	if c.Mask&FieldVel != 0 {
+		c.DVX, c.DVY = r.i32(), r.i32()
+		want += 2
+	}
+	if c.Mask&FieldAim != 0 {
+		c.Aim = r.u8()
+		want++
+	}
+	if c.Mask&FieldHP != 0 {
+		c.HP = r.u8()
+		want++
+	}
+	if c.Mask&FieldFlags != 0 {
+		c.Flags = Flags(r.ranged(0, int64(FlagDead|FlagBot|FlagIdle)))
+		want++
+	}
+	if c.Mask&FieldScore != 0 {
+		c.Score = r.i32()
+		want++
+	}
+	if c.Mask&FieldKD != 0 {
+		c.Kills, c.Deaths = r.i32(), r.i32()
+		want += 2
+	}
+	if r.err == nil && n != want {
+		r.fail(fmt.Errorf("%w: change with %d fields, mask needs %d", ErrMalformed, n, want))
+	}
+	return c
+}
+
+func decodeEvent(r *reader) game.Event {
+	n := r.array(7)
+	ev := game.Event{Kind: game.EventKind(r.ranged(int64(game.Shot), int64(game.Spawn)))}
+	want := 0
+	switch ev.Kind {
+	case game.Shot:
+		ev.A, ev.B, ev.X, ev.Y, ev.Angle, ev.Tick = r.u32(), r.u32(), r.i32(), r.i32(), game.Angle(r.u16()), r.u32()
+		want = 7
+	case game.Hit:
+		ev.A, ev.B, ev.C, ev.Value = r.u32(), r.u32(), r.u32(), r.i32()
+		want = 5
+	case game.Death:
+		ev.A, ev.B, ev.X, ev.Y = r.u32(), r.u32(), r.i32(), r.i32()
+		want = 5
+	case game.Pickup:
+		ev.A, ev.B, ev.Value = r.u32(), r.u32(), r.i32()
+		want = 4
+	case game.Spawn:
+		ev.A, ev.X, ev.Y = r.u32(), r.i32(), r.i32()
+		want = 4
+	}
+	if r.err == nil && n != want {
+		r.fail(fmt.Errorf("%w: event of kind %d with %d fields", ErrMalformed, ev.Kind, n))
+	}
+	return ev
+}
+
+// Apply turns v, the view at d.Base (any view when d.Base is 0), into the view at
+// d.Tick. It checks that the delta fits: removed and changed ids exist, created
+// ids do not. After an error the view is no longer a valid baseline and the
+// client must resync (reconnect for a full snapshot).
+func (v *View) Apply(d *Delta) error {
+	if d.Base == 0 {
+		v.Entities = v.Entities[:0]
+	} else if v.Tick != d.Base {
+		return fmt.Errorf("%w: view at tick %d, delta from %d", ErrBase, v.Tick, d.Base)
+	}
+	if d.Tick <= d.Base {
+		return fmt.Errorf("%w: delta tick %d not after base %d", ErrBase, d.Tick, d.Base)
+	}
+	if d.Base != 0 {
+		// Entities move on with the velocity they had; changes correct from there.
+		n := int32(d.Tick - d.Base)
+		for i := range v.Entities {
+			e := &v.Entities[i]
+			e.X, e.Y = e.X+e.VX*n, e.Y+e.VY*n
+		}
+	}
+	for i := range d.Changed {
+		c := &d.Changed[i]
+		e := v.Find(c.ID)
+		if e == nil {
+			return fmt.Errorf("%w: changed entity %d is not in the view", ErrBase, c.ID)
+		}
+		applyChange(e, c)
+	}
+	if len(d.Removed) > 0 {
+		kept, ri := v.Entities[:0], 0
+		for _, e := range v.Entities {
+			if ri < len(d.Removed) && d.Removed[ri] == e.ID {
+				ri++
+				continue
+			}
+			kept = append(kept, e)
+		}
+		if ri != len(d.Removed) {
+			return fmt.Errorf("%w: removed entity %d is not in the view", ErrBase, d.Removed[ri])
+		}
+		v.Entities = kept
+	}
+	if len(d.Created) > 0 {
+		old := len(v.Entities)
+		v.Entities = append(v.Entities, d.Created...)
+		slices.SortFunc(v.Entities, func(a, b Entity) int {
+			switch {
+			case a.ID < b.ID:
+				return -1
+			case a.ID > b.ID:
+				return 1
+			}
+			return 0
+		})
+		for i := 1; i < len(v.Entities); i++ {
+			if v.Entities[i].ID == v.Entities[i-1].ID {
+				v.Entities = v.Entities[:old]
+				return fmt.Errorf("%w: created entity %d is already in the view", ErrBase, v.Entities[i].ID)
+			}
+		}
+	}
+	v.Tick = d.Tick
+	if d.HasRound {
+		v.Round = d.Round
+	}
+	return nil
+}
+
+func applyChange(e *Entity, c *Change) {
+	if c.Mask&FieldPos != 0 {
+		e.X, e.Y = e.X+c.DX, e.Y+c.DY
+	}
+	if c.Mask&FieldVel != 0 {
+		e.VX, e.VY = e.VX+c.DVX, e.VY+c.DVY
+	}
+	if c.Mask&FieldAim != 0 {
+		e.Aim = c.Aim
+	}
+	if c.Mask&FieldHP != 0 {
+		e.HP = c.HP
+	}
+	if c.Mask&FieldFlags != 0 {
+		e.Flags = c.Flags
+	}
+	if c.Mask&FieldScore != 0 {
+		e.Score = c.Score
+	}
+	if c.Mask&FieldKD != 0 {
+		e.Kills, e.Deaths = c.Kills, c.Deaths
+	}
+}

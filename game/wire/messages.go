@@ -1,0 +1,380 @@
+package wire
+
+import (
+	"fmt"
+
+	"github.com/tickarena/tickarena/game"
+)
+
+// Version is the protocol version a hello must carry.
+const Version = 1
+
+// Type is the first element of every message.
+type Type uint8
+
+// The message types. C→S: sent by clients; S→C: sent by the server; both: either.
+const (
+	TypeHello    Type = 1  // C→S
+	TypeWelcome  Type = 2  // S→C
+	TypeInput    Type = 3  // C→S
+	TypeDelta    Type = 4  // S→C
+	TypePing     Type = 5  // both
+	TypePong     Type = 6  // both
+	TypeRoundEnd Type = 7  // S→C
+	TypeRoster   Type = 8  // S→C
+	TypeError    Type = 9  // S→C
+	TypeLeave    Type = 10 // C→S
+)
+
+// Limits of client messages.
+const (
+	// MaxClientMessage is the largest client message in bytes; servers should
+	// refuse larger frames before decoding.
+	MaxClientMessage = 256
+	// MaxTokenLen and MaxRoomLen bound the strings of a hello.
+	MaxTokenLen = 160
+	MaxRoomLen  = 32
+	// MaxReasonLen bounds an error's reason.
+	MaxReasonLen = 200
+)
+
+// Hello is the first message of a connection: who the player is and which room
+// they join.
+type Hello struct {
+	Version uint16
+	Token   string
+	Room    string
+}
+
+// Welcome answers a hello: the player's ship and what the client needs to run
+// the same rules for prediction.
+type Welcome struct {
+	Ship       uint32
+	ServerTick uint32
+	Rules      game.Rules // TickRate, WorldSize, RoundSeconds, IntermissionSeconds
+	RoomID     string
+	RoomName   string
+}
+
+// Input is one tick of a player's controls.
+type Input struct {
+	// Seq numbers the player's inputs from 1, one per client tick.
+	Seq uint32
+	// Ack is the last server tick the client received.
+	Ack     uint32
+	Buttons game.Buttons
+	Aim     game.Angle
+}
+
+// Ping asks the peer to echo Time in a Pong. RTT is the sender's latest
+// measured round-trip time in milliseconds (0 when unknown).
+type Ping struct {
+	Time int64
+	RTT  uint32
+}
+
+// Pong echoes the Time of a Ping.
+type Pong struct{ Time int64 }
+
+// RoundEnd carries a finished round's result and when the next one starts.
+type RoundEnd struct {
+	Round     uint32
+	EndTick   uint32
+	NextRound uint32 // tick at which the next round starts
+	Players   []game.PlayerResult
+}
+
+// RosterLine is one ship on the room's roster: the scoreboard and the minimap.
+type RosterLine struct {
+	Ship                 uint32
+	Name                 string
+	Flags                Flags
+	Score, Kills, Deaths int32
+	// MapX, MapY are the ship's position in 1/256 of the arena side.
+	MapX, MapY uint8
+}
+
+// Roster is sent to every client about once a second: every ship in the room,
+// near or far.
+type Roster struct {
+	Tick  uint32
+	Lines []RosterLine
+}
+
+// Error tells a client why the server is about to close its connection.
+type Error struct {
+	Code   ErrorCode
+	Reason string
+}
+
+// ErrorCode is the application's reason in an Error message.
+type ErrorCode uint16
+
+// The application error codes.
+const (
+	ErrCodeVersion    ErrorCode = 4001 // protocol version mismatch
+	ErrCodeBadMessage ErrorCode = 4002 // malformed or unexpected message
+	ErrCodeAuth       ErrorCode = 4003 // missing or invalid session token
+	ErrCodeNoRoom     ErrorCode = 4004 // unknown room
+	ErrCodeRoomFull   ErrorCode = 4005 // room is full
+	ErrCodeTooSlow    ErrorCode = 4006 // the client did not keep up with the updates
+	ErrCodeFlood      ErrorCode = 4007 // too many messages
+	ErrCodeShutdown   ErrorCode = 4008 // server shutting down
+	ErrCodeReplaced   ErrorCode = 4009 // the same player connected again elsewhere
+	ErrCodeIdle       ErrorCode = 4010 // no traffic for too long
+	ErrCodeLimit      ErrorCode = 4011 // too many connections
+)
+
+// ClientMsg is a decoded client message: Type says which field holds it.
+type ClientMsg struct {
+	Type  Type
+	Hello Hello
+	Input Input
+	Ping  Ping
+	Pong  Pong
+}
+
+// ServerMsg is a decoded server message: Type says which field holds it. A
+// client reuses one ServerMsg so that decoding deltas does not allocate.
+type ServerMsg struct {
+	Type     Type
+	Welcome  Welcome
+	Delta    Delta
+	Ping     Ping
+	Pong     Pong
+	RoundEnd RoundEnd
+	Roster   Roster
+	Error    Error
+}
+
+// AppendHello appends a hello message.
+func AppendHello(b []byte, m Hello) []byte {
+	b = appendArray(b, 4)
+	b = appendUint(b, uint64(TypeHello))
+	b = appendUint(b, uint64(m.Version))
+	b = appendString(b, m.Token)
+	return appendString(b, m.Room)
+}
+
+// AppendWelcome appends a welcome message.
+func AppendWelcome(b []byte, m Welcome) []byte {
+	b = appendArray(b, 9)
+	b = appendUint(b, uint64(TypeWelcome))
+	b = appendUint(b, uint64(m.Ship))
+	b = appendUint(b, uint64(m.ServerTick))
+	b = appendInt(b, int64(m.Rules.TickRate))
+	b = appendInt(b, int64(m.Rules.WorldSize))
+	b = appendInt(b, int64(m.Rules.RoundSeconds))
+	b = appendInt(b, int64(m.Rules.IntermissionSeconds))
+	b = appendString(b, m.RoomID)
+	return appendString(b, m.RoomName)
+}
+
+// AppendInput appends an input message.
+func AppendInput(b []byte, m Input) []byte {
+	b = appendArray(b, 5)
+	b = appendUint(b, uint64(TypeInput))
+	b = appendUint(b, uint64(m.Seq))
+	b = appendUint(b, uint64(m.Ack))
+	b = appendUint(b, uint64(m.Buttons))
+	return appendUint(b, uint64(m.Aim))
+}
+
+// AppendPing appends a ping message.
+func AppendPing(b []byte, m Ping) []byte {
+	b = appendArray(b, 3)
+	b = appendUint(b, uint64(TypePing))
+	b = appendInt(b, m.Time)
+	return appendUint(b, uint64(m.RTT))
+}
+
+// AppendPong appends a pong message.
+func AppendPong(b []byte, m Pong) []byte {
+	b = appendArray(b, 2)
+	b = appendUint(b, uint64(TypePong))
+	return appendInt(b, m.Time)
+}
+
+// AppendLeave appends a leave message: the player quits and gives up the ship.
+func AppendLeave(b []byte) []byte {
+	b = appendArray(b, 1)
+	return appendUint(b, uint64(TypeLeave))
+}
+
+// AppendRoundEnd appends a round-end message.
+func AppendRoundEnd(b []byte, m RoundEnd) []byte {
+	b = appendArray(b, 5)
+	b = appendUint(b, uint64(TypeRoundEnd))
+	b = appendUint(b, uint64(m.Round))
+	b = appendUint(b, uint64(m.EndTick))
+	b = appendUint(b, uint64(m.NextRound))
+	b = appendArray(b, len(m.Players))
+	for _, p := range m.Players {
+		b = appendArray(b, 7)
+		b = appendUint(b, uint64(p.Ship))
+		b = appendString(b, p.Name)
+		b = appendBool(b, p.Bot)
+		b = appendInt(b, int64(p.Score))
+		b = appendInt(b, int64(p.Kills))
+		b = appendInt(b, int64(p.Deaths))
+		b = appendUint(b, uint64(p.Placement))
+	}
+	return b
+}
+
+// AppendRoster appends a roster message.
+func AppendRoster(b []byte, m Roster) []byte {
+	b = appendArray(b, 3)
+	b = appendUint(b, uint64(TypeRoster))
+	b = appendUint(b, uint64(m.Tick))
+	b = appendArray(b, len(m.Lines))
+	for _, l := range m.Lines {
+		b = appendArray(b, 8)
+		b = appendUint(b, uint64(l.Ship))
+		b = appendString(b, l.Name)
+		b = appendUint(b, uint64(l.Flags))
+		b = appendInt(b, int64(l.Score))
+		b = appendInt(b, int64(l.Kills))
+		b = appendInt(b, int64(l.Deaths))
+		b = appendUint(b, uint64(l.MapX))
+		b = appendUint(b, uint64(l.MapY))
+	}
+	return b
+}
+
+// AppendError appends an error message.
+func AppendError(b []byte, m Error) []byte {
+	b = appendArray(b, 3)
+	b = appendUint(b, uint64(TypeError))
+	b = appendUint(b, uint64(m.Code))
+	return appendString(b, m.Reason)
+}
+
+// clientFields and serverFields give the array length of each message type,
+// the type itself included.
+var (
+	clientFields = map[Type]int{TypeHello: 4, TypeInput: 5, TypePing: 3, TypePong: 2, TypeLeave: 1}
+	serverFields = map[Type]int{TypeWelcome: 9, TypeDelta: 9, TypePing: 3, TypePong: 2, TypeRoundEnd: 5, TypeRoster: 3, TypeError: 3}
+)
+
+// DecodeClient decodes one client message. It never panics and allocates only
+// the strings of a hello; every error wraps ErrMalformed.
+func DecodeClient(b []byte, m *ClientMsg) error {
+	if len(b) > MaxClientMessage {
+		return fmt.Errorf("%w: %d bytes, at most %d", ErrRange, len(b), MaxClientMessage)
+	}
+	r := reader{b: b}
+	n := r.array(8)
+	m.Type = Type(r.u8())
+	if r.err != nil {
+		return fmt.Errorf("decode client message: %w", r.err)
+	}
+	want, ok := clientFields[m.Type]
+	if !ok {
+		return fmt.Errorf("decode client message: %w: unknown type %d", ErrMalformed, m.Type)
+	}
+	if n != want {
+		return fmt.Errorf("decode client message: %w: type %d with %d fields, want %d", ErrMalformed, m.Type, n, want)
+	}
+	switch m.Type {
+	case TypeHello:
+		m.Hello = Hello{Version: r.u16(), Token: r.str(MaxTokenLen), Room: r.str(MaxRoomLen)}
+	case TypeInput:
+		m.Input = Input{Seq: r.u32(), Ack: r.u32(), Buttons: game.Buttons(r.ranged(0, int64(game.AllButtons))), Aim: game.Angle(r.u16())}
+	case TypePing:
+		m.Ping = Ping{Time: r.int(), RTT: r.u32()}
+	case TypePong:
+		m.Pong = Pong{Time: r.int()}
+	}
+	if err := r.end(); err != nil {
+		return fmt.Errorf("decode client message type %d: %w", m.Type, err)
+	}
+	return nil
+}
+
+// MaxServerMessage bounds the server messages a client decodes.
+const MaxServerMessage = 4 << 20
+
+// DecodeServer decodes one server message into m, reusing m's memory.
+func DecodeServer(b []byte, m *ServerMsg) error {
+	if len(b) > MaxServerMessage {
+		return fmt.Errorf("%w: %d bytes, at most %d", ErrRange, len(b), MaxServerMessage)
+	}
+	r := reader{b: b}
+	n := r.array(16)
+	m.Type = Type(r.u8())
+	if r.err != nil {
+		return fmt.Errorf("decode server message: %w", r.err)
+	}
+	want, ok := serverFields[m.Type]
+	if !ok {
+		return fmt.Errorf("decode server message: %w: unknown type %d", ErrMalformed, m.Type)
+	}
+	if n != want {
+		return fmt.Errorf("decode server message: %w: type %d with %d fields, want %d", ErrMalformed, m.Type, n, want)
+	}
+	switch m.Type {
+	case TypeWelcome:
+		w := Welcome{Ship: r.u32(), ServerTick: r.u32()}
+		w.Rules.TickRate, w.Rules.WorldSize = int32(r.ranged(1, 1000)), int32(r.ranged(1, 1<<20))
+		w.Rules.RoundSeconds, w.Rules.IntermissionSeconds = int32(r.ranged(1, 1<<20)), int32(r.ranged(1, 1<<20))
+		w.RoomID, w.RoomName = r.str(MaxRoomLen), r.str(MaxNameLen)
+		m.Welcome = w
+	case TypeDelta:
+		decodeDelta(&r, &m.Delta)
+	case TypePing:
+		m.Ping = Ping{Time: r.int(), RTT: r.u32()}
+	case TypePong:
+		m.Pong = Pong{Time: r.int()}
+	case TypeRoundEnd:
+		decodeRoundEnd(&r, &m.RoundEnd)
+	case TypeRoster:
+		decodeRoster(&r, &m.Roster)
+	case TypeError:
+		m.Error = Error{Code: ErrorCode(r.u16()), Reason: r.str(MaxReasonLen)}
+	}
+	if err := r.end(); err != nil {
+		return fmt.Errorf("decode server message type %d: %w", m.Type, err)
+	}
+	return nil
+}
+
+func decodeRoundEnd(r *reader, m *RoundEnd) {
+	m.Round, m.EndTick, m.NextRound = r.u32(), r.u32(), r.u32()
+	m.Players = m.Players[:0]
+	for k, n := 0, r.array(MaxEntities); k < n && r.err == nil; k++ {
+		if r.array(7) != 7 {
+			r.fail(ErrRange)
+		}
+		p := game.PlayerResult{Ship: r.u32(), Name: r.str(MaxNameLen), Bot: r.bool()}
+		p.Score, p.Kills, p.Deaths = r.i32(), r.i32(), r.i32()
+		p.Placement = int(r.ranged(1, MaxEntities))
+		m.Players = append(m.Players, p)
+	}
+}
+
+func decodeRoster(r *reader, m *Roster) {
+	m.Tick = r.u32()
+	m.Lines = m.Lines[:0]
+	for k, n := 0, r.array(MaxEntities); k < n && r.err == nil; k++ {
+		if r.array(8) != 8 {
+			r.fail(ErrRange)
+		}
+		l := RosterLine{Ship: r.u32(), Name: r.str(MaxNameLen), Flags: Flags(r.ranged(0, int64(FlagDead|FlagBot|FlagIdle)))}
+		l.Score, l.Kills, l.Deaths = r.i32(), r.i32(), r.i32()
+		l.MapX, l.MapY = r.u8(), r.u8()
+		m.Lines = append(m.Lines, l)
+	}
+}
+
+// PeekType returns the type of an encoded message without decoding the rest, or
+// 0 when b does not start like a message.
+func PeekType(b []byte) Type {
+	r := reader{b: b}
+	r.array(16)
+	t := r.u8()
+	if r.err != nil {
+		return 0
+	}
+	return Type(t)
+}
