@@ -4,12 +4,18 @@ package game
 // since the last tick, at most one per ship is expected (a later one for the same
 // ship wins); inputs for unknown ships, with unknown buttons or with a sequence
 // number not newer than the ship's last are ignored. Ships without a new input
-// keep acting on their previous one.
+// keep acting on their previous one. Events that AddShip produced since the last
+// Step are kept and reported with this Step's events.
 func Step(w *World, inputs []Input) {
 	w.Tick++
-	w.Events = w.Events[:0]
+	w.Events = append(w.Events[:0], w.Events[w.stepEvents:]...)
 	w.Result = nil
 	w.applyInputs(inputs)
+	w.step()
+	w.stepEvents = len(w.Events)
+}
+
+func (w *World) step() {
 	if w.Phase == Intermission {
 		if w.Tick >= w.PhaseEnd {
 			w.startRound()
@@ -106,41 +112,56 @@ func (w *World) moveBullets() {
 	w.Bullets = kept
 }
 
-// firstHit returns the first ship, along the bullet's path from its position to
-// (x1, y1), that the bullet touches, or nil. Owners are never hit by their own bullets.
+// firstHit returns the ship that the bullet touches first on its path from its
+// position to (x1, y1), or nil. Ships are ordered by the point where the bullet
+// first touches them, not by where their centres project on the path, so a ship
+// that the bullet reaches earlier is hit even when its centre lies farther on.
+// Owners are never hit by their own bullets.
 func (w *World) firstHit(b *Bullet, x1, y1 int32) *Ship {
 	const reach = (ShipRadius + BulletRadius) * Sub
 	w.scratch = w.ships.Query(w.scratch[:0], min(b.X, x1)-reach, min(b.Y, y1)-reach, max(b.X, x1)+reach, max(b.Y, y1)+reach)
 	var best *Ship
-	var bestT int64 = -1
+	var bestT int64
 	dx, dy := int64(x1-b.X), int64(y1-b.Y)
-	den := dx*dx + dy*dy
 	for _, i := range w.scratch {
 		s := &w.Ships[i]
 		if s.Dead || s.ID == b.Owner {
 			continue
 		}
-		// Closest point of the segment to the ship's centre, as num/den along it.
-		cx, cy := int64(s.X-b.X), int64(s.Y-b.Y)
-		num := cx*dx + cy*dy
-		px, py := int64(0), int64(0)
-		switch {
-		case den == 0 || num <= 0:
-			num = 0
-		case num >= den:
-			num, px, py = den, dx, dy
-		default:
-			px, py = dx*num/den, dy*num/den
-		}
-		ex, ey := cx-px, cy-py
-		if ex*ex+ey*ey > int64(reach)*int64(reach) {
+		t, ok := contact(int64(s.X-b.X), int64(s.Y-b.Y), dx, dy, reach)
+		if !ok {
 			continue
 		}
-		if best == nil || num < bestT || (num == bestT && s.ID < best.ID) {
-			best, bestT = s, num
+		if best == nil || t < bestT || (t == bestT && s.ID < best.ID) {
+			best, bestT = s, t
 		}
 	}
 	return best
+}
+
+// contact reports whether a segment from the origin to (dx, dy) passes within r
+// of the point (cx, cy), and where it first does, as a fraction of the segment
+// scaled by its squared length (0 at the origin, dx²+dy² at the end).
+func contact(cx, cy, dx, dy int64, r int32) (t int64, ok bool) {
+	r2 := int64(r) * int64(r)
+	den := dx*dx + dy*dy
+	if den == 0 {
+		return 0, cx*cx+cy*cy <= r2
+	}
+	// Along the line the centre projects at num/den; the circle spans
+	// ±half/den around it, where half² = r²·den - cross².
+	num := cx*dx + cy*dy
+	cross := cx*dy - cy*dx
+	h2 := r2*den - cross*cross
+	if h2 < 0 {
+		return 0, false
+	}
+	half := isqrt(h2)
+	enter, leave := num-half, num+half
+	if leave < 0 || enter > den {
+		return 0, false
+	}
+	return max(enter, 0), true
 }
 
 func (w *World) hit(s *Ship, b *Bullet) {

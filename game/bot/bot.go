@@ -23,14 +23,16 @@ const (
 // make it with New.
 type Brain struct {
 	// Ship is the id of the ship this brain steers.
-	Ship    uint32
-	seq     uint32
-	rng     game.Rand
-	target  uint32 // ship being chased, 0 for none
-	move    game.Buttons
-	wander  game.Angle
-	flee    bool
-	scratch []int32
+	Ship   uint32
+	seq    uint32
+	rng    game.Rand
+	target uint32 // ship being chased, 0 for none
+	move   game.Buttons
+	wander game.Angle
+	flee   bool
+	// aimError is the bot's current aiming mistake, renewed at each plan.
+	aimError game.Angle
+	scratch  []int32
 }
 
 // New returns the brain of bot ship id.
@@ -54,7 +56,9 @@ func (b *Brain) Think(w *game.World) game.Input {
 	in.Buttons = b.move
 	in.Aim = s.Aim
 	if t := w.Ship(b.target); t != nil && !t.Dead {
-		in.Aim = game.Atan2(t.Y-s.Y, t.X-s.X) + game.Angle(b.rng.Intn(2*aimJitterMax)-aimJitterMax)
+		// The aim error changes only when the bot re-plans, like a human's hand that
+		// drifts rather than shakes; it also keeps aim updates on the wire rare.
+		in.Aim = game.Atan2(t.Y-s.Y, t.X-s.X) + b.aimError
 		if game.Dist(s.X, s.Y, t.X, t.Y) <= fireRange*game.Sub {
 			in.Buttons |= game.Fire
 		}
@@ -75,6 +79,7 @@ func (b *Brain) targetLost(w *game.World) bool {
 // plan picks what to chase or flee and the direction to move in.
 func (b *Brain) plan(w *game.World, s *game.Ship) {
 	b.target = 0
+	b.aimError = game.Angle(b.rng.Intn(2*aimJitterMax) - aimJitterMax)
 	b.scratch = w.ShipsNear(b.scratch[:0], s.X, s.Y, sightRange*game.Sub)
 	var nearest *game.Ship
 	var nearD int32

@@ -3,6 +3,7 @@ package wire
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/tickarena/tickarena/game"
@@ -34,8 +35,9 @@ type Delta struct {
 	Events   []game.Event
 }
 
-// Change is one changed entity: Mask says which fields are set. Positions and
-// velocities are differences, as on the wire; Apply turns them into values.
+// Change is one changed entity: Mask says which fields are set. Positions,
+// velocities and the aim are differences, as on the wire (the aim wraps around
+// a turn); Apply turns them into values.
 type Change struct {
 	ID                   uint32
 	Mask                 Field
@@ -53,6 +55,10 @@ type DeltaEncoder struct {
 	removed []uint32
 }
 
+// maxChangeValues is the number of values of one change on the wire: id, mask
+// and every field.
+const maxChangeValues = 12
+
 type changeRef struct {
 	base, cur int32
 	mask      Field
@@ -69,6 +75,7 @@ func (e *DeltaEncoder) Append(dst []byte, base, cur *View, lastSeq uint32, event
 		baseEnts, baseTick = base.Entities, base.Tick
 	}
 	n := int32(cur.Tick - baseTick)
+	changeValues := 0
 	i, j := 0, 0
 	for i < len(baseEnts) || j < len(cur.Entities) {
 		switch {
@@ -86,6 +93,7 @@ func (e *DeltaEncoder) Append(dst []byte, base, cur *View, lastSeq uint32, event
 				e.created = append(e.created, int32(j))
 			} else if m := diffMask(b, c, n); m != 0 {
 				e.changed = append(e.changed, changeRef{base: int32(i), cur: int32(j), mask: m})
+				changeValues += 2 + m.values()
 			}
 			i++
 			j++
@@ -95,7 +103,7 @@ func (e *DeltaEncoder) Append(dst []byte, base, cur *View, lastSeq uint32, event
 	dst = appendArray(dst, 9)
 	dst = appendUint(dst, uint64(TypeDelta))
 	dst = appendUint(dst, uint64(cur.Tick))
-	dst = appendUint(dst, uint64(baseTick))
+	dst = appendUint(dst, uint64(cur.Tick-baseTick))
 	dst = appendUint(dst, uint64(lastSeq))
 	if base != nil && baseTick != 0 && base.Round == cur.Round {
 		dst = append(dst, 0xc0)
@@ -114,7 +122,8 @@ func (e *DeltaEncoder) Append(dst []byte, base, cur *View, lastSeq uint32, event
 		prev = c.ID
 	}
 
-	dst = appendArray(dst, len(e.changed))
+	// Changes are one flat list of integers: the mask says how many follow.
+	dst = appendArray(dst, changeValues)
 	prev = 0
 	for _, ch := range e.changed {
 		b, c := &baseEnts[ch.base], &cur.Entities[ch.cur]
@@ -130,10 +139,25 @@ func (e *DeltaEncoder) Append(dst []byte, base, cur *View, lastSeq uint32, event
 	}
 
 	dst = appendArray(dst, len(events))
+	var ids eventIDs
 	for i := range events {
-		dst = appendEvent(dst, &events[i])
+		dst = appendEvent(dst, &events[i], cur.Tick, &ids)
 	}
 	return dst
+}
+
+// values returns the number of values the fields of m take on the wire.
+func (m Field) values() int {
+	n := 0
+	for f := FieldPos; f <= FieldKD; f <<= 1 {
+		if m&f != 0 {
+			n++
+			if f == FieldPos || f == FieldVel || f == FieldKD {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 func appendEntity(dst []byte, c *Entity, idDelta uint32) []byte {
@@ -161,28 +185,18 @@ func appendEntity(dst []byte, c *Entity, idDelta uint32) []byte {
 }
 
 func appendChange(dst []byte, b, c *Entity, m Field, n int32, idDelta uint32) []byte {
-	fields := 2
-	for f := FieldPos; f <= FieldKD; f <<= 1 {
-		if m&f != 0 {
-			fields++
-			if f == FieldPos || f == FieldVel || f == FieldKD {
-				fields++
-			}
-		}
-	}
-	dst = appendArray(dst, fields)
 	dst = appendUint(dst, uint64(idDelta))
 	dst = appendUint(dst, uint64(m))
 	if m&FieldPos != 0 {
-		dst = appendInt(dst, int64(c.X-(b.X+b.VX*n)))
-		dst = appendInt(dst, int64(c.Y-(b.Y+b.VY*n)))
+		dst = appendInt(dst, int64(c.X-(b.X+c.VX*n)))
+		dst = appendInt(dst, int64(c.Y-(b.Y+c.VY*n)))
 	}
 	if m&FieldVel != 0 {
 		dst = appendInt(dst, int64(c.VX-b.VX))
 		dst = appendInt(dst, int64(c.VY-b.VY))
 	}
 	if m&FieldAim != 0 {
-		dst = appendUint(dst, uint64(c.Aim))
+		dst = appendInt(dst, int64(int8(c.Aim-b.Aim)))
 	}
 	if m&FieldHP != 0 {
 		dst = appendUint(dst, uint64(c.HP))
@@ -200,41 +214,62 @@ func appendChange(dst []byte, b, c *Entity, m Field, n int32, idDelta uint32) []
 	return dst
 }
 
-func appendEvent(dst []byte, ev *game.Event) []byte {
+// eventIDs are the last ship id and the last bullet id written in (or read
+// from) a delta's list of events: ids in events are differences from them.
+type eventIDs struct{ ship, bullet uint32 }
+
+// appendID appends id as a signed 32-bit difference from *prev and makes it the
+// new *prev. Events name the same few ships and bullets fired in the same
+// ticks, so differences take one byte where ids take three or five.
+func appendID(dst []byte, id uint32, prev *uint32) []byte {
+	dst = appendInt(dst, int64(int32(id-*prev)))
+	*prev = id
+	return dst
+}
+
+// readID reads an id written by appendID.
+func readID(r *reader, prev *uint32) uint32 {
+	*prev += uint32(r.i32())
+	return *prev
+}
+
+// appendEvent appends ev to a delta at tick: ship and bullet ids as differences
+// (see eventIDs), a shot's tick as how many ticks before the delta's it was fired.
+func appendEvent(dst []byte, ev *game.Event, tick uint32, ids *eventIDs) []byte {
 	switch ev.Kind {
 	case game.Shot:
 		dst = appendArray(dst, 7)
 		dst = appendUint(dst, uint64(ev.Kind))
-		dst = appendUint(dst, uint64(ev.A))
-		dst = appendUint(dst, uint64(ev.B))
+		dst = appendID(dst, ev.A, &ids.bullet)
+		dst = appendID(dst, ev.B, &ids.ship)
 		dst = appendInt(dst, int64(ev.X))
 		dst = appendInt(dst, int64(ev.Y))
 		dst = appendUint(dst, uint64(ev.Angle))
-		return appendUint(dst, uint64(ev.Tick))
+		return appendUint(dst, uint64(tick-ev.Tick))
 	case game.Hit:
 		dst = appendArray(dst, 5)
 		dst = appendUint(dst, uint64(ev.Kind))
-		dst = appendUint(dst, uint64(ev.A))
-		dst = appendUint(dst, uint64(ev.B))
-		dst = appendUint(dst, uint64(ev.C))
+		dst = appendID(dst, ev.A, &ids.ship)
+		dst = appendID(dst, ev.B, &ids.ship)
+		dst = appendID(dst, ev.C, &ids.bullet)
 		return appendInt(dst, int64(ev.Value))
 	case game.Death:
 		dst = appendArray(dst, 5)
 		dst = appendUint(dst, uint64(ev.Kind))
-		dst = appendUint(dst, uint64(ev.A))
-		dst = appendUint(dst, uint64(ev.B))
+		dst = appendID(dst, ev.A, &ids.ship)
+		dst = appendID(dst, ev.B, &ids.ship)
 		dst = appendInt(dst, int64(ev.X))
 		return appendInt(dst, int64(ev.Y))
 	case game.Pickup:
 		dst = appendArray(dst, 4)
 		dst = appendUint(dst, uint64(ev.Kind))
-		dst = appendUint(dst, uint64(ev.A))
+		dst = appendID(dst, ev.A, &ids.ship)
 		dst = appendUint(dst, uint64(ev.B))
 		return appendInt(dst, int64(ev.Value))
 	default: // game.Spawn
 		dst = appendArray(dst, 4)
 		dst = appendUint(dst, uint64(game.Spawn))
-		dst = appendUint(dst, uint64(ev.A))
+		dst = appendID(dst, ev.A, &ids.ship)
 		dst = appendInt(dst, int64(ev.X))
 		return appendInt(dst, int64(ev.Y))
 	}
@@ -262,7 +297,9 @@ func WireEvent(ev game.Event) game.Event {
 // decodeDelta reads the fields of a delta message after its type into d,
 // reusing d's slices.
 func decodeDelta(r *reader, d *Delta) {
-	d.Tick, d.Base, d.LastSeq = r.u32(), r.u32(), r.u32()
+	d.Tick = r.u32()
+	d.Base = d.Tick - r.u32() // sent as the ticks since the base: Tick for a full snapshot
+	d.LastSeq = r.u32()
 	d.HasRound = !r.isNil()
 	if d.HasRound {
 		if r.array(3) != 3 {
@@ -282,8 +319,12 @@ func decodeDelta(r *reader, d *Delta) {
 	}
 	d.Changed = d.Changed[:0]
 	id = 0
-	for k, n := 0, r.array(MaxEntities); k < n && r.err == nil; k++ {
-		d.Changed = append(d.Changed, decodeChange(r, &id))
+	for k, n := 0, r.array(MaxEntities*maxChangeValues); k < n && r.err == nil; {
+		c := decodeChange(r, &id)
+		if k += 2 + c.Mask.values(); k > n {
+			r.fail(fmt.Errorf("%w: changes overrun their list of %d values", ErrMalformed, n))
+		}
+		d.Changed = append(d.Changed, c)
 	}
 	d.Removed = d.Removed[:0]
 	id = 0
@@ -292,8 +333,9 @@ func decodeDelta(r *reader, d *Delta) {
 		d.Removed = append(d.Removed, id)
 	}
 	d.Events = d.Events[:0]
+	var ids eventIDs
 	for k, n := 0, r.array(MaxEvents); k < n && r.err == nil; k++ {
-		d.Events = append(d.Events, decodeEvent(r))
+		d.Events = append(d.Events, decodeEvent(r, d.Tick, &ids))
 	}
 }
 
@@ -327,63 +369,55 @@ func decodeEntity(r *reader, id *uint32) Entity {
 }
 
 func decodeChange(r *reader, id *uint32) Change {
-	n := r.array(16)
 	*id = nextID(r, *id)
 	c := Change{ID: *id, Mask: Field(r.ranged(1, int64(allFields)))}
-	want := 2
 	if c.Mask&FieldPos != 0 {
 		c.DX, c.DY = r.i32(), r.i32()
-		want += 2
 	}
 	if c.Mask&FieldVel != 0 {
 		c.DVX, c.DVY = r.i32(), r.i32()
-		want += 2
 	}
 	if c.Mask&FieldAim != 0 {
-		c.Aim = r.u8()
-		want++
+		c.Aim = uint8(r.ranged(math.MinInt8, math.MaxInt8))
 	}
 	if c.Mask&FieldHP != 0 {
 		c.HP = r.u8()
-		want++
 	}
 	if c.Mask&FieldFlags != 0 {
 		c.Flags = Flags(r.ranged(0, int64(FlagDead|FlagBot|FlagIdle)))
-		want++
 	}
 	if c.Mask&FieldScore != 0 {
 		c.Score = r.i32()
-		want++
 	}
 	if c.Mask&FieldKD != 0 {
 		c.Kills, c.Deaths = r.i32(), r.i32()
-		want += 2
-	}
-	if r.err == nil && n != want {
-		r.fail(fmt.Errorf("%w: change with %d fields, mask needs %d", ErrMalformed, n, want))
 	}
 	return c
 }
 
-func decodeEvent(r *reader) game.Event {
+// decodeEvent reads one event of a delta at tick (see appendEvent).
+func decodeEvent(r *reader, tick uint32, ids *eventIDs) game.Event {
 	n := r.array(7)
 	ev := game.Event{Kind: game.EventKind(r.ranged(int64(game.Shot), int64(game.Spawn)))}
 	want := 0
 	switch ev.Kind {
 	case game.Shot:
-		ev.A, ev.B, ev.X, ev.Y, ev.Angle, ev.Tick = r.u32(), r.u32(), r.i32(), r.i32(), game.Angle(r.u16()), r.u32()
+		ev.A, ev.B = readID(r, &ids.bullet), readID(r, &ids.ship)
+		ev.X, ev.Y, ev.Angle = r.i32(), r.i32(), game.Angle(r.u16())
+		ev.Tick = tick - r.u32()
 		want = 7
 	case game.Hit:
-		ev.A, ev.B, ev.C, ev.Value = r.u32(), r.u32(), r.u32(), r.i32()
+		ev.A, ev.B, ev.C = readID(r, &ids.ship), readID(r, &ids.ship), readID(r, &ids.bullet)
+		ev.Value = r.i32()
 		want = 5
 	case game.Death:
-		ev.A, ev.B, ev.X, ev.Y = r.u32(), r.u32(), r.i32(), r.i32()
+		ev.A, ev.B, ev.X, ev.Y = readID(r, &ids.ship), readID(r, &ids.ship), r.i32(), r.i32()
 		want = 5
 	case game.Pickup:
-		ev.A, ev.B, ev.Value = r.u32(), r.u32(), r.i32()
+		ev.A, ev.B, ev.Value = readID(r, &ids.ship), r.u32(), r.i32()
 		want = 4
 	case game.Spawn:
-		ev.A, ev.X, ev.Y = r.u32(), r.i32(), r.i32()
+		ev.A, ev.X, ev.Y = readID(r, &ids.ship), r.i32(), r.i32()
 		want = 4
 	}
 	if r.err == nil && n != want {
@@ -393,8 +427,10 @@ func decodeEvent(r *reader) game.Event {
 }
 
 // Apply turns v, the view at d.Base (any view when d.Base is 0), into the view at
-// d.Tick. It checks that the delta fits: removed and changed ids exist, created
-// ids do not. After an error the view is no longer a valid baseline and the
+// d.Tick. Every entity first moves on with its velocity for d.Tick-d.Base ticks,
+// then changes correct it (docs/protocol.md, "Deltas"). It checks that the delta
+// fits: removed and changed ids exist, created ids do not, and a pellet changes
+// only its position. After an error the view is no longer a valid baseline and the
 // client must resync (reconnect for a full snapshot).
 func (v *View) Apply(d *Delta) error {
 	if d.Base == 0 {
@@ -405,9 +441,9 @@ func (v *View) Apply(d *Delta) error {
 	if d.Tick <= d.Base {
 		return fmt.Errorf("%w: delta tick %d not after base %d", ErrBase, d.Tick, d.Base)
 	}
+	n := int32(d.Tick - d.Base)
 	if d.Base != 0 {
 		// Entities move on with the velocity they had; changes correct from there.
-		n := int32(d.Tick - d.Base)
 		for i := range v.Entities {
 			e := &v.Entities[i]
 			e.X, e.Y = e.X+e.VX*n, e.Y+e.VY*n
@@ -419,7 +455,12 @@ func (v *View) Apply(d *Delta) error {
 		if e == nil {
 			return fmt.Errorf("%w: changed entity %d is not in the view", ErrBase, c.ID)
 		}
-		applyChange(e, c)
+		if e.Kind == KindPellet && c.Mask&^FieldPos != 0 {
+			// A pellet only has a position; a mirror must stay a view that a
+			// full snapshot can express.
+			return fmt.Errorf("%w: change of fields %#x of pellet %d", ErrBase, c.Mask, c.ID)
+		}
+		applyChange(e, c, n)
 	}
 	if len(d.Removed) > 0 {
 		kept, ri := v.Entities[:0], 0
@@ -436,7 +477,6 @@ func (v *View) Apply(d *Delta) error {
 		v.Entities = kept
 	}
 	if len(d.Created) > 0 {
-		old := len(v.Entities)
 		v.Entities = append(v.Entities, d.Created...)
 		slices.SortFunc(v.Entities, func(a, b Entity) int {
 			switch {
@@ -449,7 +489,6 @@ func (v *View) Apply(d *Delta) error {
 		})
 		for i := 1; i < len(v.Entities); i++ {
 			if v.Entities[i].ID == v.Entities[i-1].ID {
-				v.Entities = v.Entities[:old]
 				return fmt.Errorf("%w: created entity %d is already in the view", ErrBase, v.Entities[i].ID)
 			}
 		}
@@ -461,15 +500,18 @@ func (v *View) Apply(d *Delta) error {
 	return nil
 }
 
-func applyChange(e *Entity, c *Change) {
+// applyChange applies c to e, which has already moved n ticks with its old
+// velocity: a new velocity also moves it by the difference over those ticks.
+func applyChange(e *Entity, c *Change, n int32) {
+	if c.Mask&FieldVel != 0 {
+		e.VX, e.VY = e.VX+c.DVX, e.VY+c.DVY
+		e.X, e.Y = e.X+c.DVX*n, e.Y+c.DVY*n
+	}
 	if c.Mask&FieldPos != 0 {
 		e.X, e.Y = e.X+c.DX, e.Y+c.DY
 	}
-	if c.Mask&FieldVel != 0 {
-		e.VX, e.VY = e.VX+c.DVX, e.VY+c.DVY
-	}
 	if c.Mask&FieldAim != 0 {
-		e.Aim = c.Aim
+		e.Aim += c.Aim
 	}
 	if c.Mask&FieldHP != 0 {
 		e.HP = c.HP

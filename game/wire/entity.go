@@ -47,9 +47,9 @@ type Field uint8
 
 // The fields of a changed entity, in the order they are encoded.
 const (
-	FieldPos   Field = 1 << iota // dx, dy from the position predicted from the baseline
+	FieldPos   Field = 1 << iota // dx, dy from the predicted position: baseline position + new velocity × ticks
 	FieldVel                     // dvx, dvy from the baseline velocity
-	FieldAim                     // aim
+	FieldAim                     // aim difference, wrapping around a turn (i8)
 	FieldHP                      // hp
 	FieldFlags                   // flags
 	FieldScore                   // score
@@ -86,9 +86,11 @@ func PelletEntity(p *game.Pellet) Entity {
 func (e *Entity) Motion() game.Motion { return game.Motion{X: e.X, Y: e.Y, VX: e.VX, VY: e.VY} }
 
 // diffMask returns the fields in which cur differs from base, n ticks later.
+// The position is predicted with cur's velocity, which the delta carries when it
+// changed: a ship's position moves by its new velocity in the tick it changes.
 func diffMask(base, cur *Entity, n int32) Field {
 	var m Field
-	if cur.X != base.X+base.VX*n || cur.Y != base.Y+base.VY*n {
+	if cur.X != base.X+cur.VX*n || cur.Y != base.Y+cur.VY*n {
 		m |= FieldPos
 	}
 	if cur.VX != base.VX || cur.VY != base.VY {

@@ -1,0 +1,280 @@
+// Package app wires a tickarena node together: configuration, storage,
+// sessions, the lobby, the real-time server, the leaderboard, the web files,
+// metrics, health and the drain on shutdown. server/main.go only parses flags
+// and signals; tests build an App on a random loopback port.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"sync/atomic"
+	"time"
+
+	"github.com/tickarena/tickarena/server/config"
+	"github.com/tickarena/tickarena/server/httpjson"
+	"github.com/tickarena/tickarena/server/leaderboard"
+	"github.com/tickarena/tickarena/server/leaderboard/sqlitestore"
+	"github.com/tickarena/tickarena/server/lobby"
+	"github.com/tickarena/tickarena/server/metrics"
+	"github.com/tickarena/tickarena/server/realtime"
+	"github.com/tickarena/tickarena/server/session"
+	"github.com/tickarena/tickarena/server/web"
+)
+
+// secretKey is the settings key under which the generated token secret is kept.
+const secretKey = "session_secret"
+
+// App is one running node.
+type App struct {
+	cfg      config.Config
+	log      *slog.Logger
+	started  time.Time
+	version  string
+	store    *sqlitestore.Store
+	writer   *leaderboard.Writer
+	rt       *realtime.Manager
+	local    *lobby.Local
+	metrics  *metrics.Metrics
+	obs      *observer
+	sendRate rate
+	handler  http.Handler
+	draining atomic.Bool
+	server   *http.Server
+}
+
+// Version returns the version of this build, from the module's build information.
+func Version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	v := info.Main.Version
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v += " " + s.Value[:12]
+		}
+	}
+	return v
+}
+
+// New opens the store and builds every part of the node. It does not listen yet.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	a := &App{cfg: cfg, log: log, started: time.Now(), version: Version()}
+	store, err := sqlitestore.Open(ctx, sqlitestore.Options{Path: cfg.DB, Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", cfg.DB, err)
+	}
+	a.store = store
+	secret := []byte(cfg.Secret)
+	if len(secret) == 0 {
+		secret, err = store.GetOrCreateSetting(ctx, secretKey, func() ([]byte, error) { return session.GenerateSecret(), nil })
+		if err != nil {
+			store.Close()
+			return nil, fmt.Errorf("load session secret: %w", err)
+		}
+	}
+	issuer, err := session.NewIssuer(secret, session.IssuerOptions{})
+	if err != nil {
+		store.Close()
+		return nil, fmt.Errorf("session issuer: %w", err)
+	}
+
+	a.metrics = metrics.New(a.version)
+	a.writer = leaderboard.NewWriter(&timedRecorder{store: store, m: a.metrics}, leaderboard.WriterOptions{Logger: log})
+	a.metrics.GaugeFunc("tickarena_leaderboard_queue_depth", "Round results waiting to be written.", func() float64 { return float64(a.writer.Depth()) })
+
+	host := &lobbyHost{}
+	reservation := 20 * time.Second
+	a.local, err = lobby.NewLocal(host, lobby.LocalOptions{
+		MaxRooms: cfg.MaxRooms, ReservationTTL: reservation, PublicURL: cfg.PublicURL, Logger: log,
+		Limits: lobby.Limits{MaxCapacity: cfg.RoomCapacity, DefaultCapacity: cfg.RoomCapacity, DefaultRoundSeconds: int(cfg.RoundLength.Seconds()), MinRoundSeconds: min(30, int(cfg.RoundLength.Seconds()))},
+	})
+	if err != nil {
+		store.Close()
+		return nil, fmt.Errorf("lobby: %w", err)
+	}
+	a.obs = newObserver(a.metrics, host.roomKind)
+	bots := cfg.Bots
+	if bots == 0 {
+		bots = -1 // realtime reads 0 as "its default"
+	}
+	publicRooms := cfg.PublicRooms
+	if publicRooms == 0 {
+		publicRooms = -1
+	}
+	a.rt, err = realtime.New(realtime.Options{
+		Auth:                  issuerAuth{issuer},
+		Admission:             a.local,
+		Observer:              a.obs,
+		Logger:                log,
+		OnRoundEnd:            a.recordRound,
+		TickRate:              cfg.TickRate,
+		Capacity:              cfg.RoomCapacity,
+		Bots:                  bots,
+		RoundSeconds:          int(cfg.RoundLength / time.Second),
+		PublicRooms:           publicRooms,
+		MaxRooms:              cfg.MaxRooms,
+		MaxConnections:        cfg.MaxConns,
+		MaxConnectionsPerAddr: cfg.MaxConnsPerIP,
+		ReconnectGrace:        cfg.ReconnectGrace,
+	})
+	if err != nil {
+		store.Close()
+		return nil, fmt.Errorf("realtime: %w", err)
+	}
+	host.m = a.rt
+
+	mux := http.NewServeMux()
+	session.NewHandler(issuer, session.HandlerOptions{Logger: log}).Register(mux)
+	lobby.NewHandler(a.local, issuer, lobby.HandlerOptions{ReservationTTL: reservation, Logger: log,
+		Limits: lobby.Limits{MaxCapacity: cfg.RoomCapacity, DefaultCapacity: cfg.RoomCapacity, DefaultRoundSeconds: int(cfg.RoundLength.Seconds()), MinRoundSeconds: min(30, int(cfg.RoundLength.Seconds()))},
+	}).Register(mux)
+	leaderboard.NewHandler(store, leaderboard.HandlerOptions{Logger: log}).Register(mux)
+	site, err := web.New(web.Options{Logger: log})
+	if err != nil {
+		store.Close()
+		return nil, fmt.Errorf("web files: %w", err)
+	}
+	site.Register(mux)
+	mux.Handle("GET /ws", newOriginCheck(cfg.Origins, cfg.PublicURL).wrap(a.rt))
+	mux.Handle("GET /metrics", a.metrics.Handler())
+	mux.HandleFunc("GET /healthz", a.healthz)
+	mux.HandleFunc("GET /readyz", a.readyz)
+	mux.HandleFunc("GET /status", a.status)
+	a.handler = a.metrics.Middleware(a.refuseWhileDraining(mux))
+	return a, nil
+}
+
+// Handler returns the node's HTTP handler (API, pages, WebSocket, metrics).
+func (a *App) Handler() http.Handler { return a.handler }
+
+// Serve answers HTTP on ln until Drain. It returns nil after a drain.
+func (a *App) Serve(ln net.Listener) error {
+	a.server = &http.Server{
+		Handler:           a.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+	}
+	a.log.Info("listening", "addr", ln.Addr().String(), "version", a.version)
+	if err := a.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+// recordRound turns a room's round into a leaderboard result and queues it; it
+// runs on the room's goroutine and never blocks.
+func (a *App) recordRound(rec realtime.RoundRecord) {
+	a.metrics.RoundsEnded.Inc()
+	res := leaderboard.RoundResult{
+		ID:       fmt.Sprintf("%s-%d-%d", rec.RoomID, rec.EndedAt.UnixNano(), rec.Round),
+		RoomID:   rec.RoomID,
+		RoomName: rec.RoomName,
+		Round:    uint32(rec.Round),
+		EndedAt:  rec.EndedAt,
+	}
+	for _, p := range rec.Players {
+		res.Players = append(res.Players, leaderboard.PlayerResult{
+			PlayerID: p.PlayerID, Name: p.Name, Bot: p.Bot,
+			Score: int64(p.Score), Kills: p.Kills, Deaths: p.Deaths, Placement: p.Placement,
+		})
+	}
+	if err := a.writer.Enqueue(res); err != nil {
+		a.log.Error("round result not queued", "room", rec.RoomID, "round", rec.Round, "err", err)
+	}
+}
+
+// timedRecorder records results and reports how long each write took.
+type timedRecorder struct {
+	store leaderboard.Store
+	m     *metrics.Metrics
+}
+
+func (t *timedRecorder) Record(ctx context.Context, r leaderboard.RoundResult) error {
+	start := time.Now()
+	err := t.store.Record(ctx, r)
+	t.m.StoreWrite.Observe(time.Since(start).Seconds())
+	if err != nil {
+		t.m.StoreErrors.Inc()
+	}
+	return err
+}
+
+func (a *App) healthz(w http.ResponseWriter, r *http.Request) {
+	httpjson.Write(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
+	if a.draining.Load() {
+		httpjson.Write(w, http.StatusServiceUnavailable, map[string]string{"status": "draining"})
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := a.store.Ping(ctx); err != nil {
+		httpjson.Write(w, http.StatusServiceUnavailable, map[string]string{"status": "store unreachable", "error": err.Error()})
+		return
+	}
+	httpjson.Write(w, http.StatusOK, map[string]string{"status": "ready"})
+}
+
+// refuseWhileDraining answers 503 to requests that would start something new
+// (sessions, rooms, quick play, joins) once a drain has begun.
+func (a *App) refuseWhileDraining(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if a.draining.Load() && r.Method == http.MethodPost {
+			w.Header().Set("Retry-After", "10")
+			httpjson.WriteError(w, http.StatusServiceUnavailable, "server is shutting down", "")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// Drain stops the node without losing anything: readiness turns 503 at once,
+// nothing new starts, running rounds may finish until the drain timeout, then
+// clients get close 1001, queued results are written and the store is closed.
+// ctx bounds the whole drain.
+func (a *App) Drain(ctx context.Context) error {
+	if !a.draining.CompareAndSwap(false, true) {
+		return nil
+	}
+	a.log.Info("drain started", "round_deadline", a.cfg.DrainTimeout)
+	var errs []error
+	roundCtx, cancel := context.WithTimeout(ctx, a.cfg.DrainTimeout)
+	if err := a.rt.Drain(roundCtx); err != nil {
+		a.log.Warn("rounds did not all finish before the drain deadline", "err", err)
+	}
+	cancel()
+	if err := a.rt.Shutdown(ctx); err != nil {
+		errs = append(errs, err)
+	}
+	if a.server != nil {
+		if err := a.server.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("http shutdown: %w", err))
+		}
+	}
+	if err := a.writer.Close(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("flush results: %w", err))
+	}
+	if err := a.store.Close(); err != nil {
+		errs = append(errs, fmt.Errorf("close store: %w", err))
+	}
+	a.log.Info("drain finished", "results_written", a.writer.Written(), "errors", len(errs))
+	return errors.Join(errs...)
+}

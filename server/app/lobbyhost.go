@@ -1,0 +1,72 @@
+package app
+
+import (
+	"errors"
+
+	"github.com/tickarena/tickarena/server/lobby"
+	"github.com/tickarena/tickarena/server/realtime"
+	"github.com/tickarena/tickarena/server/session"
+)
+
+// lobbyHost lets the lobby create and list the real-time server's rooms. Its
+// manager is set after both exist, since each needs the other.
+type lobbyHost struct{ m *realtime.Manager }
+
+var _ lobby.Host = (*lobbyHost)(nil)
+
+func (h *lobbyHost) CreateRoom(s lobby.RoomSpec) (string, string, error) {
+	bots := s.Bots
+	if bots == 0 {
+		bots = -1 // realtime reads 0 as "its default"
+	}
+	id, code, err := h.m.CreateRoom(realtime.RoomSpec{Name: s.Name, Capacity: s.Capacity, Bots: bots, RoundSeconds: s.RoundSeconds, Public: s.Public})
+	if errors.Is(err, realtime.ErrTooManyRooms) {
+		err = lobby.ErrTooManyRooms
+	}
+	return id, code, err
+}
+
+func (h *lobbyHost) Rooms() []lobby.RoomStats {
+	rs := h.m.Rooms()
+	out := make([]lobby.RoomStats, len(rs))
+	for i, r := range rs {
+		out[i] = lobby.RoomStats{ID: r.ID, Name: r.Name, Public: r.Public, Code: r.Code, Humans: r.Humans, Bots: r.Bots, Capacity: r.Capacity, RoundSecondsLeft: r.RoundSecondsLeft}
+	}
+	return out
+}
+
+func (h *lobbyHost) Scoreboard(id string) ([]lobby.ScoreLine, bool) {
+	b, err := h.m.Scoreboard(id)
+	if err != nil {
+		return nil, false
+	}
+	out := make([]lobby.ScoreLine, len(b))
+	for i, s := range b {
+		out[i] = lobby.ScoreLine{Name: s.Name, Score: s.Score, Kills: s.Kills, Deaths: s.Deaths, Bot: s.Bot}
+		if !s.Bot {
+			out[i].PlayerID = s.PlayerID
+		}
+	}
+	return out, true
+}
+
+// roomKind labels a room's tick metrics: "public" or "private".
+func (h *lobbyHost) roomKind(id string) string {
+	if h.m == nil {
+		return "public"
+	}
+	for _, r := range h.m.Rooms() {
+		if r.ID == id && !r.Public {
+			return "private"
+		}
+	}
+	return "public"
+}
+
+// issuerAuth adapts the session issuer to the real-time server's hello check.
+type issuerAuth struct{ iss *session.Issuer }
+
+func (a issuerAuth) Verify(token string) (string, string, error) {
+	s, err := a.iss.Verify(token)
+	return s.PlayerID, s.Name, err
+}

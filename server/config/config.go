@@ -1,0 +1,252 @@
+// Package config is the host's configuration of a tickarena server: one struct,
+// filled from command-line flags, each of which has an environment variable of
+// the same meaning (TICKARENA_ plus the flag's name in upper case, dashes as
+// underscores). A flag given on the command line wins over its variable.
+// Nothing else in the server reads flags or the environment.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Config is everything a host can set. The zero value is not meant to be used:
+// start from Default.
+type Config struct {
+	// Addr is the listen address of HTTP and WebSocket. Default ":8080".
+	Addr string
+	// PublicURL is the base URL players reach this node at, e.g.
+	// "https://arena.example.com"; the lobby builds WebSocket URLs from it. Empty
+	// means: from each request's Host header.
+	PublicURL string
+	// DB is the path of the SQLite database file. Default "tickarena.db".
+	DB string
+	// RedisURL, when set, makes the node share rooms and scores with others
+	// through Redis (redis://host:6379/0). Empty means single node on SQLite.
+	RedisURL string
+	// Secret signs session tokens. Empty means: generated once and kept in the store.
+	Secret string
+	// TickRate is the simulation rate in ticks per second, 10–60. Default 30.
+	TickRate int
+	// RoomCapacity is the number of human players a room holds, 2–200. Default 50.
+	RoomCapacity int
+	// Bots is the number of bots a room is filled up to, 0–RoomCapacity. Default 10.
+	Bots int
+	// RoundLength is the length of a round, 5s–1h. Default 5m.
+	RoundLength time.Duration
+	// PublicRooms is the number of public rooms that stay open even when empty. Default 1.
+	PublicRooms int
+	// MaxRooms caps the rooms of this node. Default 200.
+	MaxRooms int
+	// MaxConns caps the WebSocket connections of this node. Default 10000.
+	MaxConns int
+	// MaxConnsPerIP caps the WebSocket connections from one remote address. Default 64.
+	MaxConnsPerIP int
+	// ReconnectGrace is how long a dropped player's ship waits for them. Default 15s.
+	ReconnectGrace time.Duration
+	// Origins lists the extra origins (scheme://host[:port]) allowed to open /ws;
+	// the server's own origin is always allowed. "*" allows any.
+	Origins []string
+	// DrainTimeout bounds how long a drain lets running rounds finish after
+	// SIGTERM before clients are closed. Default 30s.
+	DrainTimeout time.Duration
+	// LogLevel is debug, info, warn or error. Default info.
+	LogLevel slog.Level
+	// LogFormat is text or json. Default text.
+	LogFormat string
+}
+
+// Default returns the configuration of a server started with no flags.
+func Default() Config {
+	return Config{
+		Addr:           ":8080",
+		DB:             "tickarena.db",
+		TickRate:       30,
+		RoomCapacity:   50,
+		Bots:           10,
+		RoundLength:    5 * time.Minute,
+		PublicRooms:    1,
+		MaxRooms:       200,
+		MaxConns:       10000,
+		MaxConnsPerIP:  64,
+		ReconnectGrace: 15 * time.Second,
+		DrainTimeout:   30 * time.Second,
+		LogLevel:       slog.LevelInfo,
+		LogFormat:      "text",
+	}
+}
+
+// ErrHelp is returned by Parse when -help or -h was asked for; the usage was written.
+var ErrHelp = flag.ErrHelp
+
+// ErrVersion is returned by Parse when -version was asked for.
+var ErrVersion = errors.New("version requested")
+
+// EnvName returns the environment variable that stands for a flag.
+func EnvName(flagName string) string {
+	return "TICKARENA_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// Parse fills a Config from args (without the program name) and from the
+// environment through getenv, and validates it. Usage and errors are written to
+// out. An invalid value yields an error that names the flag and its variable.
+func Parse(args []string, getenv func(string) string, out io.Writer) (Config, error) {
+	c := Default()
+	fs := flag.NewFlagSet("tickarena", flag.ContinueOnError)
+	fs.SetOutput(out)
+	var origins, level string
+	var version bool
+	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address for HTTP and WebSocket")
+	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "base URL players reach this node at (default: from each request's Host)")
+	fs.StringVar(&c.DB, "db", c.DB, "path of the SQLite database file")
+	fs.StringVar(&c.RedisURL, "redis-url", c.RedisURL, "Redis URL shared by several nodes, e.g. redis://127.0.0.1:6379/0 (default: single node)")
+	fs.StringVar(&c.Secret, "secret", c.Secret, "secret that signs session tokens, at least 32 bytes (default: generated and stored)")
+	fs.IntVar(&c.TickRate, "tick-rate", c.TickRate, "simulation ticks per second, 10-60")
+	fs.IntVar(&c.RoomCapacity, "room-capacity", c.RoomCapacity, "human players per room, 2-200")
+	fs.IntVar(&c.Bots, "bots", c.Bots, "bots a room is filled up to, 0-room-capacity")
+	fs.DurationVar(&c.RoundLength, "round-length", c.RoundLength, "length of a round, 5s-1h")
+	fs.IntVar(&c.PublicRooms, "public-rooms", c.PublicRooms, "public rooms kept open even when empty")
+	fs.IntVar(&c.MaxRooms, "max-rooms", c.MaxRooms, "most rooms on this node")
+	fs.IntVar(&c.MaxConns, "max-conns", c.MaxConns, "most WebSocket connections on this node")
+	fs.IntVar(&c.MaxConnsPerIP, "max-conns-per-ip", c.MaxConnsPerIP, "most WebSocket connections from one remote address")
+	fs.DurationVar(&c.ReconnectGrace, "reconnect-grace", c.ReconnectGrace, "how long a dropped player's ship waits for them")
+	fs.StringVar(&origins, "origins", "", "comma-separated extra origins allowed to open /ws (the server's own is always allowed; * for any)")
+	fs.DurationVar(&c.DrainTimeout, "drain-timeout", c.DrainTimeout, "how long running rounds may go on after SIGTERM")
+	fs.StringVar(&level, "log-level", "info", "log level: debug, info, warn or error")
+	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log format: text or json")
+	fs.BoolVar(&version, "version", false, "print the version and exit")
+	fs.Usage = func() {
+		fmt.Fprintf(out, "Usage: tickarena [flags]\n\nEvery flag can also be set by the environment variable named after it\n(-tick-rate is %s); a flag on the command line wins.\n\nFlags:\n", EnvName("tick-rate"))
+		fs.VisitAll(func(f *flag.Flag) {
+			fmt.Fprintf(out, "  -%s (%s)\n    \t%s (default %q)\n", f.Name, EnvName(f.Name), f.Usage, f.DefValue)
+		})
+	}
+
+	// Environment first, so that flags parsed afterwards override it.
+	var envErr error
+	fs.VisitAll(func(f *flag.Flag) {
+		if envErr != nil {
+			return
+		}
+		if v := getenv(EnvName(f.Name)); v != "" {
+			if err := fs.Set(f.Name, v); err != nil {
+				envErr = fmt.Errorf("invalid value %q for %s (flag -%s): %v", v, EnvName(f.Name), f.Name, err)
+			}
+		}
+	})
+	if envErr != nil {
+		return c, envErr
+	}
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if version {
+		return c, ErrVersion
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
+		return c, fmt.Errorf("invalid -log-level %q: want debug, info, warn or error", level)
+	}
+	for _, o := range strings.Split(origins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			c.Origins = append(c.Origins, strings.TrimSuffix(o, "/"))
+		}
+	}
+	return c, c.Validate()
+}
+
+// Validate checks every field and names the flag of the first invalid one.
+func (c Config) Validate() error {
+	bad := func(flagName string, format string, args ...any) error {
+		return fmt.Errorf("invalid -%s (%s): %s", flagName, EnvName(flagName), fmt.Sprintf(format, args...))
+	}
+	switch {
+	case c.Addr == "":
+		return bad("addr", "must not be empty")
+	case c.DB == "" && c.RedisURL == "":
+		return bad("db", "must not be empty")
+	case c.Secret != "" && len(c.Secret) < 32:
+		return bad("secret", "must be at least 32 bytes, got %d", len(c.Secret))
+	case c.TickRate < 10 || c.TickRate > 60:
+		return bad("tick-rate", "%d is outside 10-60", c.TickRate)
+	case c.RoomCapacity < 2 || c.RoomCapacity > 200:
+		return bad("room-capacity", "%d is outside 2-200", c.RoomCapacity)
+	case c.Bots < 0 || c.Bots > c.RoomCapacity:
+		return bad("bots", "%d is outside 0-%d (the room capacity)", c.Bots, c.RoomCapacity)
+	case c.RoundLength < 5*time.Second || c.RoundLength > time.Hour:
+		return bad("round-length", "%s is outside 5s-1h", c.RoundLength)
+	case c.PublicRooms < 0 || c.PublicRooms > c.MaxRooms:
+		return bad("public-rooms", "%d is outside 0-%d (max rooms)", c.PublicRooms, c.MaxRooms)
+	case c.MaxRooms < 1:
+		return bad("max-rooms", "must be at least 1")
+	case c.MaxConns < 1:
+		return bad("max-conns", "must be at least 1")
+	case c.MaxConnsPerIP < 1:
+		return bad("max-conns-per-ip", "must be at least 1")
+	case c.ReconnectGrace < 0 || c.ReconnectGrace > 10*time.Minute:
+		return bad("reconnect-grace", "%s is outside 0-10m", c.ReconnectGrace)
+	case c.DrainTimeout < 0 || c.DrainTimeout > time.Hour:
+		return bad("drain-timeout", "%s is outside 0-1h", c.DrainTimeout)
+	case c.LogFormat != "text" && c.LogFormat != "json":
+		return bad("log-format", "%q is neither text nor json", c.LogFormat)
+	}
+	if c.PublicURL != "" {
+		u, err := url.Parse(c.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return bad("public-url", "%q is not an http(s) URL with a host", c.PublicURL)
+		}
+	}
+	if c.RedisURL != "" {
+		u, err := url.Parse(c.RedisURL)
+		if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
+			return bad("redis-url", "%q is not a redis:// URL with a host", c.RedisURL)
+		}
+	}
+	for _, o := range c.Origins {
+		if o == "*" {
+			continue
+		}
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" {
+			return bad("origins", "%q is not an origin like https://example.com", o)
+		}
+	}
+	return nil
+}
+
+// LogAttrs returns the effective configuration as log attributes, secrets left out.
+func (c Config) LogAttrs() []slog.Attr {
+	redis := c.RedisURL
+	if u, err := url.Parse(redis); err == nil && u.User != nil {
+		u.User = url.User("***")
+		redis = u.String()
+	}
+	return []slog.Attr{
+		slog.String("addr", c.Addr),
+		slog.String("public_url", c.PublicURL),
+		slog.String("db", c.DB),
+		slog.String("redis_url", redis),
+		slog.Bool("secret_set", c.Secret != ""),
+		slog.Int("tick_rate", c.TickRate),
+		slog.Int("room_capacity", c.RoomCapacity),
+		slog.Int("bots", c.Bots),
+		slog.Duration("round_length", c.RoundLength),
+		slog.Int("public_rooms", c.PublicRooms),
+		slog.Int("max_rooms", c.MaxRooms),
+		slog.Int("max_conns", c.MaxConns),
+		slog.Int("max_conns_per_ip", c.MaxConnsPerIP),
+		slog.Duration("reconnect_grace", c.ReconnectGrace),
+		slog.String("origins", strings.Join(c.Origins, ",")),
+		slog.Duration("drain_timeout", c.DrainTimeout),
+		slog.String("log_level", c.LogLevel.String()),
+		slog.String("log_format", c.LogFormat),
+	}
+}

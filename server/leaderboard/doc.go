@@ -1,0 +1,30 @@
+// Package leaderboard records the results of finished rounds and ranks players
+// on boards: the best single-round score, total kills and rounds won, each over
+// all time, the current UTC day and the current ISO week.
+//
+// The package defines the Store contract that every backend implements (the
+// SQLite store in sqlitestore, later a Redis store), the Writer that records
+// results off the room goroutine, and the HTTP handlers: a JSON API under
+// /api/leaderboard and /api/players and a server-rendered HTML page under
+// /leaderboard.
+//
+// Scores come only from the server: nothing in this package accepts a score
+// from a client. Bots are recorded with their round but never appear on a
+// board or in a search.
+//
+// # Ordering and ranks
+//
+// A board is ordered by value, highest first, and players with equal values
+// by player id, ascending (byte-wise). The order is total, so every player has
+// a distinct position and pages never overlap. Ranks use competition ranking
+// ("1224"): a player's rank is one more than the number of players with a
+// strictly greater value, so tied players share a rank and the next distinct
+// value skips the shared positions.
+//
+// # Periods
+//
+// The daily period is the UTC day and the weekly period is the ISO week,
+// starting Monday 00:00 UTC. Periods reset without deleting anything: every
+// round stays stored, and a board for a period counts only the rounds whose
+// EndedAt falls inside it.
+package leaderboard

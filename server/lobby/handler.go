@@ -1,0 +1,336 @@
+package lobby
+
+import (
+	"cmp"
+	"context"
+	"crypto/subtle"
+	"errors"
+	"log/slog"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/tickarena/tickarena/server/httpjson"
+)
+
+// HandlerOptions tunes a Handler. The zero value works.
+type HandlerOptions struct {
+	// Limits bounds POST /api/rooms and gives its defaults; use the same
+	// Limits as the Directory. Zero fields take their defaults.
+	Limits Limits
+	// ReservationTTL is how long a seat reserved by POST /api/rooms or
+	// /api/join is held; default DefaultReservationTTL (20 s). Quick play
+	// uses the Directory's own TTL.
+	ReservationTTL time.Duration
+	// ListCacheTTL is how long GET /api/rooms reuses a list; default 1 s.
+	ListCacheTTL time.Duration
+	// MaxBody is the largest request body in bytes; default httpjson.MaxBody.
+	MaxBody int64
+	// Now is the clock of the list cache; default time.Now.
+	Now func() time.Time
+	// Logger receives a line per failed request; default slog.Default().
+	Logger *slog.Logger
+}
+
+func (o HandlerOptions) withDefaults() HandlerOptions {
+	o.Limits = o.Limits.withDefaults()
+	if o.ReservationTTL <= 0 {
+		o.ReservationTTL = DefaultReservationTTL
+	}
+	if o.ListCacheTTL <= 0 {
+		o.ListCacheTTL = time.Second
+	}
+	if o.MaxBody <= 0 {
+		o.MaxBody = httpjson.MaxBody
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return o
+}
+
+// Handler serves the lobby's HTTP API over a Directory:
+//
+//	GET  /api/rooms       public rooms, fullest first
+//	POST /api/rooms       create a room and reserve a seat in it (auth)
+//	POST /api/play        quick play: reserve a seat in a public room (auth)
+//	POST /api/join        reserve a seat in a room by id or join code (auth)
+//	GET  /api/rooms/{id}  one room with its live scoreboard
+//
+// Requests marked auth carry Authorization: Bearer <session token>. A
+// private room is reachable only through its join code: POST /api/join
+// with "code", or GET /api/rooms/{id}?code=...; by id alone it answers 404
+// as if it did not exist. A full room answers 409; a node that can start
+// no more rooms answers 503.
+type Handler struct {
+	dir   Directory
+	auth  Verifier
+	opts  HandlerOptions
+	cache listCache
+}
+
+// NewHandler returns a Handler over dir that authenticates players with
+// auth (a *session.Issuer).
+func NewHandler(dir Directory, auth Verifier, opts HandlerOptions) *Handler {
+	opts = opts.withDefaults()
+	return &Handler{dir: dir, auth: auth, opts: opts, cache: listCache{ttl: opts.ListCacheTTL, now: opts.Now}}
+}
+
+// Register adds the Handler's routes to mux.
+func (h *Handler) Register(mux *http.ServeMux) {
+	mux.HandleFunc("GET /api/rooms", h.list)
+	mux.HandleFunc("POST /api/rooms", h.create)
+	mux.HandleFunc("POST /api/play", h.play)
+	mux.HandleFunc("POST /api/join", h.join)
+	mux.HandleFunc("GET /api/rooms/{id}", h.details)
+}
+
+type listAnswer struct {
+	Rooms []RoomInfo `json:"rooms"`
+}
+
+// seatAnswer is the room a player holds a seat in, and for how long.
+type seatAnswer struct {
+	RoomInfo
+	// ReservationSeconds is how long the seat waits for the player's
+	// WebSocket hello.
+	ReservationSeconds int `json:"reservation_seconds"`
+}
+
+type detailsAnswer struct {
+	RoomInfo
+	Scoreboard []ScoreLine `json:"scoreboard"`
+}
+
+func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
+	rooms, err := h.cache.get(r.Context(), h.fetchList)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	out := make([]RoomInfo, len(rooms))
+	for i, room := range rooms {
+		out[i] = h.present(r, room, false)
+	}
+	w.Header().Set("Cache-Control", "max-age=1")
+	httpjson.Write(w, http.StatusOK, listAnswer{Rooms: out})
+}
+
+// fetchList returns the public rooms sorted by humans, most first, then id.
+func (h *Handler) fetchList(ctx context.Context) ([]RoomInfo, error) {
+	rooms, err := h.dir.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rooms = slices.DeleteFunc(rooms, func(r RoomInfo) bool { return !r.Public })
+	slices.SortFunc(rooms, func(a, b RoomInfo) int {
+		return cmp.Or(cmp.Compare(b.Humans, a.Humans), cmp.Compare(a.ID, b.ID))
+	})
+	return rooms, nil
+}
+
+type createRoomRequest struct {
+	Name         *string `json:"name"`
+	Capacity     *int    `json:"capacity"`
+	Bots         *int    `json:"bots"`
+	RoundSeconds *int    `json:"round_seconds"`
+	Public       *bool   `json:"public"`
+}
+
+// spec fills the fields the request left out: the creator's name, the
+// default capacity and round length, no bots, public.
+func (req createRoomRequest) spec(limits Limits, creator string) RoomSpec {
+	spec := RoomSpec{
+		Name:         creator + "'s room",
+		Capacity:     limits.DefaultCapacity,
+		RoundSeconds: limits.DefaultRoundSeconds,
+		Public:       true,
+	}
+	if req.Name != nil {
+		spec.Name = *req.Name
+	}
+	if req.Capacity != nil {
+		spec.Capacity = *req.Capacity
+	}
+	if req.Bots != nil {
+		spec.Bots = *req.Bots
+	}
+	if req.RoundSeconds != nil {
+		spec.RoundSeconds = *req.RoundSeconds
+	}
+	if req.Public != nil {
+		spec.Public = *req.Public
+	}
+	return spec
+}
+
+func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
+	player, ok := h.authenticate(w, r)
+	if !ok {
+		return
+	}
+	var req createRoomRequest
+	if err := httpjson.Decode(w, r, h.opts.MaxBody, &req); err != nil {
+		httpjson.WriteDecodeError(w, err)
+		return
+	}
+	spec, err := h.opts.Limits.Check(req.spec(h.opts.Limits, player.Name))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	room, err := h.dir.Create(r.Context(), spec)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.cache.invalidate()
+	answer := seatAnswer{RoomInfo: h.present(r, room, true)}
+	if held, err := h.dir.Reserve(r.Context(), room.ID, player.PlayerID, h.opts.ReservationTTL); err != nil {
+		// The room exists; its creator can still try to join it.
+		h.opts.Logger.Warn("no seat for room creator", "room", room.ID, "player", player.PlayerID, "err", err)
+	} else {
+		answer.RoomInfo = h.present(r, held, true)
+		answer.ReservationSeconds = seconds(h.opts.ReservationTTL)
+	}
+	h.writeSeat(w, http.StatusCreated, answer)
+}
+
+func (h *Handler) play(w http.ResponseWriter, r *http.Request) {
+	player, ok := h.authenticate(w, r)
+	if !ok {
+		return
+	}
+	var empty struct{}
+	if err := httpjson.Decode(w, r, h.opts.MaxBody, &empty); err != nil {
+		httpjson.WriteDecodeError(w, err)
+		return
+	}
+	room, err := h.dir.QuickPlay(r.Context(), player.PlayerID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.cache.invalidate()
+	// Quick play uses the Directory's TTL, which this handler's option mirrors.
+	h.writeSeat(w, http.StatusOK, seatAnswer{RoomInfo: h.present(r, room, false), ReservationSeconds: seconds(h.opts.ReservationTTL)})
+}
+
+type joinRequest struct {
+	Room string `json:"room"`
+	Code string `json:"code"`
+}
+
+func (h *Handler) join(w http.ResponseWriter, r *http.Request) {
+	player, ok := h.authenticate(w, r)
+	if !ok {
+		return
+	}
+	var req joinRequest
+	if err := httpjson.Decode(w, r, h.opts.MaxBody, &req); err != nil {
+		httpjson.WriteDecodeError(w, err)
+		return
+	}
+	var (
+		room RoomInfo
+		err  error
+	)
+	switch {
+	case req.Room != "" && req.Code != "":
+		httpjson.WriteError(w, http.StatusBadRequest, "give a room id or a join code, not both", "room")
+		return
+	case req.Room != "":
+		room, err = h.dir.Get(r.Context(), req.Room)
+		if err == nil && !room.Public {
+			err = ErrNotFound // a private room is reachable by its code only
+		}
+	case req.Code != "":
+		room, err = h.dir.ByCode(r.Context(), req.Code)
+	default:
+		httpjson.WriteError(w, http.StatusBadRequest, "give a room id or a join code", "room")
+		return
+	}
+	if err == nil {
+		room, err = h.dir.Reserve(r.Context(), room.ID, player.PlayerID, h.opts.ReservationTTL)
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.cache.invalidate()
+	h.writeSeat(w, http.StatusOK, seatAnswer{RoomInfo: h.present(r, room, !room.Public), ReservationSeconds: seconds(h.opts.ReservationTTL)})
+}
+
+func (h *Handler) details(w http.ResponseWriter, r *http.Request) {
+	room, err := h.dir.Get(r.Context(), r.PathValue("id"))
+	if err == nil && !room.Public && !codeMatches(room.Code, r.URL.Query().Get("code")) {
+		err = ErrNotFound
+	}
+	var lines []ScoreLine
+	if err == nil {
+		lines, err = h.dir.Scoreboard(r.Context(), room.ID)
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if lines == nil {
+		lines = []ScoreLine{}
+	}
+	httpjson.Write(w, http.StatusOK, detailsAnswer{RoomInfo: h.present(r, room, !room.Public), Scoreboard: lines})
+}
+
+func (h *Handler) writeSeat(w http.ResponseWriter, status int, a seatAnswer) {
+	w.Header().Set("Cache-Control", "no-store")
+	httpjson.Write(w, status, a)
+}
+
+// present prepares a room for an answer: its code only when the caller may
+// see it, and its WebSocket URL made absolute from the request when the
+// Directory gave a path alone.
+func (h *Handler) present(r *http.Request, room RoomInfo, showCode bool) RoomInfo {
+	if !showCode {
+		room.Code = ""
+	}
+	if len(room.WSURL) > 0 && room.WSURL[0] == '/' {
+		scheme := "ws"
+		if r.TLS != nil {
+			scheme = "wss"
+		}
+		room.WSURL = scheme + "://" + r.Host + room.WSURL
+	}
+	return room
+}
+
+// fail answers an error from the Directory or from checking a spec.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var spec *SpecError
+	switch {
+	case errors.As(err, &spec):
+		httpjson.WriteError(w, http.StatusBadRequest, spec.Reason, spec.Field)
+	case errors.Is(err, ErrNotFound):
+		httpjson.WriteError(w, http.StatusNotFound, "room not found", "")
+	case errors.Is(err, ErrRoomFull):
+		httpjson.WriteError(w, http.StatusConflict, "room is full", "")
+	case errors.Is(err, ErrTooManyRooms):
+		w.Header().Set("Retry-After", "10")
+		httpjson.WriteError(w, http.StatusServiceUnavailable, "the server runs as many rooms as it can; try again soon", "")
+	case errors.Is(err, context.Canceled):
+		// The client went away; nobody reads the answer.
+	default:
+		h.opts.Logger.Error("lobby request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		httpjson.WriteError(w, http.StatusInternalServerError, "internal error", "")
+	}
+}
+
+// codeMatches reports whether a code given by a client opens a private
+// room whose code is want; a room without a code opens to no one.
+func codeMatches(want, given string) bool {
+	return want != "" && subtle.ConstantTimeCompare([]byte(want), []byte(NormalizeCode(given))) == 1
+}
+
+// seconds rounds a duration up to whole seconds.
+func seconds(d time.Duration) int { return int((d + time.Second - 1) / time.Second) }

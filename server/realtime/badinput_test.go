@@ -1,0 +1,159 @@
+package realtime
+
+import (
+	"encoding/binary"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lxzan/gws"
+	"github.com/tickarena/tickarena/game/wire"
+)
+
+func TestBadInput(t *testing.T) {
+	obs := newCountingObserver()
+	m, url := startServer(t, Options{
+		Auth: panicAuth{testAuth}, Bots: 2, Observer: obs,
+		HelloTimeout: 300 * time.Millisecond, IdleTimeout: time.Second, PingInterval: 200 * time.Millisecond,
+	})
+
+	tiny, _, err := m.CreateRoom(RoomSpec{Name: "Tiny", Capacity: 1, Bots: -1})
+	if err != nil {
+		t.Fatalf("CreateRoom: %v", err)
+	}
+	occupant := dial(t, url)
+	occupant.join("tok-fay", tiny)
+
+	bystander := dial(t, url)
+	bystander.join("tok-eve", "arena-1")
+	arena := m.room("arena-1")
+	bystander.next(wire.TypeDelta)
+	startTick, startDeltas, startLate := arena.tick.Load(), bystander.deltas.Load(), obs.lateCount()
+
+	nanAim := []byte{0x95, byte(wire.TypeInput), 0x01, 0x00, 0x00, 0xcb}
+	nanAim = binary.BigEndian.AppendUint64(nanAim, math.Float64bits(math.NaN()))
+	joined := func(c *tclient) { c.join("tok-ann", "arena-1") }
+	send := func(b []byte) func(*testing.T, *tclient) {
+		return func(t *testing.T, c *tclient) { c.write(b) }
+	}
+	afterJoin := func(b []byte) func(*testing.T, *tclient) {
+		return func(t *testing.T, c *tclient) { joined(c); c.write(b) }
+	}
+	hello := func(version uint16, token, room string) []byte {
+		return wire.AppendHello(nil, wire.Hello{Version: version, Token: token, Room: room})
+	}
+	validInput := wire.AppendInput(nil, wire.Input{Seq: 1})
+
+	tests := []struct {
+		name     string
+		run      func(*testing.T, *tclient)
+		wantCode uint16
+		wantErr  wire.ErrorCode // 0: no error message expected
+	}{
+		{"text frame before hello", func(t *testing.T, c *tclient) { _ = c.conn.WriteString("hello") }, CloseUnsupported, wire.ErrCodeBadMessage},
+		{"text frame after join", func(t *testing.T, c *tclient) { joined(c); _ = c.conn.WriteString("{}") }, CloseUnsupported, wire.ErrCodeBadMessage},
+		{"oversized frame", send(make([]byte, wire.MaxClientMessage+1)), CloseTooBig, 0},
+		{"garbage bytes", send([]byte{0xc1, 0xff, 0x00, 0x13}), CloseInvalidData, wire.ErrCodeBadMessage},
+		{"empty frame", send([]byte{}), CloseInvalidData, wire.ErrCodeBadMessage},
+		{"msgpack map instead of array", send([]byte{0x81, 0xa4, 't', 'y', 'p', 'e', 0x01}), CloseInvalidData, wire.ErrCodeBadMessage},
+		{"hello with too few fields", send([]byte{0x92, 0x01, 0x01}), CloseInvalidData, wire.ErrCodeBadMessage},
+		{"unknown message type", send([]byte{0x91, 0x63}), CloseInvalidData, wire.ErrCodeBadMessage},
+		{"NaN aim", afterJoin(nanAim), CloseInvalidData, wire.ErrCodeBadMessage},
+		{"unknown buttons", afterJoin([]byte{0x95, byte(wire.TypeInput), 0x01, 0x00, 0xcc, 0xff, 0x00}), CloseInvalidData, wire.ErrCodeBadMessage},
+		{"trailing bytes", afterJoin(append(append([]byte{}, validInput...), 0x00)), CloseInvalidData, wire.ErrCodeBadMessage},
+		{"token too long", send(hello(wire.Version, strings.Repeat("x", wire.MaxTokenLen+1), "arena-1")), CloseInvalidData, wire.ErrCodeBadMessage},
+		{"input before hello", send(validInput), ClosePolicy, wire.ErrCodeBadMessage},
+		{"second hello", afterJoin(hello(wire.Version, "tok-ann", "arena-1")), ClosePolicy, wire.ErrCodeBadMessage},
+		{"wrong version", send(hello(wire.Version+1, "tok-ann", "arena-1")), ClosePolicy, wire.ErrCodeVersion},
+		{"unknown room", send(hello(wire.Version, "tok-ann", "nowhere")), ClosePolicy, wire.ErrCodeNoRoom},
+		{"bad token", send(hello(wire.Version, "forged", "arena-1")), ClosePolicy, wire.ErrCodeAuth},
+		{"room full", send(hello(wire.Version, "tok-bob", tiny)), CloseTryAgainLater, wire.ErrCodeRoomFull},
+		{"slow handshake", func(t *testing.T, c *tclient) {}, ClosePolicy, wire.ErrCodeIdle},
+		{"input flood", func(t *testing.T, c *tclient) {
+			joined(c)
+			for seq := uint32(1); ; seq++ {
+				select {
+				case <-c.done:
+					return
+				default:
+				}
+				c.write(wire.AppendInput(nil, wire.Input{Seq: seq}))
+				time.Sleep(time.Millisecond)
+			}
+		}, ClosePolicy, wire.ErrCodeFlood},
+		{"ping flood", func(t *testing.T, c *tclient) {
+			joined(c)
+			for {
+				select {
+				case <-c.done:
+					return
+				default:
+				}
+				c.write(wire.AppendPing(nil, wire.Ping{Time: 1}))
+				time.Sleep(time.Millisecond)
+			}
+		}, ClosePolicy, wire.ErrCodeFlood},
+		{"replayed sequence numbers", func(t *testing.T, c *tclient) {
+			joined(c)
+			before := obs.rejectedCount("replayed")
+			for _, seq := range []uint32{5, 5, 3, 6} {
+				c.write(wire.AppendInput(nil, wire.Input{Seq: seq}))
+			}
+			eventually(t, "two replayed inputs dropped", func() bool { return obs.rejectedCount("replayed") == before+2 })
+			for c.next(wire.TypeDelta).Delta.LastSeq != 6 {
+			}
+			c.write(wire.AppendLeave(nil))
+		}, CloseNormal, 0},
+		{"leave", afterJoin(wire.AppendLeave(nil)), CloseNormal, 0},
+		{"silent after joining", func(t *testing.T, c *tclient) { c.silent.Store(true); joined(c) }, ClosePolicy, wire.ErrCodeIdle},
+		{"panic while handling a message", send(hello(wire.Version, "panic", "arena-1")), CloseInternalError, wire.ErrCodeBadMessage},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := dial(t, url)
+			tc.run(t, c)
+			code, e := c.closed()
+			if code != tc.wantCode {
+				t.Errorf("close code %d, want %d", code, tc.wantCode)
+			}
+			switch {
+			case tc.wantErr == 0 && e != nil:
+				t.Errorf("got error message %+v, want none", *e)
+			case tc.wantErr != 0 && e == nil:
+				t.Errorf("got no error message, want code %d", tc.wantErr)
+			case tc.wantErr != 0 && e.Code != tc.wantErr:
+				t.Errorf("error code %d (%q), want %d", e.Code, e.Reason, tc.wantErr)
+			}
+		})
+	}
+	t.Run("abrupt TCP close mid-frame", func(t *testing.T) {
+		before := obs.closedCount("network")
+		raw := rawDial(t, url, 0)
+		f := frame(byte(gws.OpcodeBinary), hello(wire.Version, "tok-cat", "arena-1"))
+		if _, err := raw.Write(f[:len(f)/2]); err != nil {
+			t.Fatalf("write half a frame: %v", err)
+		}
+		_ = raw.Close()
+		eventually(t, "the server to drop the connection", func() bool { return obs.closedCount("network") == before+1 })
+	})
+
+	t.Run("bystander unaffected", func(t *testing.T) {
+		ticks := int64(arena.tick.Load() - startTick)
+		merged := int64(obs.lateCount() - startLate) // ticks folded into one delta by a late room
+		got := bystander.deltas.Load() - startDeltas
+		t.Logf("bystander: %d deltas over %d ticks (%d caught up)", got, ticks, merged)
+		if want := ticks - merged; got < want-3 {
+			t.Errorf("bystander got %d deltas, want %d", got, want)
+		}
+		if obs.skippedCount() != 0 {
+			t.Errorf("%d deltas skipped, want 0", obs.skippedCount())
+		}
+		select {
+		case <-bystander.done:
+			t.Errorf("bystander was disconnected")
+		default:
+		}
+		eventually(t, "only the occupant and the bystander to stay connected", func() bool { return m.Connections() == 2 })
+	})
+}

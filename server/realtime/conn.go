@@ -1,0 +1,324 @@
+package realtime
+
+import (
+	"errors"
+	"runtime/debug"
+	"sync/atomic"
+	"time"
+
+	"github.com/lxzan/gws"
+	"github.com/tickarena/tickarena/game"
+	"github.com/tickarena/tickarena/game/wire"
+)
+
+// Connection states.
+const (
+	stateHello  int32 = iota // waiting for the hello
+	stateJoined              // in a room
+)
+
+// client is one WebSocket connection. Fields under "read goroutine" belong to
+// the connection's gws read loop; the room reads only the atomic ones.
+type client struct {
+	m      *Manager
+	conn   *gws.Conn
+	addr   string
+	opened time.Time
+
+	state    atomic.Int32
+	closing  atomic.Bool
+	reason   atomic.Pointer[string]
+	inflight atomic.Int32
+	lastRecv atomic.Int64  // unix nanoseconds of the last message or ping
+	rtt      atomic.Uint32 // milliseconds, 0 when unknown
+	// pending holds the delta buffers queued to the socket, oldest first;
+	// free holds buffers ready for reuse. Both belong to the fan-out.
+	pending chan []byte
+	free    chan []byte
+	// deltaDone and otherDone are the write callbacks, bound once so that a
+	// write does not allocate one.
+	deltaDone func(error)
+	otherDone func(error)
+	sentBytes atomic.Int64
+
+	helloTimer *time.Timer
+
+	// read goroutine
+	room     *room
+	slot     *inputSlot
+	playerID string
+	name     string
+	lastSeq  uint32
+	tickSeen uint32 // room tick of the inputs counted in inTick
+	inTick   int
+	secStart time.Time
+	inSec    int
+	floodRun int
+}
+
+func newClient(m *Manager, conn *gws.Conn, addr string) *client {
+	c := &client{m: m, conn: conn, addr: addr, opened: time.Now()}
+	n := m.opts.MaxInFlight + 1
+	c.pending = make(chan []byte, n)
+	c.free = make(chan []byte, n)
+	c.deltaDone = c.onDeltaWritten
+	c.otherDone = c.onWritten
+	c.lastRecv.Store(c.opened.UnixNano())
+	return c
+}
+
+func (c *client) onDeltaWritten(err error) {
+	select {
+	case buf := <-c.pending:
+		if err == nil {
+			c.m.opts.Observer.MessageSent(len(buf))
+			c.sentBytes.Add(int64(len(buf)))
+		}
+		select {
+		case c.free <- buf[:0]:
+		default:
+		}
+	default:
+	}
+	c.inflight.Add(-1)
+}
+
+func (c *client) onWritten(err error) { c.inflight.Add(-1) }
+
+// send queues an encoded message that stays untouched until written.
+func (c *client) send(msg []byte) {
+	c.inflight.Add(1)
+	c.m.opts.Observer.MessageSent(len(msg))
+	c.conn.WriteAsync(gws.OpcodeBinary, msg, c.otherDone)
+}
+
+// handler receives gws's events and routes them to the connection's client.
+type handler struct{ m *Manager }
+
+func clientOf(socket *gws.Conn) *client {
+	v, _ := socket.Session().Load("c")
+	c, _ := v.(*client)
+	return c
+}
+
+// OnOpen starts the hello timer.
+func (h handler) OnOpen(socket *gws.Conn) {
+	c := clientOf(socket)
+	c.helloTimer = time.AfterFunc(h.m.opts.HelloTimeout, func() {
+		if c.state.Load() == stateHello {
+			c.closeWith(ClosePolicy, wire.ErrCodeIdle, "no hello in time", "hello timeout")
+		}
+	})
+	c.touch()
+}
+
+// OnPing answers a protocol-level ping with a pong, without blocking the reader.
+func (h handler) OnPing(socket *gws.Conn, payload []byte) {
+	c := clientOf(socket)
+	c.touch()
+	if c.state.Load() == stateJoined && c.flooding() {
+		return
+	}
+	c.reply(gws.OpcodePong, payload)
+}
+
+// OnPong notes that the peer is alive.
+func (h handler) OnPong(socket *gws.Conn, _ []byte) { clientOf(socket).touch() }
+
+// OnClose releases the connection's seat, counts and logs it.
+func (h handler) OnClose(socket *gws.Conn, err error) {
+	c := clientOf(socket)
+	if c.helloTimer != nil {
+		c.helloTimer.Stop()
+	}
+	reason, leave := closeReason(c, err)
+	if c.room != nil {
+		c.room.detach(c, leave)
+	}
+	h.m.forget(c)
+	h.m.opts.Observer.ConnClosed(reason)
+	h.m.log.Info("realtime: connection closed", "addr", c.addr, "player", c.playerID,
+		"reason", reason, "seconds", time.Since(c.opened).Seconds(), "bytes_sent", c.sentBytes.Load())
+}
+
+// closeReason names why a connection ended and whether the player left for
+// good (a leave message or a normal close from the client).
+func closeReason(c *client, err error) (string, bool) {
+	if r := c.reason.Load(); r != nil {
+		return *r, *r == "leave"
+	}
+	var ce *gws.CloseError
+	if errors.As(err, &ce) {
+		if ce.Code == CloseNormal {
+			return "client closed", true
+		}
+		return "client closed with error", false
+	}
+	var sc interface{ Uint16() uint16 }
+	if errors.As(err, &sc) && sc.Uint16() == CloseTooBig {
+		return "too large", false
+	}
+	return "network", false
+}
+
+// touch notes traffic from the peer. The room closes a client silent for
+// IdleTimeout with a clear reason; the read deadline, a little later, is the
+// backstop for connections no room looks after.
+func (c *client) touch() {
+	now := time.Now()
+	c.lastRecv.Store(now.UnixNano())
+	_ = c.conn.NetConn().SetReadDeadline(now.Add(c.m.opts.IdleTimeout + idleSlack))
+}
+
+// idleSlack is how much longer than IdleTimeout the read deadline waits.
+const idleSlack = 3 * time.Second
+
+// OnMessage decodes and dispatches one client message on the read goroutine.
+func (h handler) OnMessage(socket *gws.Conn, message *gws.Message) {
+	defer message.Close()
+	c := clientOf(socket)
+	defer func() {
+		// A bug must cost one connection, never the process.
+		if e := recover(); e != nil {
+			h.m.log.Error("realtime: panic handling a message", "addr", c.addr, "panic", e, "stack", string(debug.Stack()))
+			c.closeWith(CloseInternalError, wire.ErrCodeBadMessage, "internal error", "panic")
+		}
+	}()
+	if c.closing.Load() {
+		return
+	}
+	c.touch()
+	data := message.Bytes()
+	h.m.opts.Observer.MessageReceived(len(data))
+	if message.Opcode != gws.OpcodeBinary {
+		c.closeWith(CloseUnsupported, wire.ErrCodeBadMessage, "text frames are not accepted", "text frame")
+		return
+	}
+	var msg wire.ClientMsg
+	if err := wire.DecodeClient(data, &msg); err != nil {
+		h.m.limitedLog("bad message", "realtime: malformed message", "addr", c.addr, "err", err)
+		c.closeWith(CloseInvalidData, wire.ErrCodeBadMessage, "malformed message", "bad message")
+		return
+	}
+	joined := c.state.Load() == stateJoined
+	if joined && c.flooding() {
+		return
+	}
+	switch {
+	case msg.Type == wire.TypeHello && !joined:
+		c.hello(msg.Hello)
+	case msg.Type == wire.TypeHello:
+		c.closeWith(ClosePolicy, wire.ErrCodeBadMessage, "second hello", "bad message")
+	case !joined:
+		c.closeWith(ClosePolicy, wire.ErrCodeBadMessage, "hello must come first", "bad message")
+	case msg.Type == wire.TypeInput:
+		c.input(msg.Input)
+	case msg.Type == wire.TypePing:
+		c.reply(gws.OpcodeBinary, wire.AppendPong(nil, wire.Pong{Time: msg.Ping.Time}))
+	case msg.Type == wire.TypePong:
+		c.pong(msg.Pong)
+	case msg.Type == wire.TypeLeave:
+		c.closeWith(CloseNormal, 0, "bye", "leave")
+	}
+}
+
+// hello verifies the player and asks the room for a seat; the room sends the
+// welcome itself so that it precedes the first delta.
+func (c *client) hello(h wire.Hello) {
+	m := c.m
+	if h.Version != wire.Version {
+		c.closeWith(ClosePolicy, wire.ErrCodeVersion, "protocol version not supported", "version")
+		return
+	}
+	playerID, name, err := m.opts.Auth.Verify(h.Token)
+	if err != nil || playerID == "" {
+		c.closeWith(ClosePolicy, wire.ErrCodeAuth, "invalid session token", "auth")
+		return
+	}
+	r := m.room(h.Room)
+	if r == nil {
+		c.closeWith(ClosePolicy, wire.ErrCodeNoRoom, "no such room", "no room")
+		return
+	}
+	c.playerID, c.name = playerID, name
+	slot, res := r.join(c)
+	switch res {
+	case joinOK:
+		c.room, c.slot = r, slot
+		c.state.Store(stateJoined)
+		c.helloTimer.Stop()
+		c.secStart = time.Now()
+	case joinFull:
+		c.closeWith(CloseTryAgainLater, wire.ErrCodeRoomFull, "room is full", "room full")
+	case joinDraining:
+		c.closeWith(CloseTryAgainLater, wire.ErrCodeShutdown, "server is draining: try another server", "draining")
+	case joinClosed:
+		if m.closed.Load() {
+			c.closeWith(CloseGoingAway, wire.ErrCodeShutdown, "server shutting down", "shutdown")
+			return
+		}
+		c.closeWith(ClosePolicy, wire.ErrCodeNoRoom, "no such room", "no room")
+	}
+}
+
+// flooding counts one message of a joined client and reports whether the
+// client has sent more than FloodRate×TickRate messages a second for
+// FloodSeconds seconds in a row, in which case it is being closed.
+func (c *client) flooding() bool {
+	m := c.m
+	if now := time.Now(); now.Sub(c.secStart) >= time.Second {
+		if c.inSec > m.opts.FloodRate*m.opts.TickRate {
+			c.floodRun++
+		} else {
+			c.floodRun = 0
+		}
+		c.secStart, c.inSec = now, 0
+		if c.floodRun >= m.opts.FloodSeconds {
+			m.limitedLog("flood", "realtime: message flood", "addr", c.addr, "player", c.playerID)
+			c.closeWith(ClosePolicy, wire.ErrCodeFlood, "too many messages", "flood")
+			return true
+		}
+	}
+	c.inSec++
+	return false
+}
+
+// reply queues an answer to the peer unless its queue is already full: a
+// peer that asks without reading must not grow the server's memory.
+func (c *client) reply(opcode gws.Opcode, msg []byte) {
+	if int(c.inflight.Load()) >= c.m.opts.MaxInFlight {
+		return
+	}
+	c.inflight.Add(1)
+	c.m.opts.Observer.MessageSent(len(msg))
+	c.conn.WriteAsync(opcode, msg, c.otherDone)
+}
+
+// input validates one input and hands it to the room's inbox.
+func (c *client) input(in wire.Input) {
+	m := c.m
+	if in.Seq <= c.lastSeq {
+		m.opts.Observer.InputRejected("replayed")
+		m.limitedLog("replayed", "realtime: replayed input", "addr", c.addr, "player", c.playerID, "seq", in.Seq, "last", c.lastSeq)
+		return
+	}
+	if tick := c.room.tick.Load(); tick != c.tickSeen {
+		c.tickSeen, c.inTick = tick, 0
+	}
+	c.inTick++
+	if c.inTick > m.opts.MaxInputsPerTick {
+		m.opts.Observer.InputRejected("too many")
+		m.limitedLog("too many", "realtime: too many inputs in one tick", "addr", c.addr, "player", c.playerID)
+		return
+	}
+	c.lastSeq = in.Seq
+	c.slot.put(game.Input{Seq: in.Seq, Buttons: in.Buttons, Aim: in.Aim})
+}
+
+// pong turns the echo of a server ping into a round-trip time.
+func (c *client) pong(p wire.Pong) {
+	rtt := time.Since(time.UnixMilli(p.Time))
+	if rtt >= 0 && rtt < time.Minute {
+		c.rtt.Store(uint32(rtt.Milliseconds()))
+	}
+}

@@ -1,0 +1,57 @@
+// Package realtime is tickarena's real-time server: the /ws WebSocket handler
+// (gws), the rooms with their fixed-step tick loops, per-client deltas, bots,
+// slow clients, reconnects and shutdown.
+//
+// # Goroutines and who owns what
+//
+//   - A connection's read goroutine (gws's ReadLoop, started by
+//     Manager.ServeHTTP) owns the connection's hello state, its input
+//     sequence and flood counters. It decodes every message (wire.DecodeClient),
+//     validates it and puts inputs into the room's inbox: one slot per player
+//     guarded by a tiny mutex, the newest input wins, and a list of slots with
+//     untaken inputs. It never blocks on the room except while joining, when it
+//     waits for the room's answer.
+//   - A connection's write queue (gws's per-connection worker, fed by
+//     WriteAsync) does all socket writes in order. Every queued message is
+//     counted in the client's in-flight counter and uncounted in its callback;
+//     each write has a deadline so that a dead peer errors out.
+//   - A room's goroutine owns its game.World, its players (humans and bots),
+//     their baselines and the delta encoder. It alone calls game.Step. Every
+//     1/TickRate s, on an absolute schedule, it drains the inbox, lets bots
+//     think, steps, captures one wire.Snapshot and queues every client its
+//     delta. A client with MaxInFlight messages queued is skipped (it keeps
+//     its baseline and its missed events, bounded) and closed with 1008 "too
+//     slow" after SlowTimeout. Other goroutines reach a room only through its
+//     command channel (join, detach), its inbox and what it publishes: stats
+//     and scoreboard behind an atomic.Pointer, refreshed about once a second,
+//     and the current tick.
+//   - The Manager owns the set of rooms and connections behind one mutex,
+//     held only for map updates, never across I/O.
+//
+// Closing a connection (closeWith) queues an error message and a close frame
+// behind the connection's pending writes and shortens its write deadline, so
+// that neither the room nor a read goroutine ever waits on a socket.
+//
+// # Limits
+//
+// Frames over wire.MaxClientMessage get 1009 from gws. Over MaxConnections an
+// upgrade is refused with HTTP 503, over MaxConnectionsPerAddr with HTTP 429,
+// both before the upgrade so that a refused client costs no WebSocket; a
+// full room gets an error message and close 1013.
+//
+// A joined client may send FloodRate×TickRate messages a second (inputs,
+// pings, protocol pings together); more for FloodSeconds seconds in a row
+// closes it with 1008. Inputs beyond MaxInputsPerTick in one tick, and inputs
+// whose sequence number does not grow, are dropped and counted. Answers to a
+// client's pings are dropped while its queue is full.
+//
+// # Wiring
+//
+//	rt, err := realtime.New(realtime.Options{Auth: auth, Admission: seats, OnRoundEnd: results.Enqueue})
+//	mux.Handle("GET /ws", rt)
+//	// on SIGTERM, before http.Server.Shutdown (which does not track hijacked connections):
+//	err = rt.Shutdown(ctx)
+//
+// The package must never do I/O inside game.Step, block a room on a socket
+// or a callback, or trust a byte from a client before it is decoded.
+package realtime

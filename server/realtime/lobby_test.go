@@ -1,0 +1,116 @@
+package realtime
+
+import (
+	"errors"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/lxzan/gws"
+	"github.com/tickarena/tickarena/game/wire"
+)
+
+func TestRoomsForTheLobby(t *testing.T) {
+	m, url := startServer(t, Options{PublicRooms: 2, MaxRooms: 3, EmptyRoomTimeout: 100 * time.Millisecond, PingInterval: 100 * time.Millisecond})
+
+	rooms := m.Rooms()
+	if len(rooms) != 2 || rooms[0].Name != "Arena 1" || rooms[1].Name != "Arena 2" || !rooms[0].Public {
+		t.Fatalf("rooms at start %+v, want public Arena 1 and Arena 2", rooms)
+	}
+	id, code, err := m.CreateRoom(RoomSpec{Name: "Friends", Capacity: 3, Bots: 3, RoundSeconds: 60})
+	if err != nil {
+		t.Fatalf("CreateRoom: %v", err)
+	}
+	if _, _, err := m.CreateRoom(RoomSpec{}); !errors.Is(err, ErrTooManyRooms) {
+		t.Errorf("fourth room: err %v, want ErrTooManyRooms", err)
+	}
+	if _, err := m.Scoreboard("nowhere"); !errors.Is(err, ErrNoRoom) {
+		t.Errorf("Scoreboard of an unknown room: err %v, want ErrNoRoom", err)
+	}
+	stats := func() RoomStats {
+		for _, r := range m.Rooms() {
+			if r.ID == id {
+				return r
+			}
+		}
+		return RoomStats{}
+	}
+	if st := stats(); st.Public || st.Code != code || st.Bots != 3 || st.Humans != 0 || st.Capacity != 3 || st.RoundSecondsLeft != 60 {
+		t.Errorf("new room stats %+v", st)
+	}
+
+	c := dial(t, url)
+	w := c.join("tok-ann", code) // by join code
+	if w.RoomID != id || w.RoomName != "Friends" {
+		t.Errorf("joined by code into %q %q, want %q Friends", w.RoomID, w.RoomName, id)
+	}
+	if st := stats(); st.Humans != 1 || st.Bots != 2 {
+		t.Errorf("after a human joined a full room: %d humans, %d bots; want 1 and 2 (a bot made room)", st.Humans, st.Bots)
+	}
+	board, err := m.Scoreboard(id)
+	if err != nil || len(board) != 3 {
+		t.Fatalf("Scoreboard: %v, %d lines, want 3", err, len(board))
+	}
+	roster := c.next(wire.TypeRoster).Roster
+	if len(roster.Lines) != 3 {
+		t.Errorf("roster has %d ships, want 3", len(roster.Lines))
+	}
+	ping := c.next(wire.TypePing).Ping
+	if ping.Time == 0 {
+		t.Errorf("ping without a time")
+	}
+	c.write(wire.AppendPing(nil, wire.Ping{Time: 42}))
+	if got := c.next(wire.TypePong).Pong.Time; got != 42 {
+		t.Errorf("pong echoes %d, want 42", got)
+	}
+
+	c.write(wire.AppendLeave(nil))
+	c.closed()
+	eventually(t, "a bot to take the seat back", func() bool { st := stats(); return st.Humans == 0 && st.Bots == 3 })
+	eventually(t, "the empty room to close", func() bool { return stats().ID == "" })
+	if n := len(m.Rooms()); n != 2 {
+		t.Errorf("%d rooms left, want the 2 always-open ones", n)
+	}
+}
+
+func TestRoundEnd(t *testing.T) {
+	records := make(chan RoundRecord, 4)
+	_, url := startServer(t, Options{Bots: 1, RoundSeconds: 1, OnRoundEnd: func(r RoundRecord) {
+		select {
+		case records <- r:
+		default:
+		}
+	}})
+	c := dial(t, url)
+	c.join("tok-ann", "arena-1")
+	end := c.next(wire.TypeRoundEnd).RoundEnd
+	if end.Round != 1 || len(end.Players) != 2 || end.NextRound <= end.EndTick {
+		t.Errorf("round end %+v, want round 1 with 2 players and a next round after it", end)
+	}
+	rec := <-records
+	if rec.EndedEarly || rec.Round != 1 || rec.RoomName != "Arena 1" || len(rec.Players) != 2 || rec.Players[0].Placement != 1 {
+		t.Errorf("record %+v", rec)
+	}
+}
+
+func TestConnectionLimits(t *testing.T) {
+	tests := []struct {
+		name   string
+		opts   Options
+		status int
+	}{
+		{"per address", Options{MaxConnectionsPerAddr: 2}, http.StatusTooManyRequests},
+		{"in total", Options{MaxConnections: 2}, http.StatusServiceUnavailable},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, url := startServer(t, tc.opts)
+			dial(t, url)
+			dial(t, url)
+			_, resp, err := gws.NewClient(&tclient{}, &gws.ClientOption{Addr: url})
+			if err == nil || resp == nil || resp.StatusCode != tc.status {
+				t.Errorf("third connection: err %v, response %v; want %d", err, resp, tc.status)
+			}
+		})
+	}
+}

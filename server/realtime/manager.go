@@ -1,0 +1,375 @@
+package realtime
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/lxzan/gws"
+	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/server/httpjson"
+)
+
+// Errors of the Manager's room API.
+var (
+	// ErrTooManyRooms is returned by CreateRoom when MaxRooms rooms are open.
+	ErrTooManyRooms = errors.New("realtime: too many rooms")
+	// ErrNoRoom is returned for a room id that names no open room.
+	ErrNoRoom = errors.New("realtime: no such room")
+	// ErrShutdown is returned once Shutdown has begun.
+	ErrShutdown = errors.New("realtime: server shutting down")
+)
+
+// Manager owns the rooms and the WebSocket connections. It is the /ws
+// http.Handler and offers the lobby what it needs: CreateRoom, Rooms and
+// Scoreboard. Make it with New.
+type Manager struct {
+	opts     Options
+	log      *slog.Logger
+	upgrader *gws.Upgrader
+	closed   atomic.Bool
+	draining atomic.Bool
+	seq      atomic.Uint64
+	logs     rateLog
+
+	mu     sync.Mutex
+	rooms  map[string]*room // by id and by code
+	order  []*room
+	conns  map[*client]struct{}
+	byAddr map[string]int
+	count  int            // connections admitted and not yet released
+	wg     sync.WaitGroup // room goroutines
+	connWG sync.WaitGroup // read loops
+
+}
+
+// New makes a Manager and opens its always-open public rooms.
+func New(opts Options) (*Manager, error) {
+	if opts.Auth == nil {
+		return nil, errors.New("realtime: Options.Auth is required")
+	}
+	opts = opts.withDefaults()
+	m := &Manager{
+		opts:   opts,
+		log:    opts.Logger,
+		rooms:  make(map[string]*room),
+		conns:  make(map[*client]struct{}),
+		byAddr: make(map[string]int),
+	}
+	m.upgrader = gws.NewUpgrader(handler{m: m}, &gws.ServerOption{
+		ReadMaxPayloadSize: wire.MaxClientMessage,
+		ReadBufferSize:     1024,
+		ParallelEnabled:    false,
+		Recovery:           gws.Recovery,
+		Logger:             gwsLogger{m.log},
+		HandshakeTimeout:   opts.HelloTimeout,
+	})
+	for i := 1; i <= opts.PublicRooms; i++ {
+		spec := RoomSpec{Name: fmt.Sprintf(opts.PublicRoomName, i), Public: true}
+		if _, err := m.open(spec, fmt.Sprintf("arena-%d", i), true); err != nil {
+			return nil, fmt.Errorf("open public room %d: %w", i, err)
+		}
+	}
+	m.log.Info("realtime: ready", "tick_rate", opts.TickRate, "capacity", opts.Capacity, "bots", opts.Bots,
+		"max_rooms", opts.MaxRooms, "max_connections", opts.MaxConnections, "max_per_addr", opts.MaxConnectionsPerAddr,
+		"max_in_flight", opts.MaxInFlight, "slow_timeout", opts.SlowTimeout, "idle_timeout", opts.IdleTimeout,
+		"reconnect_grace", opts.ReconnectGrace)
+	return m, nil
+}
+
+// gwsLogger sends gws's own errors (recovered panics among them) to slog.
+type gwsLogger struct{ l *slog.Logger }
+
+func (g gwsLogger) Error(v ...any) { g.l.Error("realtime: gws", "detail", fmt.Sprint(v...)) }
+
+// ServeHTTP upgrades a request to a WebSocket and runs its read loop until the
+// connection ends. Over MaxConnections it answers 503, over
+// MaxConnectionsPerAddr 429, and after Shutdown began 503, all before upgrading.
+func (m *Manager) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	addr, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		addr = r.RemoteAddr
+	}
+	if status, msg := m.admitConn(addr); status != 0 {
+		m.opts.Observer.ConnRejected(msg)
+		httpjson.WriteError(w, status, msg, "")
+		return
+	}
+	socket, err := m.upgrader.Upgrade(w, r)
+	if err != nil {
+		m.release(addr)
+		m.log.Debug("realtime: upgrade failed", "addr", addr, "err", err)
+		return
+	}
+	c := newClient(m, socket, addr)
+	socket.Session().Store("c", c)
+	if m.opts.SendBuffer > 0 {
+		if tc, ok := socket.NetConn().(*net.TCPConn); ok {
+			_ = tc.SetWriteBuffer(m.opts.SendBuffer)
+		}
+	}
+	_ = socket.SetNoDelay(true)
+	// Deadlines an http.Server set before the hijack no longer apply; the
+	// connection sets its own (see touch and sendDelta).
+	_ = socket.NetConn().SetWriteDeadline(time.Time{})
+	m.mu.Lock()
+	if m.closed.Load() {
+		m.mu.Unlock()
+		m.release(addr)
+		_ = socket.WriteClose(CloseGoingAway, []byte("server shutting down"))
+		return
+	}
+	m.conns[c] = struct{}{}
+	m.connWG.Add(1)
+	m.mu.Unlock()
+	defer m.connWG.Done()
+	m.opts.Observer.ConnOpened()
+	m.log.Info("realtime: connection opened", "addr", addr)
+	socket.ReadLoop()
+}
+
+// admitConn counts a new connection from addr, or returns the HTTP status and
+// message that refuse it.
+func (m *Manager) admitConn(addr string) (int, string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	switch {
+	case m.closed.Load():
+		return http.StatusServiceUnavailable, "server shutting down"
+	case m.count >= m.opts.MaxConnections:
+		return http.StatusServiceUnavailable, "too many connections"
+	case m.byAddr[addr] >= m.opts.MaxConnectionsPerAddr:
+		return http.StatusTooManyRequests, "too many connections from this address"
+	}
+	m.byAddr[addr]++
+	m.count++
+	return 0, ""
+}
+
+func (m *Manager) release(addr string) {
+	m.mu.Lock()
+	m.count--
+	if m.byAddr[addr]--; m.byAddr[addr] <= 0 {
+		delete(m.byAddr, addr)
+	}
+	m.mu.Unlock()
+}
+
+// forget drops a closed connection from the counts.
+func (m *Manager) forget(c *client) {
+	m.mu.Lock()
+	delete(m.conns, c)
+	m.mu.Unlock()
+	m.release(c.addr)
+}
+
+// Connections returns the number of open WebSocket connections.
+func (m *Manager) Connections() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.conns)
+}
+
+// room returns the open room with id or join code key, or nil.
+func (m *Manager) room(key string) *room {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.rooms[key]
+}
+
+// CreateRoom opens a room and returns its id and join code.
+func (m *Manager) CreateRoom(spec RoomSpec) (id, code string, err error) {
+	r, err := m.open(spec, "", false)
+	if err != nil {
+		return "", "", err
+	}
+	return r.id, r.code, nil
+}
+
+func (m *Manager) open(spec RoomSpec, id string, permanent bool) (*room, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed.Load() || m.draining.Load() {
+		return nil, ErrShutdown
+	}
+	if len(m.order) >= m.opts.MaxRooms {
+		return nil, ErrTooManyRooms
+	}
+	code := m.newCode()
+	if id == "" {
+		id = "r-" + randomHex(6)
+	}
+	if spec.Name == "" {
+		spec.Name = "Room " + code
+	}
+	r := newRoom(m, id, code, spec, permanent)
+	m.rooms[id], m.rooms[code] = r, r
+	m.order = append(m.order, r)
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		r.run()
+	}()
+	return r, nil
+}
+
+// newCode returns a join code no open room uses. The caller holds m.mu.
+func (m *Manager) newCode() string {
+	const letters = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+	for {
+		var b [6]byte
+		_, _ = rand.Read(b[:])
+		for i := range b {
+			b[i] = letters[int(b[i])%len(letters)]
+		}
+		if _, taken := m.rooms[string(b[:])]; !taken {
+			return string(b[:])
+		}
+	}
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// closeRoom forgets a room whose goroutine is ending.
+func (m *Manager) closeRoom(r *room) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.rooms, r.id)
+	delete(m.rooms, r.code)
+	m.order = slices.DeleteFunc(m.order, func(o *room) bool { return o == r })
+}
+
+// Rooms returns the stats of every open room, in the order they opened. It
+// reads what the rooms published and never waits for a room's goroutine.
+func (m *Manager) Rooms() []RoomStats {
+	m.mu.Lock()
+	rooms := slices.Clone(m.order)
+	m.mu.Unlock()
+	out := make([]RoomStats, 0, len(rooms))
+	for _, r := range rooms {
+		out = append(out, r.pub.Load().stats)
+	}
+	return out
+}
+
+// Scoreboard returns the current standings of room id, best first, as
+// published at most about a second ago.
+func (m *Manager) Scoreboard(id string) ([]ScoreLine, error) {
+	r := m.room(id)
+	if r == nil {
+		return nil, fmt.Errorf("scoreboard of %q: %w", id, ErrNoRoom)
+	}
+	return slices.Clone(r.pub.Load().board), nil
+}
+
+// Shutdown stops accepting connections, ends every room's round (recording
+// the partial standings through OnRoundEnd), closes every client with 1001
+// and waits for the rooms and connections to finish, or for ctx to end.
+func (m *Manager) Shutdown(ctx context.Context) error {
+	m.mu.Lock()
+	m.closed.Store(true)
+	rooms := slices.Clone(m.order)
+	waiting := make([]*client, 0, len(m.conns))
+	for c := range m.conns {
+		waiting = append(waiting, c)
+	}
+	m.mu.Unlock()
+	m.log.Info("realtime: shutting down", "rooms", len(rooms), "connections", len(waiting))
+	for _, r := range rooms {
+		r.shutdown()
+	}
+	// Connections that never joined a room have no room to close them.
+	for _, c := range waiting {
+		if c.state.Load() != stateJoined {
+			c.closeWith(CloseGoingAway, wire.ErrCodeShutdown, "server shutting down", "shutdown")
+		}
+	}
+	done := make(chan struct{})
+	go func() {
+		m.wg.Wait()
+		m.connWG.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("realtime shutdown: %w", ctx.Err())
+	}
+}
+
+// Drain begins a graceful stop: no new rooms open and no new players are
+// seated (players already in a room may still reconnect), and it waits until
+// every room that had humans playing a round when the drain began has finished
+// that round (or lost its humans), or until ctx ends. Call Shutdown afterwards
+// to close the connections.
+func (m *Manager) Drain(ctx context.Context) error {
+	m.draining.Store(true)
+	m.mu.Lock()
+	rooms := slices.Clone(m.order)
+	m.mu.Unlock()
+	playing := make(map[*room]int)
+	for _, r := range rooms {
+		if st := r.pub.Load().stats; st.Humans > 0 && !st.Intermission {
+			playing[r] = st.Round
+		}
+	}
+	m.log.Info("realtime: draining", "rounds_in_play", len(playing))
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		for r, round := range playing {
+			if st := r.pub.Load().stats; st.Humans == 0 || st.Round != round || st.Intermission {
+				delete(playing, r)
+			}
+		}
+		if len(playing) == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("realtime drain: %d rounds still in play: %w", len(playing), ctx.Err())
+		case <-tick.C:
+		}
+	}
+}
+
+// Draining reports whether Drain has begun.
+func (m *Manager) Draining() bool { return m.draining.Load() }
+
+// rateLog lets through at most one log line per class every few seconds.
+type rateLog struct {
+	mu   sync.Mutex
+	last map[string]time.Time
+}
+
+const logEvery = 5 * time.Second
+
+func (m *Manager) limitedLog(class, msg string, args ...any) {
+	m.logs.mu.Lock()
+	if m.logs.last == nil {
+		m.logs.last = make(map[string]time.Time)
+	}
+	now := time.Now()
+	ok := now.Sub(m.logs.last[class]) >= logEvery
+	if ok {
+		m.logs.last[class] = now
+	}
+	m.logs.mu.Unlock()
+	if ok {
+		m.log.Warn(msg, args...)
+	}
+}

@@ -1,0 +1,167 @@
+package realtime
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/tickarena/tickarena/game/wire"
+)
+
+// Authenticator verifies the session token of a hello.
+type Authenticator interface {
+	// Verify returns the player id and display name that token stands for, or an
+	// error when the token is missing, forged or expired.
+	Verify(token string) (playerID, name string, err error)
+}
+
+// Admission decides whether a new player may take a seat in a room. The lobby
+// implements it to honour seat reservations made by quick play.
+type Admission interface {
+	// Admit reports whether playerID may join room roomID, which holds humans
+	// human players out of capacity. It is called from a room's goroutine and must
+	// return quickly. A player already in the room is admitted without asking.
+	Admit(roomID, playerID string, humans, capacity int) bool
+}
+
+// Options configure a Manager. The zero value works once Auth is set: every
+// other field has a default, filled in by withDefaults.
+type Options struct {
+	// Auth verifies hello tokens. Required.
+	Auth Authenticator
+	// Admission decides who gets a seat; nil admits while humans < capacity.
+	Admission Admission
+	// Observer receives counters and timings; nil means none.
+	Observer Observer
+	// Logger receives connection, room and round logs; nil means slog.Default().
+	Logger *slog.Logger
+	// OnRoundEnd receives the record of every finished round, from a room's
+	// goroutine. It must not block; nil drops the records.
+	OnRoundEnd func(RoundRecord)
+
+	// TickRate is the simulation rate in ticks per second. Default 30; clamped to 10–60.
+	TickRate int
+	// Capacity is the number of human seats of a room created without one. Default 50.
+	Capacity int
+	// Bots is the number of bots a room created without a count fills up to. Default 8;
+	// negative means none.
+	Bots int
+	// RoundSeconds is the round length of a room created without one, in seconds. Default 300.
+	RoundSeconds int
+	// PublicRooms is the number of always-open public rooms. Default 1; negative means none.
+	PublicRooms int
+	// PublicRoomName is the name format of the always-open rooms, with %d for their
+	// number. Default "Arena %d".
+	PublicRoomName string
+	// MaxRooms bounds the number of rooms. Default 100.
+	MaxRooms int
+	// EmptyRoomTimeout is how long a room without humans lives before it closes
+	// (always-open rooms never close). Default 60 s.
+	EmptyRoomTimeout time.Duration
+
+	// MaxConnections bounds the open WebSockets; past it upgrades get HTTP 503. Default 10000.
+	MaxConnections int
+	// MaxConnectionsPerAddr bounds the open WebSockets of one remote IP address;
+	// past it upgrades get HTTP 429. Default 32.
+	MaxConnectionsPerAddr int
+	// HelloTimeout is how long a new connection has to send its hello. Default 5 s.
+	HelloTimeout time.Duration
+	// IdleTimeout closes a connection that sent nothing for this long. Default 10 s.
+	IdleTimeout time.Duration
+	// PingInterval is the period of the server's protocol pings. Default 2 s.
+	PingInterval time.Duration
+	// ReconnectGrace is how long a dropped player's ship is held for them. Default 15 s.
+	ReconnectGrace time.Duration
+	// WriteTimeout is the write deadline of every message, so that a dead peer
+	// errors out. Default 10 s.
+	WriteTimeout time.Duration
+	// MaxInFlight is the number of messages queued to one connection past which
+	// it is skipped for a tick (it keeps its baseline). Default 8.
+	MaxInFlight int
+	// SlowTimeout closes a client that was skipped without interruption for this
+	// long, with 1008 "too slow". Default 5 s.
+	SlowTimeout time.Duration
+	// MissedEvents bounds the events kept for a skipped client. Default 256.
+	MissedEvents int
+	// MaxInputsPerTick is the number of inputs a player may send per tick; more
+	// are dropped. Default 4.
+	MaxInputsPerTick int
+	// FloodRate is the input rate, as a multiple of the tick rate, above which a
+	// second counts as flooded. Default 4.
+	FloodRate int
+	// FloodSeconds is the number of flooded seconds in a row that close a
+	// connection with 1008. Default 2.
+	FloodSeconds int
+	// MaxCatchUp is the number of ticks a late room runs back to back; beyond it
+	// the backlog is dropped and counted. Default 5.
+	MaxCatchUp int
+	// Area is the area of interest of every client. Default wire.DefaultArea.
+	Area wire.Area
+	// SendBuffer is the kernel send buffer of each connection in bytes; 0 keeps
+	// the system's default. A small buffer spots slow readers sooner.
+	SendBuffer int
+
+	// viewHook, when set, sees every view queued to a client, on the room's
+	// goroutine. Tests use it to compare what clients rebuild with what was sent.
+	viewHook func(roomID, playerID string, v *wire.View)
+}
+
+func (o Options) withDefaults() Options {
+	if o.Observer == nil {
+		o.Observer = NopObserver{}
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.OnRoundEnd == nil {
+		o.OnRoundEnd = func(RoundRecord) {}
+	}
+	if o.TickRate <= 0 {
+		o.TickRate = 30
+	}
+	o.TickRate = min(max(o.TickRate, 10), 60)
+	defInt(&o.Capacity, 50)
+	if o.Bots == 0 {
+		o.Bots = 8
+	}
+	o.Bots = max(o.Bots, 0)
+	defInt(&o.RoundSeconds, 300)
+	if o.PublicRooms == 0 {
+		o.PublicRooms = 1
+	}
+	o.PublicRooms = max(o.PublicRooms, 0)
+	if o.PublicRoomName == "" {
+		o.PublicRoomName = "Arena %d"
+	}
+	defInt(&o.MaxRooms, 100)
+	defDur(&o.EmptyRoomTimeout, 60*time.Second)
+	defInt(&o.MaxConnections, 10000)
+	defInt(&o.MaxConnectionsPerAddr, 32)
+	defDur(&o.HelloTimeout, 5*time.Second)
+	defDur(&o.IdleTimeout, 10*time.Second)
+	defDur(&o.PingInterval, 2*time.Second)
+	defDur(&o.ReconnectGrace, 15*time.Second)
+	defDur(&o.WriteTimeout, 10*time.Second)
+	defInt(&o.MaxInFlight, 8)
+	defDur(&o.SlowTimeout, 5*time.Second)
+	defInt(&o.MissedEvents, 256)
+	defInt(&o.MaxInputsPerTick, 4)
+	defInt(&o.FloodRate, 4)
+	defInt(&o.FloodSeconds, 2)
+	defInt(&o.MaxCatchUp, 5)
+	if o.Area == (wire.Area{}) {
+		o.Area = wire.DefaultArea
+	}
+	return o
+}
+
+func defInt(v *int, d int) {
+	if *v <= 0 {
+		*v = d
+	}
+}
+
+func defDur(v *time.Duration, d time.Duration) {
+	if *v <= 0 {
+		*v = d
+	}
+}

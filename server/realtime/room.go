@@ -1,0 +1,432 @@
+package realtime
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/tickarena/tickarena/game"
+	"github.com/tickarena/tickarena/game/bot"
+	"github.com/tickarena/tickarena/game/wire"
+)
+
+// player is a ship's owner as the room sees it: a human (with or without a
+// live connection) or a bot. Only the room goroutine touches it.
+type player struct {
+	id     string
+	name   string
+	ship   uint32
+	brain  *bot.Brain // nil for humans
+	client *client    // nil while a human is disconnected
+	slot   *inputSlot
+	goneAt time.Time // when the human's connection dropped
+
+	base, cur    wire.View // last view queued to the client, and scratch for the next
+	skippedSince time.Time
+	missed       []game.Event // events of ticks the client was skipped for
+	events       []game.Event // scratch for the events of one delta
+}
+
+type cmdKind uint8
+
+const (
+	cmdJoin cmdKind = iota
+	cmdDetach
+)
+
+// command is a request from a connection's goroutine to the room's.
+type command struct {
+	kind  cmdKind
+	c     *client
+	leave bool
+	reply chan joinReply
+}
+
+type joinResult uint8
+
+const (
+	joinOK joinResult = iota
+	joinFull
+	joinClosed
+	joinDraining
+)
+
+type joinReply struct {
+	res  joinResult
+	slot *inputSlot
+}
+
+// room is one arena: a world and the goroutine that owns it.
+type room struct {
+	m         *Manager
+	id, code  string
+	spec      RoomSpec
+	permanent bool
+	dt        time.Duration
+
+	cmds     chan command
+	stop     chan struct{}
+	stopOnce sync.Once
+	done     chan struct{}
+	tick     atomic.Uint32 // the world's tick, for the read goroutines' input limits
+	pub      atomic.Pointer[published]
+	inbox    inbox
+
+	// room goroutine
+	world      *game.World
+	snap       wire.Snapshot
+	enc        wire.DeltaEncoder
+	humans     map[string]*player
+	order      []*player // humans in joining order
+	bots       []*player
+	byShip     map[uint32]*player
+	inputs     []game.Input
+	events     []game.Event // events of the ticks since the last fan-out
+	emptySince time.Time
+	lastSecond time.Time
+	lastPing   time.Time
+	botNames   int
+}
+
+func newRoom(m *Manager, id, code string, spec RoomSpec, permanent bool) *room {
+	o := m.opts
+	defInt(&spec.Capacity, o.Capacity)
+	defInt(&spec.RoundSeconds, o.RoundSeconds)
+	switch {
+	case spec.Bots == 0:
+		spec.Bots = o.Bots
+	case spec.Bots < 0:
+		spec.Bots = 0
+	}
+	r := &room{
+		m: m, id: id, code: code, spec: spec, permanent: permanent,
+		dt:     time.Second / time.Duration(o.TickRate),
+		cmds:   make(chan command, 256),
+		stop:   make(chan struct{}),
+		done:   make(chan struct{}),
+		humans: make(map[string]*player),
+		byShip: make(map[uint32]*player),
+		world: game.NewWorld(game.Rules{
+			TickRate: int32(o.TickRate), RoundSeconds: int32(spec.RoundSeconds), Seed: rand.Uint64(),
+		}),
+	}
+	r.balanceBots()
+	r.publish()
+	return r
+}
+
+// join asks the room for a seat for c; it blocks the caller (c's read
+// goroutine), never the room.
+func (r *room) join(c *client) (*inputSlot, joinResult) {
+	reply := make(chan joinReply, 1)
+	select {
+	case r.cmds <- command{kind: cmdJoin, c: c, reply: reply}:
+	case <-r.done:
+		return nil, joinClosed
+	}
+	select {
+	case rep := <-reply:
+		return rep.slot, rep.res
+	case <-r.done:
+		return nil, joinClosed
+	}
+}
+
+// detach tells the room that c's connection ended; leave gives up the ship.
+func (r *room) detach(c *client, leave bool) {
+	select {
+	case r.cmds <- command{kind: cmdDetach, c: c, leave: leave}:
+	case <-r.done:
+	}
+}
+
+func (r *room) shutdown() { r.stopOnce.Do(func() { close(r.stop) }) }
+
+// run is the room's goroutine: fixed steps on an absolute schedule, so that
+// ticks do not drift; a late room catches up at most MaxCatchUp steps and
+// drops (and counts) the rest of its backlog.
+func (r *room) run() {
+	o := r.m.opts
+	r.m.log.Info("realtime: room opened", "room", r.id, "name", r.spec.Name, "code", r.code,
+		"public", r.spec.Public, "capacity", r.spec.Capacity, "bots", r.spec.Bots)
+	now := time.Now()
+	next := now.Add(r.dt)
+	r.lastSecond, r.lastPing = now, now
+	timer := time.NewTimer(r.dt)
+	defer timer.Stop()
+	for {
+		select {
+		case <-r.stop:
+			r.finish(true)
+			return
+		case cmd := <-r.cmds:
+			r.handle(cmd)
+			continue
+		case <-timer.C:
+		}
+		start := time.Now()
+		steps, dropped, after := catchUp(start, next, r.dt, o.MaxCatchUp)
+		next = after
+		for range steps {
+			r.step(start)
+		}
+		if steps > 1 || dropped > 0 {
+			o.Observer.LateTicks(r.id, steps-1, dropped)
+		}
+		if steps > 0 {
+			r.fanout(start)
+		}
+		if start.Sub(r.lastSecond) >= time.Second {
+			r.lastSecond = start
+			if r.everySecond(start) {
+				r.finish(false)
+				return
+			}
+		}
+		if start.Sub(r.lastPing) >= o.PingInterval {
+			r.lastPing = start
+			r.ping(start)
+		}
+		o.Observer.Tick(r.id, time.Since(start))
+		timer.Reset(time.Until(next))
+	}
+}
+
+// catchUp says, for a schedule whose next step is due at next, how many steps
+// are due at now (at most maxSteps), how many more are dropped because the
+// room is too far behind, and when the following step is due. Dropped steps
+// move the schedule forward so that it does not spiral; steps are never lost
+// without being counted.
+func catchUp(now, next time.Time, dt time.Duration, maxSteps int) (steps, dropped int, after time.Time) {
+	if now.Before(next) {
+		return 0, 0, next
+	}
+	due := int(now.Sub(next)/dt) + 1
+	steps = min(due, maxSteps)
+	return steps, due - steps, next.Add(time.Duration(due) * dt)
+}
+
+// step runs one tick: inputs, bots, game.Step, round end.
+func (r *room) step(now time.Time) {
+	r.inputs = r.inbox.drain(r.inputs[:0])
+	for _, b := range r.bots {
+		r.inputs = append(r.inputs, b.brain.Think(r.world))
+	}
+	game.Step(r.world, r.inputs)
+	r.tick.Store(r.world.Tick)
+	r.events = append(r.events, r.world.Events...)
+	if res := r.world.Result; res != nil {
+		r.roundEnded(res.Round, res.EndTick, res.Players, now, false)
+	}
+}
+
+func (r *room) handle(cmd command) {
+	switch cmd.kind {
+	case cmdJoin:
+		slot, res := r.admit(cmd.c)
+		cmd.reply <- joinReply{res: res, slot: slot}
+	case cmdDetach:
+		r.detached(cmd.c, cmd.leave)
+	}
+}
+
+// admit seats c's player: back in their own ship when they are still in the
+// room, in a new one when there is room, else refused.
+func (r *room) admit(c *client) (*inputSlot, joinResult) {
+	log := r.m.log
+	if p := r.humans[c.playerID]; p != nil {
+		if old := p.client; old != nil && old != c {
+			old.closeWith(ClosePolicy, wire.ErrCodeReplaced, "connected again elsewhere", "replaced")
+		}
+		p.client = c
+		p.goneAt = time.Time{}
+		_ = r.world.SetIdle(p.ship, false)
+		if s := r.world.Ship(p.ship); s != nil {
+			s.LastSeq = 0 // a new connection numbers its inputs from 1 again
+		}
+		r.resync(p)
+		r.welcome(p)
+		log.Info("realtime: player rejoined", "room", r.id, "player", p.id, "ship", p.ship)
+		return p.slot, joinOK
+	}
+	if r.m.draining.Load() {
+		return nil, joinDraining
+	}
+	humans := len(r.humans)
+	if humans >= r.spec.Capacity {
+		return nil, joinFull
+	}
+	if a := r.m.opts.Admission; a != nil && !a.Admit(r.id, c.playerID, humans, r.spec.Capacity) {
+		return nil, joinFull
+	}
+	if humans+1+len(r.bots) > r.spec.Capacity {
+		r.removeBot()
+	}
+	p := r.seat(c.playerID, c.name)
+	p.client = c
+	r.publish() // before the welcome, so that a welcomed player is listed
+	r.welcome(p)
+	log.Info("realtime: player joined", "room", r.id, "player", p.id, "ship", p.ship, "humans", len(r.humans))
+	return p.slot, joinOK
+}
+
+// addShip adds a ship and keeps its spawn event for the next fan-out.
+func (r *room) addShip(name string, isBot bool) uint32 {
+	id := r.world.AddShip(name, isBot)
+	if n := len(r.world.Events); n > 0 && r.world.Events[n-1].Kind == game.Spawn && r.world.Events[n-1].A == id {
+		r.events = append(r.events, r.world.Events[n-1])
+	}
+	return id
+}
+
+// seat gives a new human player a ship.
+func (r *room) seat(id, name string) *player {
+	p := &player{id: id, name: name}
+	p.ship = r.addShip(name, false)
+	p.slot = &inputSlot{ship: p.ship, inbox: &r.inbox}
+	r.humans[p.id] = p
+	r.order = append(r.order, p)
+	r.byShip[p.ship] = p
+	r.emptySince = time.Time{}
+	return p
+}
+
+func (r *room) welcome(p *player) {
+	w := r.world
+	p.client.send(wire.AppendWelcome(nil, wire.Welcome{
+		Ship: p.ship, ServerTick: w.Tick, Rules: w.Rules, RoomID: r.id, RoomName: r.spec.Name,
+	}))
+}
+
+// resync makes the next delta of p a full snapshot.
+func (r *room) resync(p *player) {
+	p.base.Tick, p.base.Entities = 0, p.base.Entities[:0]
+	p.skippedSince = time.Time{}
+	p.missed = p.missed[:0]
+}
+
+// detached handles the end of c's connection: the ship is removed at once on
+// a leave, else held idle for ReconnectGrace.
+func (r *room) detached(c *client, leave bool) {
+	p := r.humans[c.playerID]
+	if p == nil || p.client != c {
+		return // replaced by a newer connection, or already gone
+	}
+	p.client = nil
+	if leave {
+		r.removeHuman(p, "left")
+		return
+	}
+	p.goneAt = time.Now()
+	_ = r.world.SetIdle(p.ship, true)
+	r.m.log.Info("realtime: player dropped, ship held", "room", r.id, "player", p.id, "ship", p.ship,
+		"grace", r.m.opts.ReconnectGrace)
+}
+
+func (r *room) removeHuman(p *player, why string) {
+	_ = r.world.RemoveShip(p.ship)
+	delete(r.humans, p.id)
+	delete(r.byShip, p.ship)
+	r.order = slices.DeleteFunc(r.order, func(o *player) bool { return o == p })
+	r.publish()
+	r.m.log.Info("realtime: player removed", "room", r.id, "player", p.id, "ship", p.ship, "why", why)
+}
+
+// balanceBots fills the room with bots up to its count, leaving the seats
+// humans hold.
+func (r *room) balanceBots() {
+	want := max(min(r.spec.Bots, r.spec.Capacity-len(r.humans)), 0)
+	for len(r.bots) > want {
+		r.removeBot()
+	}
+	for len(r.bots) < want {
+		r.botNames++
+		name := fmt.Sprintf("Bot %d", r.botNames)
+		ship := r.addShip(name, true)
+		p := &player{id: fmt.Sprintf("bot-%s-%d", r.id, ship), name: name, ship: ship, brain: bot.New(ship)}
+		r.bots = append(r.bots, p)
+		r.byShip[ship] = p
+	}
+}
+
+// removeBot takes the newest bot out.
+func (r *room) removeBot() {
+	if len(r.bots) == 0 {
+		return
+	}
+	b := r.bots[len(r.bots)-1]
+	r.bots = r.bots[:len(r.bots)-1]
+	delete(r.byShip, b.ship)
+	_ = r.world.RemoveShip(b.ship)
+}
+
+// everySecond does the room's slow chores and reports whether the room,
+// empty for too long, should close.
+func (r *room) everySecond(now time.Time) bool {
+	o := r.m.opts
+	for _, p := range slices.Clone(r.order) {
+		switch {
+		case p.client == nil && now.Sub(p.goneAt) >= o.ReconnectGrace:
+			r.removeHuman(p, "reconnect grace over")
+		case p.client != nil && now.Sub(time.Unix(0, p.client.lastRecv.Load())) >= o.IdleTimeout:
+			p.client.closeWith(ClosePolicy, wire.ErrCodeIdle, "no traffic for too long", "idle")
+		}
+	}
+	r.balanceBots()
+	r.roster()
+	r.publish()
+	o.Observer.RoomPlayers(r.id, len(r.humans), len(r.bots))
+	if len(r.humans) > 0 || r.permanent {
+		r.emptySince = time.Time{}
+		return false
+	}
+	if r.emptySince.IsZero() {
+		r.emptySince = now
+	}
+	return now.Sub(r.emptySince) >= o.EmptyRoomTimeout
+}
+
+// finish ends the room: on shutdown the round in play is recorded and every
+// client gets 1001.
+func (r *room) finish(shutdown bool) {
+	w := r.world
+	if shutdown && w.Phase == game.Playing && len(r.humans) > 0 {
+		r.roundEnded(w.Round, w.Tick, w.Standings(), time.Now(), true)
+	}
+	for _, p := range r.order {
+		if p.client != nil {
+			p.client.closeWith(CloseGoingAway, wire.ErrCodeShutdown, "server shutting down", "shutdown")
+		}
+	}
+	r.m.closeRoom(r)
+	close(r.done)
+	r.m.opts.Observer.RoomPlayers(r.id, 0, 0)
+	r.m.log.Info("realtime: room closed", "room", r.id, "name", r.spec.Name, "shutdown", shutdown, "ticks", w.Tick)
+}
+
+// publish shares the room's stats and scoreboard with other goroutines.
+func (r *room) publish() {
+	w := r.world
+	st := RoomStats{
+		ID: r.id, Name: r.spec.Name, Public: r.spec.Public, Code: r.code,
+		Humans: len(r.humans), Bots: len(r.bots), Capacity: r.spec.Capacity,
+		RoundSecondsLeft: int((w.TicksLeft() + uint32(w.TickRate) - 1) / uint32(w.TickRate)),
+		Round:            int(w.Round), Intermission: w.Phase == game.Intermission,
+	}
+	lines := w.Standings()
+	board := make([]ScoreLine, len(lines))
+	for i, l := range lines {
+		board[i] = ScoreLine{PlayerID: r.playerID(l.Ship), Name: l.Name, Bot: l.Bot, Score: int(l.Score), Kills: int(l.Kills), Deaths: int(l.Deaths)}
+	}
+	r.pub.Store(&published{stats: st, board: board})
+}
+
+func (r *room) playerID(ship uint32) string {
+	if p := r.byShip[ship]; p != nil {
+		return p.id
+	}
+	return fmt.Sprintf("ship-%s-%d", r.id, ship)
+}

@@ -1,0 +1,67 @@
+package realtime
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lxzan/gws"
+	"github.com/tickarena/tickarena/game/wire"
+)
+
+func TestShutdown(t *testing.T) {
+	records := make(chan RoundRecord, 8)
+	m, url := startServer(t, Options{Bots: 2, OnRoundEnd: func(r RoundRecord) {
+		select {
+		case records <- r:
+		default:
+		}
+	}})
+	players := []*tclient{dial(t, url), dial(t, url)}
+	players[0].join("tok-ann", "arena-1")
+	players[1].join("tok-bob", "arena-1")
+	waiting := dial(t, url) // connected, no hello yet
+	for _, c := range players {
+		c.next(wire.TypeDelta)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	if err := m.Shutdown(ctx); err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+
+	for i, c := range append(players, waiting) {
+		code, e := c.closed()
+		if code != CloseGoingAway || e == nil || e.Code != wire.ErrCodeShutdown {
+			t.Errorf("client %d closed with %d %+v, want 1001 and ErrCodeShutdown", i, code, e)
+		}
+	}
+	select {
+	case rec := <-records:
+		if !rec.EndedEarly || rec.RoomID != "arena-1" || len(rec.Players) != 4 {
+			t.Errorf("round record %+v, want arena-1 ended early with 4 players", rec)
+		}
+		ids := map[string]bool{}
+		for _, p := range rec.Players {
+			ids[p.PlayerID] = true
+			if p.Bot != strings.HasPrefix(p.PlayerID, "bot-arena-1-") {
+				t.Errorf("player %q has Bot=%v", p.PlayerID, p.Bot)
+			}
+		}
+		if !ids["p-ann"] || !ids["p-bob"] {
+			t.Errorf("record misses a human: %v", ids)
+		}
+	default:
+		t.Errorf("no round record after shutdown")
+	}
+	if rooms := m.Rooms(); len(rooms) != 0 {
+		t.Errorf("%d rooms open after shutdown", len(rooms))
+	}
+	_, resp, err := gws.NewClient(&tclient{}, &gws.ClientOption{Addr: url})
+	if err == nil || resp == nil || resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("upgrade after shutdown: err %v, response %v; want 503", err, resp)
+	}
+}

@@ -1,0 +1,198 @@
+// Package web serves tickarena's browser files: the lobby page at "/", the
+// play view at "/play" and the assets under "/static/". Files are read once
+// into memory, carry a strong ETag and a Cache-Control suited to them, and
+// are sent gzip-compressed to browsers that accept it, from a precompressed
+// .gz file when there is one and otherwise from a copy compressed once.
+//
+// The package serves only files; it never answers the JSON API, except for
+// a JSON 404 to an /api path nobody else handles.
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tickarena/tickarena/assets"
+	"github.com/tickarena/tickarena/server/httpjson"
+)
+
+// StaticPrefix is the URL path under which every asset file is served.
+const StaticPrefix = "/static/"
+
+// ClientMissing is the message a player or host sees when game.wasm has not
+// been built into the assets.
+const ClientMissing = "client not built: run make wasm"
+
+// pages maps the URL paths of the HTML pages to their files.
+var pages = map[string]string{
+	"/":     "index.html",
+	"/play": "play.html",
+}
+
+// Options configures a Handler. The zero value serves the embedded assets.
+type Options struct {
+	// FS holds the files to serve, index.html and play.html at its root.
+	// Default: assets.Static().
+	FS fs.FS
+
+	// AssetMaxAge is how long a browser may keep an asset fetched without a
+	// version in its URL before asking again. Default: 5 minutes. An asset
+	// fetched with its current ?v= version is kept for a year; HTML pages are
+	// always revalidated.
+	AssetMaxAge time.Duration
+
+	// Logger receives startup information and warnings. Default: slog.Default().
+	Logger *slog.Logger
+}
+
+func (o Options) withDefaults() Options {
+	if o.FS == nil {
+		o.FS = assets.Static()
+	}
+	if o.AssetMaxAge <= 0 {
+		o.AssetMaxAge = 5 * time.Minute
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return o
+}
+
+// Handler is an http.Handler for the pages and assets. It is safe for
+// concurrent use.
+type Handler struct {
+	files        map[string]*file
+	assetControl string
+	clientBuilt  bool
+}
+
+// New reads every file of opts.FS into memory and returns a Handler for them.
+// A missing game.wasm is not an error: /play then tells the player that the
+// client is not built. A .gz file that does not match its original is logged
+// and ignored.
+func New(opts Options) (*Handler, error) {
+	opts = opts.withDefaults()
+	files, warnings, err := loadFiles(opts.FS)
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range pages {
+		if files[name] == nil {
+			return nil, fmt.Errorf("web: page %s missing from the static files", name)
+		}
+	}
+	for _, w := range warnings {
+		opts.Logger.Warn("web: ignoring precompressed file", "err", w)
+	}
+	h := &Handler{
+		files:        files,
+		assetControl: "public, max-age=" + strconv.Itoa(int(opts.AssetMaxAge/time.Second)),
+		clientBuilt:  assets.ClientBuilt(opts.FS),
+	}
+	if h.clientBuilt {
+		f := files[assets.ClientFile]
+		opts.Logger.Info("web: game client ready", "bytes", len(f.body), "precompressed", f.precompressed)
+	} else {
+		opts.Logger.Warn("web: " + ClientMissing)
+	}
+	return h, nil
+}
+
+// ClientBuilt reports whether the served files include the game client.
+func (h *Handler) ClientBuilt() bool { return h.clientBuilt }
+
+// Register mounts the handler on mux at "/" (the lobby, /play, and the 404
+// answer for paths no other pattern claims) and at StaticPrefix.
+func (h *Handler) Register(mux *http.ServeMux) {
+	mux.Handle("/", h)
+	mux.Handle(StaticPrefix, h)
+}
+
+// ServeHTTP answers GET and HEAD for the pages and assets.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	name, ok := fileName(r.URL.Path)
+	f := h.files[name]
+	if !ok || f == nil {
+		h.notFound(w, r, name)
+		return
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	h.serveFile(w, r, f)
+}
+
+// fileName maps a URL path to the name of a file, or reports that the path
+// is not one this handler serves.
+func fileName(urlPath string) (string, bool) {
+	if name, ok := pages[urlPath]; ok {
+		return name, true
+	}
+	name, ok := strings.CutPrefix(urlPath, StaticPrefix)
+	if !ok || !fs.ValidPath(name) || name == "." {
+		return "", false
+	}
+	return name, true
+}
+
+func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, f *file) {
+	hdr := w.Header()
+	hdr.Set("Content-Type", f.contentType)
+	hdr.Set("X-Content-Type-Options", "nosniff")
+	hdr.Set("Cache-Control", h.cacheControl(f, r))
+	hdr.Set("X-Uncompressed-Length", strconv.Itoa(len(f.body)))
+	if f.contentType == contentTypes[".html"] {
+		hdr.Set("Referrer-Policy", "same-origin")
+		hdr.Set("X-Frame-Options", "DENY")
+	}
+	body, etag := f.body, f.etag
+	if f.mayGzip() {
+		hdr.Add("Vary", "Accept-Encoding")
+		// Only a request that accepts gzip pays for compressing, once.
+		if acceptsGzip(r) {
+			if gz, gzETag := f.gzipped(); gz != nil {
+				body, etag = gz, gzETag
+				hdr.Set("Content-Encoding", "gzip")
+			}
+		}
+	}
+	hdr.Set("ETag", etag)
+	// ServeContent answers If-None-Match with 304, HEAD without a body, and Range.
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
+}
+
+// cacheControl says how long a browser may keep f: pages are revalidated
+// every time, an asset asked for by its current version is immutable, and
+// any other asset is kept for AssetMaxAge.
+func (h *Handler) cacheControl(f *file, r *http.Request) string {
+	switch {
+	case strings.HasSuffix(f.name, ".html"):
+		return "no-cache"
+	case r.URL.Query().Get("v") == f.version:
+		return "public, max-age=31536000, immutable"
+	default:
+		return h.assetControl
+	}
+}
+
+// notFound answers 404: JSON under /api, a plain explanation for a game
+// client that was not built, and plain text otherwise.
+func (h *Handler) notFound(w http.ResponseWriter, r *http.Request, name string) {
+	w.Header().Set("Cache-Control", "no-store")
+	switch {
+	case r.URL.Path == "/api" || strings.HasPrefix(r.URL.Path, "/api/"):
+		httpjson.WriteError(w, http.StatusNotFound, "no such API endpoint: "+r.Method+" "+r.URL.Path, "")
+	case name == assets.ClientFile:
+		http.Error(w, ClientMissing, http.StatusNotFound)
+	default:
+		http.Error(w, "404 page not found", http.StatusNotFound)
+	}
+}
