@@ -136,7 +136,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	host.m = a.rt
 
 	mux := http.NewServeMux()
-	session.NewHandler(issuer, session.HandlerOptions{Logger: log}).Register(mux)
+	session.NewHandler(issuer, session.HandlerOptions{Logger: log,
+		Limit: session.LimitOptions{PerMinute: float64(cfg.SessionRate), Burst: max(cfg.SessionRate/2, 1)},
+	}).Register(mux)
 	lobby.NewHandler(a.local, issuer, lobby.HandlerOptions{ReservationTTL: reservation, Logger: log,
 		Limits: lobby.Limits{MaxCapacity: cfg.RoomCapacity, DefaultCapacity: cfg.RoomCapacity, DefaultRoundSeconds: int(cfg.RoundLength.Seconds()), MinRoundSeconds: min(30, int(cfg.RoundLength.Seconds()))},
 	}).Register(mux)

@@ -48,6 +48,9 @@ type Config struct {
 	MaxConns int
 	// MaxConnsPerIP caps the WebSocket connections from one remote address. Default 64.
 	MaxConnsPerIP int
+	// SessionRate is how many guest sessions one remote address may create per
+	// minute (bursts of up to half as many at once). Default 10.
+	SessionRate int
 	// ReconnectGrace is how long a dropped player's ship waits for them. Default 15s.
 	ReconnectGrace time.Duration
 	// Origins lists the extra origins (scheme://host[:port]) allowed to open /ws;
@@ -75,6 +78,7 @@ func Default() Config {
 		MaxRooms:       200,
 		MaxConns:       10000,
 		MaxConnsPerIP:  64,
+		SessionRate:    10,
 		ReconnectGrace: 15 * time.Second,
 		DrainTimeout:   30 * time.Second,
 		LogLevel:       slog.LevelInfo,
@@ -115,6 +119,7 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 	fs.IntVar(&c.MaxRooms, "max-rooms", c.MaxRooms, "most rooms on this node")
 	fs.IntVar(&c.MaxConns, "max-conns", c.MaxConns, "most WebSocket connections on this node")
 	fs.IntVar(&c.MaxConnsPerIP, "max-conns-per-ip", c.MaxConnsPerIP, "most WebSocket connections from one remote address")
+	fs.IntVar(&c.SessionRate, "session-rate", c.SessionRate, "guest sessions one remote address may create per minute")
 	fs.DurationVar(&c.ReconnectGrace, "reconnect-grace", c.ReconnectGrace, "how long a dropped player's ship waits for them")
 	fs.StringVar(&origins, "origins", "", "comma-separated extra origins allowed to open /ws (the server's own is always allowed; * for any)")
 	fs.DurationVar(&c.DrainTimeout, "drain-timeout", c.DrainTimeout, "how long running rounds may go on after SIGTERM")
@@ -191,6 +196,8 @@ func (c Config) Validate() error {
 		return bad("max-conns", "must be at least 1")
 	case c.MaxConnsPerIP < 1:
 		return bad("max-conns-per-ip", "must be at least 1")
+	case c.SessionRate < 1:
+		return bad("session-rate", "must be at least 1")
 	case c.ReconnectGrace < 0 || c.ReconnectGrace > 10*time.Minute:
 		return bad("reconnect-grace", "%s is outside 0-10m", c.ReconnectGrace)
 	case c.DrainTimeout < 0 || c.DrainTimeout > time.Hour:
@@ -243,6 +250,7 @@ func (c Config) LogAttrs() []slog.Attr {
 		slog.Int("max_rooms", c.MaxRooms),
 		slog.Int("max_conns", c.MaxConns),
 		slog.Int("max_conns_per_ip", c.MaxConnsPerIP),
+		slog.Int("session_rate", c.SessionRate),
 		slog.Duration("reconnect_grace", c.ReconnectGrace),
 		slog.String("origins", strings.Join(c.Origins, ",")),
 		slog.Duration("drain_timeout", c.DrainTimeout),

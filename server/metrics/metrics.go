@@ -5,6 +5,9 @@
 package metrics
 
 import (
+	"bufio"
+	"fmt"
+	"net"
 	"net/http"
 	"strconv"
 	"time"
@@ -121,6 +124,24 @@ func (w *statusWriter) WriteHeader(code int) {
 func (w *statusWriter) Write(p []byte) (int, error) {
 	w.written = true
 	return w.ResponseWriter.Write(p)
+}
+
+// Hijack hands the connection over for a WebSocket upgrade; the request is
+// counted with status 101.
+func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	h, ok := w.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, fmt.Errorf("metrics: %T cannot hijack", w.ResponseWriter)
+	}
+	w.code, w.written = http.StatusSwitchingProtocols, true
+	return h.Hijack()
+}
+
+// Flush sends buffered data to the client.
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
 }
 
 // Unwrap lets http.ResponseController reach the underlying writer (hijacking

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# make loadtest: measure the transport floor, then the real server, with the same
+# load generator and the same number of clients, for a short bounded time, all on
+# 127.0.0.1. Figures are printed and written as JSON under bin/.
+# CLIENTS and DURATION (seconds) may be set in the environment.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CLIENTS="${CLIENTS:-200}"
+SECONDS_RUN="${DURATION:-10}"
+mkdir -p bin
+go build -o bin/tickarena ./server
+go build -o bin/floor ./server/floor
+go build -o bin/loadgen ./client/cmd/loadgen
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+echo "== transport floor: $CLIENTS clients, ${SECONDS_RUN}s"
+PORT=$(bin/loadgen -free-port)
+bin/floor -addr "127.0.0.1:$PORT" >/dev/null &
+FLOOR=$!; pids+=("$FLOOR")
+bin/loadgen -floor -url "ws://127.0.0.1:$PORT/" -wait 10s -pid "$FLOOR" -n "$CLIENTS" -duration "${SECONDS_RUN}s" -json bin/loadtest-floor.json
+kill -INT "$FLOOR"; wait "$FLOOR" || true
+
+echo "== tickarena: $CLIENTS clients, ${SECONDS_RUN}s, rooms of 50 without bots"
+PORT=$(bin/loadgen -free-port)
+DB=$(mktemp -d)/loadtest.db
+bin/tickarena -addr "127.0.0.1:$PORT" -db "$DB" -bots 0 -public-rooms 1 \
+  -session-rate 100000 -max-conns-per-ip 100000 -max-conns 100000 -log-level warn &
+SERVER=$!; pids+=("$SERVER")
+bin/loadgen -api "http://127.0.0.1:$PORT" -wait 10s -pid "$SERVER" -n "$CLIENTS" -duration "${SECONDS_RUN}s" \
+  -verify -baseline bin/loadtest-floor.json -json bin/loadtest.json
+kill -TERM "$SERVER"; wait "$SERVER" || true

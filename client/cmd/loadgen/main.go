@@ -1,0 +1,86 @@
+// Command loadgen opens many real WebSocket clients against a running
+// tickarena server (or the transport floor) and reports what they receive:
+// updates per second per client, bytes per client, RTT, errors, and with
+// -verify whether every client's mirror stayed consistent.
+//
+// Each client plays like a human: a random direction held for about a
+// second, the aim sweeping, fire held part of the time. One goroutine sends
+// every client's inputs at the tick rate, spread across the tick; each
+// connection has only gws's read loop. The run stops by itself after -duration
+// and talks only to the address it is given.
+//
+//	go run ./client/cmd/loadgen -api http://127.0.0.1:8080 -n 200 -duration 10s
+//	go run ./client/cmd/loadgen -floor -url ws://127.0.0.1:8090/ -n 200 -duration 10s
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	var cfg config
+	flag.StringVar(&cfg.URL, "url", "", "WebSocket URL (ws://host:port/path), or the server's http base")
+	flag.StringVar(&cfg.API, "api", "", "server http base for POST /api/session and /api/play (needed when the server checks tokens)")
+	flag.IntVar(&cfg.N, "n", 10, "number of clients")
+	flag.DurationVar(&cfg.Duration, "duration", 0, "how long to play once every client is started (default 10s)")
+	flag.Float64Var(&cfg.Ramp, "ramp", 200, "connections opened per second")
+	flag.StringVar(&cfg.Room, "room", "", "room id to join (default: quick play)")
+	flag.IntVar(&cfg.Rooms, "rooms", 0, "spread the clients over this many new rooms (needs -api)")
+	flag.BoolVar(&cfg.Floor, "floor", false, "talk to the transport floor: count frames and bytes, decode nothing")
+	flag.BoolVar(&cfg.Verify, "verify", false, "check that every client's mirror stays consistent; exit 1 if not")
+	flag.DurationVar(&cfg.Wait, "wait", 0, "wait this long for the server to accept connections before starting")
+	flag.IntVar(&cfg.PID, "pid", 0, "server process id: report its CPU use over the run (Linux)")
+	baseline := flag.String("baseline", "", "a floor run's -json summary: state this run's figures as ratios to it")
+	printPort := flag.Bool("free-port", false, "print a free TCP port on 127.0.0.1 and exit (for scripts)")
+	jsonPath := flag.String("json", "", "also write the summary as JSON to this file")
+	verbose := flag.Bool("v", false, "log connection events")
+	flag.Parse()
+
+	if *printPort {
+		port, err := freePort()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "loadgen:", err)
+			os.Exit(1)
+		}
+		fmt.Println(port)
+		return
+	}
+	if *baseline != "" {
+		b, err := readSummary(*baseline)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "loadgen:", err)
+			os.Exit(1)
+		}
+		cfg.Baseline = b
+	}
+	level := slog.LevelWarn
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	cfg.Progress = os.Stdout
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	sum, err := run(ctx, cfg)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "loadgen:", err)
+		os.Exit(1)
+	}
+	sum.print(os.Stdout)
+	if *jsonPath != "" {
+		if err := sum.writeJSON(*jsonPath); err != nil {
+			fmt.Fprintln(os.Stderr, "loadgen:", err)
+			os.Exit(1)
+		}
+	}
+	if sum.Verified != nil && !*sum.Verified {
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+)
+
+// clockTick is the unit of the CPU times in /proc/PID/stat: USER_HZ, 100 on
+// every Linux platform Go supports.
+const clockTick = 10 * time.Millisecond
+
+// processCPU returns the CPU time (user + system) used so far by process pid,
+// read from /proc (Linux only).
+func processCPU(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, fmt.Errorf("read cpu of process %d: %w", pid, err)
+	}
+	// The command name, field 2, is in parentheses and may hold spaces: the
+	// fields that follow are counted from its closing parenthesis.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, fmt.Errorf("read cpu of process %d: malformed stat", pid)
+	}
+	fields := bytes.Fields(b[i+1:])
+	// utime and stime are fields 14 and 15 of the line; field 3 is fields[0].
+	if len(fields) < 13 {
+		return 0, fmt.Errorf("read cpu of process %d: short stat", pid)
+	}
+	utime, err1 := strconv.ParseInt(string(fields[11]), 10, 64)
+	stime, err2 := strconv.ParseInt(string(fields[12]), 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("read cpu of process %d: bad times", pid)
+	}
+	return time.Duration(utime+stime) * clockTick, nil
+}

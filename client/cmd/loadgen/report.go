@@ -1,0 +1,311 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"time"
+)
+
+// reporter prints a progress line every second and computes the summary.
+type reporter struct {
+	cfg     config
+	players []*player
+	sizes   *histogram
+	// counters at the last progress line, and at the start of the window
+	prevUpd, prevDown []uint64
+	winUpd, winDown   []uint64
+	winUp             []uint64
+	winStart          time.Time
+	winSet            chan struct{}
+	cpuStart          time.Duration // the server's CPU time at winStart
+}
+
+func newReporter(cfg config, players []*player, sizes *histogram) *reporter {
+	n := len(players)
+	return &reporter{
+		cfg: cfg, players: players, sizes: sizes,
+		prevUpd: make([]uint64, n), prevDown: make([]uint64, n),
+		winUpd: make([]uint64, n), winDown: make([]uint64, n), winUp: make([]uint64, n),
+		winSet: make(chan struct{}),
+	}
+}
+
+// markWindow starts the measured window: every client has been started.
+func (r *reporter) markWindow(now time.Time) {
+	for i, p := range r.players {
+		r.winUpd[i], r.winDown[i], r.winUp[i] = p.updates.Load(), p.bytesDown.Load(), p.bytesUp.Load()
+	}
+	r.winStart = now
+	if r.cfg.PID > 0 {
+		if cpu, err := processCPU(r.cfg.PID); err == nil {
+			r.cpuStart = cpu
+		} else {
+			r.cfg.Logger.Warn("no server cpu figures", "err", err)
+		}
+	}
+	close(r.winSet)
+}
+
+func (r *reporter) progress(ctx context.Context, start time.Time) {
+	if r.cfg.Progress == nil {
+		return
+	}
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	last := start
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			r.line(r.cfg.Progress, now.Sub(start), now.Sub(last))
+			last = now
+		}
+	}
+}
+
+// line prints one progress line over the last dt.
+func (r *reporter) line(w io.Writer, elapsed, dt time.Duration) {
+	secs := dt.Seconds()
+	var connected int
+	var ups, kbs, rtts []float64
+	var errs uint64
+	for i, p := range r.players {
+		u, d := p.updates.Load(), p.bytesDown.Load()
+		errs += p.dialErrs.Load() + p.closes.Load()
+		if p.welcomed.Load() {
+			connected++
+			ups = append(ups, float64(u-r.prevUpd[i])/secs)
+			kbs = append(kbs, float64(d-r.prevDown[i])/secs/1024)
+			if rtt := p.rttNanos.Load(); rtt > 0 {
+				rtts = append(rtts, float64(rtt)/1e6)
+			}
+		}
+		r.prevUpd[i], r.prevDown[i] = u, d
+	}
+	fmt.Fprintf(w, "%5.0fs connected %d/%d  updates/s/client p50 %.1f p1 %.1f  down %.2f KB/s/client  rtt p50 %.1f ms p99 %.1f ms  errors %d\n",
+		elapsed.Seconds(), connected, len(r.players), percentile(ups, 0.5), percentile(ups, 0.01),
+		mean(kbs), percentile(rtts, 0.5), percentile(rtts, 0.99), errs)
+}
+
+// summary is the result of a run, printed and written as JSON.
+type summary struct {
+	Mode      string  `json:"mode"` // "game" or "floor"
+	Clients   int     `json:"clients"`
+	Connected int     `json:"connected"` // playing at the end
+	Seconds   float64 `json:"seconds"`   // the measured window
+	// Updates per second per client over the window.
+	UpdatesP50  float64 `json:"updates_per_client_p50"`
+	UpdatesP1   float64 `json:"updates_per_client_p1"`
+	UpdatesMin  float64 `json:"updates_per_client_min"`
+	UpdatesMean float64 `json:"updates_per_client_mean"`
+	// Bytes per second per client, down and up.
+	DownBytesPerClient float64 `json:"down_bytes_per_client_per_s"`
+	UpBytesPerClient   float64 `json:"up_bytes_per_client_per_s"`
+	// Size of one update (delta or floor message), 8-byte buckets.
+	UpdateBytesP50 float64 `json:"update_bytes_p50"`
+	UpdateBytesP99 float64 `json:"update_bytes_p99"`
+	RTTP50ms       float64 `json:"rtt_ms_p50"`
+	RTTP99ms       float64 `json:"rtt_ms_p99"`
+	DialErrors     uint64  `json:"dial_errors"`
+	Drops          uint64  `json:"drops"`
+	Resyncs        uint64  `json:"resyncs"`
+	DecodeErrors   uint64  `json:"decode_errors"`
+	Reconnects     uint64  `json:"reconnects"`
+	// Prediction corrections of the own ship, per client per minute, and the largest.
+	CorrectionsPerMin float64 `json:"corrections_per_client_per_min"`
+	CorrectionMax     float64 `json:"correction_max_units"`
+	// ServerCPU is the server's CPU time over the window as a number of
+	// cores, and per 1,000 clients (with -pid).
+	ServerCores        float64 `json:"server_cores,omitempty"`
+	ServerCoresPer1000 float64 `json:"server_cores_per_1000_clients,omitempty"`
+	LastError          string  `json:"last_error,omitempty"`
+	VsFloor            *ratios `json:"vs_floor,omitempty"`
+	// Verified is set with -verify when every client's mirror stayed consistent.
+	Verified       *bool    `json:"verified,omitempty"`
+	VerifyFailures []string `json:"verify_failures,omitempty"`
+}
+
+func (r *reporter) summary(now time.Time) *summary {
+	<-r.winSet
+	secs := now.Sub(r.winStart).Seconds()
+	s := &summary{Mode: "game", Clients: len(r.players), Seconds: secs}
+	if r.cfg.Floor {
+		s.Mode = "floor"
+	}
+	var ups, rtts []float64
+	var down, up, corrections float64
+	for i, p := range r.players {
+		ups = append(ups, float64(p.updates.Load()-r.winUpd[i])/secs)
+		down += float64(p.bytesDown.Load()-r.winDown[i]) / secs
+		up += float64(p.bytesUp.Load()-r.winUp[i]) / secs
+		if p.welcomed.Load() {
+			s.Connected++
+		}
+		if rtt := p.rttNanos.Load(); rtt > 0 {
+			rtts = append(rtts, float64(rtt)/1e6)
+		}
+		s.DialErrors += p.dialErrs.Load()
+		s.Drops += p.closes.Load()
+		if e, ok := p.lastErr.Load().(string); ok {
+			s.LastError = e
+		}
+		if p.nc != nil {
+			p.mu.Lock()
+			st := p.nc.Stats()
+			p.mu.Unlock()
+			s.Resyncs += st.Resyncs
+			s.DecodeErrors += st.DecodeErrors
+			s.Reconnects += st.Reconnects
+			corrections += float64(st.Corrections)
+			s.CorrectionMax = max(s.CorrectionMax, st.CorrectionMax)
+		}
+	}
+	n := float64(len(r.players))
+	s.UpdatesMean = mean(ups)
+	s.UpdatesP50, s.UpdatesP1, s.UpdatesMin = percentile(ups, 0.5), percentile(ups, 0.01), percentile(ups, 0)
+	s.DownBytesPerClient, s.UpBytesPerClient = down/n, up/n
+	s.UpdateBytesP50, s.UpdateBytesP99 = r.sizes.quantile(0.5), r.sizes.quantile(0.99)
+	s.RTTP50ms, s.RTTP99ms = percentile(rtts, 0.5), percentile(rtts, 0.99)
+	if elapsed := now.Sub(r.winStart).Minutes(); elapsed > 0 {
+		s.CorrectionsPerMin = corrections / n / elapsed
+	}
+	if r.cfg.PID > 0 {
+		if cpu, err := processCPU(r.cfg.PID); err == nil && r.cpuStart > 0 {
+			s.ServerCores = (cpu - r.cpuStart).Seconds() / secs
+			s.ServerCoresPer1000 = s.ServerCores / n * 1000
+		}
+	}
+	if b := r.cfg.Baseline; b != nil {
+		s.VsFloor = compare(s, b)
+	}
+	return s
+}
+
+// ratios are a run's figures divided by the same figures of a floor run.
+type ratios struct {
+	// CPU is server cores per 1,000 clients over the floor's (with -pid on both).
+	CPU float64 `json:"cpu,omitempty"`
+	// Updates is the median updates per client per second over the floor's.
+	Updates float64 `json:"updates"`
+	// Down is bytes down per client over the floor's.
+	Down float64 `json:"down_bytes"`
+	// RTT is the median RTT over the floor's.
+	RTT float64 `json:"rtt,omitempty"`
+}
+
+func compare(s, floor *summary) *ratios {
+	div := func(a, b float64) float64 {
+		if b == 0 {
+			return 0
+		}
+		return a / b
+	}
+	return &ratios{
+		CPU:     div(s.ServerCoresPer1000, floor.ServerCoresPer1000),
+		Updates: div(s.UpdatesP50, floor.UpdatesP50),
+		Down:    div(s.DownBytesPerClient, floor.DownBytesPerClient),
+		RTT:     div(s.RTTP50ms, floor.RTTP50ms),
+	}
+}
+
+// readSummary reads a summary written with -json.
+func readSummary(path string) (*summary, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read baseline: %w", err)
+	}
+	var s summary
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, fmt.Errorf("read baseline %s: %w", path, err)
+	}
+	return &s, nil
+}
+
+// verify checks every client's mirror: no delta failed to apply, every
+// message decoded, and the own ship is in the mirror.
+func (s *summary) verify(players []*player) {
+	ok := true
+	for _, p := range players {
+		if p.nc == nil {
+			continue
+		}
+		p.mu.Lock()
+		st := p.nc.Stats()
+		ship := p.nc.Ship()
+		found := p.nc.Mirror().Find(ship) != nil
+		deltas := st.Deltas
+		p.mu.Unlock()
+		var why string
+		switch {
+		case st.Resyncs > 0:
+			why = fmt.Sprintf("%d deltas did not apply to the mirror", st.Resyncs)
+		case st.DecodeErrors > 0:
+			why = fmt.Sprintf("%d messages did not decode", st.DecodeErrors)
+		case deltas == 0:
+			why = "no delta received"
+		case !found:
+			why = fmt.Sprintf("own ship %d missing from the mirror", ship)
+		}
+		if why != "" {
+			ok = false
+			if len(s.VerifyFailures) < 20 {
+				s.VerifyFailures = append(s.VerifyFailures, fmt.Sprintf("client %d: %s", p.id, why))
+			}
+		}
+	}
+	s.Verified = &ok
+}
+
+// print writes the summary for people.
+func (s *summary) print(w io.Writer) {
+	fmt.Fprintf(w, "summary (%s): %d/%d clients connected over %.1f s\n", s.Mode, s.Connected, s.Clients, s.Seconds)
+	fmt.Fprintf(w, "  updates/s per client: p50 %.1f  p1 %.1f  min %.1f  mean %.1f\n", s.UpdatesP50, s.UpdatesP1, s.UpdatesMin, s.UpdatesMean)
+	fmt.Fprintf(w, "  per client: down %.0f B/s  up %.0f B/s;  update size p50 %.0f B  p99 %.0f B\n", s.DownBytesPerClient, s.UpBytesPerClient, s.UpdateBytesP50, s.UpdateBytesP99)
+	fmt.Fprintf(w, "  rtt p50 %.1f ms  p99 %.1f ms\n", s.RTTP50ms, s.RTTP99ms)
+	fmt.Fprintf(w, "  errors: dial %d  drops %d  resyncs %d  decode %d  reconnects %d\n", s.DialErrors, s.Drops, s.Resyncs, s.DecodeErrors, s.Reconnects)
+	if s.Mode == "game" {
+		fmt.Fprintf(w, "  prediction: %.2f corrections/min/client, largest %.1f units\n", s.CorrectionsPerMin, s.CorrectionMax)
+	}
+	if s.ServerCores > 0 {
+		fmt.Fprintf(w, "  server cpu: %.3f cores, %.3f cores per 1000 clients\n", s.ServerCores, s.ServerCoresPer1000)
+	}
+	if v := s.VsFloor; v != nil {
+		fmt.Fprintf(w, "  vs floor: cpu ×%.2f  updates ×%.2f  bytes down ×%.2f  rtt ×%.2f\n", v.CPU, v.Updates, v.Down, v.RTT)
+	}
+	if s.LastError != "" {
+		fmt.Fprintf(w, "  last error: %s\n", s.LastError)
+	}
+	if s.Verified != nil {
+		fmt.Fprintf(w, "  verify: %v\n", *s.Verified)
+		for _, f := range s.VerifyFailures {
+			fmt.Fprintf(w, "    %s\n", f)
+		}
+	}
+}
+
+// writeJSON writes the summary to path.
+func (s *summary) writeJSON(path string) error {
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode summary: %w", err)
+	}
+	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("write summary: %w", err)
+	}
+	return nil
+}
+
+func mean(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	var s float64
+	for _, x := range v {
+		s += x
+	}
+	return s / float64(len(v))
+}

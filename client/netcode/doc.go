@@ -1,0 +1,60 @@
+// Package netcode is the network half of the tickarena client: the connection
+// state machine, the mirror of the server's world, prediction of the own ship,
+// interpolation of everything else, bullets simulated from shot events, and the
+// HUD's data (roster, kill feed, round results, RTT).
+//
+// It never imports Ebiten or syscall/js: the browser client, bots and the load
+// generator all use it, and it is tested natively over a simulated link. It owns
+// no goroutine and reads no clock: the caller passes the time to every method
+// that needs it.
+//
+// # Threading
+//
+// A Client belongs to one goroutine, the game loop, which calls Update once per
+// frame. The transport reports what happens on its connection through the
+// Inbox it was given by the Dialer; Inbox methods may be called from any
+// goroutine, only queue what they are told and return at once. Update drains
+// the queue, so the game never blocks on the network and no state is shared
+// without a lock.
+//
+// # Using it
+//
+//	c := netcode.New(netcode.Options{URL: url, Token: token, Dial: dial})
+//	c.Start(now)
+//	// every frame:
+//	c.Update(now)
+//	for n := c.InputsDue(now); n > 0; n-- {
+//		c.Tick(buttons, aim) // one input per server tick
+//	}
+//	f := c.Frame(now) // what to draw; valid until the next call
+//	for _, fx := range c.Effects(fx[:0]) { ... }
+//
+// # Timing model
+//
+// The own ship is predicted: the server's last state of it plus the inputs
+// the server has not acknowledged yet, replayed with game.Tuning.Move. When a
+// delta disagrees with what was drawn, the drawn position blends toward the
+// correction over Options.BlendTime instead of jumping. Other ships are drawn
+// InterpDelay in the past, between the two snapshots around that time.
+//
+// The prediction is exact when the server applies each input once, one per
+// tick, in sequence order (a small per-player FIFO): a server that applies
+// only the latest of several inputs that arrived in the same tick drops
+// motion, and the client corrects for it.
+//
+// # Reconnecting
+//
+// A dropped connection is retried with exponential backoff and jitter and
+// the same token, so that the server gives back the same ship within its
+// grace period. A delta that does not apply to the mirror, or a message that
+// does not decode, makes the client reconnect at once for a full snapshot
+// (a resync). Input sequence numbers go on increasing across reconnects, so
+// that a resumed ship, which remembers its last applied input, accepts the
+// new ones. Errors the player cannot fix by waiting (bad token, version,
+// room full, replaced, idle) close the client for good with the server's reason.
+//
+// # API changes
+//
+// None yet; this section lists any change to the exported API after its
+// first version.
+package netcode

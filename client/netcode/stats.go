@@ -1,0 +1,31 @@
+package netcode
+
+// Stats are a client's counters since it was made: what the load generator
+// prints and what a debug overlay shows.
+type Stats struct {
+	// MessagesIn and BytesIn count server messages and their bytes.
+	MessagesIn, BytesIn uint64
+	// Deltas counts deltas applied to the mirror.
+	Deltas uint64
+	// InputsSent and BytesOut count inputs sent and all bytes sent.
+	InputsSent, BytesOut uint64
+	// Corrections counts deltas after which the prediction of the own ship
+	// differed from what was drawn; CorrectionSum and CorrectionMax are their
+	// sizes in world units. Snaps counts corrections shown as a jump.
+	Corrections   uint64
+	CorrectionSum float64
+	CorrectionMax float64
+	Snaps         uint64
+	// Frames counts frames rendered with at least two snapshots;
+	// Underflows counts those where no snapshot was newer than the render time.
+	Frames, Underflows uint64
+	// Resyncs counts deltas that did not apply to the mirror (wrong base,
+	// unknown entity) and forced a reconnect for a full snapshot.
+	Resyncs uint64
+	// DecodeErrors counts messages that did not decode.
+	DecodeErrors uint64
+	// Reconnects counts connection attempts after the first.
+	Reconnects uint64
+	// Welcomes counts welcomes received.
+	Welcomes uint64
+}

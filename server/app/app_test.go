@@ -1,0 +1,323 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/lxzan/gws"
+
+	"github.com/tickarena/tickarena/game"
+	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/server/config"
+)
+
+// node is an App serving on a random loopback port.
+type node struct {
+	app  *App
+	base string // http://127.0.0.1:port
+	done chan error
+}
+
+// startNode starts an App with test defaults changed by edit, and drains it at
+// the end of the test.
+func startNode(t *testing.T, edit func(*config.Config)) *node {
+	t.Helper()
+	cfg := config.Default()
+	cfg.Addr = "127.0.0.1:0"
+	cfg.DB = filepath.Join(t.TempDir(), "tickarena.db")
+	cfg.RoundLength = 5 * time.Second
+	cfg.DrainTimeout = 10 * time.Second
+	cfg.Bots = 2
+	if edit != nil {
+		edit(&cfg)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	a, err := New(context.Background(), cfg, log)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := &node{app: a, base: "http://" + ln.Addr().String(), done: make(chan error, 1)}
+	go func() { n.done <- a.Serve(ln) }()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		_ = a.Drain(ctx)
+	})
+	return n
+}
+
+func (n *node) post(t *testing.T, path, token string, body any) (int, map[string]any) {
+	t.Helper()
+	b, _ := json.Marshal(body)
+	req, _ := http.NewRequest(http.MethodPost, n.base+path, bytes.NewReader(b))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("POST %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, out
+}
+
+func (n *node) get(t *testing.T, path string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(n.base + path)
+	if err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// player signs in and takes a seat with quick play; it returns the token and the room.
+func (n *node) player(t *testing.T, name string) (token, room string) {
+	t.Helper()
+	code, s := n.post(t, "/api/session", "", map[string]string{"name": name})
+	if code != http.StatusCreated {
+		t.Fatalf("session: %d %v", code, s)
+	}
+	token = s["token"].(string)
+	code, r := n.post(t, "/api/play", token, nil)
+	if code != http.StatusOK {
+		t.Fatalf("play: %d %v", code, r)
+	}
+	return token, r["id"].(string)
+}
+
+// wsClient is a minimal game client: it answers pings and counts deltas.
+type wsClient struct {
+	conn      *gws.Conn
+	mu        sync.Mutex
+	deltas    int
+	welcome   chan wire.Welcome
+	closeCode chan uint16
+	lastErr   wire.Error
+}
+
+func dialGame(t *testing.T, base, origin string) (*wsClient, *http.Response, error) {
+	t.Helper()
+	c := &wsClient{welcome: make(chan wire.Welcome, 1), closeCode: make(chan uint16, 1)}
+	h := http.Header{}
+	if origin != "" {
+		h.Set("Origin", origin)
+	}
+	conn, resp, err := gws.NewClient(c, &gws.ClientOption{Addr: "ws" + strings.TrimPrefix(base, "http") + "/ws", RequestHeader: h})
+	if err != nil {
+		return nil, resp, err
+	}
+	c.conn = conn
+	go conn.ReadLoop()
+	t.Cleanup(func() { _ = conn.NetConn().Close() })
+	return c, resp, nil
+}
+
+func (c *wsClient) OnOpen(*gws.Conn)             {}
+func (c *wsClient) OnPing(s *gws.Conn, p []byte) { _ = s.WritePong(p) }
+func (c *wsClient) OnPong(*gws.Conn, []byte)     {}
+func (c *wsClient) OnClose(_ *gws.Conn, err error) {
+	var ce *gws.CloseError
+	code := uint16(0)
+	if errors.As(err, &ce) {
+		code = ce.Code
+	}
+	c.closeCode <- code
+}
+
+func (c *wsClient) OnMessage(s *gws.Conn, msg *gws.Message) {
+	defer msg.Close()
+	var m wire.ServerMsg
+	if wire.DecodeServer(msg.Bytes(), &m) != nil {
+		return
+	}
+	switch m.Type {
+	case wire.TypeWelcome:
+		c.welcome <- m.Welcome
+	case wire.TypeDelta:
+		c.mu.Lock()
+		c.deltas++
+		c.mu.Unlock()
+	case wire.TypePing:
+		_ = s.WriteMessage(gws.OpcodeBinary, wire.AppendPong(nil, wire.Pong{Time: m.Ping.Time}))
+	case wire.TypeError:
+		c.mu.Lock()
+		c.lastErr = m.Error
+		c.mu.Unlock()
+	}
+}
+
+func (c *wsClient) send(b []byte) { _ = c.conn.WriteMessage(gws.OpcodeBinary, b) }
+
+func (c *wsClient) join(t *testing.T, token, room string) wire.Welcome {
+	t.Helper()
+	c.send(wire.AppendHello(nil, wire.Hello{Version: wire.Version, Token: token, Room: room}))
+	select {
+	case w := <-c.welcome:
+		return w
+	case <-time.After(10 * time.Second):
+		t.Fatal("no welcome")
+		return wire.Welcome{}
+	}
+}
+
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting until %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// metricValue returns the value of the first exposition line that starts with series.
+func (n *node) metricValue(t *testing.T, series string) string {
+	t.Helper()
+	_, body := n.get(t, "/metrics")
+	for _, line := range strings.Split(body, "\n") {
+		if strings.HasPrefix(line, series+" ") {
+			return strings.TrimPrefix(line, series+" ")
+		}
+	}
+	return ""
+}
+
+func TestMetricsMoveWhenAClientPlays(t *testing.T) {
+	n := startNode(t, nil)
+	code, body := n.get(t, "/metrics")
+	if code != http.StatusOK {
+		t.Fatalf("/metrics: %d", code)
+	}
+	for _, name := range []string{
+		"tickarena_connections ", "tickarena_connections_opened_total", "tickarena_rooms", "tickarena_tick_duration_seconds_bucket",
+		"tickarena_ws_sent_bytes_total", "tickarena_ws_received_bytes_total", "tickarena_deltas_skipped_total",
+		"tickarena_leaderboard_queue_depth", "tickarena_build_info", "go_goroutines",
+	} {
+		if !strings.Contains(body, name) {
+			t.Errorf("/metrics lacks %s", name)
+		}
+	}
+	token, room := n.player(t, "Metro")
+	c, _, err := dialGame(t, n.base, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.join(t, token, room)
+	for seq := uint32(1); seq <= 20; seq++ {
+		c.send(wire.AppendInput(nil, wire.Input{Seq: seq, Buttons: game.Right, Aim: 0}))
+		time.Sleep(10 * time.Millisecond)
+	}
+	eventually(t, "metrics count the connection and its traffic", func() bool {
+		return n.metricValue(t, "tickarena_connections") == "1" &&
+			n.metricValue(t, "tickarena_connections_opened_total") == "1" &&
+			n.metricValue(t, "tickarena_ws_sent_bytes_total") != "0" &&
+			n.metricValue(t, "tickarena_ws_received_messages_total") >= "2" &&
+			n.metricValue(t, `tickarena_players{kind="human"}`) == "1"
+	})
+	if v := n.metricValue(t, `tickarena_http_requests_total{code="201",route="POST /api/session"}`); v != "1" {
+		t.Errorf("session requests counted %q, want 1", v)
+	}
+}
+
+func TestReadyzFlipsOnDrain(t *testing.T) {
+	n := startNode(t, nil)
+	if code, _ := n.get(t, "/readyz"); code != http.StatusOK {
+		t.Fatalf("/readyz before drain: %d", code)
+	}
+	token, room := n.player(t, "Drainer")
+	c, _, err := dialGame(t, n.base, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.join(t, token, room)
+
+	drained := make(chan error, 1)
+	go func() { drained <- n.app.Drain(context.Background()) }()
+	eventually(t, "readyz turns 503", func() bool { code, _ := n.get(t, "/readyz"); return code == http.StatusServiceUnavailable })
+	if code, _ := n.post(t, "/api/session", "", map[string]string{"name": "Late"}); code != http.StatusServiceUnavailable {
+		t.Errorf("new session during drain: %d, want 503", code)
+	}
+	// The round in play may finish (5 s), then the client is closed with 1001.
+	select {
+	case code := <-c.closeCode:
+		if code != 1001 {
+			t.Errorf("close code %d, want 1001", code)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("client not closed by the drain")
+	}
+	if err := <-drained; err != nil {
+		t.Fatalf("Drain: %v", err)
+	}
+	if err := <-n.done; err != nil {
+		t.Fatalf("Serve after drain: %v", err)
+	}
+	if n.app.writer.Written() < 1 {
+		t.Errorf("the round that finished during the drain was not recorded")
+	}
+}
+
+func TestOriginCheck(t *testing.T) {
+	n := startNode(t, func(c *config.Config) { c.Origins = []string{"https://friend.example"} })
+	tests := []struct {
+		origin string
+		ok     bool
+	}{
+		{"", true}, // programs send no Origin
+		{n.base, true},
+		{"https://friend.example", true},
+		{"https://evil.example", false},
+		{"http://127.0.0.1:1", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.origin, func(t *testing.T) {
+			_, resp, err := dialGame(t, n.base, tt.origin)
+			if tt.ok {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatal("a foreign origin opened /ws")
+			}
+			if resp == nil || resp.StatusCode != http.StatusForbidden {
+				t.Fatalf("want 403 before the upgrade, got %v (%v)", resp, err)
+			}
+		})
+	}
+}
+
+func TestStatusPage(t *testing.T) {
+	n := startNode(t, nil)
+	code, body := n.get(t, "/status")
+	if code != http.StatusOK {
+		t.Fatalf("/status: %d", code)
+	}
+	for _, want := range []string{"Arena 1", "tick p99", "rooms", "ready"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/status lacks %q", want)
+		}
+	}
+}
