@@ -15,6 +15,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
+	"github.com/tickarena/tickarena/server/cluster"
 	"github.com/tickarena/tickarena/server/config"
 	"github.com/tickarena/tickarena/server/httpjson"
 	"github.com/tickarena/tickarena/server/leaderboard"
@@ -35,7 +38,9 @@ type App struct {
 	log      *slog.Logger
 	started  time.Time
 	version  string
-	store    *sqlitestore.Store
+	store    leaderboard.Store
+	rdb      *redis.Client // nil on a single node
+	node     *cluster.Node // nil on a single node
 	writer   *leaderboard.Writer
 	rt       *realtime.Manager
 	local    *lobby.Local
@@ -63,6 +68,8 @@ func Version() string {
 }
 
 // New opens the store and builds every part of the node. It does not listen yet.
+// With cfg.RedisURL set, the node joins a cluster: rooms, seats and the
+// leaderboard live in Redis (see server/cluster) and the SQLite file is not used.
 func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -71,38 +78,54 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		log = slog.Default()
 	}
 	a := &App{cfg: cfg, log: log, started: time.Now(), version: Version()}
-	store, err := sqlitestore.Open(ctx, sqlitestore.Options{Path: cfg.DB, Logger: log})
+	a.metrics = metrics.New(a.version)
+	secret, err := a.openStore(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("open store %s: %w", cfg.DB, err)
+		return nil, err
 	}
-	a.store = store
-	secret := []byte(cfg.Secret)
-	if len(secret) == 0 {
-		secret, err = store.GetOrCreateSetting(ctx, secretKey, func() ([]byte, error) { return session.GenerateSecret(), nil })
-		if err != nil {
-			store.Close()
-			return nil, fmt.Errorf("load session secret: %w", err)
-		}
+	fail := func(err error) (*App, error) {
+		a.closeStore()
+		return nil, err
 	}
 	issuer, err := session.NewIssuer(secret, session.IssuerOptions{})
 	if err != nil {
-		store.Close()
-		return nil, fmt.Errorf("session issuer: %w", err)
+		return fail(fmt.Errorf("session issuer: %w", err))
 	}
 
-	a.metrics = metrics.New(a.version)
-	a.writer = leaderboard.NewWriter(&timedRecorder{store: store, m: a.metrics}, leaderboard.WriterOptions{Logger: log})
+	writerOpts := leaderboard.WriterOptions{Logger: log}
+	if a.rdb != nil {
+		// Redis outages are expected to be short: retry often enough that
+		// the board is current soon after Redis returns.
+		writerOpts.MaxBackoff = 2 * time.Second
+	}
+	a.writer = leaderboard.NewWriter(&timedRecorder{store: a.store, m: a.metrics}, writerOpts)
 	a.metrics.GaugeFunc("tickarena_leaderboard_queue_depth", "Round results waiting to be written.", func() float64 { return float64(a.writer.Depth()) })
 
 	host := &lobbyHost{}
 	reservation := 20 * time.Second
-	a.local, err = lobby.NewLocal(host, lobby.LocalOptions{
-		MaxRooms: cfg.MaxRooms, ReservationTTL: reservation, PublicURL: cfg.PublicURL, Logger: log,
-		Limits: lobby.Limits{MaxCapacity: cfg.RoomCapacity, DefaultCapacity: cfg.RoomCapacity, DefaultRoundSeconds: int(cfg.RoundLength.Seconds()), MinRoundSeconds: min(30, int(cfg.RoundLength.Seconds()))},
-	})
-	if err != nil {
-		store.Close()
-		return nil, fmt.Errorf("lobby: %w", err)
+	limits := lobby.Limits{MaxCapacity: cfg.RoomCapacity, DefaultCapacity: cfg.RoomCapacity, DefaultRoundSeconds: int(cfg.RoundLength.Seconds()), MinRoundSeconds: min(30, int(cfg.RoundLength.Seconds()))}
+	var (
+		dir       lobby.Directory
+		admission realtime.Admission
+		roomIDs   string
+	)
+	if a.rdb != nil {
+		a.node, err = cluster.New(cluster.Options{
+			Redis: a.rdb, Host: host, PublicURL: cfg.PublicURL, Secret: secret,
+			Limits: limits, MaxRooms: cfg.MaxRooms, ReservationTTL: reservation, Logger: log,
+		})
+		if err != nil {
+			return fail(fmt.Errorf("cluster: %w", err))
+		}
+		dir, admission, roomIDs = a.node, a.node, a.node.ID()+"-"
+	} else {
+		a.local, err = lobby.NewLocal(host, lobby.LocalOptions{
+			MaxRooms: cfg.MaxRooms, ReservationTTL: reservation, PublicURL: cfg.PublicURL, Logger: log, Limits: limits,
+		})
+		if err != nil {
+			return fail(fmt.Errorf("lobby: %w", err))
+		}
+		dir, admission = a.local, a.local
 	}
 	a.obs = newObserver(a.metrics, host.roomKind)
 	bots := cfg.Bots
@@ -115,7 +138,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	}
 	a.rt, err = realtime.New(realtime.Options{
 		Auth:                  issuerAuth{issuer},
-		Admission:             a.local,
+		Admission:             admission,
 		Observer:              a.obs,
 		Logger:                log,
 		OnRoundEnd:            a.recordRound,
@@ -124,14 +147,14 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		Bots:                  bots,
 		RoundSeconds:          int(cfg.RoundLength / time.Second),
 		PublicRooms:           publicRooms,
+		RoomIDPrefix:          roomIDs,
 		MaxRooms:              cfg.MaxRooms,
 		MaxConnections:        cfg.MaxConns,
 		MaxConnectionsPerAddr: cfg.MaxConnsPerIP,
 		ReconnectGrace:        cfg.ReconnectGrace,
 	})
 	if err != nil {
-		store.Close()
-		return nil, fmt.Errorf("realtime: %w", err)
+		return fail(fmt.Errorf("realtime: %w", err))
 	}
 	host.m = a.rt
 
@@ -139,14 +162,14 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	session.NewHandler(issuer, session.HandlerOptions{Logger: log,
 		Limit: session.LimitOptions{PerMinute: float64(cfg.SessionRate), Burst: max(cfg.SessionRate/2, 1)},
 	}).Register(mux)
-	lobby.NewHandler(a.local, issuer, lobby.HandlerOptions{ReservationTTL: reservation, Logger: log,
-		Limits: lobby.Limits{MaxCapacity: cfg.RoomCapacity, DefaultCapacity: cfg.RoomCapacity, DefaultRoundSeconds: int(cfg.RoundLength.Seconds()), MinRoundSeconds: min(30, int(cfg.RoundLength.Seconds()))},
-	}).Register(mux)
-	leaderboard.NewHandler(store, leaderboard.HandlerOptions{Logger: log}).Register(mux)
+	lobby.NewHandler(dir, issuer, lobby.HandlerOptions{ReservationTTL: reservation, Logger: log, Limits: limits}).Register(mux)
+	if a.node != nil {
+		a.node.Register(mux)
+	}
+	leaderboard.NewHandler(a.store, leaderboard.HandlerOptions{Logger: log}).Register(mux)
 	site, err := web.New(web.Options{Logger: log})
 	if err != nil {
-		store.Close()
-		return nil, fmt.Errorf("web files: %w", err)
+		return fail(fmt.Errorf("web files: %w", err))
 	}
 	site.Register(mux)
 	mux.Handle("GET /ws", newOriginCheck(cfg.Origins, cfg.PublicURL).wrap(a.rt))
@@ -156,6 +179,41 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	mux.HandleFunc("GET /status", a.status)
 	a.handler = a.metrics.Middleware(a.refuseWhileDraining(mux))
 	return a, nil
+}
+
+// openStore opens the leaderboard store, SQLite or Redis, and returns the
+// session secret: cfg.Secret, or the one kept in the store.
+func (a *App) openStore(ctx context.Context) ([]byte, error) {
+	cfg := a.cfg
+	if cfg.RedisURL != "" {
+		return a.openRedis(ctx)
+	}
+	store, err := sqlitestore.Open(ctx, sqlitestore.Options{Path: cfg.DB, Logger: a.log})
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", cfg.DB, err)
+	}
+	a.store = store
+	if cfg.Secret != "" {
+		return []byte(cfg.Secret), nil
+	}
+	secret, err := store.GetOrCreateSetting(ctx, secretKey, func() ([]byte, error) { return session.GenerateSecret(), nil })
+	if err != nil {
+		store.Close()
+		return nil, fmt.Errorf("load session secret: %w", err)
+	}
+	return secret, nil
+}
+
+// closeStore closes the store and, in a cluster, the Redis client.
+func (a *App) closeStore() error {
+	var errs []error
+	if a.store != nil {
+		errs = append(errs, a.store.Close())
+	}
+	if a.rdb != nil {
+		errs = append(errs, a.rdb.Close())
+	}
+	return errors.Join(errs...)
 }
 
 // Handler returns the node's HTTP handler (API, pages, WebSocket, metrics).
@@ -171,6 +229,9 @@ func (a *App) Serve(ln net.Listener) error {
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    16 << 10,
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+	}
+	if a.node != nil {
+		a.node.Run(context.Background())
 	}
 	a.log.Info("listening", "addr", ln.Addr().String(), "version", a.version)
 	if err := a.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -258,6 +319,11 @@ func (a *App) Drain(ctx context.Context) error {
 	}
 	a.log.Info("drain started", "round_deadline", a.cfg.DrainTimeout)
 	var errs []error
+	if a.node != nil {
+		if err := a.node.Leave(ctx); err != nil {
+			a.log.Warn("rooms not removed from the cluster directory; they expire within the TTL", "err", err)
+		}
+	}
 	roundCtx, cancel := context.WithTimeout(ctx, a.cfg.DrainTimeout)
 	if err := a.rt.Drain(roundCtx); err != nil {
 		a.log.Warn("rounds did not all finish before the drain deadline", "err", err)
@@ -274,7 +340,7 @@ func (a *App) Drain(ctx context.Context) error {
 	if err := a.writer.Close(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("flush results: %w", err))
 	}
-	if err := a.store.Close(); err != nil {
+	if err := a.closeStore(); err != nil {
 		errs = append(errs, fmt.Errorf("close store: %w", err))
 	}
 	a.log.Info("drain finished", "results_written", a.writer.Written(), "errors", len(errs))

@@ -32,6 +32,7 @@ type hook struct {
 	Map       string  `json:"map"`
 	Round     uint32  `json:"round"`
 	Phase     string  `json:"phase"`
+	TimeLeft  float64 `json:"timeLeft"`
 	Score     int32   `json:"score"`
 	RTT       int     `json:"rtt"`
 	Players   int     `json:"players"`

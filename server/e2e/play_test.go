@@ -20,8 +20,8 @@ import (
 var browserOptions = browsertest.Options{Width: 960, Height: 600, Timeout: 30 * time.Second}
 
 // TestPlayFromLobby follows one player: from the lobby into the arena (the
-// canvas is drawn and the game plays), moving with the keyboard, and back
-// into the same ship after reloading the page.
+// canvas is drawn and the game plays), moving with the keyboard, back into
+// the same ship after reloading the page, and out to the lobby with Escape.
 func TestPlayFromLobby(t *testing.T) {
 	requireClient(t)
 	srv := startServer(t)
@@ -54,13 +54,21 @@ func TestPlayFromLobby(t *testing.T) {
 	if after.ShipID != before.ShipID {
 		t.Errorf("after a reload the ship is %d, want the same ship %d", after.ShipID, before.ShipID)
 	}
+
+	// Escape takes the player back to the lobby.
+	p.Press(kb.Escape)
+	p.WaitFor(`location.pathname === "/" && document.getElementById("play") !== null`)
+	p.Screenshot("back in the lobby")
 }
 
-// moveAndCheck holds a movement key for a while and checks that the own ship
-// moved that way by a clear margin. It moves right (D), or left (the left
+// moveAndCheck holds a movement key for a while, inside a round, and checks
+// that the own ship moved that way by a clear margin. It moves right (D), or left (the left
 // arrow) when the ship is too close to the right wall to go far.
 func moveAndCheck(t *testing.T, p *browsertest.Page, shot string) {
 	t.Helper()
+	// Ships are frozen between rounds and respawn when the next starts: move
+	// well inside a round, alive.
+	p.WaitForWithin(`window.tickarena.phase === "playing" && window.tickarena.timeLeft > 4.5 && window.tickarena.alive`, 30*time.Second)
 	h := readHook(p)
 	key, sign := 'd', 1.0
 	if h.WorldSize > 0 && h.X > float64(h.WorldSize)-700 {

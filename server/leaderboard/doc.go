@@ -27,4 +27,16 @@
 // starting Monday 00:00 UTC. Periods reset without deleting anything: every
 // round stays stored, and a board for a period counts only the rounds whose
 // EndedAt falls inside it.
+//
+// # Backends
+//
+// A store keeps, per period instance (Period.Key), one value per board for
+// each human player. Cursors are made and checked by EncodeCursor and
+// DecodeCursor so that they mean the same on every backend: an offset bound
+// to a board and a period instance. A sorted-set backend (Redis) gets this
+// order by storing the negated value as the score, so that ascending
+// commands (ZADD LT for the best score, ZINCRBY with -kills, ZRANK, ZRANGE)
+// break ties by member, i.e. player id, ascending; the competition rank of a
+// value v is then ZCOUNT(key, -inf, "(-v") + 1. storetest.Run checks all of
+// this for any backend.
 package leaderboard

@@ -15,6 +15,9 @@ var (
 	ErrTooManyRooms = errors.New("too many rooms")
 	// ErrInvalidSpec is wrapped by the *SpecError that rejects a RoomSpec.
 	ErrInvalidSpec = errors.New("invalid room spec")
+	// ErrUnavailable means the directory cannot be reached (e.g. the
+	// shared store of several nodes is down); the request may succeed later.
+	ErrUnavailable = errors.New("room directory unavailable")
 )
 
 // RoomInfo describes one room as the lobby shows it.

@@ -318,6 +318,10 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, ErrTooManyRooms):
 		w.Header().Set("Retry-After", "10")
 		httpjson.WriteError(w, http.StatusServiceUnavailable, "the server runs as many rooms as it can; try again soon", "")
+	case errors.Is(err, ErrUnavailable):
+		h.opts.Logger.Warn("lobby unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
+		w.Header().Set("Retry-After", "5")
+		httpjson.WriteError(w, http.StatusServiceUnavailable, "the room directory is unreachable; try again in a few seconds", "")
 	case errors.Is(err, context.Canceled):
 		// The client went away; nobody reads the answer.
 	default:

@@ -208,6 +208,7 @@ func (m *Manager) open(spec RoomSpec, id string, permanent bool) (*room, error) 
 	if id == "" {
 		id = "r-" + randomHex(6)
 	}
+	id = m.opts.RoomIDPrefix + id
 	if spec.Name == "" {
 		spec.Name = "Room " + code
 	}

@@ -52,6 +52,10 @@ type Options struct {
 	// PublicRoomName is the name format of the always-open rooms, with %d for their
 	// number. Default "Arena %d".
 	PublicRoomName string
+	// RoomIDPrefix starts the id of every room, the always-open ones too, so
+	// that several nodes sharing one directory never give two rooms one id.
+	// Default none.
+	RoomIDPrefix string
 	// MaxRooms bounds the number of rooms. Default 100.
 	MaxRooms int
 	// EmptyRoomTimeout is how long a room without humans lives before it closes

@@ -11,9 +11,11 @@
 package ranking
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 )
 
 // blockSize is the size blocks are built with; a block splits at twice that.
@@ -84,25 +86,30 @@ func (t *Table) Load(ids []string, vals []int64) {
 		}
 		copy(t.row(s), vals[i*t.cols:(i+1)*t.cols])
 	}
-	order := make([]uint32, len(t.ids))
+	// Sorting (value, slot) pairs keeps the values next to each other in
+	// memory; ids are only compared on ties.
+	type pair struct {
+		v int64
+		s uint32
+	}
+	pairs := make([]pair, len(t.ids))
 	for col := range t.cols {
-		for i := range order {
-			order[i] = uint32(i)
+		for i := range pairs {
+			pairs[i] = pair{v: t.value(uint32(i), col), s: uint32(i)}
 		}
-		slices.SortFunc(order, func(a, b uint32) int {
-			if t.less(col, a, b) {
-				return -1
+		slices.SortFunc(pairs, func(a, b pair) int {
+			if c := cmp.Compare(b.v, a.v); c != 0 {
+				return c
 			}
-			if t.less(col, b, a) {
-				return 1
-			}
-			return 0
+			return strings.Compare(t.ids[a.s], t.ids[b.s])
 		})
 		var bs blocks
-		for rest := order; len(rest) > 0; {
+		for rest := pairs; len(rest) > 0; {
 			n := min(blockSize, len(rest))
 			b := make([]uint32, n, 2*blockSize+1)
-			copy(b, rest[:n])
+			for i := range b {
+				b[i] = rest[i].s
+			}
 			bs = append(bs, b)
 			rest = rest[n:]
 		}

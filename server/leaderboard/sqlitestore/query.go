@@ -84,25 +84,22 @@ func (s *Store) Player(ctx context.Context, playerID string, now time.Time) (lea
 	if err != nil {
 		return ps, fmt.Errorf("player %q: %w", playerID, err)
 	}
-	var found [len(periodIndex)]bool
 	var standing [len(periodIndex)][]leaderboard.Standing
 	for i, p := range periodIndex {
 		tab, release, err := s.table(ctx, p, now)
 		if err != nil {
 			return ps, err
 		}
-		vals, ok := tab.Values(playerID)
-		for col, b := range leaderboard.Boards {
-			if ok {
+		if vals, ok := tab.Values(playerID); ok {
+			for col, b := range leaderboard.Boards {
 				standing[i] = append(standing[i], leaderboard.Standing{Board: b, Period: p, Rank: tab.Rank(col, vals[col]), Value: vals[col]})
 			}
 		}
 		release()
-		found[i] = ok
 	}
 	for col := range leaderboard.Boards {
 		for i := range periodIndex {
-			if found[i] {
+			if len(standing[i]) > 0 {
 				ps.Standings = append(ps.Standings, standing[i][col])
 			}
 		}

@@ -1,0 +1,47 @@
+// Package cluster lets several tickarena nodes share one lobby through
+// Redis: a room directory that lists the rooms of every node, seat
+// reservations that no two nodes can over-fill, quick play across nodes,
+// and room creation on the least-loaded node.
+//
+// Each node runs a Node. It implements lobby.Directory for the node's HTTP
+// lobby and realtime's Admission hook for the node's rooms, and it publishes
+// the node's rooms and load to Redis every Heartbeat with a TTL, so that the
+// rooms of a node that dies leave the directory within TTL.
+//
+// # Keys
+//
+// Every key starts with Options.Prefix (default "tickarena:"):
+//
+//	nodes            sorted set: node id -> deadline (ms, Redis clock)
+//	node:{id}        hash: url, humans, rooms, max_rooms, cpu, draining (PEXPIRE TTL)
+//	rooms            sorted set: room id -> deadline (ms, Redis clock)
+//	room:{id}        hash: id, name, public, code, humans, bots, capacity, left, node, url (PEXPIRE TTL)
+//	code:{CODE}      string: id of the private room with that join code (PX TTL)
+//	seats:{room}     sorted set: player id -> reservation expiry (ms)
+//	arrived:{room}   sorted set: player id -> end of their arrival grace (ms)
+//	held:{player}    string: the room where the player holds a reservation (PX reservation TTL)
+//	lock:create      string: node creating a room for quick play (PX 3 s)
+//	secret           string: the session-signing secret when no -secret is given
+//
+// Every script reads the time from Redis (TIME), so that nodes whose clocks
+// disagree still agree on what has expired. The scripts build some keys
+// from the prefix, so the store must be one Redis primary, not Redis Cluster.
+//
+// # Seats
+//
+// A reservation is taken by the reserve script: it counts the humans the
+// owning node last published, plus the live reservations, plus the players
+// admitted in the last ArrivalGrace (whom the published count may not show
+// yet), and refuses once that reaches the room's capacity. At hello the
+// owning node's rooms call Admit, whose script turns the player's
+// reservation into a seat, or lets a player without one in only while
+// humans + live reservations < capacity.
+//
+// # Rooms on other nodes
+//
+// A node asks another to create a room with POST /internal/rooms, and reads
+// another node's live scoreboard with GET /internal/rooms/{id}/scoreboard.
+// Both are signed with an HMAC-SHA256 of a key derived from the shared
+// session secret, over the method, path, a timestamp and the body; requests
+// older than a minute, or unsigned, are refused with 401.
+package cluster

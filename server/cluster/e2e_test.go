@@ -1,0 +1,512 @@
+package cluster_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/lxzan/gws"
+
+	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/internal/redistest"
+)
+
+// These tests run real server processes sharing one real Redis, as a host
+// runs a cluster.
+
+const secret = "e2e-shared-secret-0123456789abcdef"
+
+var build struct {
+	once sync.Once
+	path string
+	err  error
+	out  []byte
+}
+
+// binary builds the server once per test binary.
+func binary(t *testing.T) string {
+	t.Helper()
+	redistest.Binary(t)
+	build.once.Do(func() {
+		dir, err := os.MkdirTemp("", "tickarena-e2e")
+		if err != nil {
+			build.err = err
+			return
+		}
+		build.path = filepath.Join(dir, "tickarena")
+		cmd := exec.Command("go", "build", "-o", build.path, "github.com/tickarena/tickarena/server")
+		build.out, build.err = cmd.CombinedOutput()
+	})
+	if build.err != nil {
+		t.Fatalf("build server: %v\n%s", build.err, build.out)
+	}
+	return build.path
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if build.path != "" {
+		os.RemoveAll(filepath.Dir(build.path))
+	}
+	os.Exit(code)
+}
+
+// node is one server process.
+type node struct {
+	t    *testing.T
+	base string
+	cmd  *exec.Cmd
+	log  *syncWriter
+	done chan struct{}
+}
+
+// startNode runs a server against redisURL with the e2e defaults and extra
+// flags, and waits until it is ready.
+func startNode(t *testing.T, redisURL string, extra ...string) *node {
+	t.Helper()
+	bin := binary(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	base := "http://" + addr
+	args := append([]string{"-addr", addr, "-public-url", base, "-redis-url", redisURL, "-round-length", "5s",
+		"-bots", "2", "-secret", secret, "-session-rate", "100000", "-drain-timeout", "0s", "-log-level", "debug"}, extra...)
+	n := &node{t: t, base: base, cmd: exec.Command(bin, args...), log: &syncWriter{w: &bytes.Buffer{}}, done: make(chan struct{})}
+	n.cmd.Stdout, n.cmd.Stderr = n.log, n.log
+	if err := n.cmd.Start(); err != nil {
+		t.Fatalf("start node: %v", err)
+	}
+	go func() { _ = n.cmd.Wait(); close(n.done) }()
+	t.Cleanup(func() {
+		_ = n.cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-n.done:
+		case <-time.After(10 * time.Second):
+			_ = n.cmd.Process.Kill()
+			<-n.done
+		}
+		if t.Failed() {
+			t.Logf("log of node %s:\n%s", n.base, n.log.String())
+		}
+	})
+	eventually(t, "node "+base+" is ready", 10*time.Second, func() bool {
+		code, _ := n.get("/readyz")
+		return code == http.StatusOK
+	})
+	return n
+}
+
+// syncWriter is a log buffer written by the process and read by the test.
+type syncWriter struct {
+	mu sync.Mutex
+	w  *bytes.Buffer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}
+
+func (s *syncWriter) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.String()
+}
+
+func (n *node) kill() {
+	_ = n.cmd.Process.Kill()
+	<-n.done
+}
+
+func (n *node) get(path string) (int, []byte) {
+	resp, err := http.Get(n.base + path)
+	if err != nil {
+		return 0, nil
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, b
+}
+
+func (n *node) post(path, token string, body any) (int, map[string]any) {
+	b, _ := json.Marshal(body)
+	req, _ := http.NewRequest(http.MethodPost, n.base+path, bytes.NewReader(b))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, map[string]any{"error": err.Error()}
+	}
+	defer resp.Body.Close()
+	out := map[string]any{}
+	_ = json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, out
+}
+
+// session signs a player in and returns their token and id.
+func (n *node) session(t *testing.T, name string) (token, id string) {
+	t.Helper()
+	code, s := n.post("/api/session", "", map[string]string{"name": name})
+	if code != http.StatusCreated {
+		t.Fatalf("session on %s: %d %v", n.base, code, s)
+	}
+	return s["token"].(string), s["player_id"].(string)
+}
+
+type roomInfo struct {
+	ID       string `json:"id"`
+	Node     string `json:"node"`
+	Humans   int    `json:"humans"`
+	Reserved int    `json:"reserved"`
+	Capacity int    `json:"capacity"`
+	WSURL    string `json:"ws_url"`
+}
+
+func (n *node) rooms(t *testing.T) []roomInfo {
+	t.Helper()
+	code, body := n.get("/api/rooms")
+	if code != http.StatusOK {
+		t.Fatalf("rooms on %s: %d %s", n.base, code, body)
+	}
+	var a struct{ Rooms []roomInfo }
+	if err := json.Unmarshal(body, &a); err != nil {
+		t.Fatalf("rooms: %v", err)
+	}
+	return a.Rooms
+}
+
+func eventually(t *testing.T, what string, within time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("not within %v: %s", within, what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// roomsByPort groups the listed rooms by the node (its WebSocket port) that runs them.
+func roomsByPort(rooms []roomInfo) map[string][]roomInfo {
+	out := map[string][]roomInfo{}
+	for _, r := range rooms {
+		i := strings.Index(r.WSURL, "127.0.0.1:")
+		if i < 0 {
+			continue
+		}
+		port, _, _ := strings.Cut(r.WSURL[i+len("127.0.0.1:"):], "/")
+		out[port] = append(out[port], r)
+	}
+	return out
+}
+
+func (n *node) port() string { return n.base[strings.LastIndex(n.base, ":")+1:] }
+
+func cluster3(t *testing.T, extra ...string) (*redistest.Server, []*node) {
+	t.Helper()
+	srv := redistest.Start(t, redistest.Options{AppendFsync: "always"})
+	nodes := make([]*node, 3)
+	var wg sync.WaitGroup
+	for i := range nodes {
+		wg.Go(func() { nodes[i] = startNode(t, srv.URL(), extra...) })
+	}
+	wg.Wait()
+	for _, n := range nodes {
+		if n == nil {
+			t.FailNow()
+		}
+	}
+	return srv, nodes
+}
+
+func TestRoomsAndQuickPlayAcrossNodes(t *testing.T) {
+	_, nodes := cluster3(t, "-room-capacity", "2", "-max-rooms", "1", "-public-rooms", "1")
+	a, b, c := nodes[0], nodes[1], nodes[2]
+	for _, n := range nodes {
+		eventually(t, "every node's room is listed by "+n.base, 5*time.Second, func() bool {
+			byPort := roomsByPort(n.rooms(t))
+			return len(byPort[a.port()]) == 1 && len(byPort[b.port()]) == 1 && len(byPort[c.port()]) == 1
+		})
+	}
+	// Fill the rooms of A and C with reservations made through A.
+	byPort := roomsByPort(a.rooms(t))
+	for _, full := range []*node{a, c} {
+		for i := range 2 {
+			tok, _ := a.session(t, fmt.Sprintf("Filler%d", i))
+			if code, r := a.post("/api/join", tok, map[string]string{"room": byPort[full.port()][0].ID}); code != http.StatusOK {
+				t.Fatalf("join: %d %v", code, r)
+			}
+		}
+	}
+	tok, _ := a.session(t, "Traveller")
+	code, r := a.post("/api/play", tok, nil)
+	if code != http.StatusOK {
+		t.Fatalf("quick play on A: %d %v", code, r)
+	}
+	ws, _ := r["ws_url"].(string)
+	if want := byPort[b.port()][0].ID; r["id"] != want || !strings.Contains(ws, "127.0.0.1:"+b.port()+"/ws") {
+		t.Fatalf("quick play on A gave room %v at %s; want B's room %s at port %s", r["id"], ws, want, b.port())
+	}
+	p := dial(t, ws)
+	if w := p.hello(t, tok, r["id"].(string)); w.RoomID != r["id"] {
+		t.Fatalf("welcome to room %q; want %q", w.RoomID, r["id"])
+	}
+	// B's room has one seat left, which quick play on C finds; then none is left anywhere.
+	tok2, _ := c.session(t, "Second")
+	if code, r := c.post("/api/play", tok2, nil); code != http.StatusOK || r["id"] != byPort[b.port()][0].ID {
+		t.Fatalf("quick play on C: %d %v; want B's room", code, r)
+	}
+	tok3, _ := c.session(t, "Latecomer")
+	if code, r := c.post("/api/play", tok3, nil); code != http.StatusConflict && code != http.StatusServiceUnavailable {
+		t.Fatalf("quick play with every seat taken: %d %v; want 409 or 503", code, r)
+	}
+}
+
+func TestConcurrentQuickPlayNeverOverfills(t *testing.T) {
+	_, nodes := cluster3(t, "-room-capacity", "4", "-max-rooms", "1", "-public-rooms", "1")
+	eventually(t, "three rooms listed", 5*time.Second, func() bool { return len(nodes[0].rooms(t)) == 3 })
+	// 12 seats; take 2, leaving 10.
+	for i := range 2 {
+		tok, _ := nodes[0].session(t, fmt.Sprintf("Early%d", i))
+		if code, r := nodes[0].post("/api/play", tok, nil); code != http.StatusOK {
+			t.Fatalf("early quick play: %d %v", code, r)
+		}
+	}
+	const players = 200
+	tokens := make([]string, players)
+	for i := range tokens {
+		tokens[i], _ = nodes[i%3].session(t, fmt.Sprintf("P%d", i))
+	}
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		codes = map[int]int{}
+		seats = map[string]int{}
+	)
+	start := make(chan struct{})
+	for i, tok := range tokens {
+		wg.Go(func() {
+			<-start
+			code, r := nodes[i%3].post("/api/play", tok, nil)
+			mu.Lock()
+			defer mu.Unlock()
+			codes[code]++
+			if code == http.StatusOK {
+				seats[r["id"].(string)]++
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	if codes[http.StatusOK] != 10 {
+		t.Fatalf("answers = %v; want exactly 10 seats (200 OK)", codes)
+	}
+	if codes[http.StatusOK]+codes[http.StatusServiceUnavailable]+codes[http.StatusConflict] != players {
+		t.Errorf("answers = %v; want only 200, 409 and 503", codes)
+	}
+	total := 0
+	for _, r := range nodes[1].rooms(t) {
+		if r.Humans+r.Reserved > r.Capacity {
+			t.Errorf("room %s holds %d humans + %d reservations > capacity %d", r.ID, r.Humans, r.Reserved, r.Capacity)
+		}
+		total += r.Reserved
+	}
+	if total != 12 {
+		t.Errorf("reservations across the rooms = %d; want 12 (2 early + 10)", total)
+	}
+}
+
+func TestRoundOnOneNodeRankedOnAnother(t *testing.T) {
+	_, nodes := cluster3(t)
+	a, c := nodes[0], nodes[2]
+	tok, id := c.session(t, "Roundtrip")
+	code, r := c.post("/api/play", tok, nil)
+	if code != http.StatusOK {
+		t.Fatalf("quick play on C: %d %v", code, r)
+	}
+	p := dial(t, r["ws_url"].(string))
+	p.hello(t, tok, r["id"].(string))
+	eventually(t, "C's round is on A's leaderboard page", 15*time.Second, func() bool {
+		code, body := a.get("/leaderboard?board=score&period=all")
+		return code == http.StatusOK && bytes.Contains(body, []byte("Roundtrip"))
+	})
+	if code, body := a.get("/api/players/" + id); code != http.StatusOK || !bytes.Contains(body, []byte(`"recent":[{`)) {
+		t.Errorf("A's /api/players/%s = %d %s; want the round", id, code, body)
+	}
+}
+
+func TestKilledNodeLeavesTheDirectory(t *testing.T) {
+	_, nodes := cluster3(t)
+	a, b, c := nodes[0], nodes[1], nodes[2]
+	eventually(t, "B's room listed on A", 5*time.Second, func() bool { return len(roomsByPort(a.rooms(t))[b.port()]) == 1 })
+	b.kill()
+	// TTL 5 s, plus the lobby's 1 s list cache, plus slack for a busy machine.
+	eventually(t, "B's rooms gone from A and C", 9*time.Second, func() bool {
+		return len(roomsByPort(a.rooms(t))[b.port()]) == 0 && len(roomsByPort(c.rooms(t))[b.port()]) == 0
+	})
+	for _, n := range []*node{a, c} {
+		if code, _ := n.get("/readyz"); code != http.StatusOK {
+			t.Errorf("%s /readyz = %d after B died", n.base, code)
+		}
+		tok, _ := n.session(t, "After")
+		if code, r := n.post("/api/play", tok, nil); code != http.StatusOK || strings.Contains(r["ws_url"].(string), ":"+b.port()+"/") {
+			t.Errorf("quick play on %s after B died: %d %v", n.base, code, r)
+		}
+	}
+}
+
+func TestRedisRestartLosesNoResult(t *testing.T) {
+	srv := redistest.Start(t, redistest.Options{AppendFsync: "always"})
+	n := startNode(t, srv.URL())
+	tok, id := n.session(t, "Survivor")
+	code, r := n.post("/api/play", tok, nil)
+	if code != http.StatusOK {
+		t.Fatalf("quick play: %d %v", code, r)
+	}
+	p := dial(t, r["ws_url"].(string))
+	p.hello(t, tok, r["id"].(string))
+	recent := func() []string {
+		code, body := n.get("/api/players/" + id)
+		if code != http.StatusOK {
+			return nil
+		}
+		var ps struct {
+			Recent []struct {
+				RoundID string `json:"round_id"`
+			} `json:"recent"`
+		}
+		_ = json.Unmarshal(body, &ps)
+		var ids []string
+		for _, r := range ps.Recent {
+			ids = append(ids, r.RoundID)
+		}
+		return ids
+	}
+	eventually(t, "a first round is recorded", 15*time.Second, func() bool { return len(recent()) >= 1 })
+	first := recent()
+
+	srv.Kill()
+	eventually(t, "readiness reports Redis down", 5*time.Second, func() bool {
+		code, _ := n.get("/readyz")
+		return code == http.StatusServiceUnavailable
+	})
+	code, body := n.get("/api/rooms")
+	var e struct{ Error string }
+	if code != http.StatusServiceUnavailable || json.Unmarshal(body, &e) != nil || e.Error == "" {
+		t.Errorf("lobby with Redis down = %d %s; want 503 with a JSON error", code, body)
+	}
+	eventually(t, "a round ends while Redis is down and waits in the queue", 15*time.Second, func() bool {
+		_, m := n.get("/metrics")
+		for line := range strings.SplitSeq(string(m), "\n") {
+			if v, ok := strings.CutPrefix(line, "tickarena_leaderboard_queue_depth "); ok {
+				f, _ := strconv.ParseFloat(v, 64)
+				return f >= 1
+			}
+		}
+		return false
+	})
+	if !p.open() {
+		t.Fatal("the player was disconnected while Redis was down")
+	}
+
+	srv.Restart()
+	eventually(t, "the queued round is written after Redis returns", 15*time.Second, func() bool { return len(recent()) > len(first) })
+	got := strings.Join(recent(), " ")
+	for _, id := range first {
+		if !strings.Contains(got, id) {
+			t.Errorf("round %s recorded before the restart is lost; recent = %s", id, got)
+		}
+	}
+	eventually(t, "the lobby answers again", 5*time.Second, func() bool {
+		code, _ := n.get("/api/rooms")
+		return code == http.StatusOK
+	})
+}
+
+// player is a minimal game client: it answers pings and waits for its welcome.
+type player struct {
+	conn    *gws.Conn
+	welcome chan wire.Welcome
+	closed  chan struct{}
+}
+
+func dial(t *testing.T, wsURL string) *player {
+	t.Helper()
+	p := &player{welcome: make(chan wire.Welcome, 1), closed: make(chan struct{})}
+	conn, _, err := gws.NewClient(p, &gws.ClientOption{Addr: wsURL})
+	if err != nil {
+		t.Fatalf("dial %s: %v", wsURL, err)
+	}
+	p.conn = conn
+	go conn.ReadLoop()
+	t.Cleanup(func() { _ = conn.NetConn().Close() })
+	return p
+}
+
+func (p *player) hello(t *testing.T, token, room string) wire.Welcome {
+	t.Helper()
+	_ = p.conn.WriteMessage(gws.OpcodeBinary, wire.AppendHello(nil, wire.Hello{Version: wire.Version, Token: token, Room: room}))
+	select {
+	case w := <-p.welcome:
+		return w
+	case <-p.closed:
+		t.Fatal("closed before the welcome")
+	case <-time.After(10 * time.Second):
+		t.Fatal("no welcome")
+	}
+	return wire.Welcome{}
+}
+
+func (p *player) open() bool {
+	select {
+	case <-p.closed:
+		return false
+	default:
+		return true
+	}
+}
+
+func (p *player) OnOpen(*gws.Conn)             {}
+func (p *player) OnPing(s *gws.Conn, b []byte) { _ = s.WritePong(b) }
+func (p *player) OnPong(*gws.Conn, []byte)     {}
+func (p *player) OnClose(_ *gws.Conn, err error) {
+	var ce *gws.CloseError
+	_ = errors.As(err, &ce)
+	close(p.closed)
+}
+
+func (p *player) OnMessage(s *gws.Conn, msg *gws.Message) {
+	defer msg.Close()
+	var m wire.ServerMsg
+	if wire.DecodeServer(msg.Bytes(), &m) != nil {
+		return
+	}
+	switch m.Type {
+	case wire.TypeWelcome:
+		select {
+		case p.welcome <- m.Welcome:
+		default:
+		}
+	case wire.TypePing:
+		_ = s.WriteMessage(gws.OpcodeBinary, wire.AppendPong(nil, wire.Pong{Time: m.Ping.Time}))
+	}
+}

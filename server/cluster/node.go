@@ -1,0 +1,223 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/tickarena/tickarena/server/lobby"
+)
+
+// Node is this server's member of the cluster: the lobby's Directory over
+// every node's rooms, the Admission hook of this node's rooms, and the
+// heartbeat that publishes them. Make it with New; it is safe for
+// concurrent use.
+type Node struct {
+	opts Options
+	rdb  redis.UniversalClient
+	host lobby.Host
+	log  *slog.Logger
+	key  []byte // signs internal requests
+
+	// beatMu serialises heartbeats, so that the set of published rooms
+	// matches what Redis holds.
+	beatMu    sync.Mutex
+	published map[string]bool // guarded by beatMu
+	cpu       cpuMeter        // guarded by beatMu
+	// createMu serialises room creation on this node, so that MaxRooms holds.
+	createMu sync.Mutex
+	healthy  atomic.Bool
+	draining atomic.Bool
+	quickSeq atomic.Int64
+
+	stop chan struct{}
+	done chan struct{}
+	once sync.Once
+}
+
+var (
+	_ lobby.Directory = (*Node)(nil)
+	_ lobby.Admission = (*Node)(nil)
+)
+
+// New returns a Node; call Run to start publishing. It fails when a
+// required option is missing or PublicURL is not an http(s) URL.
+func New(opts Options) (*Node, error) {
+	switch {
+	case opts.Redis == nil:
+		return nil, errors.New("cluster: Options.Redis is required")
+	case opts.Host == nil:
+		return nil, errors.New("cluster: Options.Host is required")
+	case len(opts.Secret) == 0:
+		return nil, errors.New("cluster: Options.Secret is required")
+	}
+	u, err := url.Parse(opts.PublicURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("cluster: public URL %q must be an http(s) URL with a host: other nodes and players reach this node there", opts.PublicURL)
+	}
+	opts = opts.withDefaults()
+	n := &Node{
+		opts:      opts,
+		rdb:       opts.Redis,
+		host:      opts.Host,
+		log:       opts.Logger.With("node", opts.NodeID),
+		key:       internalKey(opts.Secret),
+		published: map[string]bool{},
+		cpu:       newCPUMeter(),
+		stop:      make(chan struct{}),
+		done:      make(chan struct{}),
+	}
+	return n, nil
+}
+
+// ID returns the node's id, which starts the ids of its rooms.
+func (n *Node) ID() string { return n.opts.NodeID }
+
+// Run publishes the node and its rooms now and then every Heartbeat, until
+// Leave or ctx ends. It returns at once; a failed heartbeat is logged and
+// retried at the next one.
+func (n *Node) Run(ctx context.Context) {
+	n.beat(ctx)
+	go func() {
+		defer close(n.done)
+		t := time.NewTicker(n.opts.Heartbeat)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				n.beat(ctx)
+			case <-n.stop:
+				return
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+}
+
+// Leave stops the heartbeat and removes the node and its rooms from the
+// directory at once, so that no player is sent to a node that is going
+// away. Rooms already running keep playing. It is safe to call more than once.
+func (n *Node) Leave(ctx context.Context) error {
+	n.draining.Store(true)
+	first := false
+	n.once.Do(func() { close(n.stop); first = true })
+	if first {
+		select {
+		case <-n.done:
+		case <-ctx.Done():
+		}
+	}
+	n.beatMu.Lock()
+	defer n.beatMu.Unlock()
+	args := []any{n.opts.Prefix, n.opts.NodeID}
+	for id := range n.published {
+		args = append(args, id)
+	}
+	for _, r := range n.host.Rooms() {
+		if !n.published[r.ID] {
+			args = append(args, r.ID)
+		}
+	}
+	if err := leaveScript.Run(ctx, n.rdb, nil, args...).Err(); err != nil {
+		return fmt.Errorf("leave cluster: %w", err)
+	}
+	clear(n.published)
+	n.log.Info("cluster: node left the directory")
+	return nil
+}
+
+// Ping reports whether Redis answers.
+func (n *Node) Ping(ctx context.Context) error {
+	if err := n.rdb.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("cluster redis: %w", err)
+	}
+	return nil
+}
+
+// beat publishes the node and its rooms once.
+func (n *Node) beat(ctx context.Context) {
+	if err := n.publish(ctx); err != nil {
+		if n.healthy.Swap(false) {
+			n.log.Error("cluster: heartbeat failed; this node's rooms leave the directory until Redis answers", "err", err)
+		}
+		return
+	}
+	if !n.healthy.Swap(true) {
+		n.log.Info("cluster: heartbeat ok", "public_url", n.opts.PublicURL)
+	}
+}
+
+// publish runs the heartbeat script with the host's rooms now.
+func (n *Node) publish(ctx context.Context) error {
+	n.beatMu.Lock()
+	defer n.beatMu.Unlock()
+	if n.draining.Load() {
+		return nil
+	}
+	rooms := n.host.Rooms()
+	humans := 0
+	live := make(map[string]bool, len(rooms))
+	roomArgs := make([]any, 0, 8*len(rooms))
+	for _, r := range rooms {
+		humans += r.Humans
+		live[r.ID] = true
+		code := ""
+		if !r.Public {
+			code = lobby.NormalizeCode(r.Code)
+		}
+		roomArgs = append(roomArgs, r.ID, r.Name, boolArg(r.Public), code, r.Humans, r.Bots, r.Capacity, r.RoundSecondsLeft)
+	}
+	var gone []any
+	for id := range n.published {
+		if !live[id] {
+			gone = append(gone, id)
+		}
+	}
+	args := []any{n.opts.Prefix, n.opts.NodeID, n.opts.TTL.Milliseconds(), n.opts.PublicURL,
+		humans, len(rooms), n.opts.MaxRooms, strconv.FormatFloat(n.cpu.sample(), 'f', 3, 64), boolArg(n.draining.Load()), len(rooms)}
+	args = append(args, roomArgs...)
+	args = append(args, len(gone))
+	args = append(args, gone...)
+	if err := heartbeatScript.Run(ctx, n.rdb, nil, args...).Err(); err != nil {
+		return fmt.Errorf("heartbeat: %w", err)
+	}
+	n.published = live
+	return nil
+}
+
+// Admit decides a hello in one of this node's rooms; see lobby.Admission.
+// It asks Redis within AdmitTimeout. When Redis does not answer, it admits
+// the player (the room has already checked humans < capacity): a player
+// sent here by the lobby must not be turned away by an outage, at the cost
+// of a seat that another reservation may have counted on.
+func (n *Node) Admit(roomID, playerID string, humans, capacity int) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), n.opts.AdmitTimeout)
+	defer cancel()
+	ok, err := admitScript.Run(ctx, n.rdb, nil, n.opts.Prefix, roomID, playerID, humans, capacity, n.opts.ArrivalGrace.Milliseconds()).Int()
+	if err != nil {
+		n.log.Warn("cluster: admission without Redis", "room", roomID, "player", playerID, "err", err)
+		return humans < capacity
+	}
+	return ok == 1
+}
+
+func boolArg(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
+}
+
+// unavailable marks an error from Redis as the directory being unreachable.
+func unavailable(what string, err error) error {
+	return fmt.Errorf("%s: %w: %w", what, lobby.ErrUnavailable, err)
+}

@@ -1,0 +1,95 @@
+// Package redisstore is the leaderboard.Store of a cluster: every node
+// records the rounds it simulated into one Redis, and any node answers board
+// queries from it.
+//
+// Layout (every key starts with Options.Prefix, default "tickarena:lb:"):
+//
+//	board:{board}:{periodKey}  sorted set, member player id, score -value
+//	round:{roundID}            "1" while the round counts as recorded (idempotency)
+//	name, nameat, fold         hashes by player id: latest name, when it was
+//	                           used (20-digit stamp), and its lower-case form
+//	search                     sorted set, score 0, member fold+"\x00"+id
+//	recent:{playerID}          sorted set, score 0, member stamp+roundID+"\x00"+JSON
+//
+// Scores are negated values, so that ascending commands order a board by
+// value descending and break ties by player id ascending, as the leaderboard
+// package requires; the best score uses ZADD LT and totals ZINCRBY. A round
+// is written by one Lua script, so it is recorded entirely or not at all,
+// and a second Record of the same round id does nothing. Daily and weekly
+// boards expire a full period after their period ends; the all-time boards
+// never expire.
+//
+// Values are stored as Redis scores (doubles): they are exact up to 2^53.
+package redisstore
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/tickarena/tickarena/server/leaderboard"
+)
+
+// Options configures New. The zero value works.
+type Options struct {
+	// Prefix starts every key of the store. Default "tickarena:lb:".
+	Prefix string
+	// RoundTTL is how long a round id is remembered so that recording it
+	// again does nothing. Default 30 days: far longer than any retry.
+	RoundTTL time.Duration
+	// SearchBatch is how many names one Redis call of Search reads. Default 2000.
+	SearchBatch int
+	// Logger receives the store's log lines. Default slog.Default().
+	Logger *slog.Logger
+}
+
+func (o Options) withDefaults() Options {
+	if o.Prefix == "" {
+		o.Prefix = "tickarena:lb:"
+	}
+	if o.RoundTTL <= 0 {
+		o.RoundTTL = 30 * 24 * time.Hour
+	}
+	if o.SearchBatch <= 0 {
+		o.SearchBatch = 2000
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return o
+}
+
+// Store is a leaderboard.Store on Redis. It is safe for concurrent use.
+type Store struct {
+	rdb  redis.UniversalClient
+	opts Options
+}
+
+var _ leaderboard.Store = (*Store)(nil)
+
+// New returns a store over rdb. The caller owns rdb: Close does not close it.
+func New(rdb redis.UniversalClient, opts Options) *Store {
+	return &Store{rdb: rdb, opts: opts.withDefaults()}
+}
+
+// Ping reports whether Redis answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.rdb.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("ping leaderboard redis: %w", err)
+	}
+	return nil
+}
+
+// Close does nothing: the Redis client belongs to the caller.
+func (s *Store) Close() error { return nil }
+
+func (s *Store) boardKey(b leaderboard.Board, periodKey string) string {
+	return s.opts.Prefix + "board:" + string(b) + ":" + periodKey
+}
+
+func (s *Store) key(name string) string { return s.opts.Prefix + name }
+
+func (s *Store) recentKey(playerID string) string { return s.opts.Prefix + "recent:" + playerID }

@@ -1,0 +1,101 @@
+package redisstore
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/tickarena/tickarena/internal/redistest"
+	"github.com/tickarena/tickarena/server/leaderboard"
+	"github.com/tickarena/tickarena/server/leaderboard/storetest"
+)
+
+// client returns a client of a fresh redis-server for one test.
+func client(t testing.TB, srv *redistest.Server) *redis.Client {
+	t.Helper()
+	opts, err := redis.ParseURL(srv.URL())
+	if err != nil {
+		t.Fatalf("ParseURL: %v", err)
+	}
+	c := redis.NewClient(opts)
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func TestContract(t *testing.T) {
+	srv := redistest.Start(t, redistest.Options{})
+	rdb := client(t, srv)
+	n := 0
+	storetest.Run(t, func(t *testing.T) leaderboard.Store {
+		// One server, a key prefix per case: every case starts empty.
+		n++
+		s := New(rdb, Options{Prefix: fmt.Sprintf("case%d:", n)})
+		t.Cleanup(func() { s.Close() })
+		return s
+	})
+}
+
+func TestRestartKeepsEverything(t *testing.T) {
+	tests := []struct {
+		name  string
+		fsync string
+		stop  func(*redistest.Server)
+	}{
+		{"graceful stop, fsync every second", "everysec", (*redistest.Server).Stop},
+		{"SIGKILL, fsync always", "always", (*redistest.Server).Kill},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := redistest.Start(t, redistest.Options{AppendFsync: tt.fsync})
+			s := New(client(t, srv), Options{})
+			b := storetest.NewBrute()
+			for _, r := range storetest.RandomRounds(7, 60) {
+				storetest.MustRecord(t, s, r)
+				b.Record(r)
+			}
+			tt.stop(srv)
+			srv.Restart()
+			again := New(client(t, srv), Options{})
+			storetest.CheckAgainst(t, again, b, storetest.Instants...)
+		})
+	}
+}
+
+func TestPeriodBoardsExpire(t *testing.T) {
+	srv := redistest.Start(t, redistest.Options{})
+	rdb := client(t, srv)
+	s := New(rdb, Options{})
+	storetest.MustRecord(t, s, storetest.Round("r1", storetest.Sunday, storetest.Line("ann", "Ann", 5, 1, 1)))
+	ctx := context.Background()
+	tests := []struct {
+		period   leaderboard.Period
+		min, max time.Duration
+	}{
+		// Sunday 23:30: the day ends in 30 min, the ISO week too.
+		{leaderboard.PeriodDaily, 24 * time.Hour, 25 * time.Hour},
+		{leaderboard.PeriodWeekly, 7 * 24 * time.Hour, 7*24*time.Hour + time.Hour},
+		{leaderboard.PeriodAll, -1, -1},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.period), func(t *testing.T) {
+			for _, b := range leaderboard.Boards {
+				ttl, err := rdb.TTL(ctx, s.boardKey(b, tt.period.Key(storetest.Sunday))).Result()
+				if err != nil {
+					t.Fatalf("TTL: %v", err)
+				}
+				if tt.min < 0 {
+					if ttl != -1 {
+						t.Errorf("%s board TTL = %v; want none", b, ttl)
+					}
+					continue
+				}
+				if ttl < tt.min || ttl > tt.max {
+					t.Errorf("%s board TTL = %v; want %v-%v", b, ttl, tt.min, tt.max)
+				}
+			}
+		})
+	}
+}

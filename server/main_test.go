@@ -1,0 +1,354 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/lxzan/gws"
+
+	"github.com/tickarena/tickarena/game"
+	"github.com/tickarena/tickarena/game/wire"
+)
+
+// binary is the server built once for the tests that run it as a child process.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "tickarena-bin")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "tickarena")
+	build := exec.Command("go", "build", "-o", binary, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "build server: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func TestRunFlags(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		code     int
+		inStdout string
+		inStderr string
+	}{
+		{"version", []string{"-version"}, 0, "tickarena", ""},
+		{"help", []string{"-help"}, 0, "", "TICKARENA_TICK_RATE"},
+		{"invalid value names the flag", []string{"-tick-rate", "500"}, 2, "", "-tick-rate"},
+		{"unknown flag", []string{"-bogus"}, 2, "", "bogus"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(tt.args, func(string) string { return "" }, &stdout, &stderr)
+			if code != tt.code {
+				t.Errorf("exit code %d, want %d (stderr %q)", code, tt.code, stderr.String())
+			}
+			if !strings.Contains(stdout.String(), tt.inStdout) || !strings.Contains(stderr.String(), tt.inStderr) {
+				t.Errorf("stdout %q / stderr %q lack %q / %q", stdout.String(), stderr.String(), tt.inStdout, tt.inStderr)
+			}
+		})
+	}
+}
+
+// proc is the server binary running as a child process.
+type proc struct {
+	cmd    *exec.Cmd
+	base   string
+	logs   *syncBuffer
+	exited chan struct{} // closed when the process has ended
+	err    error         // its exit status, once exited is closed
+}
+
+// syncBuffer collects a child's output while tests read it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// wait returns the exit status once the process has ended, or an error after d.
+func (p *proc) wait(d time.Duration) (error, bool) {
+	select {
+	case <-p.exited:
+		return p.err, true
+	case <-time.After(d):
+		return nil, false
+	}
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// startProc runs the server on a free port with the database db and waits until it answers.
+func startProc(t *testing.T, db string, extra ...string) *proc {
+	t.Helper()
+	addr := freePort(t)
+	args := append([]string{"-addr", addr, "-db", db, "-round-length", "5s", "-bots", "3", "-drain-timeout", "20s"}, extra...)
+	p := &proc{cmd: exec.Command(binary, args...), base: "http://" + addr, logs: new(syncBuffer), exited: make(chan struct{})}
+	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.err = p.cmd.Wait(); close(p.exited) }()
+	t.Cleanup(func() {
+		_ = p.cmd.Process.Kill()
+		<-p.exited
+		if t.Failed() {
+			t.Logf("server log:\n%s", p.logs.String())
+		}
+	})
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err := http.Get(p.base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return p
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("server did not become ready: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (p *proc) postJSON(t *testing.T, path, token string, body any, out any) int {
+	t.Helper()
+	b, _ := json.Marshal(body)
+	req, _ := http.NewRequest(http.MethodPost, p.base+path, bytes.NewReader(b))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("POST %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	if out != nil {
+		_ = json.NewDecoder(resp.Body).Decode(out)
+	}
+	return resp.StatusCode
+}
+
+// recentRounds returns the round ids the server has recorded for a player.
+func (p *proc) recentRounds(t *testing.T, player string) []string {
+	t.Helper()
+	resp, err := http.Get(p.base + "/api/players/" + player)
+	if err != nil {
+		t.Fatalf("player stats: %v", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusNotFound {
+		return nil
+	}
+	var stats struct {
+		Recent []struct {
+			RoundID string `json:"round_id"`
+		} `json:"recent"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&stats); err != nil {
+		t.Fatalf("decode player stats: %v", err)
+	}
+	var ids []string
+	for _, r := range stats.Recent {
+		ids = append(ids, r.RoundID)
+	}
+	return ids
+}
+
+// gamer is a real WebSocket player that moves and fires until closed.
+type gamer struct {
+	conn   *gws.Conn
+	mu     sync.Mutex
+	joined bool
+	closed chan uint16
+}
+
+func (g *gamer) OnOpen(*gws.Conn)             {}
+func (g *gamer) OnPing(s *gws.Conn, p []byte) { _ = s.WritePong(p) }
+func (g *gamer) OnPong(*gws.Conn, []byte)     {}
+func (g *gamer) OnClose(_ *gws.Conn, err error) {
+	var ce *gws.CloseError
+	code := uint16(0)
+	if errors.As(err, &ce) {
+		code = ce.Code
+	}
+	g.closed <- code
+}
+
+func (g *gamer) OnMessage(s *gws.Conn, msg *gws.Message) {
+	defer msg.Close()
+	var m wire.ServerMsg
+	if wire.DecodeServer(msg.Bytes(), &m) != nil {
+		return
+	}
+	switch m.Type {
+	case wire.TypeWelcome:
+		g.mu.Lock()
+		g.joined = true
+		g.mu.Unlock()
+	case wire.TypePing:
+		_ = s.WriteMessage(gws.OpcodeBinary, wire.AppendPong(nil, wire.Pong{Time: m.Ping.Time}))
+	}
+}
+
+// play signs a player in, takes a seat and plays in the background; it returns the player id.
+func (p *proc) play(t *testing.T, name string) (string, *gamer) {
+	t.Helper()
+	var sess struct{ PlayerID, Token string }
+	var s map[string]string
+	if code := p.postJSON(t, "/api/session", "", map[string]string{"name": name}, &s); code != http.StatusCreated {
+		t.Fatalf("session: %d", code)
+	}
+	sess.PlayerID, sess.Token = s["player_id"], s["token"]
+	var room struct {
+		ID string `json:"id"`
+	}
+	if code := p.postJSON(t, "/api/play", sess.Token, nil, &room); code != http.StatusOK {
+		t.Fatalf("play: %d", code)
+	}
+	g := &gamer{closed: make(chan uint16, 1)}
+	conn, _, err := gws.NewClient(g, &gws.ClientOption{Addr: "ws" + strings.TrimPrefix(p.base, "http") + "/ws"})
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	g.conn = conn
+	go conn.ReadLoop()
+	t.Cleanup(func() { _ = conn.NetConn().Close() })
+	_ = conn.WriteMessage(gws.OpcodeBinary, wire.AppendHello(nil, wire.Hello{Version: wire.Version, Token: sess.Token, Room: room.ID}))
+	go func() {
+		tick := time.NewTicker(time.Second / 30)
+		defer tick.Stop()
+		for seq := uint32(1); ; seq++ {
+			<-tick.C
+			buttons := []game.Buttons{game.Right, game.Down, game.Left, game.Up}[seq/45%4] | game.Fire
+			if err := conn.WriteMessage(gws.OpcodeBinary, wire.AppendInput(nil, wire.Input{Seq: seq, Buttons: buttons, Aim: game.Angle(seq * 700)})); err != nil {
+				return
+			}
+		}
+	}()
+	return sess.PlayerID, g
+}
+
+func waitFor(t *testing.T, what string, d time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting until %s", d, what)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// A server killed with SIGKILL loses no round it had recorded.
+func TestRecordedRoundsSurviveSIGKILL(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "arena.db")
+	p := startProc(t, db)
+	player, _ := p.play(t, "Durable")
+	var before []string
+	waitFor(t, "a round is recorded", 30*time.Second, func() bool {
+		before = p.recentRounds(t, player)
+		return len(before) >= 1
+	})
+	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	<-p.exited
+
+	q := startProc(t, db)
+	after := q.recentRounds(t, player)
+	for _, id := range before {
+		found := false
+		for _, a := range after {
+			found = found || a == id
+		}
+		if !found {
+			t.Errorf("round %s was recorded before SIGKILL and is gone after the restart (have %v)", id, after)
+		}
+	}
+	resp, err := http.Get(q.base + "/leaderboard")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(page), "Durable") {
+		t.Errorf("the leaderboard page after the restart does not list the player")
+	}
+}
+
+// SIGTERM lets the round in play finish, writes its result, closes clients
+// with 1001 and exits 0.
+func TestSIGTERMDrainsResults(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "arena.db")
+	p := startProc(t, db)
+	player, g := p.play(t, "Drained")
+	waitFor(t, "the player is in", 10*time.Second, func() bool { g.mu.Lock(); defer g.mu.Unlock(); return g.joined })
+	if len(p.recentRounds(t, player)) != 0 {
+		t.Fatal("a round was recorded before the first one could end")
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case code := <-g.closed:
+		if code != 1001 {
+			t.Errorf("client closed with %d, want 1001", code)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("client not closed by the drain")
+	}
+	err, ok := p.wait(30 * time.Second)
+	if !ok {
+		t.Fatal("server did not exit after SIGTERM")
+	}
+	if err != nil {
+		t.Fatalf("server exited with %v, want 0\n%s", err, p.logs.String())
+	}
+	q := startProc(t, db)
+	if rounds := q.recentRounds(t, player); len(rounds) != 1 {
+		t.Errorf("after the drain the store holds %d rounds of the player, want the 1 that finished during the drain", len(rounds))
+	}
+}
