@@ -107,10 +107,10 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 	var origins, level string
 	var version bool
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address for HTTP and WebSocket")
-	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "base URL players reach this node at (default: from each request's Host)")
+	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "base URL players reach this node at; empty: from each request's Host")
 	fs.StringVar(&c.DB, "db", c.DB, "path of the SQLite database file")
-	fs.StringVar(&c.RedisURL, "redis-url", c.RedisURL, "Redis URL shared by several nodes, e.g. redis://127.0.0.1:6379/0 (default: single node)")
-	fs.StringVar(&c.Secret, "secret", c.Secret, "secret that signs session tokens, at least 32 bytes (default: generated and stored)")
+	fs.StringVar(&c.RedisURL, "redis-url", c.RedisURL, "Redis URL shared by several nodes, e.g. redis://127.0.0.1:6379/0; empty: single node on SQLite")
+	fs.StringVar(&c.Secret, "secret", c.Secret, "secret that signs session tokens, at least 32 bytes; empty: generated once and stored")
 	fs.IntVar(&c.TickRate, "tick-rate", c.TickRate, "simulation ticks per second, 10-60")
 	fs.IntVar(&c.RoomCapacity, "room-capacity", c.RoomCapacity, "human players per room, 2-200")
 	fs.IntVar(&c.Bots, "bots", c.Bots, "bots a room is filled up to, 0-room-capacity")
@@ -129,6 +129,10 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 	fs.Usage = func() {
 		fmt.Fprintf(out, "Usage: tickarena [flags]\n\nEvery flag can also be set by the environment variable named after it\n(-tick-rate is %s); a flag on the command line wins.\n\nFlags:\n", EnvName("tick-rate"))
 		fs.VisitAll(func(f *flag.Flag) {
+			if f.Name == "version" {
+				fmt.Fprintf(out, "  -version\n    \t%s\n", f.Usage)
+				return
+			}
 			fmt.Fprintf(out, "  -%s (%s)\n    \t%s (default %q)\n", f.Name, EnvName(f.Name), f.Usage, f.DefValue)
 		})
 	}
@@ -136,7 +140,7 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 	// Environment first, so that flags parsed afterwards override it.
 	var envErr error
 	fs.VisitAll(func(f *flag.Flag) {
-		if envErr != nil {
+		if envErr != nil || f.Name == "version" {
 			return
 		}
 		if v := getenv(EnvName(f.Name)); v != "" {
