@@ -1,0 +1,282 @@
+//go:build js
+
+package client
+
+import (
+	"image/color"
+	"log/slog"
+	"math"
+	"time"
+
+	"github.com/hajimehoshi/ebiten/v2"
+
+	"github.com/tickarena/tickarena/client/netcode"
+	"github.com/tickarena/tickarena/game"
+	"github.com/tickarena/tickarena/game/wire"
+)
+
+// Options configure a Game. Dial and URL are required; every other field
+// has a default, filled in by withDefaults.
+type Options struct {
+	// URL is the WebSocket URL of the room's real-time endpoint.
+	URL string
+	// Token is the player's session token; Name is the pilot name, shown
+	// while the game connects.
+	Token, Name string
+	// Room is the room to join.
+	Room string
+	// Dial opens WebSocket connections.
+	Dial netcode.Dialer
+	// Logger receives the game's log lines. Default slog.Default().
+	Logger *slog.Logger
+	// OnFrame, when set, receives the game's Status at the end of every Update.
+	OnFrame func(Status)
+	// OnLeave is called once when the player asks to go back to the lobby.
+	// Default: nothing happens beyond leaving the room.
+	OnLeave func()
+	// Now returns the current time. Default time.Now.
+	Now func() time.Time
+	// Seed seeds the starfield. Default 1.
+	Seed uint64
+}
+
+func (o Options) withDefaults() Options {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.OnLeave == nil {
+		o.OnLeave = func() {}
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Seed == 0 {
+		o.Seed = 1
+	}
+	return o
+}
+
+// Game is the tickarena game for Ebiten: it implements ebiten.Game.
+type Game struct {
+	opt Options
+	net *netcode.Client
+
+	screen Screen
+	fonts  *fonts
+	stars  []StarLayer
+	world  batch // normal blending
+	light  batch // additive blending, for glows
+
+	start, last time.Time
+	elapsed     float64 // seconds since the game started
+	frame       *netcode.Frame
+	effects     []netcode.Effect
+	bursts      []Burst
+	particles   Particles
+	shake       Shake
+	lead        Lead
+	cam         Camera
+	hurt        float64 // 1 right after the own ship was hit, fading to 0
+	deathAt     time.Time
+	killerName  string
+	status      Status
+	input       controls
+	left        bool
+	scoreboard  bool
+	worldSize   float64
+	// prevPos and curPos are where each ship was drawn in the previous and
+	// the current frame, to tell which ones move (and light their engines).
+	prevPos, curPos map[uint32][2]float64
+	lastFrameDt     float64
+	updates         int
+}
+
+// warmUpFrames is the number of frames drawn before the game connects.
+const warmUpFrames = 3
+
+// New returns the game for the options. It connects once its first frames
+// are drawn.
+func New(o Options) *Game {
+	o = o.withDefaults()
+	g := &Game{
+		opt:       o,
+		net:       netcode.New(netcode.Options{URL: o.URL, Token: o.Token, Room: o.Room, Dial: o.Dial, Logger: o.Logger}),
+		stars:     NewStarfield(o.Seed),
+		light:     batch{blend: ebiten.BlendLighter},
+		prevPos:   map[uint32][2]float64{},
+		curPos:    map[uint32][2]float64{},
+		worldSize: float64(game.Default().WorldSize),
+	}
+	f, err := loadFonts()
+	if err != nil {
+		o.Logger.Error("client: fonts", "err", err)
+	}
+	g.fonts = f
+	return g
+}
+
+// LayoutF sizes the canvas to the window at the device pixel ratio, so that
+// the arena is drawn at the screen's full sharpness.
+func (g *Game) LayoutF(outsideW, outsideH float64) (float64, float64) {
+	dpr := ebiten.Monitor().DeviceScaleFactor()
+	g.screen = NewScreen(int(math.Ceil(outsideW)), int(math.Ceil(outsideH)), dpr)
+	return float64(g.screen.W), float64(g.screen.H)
+}
+
+// Layout is LayoutF for callers that use integers.
+func (g *Game) Layout(outsideW, outsideH int) (int, int) {
+	w, h := g.LayoutF(float64(outsideW), float64(outsideH))
+	return int(w), int(h)
+}
+
+// Update reads input, exchanges messages with the server and advances the
+// effects. It never blocks.
+func (g *Game) Update() error {
+	now := g.opt.Now()
+	if g.start.IsZero() {
+		g.start, g.last = now, now
+	}
+	// The first frames compile shaders and rasterize glyphs, which takes
+	// seconds on a slow machine: connect once they are drawn, so that the
+	// hello is not late.
+	if g.updates++; g.updates == warmUpFrames {
+		g.net.Start(now)
+	}
+	dt := min(max(now.Sub(g.last).Seconds(), 0), 0.1)
+	g.last = now
+	g.elapsed = now.Sub(g.start).Seconds()
+	g.lastFrameDt = dt
+
+	g.net.Update(now)
+	if w, ok := g.net.Welcome(); ok {
+		g.worldSize = float64(w.Rules.WorldSize)
+	}
+	g.readInput()
+	if g.input.leave && !g.left {
+		g.left = true
+		if g.net.State() != netcode.StateClosed {
+			g.net.Leave()
+		}
+		g.opt.OnLeave()
+	}
+	for n := g.net.InputsDue(now); n > 0; n-- {
+		g.net.Tick(g.input.buttons, g.input.aim)
+	}
+	g.frame = g.net.Frame(now)
+	g.applyEffects(now)
+	g.particles.Update(dt)
+	g.hurt = max(g.hurt-dt*2.5, 0)
+	g.updateCamera(dt)
+	g.trackMotion()
+
+	g.status = NewStatus(g.net, g.frame, now)
+	if g.opt.OnFrame != nil {
+		g.opt.OnFrame(g.status)
+	}
+	return nil
+}
+
+// applyEffects turns the frame's new effects into particles, shakes and the
+// death screen's details.
+func (g *Game) applyEffects(now time.Time) {
+	g.effects = g.net.Effects(g.effects[:0])
+	self := g.net.Ship()
+	for i := range g.effects {
+		fx := &g.effects[i]
+		if fx.Kind == game.Shot && !g.cam.Visible(fx.X, fx.Y, 200) {
+			continue
+		}
+		g.bursts = Bursts(g.bursts[:0], fx, ShipColor)
+		for _, b := range g.bursts {
+			g.particles.Emit(b)
+		}
+		switch {
+		case fx.Kind == game.Hit && fx.A == self:
+			g.hurt = 1
+			g.shake.Kick(7)
+		case fx.Kind == game.Death && fx.A == self:
+			g.shake.Kick(20)
+			g.deathAt = now
+			g.killerName = g.nameOf(fx.B)
+		case fx.Kind == game.Death && g.cam.Visible(fx.X, fx.Y, 0):
+			g.shake.Kick(5)
+		}
+	}
+}
+
+// nameOf returns the name of ship id from the frame or the roster.
+func (g *Game) nameOf(id uint32) string {
+	if id == 0 {
+		return ""
+	}
+	for i := range g.frame.Ships {
+		if g.frame.Ships[i].ID == id {
+			return g.frame.Ships[i].Name
+		}
+	}
+	for _, l := range g.net.Roster() {
+		if l.Ship == id {
+			return l.Name
+		}
+	}
+	return ""
+}
+
+// updateCamera centres the camera on the own ship, leading a little toward
+// the aim, with the shake added.
+func (g *Game) updateCamera(dt float64) {
+	x, y := g.worldSize/2, g.worldSize/2
+	if f := g.frame; f != nil && f.HasSelf {
+		x, y = f.Self.X, f.Self.Y
+	}
+	lx, ly := g.lead.Follow(g.input.leadX, g.input.leadY, dt)
+	sx, sy := g.shake.Update(dt)
+	g.cam = NewCamera(g.screen, x+lx+sx, y+ly+sy)
+}
+
+// trackMotion remembers where every ship was drawn, so that the next frame
+// can tell which ones move (and light their engines).
+func (g *Game) trackMotion() {
+	g.prevPos, g.curPos = g.curPos, g.prevPos
+	clear(g.curPos)
+	for i := range g.frame.Ships {
+		s := &g.frame.Ships[i]
+		g.curPos[s.ID] = [2]float64{s.X, s.Y}
+	}
+	if g.frame.HasSelf {
+		g.curPos[g.frame.Self.ID] = [2]float64{g.frame.Self.X, g.frame.Self.Y}
+	}
+}
+
+// velocityOf returns how fast ship e moved since the previous frame, in
+// world units per second (zero when unknown).
+func (g *Game) velocityOf(e *netcode.RenderEntity) (vx, vy float64) {
+	p, ok := g.prevPos[e.ID]
+	if !ok || g.lastFrameDt <= 0 {
+		return 0, 0
+	}
+	return (e.X - p[0]) / g.lastFrameDt, (e.Y - p[1]) / g.lastFrameDt
+}
+
+// Draw draws the arena, then the HUD.
+func (g *Game) Draw(screen *ebiten.Image) {
+	screen.Fill(ColorSpace)
+	if g.fonts == nil {
+		return
+	}
+	g.fonts.resize(g.screen.UI)
+	g.drawWorld(screen)
+	g.drawHUD(screen)
+}
+
+// Status returns the summary of the game published after the last Update.
+func (g *Game) Status() Status { return g.status }
+
+// colorOfShip returns a ship's colour, dimmed when its player is away.
+func colorOfShip(e *netcode.RenderEntity) color.RGBA {
+	c := ShipColor(e.ID)
+	if e.Flags&wire.FlagIdle != 0 {
+		c = Mix(c, ColorMuted, 0.7)
+	}
+	return c
+}

@@ -1,0 +1,44 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"syscall/js"
+
+	"github.com/tickarena/tickarena/client"
+)
+
+// hook publishes the game's Status on window.tickarena. The object is
+// frozen-in-spirit: the game only writes to it, never reads it back.
+type hook struct{ obj js.Value }
+
+func newHook() *hook {
+	obj := js.Global().Get("Object").New()
+	js.Global().Set("tickarena", obj)
+	return &hook{obj: obj}
+}
+
+// publish copies s into the page's object.
+func (h *hook) publish(s client.Status) {
+	o := h.obj
+	o.Set("state", s.State)
+	o.Set("reason", s.Reason)
+	o.Set("tick", s.Tick)
+	o.Set("shipId", s.ShipID)
+	o.Set("x", s.X)
+	o.Set("y", s.Y)
+	o.Set("alive", s.Alive)
+	o.Set("visible", s.Visible)
+	o.Set("others", s.Others)
+	o.Set("map", s.Map)
+	o.Set("round", s.Round)
+	o.Set("phase", s.Phase)
+	o.Set("timeLeft", s.TimeLeft)
+	o.Set("score", s.Score)
+	o.Set("kills", s.Kills)
+	o.Set("rtt", s.RTT)
+	o.Set("players", s.Players)
+	o.Set("room", s.Room)
+	o.Set("worldSize", s.WorldSize)
+	o.Set("frames", o.Get("frames").Int()+1)
+}
