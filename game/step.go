@@ -73,14 +73,18 @@ func (w *World) respawn(s *Ship) {
 	w.Events = append(w.Events, Event{Kind: Spawn, Tick: w.Tick, A: s.ID, X: s.X, Y: s.Y})
 }
 
+// Muzzle returns where a bullet fired along aim by a ship at (x, y) starts: on
+// the ship's rim, so that it never overlaps its owner.
+func Muzzle(x, y int32, aim Angle) (int32, int32) {
+	return x + Cos(aim)*(ShipRadius*Sub)/TrigOne, y + Sin(aim)*(ShipRadius*Sub)/TrigOne
+}
+
 func (w *World) fire(s *Ship) {
 	s.nextFire = w.Tick + w.FireTicks
 	w.nextBulletID++
 	b := Bullet{ID: w.nextBulletID, Owner: s.ID, Expire: w.Tick + w.BulletTicks}
 	b.VX, b.VY = w.BulletVelocity(s.Aim)
-	// The bullet starts at the ship's rim so that it never overlaps its owner.
-	b.X = s.X + Cos(s.Aim)*(ShipRadius*Sub)/TrigOne
-	b.Y = s.Y + Sin(s.Aim)*(ShipRadius*Sub)/TrigOne
+	b.X, b.Y = Muzzle(s.X, s.Y, s.Aim)
 	w.Bullets = append(w.Bullets, b)
 	w.Events = append(w.Events, Event{Kind: Shot, Tick: w.Tick, A: b.ID, B: s.ID, X: b.X, Y: b.Y, Angle: s.Aim})
 }

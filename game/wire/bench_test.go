@@ -158,7 +158,11 @@ func TestDeltaSizeBreakdown(t *testing.T) {
 			if err := DecodeServer(c.buf, &m); err != nil {
 				t.Fatal(err)
 			}
-			b.add(&m.Delta, len(c.buf))
+			view := &c.cur
+			if c.base.Tick == m.Delta.Tick {
+				view = &c.base
+			}
+			b.add(&m.Delta, len(c.buf), view)
 		}
 	}
 	t.Logf("median %.0f B, p99 %.0f B\n%s", f.sizes.quantile(0.5), f.sizes.quantile(0.99), b.String())
@@ -182,7 +186,7 @@ type breakdown struct {
 
 func intSize(v int64) int { return len(appendInt(nil, v)) }
 
-func (b *breakdown) add(d *Delta, size int) {
+func (b *breakdown) add(d *Delta, size int, view *View) {
 	b.messages++
 	b.total += size
 	h := 1 + 1 + intSize(int64(d.Tick)) + intSize(int64(d.Tick-d.Base)) + intSize(int64(d.LastSeq)) + 1
@@ -226,7 +230,7 @@ func (b *breakdown) add(d *Delta, size int) {
 	var ids eventIDs
 	for i := range d.Events {
 		k := min(int(d.Events[i].Kind), 5)
-		b.events[k] += len(appendEvent(nil, &d.Events[i], d.Tick, &ids))
+		b.events[k] += len(appendEvent(nil, &d.Events[i], view, &ids))
 		b.eventCount[k]++
 	}
 }

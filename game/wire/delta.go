@@ -32,7 +32,12 @@ type Delta struct {
 	Created  []Entity
 	Changed  []Change
 	Removed  []uint32
-	Events   []game.Event
+	// Events happened since Base. The origin (X, Y) of a shot sent in short form
+	// is filled in by View.Apply, from its owner in the view.
+	Events []game.Event
+	// muzzleShots indexes the shots sent in short form, whose origin Apply
+	// computes from their owner in the view.
+	muzzleShots []int32
 }
 
 // Change is one changed entity: Mask says which fields are set. Positions,
@@ -141,7 +146,7 @@ func (e *DeltaEncoder) Append(dst []byte, base, cur *View, lastSeq uint32, event
 	dst = appendArray(dst, len(events))
 	var ids eventIDs
 	for i := range events {
-		dst = appendEvent(dst, &events[i], cur.Tick, &ids)
+		dst = appendEvent(dst, &events[i], cur, &ids)
 	}
 	return dst
 }
@@ -235,9 +240,19 @@ func readID(r *reader, prev *uint32) uint32 {
 
 // appendEvent appends ev to a delta at tick: ship and bullet ids as differences
 // (see eventIDs), a shot's tick as how many ticks before the delta's it was fired.
-func appendEvent(dst []byte, ev *game.Event, tick uint32, ids *eventIDs) []byte {
+func appendEvent(dst []byte, ev *game.Event, cur *View, ids *eventIDs) []byte {
+	tick := cur.Tick
 	switch ev.Kind {
 	case game.Shot:
+		if ev.Tick == tick && fromMuzzle(ev, cur) {
+			// The short form: fired this tick from its owner's muzzle, which the
+			// client computes from the owner in the view.
+			dst = appendArray(dst, 4)
+			dst = appendUint(dst, uint64(ev.Kind))
+			dst = appendID(dst, ev.A, &ids.bullet)
+			dst = appendID(dst, ev.B, &ids.ship)
+			return appendUint(dst, uint64(ev.Angle))
+		}
 		dst = appendArray(dst, 7)
 		dst = appendUint(dst, uint64(ev.Kind))
 		dst = appendID(dst, ev.A, &ids.bullet)
@@ -273,6 +288,17 @@ func appendEvent(dst []byte, ev *game.Event, tick uint32, ids *eventIDs) []byte 
 		dst = appendInt(dst, int64(ev.X))
 		return appendInt(dst, int64(ev.Y))
 	}
+}
+
+// fromMuzzle reports whether a shot starts at the muzzle of its owner as the
+// view holds it.
+func fromMuzzle(ev *game.Event, v *View) bool {
+	o := v.Find(ev.B)
+	if o == nil || o.Kind != KindShip {
+		return false
+	}
+	x, y := game.Muzzle(o.X, o.Y, ev.Angle)
+	return x == ev.X && y == ev.Y
 }
 
 // WireEvent returns ev with only the fields its kind carries on the wire, as a
@@ -333,9 +359,14 @@ func decodeDelta(r *reader, d *Delta) {
 		d.Removed = append(d.Removed, id)
 	}
 	d.Events = d.Events[:0]
+	d.muzzleShots = d.muzzleShots[:0]
 	var ids eventIDs
 	for k, n := 0, r.array(MaxEvents); k < n && r.err == nil; k++ {
-		d.Events = append(d.Events, decodeEvent(r, d.Tick, &ids))
+		ev, muzzle := decodeEvent(r, d.Tick, &ids)
+		if muzzle {
+			d.muzzleShots = append(d.muzzleShots, int32(len(d.Events)))
+		}
+		d.Events = append(d.Events, ev)
 	}
 }
 
@@ -396,13 +427,18 @@ func decodeChange(r *reader, id *uint32) Change {
 }
 
 // decodeEvent reads one event of a delta at tick (see appendEvent).
-func decodeEvent(r *reader, tick uint32, ids *eventIDs) game.Event {
+func decodeEvent(r *reader, tick uint32, ids *eventIDs) (ev game.Event, muzzle bool) {
 	n := r.array(7)
-	ev := game.Event{Kind: game.EventKind(r.ranged(int64(game.Shot), int64(game.Spawn)))}
+	ev.Kind = game.EventKind(r.ranged(int64(game.Shot), int64(game.Spawn)))
 	want := 0
 	switch ev.Kind {
 	case game.Shot:
 		ev.A, ev.B = readID(r, &ids.bullet), readID(r, &ids.ship)
+		if n == 4 {
+			ev.Angle, ev.Tick, muzzle = game.Angle(r.u16()), tick, true
+			want = 4
+			break
+		}
 		ev.X, ev.Y, ev.Angle = r.i32(), r.i32(), game.Angle(r.u16())
 		ev.Tick = tick - r.u32()
 		want = 7
@@ -423,7 +459,7 @@ func decodeEvent(r *reader, tick uint32, ids *eventIDs) game.Event {
 	if r.err == nil && n != want {
 		r.fail(fmt.Errorf("%w: event of kind %d with %d fields", ErrMalformed, ev.Kind, n))
 	}
-	return ev
+	return ev, muzzle
 }
 
 // Apply turns v, the view at d.Base (any view when d.Base is 0), into the view at
@@ -492,6 +528,14 @@ func (v *View) Apply(d *Delta) error {
 				return fmt.Errorf("%w: created entity %d is already in the view", ErrBase, v.Entities[i].ID)
 			}
 		}
+	}
+	for _, i := range d.muzzleShots {
+		ev := &d.Events[i]
+		o := v.Find(ev.B)
+		if o == nil || o.Kind != KindShip {
+			return fmt.Errorf("%w: shot from ship %d, which is not in the view", ErrBase, ev.B)
+		}
+		ev.X, ev.Y = game.Muzzle(o.X, o.Y, ev.Angle)
 	}
 	v.Tick = d.Tick
 	if d.HasRound {

@@ -361,24 +361,24 @@ func TestOutOfRangeValues(t *testing.T) {
 		{"delta-full", []int{5, 1, 1}, int64(2)},         // a pellet with 13 fields
 		{"delta-full", []int{5, 0, 1}, int64(1)},         // a ship with 4 fields
 		{"delta-full", []int{5, 1, 2}, int64(math.MaxInt32 + 1)},
-		{"delta-full", []int{5, 1, 6}, int64(256)},  // aim
-		{"delta-full", []int{5, 1, 7}, int64(-1)},   // hp
-		{"delta-full", []int{5, 1, 8}, int64(8)},    // unknown flag
-		{"delta", []int{6, 1}, int64(0)},            // empty mask
-		{"delta", []int{6, 1}, int64(128)},          // unknown field
-		{"delta", []int{6, 7}, int64(allFields)},    // the mask needs more values than the list has
-		{"delta", []int{6, 8}, int64(256)},          // hp
-		{"delta", []int{6, 6}, int64(0)},            // id difference 0
-		{"delta", []int{6, 4}, int64(128)},          // aim difference past int8
-		{"delta", []int{7, 0}, int64(0)},            // removed id difference 0
-		{"delta", []int{8, 0, 0}, int64(0)},         // event kind
-		{"delta", []int{8, 0, 0}, int64(6)},         // event kind
-		{"delta", []int{8, 0, 0}, int64(game.Shot)}, // fields of another kind
-		{"delta", []int{8, 1, 5}, int64(65536)},     // shot angle
-		{"roster", []int{2, 0, 2}, int64(8)},        // flags
-		{"roster", []int{2, 0, 6}, int64(256)},      // map x
-		{"roundEnd", []int{4, 0, 6}, int64(0)},      // placement
-		{"error", []int{1}, int64(65536)},           // code
+		{"delta-full", []int{5, 1, 6}, int64(256)}, // aim
+		{"delta-full", []int{5, 1, 7}, int64(-1)},  // hp
+		{"delta-full", []int{5, 1, 8}, int64(8)},   // unknown flag
+		{"delta", []int{6, 1}, int64(0)},           // empty mask
+		{"delta", []int{6, 1}, int64(128)},         // unknown field
+		{"delta", []int{6, 7}, int64(allFields)},   // the mask needs more values than the list has
+		{"delta", []int{6, 8}, int64(256)},         // hp
+		{"delta", []int{6, 6}, int64(0)},           // id difference 0
+		{"delta", []int{6, 4}, int64(128)},         // aim difference past int8
+		{"delta", []int{7, 0}, int64(0)},           // removed id difference 0
+		{"delta", []int{8, 0, 0}, int64(0)},        // event kind
+		{"delta", []int{8, 0, 0}, int64(6)},        // event kind
+		{"delta", []int{8, 0, 0}, int64(game.Hit)}, // fields of another kind
+		{"delta", []int{8, 1, 5}, int64(65536)},    // shot angle
+		{"roster", []int{2, 0, 2}, int64(8)},       // flags
+		{"roster", []int{2, 0, 6}, int64(256)},     // map x
+		{"roundEnd", []int{4, 0, 6}, int64(0)},     // placement
+		{"error", []int{1}, int64(65536)},          // code
 	}
 	examples := map[string]docExample{}
 	for _, ex := range docExamples() {

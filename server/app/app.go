@@ -156,7 +156,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	if err != nil {
 		return fail(fmt.Errorf("realtime: %w", err))
 	}
-	host.m = a.rt
+	host.mgr.Store(a.rt)
 
 	mux := http.NewServeMux()
 	session.NewHandler(issuer, session.HandlerOptions{Logger: log,

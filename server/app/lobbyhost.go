@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"sync/atomic"
 
 	"github.com/tickarena/tickarena/server/lobby"
 	"github.com/tickarena/tickarena/server/realtime"
@@ -9,8 +10,13 @@ import (
 )
 
 // lobbyHost lets the lobby create and list the real-time server's rooms. Its
-// manager is set after both exist, since each needs the other.
-type lobbyHost struct{ m *realtime.Manager }
+// manager is set after both exist, since each needs the other; rooms may
+// read it (roomKind) from their goroutines meanwhile, hence the atomic.
+type lobbyHost struct {
+	mgr atomic.Pointer[realtime.Manager]
+}
+
+func (h *lobbyHost) m() *realtime.Manager { return h.mgr.Load() }
 
 var _ lobby.Host = (*lobbyHost)(nil)
 
@@ -19,7 +25,7 @@ func (h *lobbyHost) CreateRoom(s lobby.RoomSpec) (string, string, error) {
 	if bots == 0 {
 		bots = -1 // realtime reads 0 as "its default"
 	}
-	id, code, err := h.m.CreateRoom(realtime.RoomSpec{Name: s.Name, Capacity: s.Capacity, Bots: bots, RoundSeconds: s.RoundSeconds, Public: s.Public})
+	id, code, err := h.m().CreateRoom(realtime.RoomSpec{Name: s.Name, Capacity: s.Capacity, Bots: bots, RoundSeconds: s.RoundSeconds, Public: s.Public})
 	if errors.Is(err, realtime.ErrTooManyRooms) {
 		err = lobby.ErrTooManyRooms
 	}
@@ -27,7 +33,7 @@ func (h *lobbyHost) CreateRoom(s lobby.RoomSpec) (string, string, error) {
 }
 
 func (h *lobbyHost) Rooms() []lobby.RoomStats {
-	rs := h.m.Rooms()
+	rs := h.m().Rooms()
 	out := make([]lobby.RoomStats, len(rs))
 	for i, r := range rs {
 		out[i] = lobby.RoomStats{ID: r.ID, Name: r.Name, Public: r.Public, Code: r.Code, Humans: r.Humans, Bots: r.Bots, Capacity: r.Capacity, RoundSecondsLeft: r.RoundSecondsLeft}
@@ -36,7 +42,7 @@ func (h *lobbyHost) Rooms() []lobby.RoomStats {
 }
 
 func (h *lobbyHost) Scoreboard(id string) ([]lobby.ScoreLine, bool) {
-	b, err := h.m.Scoreboard(id)
+	b, err := h.m().Scoreboard(id)
 	if err != nil {
 		return nil, false
 	}
@@ -52,10 +58,10 @@ func (h *lobbyHost) Scoreboard(id string) ([]lobby.ScoreLine, bool) {
 
 // roomKind labels a room's tick metrics: "public" or "private".
 func (h *lobbyHost) roomKind(id string) string {
-	if h.m == nil {
+	if h.m() == nil {
 		return "public"
 	}
-	for _, r := range h.m.Rooms() {
+	for _, r := range h.m().Rooms() {
 		if r.ID == id && !r.Public {
 			return "private"
 		}

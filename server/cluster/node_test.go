@@ -191,7 +191,9 @@ func TestInternalRequestsAreSigned(t *testing.T) {
 		sign func(*http.Request)
 		want int
 	}{
-		{"signed", func(r *http.Request) { r.Header.Set(signatureHeader, n.sign("POST", "/internal/rooms", time.Now(), body)) }, http.StatusCreated},
+		{"signed", func(r *http.Request) {
+			r.Header.Set(signatureHeader, n.sign("POST", "/internal/rooms", time.Now(), body))
+		}, http.StatusCreated},
 		{"unsigned", func(*http.Request) {}, http.StatusUnauthorized},
 		{"other key", func(r *http.Request) {
 			r.Header.Set(signatureHeader, other.sign("POST", "/internal/rooms", time.Now(), body))

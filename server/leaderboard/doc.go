@@ -3,7 +3,7 @@
 // all time, the current UTC day and the current ISO week.
 //
 // The package defines the Store contract that every backend implements (the
-// SQLite store in sqlitestore, later a Redis store), the Writer that records
+// SQLite store in sqlitestore, the Redis store in redisstore), the Writer that records
 // results off the room goroutine, and the HTTP handlers: a JSON API under
 // /api/leaderboard and /api/players and a server-rendered HTML page under
 // /leaderboard.

@@ -1,6 +1,7 @@
 package leaderboard
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -124,6 +125,14 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error, 
 		httpjson.WriteError(w, http.StatusNotFound, "player not found", notFoundField)
 	default:
 		h.log.Error("leaderboard request failed", "path", r.URL.Path, "err", err)
+		// A store that does not answer its ping is down, not broken: say so, and when to retry.
+		ctx, cancel := context.WithTimeout(r.Context(), time.Second)
+		defer cancel()
+		if h.store.Ping(ctx) != nil {
+			w.Header().Set("Retry-After", "5")
+			httpjson.WriteError(w, http.StatusServiceUnavailable, "the leaderboard store is unreachable; try again in a few seconds", "")
+			return
+		}
 		httpjson.WriteError(w, http.StatusInternalServerError, "internal error", "")
 	}
 }
