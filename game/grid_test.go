@@ -16,19 +16,25 @@ func TestGridQuerySuperset(t *testing.T) {
 		size    int32 // arena side in world units
 		points  int
 		queries int
+		cell    int32 // cell side in Sub units; 0 means game.CellSize
 	}{
-		{"empty", 4000, 0, 50},
-		{"one point", 4000, 1, 200},
-		{"tiny arena", 100, 50, 200},
-		{"room", 4000, 500, 500},
-		{"10000 entities", 4000, 10000, 300},
-		{"10000 in a big arena", 20000, 10000, 300},
+		{"empty", 4000, 0, 50, 0},
+		{"one point", 4000, 1, 200, 0},
+		{"tiny arena", 100, 50, 200, 0},
+		{"room", 4000, 500, 500, 0},
+		{"room, large cells", 4000, 500, 500, 512 * game.Sub},
+		{"room, cells of one unit", 300, 500, 200, game.Sub},
+		{"10000 entities", 4000, 10000, 300, 0},
+		{"10000 in a big arena", 20000, 10000, 300, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rng := game.NewRand(uint64(tt.points) + 7)
 			size := tt.size * game.Sub
 			g := game.NewGrid(size)
+			if tt.cell != 0 {
+				g = game.NewGridCells(size, tt.cell)
+			}
 			// A first, larger build checks that a rebuild leaves nothing stale behind.
 			for _, n := range []int{tt.points + 300, tt.points} {
 				xs, ys := make([]int32, n), make([]int32, n)

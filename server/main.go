@@ -12,7 +12,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
+	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"syscall"
@@ -59,6 +62,9 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		_ = a.Drain(context.Background())
 		return 1
 	}
+	if cfg.DebugAddr != "" {
+		go serveDebug(cfg.DebugAddr, log)
+	}
 	served := make(chan error, 1)
 	go func() { served <- a.Serve(ln) }()
 
@@ -80,4 +86,19 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	<-served
 	log.Info("stopped")
 	return 0
+}
+
+// serveDebug serves Go's profiler on its own address, away from players.
+func serveDebug(addr string, log *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	log.Info("profiler listening", "addr", addr)
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	if err := srv.ListenAndServe(); err != nil {
+		log.Error("profiler stopped", "err", err)
+	}
 }

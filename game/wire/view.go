@@ -66,6 +66,10 @@ var DefaultArea = Area{HalfW: 800, HalfH: 560, Margin: 160}
 // WholeWorld is an Area that covers any arena: every client gets everything.
 var WholeWorld = Area{HalfW: 1 << 20, HalfH: 1 << 20}
 
+// viewCell is the cell side of a snapshot's grid: a view's rectangle, about
+// 1900×1400 world units, then covers 20 to 30 cells.
+const viewCell = 512 * game.Sub
+
 // Snapshot is the state of a whole world at one tick in wire form, with a grid
 // for area-of-interest queries. The server captures one per tick and cuts every
 // client's view out of it.
@@ -91,7 +95,7 @@ func (s *Snapshot) Capture(w *game.World) {
 		s.Entities = append(s.Entities, ShipEntity(&w.Ships[i]))
 	}
 	if s.grid == nil || s.size != w.Size {
-		s.grid, s.size = game.NewGrid(w.Size), w.Size
+		s.grid, s.size = game.NewGridCells(w.Size, viewCell), w.Size
 	}
 	s.grid.Build(len(s.Entities), func(i int) (int32, int32) { return s.Entities[i].X, s.Entities[i].Y })
 }

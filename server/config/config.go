@@ -59,6 +59,9 @@ type Config struct {
 	// DrainTimeout bounds how long a drain lets running rounds finish after
 	// SIGTERM before clients are closed. Default 30s.
 	DrainTimeout time.Duration
+	// DebugAddr, when set, serves Go's profiler (/debug/pprof/) on this separate
+	// address, e.g. 127.0.0.1:6060. Empty (the default) serves none.
+	DebugAddr string
 	// LogLevel is debug, info, warn or error. Default info.
 	LogLevel slog.Level
 	// LogFormat is text or json. Default text.
@@ -123,6 +126,7 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 	fs.DurationVar(&c.ReconnectGrace, "reconnect-grace", c.ReconnectGrace, "how long a dropped player's ship waits for them")
 	fs.StringVar(&origins, "origins", "", "comma-separated extra origins allowed to open /ws (the server's own is always allowed; * for any)")
 	fs.DurationVar(&c.DrainTimeout, "drain-timeout", c.DrainTimeout, "how long running rounds may go on after SIGTERM")
+	fs.StringVar(&c.DebugAddr, "debug-addr", c.DebugAddr, "address for Go's profiler (/debug/pprof/), e.g. 127.0.0.1:6060; empty: off")
 	fs.StringVar(&level, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log format: text or json")
 	fs.BoolVar(&version, "version", false, "print the version and exit")
@@ -258,6 +262,7 @@ func (c Config) LogAttrs() []slog.Attr {
 		slog.Duration("reconnect_grace", c.ReconnectGrace),
 		slog.String("origins", strings.Join(c.Origins, ",")),
 		slog.Duration("drain_timeout", c.DrainTimeout),
+		slog.String("debug_addr", c.DebugAddr),
 		slog.String("log_level", c.LogLevel.String()),
 		slog.String("log_format", c.LogFormat),
 	}

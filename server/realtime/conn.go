@@ -29,8 +29,13 @@ type client struct {
 	closing  atomic.Bool
 	reason   atomic.Pointer[string]
 	inflight atomic.Int32
-	lastRecv atomic.Int64  // unix nanoseconds of the last message or ping
-	rtt      atomic.Uint32 // milliseconds, 0 when unknown
+	lastRecv atomic.Int64 // unix nanoseconds of the last message or ping
+	// readDeadlineSet is when the read deadline was last moved (unix nanoseconds).
+	readDeadlineSet atomic.Int64
+	// writeDeadlineSet is when the room last moved the write deadline; only the
+	// room's goroutine touches it.
+	writeDeadlineSet time.Time
+	rtt              atomic.Uint32 // milliseconds, 0 when unknown
 	// pending holds the delta buffers queued to the socket, oldest first;
 	// free holds buffers ready for reuse. Both belong to the fan-out.
 	pending chan []byte
@@ -96,7 +101,7 @@ func (c *client) send(msg []byte) {
 type handler struct{ m *Manager }
 
 func clientOf(socket *gws.Conn) *client {
-	v, _ := socket.Session().Load("c")
+	v, _ := socket.Session().Load(clientKey)
 	c, _ := v.(*client)
 	return c
 }
@@ -165,9 +170,14 @@ func closeReason(c *client, err error) (string, bool) {
 // IdleTimeout with a clear reason; the read deadline, a little later, is the
 // backstop for connections no room looks after.
 func (c *client) touch() {
-	now := time.Now()
-	c.lastRecv.Store(now.UnixNano())
-	_ = c.conn.NetConn().SetReadDeadline(now.Add(c.m.opts.IdleTimeout + idleSlack))
+	now := time.Now().UnixNano()
+	c.lastRecv.Store(now)
+	// Moving the deadline is a system call's worth of work; inputs arrive 30 times
+	// a second, so move it at most once a second (the slack covers the lag).
+	if now-c.readDeadlineSet.Load() >= int64(time.Second) {
+		c.readDeadlineSet.Store(now)
+		_ = c.conn.NetConn().SetReadDeadline(time.Unix(0, now).Add(c.m.opts.IdleTimeout + idleSlack))
+	}
 }
 
 // idleSlack is how much longer than IdleTimeout the read deadline waits.

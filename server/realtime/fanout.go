@@ -50,7 +50,12 @@ func (r *room) sendDelta(p *player, c *client, now time.Time) {
 		return
 	}
 	c.inflight.Add(1)
-	_ = c.conn.NetConn().SetWriteDeadline(now.Add(r.m.opts.WriteTimeout))
+	if now.Sub(c.writeDeadlineSet) >= time.Second {
+		// At most once a second: the deadline only has to catch a peer that
+		// stopped reading for WriteTimeout, not time each write.
+		c.writeDeadlineSet = now
+		_ = c.conn.NetConn().SetWriteDeadline(now.Add(r.m.opts.WriteTimeout))
+	}
 	c.conn.WriteAsync(gws.OpcodeBinary, buf, c.deltaDone)
 	r.commit(p)
 }

@@ -72,6 +72,7 @@ func New(opts Options) (*Manager, error) {
 		Recovery:           gws.Recovery,
 		Logger:             gwsLogger{m.log},
 		HandshakeTimeout:   opts.HelloTimeout,
+		NewSession:         func() gws.SessionStorage { return new(clientSession) },
 	})
 	for i := 1; i <= opts.PublicRooms; i++ {
 		spec := RoomSpec{Name: fmt.Sprintf(opts.PublicRoomName, i), Public: true}
@@ -111,7 +112,7 @@ func (m *Manager) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := newClient(m, socket, addr)
-	socket.Session().Store("c", c)
+	socket.Session().Store(clientKey, c)
 	if m.opts.SendBuffer > 0 {
 		if tc, ok := socket.NetConn().(*net.TCPConn); ok {
 			_ = tc.SetWriteBuffer(m.opts.SendBuffer)

@@ -37,3 +37,29 @@ func processCPU(pid int) (time.Duration, error) {
 	}
 	return time.Duration(utime+stime) * clockTick, nil
 }
+
+// processMemory returns the resident set size of process pid and its peak, in
+// bytes, read from /proc (Linux only).
+func processMemory(pid int) (rss, peak int64, err error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, 0, fmt.Errorf("read memory of process %d: %w", pid, err)
+	}
+	for _, line := range bytes.Split(b, []byte("\n")) {
+		fields := bytes.Fields(line)
+		if len(fields) < 2 {
+			continue
+		}
+		kb, perr := strconv.ParseInt(string(fields[1]), 10, 64)
+		if perr != nil {
+			continue
+		}
+		switch string(fields[0]) {
+		case "VmRSS:":
+			rss = kb << 10
+		case "VmHWM:":
+			peak = kb << 10
+		}
+	}
+	return rss, peak, nil
+}

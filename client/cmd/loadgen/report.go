@@ -20,7 +20,8 @@ type reporter struct {
 	winUp             []uint64
 	winStart          time.Time
 	winSet            chan struct{}
-	cpuStart          time.Duration // the server's CPU time at winStart
+	cpuStart          time.Duration       // the server's CPU time at winStart
+	ticksStart        map[float64]float64 // the server's tick histogram at winStart
 }
 
 func newReporter(cfg config, players []*player, sizes *histogram) *reporter {
@@ -39,6 +40,13 @@ func (r *reporter) markWindow(now time.Time) {
 		r.winUpd[i], r.winDown[i], r.winUp[i] = p.updates.Load(), p.bytesDown.Load(), p.bytesUp.Load()
 	}
 	r.winStart = now
+	if r.cfg.API != "" && !r.cfg.Floor {
+		if b, err := tickBuckets(context.Background(), r.cfg.API); err == nil {
+			r.ticksStart = b
+		} else {
+			r.cfg.Logger.Warn("no server tick figures", "err", err)
+		}
+	}
 	if r.cfg.PID > 0 {
 		if cpu, err := processCPU(r.cfg.PID); err == nil {
 			r.cpuStart = cpu
@@ -122,8 +130,16 @@ type summary struct {
 	// cores, and per 1,000 clients (with -pid).
 	ServerCores        float64 `json:"server_cores,omitempty"`
 	ServerCoresPer1000 float64 `json:"server_cores_per_1000_clients,omitempty"`
-	LastError          string  `json:"last_error,omitempty"`
-	VsFloor            *ratios `json:"vs_floor,omitempty"`
+	// ServerRSSMB and ServerPeakRSSMB are the server's resident memory at the
+	// end and its peak, in MiB (with -pid).
+	ServerRSSMB     float64 `json:"server_rss_mib,omitempty"`
+	ServerPeakRSSMB float64 `json:"server_peak_rss_mib,omitempty"`
+	// TickP50ms and TickP99ms are the server's tick durations over the window,
+	// from its /metrics histogram (upper bucket bounds), in milliseconds (with -api).
+	TickP50ms float64 `json:"tick_ms_p50,omitempty"`
+	TickP99ms float64 `json:"tick_ms_p99,omitempty"`
+	LastError string  `json:"last_error,omitempty"`
+	VsFloor   *ratios `json:"vs_floor,omitempty"`
 	// Verified is set with -verify when every client's mirror stayed consistent.
 	Verified       *bool    `json:"verified,omitempty"`
 	VerifyFailures []string `json:"verify_failures,omitempty"`
@@ -177,6 +193,15 @@ func (r *reporter) summary(now time.Time) *summary {
 		if cpu, err := processCPU(r.cfg.PID); err == nil && r.cpuStart > 0 {
 			s.ServerCores = (cpu - r.cpuStart).Seconds() / secs
 			s.ServerCoresPer1000 = s.ServerCores / n * 1000
+		}
+		if rss, peak, err := processMemory(r.cfg.PID); err == nil {
+			s.ServerRSSMB, s.ServerPeakRSSMB = float64(rss)/(1<<20), float64(peak)/(1<<20)
+		}
+	}
+	if r.ticksStart != nil {
+		if after, err := tickBuckets(context.Background(), r.cfg.API); err == nil {
+			s.TickP50ms = bucketQuantile(r.ticksStart, after, 0.5) * 1000
+			s.TickP99ms = bucketQuantile(r.ticksStart, after, 0.99) * 1000
 		}
 	}
 	if b := r.cfg.Baseline; b != nil {
@@ -272,6 +297,12 @@ func (s *summary) print(w io.Writer) {
 	}
 	if s.ServerCores > 0 {
 		fmt.Fprintf(w, "  server cpu: %.3f cores, %.3f cores per 1000 clients\n", s.ServerCores, s.ServerCoresPer1000)
+	}
+	if s.ServerRSSMB > 0 {
+		fmt.Fprintf(w, "  server memory: rss %.1f MiB, peak %.1f MiB\n", s.ServerRSSMB, s.ServerPeakRSSMB)
+	}
+	if s.TickP99ms > 0 {
+		fmt.Fprintf(w, "  server tick: p50 ≤ %.2f ms  p99 ≤ %.2f ms\n", s.TickP50ms, s.TickP99ms)
 	}
 	if v := s.VsFloor; v != nil {
 		fmt.Fprintf(w, "  vs floor: cpu ×%.2f  updates ×%.2f  bytes down ×%.2f  rtt ×%.2f\n", v.CPU, v.Updates, v.Down, v.RTT)

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"math"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// tickSeries is the server's histogram of tick durations on /metrics.
+const tickSeries = "tickarena_tick_duration_seconds_bucket"
+
+// tickBuckets reads the cumulative tick-duration histogram of a tickarena
+// server from its /metrics, summed over room kinds: upper bound → count.
+func tickBuckets(ctx context.Context, base string) (map[float64]float64, error) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(base, "/")+"/metrics", nil)
+	if err != nil {
+		return nil, fmt.Errorf("tick histogram: %w", err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("tick histogram: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("tick histogram: GET /metrics: %s", resp.Status)
+	}
+	buckets := map[float64]float64{}
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if !strings.HasPrefix(line, tickSeries+"{") {
+			continue
+		}
+		i := strings.Index(line, `le="`)
+		j := strings.LastIndexByte(line, ' ')
+		if i < 0 || j < 0 {
+			continue
+		}
+		leText := line[i+4:]
+		leText = leText[:strings.IndexByte(leText, '"')]
+		le := math.Inf(1)
+		if leText != "+Inf" {
+			if le, err = strconv.ParseFloat(leText, 64); err != nil {
+				continue
+			}
+		}
+		n, err := strconv.ParseFloat(line[j+1:], 64)
+		if err != nil {
+			continue
+		}
+		buckets[le] += n
+	}
+	return buckets, sc.Err()
+}
+
+// bucketQuantile returns the q-quantile, in seconds, of the ticks counted
+// between two readings of the histogram: the upper bound of the first bucket
+// that holds it (an upper estimate, as Prometheus' histogram_quantile without
+// interpolation). It returns 0 when no tick was counted.
+func bucketQuantile(before, after map[float64]float64, q float64) float64 {
+	bounds := make([]float64, 0, len(after))
+	for le := range after {
+		bounds = append(bounds, le)
+	}
+	sort.Float64s(bounds)
+	if len(bounds) == 0 {
+		return 0
+	}
+	total := after[bounds[len(bounds)-1]] - before[bounds[len(bounds)-1]]
+	if total <= 0 {
+		return 0
+	}
+	for _, le := range bounds {
+		if after[le]-before[le] >= q*total {
+			return le
+		}
+	}
+	return bounds[len(bounds)-1]
+}
