@@ -4,12 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -21,28 +18,10 @@ import (
 
 	"github.com/tickarena/tickarena/game"
 	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/internal/servertest"
 )
 
-// binary is the server built once for the tests that run it as a child process.
-var binary string
-
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "tickarena-bin")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	binary = filepath.Join(dir, "tickarena")
-	build := exec.Command("go", "build", "-o", binary, ".")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "build server: %v\n%s", err, out)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(servertest.Main(m)) }
 
 func TestRunFlags(t *testing.T) {
 	tests := []struct {
@@ -72,90 +51,19 @@ func TestRunFlags(t *testing.T) {
 }
 
 // proc is the server binary running as a child process.
-type proc struct {
-	cmd    *exec.Cmd
-	base   string
-	logs   *syncBuffer
-	exited chan struct{} // closed when the process has ended
-	err    error         // its exit status, once exited is closed
-}
+type proc struct{ *servertest.Proc }
 
-// syncBuffer collects a child's output while tests read it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// wait returns the exit status once the process has ended, or an error after d.
-func (p *proc) wait(d time.Duration) (error, bool) {
-	select {
-	case <-p.exited:
-		return p.err, true
-	case <-time.After(d):
-		return nil, false
-	}
-}
-
-func freePort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
-// startProc runs the server on a free port with the database db and waits until it answers.
+// startProc runs the server with the database db, short rounds and a few bots.
 func startProc(t *testing.T, db string, extra ...string) *proc {
 	t.Helper()
-	addr := freePort(t)
-	args := append([]string{"-addr", addr, "-db", db, "-round-length", "5s", "-bots", "3", "-drain-timeout", "20s"}, extra...)
-	p := &proc{cmd: exec.Command(binary, args...), base: "http://" + addr, logs: new(syncBuffer), exited: make(chan struct{})}
-	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { p.err = p.cmd.Wait(); close(p.exited) }()
-	t.Cleanup(func() {
-		_ = p.cmd.Process.Kill()
-		<-p.exited
-		if t.Failed() {
-			t.Logf("server log:\n%s", p.logs.String())
-		}
-	})
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		resp, err := http.Get(p.base + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return p
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("server did not become ready: %v", err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	args := append([]string{"-db", db, "-round-length", "5s", "-bots", "3", "-drain-timeout", "20s"}, extra...)
+	return &proc{servertest.Start(t, args...)}
 }
 
 func (p *proc) postJSON(t *testing.T, path, token string, body any, out any) int {
 	t.Helper()
 	b, _ := json.Marshal(body)
-	req, _ := http.NewRequest(http.MethodPost, p.base+path, bytes.NewReader(b))
+	req, _ := http.NewRequest(http.MethodPost, p.URL+path, bytes.NewReader(b))
 	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -174,7 +82,7 @@ func (p *proc) postJSON(t *testing.T, path, token string, body any, out any) int
 // recentRounds returns the round ids the server has recorded for a player.
 func (p *proc) recentRounds(t *testing.T, player string) []string {
 	t.Helper()
-	resp, err := http.Get(p.base + "/api/players/" + player)
+	resp, err := http.Get(p.URL + "/api/players/" + player)
 	if err != nil {
 		t.Fatalf("player stats: %v", err)
 	}
@@ -249,7 +157,7 @@ func (p *proc) play(t *testing.T, name string) (string, *gamer) {
 		t.Fatalf("play: %d", code)
 	}
 	g := &gamer{closed: make(chan uint16, 1)}
-	conn, _, err := gws.NewClient(g, &gws.ClientOption{Addr: "ws" + strings.TrimPrefix(p.base, "http") + "/ws"})
+	conn, _, err := gws.NewClient(g, &gws.ClientOption{Addr: "ws" + strings.TrimPrefix(p.URL, "http") + "/ws"})
 	if err != nil {
 		t.Fatalf("dial: %v", err)
 	}
@@ -292,10 +200,7 @@ func TestRecordedRoundsSurviveSIGKILL(t *testing.T) {
 		before = p.recentRounds(t, player)
 		return len(before) >= 1
 	})
-	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	<-p.exited
+	p.Kill()
 
 	q := startProc(t, db)
 	after := q.recentRounds(t, player)
@@ -308,7 +213,7 @@ func TestRecordedRoundsSurviveSIGKILL(t *testing.T) {
 			t.Errorf("round %s was recorded before SIGKILL and is gone after the restart (have %v)", id, after)
 		}
 	}
-	resp, err := http.Get(q.base + "/leaderboard")
+	resp, err := http.Get(q.URL + "/leaderboard")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -329,7 +234,7 @@ func TestSIGTERMDrainsResults(t *testing.T) {
 	if len(p.recentRounds(t, player)) != 0 {
 		t.Fatal("a round was recorded before the first one could end")
 	}
-	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := p.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	select {
@@ -340,12 +245,12 @@ func TestSIGTERMDrainsResults(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("client not closed by the drain")
 	}
-	err, ok := p.wait(30 * time.Second)
-	if !ok {
+	exited, err := p.Wait(30 * time.Second)
+	if !exited {
 		t.Fatal("server did not exit after SIGTERM")
 	}
 	if err != nil {
-		t.Fatalf("server exited with %v, want 0\n%s", err, p.logs.String())
+		t.Fatalf("server exited with %v, want 0\n%s", err, p.Logs())
 	}
 	q := startProc(t, db)
 	if rounds := q.recentRounds(t, player); len(rounds) != 1 {

@@ -6,15 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -22,6 +18,7 @@ import (
 
 	"github.com/tickarena/tickarena/game/wire"
 	"github.com/tickarena/tickarena/internal/redistest"
+	"github.com/tickarena/tickarena/internal/servertest"
 )
 
 // These tests run real server processes sharing one real Redis, as a host
@@ -29,111 +26,26 @@ import (
 
 const secret = "e2e-shared-secret-0123456789abcdef"
 
-var build struct {
-	once sync.Once
-	path string
-	err  error
-	out  []byte
-}
-
-// binary builds the server once per test binary.
-func binary(t *testing.T) string {
-	t.Helper()
-	redistest.Binary(t)
-	build.once.Do(func() {
-		dir, err := os.MkdirTemp("", "tickarena-e2e")
-		if err != nil {
-			build.err = err
-			return
-		}
-		build.path = filepath.Join(dir, "tickarena")
-		cmd := exec.Command("go", "build", "-o", build.path, "github.com/tickarena/tickarena/server")
-		build.out, build.err = cmd.CombinedOutput()
-	})
-	if build.err != nil {
-		t.Fatalf("build server: %v\n%s", build.err, build.out)
-	}
-	return build.path
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if build.path != "" {
-		os.RemoveAll(filepath.Dir(build.path))
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(servertest.Main(m)) }
 
 // node is one server process.
 type node struct {
-	t    *testing.T
+	*servertest.Proc
 	base string
-	cmd  *exec.Cmd
-	log  *syncWriter
-	done chan struct{}
 }
 
 // startNode runs a server against redisURL with the e2e defaults and extra
 // flags, and waits until it is ready.
 func startNode(t *testing.T, redisURL string, extra ...string) *node {
 	t.Helper()
-	bin := binary(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	base := "http://" + addr
-	args := append([]string{"-addr", addr, "-public-url", base, "-redis-url", redisURL, "-round-length", "5s",
-		"-bots", "2", "-secret", secret, "-session-rate", "100000", "-drain-timeout", "0s", "-log-level", "debug"}, extra...)
-	n := &node{t: t, base: base, cmd: exec.Command(bin, args...), log: &syncWriter{w: &bytes.Buffer{}}, done: make(chan struct{})}
-	n.cmd.Stdout, n.cmd.Stderr = n.log, n.log
-	if err := n.cmd.Start(); err != nil {
-		t.Fatalf("start node: %v", err)
-	}
-	go func() { _ = n.cmd.Wait(); close(n.done) }()
-	t.Cleanup(func() {
-		_ = n.cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-n.done:
-		case <-time.After(10 * time.Second):
-			_ = n.cmd.Process.Kill()
-			<-n.done
-		}
-		if t.Failed() {
-			t.Logf("log of node %s:\n%s", n.base, n.log.String())
-		}
-	})
-	eventually(t, "node "+base+" is ready", 10*time.Second, func() bool {
-		code, _ := n.get("/readyz")
-		return code == http.StatusOK
-	})
-	return n
+	redistest.Binary(t)
+	p := servertest.StartWith(t, servertest.Options{Within: 10 * time.Second, Flags: func(addr string) []string {
+		return append([]string{"-public-url", "http://" + addr, "-redis-url", redisURL, "-round-length", "5s",
+			"-bots", "2", "-secret", secret, "-session-rate", "100000", "-drain-timeout", "0s", "-log-level", "debug"}, extra...)
+	}})
+	return &node{Proc: p, base: p.URL}
 }
 
-// syncWriter is a log buffer written by the process and read by the test.
-type syncWriter struct {
-	mu sync.Mutex
-	w  *bytes.Buffer
-}
-
-func (s *syncWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.Write(p)
-}
-
-func (s *syncWriter) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.String()
-}
-
-func (n *node) kill() {
-	_ = n.cmd.Process.Kill()
-	<-n.done
-}
 
 func (n *node) get(path string) (int, []byte) {
 	resp, err := http.Get(n.base + path)
@@ -358,7 +270,7 @@ func TestKilledNodeLeavesTheDirectory(t *testing.T) {
 	_, nodes := cluster3(t)
 	a, b, c := nodes[0], nodes[1], nodes[2]
 	eventually(t, "B's room listed on A", 5*time.Second, func() bool { return len(roomsByPort(a.rooms(t))[b.port()]) == 1 })
-	b.kill()
+	b.Kill()
 	// TTL 5 s, plus the lobby's 1 s list cache, plus slack for a busy machine.
 	eventually(t, "B's rooms gone from A and C", 9*time.Second, func() bool {
 		return len(roomsByPort(a.rooms(t))[b.port()]) == 0 && len(roomsByPort(c.rooms(t))[b.port()]) == 0
