@@ -2,13 +2,13 @@ package browsertest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/chromedp/chromedp"
+	"github.com/tickarena/tickarena/internal/servertest"
 )
 
 // Screenshot saves a PNG of the page's viewport as
@@ -46,7 +46,7 @@ func (p *tab) failureScreenshot() {
 
 // save writes a PNG as the test's next numbered screenshot.
 func (p *tab) save(name string, png []byte) (string, error) {
-	root, err := repoRoot()
+	root, err := servertest.RepoRoot()
 	if err != nil {
 		return "", err
 	}
@@ -59,25 +59,6 @@ func (p *tab) save(name string, png []byte) (string, error) {
 		return "", fmt.Errorf("write %s: %w", file, err)
 	}
 	return file, nil
-}
-
-// repoRoot walks up from the working directory, the package under test, to
-// the directory holding go.mod.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", fmt.Errorf("find the repository root: %w", err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("find the repository root: no go.mod above the working directory")
-		}
-		dir = parent
-	}
 }
 
 // safeName turns a test or screenshot name into one path element.

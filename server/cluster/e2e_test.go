@@ -46,7 +46,6 @@ func startNode(t *testing.T, redisURL string, extra ...string) *node {
 	return &node{Proc: p, base: p.URL}
 }
 
-
 func (n *node) get(path string) (int, []byte) {
 	resp, err := http.Get(n.base + path)
 	if err != nil {
