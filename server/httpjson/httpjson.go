@@ -42,6 +42,7 @@ type BodyError struct {
 	Msg    string
 }
 
+// Error returns the message of the error.
 func (e *BodyError) Error() string { return e.Msg }
 
 // Decode reads one JSON object from r's body into v, reading at most max bytes

@@ -56,6 +56,7 @@ type SpecError struct {
 	Reason string
 }
 
+// Error names the field and says what is wrong with it.
 func (e *SpecError) Error() string { return e.Field + ": " + e.Reason }
 
 // Unwrap returns ErrInvalidSpec.
