@@ -3,21 +3,15 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/lxzan/gws"
-
-	"github.com/tickarena/tickarena/game"
-	"github.com/tickarena/tickarena/game/wire"
 	"github.com/tickarena/tickarena/internal/servertest"
 )
 
@@ -105,78 +99,23 @@ func (p *proc) recentRounds(t *testing.T, player string) []string {
 	return ids
 }
 
-// gamer is a real WebSocket player that moves and fires until closed.
-type gamer struct {
-	conn   *gws.Conn
-	mu     sync.Mutex
-	joined bool
-	closed chan uint16
-}
-
-func (g *gamer) OnOpen(*gws.Conn)             {}
-func (g *gamer) OnPing(s *gws.Conn, p []byte) { _ = s.WritePong(p) }
-func (g *gamer) OnPong(*gws.Conn, []byte)     {}
-func (g *gamer) OnClose(_ *gws.Conn, err error) {
-	var ce *gws.CloseError
-	code := uint16(0)
-	if errors.As(err, &ce) {
-		code = ce.Code
-	}
-	g.closed <- code
-}
-
-func (g *gamer) OnMessage(s *gws.Conn, msg *gws.Message) {
-	defer msg.Close()
-	var m wire.ServerMsg
-	if wire.DecodeServer(msg.Bytes(), &m) != nil {
-		return
-	}
-	switch m.Type {
-	case wire.TypeWelcome:
-		g.mu.Lock()
-		g.joined = true
-		g.mu.Unlock()
-	case wire.TypePing:
-		_ = s.WriteMessage(gws.OpcodeBinary, wire.AppendPong(nil, wire.Pong{Time: m.Ping.Time}))
-	}
-}
-
 // play signs a player in, takes a seat and plays in the background; it returns the player id.
-func (p *proc) play(t *testing.T, name string) (string, *gamer) {
+func (p *proc) play(t *testing.T, name string) (string, *servertest.Player) {
 	t.Helper()
-	var sess struct{ PlayerID, Token string }
 	var s map[string]string
 	if code := p.postJSON(t, "/api/session", "", map[string]string{"name": name}, &s); code != http.StatusCreated {
 		t.Fatalf("session: %d", code)
 	}
-	sess.PlayerID, sess.Token = s["player_id"], s["token"]
 	var room struct {
 		ID string `json:"id"`
 	}
-	if code := p.postJSON(t, "/api/play", sess.Token, nil, &room); code != http.StatusOK {
+	if code := p.postJSON(t, "/api/play", s["token"], nil, &room); code != http.StatusOK {
 		t.Fatalf("play: %d", code)
 	}
-	g := &gamer{closed: make(chan uint16, 1)}
-	conn, _, err := gws.NewClient(g, &gws.ClientOption{Addr: "ws" + strings.TrimPrefix(p.URL, "http") + "/ws"})
-	if err != nil {
-		t.Fatalf("dial: %v", err)
-	}
-	g.conn = conn
-	go conn.ReadLoop()
-	t.Cleanup(func() { _ = conn.NetConn().Close() })
-	_ = conn.WriteMessage(gws.OpcodeBinary, wire.AppendHello(nil, wire.Hello{Version: wire.Version, Token: sess.Token, Room: room.ID}))
-	go func() {
-		tick := time.NewTicker(time.Second / 30)
-		defer tick.Stop()
-		for seq := uint32(1); ; seq++ {
-			<-tick.C
-			buttons := []game.Buttons{game.Right, game.Down, game.Left, game.Up}[seq/45%4] | game.Fire
-			if err := conn.WriteMessage(gws.OpcodeBinary, wire.AppendInput(nil, wire.Input{Seq: seq, Buttons: buttons, Aim: game.Angle(seq * 700)})); err != nil {
-				return
-			}
-		}
-	}()
-	return sess.PlayerID, g
+	g := servertest.MustDial(t, "ws"+strings.TrimPrefix(p.URL, "http")+"/ws")
+	g.Hello(s["token"], room.ID)
+	g.Fly()
+	return s["player_id"], g
 }
 
 func waitFor(t *testing.T, what string, d time.Duration, cond func() bool) {
@@ -230,7 +169,7 @@ func TestSIGTERMDrainsResults(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "arena.db")
 	p := startProc(t, db)
 	player, g := p.play(t, "Drained")
-	waitFor(t, "the player is in", 10*time.Second, func() bool { g.mu.Lock(); defer g.mu.Unlock(); return g.joined })
+	waitFor(t, "the player is in", 10*time.Second, g.Welcomed)
 	if len(p.recentRounds(t, player)) != 0 {
 		t.Fatal("a round was recorded before the first one could end")
 	}
@@ -238,8 +177,8 @@ func TestSIGTERMDrainsResults(t *testing.T) {
 		t.Fatal(err)
 	}
 	select {
-	case code := <-g.closed:
-		if code != 1001 {
+	case <-g.Closed():
+		if code := g.CloseCode(); code != 1001 {
 			t.Errorf("client closed with %d, want 1001", code)
 		}
 	case <-time.After(30 * time.Second):

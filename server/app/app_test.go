@@ -4,21 +4,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/lxzan/gws"
-
 	"github.com/tickarena/tickarena/game"
 	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/internal/servertest"
 	"github.com/tickarena/tickarena/server/config"
 )
 
@@ -105,79 +102,14 @@ func (n *node) player(t *testing.T, name string) (token, room string) {
 	return token, r["id"].(string)
 }
 
-// wsClient is a minimal game client: it answers pings and counts deltas.
-type wsClient struct {
-	conn      *gws.Conn
-	mu        sync.Mutex
-	deltas    int
-	welcome   chan wire.Welcome
-	closeCode chan uint16
-	lastErr   wire.Error
-}
-
-func dialGame(t *testing.T, base, origin string) (*wsClient, *http.Response, error) {
+// dialGame opens a game connection to the node, with an Origin header when origin is set.
+func dialGame(t *testing.T, base, origin string) (*servertest.Player, *http.Response, error) {
 	t.Helper()
-	c := &wsClient{welcome: make(chan wire.Welcome, 1), closeCode: make(chan uint16, 1)}
 	h := http.Header{}
 	if origin != "" {
 		h.Set("Origin", origin)
 	}
-	conn, resp, err := gws.NewClient(c, &gws.ClientOption{Addr: "ws" + strings.TrimPrefix(base, "http") + "/ws", RequestHeader: h})
-	if err != nil {
-		return nil, resp, err
-	}
-	c.conn = conn
-	go conn.ReadLoop()
-	t.Cleanup(func() { _ = conn.NetConn().Close() })
-	return c, resp, nil
-}
-
-func (c *wsClient) OnOpen(*gws.Conn)             {}
-func (c *wsClient) OnPing(s *gws.Conn, p []byte) { _ = s.WritePong(p) }
-func (c *wsClient) OnPong(*gws.Conn, []byte)     {}
-func (c *wsClient) OnClose(_ *gws.Conn, err error) {
-	var ce *gws.CloseError
-	code := uint16(0)
-	if errors.As(err, &ce) {
-		code = ce.Code
-	}
-	c.closeCode <- code
-}
-
-func (c *wsClient) OnMessage(s *gws.Conn, msg *gws.Message) {
-	defer msg.Close()
-	var m wire.ServerMsg
-	if wire.DecodeServer(msg.Bytes(), &m) != nil {
-		return
-	}
-	switch m.Type {
-	case wire.TypeWelcome:
-		c.welcome <- m.Welcome
-	case wire.TypeDelta:
-		c.mu.Lock()
-		c.deltas++
-		c.mu.Unlock()
-	case wire.TypePing:
-		_ = s.WriteMessage(gws.OpcodeBinary, wire.AppendPong(nil, wire.Pong{Time: m.Ping.Time}))
-	case wire.TypeError:
-		c.mu.Lock()
-		c.lastErr = m.Error
-		c.mu.Unlock()
-	}
-}
-
-func (c *wsClient) send(b []byte) { _ = c.conn.WriteMessage(gws.OpcodeBinary, b) }
-
-func (c *wsClient) join(t *testing.T, token, room string) wire.Welcome {
-	t.Helper()
-	c.send(wire.AppendHello(nil, wire.Hello{Version: wire.Version, Token: token, Room: room}))
-	select {
-	case w := <-c.welcome:
-		return w
-	case <-time.After(10 * time.Second):
-		t.Fatal("no welcome")
-		return wire.Welcome{}
-	}
+	return servertest.Dial(t, "ws"+strings.TrimPrefix(base, "http")+"/ws", h)
 }
 
 func eventually(t *testing.T, what string, cond func() bool) {
@@ -223,9 +155,9 @@ func TestMetricsMoveWhenAClientPlays(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.join(t, token, room)
+	c.Join(t, token, room)
 	for seq := uint32(1); seq <= 20; seq++ {
-		c.send(wire.AppendInput(nil, wire.Input{Seq: seq, Buttons: game.Right, Aim: 0}))
+		c.Send(wire.AppendInput(nil, wire.Input{Seq: seq, Buttons: game.Right, Aim: 0}))
 		time.Sleep(10 * time.Millisecond)
 	}
 	eventually(t, "metrics count the connection and its traffic", func() bool {
@@ -250,7 +182,7 @@ func TestReadyzFlipsOnDrain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.join(t, token, room)
+	c.Join(t, token, room)
 
 	drained := make(chan error, 1)
 	go func() { drained <- n.app.Drain(context.Background()) }()
@@ -260,8 +192,8 @@ func TestReadyzFlipsOnDrain(t *testing.T) {
 	}
 	// The round in play may finish (5 s), then the client is closed with 1001.
 	select {
-	case code := <-c.closeCode:
-		if code != 1001 {
+	case <-c.Closed():
+		if code := c.CloseCode(); code != 1001 {
 			t.Errorf("close code %d, want 1001", code)
 		}
 	case <-time.After(20 * time.Second):

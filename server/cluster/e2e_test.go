@@ -3,7 +3,6 @@ package cluster_test
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -14,9 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lxzan/gws"
-
-	"github.com/tickarena/tickarena/game/wire"
 	"github.com/tickarena/tickarena/internal/redistest"
 	"github.com/tickarena/tickarena/internal/servertest"
 )
@@ -177,8 +173,8 @@ func TestRoomsAndQuickPlayAcrossNodes(t *testing.T) {
 	if want := byPort[b.port()][0].ID; r["id"] != want || !strings.Contains(ws, "127.0.0.1:"+b.port()+"/ws") {
 		t.Fatalf("quick play on A gave room %v at %s; want B's room %s at port %s", r["id"], ws, want, b.port())
 	}
-	p := dial(t, ws)
-	if w := p.hello(t, tok, r["id"].(string)); w.RoomID != r["id"] {
+	p := servertest.MustDial(t, ws)
+	if w := p.Join(t, tok, r["id"].(string)); w.RoomID != r["id"] {
 		t.Fatalf("welcome to room %q; want %q", w.RoomID, r["id"])
 	}
 	// B's room has one seat left, which quick play on C finds; then none is left anywhere.
@@ -254,8 +250,8 @@ func TestRoundOnOneNodeRankedOnAnother(t *testing.T) {
 	if code != http.StatusOK {
 		t.Fatalf("quick play on C: %d %v", code, r)
 	}
-	p := dial(t, r["ws_url"].(string))
-	p.hello(t, tok, r["id"].(string))
+	p := servertest.MustDial(t, r["ws_url"].(string))
+	p.Join(t, tok, r["id"].(string))
 	eventually(t, "C's round is on A's leaderboard page", 15*time.Second, func() bool {
 		code, body := a.get("/leaderboard?board=score&period=all")
 		return code == http.StatusOK && bytes.Contains(body, []byte("Roundtrip"))
@@ -293,8 +289,8 @@ func TestRedisRestartLosesNoResult(t *testing.T) {
 	if code != http.StatusOK {
 		t.Fatalf("quick play: %d %v", code, r)
 	}
-	p := dial(t, r["ws_url"].(string))
-	p.hello(t, tok, r["id"].(string))
+	p := servertest.MustDial(t, r["ws_url"].(string))
+	p.Join(t, tok, r["id"].(string))
 	recent := func() []string {
 		code, body := n.get("/api/players/" + id)
 		if code != http.StatusOK {
@@ -335,7 +331,7 @@ func TestRedisRestartLosesNoResult(t *testing.T) {
 		}
 		return false
 	})
-	if !p.open() {
+	if !p.Open() {
 		t.Fatal("the player was disconnected while Redis was down")
 	}
 
@@ -351,73 +347,4 @@ func TestRedisRestartLosesNoResult(t *testing.T) {
 		code, _ := n.get("/api/rooms")
 		return code == http.StatusOK
 	})
-}
-
-// player is a minimal game client: it answers pings and waits for its welcome.
-type player struct {
-	conn    *gws.Conn
-	welcome chan wire.Welcome
-	closed  chan struct{}
-}
-
-func dial(t *testing.T, wsURL string) *player {
-	t.Helper()
-	p := &player{welcome: make(chan wire.Welcome, 1), closed: make(chan struct{})}
-	conn, _, err := gws.NewClient(p, &gws.ClientOption{Addr: wsURL})
-	if err != nil {
-		t.Fatalf("dial %s: %v", wsURL, err)
-	}
-	p.conn = conn
-	go conn.ReadLoop()
-	t.Cleanup(func() { _ = conn.NetConn().Close() })
-	return p
-}
-
-func (p *player) hello(t *testing.T, token, room string) wire.Welcome {
-	t.Helper()
-	_ = p.conn.WriteMessage(gws.OpcodeBinary, wire.AppendHello(nil, wire.Hello{Version: wire.Version, Token: token, Room: room}))
-	select {
-	case w := <-p.welcome:
-		return w
-	case <-p.closed:
-		t.Fatal("closed before the welcome")
-	case <-time.After(10 * time.Second):
-		t.Fatal("no welcome")
-	}
-	return wire.Welcome{}
-}
-
-func (p *player) open() bool {
-	select {
-	case <-p.closed:
-		return false
-	default:
-		return true
-	}
-}
-
-func (p *player) OnOpen(*gws.Conn)             {}
-func (p *player) OnPing(s *gws.Conn, b []byte) { _ = s.WritePong(b) }
-func (p *player) OnPong(*gws.Conn, []byte)     {}
-func (p *player) OnClose(_ *gws.Conn, err error) {
-	var ce *gws.CloseError
-	_ = errors.As(err, &ce)
-	close(p.closed)
-}
-
-func (p *player) OnMessage(s *gws.Conn, msg *gws.Message) {
-	defer msg.Close()
-	var m wire.ServerMsg
-	if wire.DecodeServer(msg.Bytes(), &m) != nil {
-		return
-	}
-	switch m.Type {
-	case wire.TypeWelcome:
-		select {
-		case p.welcome <- m.Welcome:
-		default:
-		}
-	case wire.TypePing:
-		_ = s.WriteMessage(gws.OpcodeBinary, wire.AppendPong(nil, wire.Pong{Time: m.Ping.Time}))
-	}
 }
