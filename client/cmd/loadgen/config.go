@@ -48,6 +48,12 @@ type config struct {
 	Baseline *summary
 	// Seed seeds the simulated players' behaviour. Default 1.
 	Seed uint64
+	// Sample is the interval of the soak readings (server RSS, Go heap,
+	// goroutines, updates/s) over the measured window; 0 takes none.
+	Sample time.Duration
+	// Warmup is the start of the window that the soak's RSS verdict ignores.
+	// Default with Sample: a fifth of Duration.
+	Warmup time.Duration
 	// Progress is where the per-second progress lines go; nil prints none.
 	Progress io.Writer
 	// Logger receives connection errors. Default: discards below warnings.
@@ -63,6 +69,12 @@ func (c config) withDefaults() (config, error) {
 	}
 	if c.Ramp <= 0 {
 		c.Ramp = 200
+	}
+	if c.Sample > 0 && c.Warmup <= 0 {
+		c.Warmup = c.Duration / 5
+	}
+	if c.Sample > 0 && c.Warmup >= c.Duration {
+		return c, fmt.Errorf("-warmup %v: must be shorter than -duration %v", c.Warmup, c.Duration)
 	}
 	if c.Name == "" {
 		c.Name = "load"

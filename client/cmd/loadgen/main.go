@@ -9,7 +9,12 @@
 // connection has only gws's read loop. The run stops by itself after -duration
 // and talks only to the address it is given.
 //
+// A soak (-sample) also reads the server's RSS, Go heap and goroutines every
+// -sample, prints them as a table, and fails unless the RSS stayed within
+// ±10% of its first reading after -warmup and no client saw an error.
+//
 //	go run ./client/cmd/loadgen -api http://127.0.0.1:8080 -n 200 -duration 10s
+//	go run ./client/cmd/loadgen -api http://127.0.0.1:8080 -pid 1234 -n 200 -duration 10m -sample 20s
 //	go run ./client/cmd/loadgen -floor -url ws://127.0.0.1:8090/ -n 200 -duration 10s
 package main
 
@@ -35,6 +40,8 @@ func main() {
 	flag.BoolVar(&cfg.Floor, "floor", false, "talk to the transport floor: count frames and bytes, decode nothing")
 	flag.BoolVar(&cfg.Verify, "verify", false, "check that every client's mirror stays consistent; exit 1 if not")
 	flag.DurationVar(&cfg.Wait, "wait", 0, "wait this long for the server to accept connections before starting")
+	flag.DurationVar(&cfg.Sample, "sample", 0, "soak: read the server's RSS, heap, goroutines and the updates/s this often; exit 1 unless RSS stays within ±10% after -warmup and no error occurred")
+	flag.DurationVar(&cfg.Warmup, "warmup", 0, "soak: the start of the window that the RSS verdict ignores (default a fifth of -duration)")
 	flag.IntVar(&cfg.PID, "pid", 0, "server process id: report its CPU use over the run (Linux)")
 	baseline := flag.String("baseline", "", "a floor run's -json summary: state this run's figures as ratios to it")
 	printPort := flag.Bool("free-port", false, "print a free TCP port on 127.0.0.1 and exit (for scripts)")
@@ -81,6 +88,10 @@ func main() {
 		}
 	}
 	if sum.Verified != nil && !*sum.Verified {
+		os.Exit(1)
+	}
+	if why := sum.soakFailed(); why != "" {
+		fmt.Fprintln(os.Stderr, "loadgen: soak failed:", why)
 		os.Exit(1)
 	}
 }

@@ -140,6 +140,8 @@ type summary struct {
 	TickP99ms float64 `json:"tick_ms_p99,omitempty"`
 	LastError string  `json:"last_error,omitempty"`
 	VsFloor   *ratios `json:"vs_floor,omitempty"`
+	// Soak holds the readings taken every -sample and the RSS verdict.
+	Soak *soakReport `json:"soak,omitempty"`
 	// Verified is set with -verify when every client's mirror stayed consistent.
 	Verified       *bool    `json:"verified,omitempty"`
 	VerifyFailures []string `json:"verify_failures,omitempty"`
@@ -310,12 +312,34 @@ func (s *summary) print(w io.Writer) {
 	if s.LastError != "" {
 		fmt.Fprintf(w, "  last error: %s\n", s.LastError)
 	}
+	if s.Soak != nil {
+		s.Soak.print(w)
+	}
 	if s.Verified != nil {
 		fmt.Fprintf(w, "  verify: %v\n", *s.Verified)
 		for _, f := range s.VerifyFailures {
 			fmt.Fprintf(w, "    %s\n", f)
 		}
 	}
+}
+
+// errors is the number of client-visible failures of the run: connections
+// refused or dropped, deltas that did not apply, messages that did not decode.
+func (s *summary) errors() uint64 {
+	return s.DialErrors + s.Drops + s.Resyncs + s.DecodeErrors
+}
+
+// soakFailed reports why a soak run failed, or "" when it passed or was no soak.
+func (s *summary) soakFailed() string {
+	switch {
+	case s.Soak == nil:
+		return ""
+	case !s.Soak.RSSFlat:
+		return fmt.Sprintf("server RSS not flat within ±%.0f%% after the warm-up", rssTolerance*100)
+	case s.errors() > 0:
+		return fmt.Sprintf("%d errors", s.errors())
+	}
+	return ""
 }
 
 // writeJSON writes the summary to path.

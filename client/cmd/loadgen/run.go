@@ -82,11 +82,21 @@ func run(ctx context.Context, cfg config) (*summary, error) {
 	}
 	waitConnected(ctx, players, 5*time.Second)
 	rep.markWindow(time.Now())
+	soakCtx, stopSoak := context.WithCancel(ctx)
+	soakDone := make(chan *soakReport, 1)
+	if cfg.Sample > 0 {
+		go func() { soakDone <- rep.soak(soakCtx) }()
+	}
 	select {
 	case <-ctx.Done():
 	case <-time.After(cfg.Duration):
 	}
+	stopSoak()
 	sum := rep.summary(time.Now())
+	if cfg.Sample > 0 {
+		sum.Soak = <-soakDone
+		sum.Soak.judge()
+	}
 	stopTicks()
 	wg.Wait()
 	closeAll(players)
