@@ -50,6 +50,8 @@ type App struct {
 	handler  http.Handler
 	draining atomic.Bool
 	server   *http.Server
+	// readyChecks are the conditions of readiness (see readiness.go).
+	readyChecks []readyCheck
 }
 
 // Version returns the version of this build, from the module's build information.
@@ -157,10 +159,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		return fail(fmt.Errorf("realtime: %w", err))
 	}
 	host.mgr.Store(a.rt)
+	a.baseReadyChecks()
+	a.metrics.GaugeFunc("tickarena_rooms", "Rooms open on this node.", func() float64 { return float64(len(a.rt.Rooms())) })
 
 	mux := http.NewServeMux()
 	session.NewHandler(issuer, session.HandlerOptions{Logger: log,
-		Limit: session.LimitOptions{PerMinute: float64(cfg.SessionRate), Burst: max(cfg.SessionRate/2, 1)},
+		Limit: session.WindowOptions{Max: cfg.SessionRate},
 	}).Register(mux)
 	lobby.NewHandler(dir, issuer, lobby.HandlerOptions{ReservationTTL: reservation, Logger: log, Limits: limits}).Register(mux)
 	if a.node != nil {
@@ -280,20 +284,6 @@ func (t *timedRecorder) Record(ctx context.Context, r leaderboard.RoundResult) e
 
 func (a *App) healthz(w http.ResponseWriter, r *http.Request) {
 	httpjson.Write(w, http.StatusOK, map[string]string{"status": "ok"})
-}
-
-func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
-	if a.draining.Load() {
-		httpjson.Write(w, http.StatusServiceUnavailable, map[string]string{"status": "draining"})
-		return
-	}
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-	defer cancel()
-	if err := a.store.Ping(ctx); err != nil {
-		httpjson.Write(w, http.StatusServiceUnavailable, map[string]string{"status": "store unreachable", "error": err.Error()})
-		return
-	}
-	httpjson.Write(w, http.StatusOK, map[string]string{"status": "ready"})
 }
 
 // refuseWhileDraining answers 503 to requests that would start something new

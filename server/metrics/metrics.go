@@ -25,8 +25,7 @@ type Metrics struct {
 	ConnsCurrent     prometheus.Gauge
 	ConnsOpened      prometheus.Counter
 	ConnsClosed      *prometheus.CounterVec // reason
-	Rooms            prometheus.Gauge
-	Players          *prometheus.GaugeVec // kind: human, bot
+	Players          *prometheus.GaugeVec   // kind: human, bot
 	TickSeconds      *prometheus.HistogramVec
 	TicksLate        prometheus.Counter
 	BytesSent        prometheus.Counter
@@ -54,7 +53,6 @@ func New(version string) *Metrics {
 		ConnsCurrent:     f.gauge("tickarena_connections", "WebSocket connections open now."),
 		ConnsOpened:      f.counter("tickarena_connections_opened_total", "WebSocket connections accepted."),
 		ConnsClosed:      f.counterVec("tickarena_connections_closed_total", "WebSocket connections closed, by reason.", "reason"),
-		Rooms:            f.gauge("tickarena_rooms", "Rooms running on this node."),
 		Players:          f.gaugeVec("tickarena_players", "Ships in rooms on this node, by kind (human, bot).", "kind"),
 		TickSeconds:      f.histogramVec("tickarena_tick_duration_seconds", "Time to simulate one tick and fan it out, by room kind.", []float64{.0001, .00025, .0005, .001, .002, .004, .008, .016, .033, .066}, "room_kind"),
 		TicksLate:        f.counter("tickarena_ticks_late_total", "Ticks that started later than one tick interval after their due time."),
