@@ -100,8 +100,17 @@ func (m *Manager) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		addr = r.RemoteAddr
 	}
+	if status, msg := handshakeProblem(w, r); status != 0 {
+		m.limitedLog("handshake", "realtime: not a WebSocket handshake", "addr", addr, "status", status)
+		httpjson.WriteError(w, status, msg, "")
+		return
+	}
 	if status, msg := m.admitConn(addr); status != 0 {
 		m.opts.Observer.ConnRejected(msg)
+		w.Header().Set("Retry-After", retryAfterBusy)
+		if status == http.StatusTooManyRequests {
+			w.Header().Set("Retry-After", retryAfterPerAddr)
+		}
 		httpjson.WriteError(w, status, msg, "")
 		return
 	}

@@ -70,6 +70,9 @@ type Handler struct {
 	files        map[string]*file
 	assetControl string
 	clientBuilt  bool
+	// mux is the ServeMux the Handler is registered on, asked which methods
+	// a path has when it answers a request no other route took.
+	mux *http.ServeMux
 }
 
 // New reads every file of opts.FS into memory and returns a Handler for them.
@@ -110,6 +113,7 @@ func (h *Handler) ClientBuilt() bool { return h.clientBuilt }
 // Register mounts the handler on mux at "/" (the lobby, /play, and the 404
 // answer for paths no other pattern claims) and at StaticPrefix.
 func (h *Handler) Register(mux *http.ServeMux) {
+	h.mux = mux
 	mux.Handle("/", h)
 	mux.Handle(StaticPrefix, h)
 }
@@ -183,12 +187,24 @@ func (h *Handler) cacheControl(f *file, r *http.Request) string {
 	}
 }
 
-// notFound answers 404: JSON under /api, a plain explanation for a game
+// notFound answers 405 with Allow when the path has routes for other
+// methods (JSON under /api), else 404: JSON under /api, a plain explanation for a game
 // client that was not built, and plain text otherwise.
 func (h *Handler) notFound(w http.ResponseWriter, r *http.Request, name string) {
 	w.Header().Set("Cache-Control", "no-store")
+	api := r.URL.Path == "/api" || strings.HasPrefix(r.URL.Path, "/api/")
+	if allow := allowedMethods(h.mux, r); allow != nil {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		msg := "method " + r.Method + " not allowed on " + r.URL.Path + "; allowed: " + strings.Join(allow, ", ")
+		if api {
+			httpjson.WriteError(w, http.StatusMethodNotAllowed, msg, "")
+		} else {
+			http.Error(w, msg, http.StatusMethodNotAllowed)
+		}
+		return
+	}
 	switch {
-	case r.URL.Path == "/api" || strings.HasPrefix(r.URL.Path, "/api/"):
+	case api:
 		httpjson.WriteError(w, http.StatusNotFound, "no such API endpoint: "+r.Method+" "+r.URL.Path, "")
 	case name == assets.ClientFile:
 		http.Error(w, ClientMissing, http.StatusNotFound)
