@@ -3,12 +3,14 @@
 package httpjson
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 )
 
 // MaxBody is the default limit, in bytes, of a request body read by Decode.
@@ -46,7 +48,8 @@ type BodyError struct {
 func (e *BodyError) Error() string { return e.Msg }
 
 // Decode reads one JSON object from r's body into v, reading at most max bytes
-// (MaxBody when max <= 0) and rejecting unknown fields and trailing data.
+// (MaxBody when max <= 0) and rejecting invalid UTF-8, unknown fields and
+// trailing data.
 // An empty body decodes as an empty object.
 func Decode(w http.ResponseWriter, r *http.Request, max int64, v any) error {
 	if max <= 0 {
@@ -55,14 +58,22 @@ func Decode(w http.ResponseWriter, r *http.Request, max int64, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return &BodyError{Status: http.StatusUnsupportedMediaType, Msg: "content type must be application/json"}
 	}
-	body := http.MaxBytesReader(w, r.Body, max)
-	dec := json.NewDecoder(body)
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return &BodyError{Status: http.StatusRequestEntityTooLarge, Msg: fmt.Sprintf("request body is larger than %d bytes", max)}
+		}
+		return &BodyError{Status: http.StatusBadRequest, Msg: "read request body: " + err.Error()}
+	}
+	// encoding/json would silently replace invalid UTF-8 with U+FFFD.
+	if !utf8.Valid(body) {
+		return &BodyError{Status: http.StatusBadRequest, Msg: "request body is not valid UTF-8"}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		var tooBig *http.MaxBytesError
 		switch {
-		case errors.As(err, &tooBig):
-			return &BodyError{Status: http.StatusRequestEntityTooLarge, Msg: fmt.Sprintf("request body is larger than %d bytes", max)}
 		case errors.Is(err, io.EOF):
 			return nil
 		default:

@@ -12,9 +12,9 @@ import (
 
 // HandlerOptions tunes a Handler. The zero value works.
 type HandlerOptions struct {
-	// Limit is the rate limit per client IP on POST /api/session; default
-	// 10 per minute with a burst of 5.
-	Limit LimitOptions
+	// Limit is the rate limit per client IP on POST /api/session: at most
+	// Limit.Max requests in any minute; default 10.
+	Limit WindowOptions
 	// MaxBody is the largest request body in bytes; default httpjson.MaxBody (4 KiB).
 	MaxBody int64
 	// Logger receives one line per refused request; default slog.Default().
@@ -42,14 +42,14 @@ func (o HandlerOptions) withDefaults() HandlerOptions {
 // application/json, 429 with Retry-After (whole seconds) past the rate limit.
 type Handler struct {
 	issuer *Issuer
-	limit  *RateLimiter
+	limit  *WindowLimiter
 	opts   HandlerOptions
 }
 
 // NewHandler returns a Handler issuing tokens with issuer.
 func NewHandler(issuer *Issuer, opts HandlerOptions) *Handler {
 	opts = opts.withDefaults()
-	return &Handler{issuer: issuer, limit: NewRateLimiter(opts.Limit), opts: opts}
+	return &Handler{issuer: issuer, limit: NewWindowLimiter(opts.Limit), opts: opts}
 }
 
 // Register adds the Handler's routes to mux.

@@ -48,7 +48,7 @@ func post(t *testing.T, url, contentType, body string) apiResult {
 }
 
 func TestCreateSession(t *testing.T) {
-	srv, is, clock := startSessionServer(t, HandlerOptions{Limit: LimitOptions{PerMinute: 1000, Burst: 1000}})
+	srv, is, clock := startSessionServer(t, HandlerOptions{Limit: WindowOptions{Max: 1000}})
 	_, validTok, _ := is.Issue("old name")
 	_, staleTok, _ := is.Issue("stale")
 	clock.Advance(31 * 24 * time.Hour)
@@ -76,8 +76,11 @@ func TestCreateSession(t *testing.T) {
 		{name: "zero width in name", contentType: ct, body: `{"name":"a\u200bb"}`, wantStatus: 400, wantField: "name"},
 		{name: "bidi override in name", contentType: ct, body: `{"name":"\u202eevil"}`, wantStatus: 400, wantField: "name"},
 		{name: "control in name", contentType: ct, body: `{"name":"a\u0007b"}`, wantStatus: 400, wantField: "name"},
-		// encoding/json turns invalid UTF-8 into U+FFFD before the name is checked.
-		{name: "invalid utf8 in name", contentType: ct, body: "{\"name\":\"a\xffb\"}", wantStatus: 201, wantName: "a\ufffdb"},
+		// encoding/json would turn these into U+FFFD: they are refused, not replaced.
+		{name: "invalid utf8 in name", contentType: ct, body: "{\"name\":\"a\xffb\"}", wantStatus: 400},
+		{name: "lone surrogate escape in name", contentType: ct, body: `{"name":"a\ud800b"}`, wantStatus: 400, wantField: "name"},
+		{name: "letter and 15 combining marks", contentType: ct, body: `{"name":"a` + strings.Repeat(`\u0301`, 15) + `"}`, wantStatus: 400, wantField: "name"},
+		{name: "two marks on a letter", contentType: ct, body: `{"name":"Vie\u0323\u0302t"}`, wantStatus: 201, wantName: "Vie\u0323\u0302t"},
 		{name: "bad json", contentType: ct, body: `{"name":`, wantStatus: 400},
 		{name: "unknown field", contentType: ct, body: `{"name":"x","score":9}`, wantStatus: 400},
 		{name: "wrong content type", contentType: "text/plain", body: `{"name":"x"}`, wantStatus: 415},
@@ -128,28 +131,87 @@ func TestCreateSessionMethodNotAllowed(t *testing.T) {
 	}
 }
 
+// TestCreateSessionRateLimit checks that -session-rate N means N sessions per
+// address in any minute: not one more, whether they come at once or spread out.
 func TestCreateSessionRateLimit(t *testing.T) {
-	srv, _, clock := startSessionServer(t, HandlerOptions{Limit: LimitOptions{PerMinute: 10, Burst: 3}})
 	const body = `{"name":"spam"}`
-	for i := range 3 {
-		if res := post(t, srv.URL, "application/json", body); res.status != 201 {
+	type step struct {
+		at        time.Duration // since the first request
+		want      int
+		wantRetry string
+	}
+	var atOnce, spread []step
+	for range 10 {
+		atOnce = append(atOnce, step{at: 0, want: 201})
+	}
+	atOnce = append(atOnce,
+		step{at: 0, want: 429, wantRetry: "60"},
+		step{at: 59 * time.Second, want: 429, wantRetry: "1"},
+		step{at: 59*time.Second + 999*time.Millisecond, want: 429, wantRetry: "1"},
+		step{at: 60 * time.Second, want: 201},
+		step{at: 60 * time.Second, want: 201},
+		step{at: 60 * time.Second, want: 201},
+	)
+	for i := range 10 {
+		spread = append(spread, step{at: time.Duration(i) * 5 * time.Second, want: 201})
+	}
+	spread = append(spread,
+		step{at: 50 * time.Second, want: 429, wantRetry: "10"},
+		step{at: 55 * time.Second, want: 429, wantRetry: "5"},
+		step{at: 60 * time.Second, want: 201}, // the request of t=0 left the window
+		step{at: 60 * time.Second, want: 429, wantRetry: "5"},
+		step{at: 65 * time.Second, want: 201},
+	)
+	tests := []struct {
+		name  string
+		steps []step
+	}{
+		{"ten at once", atOnce},
+		{"one every five seconds", spread},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, _, clock := startSessionServer(t, HandlerOptions{Limit: WindowOptions{Max: 10}})
+			var now time.Duration
+			allowed := 0
+			for i, s := range tt.steps {
+				clock.Advance(s.at - now)
+				now = s.at
+				res := post(t, srv.URL, "application/json", body)
+				if res.status != s.want {
+					t.Fatalf("request %d at %v: status %d, want %d (%v)", i, s.at, res.status, s.want, res.body)
+				}
+				if res.status == 201 && s.at < time.Minute {
+					allowed++
+				}
+				if got := res.header.Get("Retry-After"); got != s.wantRetry {
+					t.Fatalf("request %d at %v: Retry-After %q, want %q", i, s.at, got, s.wantRetry)
+				}
+				if res.status == 429 && res.body["error"] == "" {
+					t.Fatalf("request %d: 429 without an error message", i)
+				}
+			}
+			if allowed != 10 {
+				t.Fatalf("%d sessions allowed in the first minute, want 10", allowed)
+			}
+		})
+	}
+}
+
+func TestCreateSessionRateLimitCountsInvalidRequests(t *testing.T) {
+	srv, _, clock := startSessionServer(t, HandlerOptions{Limit: WindowOptions{Max: 2}})
+	for i, body := range []string{`{"name":""}`, `{"name":"ok"}`} {
+		if res := post(t, srv.URL, "application/json", body); res.status/100 == 5 || res.status == 429 {
 			t.Fatalf("request %d: status %d", i, res.status)
 		}
 	}
-	res := post(t, srv.URL, "application/json", body)
-	if res.status != http.StatusTooManyRequests || res.body["error"] == "" {
-		t.Fatalf("4th request: %d %v, want 429 with an error", res.status, res.body)
+	// The invalid request used its place, so a client cannot probe for free.
+	if res := post(t, srv.URL, "application/json", `{"name":"spam"}`); res.status != 429 {
+		t.Fatalf("third request: status %d, want 429", res.status)
 	}
-	if got := res.header.Get("Retry-After"); got != "6" {
-		t.Fatalf("Retry-After = %q, want 6", got)
-	}
-	// Invalid requests count too, so a client cannot probe for free.
-	clock.Advance(6 * time.Second)
-	if res := post(t, srv.URL, "application/json", `{"name":""}`); res.status != 400 {
-		t.Fatalf("after waiting: status %d, want 400", res.status)
-	}
-	if res := post(t, srv.URL, "application/json", body); res.status != 429 {
-		t.Fatalf("invalid request did not use a token: status %d", res.status)
+	clock.Advance(time.Minute)
+	if res := post(t, srv.URL, "application/json", `{"name":"spam"}`); res.status != 201 {
+		t.Fatalf("a minute later: status %d, want 201", res.status)
 	}
 }
 

@@ -34,6 +34,16 @@ func TestValidateName(t *testing.T) {
 		{name: "private use", in: "a\ue000", wantErr: true},
 		{name: "invalid utf8", in: "a\xffb", wantErr: true},
 		{name: "html is just text", in: "<b>x</b>", want: "<b>x</b>"},
+		{name: "letter and 15 combining marks", in: "a" + strings.Repeat("\u0301", 15), wantErr: true},
+		{name: "letter and 4 combining marks", in: "a\u0301\u0302\u0303\u0304", wantErr: true},
+		{name: "marks spread over letters", in: "a\u0301\u0302\u0303b\u0301\u0302\u0303", want: "a\u0301\u0302\u0303b\u0301\u0302\u0303"},
+		{name: "decomposed vietnamese", in: "Vie\u0323\u0302t", want: "Vie\u0323\u0302t"},
+		{name: "devanagari", in: "नमस्ते", want: "नमस्ते"},
+		{name: "thai with tone marks", in: "สวัสดี", want: "สวัสดี"},
+		{name: "mark first", in: "\u0301abc", wantErr: true},
+		{name: "mark after a space", in: "ab \u0301c", wantErr: true},
+		{name: "enclosing marks count", in: "a" + strings.Repeat("\u20dd", 4), wantErr: true},
+		{name: "replacement character", in: "a\ufffdb", wantErr: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
