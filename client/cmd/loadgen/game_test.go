@@ -50,6 +50,10 @@ func startGameServer(t *testing.T) *gameServer {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/session", s.session)
 	mux.HandleFunc("POST /api/play", s.play)
+	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
+		_, _ = w.Write([]byte(testMetrics))
+	})
 	mux.HandleFunc("GET /ws", func(w http.ResponseWriter, r *http.Request) {
 		if c, err := s.up.Upgrade(w, r); err == nil {
 			go c.ReadLoop()

@@ -130,7 +130,7 @@ func (r *reporter) reading(ctx context.Context, now, last time.Time, prev []uint
 	}
 	if r.cfg.API != "" {
 		g, err := scrapeGauges(ctx, r.cfg.API, "go_memstats_heap_alloc_bytes", "go_goroutines", "process_resident_memory_bytes")
-		if err != nil {
+		if err != nil && ctx.Err() == nil {
 			r.cfg.Logger.Warn("soak: no server metrics", "err", err)
 		}
 		x.HeapMiB = g["go_memstats_heap_alloc_bytes"] / (1 << 20)
