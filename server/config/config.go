@@ -48,8 +48,9 @@ type Config struct {
 	MaxConns int
 	// MaxConnsPerIP caps the WebSocket connections from one remote address. Default 64.
 	MaxConnsPerIP int
-	// SessionRate is how many guest sessions one remote address may create per
-	// minute (bursts of up to half as many at once). Default 10.
+	// SessionRate is how many guest sessions one remote address may create in
+	// any minute (a sliding window: all at once or spread out, never more).
+	// Default 10.
 	SessionRate int
 	// ReconnectGrace is how long a dropped player's ship waits for them. Default 15s.
 	ReconnectGrace time.Duration
@@ -122,7 +123,7 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 	fs.IntVar(&c.MaxRooms, "max-rooms", c.MaxRooms, "most rooms on this node")
 	fs.IntVar(&c.MaxConns, "max-conns", c.MaxConns, "most WebSocket connections on this node")
 	fs.IntVar(&c.MaxConnsPerIP, "max-conns-per-ip", c.MaxConnsPerIP, "most WebSocket connections from one remote address")
-	fs.IntVar(&c.SessionRate, "session-rate", c.SessionRate, "guest sessions one remote address may create per minute")
+	fs.IntVar(&c.SessionRate, "session-rate", c.SessionRate, "guest sessions one remote address may create in any minute")
 	fs.DurationVar(&c.ReconnectGrace, "reconnect-grace", c.ReconnectGrace, "how long a dropped player's ship waits for them")
 	fs.StringVar(&origins, "origins", "", "comma-separated extra origins allowed to open /ws (the server's own is always allowed; * for any)")
 	fs.DurationVar(&c.DrainTimeout, "drain-timeout", c.DrainTimeout, "how long running rounds may go on after SIGTERM")
