@@ -34,10 +34,12 @@
 //
 // # Limits
 //
-// Frames over wire.MaxClientMessage get 1009 from gws. Over MaxConnections an
-// upgrade is refused with HTTP 503, over MaxConnectionsPerAddr with HTTP 429,
-// both before the upgrade so that a refused client costs no WebSocket; a
-// full room gets an error message and close 1013.
+// Frames over wire.MaxClientMessage get 1009 from gws. A request to the
+// handler that is not a WebSocket handshake gets HTTP 426 (400 for a bad
+// Sec-WebSocket-Key) with a JSON error. Over MaxConnections an upgrade is
+// refused with HTTP 503, over MaxConnectionsPerAddr with HTTP 429, both with
+// Retry-After and before the upgrade so that a refused client costs no
+// WebSocket; a full room gets an error message and close 1013.
 //
 // A joined client may send FloodRate×TickRate messages a second (inputs,
 // pings, protocol pings together); more for FloodSeconds seconds in a row
