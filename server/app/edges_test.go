@@ -2,6 +2,7 @@ package app
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -224,7 +225,15 @@ func TestStatusNotReadyWhileDraining(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.Join(t, token, room)
-	go n.app.Drain(t.Context())
+	drained := make(chan error, 1)
+	go func() { drained <- n.app.Drain(context.Background()) }()
+	t.Cleanup(func() {
+		select {
+		case <-drained:
+		case <-time.After(30 * time.Second):
+			t.Error("the drain did not finish within 30 s")
+		}
+	})
 	eventually(t, "readyz turns 503", func() bool { code, _ := n.get(t, "/readyz"); return code == http.StatusServiceUnavailable })
 	if _, body := n.get(t, "/readyz"); !strings.Contains(body, "draining") {
 		t.Errorf("/readyz during the drain: %s", body)
