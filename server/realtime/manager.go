@@ -116,7 +116,11 @@ func (m *Manager) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	socket, err := m.upgrader.Upgrade(w, r)
 	if err != nil {
+		// The headers were checked above, so this is the network failing
+		// mid-handshake; the request has been hijacked and counts as 101 in
+		// the HTTP metrics, so the failure is counted here.
 		m.release(addr)
+		m.opts.Observer.ConnRejected("upgrade failed")
 		m.log.Debug("realtime: upgrade failed", "addr", addr, "err", err)
 		return
 	}
