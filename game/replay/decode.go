@@ -47,7 +47,8 @@ func (rp *Replay) Ticks() uint32 { return rp.Summary.ticks(&rp.Meta) }
 
 // decoder decompresses recordings; DecodeAll may be called concurrently.
 var decoder = sync.OnceValue(func() *zstd.Decoder {
-	d, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(MaxBody))
+	d, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1),
+		zstd.WithDecoderMaxMemory(MaxBody), zstd.WithDecoderMaxWindow(MaxBody))
 	if err != nil {
 		panic(fmt.Sprintf("replay: zstd decoder: %v", err)) // only for invalid options
 	}

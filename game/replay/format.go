@@ -27,7 +27,7 @@ const (
 	// MaxBullets is the most bullets a keyframe may hold.
 	MaxBullets = 1 << 16
 	// MaxWorldSize is the largest arena side accepted, in world units.
-	MaxWorldSize = 100_000
+	MaxWorldSize = 20_000
 	// MaxTicks is the longest recording accepted, in ticks (a day at 60 Hz).
 	MaxTicks = 60 * 60 * 60 * 24
 	// MaxKeyframeTicks is the longest time between keyframes, in ticks (a
@@ -81,7 +81,7 @@ type Summary struct {
 	Players []game.PlayerResult
 }
 
-// Ticks returns the recording's length in ticks.
+// ticks returns the length in ticks of a recording described by m and s.
 func (s *Summary) ticks(m *Meta) uint32 { return s.EndTick - m.StartTick }
 
 // The sections of a body, in file order.

@@ -16,7 +16,7 @@ type Recording struct {
 	body    []byte
 }
 
-// Duration returns the recorded time in ticks.
+// Ticks returns the recording's length in ticks.
 func (rec *Recording) Ticks() uint32 { return rec.Summary.ticks(&rec.Meta) }
 
 // encoder compresses recordings; EncodeAll may be called concurrently.
