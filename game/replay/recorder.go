@@ -60,6 +60,7 @@ type Recorder struct {
 	err      error
 	meta     Meta
 	segStart uint32
+	tick     uint32 // the world's tick after the last Step (or Start)
 	lastEv   uint32 // tick of the last event written
 	slots    []slot // the roster of the current segment; kept beyond len for reuse
 	state    game.State
@@ -98,7 +99,7 @@ func (r *Recorder) Start(w *game.World, m Meta) {
 		r.sec[i] = r.sec[i][:0]
 	}
 	r.slots = r.slots[:0]
-	r.lastEv = w.Tick
+	r.tick, r.lastEv = w.Tick, w.Tick
 	r.beginSegment(w)
 }
 
@@ -150,6 +151,9 @@ func (r *Recorder) find(id uint32) *slot {
 
 // event starts an event record of kind k about ship id at w's tick.
 func (r *Recorder) event(tick uint32, k byte, id uint32) {
+	if tick != r.tick {
+		r.fail(fmt.Errorf("replay: a change at tick %d, but the last step recorded is %d", tick, r.tick))
+	}
 	b := appendUv(r.sec[secEvents], uint64(tick-r.lastEv))
 	b = append(b, k)
 	r.sec[secEvents] = appendUv(b, uint64(id))
@@ -214,6 +218,10 @@ func (r *Recorder) Step(w *game.World) {
 	if !r.on {
 		return
 	}
+	if w.Tick != r.tick+1 {
+		r.fail(fmt.Errorf("replay: step to tick %d recorded after tick %d: a step was missed", w.Tick, r.tick))
+	}
+	r.tick = w.Tick
 	for _, in := range w.Applied {
 		if sl := r.find(in.Ship); sl != nil {
 			sl.in, sl.has = in, true
@@ -376,6 +384,9 @@ func (r *Recorder) Finish(w *game.World) (*Recording, error) {
 		return nil, fmt.Errorf("replay: finish: nothing is being recorded")
 	}
 	r.on = false
+	if w.Tick != r.tick {
+		r.fail(fmt.Errorf("replay: finish at tick %d, but the last step recorded is %d", w.Tick, r.tick))
+	}
 	if r.err != nil {
 		return nil, r.err
 	}

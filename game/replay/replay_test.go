@@ -3,6 +3,7 @@ package replay_test
 import (
 	"errors"
 	"io"
+	"strings"
 	"testing"
 
 	"github.com/tickarena/tickarena/game"
@@ -147,6 +148,38 @@ func TestOtherVersionsAreRefused(t *testing.T) {
 			_, err := replay.Decode(b)
 			if !errors.Is(err, tc.want) || err.Error() != tc.msg {
 				t.Fatalf("Decode = %v, want %q", err, tc.msg)
+			}
+		})
+	}
+}
+
+// TestRecorderNoticesMissedSteps drives a recorder the wrong way: a step it
+// was not told about would make a recording that plays another round, so
+// Finish must refuse it with a message rather than return it.
+func TestRecorderNoticesMissedSteps(t *testing.T) {
+	tests := []struct {
+		name  string
+		wrong func(tb *table)
+	}{
+		{"a step not recorded", func(tb *table) {
+			game.Step(tb.w, nil)
+			tb.step()
+		}},
+		{"the world stepped after the last recorded step", func(tb *table) {
+			tb.step()
+			game.Step(tb.w, nil)
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tb := newTable(t, setup{rules: game.Rules{Seed: 51, Pellets: 30}, players: 4})
+			for range 20 {
+				tb.step()
+			}
+			tc.wrong(tb)
+			rec, err := tb.rec.Finish(tb.w)
+			if err == nil || !strings.Contains(err.Error(), "recorded") {
+				t.Fatalf("Finish = %v, %v; want an error about an unrecorded step", rec, err)
 			}
 		})
 	}
