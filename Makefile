@@ -31,7 +31,7 @@ test-go:
 	$(GO) test -race -timeout 8m ./...
 
 test-wasm:
-	GOOS=js GOARCH=wasm $(GO) test -exec="$(WASM_EXEC)" -run 'TestDeterminism' ./game/
+	GOOS=js GOARCH=wasm $(GO) test -exec="$(WASM_EXEC)" -run 'TestDeterminism' ./game/ ./game/replay/
 
 ## bench: every benchmark, then a short load test against the real server.
 bench:

@@ -10,6 +10,7 @@ func Step(w *World, inputs []Input) {
 	w.Tick++
 	w.Events = append(w.Events[:0], w.Events[w.stepEvents:]...)
 	w.Result = nil
+	w.Applied = w.Applied[:0]
 	w.applyInputs(inputs)
 	w.step()
 	w.stepEvents = len(w.Events)
@@ -37,6 +38,7 @@ func (w *World) applyInputs(inputs []Input) {
 		if s == nil || !in.Valid() || in.Seq <= s.LastSeq {
 			continue
 		}
+		w.Applied = append(w.Applied, in)
 		s.LastSeq = in.Seq
 		s.Aim = in.Aim
 		s.held = in.Buttons

@@ -27,6 +27,10 @@ type World struct {
 	Events []Event
 	// Result is set by the Step that ended a round, and nil otherwise.
 	Result *RoundResult
+	// Applied holds the inputs the last Step applied, in the order it applied
+	// them: those it ignored (unknown ship, invalid, not newer) are left out.
+	// A replay records these.
+	Applied []Input
 
 	rng          Rand
 	nextShipID   uint32

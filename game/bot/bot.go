@@ -17,6 +17,10 @@ const (
 	fleeHP       = 30  // flees at or below this health
 	replanTicks  = 6
 	aimJitterMax = 1200 // 1/65536 turns of random aim error, about 6.6°
+	// aimJitterStep is the grain of the aim error, 1/1024 turn (0.35°, 4 world
+	// units at fire range): finer grain changes nothing a player can see, but
+	// every bit of it is stored in each recording of a round (package replay).
+	aimJitterStep = 64
 )
 
 // Brain is the memory of one bot between ticks. Its zero value is not usable:
@@ -79,7 +83,8 @@ func (b *Brain) targetLost(w *game.World) bool {
 // plan picks what to chase or flee and the direction to move in.
 func (b *Brain) plan(w *game.World, s *game.Ship) {
 	b.target = 0
-	b.aimError = game.Angle(b.rng.Intn(2*aimJitterMax) - aimJitterMax)
+	const steps = aimJitterMax / aimJitterStep
+	b.aimError = game.Angle((b.rng.Intn(2*steps+1) - steps) * aimJitterStep)
 	b.scratch = w.ShipsNear(b.scratch[:0], s.X, s.Y, sightRange*game.Sub)
 	var nearest *game.Ship
 	var nearD int32

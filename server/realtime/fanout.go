@@ -155,7 +155,7 @@ func (r *room) roundEnded(round, endTick uint32, players []game.PlayerResult, no
 		}), true)
 	}
 	rec := RoundRecord{RoomID: r.id, RoomName: r.spec.Name, Round: int(round), EndedAt: now, EndedEarly: early,
-		Players: make([]RecordLine, len(players))}
+		Players: make([]RecordLine, len(players)), Replay: r.finishRecording()}
 	for i, pl := range players {
 		rec.Players[i] = RecordLine{PlayerID: r.playerID(pl.Ship), Name: pl.Name, Bot: pl.Bot,
 			Score: int(pl.Score), Kills: int(pl.Kills), Deaths: int(pl.Deaths), Placement: pl.Placement}

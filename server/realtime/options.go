@@ -37,6 +37,10 @@ type Options struct {
 	// OnRoundEnd receives the record of every finished round, from a room's
 	// goroutine. It must not block; nil drops the records.
 	OnRoundEnd func(RoundRecord)
+	// RecordReplays makes every room record its rounds (package game/replay)
+	// and hand each recording to OnRoundEnd with the round's record. Default
+	// false: nothing is recorded.
+	RecordReplays bool
 
 	// TickRate is the simulation rate in ticks per second. Default 30; clamped to 10–60.
 	TickRate int

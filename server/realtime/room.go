@@ -10,6 +10,7 @@ import (
 
 	"github.com/tickarena/tickarena/game"
 	"github.com/tickarena/tickarena/game/bot"
+	"github.com/tickarena/tickarena/game/replay"
 	"github.com/tickarena/tickarena/game/wire"
 )
 
@@ -89,6 +90,7 @@ type room struct {
 	lastSecond time.Time
 	lastPing   time.Time
 	botNames   int
+	rec        replay.Recorder // records only when started (Options.RecordReplays); see replay.go
 }
 
 func newRoom(m *Manager, id, code string, spec RoomSpec, permanent bool) *room {
@@ -113,6 +115,7 @@ func newRoom(m *Manager, id, code string, spec RoomSpec, permanent bool) *room {
 			TickRate: int32(o.TickRate), RoundSeconds: int32(spec.RoundSeconds), Seed: rand.Uint64(),
 		}),
 	}
+	r.startRecording()
 	r.balanceBots()
 	r.publish()
 	return r
@@ -215,11 +218,16 @@ func (r *room) step(now time.Time) {
 	for _, b := range r.bots {
 		r.inputs = append(r.inputs, b.brain.Think(r.world))
 	}
+	wasPlaying := r.world.Phase == game.Playing
 	game.Step(r.world, r.inputs)
+	r.rec.Step(r.world) // replay hook
 	r.tick.Store(r.world.Tick)
 	r.events = append(r.events, r.world.Events...)
 	if res := r.world.Result; res != nil {
 		r.roundEnded(res.Round, res.EndTick, res.Players, now, false)
+	}
+	if !wasPlaying && r.world.Phase == game.Playing {
+		r.startRecording() // replay hook: a new round began
 	}
 }
 
@@ -244,8 +252,11 @@ func (r *room) admit(c *client) (*inputSlot, joinResult) {
 		p.client = c
 		p.goneAt = time.Time{}
 		_ = r.world.SetIdle(p.ship, false)
+		r.rec.Idle(r.world, p.ship, false) // replay hook
 		if s := r.world.Ship(p.ship); s != nil {
 			s.LastSeq = 0 // a new connection numbers its inputs from 1 again
+			// replay hook
+			r.rec.SeqReset(r.world, p.ship)
 		}
 		r.resync(p)
 		r.welcome(p)
@@ -276,6 +287,7 @@ func (r *room) admit(c *client) (*inputSlot, joinResult) {
 // addShip adds a ship and keeps its spawn event for the next fan-out.
 func (r *room) addShip(name string, isBot bool) uint32 {
 	id := r.world.AddShip(name, isBot)
+	r.rec.Joined(r.world, id) // replay hook
 	if n := len(r.world.Events); n > 0 && r.world.Events[n-1].Kind == game.Spawn && r.world.Events[n-1].A == id {
 		r.events = append(r.events, r.world.Events[n-1])
 	}
@@ -322,12 +334,14 @@ func (r *room) detached(c *client, leave bool) {
 	}
 	p.goneAt = time.Now()
 	_ = r.world.SetIdle(p.ship, true)
+	r.rec.Idle(r.world, p.ship, true) // replay hook
 	r.m.log.Info("realtime: player dropped, ship held", "room", r.id, "player", p.id, "ship", p.ship,
 		"grace", r.m.opts.ReconnectGrace)
 }
 
 func (r *room) removeHuman(p *player, why string) {
 	_ = r.world.RemoveShip(p.ship)
+	r.rec.Left(r.world, p.ship) // replay hook
 	delete(r.humans, p.id)
 	delete(r.byShip, p.ship)
 	r.order = slices.DeleteFunc(r.order, func(o *player) bool { return o == p })
@@ -361,6 +375,7 @@ func (r *room) removeBot() {
 	r.bots = r.bots[:len(r.bots)-1]
 	delete(r.byShip, b.ship)
 	_ = r.world.RemoveShip(b.ship)
+	r.rec.Left(r.world, b.ship) // replay hook
 }
 
 // everySecond does the room's slow chores and reports whether the room,

@@ -1,6 +1,10 @@
 package realtime
 
-import "time"
+import (
+	"time"
+
+	"github.com/tickarena/tickarena/game/replay"
+)
 
 // RoomSpec describes a room to create. Zero fields take the Manager's defaults.
 type RoomSpec struct {
@@ -53,6 +57,9 @@ type RoundRecord struct {
 	// EndedEarly is set for a round cut short by a shutdown; its standings are partial.
 	EndedEarly bool
 	Players    []RecordLine
+	// Replay is the round's recording when Options.RecordReplays is set, else
+	// nil. It is not compressed yet: call its Encode off the room's goroutine.
+	Replay *replay.Recording
 }
 
 // RecordLine is one player's line in a RoundRecord.

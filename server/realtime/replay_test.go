@@ -1,0 +1,85 @@
+package realtime
+
+import (
+	"testing"
+	"time"
+
+	"github.com/tickarena/tickarena/game"
+	"github.com/tickarena/tickarena/game/replay"
+	"github.com/tickarena/tickarena/game/wire"
+)
+
+// TestRoomRecordsRounds plays a round in a real room with bots and real
+// players over WebSockets: one drops and reconnects, one leaves. The
+// recording handed to OnRoundEnd must replay to the very result the room
+// recorded, and with RecordReplays off there is none.
+func TestRoomRecordsRounds(t *testing.T) {
+	for _, on := range []bool{true, false} {
+		t.Run(map[bool]string{true: "on", false: "off"}[on], func(t *testing.T) {
+			records := make(chan RoundRecord, 4)
+			m, url := startServer(t, Options{Bots: 3, RoundSeconds: 3, RecordReplays: on, ReconnectGrace: time.Minute,
+				OnRoundEnd: func(r RoundRecord) {
+					select {
+					case records <- r:
+					default:
+					}
+				}})
+			ann := dial(t, url)
+			ann.join("tok-ann", "arena-1")
+			bob := dial(t, url)
+			bob.join("tok-bob", "arena-1")
+			cat := dial(t, url)
+			cat.join("tok-cat", "arena-1")
+			for i := range 10 {
+				ann.input(uint8(game.Right|game.Fire), uint16(i*3000))
+				bob.input(uint8(game.Down), 16384)
+				cat.input(uint8(game.Left|game.Up|game.Fire), 40000)
+				ann.next(wire.TypeDelta) // keeps the inputs a tick apart
+			}
+			cat.write(wire.AppendLeave(nil))
+			_ = bob.conn.NetConn().Close() // a reload: the ship is held, idle
+			eventually(t, "the server to notice the drop and the leave", func() bool { return m.Connections() == 1 })
+			bob = dial(t, url)
+			bob.join("tok-bob", "arena-1") // back in the same ship, numbering inputs from 1
+			for range 5 {
+				bob.input(uint8(game.Up|game.Fire), 100)
+				ann.next(wire.TypeDelta)
+			}
+
+			var rec RoundRecord
+			select {
+			case rec = <-records:
+			case <-time.After(15 * time.Second):
+				t.Fatal("no round ended within 15 s")
+			}
+			if !on {
+				if rec.Replay != nil {
+					t.Fatal("a round was recorded with RecordReplays off")
+				}
+				return
+			}
+			if rec.Replay == nil {
+				t.Fatal("the round's record holds no replay")
+			}
+			rp, err := replay.Decode(rec.Replay.Encode())
+			if err != nil {
+				t.Fatalf("decode the room's recording: %v", err)
+			}
+			if err := rp.Verify(); err != nil {
+				t.Fatalf("the room's recording does not replay its round: %v", err)
+			}
+			if got := rp.Summary.Players; len(got) != len(rec.Players) {
+				t.Fatalf("replay has %d players, the round record %d", len(got), len(rec.Players))
+			}
+			for i, p := range rp.Summary.Players {
+				l := rec.Players[i]
+				if p.Name != l.Name || int(p.Score) != l.Score || int(p.Kills) != l.Kills || int(p.Deaths) != l.Deaths {
+					t.Errorf("line %d: replay %+v, round record %+v", i+1, p, l)
+				}
+			}
+			if m := rp.Meta; m.Room.ID != "arena-1" || m.Room.Name != "Arena 1" || !m.Room.Public || m.Round != 1 {
+				t.Errorf("replay meta %+v", m)
+			}
+		})
+	}
+}
