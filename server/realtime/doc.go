@@ -45,6 +45,20 @@
 // whose sequence number does not grow, are dropped and counted. Answers to a
 // client's pings are dropped while its queue is full.
 //
+// # Readers that fall behind
+//
+// A client that sends but does not read is caught two ways, whatever the
+// kernel buffers. Every input carries an ack, the tick of the last delta the
+// client received; the read goroutine compares it with the room's tick and
+// closes the client with error 4006 and 1008 "too slow" when it is more than
+// MaxAckLag behind (an ack from before the client joined counts as its join
+// tick). A client that lies about its acks is caught by its queue: each
+// socket's send buffer is set to SendBuffer (64 KiB, not the megabytes the
+// kernel would autotune to), so a peer that stops reading fills it within
+// seconds, its writes stall, MaxInFlight messages pile up, and after
+// SlowTimeout of skipped ticks it is closed the same way. Both count in
+// Observer.ConnClosed("too slow") and log one rate-limited line.
+//
 // # Wiring
 //
 //	rt, err := realtime.New(realtime.Options{Auth: auth, Admission: seats, OnRoundEnd: results.Enqueue})
