@@ -24,7 +24,7 @@ th,td{text-align:left;padding:8px 12px;border-bottom:1px solid #243056}th{color:
 .ok{color:#5be49b}.warn{color:#ffb454}
 </style></head><body><main>
 <h1>tickarena status</h1>
-<p class="sub">version {{.Version}} · up {{.Uptime}} · {{if .Draining}}<span class="warn">draining</span>{{else}}<span class="ok">ready</span>{{end}}</p>
+<p class="sub">version {{.Version}} · up {{.Uptime}} · {{if .Ready}}<span class="ok">ready</span>{{else}}<span class="warn">not ready: {{.NotReady}}</span>{{end}}</p>
 <div class="cards">
 <div class="card"><b>{{.RoomCount}}</b><span>rooms</span></div>
 <div class="card"><b>{{.Humans}}</b><span>players</span></div>
@@ -67,7 +67,8 @@ func (a *App) status(w http.ResponseWriter, r *http.Request) {
 	p50, p99 := a.obs.tickQuantiles()
 	data := struct {
 		Version, Uptime, TickP50, TickP99, SendRate string
-		Draining                                    bool
+		Ready                                       bool
+		NotReady                                    string // why, when not ready
 		RoomCount, Humans, Bots, Conns, Queue       int
 		Rooms                                       any
 	}{
@@ -76,10 +77,14 @@ func (a *App) status(w http.ResponseWriter, r *http.Request) {
 		TickP50:  p50.Round(time.Microsecond).String(),
 		TickP99:  p99.Round(time.Microsecond).String(),
 		SendRate: humanBytes(a.sendRate.sample(time.Now(), a.obs.bytesSent.Load())) + "/s",
-		Draining: a.draining.Load(),
 		Conns:    a.rt.Connections(),
 		Queue:    a.writer.Depth(),
 		Rooms:    rooms,
+	}
+	if status, reason := a.readiness(r.Context()); status == "ready" {
+		data.Ready = true
+	} else {
+		data.NotReady = status + " (" + reason + ")"
 	}
 	data.RoomCount = len(rooms)
 	for _, rm := range rooms {
