@@ -158,7 +158,7 @@ func TestCorruptPagesFoundWhileRunning(t *testing.T) {
 		path, want string
 	}{
 		{"/api/players/p-old", `"error":"the leaderboard is unavailable: its store has failed`},
-		{"/leaderboard/players/p-old", "The leaderboard is unavailable: its database has failed"},
+		{"/leaderboard/players/p-old", "This page cannot be shown: the leaderboard&#39;s database has failed"},
 		{"/api/players/p-old", `"error":"the leaderboard is unavailable`},
 	}
 	for _, tt := range tests {

@@ -158,7 +158,7 @@ func (h *Handler) storeFailure(r *http.Request, err error) failure {
 	if h.health.Report(err) {
 		return failure{status: http.StatusServiceUnavailable,
 			message: "the leaderboard is unavailable: its store has failed and the host has been told",
-			page:    "The leaderboard is unavailable: its database has failed and the host has been told. Results of rounds played now are not being recorded."}
+			page:    "This page cannot be shown: the leaderboard's database has failed and the host has been told. Results of rounds played now are not being recorded."}
 	}
 	h.log.Error("leaderboard request failed", "path", r.URL.Path, "err", err)
 	ctx, cancel := context.WithTimeout(r.Context(), time.Second)
