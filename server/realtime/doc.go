@@ -52,12 +52,14 @@
 // client received; the read goroutine compares it with the room's tick and
 // closes the client with error 4006 and 1008 "too slow" when it is more than
 // MaxAckLag behind (an ack from before the client joined counts as its join
-// tick). A client that lies about its acks is caught by its queue: each
+// tick). A client that fakes its acks is caught only by its queue: each
 // socket's send buffer is set to SendBuffer (64 KiB, not the megabytes the
-// kernel would autotune to), so a peer that stops reading fills it within
-// seconds, its writes stall, MaxInFlight messages pile up, and after
-// SlowTimeout of skipped ticks it is closed the same way. Both count in
-// Observer.ConnClosed("too slow") and log one rate-limited line.
+// kernel would autotune to), which bounds the kernel memory it pins; once
+// that buffer and the peer's receive window are full, its writes stall,
+// MaxInFlight messages pile up, and after SlowTimeout of skipped ticks it is
+// closed the same way. At the few kilobytes a second a player receives, that
+// takes minutes. Both count in Observer.ConnClosed("too slow") and log one
+// rate-limited line.
 //
 // # Wiring
 //
