@@ -24,6 +24,7 @@ type Player struct {
 	closed    chan struct{}
 	closeCode atomic.Uint32
 	deltas    atomic.Int64
+	tick      atomic.Uint32 // of the last delta, acknowledged by inputs
 	mu        sync.Mutex
 	lastErr   wire.Error
 }
@@ -78,7 +79,7 @@ func (p *Player) Join(t testing.TB, token, room string) wire.Welcome {
 }
 
 // Fly sends an input every tick in the background, moving in a square and
-// firing, until the connection ends.
+// firing and acknowledging the last delta received, until the connection ends.
 func (p *Player) Fly() {
 	go func() {
 		tick := time.NewTicker(time.Second / 30)
@@ -86,7 +87,7 @@ func (p *Player) Fly() {
 		for seq := uint32(1); p.Open(); seq++ {
 			<-tick.C
 			buttons := []game.Buttons{game.Right, game.Down, game.Left, game.Up}[seq/45%4] | game.Fire
-			if err := p.conn.WriteMessage(gws.OpcodeBinary, wire.AppendInput(nil, wire.Input{Seq: seq, Buttons: buttons, Aim: game.Angle(seq * 700)})); err != nil {
+			if err := p.conn.WriteMessage(gws.OpcodeBinary, wire.AppendInput(nil, wire.Input{Seq: seq, Ack: p.tick.Load(), Buttons: buttons, Aim: game.Angle(seq * 700)})); err != nil {
 				return
 			}
 		}
@@ -156,6 +157,7 @@ func (p *Player) OnMessage(s *gws.Conn, msg *gws.Message) {
 		}
 	case wire.TypeDelta:
 		p.deltas.Add(1)
+		p.tick.Store(m.Delta.Tick)
 	case wire.TypePing:
 		_ = s.WriteMessage(gws.OpcodeBinary, wire.AppendPong(nil, wire.Pong{Time: m.Ping.Time}))
 	case wire.TypeError:

@@ -42,6 +42,7 @@ type App struct {
 	rdb      *redis.Client // nil on a single node
 	node     *cluster.Node // nil on a single node
 	writer   *leaderboard.Writer
+	health   *leaderboard.Health // the store's permanent failure, if any
 	rt       *realtime.Manager
 	local    *lobby.Local
 	metrics  *metrics.Metrics
@@ -94,7 +95,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		return fail(fmt.Errorf("session issuer: %w", err))
 	}
 
-	writerOpts := leaderboard.WriterOptions{Logger: log}
+	a.health = leaderboard.NewHealth(func(err error) {
+		a.metrics.StoreFailures.Inc()
+		log.Error("leaderboard store failed: round results are no longer recorded and /readyz answers 503; repair the database and restart", "err", err)
+	})
+	writerOpts := leaderboard.WriterOptions{Logger: log, Health: a.health}
 	if a.rdb != nil {
 		// Redis outages are expected to be short: retry often enough that
 		// the board is current soon after Redis returns.
@@ -102,6 +107,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	}
 	a.writer = leaderboard.NewWriter(&timedRecorder{store: a.store, m: a.metrics}, writerOpts)
 	a.metrics.GaugeFunc("tickarena_leaderboard_queue_depth", "Round results waiting to be written.", func() float64 { return float64(a.writer.Depth()) })
+	a.metrics.CounterFunc("tickarena_leaderboard_results_lost_total", "Round results not recorded: rejected, refused or dropped after a store failure, or abandoned at shutdown.", func() float64 { return float64(a.writer.Dropped()) })
 
 	host := &lobbyHost{}
 	reservation := 20 * time.Second
@@ -170,7 +176,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	if a.node != nil {
 		a.node.Register(mux)
 	}
-	leaderboard.NewHandler(a.store, leaderboard.HandlerOptions{Logger: log}).Register(mux)
+	leaderboard.NewHandler(a.store, leaderboard.HandlerOptions{Logger: log, Health: a.health}).Register(mux)
 	site, err := web.New(web.Options{Logger: log})
 	if err != nil {
 		return fail(fmt.Errorf("web files: %w", err))
@@ -261,7 +267,7 @@ func (a *App) recordRound(rec realtime.RoundRecord) {
 			Score: int64(p.Score), Kills: p.Kills, Deaths: p.Deaths, Placement: p.Placement,
 		})
 	}
-	if err := a.writer.Enqueue(res); err != nil {
+	if err := a.writer.Enqueue(res); err != nil && !errors.Is(err, leaderboard.ErrStoreFailed) { // a store failure is logged once
 		a.log.Error("round result not queued", "room", rec.RoomID, "round", rec.Round, "err", err)
 	}
 }

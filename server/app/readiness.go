@@ -40,7 +40,8 @@ func (a *App) readiness(ctx context.Context) error {
 	return nil
 }
 
-// baseReadyChecks are the checks every node has: not draining, store reachable.
+// baseReadyChecks are the checks every node has: not draining, a store that
+// has not failed for good (results are no longer recorded), store reachable.
 func (a *App) baseReadyChecks() {
 	a.addReadyCheck(func(context.Context) error {
 		if a.draining.Load() {
@@ -49,7 +50,13 @@ func (a *App) baseReadyChecks() {
 		return nil
 	})
 	a.addReadyCheck(func(ctx context.Context) error {
+		if err := a.health.Err(); err != nil {
+			return fmt.Errorf("store failed: %w", err)
+		}
 		if err := a.store.Ping(ctx); err != nil {
+			if a.health.Report(err) {
+				return fmt.Errorf("store failed: %w", err)
+			}
 			return fmt.Errorf("store unreachable: %w", err)
 		}
 		return nil

@@ -12,6 +12,16 @@
 // from a client. Bots are recorded with their round but never appear on a
 // board or in a search.
 //
+// # Failures
+//
+// A backend marks an error that retrying cannot fix (read-only, corrupt, disk
+// full) with Permanent; IsPermanent tells it from a transient one (a lock,
+// the network). The Writer retries transient failures with backoff; the
+// first permanent one fails a shared Health, after which the Writer takes
+// no results and the Handler's pages say that results are not recorded. A
+// read that fails permanently answers 503, never 500; a store that does not
+// answer its ping answers 503 with Retry-After.
+//
 // # Ordering and ranks
 //
 // A board is ordered by value, highest first, and players with equal values

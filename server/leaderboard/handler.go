@@ -23,6 +23,10 @@ type HandlerOptions struct {
 	Now func() time.Time
 	// Logger receives store failures. Default slog.Default().
 	Logger *slog.Logger
+	// Health learns of permanent store failures found by reads (a corrupt
+	// page) and, once failed, has the pages say that results are not being
+	// recorded. Share the Writer's. Default: a Health of the handler's own.
+	Health *Health
 }
 
 func (o HandlerOptions) withDefaults() HandlerOptions {
@@ -32,22 +36,26 @@ func (o HandlerOptions) withDefaults() HandlerOptions {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
+	if o.Health == nil {
+		o.Health = NewHealth(nil)
+	}
 	return o
 }
 
 // Handler serves the leaderboard over HTTP: the JSON API and the HTML pages.
 // It only reads; results reach the store through a Writer.
 type Handler struct {
-	store Store
-	now   func() time.Time
-	log   *slog.Logger
-	pages *pages
+	store  Store
+	now    func() time.Time
+	log    *slog.Logger
+	health *Health
+	pages  *pages
 }
 
 // NewHandler returns a handler reading from store.
 func NewHandler(store Store, opts HandlerOptions) *Handler {
 	opts = opts.withDefaults()
-	return &Handler{store: store, now: opts.Now, log: opts.Logger, pages: mustParsePages()}
+	return &Handler{store: store, now: opts.Now, log: opts.Logger, health: opts.Health, pages: mustParsePages()}
 }
 
 // Register adds the handler's routes to mux:
@@ -111,7 +119,8 @@ func searchParam(q url.Values) (string, error) {
 }
 
 // writeError answers err as JSON: 400 for bad parameters and cursors, 404
-// for unknown players, 500 (logged, details hidden) for everything else.
+// for unknown players, 503 when the store failed or is unreachable (see
+// storeFailure), 500 (logged, details hidden) for everything else.
 func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error, notFoundField string) {
 	var pe *paramError
 	switch {
@@ -124,17 +133,43 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error, 
 	case errors.Is(err, ErrNotFound):
 		httpjson.WriteError(w, http.StatusNotFound, "player not found", notFoundField)
 	default:
-		h.log.Error("leaderboard request failed", "path", r.URL.Path, "err", err)
-		// A store that does not answer its ping is down, not broken: say so, and when to retry.
-		ctx, cancel := context.WithTimeout(r.Context(), time.Second)
-		defer cancel()
-		if h.store.Ping(ctx) != nil {
-			w.Header().Set("Retry-After", "5")
-			httpjson.WriteError(w, http.StatusServiceUnavailable, "the leaderboard store is unreachable; try again in a few seconds", "")
-			return
+		f := h.storeFailure(r, err)
+		if f.retryAfter != "" {
+			w.Header().Set("Retry-After", f.retryAfter)
 		}
-		httpjson.WriteError(w, http.StatusInternalServerError, "internal error", "")
+		httpjson.WriteError(w, f.status, f.message, "")
 	}
+}
+
+// failure is the answer to a request the store could not serve.
+type failure struct {
+	status     int
+	retryAfter string // seconds; empty for none
+	message    string // for the JSON API
+	page       string // for the HTML pages
+}
+
+// storeFailure tells why the store failed a request. A permanent failure (a
+// corrupt page, a read-only or full database) fails h's Health, logged once
+// there, and is a 503 without a retry time: the host must repair the
+// database. A store that does not answer its ping is down, not broken: 503
+// with a retry time. Anything else is a 500, logged.
+func (h *Handler) storeFailure(r *http.Request, err error) failure {
+	if h.health.Report(err) {
+		return failure{status: http.StatusServiceUnavailable,
+			message: "the leaderboard is unavailable: its store has failed and the host has been told",
+			page:    "This page cannot be shown: the leaderboard's database has failed and the host has been told. Results of rounds played now are not being recorded."}
+	}
+	h.log.Error("leaderboard request failed", "path", r.URL.Path, "err", err)
+	ctx, cancel := context.WithTimeout(r.Context(), time.Second)
+	defer cancel()
+	if h.store.Ping(ctx) != nil {
+		return failure{status: http.StatusServiceUnavailable, retryAfter: "5",
+			message: "the leaderboard store is unreachable; try again in a few seconds",
+			page:    "The leaderboard cannot be reached right now. Try again in a few seconds."}
+	}
+	return failure{status: http.StatusInternalServerError, message: "internal error",
+		page: "Something went wrong on our side. Try again in a moment."}
 }
 
 func (h *Handler) serveTop(w http.ResponseWriter, r *http.Request) {

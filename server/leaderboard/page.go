@@ -70,6 +70,8 @@ type boardPage struct {
 	Query   string
 	Results []Entry
 	Search  bool
+	// Notice, when set, says that results are not being recorded.
+	Notice string
 }
 
 // playerPage is the data of player.html.
@@ -78,6 +80,8 @@ type playerPage struct {
 	Stats   PlayerStats
 	Rows    []standingRow
 	Periods []Period
+	// Notice, when set, says that results are not being recorded.
+	Notice string
 }
 
 // standingRow is one board's line on a player's page, a cell per period.
@@ -91,6 +95,14 @@ type problemPage struct {
 	Title   string
 	Status  int
 	Message string
+}
+
+// notice is what the pages say while the store has failed.
+func (h *Handler) notice() string {
+	if h.health.Err() == nil {
+		return ""
+	}
+	return "Results are not being recorded at the moment: the leaderboard's database has failed and the host has been told. Rounds played now will not appear here."
 }
 
 // boardURL is the address of the board page for b and p, at cursor.
@@ -126,7 +138,7 @@ func (h *Handler) renderBoard(w http.ResponseWriter, r *http.Request, b Board, p
 		h.renderProblem(w, r, err)
 		return
 	}
-	data := boardPage{Title: b.Title() + " · " + p.Title(), Board: b, Period: p, Page: page, Query: search, Search: search != ""}
+	data := boardPage{Title: b.Title() + " · " + p.Title(), Board: b, Period: p, Page: page, Query: search, Search: search != "", Notice: h.notice()}
 	for _, x := range Boards {
 		data.Boards = append(data.Boards, link{Label: x.Title(), URL: boardURL(x, p, ""), Active: x == b})
 	}
@@ -154,7 +166,7 @@ func (h *Handler) servePlayerPage(w http.ResponseWriter, r *http.Request) {
 		h.renderProblem(w, r, err)
 		return
 	}
-	data := playerPage{Title: ps.Name, Stats: ps, Periods: Periods}
+	data := playerPage{Title: ps.Name, Stats: ps, Periods: Periods, Notice: h.notice()}
 	for _, b := range Boards {
 		row := standingRow{Board: b, Cells: make([]*Standing, len(Periods))}
 		for i, p := range Periods {
@@ -171,7 +183,7 @@ func (h *Handler) servePlayerPage(w http.ResponseWriter, r *http.Request) {
 
 // renderProblem answers err as an HTML page with the status writeError would use.
 func (h *Handler) renderProblem(w http.ResponseWriter, r *http.Request, err error) {
-	data := problemPage{Status: http.StatusInternalServerError, Message: "Something went wrong on our side. Try again in a moment."}
+	var data problemPage
 	var pe *paramError
 	switch {
 	case errors.As(err, &pe):
@@ -181,7 +193,11 @@ func (h *Handler) renderProblem(w http.ResponseWriter, r *http.Request, err erro
 	case errors.Is(err, ErrNotFound):
 		data.Status, data.Message = http.StatusNotFound, "No player with that id has finished a round yet."
 	default:
-		h.log.Error("leaderboard page failed", "path", r.URL.Path, "err", err)
+		f := h.storeFailure(r, err)
+		data.Status, data.Message = f.status, f.page
+		if f.retryAfter != "" {
+			w.Header().Set("Retry-After", f.retryAfter)
+		}
 	}
 	data.Title = http.StatusText(data.Status)
 	h.render(w, h.pages.problem, data.Status, data)

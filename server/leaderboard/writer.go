@@ -35,6 +35,11 @@ type WriterOptions struct {
 	WriteTimeout time.Duration
 	// Logger receives failed writes. Default slog.Default().
 	Logger *slog.Logger
+	// Health learns of permanent store failures (IsPermanent); once it is
+	// failed the writer takes no more results and drops those queued instead
+	// of retrying writes that cannot succeed. Default: a Health of the
+	// writer's own that logs the failure.
+	Health *Health
 }
 
 func (o WriterOptions) withDefaults() WriterOptions {
@@ -53,13 +58,22 @@ func (o WriterOptions) withDefaults() WriterOptions {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
+	if o.Health == nil {
+		log := o.Logger
+		o.Health = NewHealth(func(err error) {
+			log.Error("leaderboard store failed: round results are no longer recorded", "err", err)
+		})
+	}
 	return o
 }
 
 // Writer records round results in the background so that a room goroutine
 // never waits on storage. Results wait in a bounded queue drained by one
-// goroutine, which retries failed writes with exponential backoff until they
-// succeed, are rejected as invalid, or Close gives up.
+// goroutine, which retries transiently failed writes (a locked database, the
+// network) with exponential backoff until they succeed, are rejected as
+// invalid, or Close gives up. A permanent failure (IsPermanent: read-only,
+// corrupt, disk full) is not retried: it fails the writer's Health, the
+// results waiting are dropped, and Enqueue refuses new ones.
 type Writer struct {
 	rec  Recorder
 	opts WriterOptions
@@ -96,12 +110,17 @@ func NewWriter(rec Recorder, opts WriterOptions) *Writer {
 }
 
 // Enqueue hands a result to the writer. It never blocks: it returns
-// ErrQueueFull when the queue is at capacity and ErrWriterClosed after Close.
+// ErrQueueFull when the queue is at capacity, ErrWriterClosed after Close, and
+// the store's failure (errors.Is ErrStoreFailed) once the store has failed.
 func (w *Writer) Enqueue(r RoundResult) error {
 	w.mu.RLock()
 	defer w.mu.RUnlock()
 	if w.closed {
 		return ErrWriterClosed
+	}
+	if err := w.opts.Health.Err(); err != nil {
+		w.dropped.Add(1)
+		return err
 	}
 	// Count first so that Depth never sees the writer finish a result it
 	// has not counted yet.
@@ -151,8 +170,9 @@ func (w *Writer) Written() int64 { return w.written.Load() }
 // Failures returns the number of failed Record calls, retried or not.
 func (w *Writer) Failures() int64 { return w.failures.Load() }
 
-// Dropped returns the number of results given up on: rejected as invalid or
-// abandoned when Close's context ended.
+// Dropped returns the number of results given up on: rejected as invalid,
+// refused or dropped because the store failed, or abandoned when Close's
+// context ended.
 func (w *Writer) Dropped() int64 { return w.dropped.Load() }
 
 func (w *Writer) run() {
@@ -186,6 +206,11 @@ func (w *Writer) write(r RoundResult) {
 			return
 		default:
 		}
+		if w.opts.Health.Err() != nil {
+			// Logged once, when the store failed; the write cannot succeed.
+			w.dropped.Add(1)
+			return
+		}
 		err := w.record(r)
 		if err == nil {
 			w.written.Add(1)
@@ -195,6 +220,10 @@ func (w *Writer) write(r RoundResult) {
 		if errors.Is(err, ErrInvalidResult) {
 			w.dropped.Add(1)
 			w.opts.Logger.Error("leaderboard result rejected", "round", r.ID, "err", err)
+			return
+		}
+		if w.opts.Health.Report(err) {
+			w.dropped.Add(1)
 			return
 		}
 		w.opts.Logger.Warn("leaderboard write failed, retrying", "round", r.ID, "attempt", attempt, "backoff", backoff, "err", err)

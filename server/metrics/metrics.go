@@ -37,6 +37,7 @@ type Metrics struct {
 	RoundsEnded      prometheus.Counter
 	StoreWrite       prometheus.Histogram
 	StoreErrors      prometheus.Counter
+	StoreFailures    prometheus.Counter
 	HTTPRequests     *prometheus.CounterVec // route, code
 	HTTPSeconds      *prometheus.HistogramVec
 	RedisSeconds     *prometheus.HistogramVec // op
@@ -65,6 +66,7 @@ func New(version string) *Metrics {
 		RoundsEnded:      f.counter("tickarena_rounds_ended_total", "Rounds finished on this node."),
 		StoreWrite:       f.histogram("tickarena_leaderboard_write_duration_seconds", "Time to record one round's results.", prometheus.DefBuckets),
 		StoreErrors:      f.counter("tickarena_leaderboard_write_errors_total", "Failed attempts to record a round's results."),
+		StoreFailures:    f.counter("tickarena_leaderboard_store_failures_total", "Permanent failures of the leaderboard store (read-only, corrupt, disk full): results are no longer recorded and /readyz answers 503."),
 		HTTPRequests:     f.counterVec("tickarena_http_requests_total", "HTTP requests, by route pattern and status code.", "route", "code"),
 		HTTPSeconds:      f.histogramVec("tickarena_http_request_duration_seconds", "HTTP request latency, by route pattern.", prometheus.DefBuckets, "route"),
 		RedisSeconds:     f.histogramVec("tickarena_redis_duration_seconds", "Redis round trips, by operation.", []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .5}, "op"),
@@ -82,6 +84,11 @@ func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
 // GaugeFunc registers a gauge whose value is read from fn at scrape time.
 func (m *Metrics) GaugeFunc(name, help string, fn func() float64) {
 	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, fn))
+}
+
+// CounterFunc registers a counter whose value is read from fn at scrape time.
+func (m *Metrics) CounterFunc(name, help string, fn func() float64) {
+	m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, fn))
 }
 
 // Handler serves the exposition format at /metrics.

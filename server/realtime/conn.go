@@ -54,6 +54,7 @@ type client struct {
 	playerID string
 	name     string
 	lastSeq  uint32
+	joinTick uint32 // room tick when the client took its seat
 	tickSeen uint32 // room tick of the inputs counted in inTick
 	inTick   int
 	secStart time.Time
@@ -255,6 +256,7 @@ func (c *client) hello(h wire.Hello) {
 	switch res {
 	case joinOK:
 		c.room, c.slot = r, slot
+		c.joinTick = r.tick.Load()
 		c.state.Store(stateJoined)
 		c.helloTimer.Stop()
 		c.secStart = time.Now()
@@ -307,6 +309,9 @@ func (c *client) reply(opcode gws.Opcode, msg []byte) {
 // input validates one input and hands it to the room's inbox.
 func (c *client) input(in wire.Input) {
 	m := c.m
+	if c.fellBehind(in.Ack) {
+		return
+	}
 	if in.Seq <= c.lastSeq {
 		m.opts.Observer.InputRejected("replayed")
 		m.limitedLog("replayed", "realtime: replayed input", "addr", c.addr, "player", c.playerID, "seq", in.Seq, "last", c.lastSeq)
@@ -323,6 +328,24 @@ func (c *client) input(in wire.Input) {
 	}
 	c.lastSeq = in.Seq
 	c.slot.put(game.Input{Seq: in.Seq, Buttons: in.Buttons, Aim: in.Aim})
+}
+
+// fellBehind reports whether an input acknowledging tick ack shows that the
+// client has not received what the room sent it for more than MaxAckLag, and
+// if so closes it as too slow. An ack before the client's seat (0 before its
+// first delta) counts as the tick it joined at. This catches a client that
+// sends but does not read long before the kernel's buffers fill up.
+func (c *client) fellBehind(ack uint32) bool {
+	m := c.m
+	tick := c.room.tick.Load()
+	lag := int64(tick) - int64(max(ack, c.joinTick))
+	if lag <= int64(m.opts.MaxAckLag)*int64(m.opts.TickRate)/int64(time.Second) {
+		return false
+	}
+	m.limitedLog("too slow", "realtime: closing a client that fell behind", "addr", c.addr, "player", c.playerID,
+		"ack", ack, "tick", tick, "behind", time.Duration(lag)*time.Second/time.Duration(m.opts.TickRate))
+	c.closeWith(ClosePolicy, wire.ErrCodeTooSlow, "too slow", "too slow")
+	return true
 }
 
 // pong turns the echo of a server ping into a round-trip time.

@@ -47,6 +47,22 @@
 // whose sequence number does not grow, are dropped and counted. Answers to a
 // client's pings are dropped while its queue is full.
 //
+// # Readers that fall behind
+//
+// A client that sends but does not read is caught two ways, whatever the
+// kernel buffers. Every input carries an ack, the tick of the last delta the
+// client received; the read goroutine compares it with the room's tick and
+// closes the client with error 4006 and 1008 "too slow" when it is more than
+// MaxAckLag behind (an ack from before the client joined counts as its join
+// tick). A client that fakes its acks is caught only by its queue: each
+// socket's send buffer is set to SendBuffer (64 KiB, not the megabytes the
+// kernel would autotune to), which bounds the kernel memory it pins; once
+// that buffer and the peer's receive window are full, its writes stall,
+// MaxInFlight messages pile up, and after SlowTimeout of skipped ticks it is
+// closed the same way. At the few kilobytes a second a player receives, that
+// takes minutes. Both count in Observer.ConnClosed("too slow") and log one
+// rate-limited line.
+//
 // # Wiring
 //
 //	rt, err := realtime.New(realtime.Options{Auth: auth, Admission: seats, OnRoundEnd: results.Enqueue})

@@ -158,6 +158,7 @@ type tclient struct {
 	msgs   chan []byte
 	done   chan struct{}
 	deltas atomic.Int64
+	tick   atomic.Uint32 // of the last delta, acknowledged by inputs
 	code   atomic.Uint32
 	errs   chan wire.Error
 	seq    uint32
@@ -194,6 +195,10 @@ func (c *tclient) OnMessage(s *gws.Conn, msg *gws.Message) {
 	switch wire.PeekType(b) {
 	case wire.TypeDelta:
 		c.deltas.Add(1)
+		var m wire.ServerMsg
+		if wire.DecodeServer(b, &m) == nil {
+			c.tick.Store(m.Delta.Tick)
+		}
 	case wire.TypePing:
 		if c.silent.Load() {
 			break
@@ -225,7 +230,7 @@ func (c *tclient) hello(token, room string) {
 
 func (c *tclient) input(buttons uint8, aim uint16) uint32 {
 	c.seq++
-	c.write(wire.AppendInput(nil, wire.Input{Seq: c.seq, Buttons: gameButtons(buttons), Aim: gameAngle(aim)}))
+	c.write(wire.AppendInput(nil, wire.Input{Seq: c.seq, Ack: c.tick.Load(), Buttons: gameButtons(buttons), Aim: gameAngle(aim)}))
 	return c.seq
 }
 

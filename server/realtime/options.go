@@ -88,6 +88,10 @@ type Options struct {
 	// SlowTimeout closes a client that was skipped without interruption for this
 	// long, with 1008 "too slow". Default 5 s.
 	SlowTimeout time.Duration
+	// MaxAckLag closes, with 1008 "too slow", a client whose input acknowledges
+	// a tick more than this far behind the room's current tick: it sends but
+	// does not read what it is sent. Default 5 s.
+	MaxAckLag time.Duration
 	// MissedEvents bounds the events kept for a skipped client. Default 256.
 	MissedEvents int
 	// MaxInputsPerTick is the number of inputs a player may send per tick; more
@@ -104,8 +108,11 @@ type Options struct {
 	MaxCatchUp int
 	// Area is the area of interest of every client. Default wire.DefaultArea.
 	Area wire.Area
-	// SendBuffer is the kernel send buffer of each connection in bytes; 0 keeps
-	// the system's default. A small buffer spots slow readers sooner.
+	// SendBuffer is the kernel send buffer of each connection in bytes. It
+	// bounds the kernel memory a reader that stopped reading pins, and makes
+	// its queue fill (and the client be skipped, then closed) sooner; a
+	// player needs a few kilobytes a second. Default 64 KiB; negative keeps
+	// the system's autotuned buffer (up to megabytes).
 	SendBuffer int
 
 	// viewHook, when set, sees every view queued to a client, on the room's
@@ -151,11 +158,15 @@ func (o Options) withDefaults() Options {
 	defDur(&o.WriteTimeout, 10*time.Second)
 	defInt(&o.MaxInFlight, 8)
 	defDur(&o.SlowTimeout, 5*time.Second)
+	defDur(&o.MaxAckLag, 5*time.Second)
 	defInt(&o.MissedEvents, 256)
 	defInt(&o.MaxInputsPerTick, 4)
 	defInt(&o.FloodRate, 4)
 	defInt(&o.FloodSeconds, 2)
 	defInt(&o.MaxCatchUp, 5)
+	if o.SendBuffer == 0 {
+		o.SendBuffer = 64 << 10
+	}
 	if o.Area == (wire.Area{}) {
 		o.Area = wire.DefaultArea
 	}

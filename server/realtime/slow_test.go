@@ -1,10 +1,13 @@
 package realtime
 
 import (
+	"encoding/binary"
+	"io"
 	"testing"
 	"time"
 
 	"github.com/lxzan/gws"
+	"github.com/tickarena/tickarena/game"
 	"github.com/tickarena/tickarena/game/wire"
 )
 
@@ -62,6 +65,110 @@ func TestSlowReader(t *testing.T) {
 		case <-c.done:
 			t.Errorf("fast client %d was disconnected", i)
 		default:
+		}
+	}
+}
+
+// TestReaderThatStopsReading is a client that says hello and sends an input
+// every tick but never reads a byte, behind a large receive buffer: the
+// server must see from its acks that it fell behind and close it within
+// seconds, long before the kernel's buffers fill, while a normal player in the
+// same room plays on.
+func TestReaderThatStopsReading(t *testing.T) {
+	obs := newCountingObserver()
+	m, url := startServer(t, Options{Observer: obs})
+	normal := dial(t, url)
+	normal.join("tok-ann", "arena-1")
+	stopFlying := make(chan struct{})
+	flown := make(chan struct{})
+	go func() {
+		defer close(flown)
+		for {
+			select {
+			case <-stopFlying:
+				return
+			case <-time.After(time.Second / 30):
+				normal.input(uint8(game.Fire), 0)
+			}
+		}
+	}()
+	t.Cleanup(func() { close(stopFlying); <-flown })
+
+	raw := rawDial(t, url, 4<<20)
+	send := func(b []byte) error { _, err := raw.Write(frame(byte(gws.OpcodeBinary), b)); return err }
+	if err := send(wire.AppendHello(nil, wire.Hello{Version: wire.Version, Token: "tok-cat", Room: "arena-1"})); err != nil {
+		t.Fatalf("send hello: %v", err)
+	}
+	start := time.Now()
+	deadline := start.Add(10 * time.Second)
+	for seq := uint32(1); obs.closedCount("too slow") == 0; seq++ {
+		if time.Now().After(deadline) {
+			t.Fatalf("a client that never reads was still connected %s after its hello", time.Since(start))
+		}
+		// It has read nothing, so it acknowledges nothing.
+		if err := send(wire.AppendInput(nil, wire.Input{Seq: seq, Ack: 0, Buttons: game.Fire})); err != nil {
+			t.Fatalf("send input %d: %v (the server closed the socket before counting the close)", seq, err)
+		}
+		time.Sleep(time.Second / 30)
+	}
+	t.Logf("closed as too slow %s after its hello", time.Since(start).Round(time.Millisecond))
+	eventually(t, "the slow client's connection to be released", func() bool { return m.Connections() == 1 })
+
+	// What it would have read: its deltas, then why it was closed.
+	code, ec := readUntilClose(t, raw)
+	if code != ClosePolicy || ec != wire.ErrCodeTooSlow {
+		t.Errorf("slow reader got close %d after error %d, want %d after %d", code, ec, ClosePolicy, wire.ErrCodeTooSlow)
+	}
+
+	before := normal.deltas.Load()
+	eventually(t, "the normal player to keep getting deltas", func() bool { return normal.deltas.Load() > before+30 })
+	select {
+	case <-normal.done:
+		t.Errorf("the normal player was disconnected (close %d)", normal.code.Load())
+	default:
+	}
+	if n := obs.closedCount("too slow"); n != 1 {
+		t.Errorf("%d connections closed as too slow, want 1", n)
+	}
+}
+
+// readUntilClose reads server frames from c until a close frame and returns
+// its code and the code of the last error message before it (0 if none).
+func readUntilClose(t *testing.T, c *rawConn) (uint16, wire.ErrorCode) {
+	t.Helper()
+	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	var ec wire.ErrorCode
+	for {
+		var hdr [2]byte
+		if _, err := io.ReadFull(c.br, hdr[:]); err != nil {
+			t.Fatalf("read until the close frame: %v", err)
+		}
+		n := uint64(hdr[1] & 0x7f)
+		switch n {
+		case 126:
+			var b [2]byte
+			_, _ = io.ReadFull(c.br, b[:])
+			n = uint64(binary.BigEndian.Uint16(b[:]))
+		case 127:
+			var b [8]byte
+			_, _ = io.ReadFull(c.br, b[:])
+			n = binary.BigEndian.Uint64(b[:])
+		}
+		payload := make([]byte, n)
+		if _, err := io.ReadFull(c.br, payload); err != nil {
+			t.Fatalf("read a frame of %d bytes: %v", n, err)
+		}
+		switch hdr[0] & 0x0f {
+		case byte(gws.OpcodeCloseConnection):
+			if len(payload) < 2 {
+				return 0, ec
+			}
+			return binary.BigEndian.Uint16(payload), ec
+		case byte(gws.OpcodeBinary):
+			var m wire.ServerMsg
+			if wire.PeekType(payload) == wire.TypeError && wire.DecodeServer(payload, &m) == nil {
+				ec = m.Error.Code
+			}
 		}
 	}
 }

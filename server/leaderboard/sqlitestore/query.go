@@ -13,7 +13,8 @@ import (
 )
 
 // Top returns a page of a board; see leaderboard.Store.
-func (s *Store) Top(ctx context.Context, board leaderboard.Board, period leaderboard.Period, now time.Time, limit int, cursor string) (leaderboard.Page, error) {
+func (s *Store) Top(ctx context.Context, board leaderboard.Board, period leaderboard.Period, now time.Time, limit int, cursor string) (_ leaderboard.Page, err error) {
+	defer classify(&err)
 	if err := leaderboard.CheckBoard(board, period); err != nil {
 		return leaderboard.Page{}, err
 	}
@@ -42,7 +43,8 @@ func (s *Store) Top(ctx context.Context, board leaderboard.Board, period leaderb
 }
 
 // Around returns a player's neighbourhood on a board; see leaderboard.Store.
-func (s *Store) Around(ctx context.Context, board leaderboard.Board, period leaderboard.Period, now time.Time, playerID string, n int) (leaderboard.Around, error) {
+func (s *Store) Around(ctx context.Context, board leaderboard.Board, period leaderboard.Period, now time.Time, playerID string, n int) (_ leaderboard.Around, err error) {
+	defer classify(&err)
 	if err := leaderboard.CheckBoard(board, period); err != nil {
 		return leaderboard.Around{}, err
 	}
@@ -75,9 +77,10 @@ func (s *Store) Around(ctx context.Context, board leaderboard.Board, period lead
 }
 
 // Player returns a player's standings and recent rounds; see leaderboard.Store.
-func (s *Store) Player(ctx context.Context, playerID string, now time.Time) (leaderboard.PlayerStats, error) {
+func (s *Store) Player(ctx context.Context, playerID string, now time.Time) (_ leaderboard.PlayerStats, err error) {
+	defer classify(&err)
 	ps := leaderboard.PlayerStats{PlayerID: playerID}
-	err := s.db.QueryRowContext(ctx, `SELECT name FROM players WHERE id = ?`, playerID).Scan(&ps.Name)
+	err = s.db.QueryRowContext(ctx, `SELECT name FROM players WHERE id = ?`, playerID).Scan(&ps.Name)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ps, fmt.Errorf("player %q: %w", playerID, leaderboard.ErrNotFound)
 	}
@@ -135,7 +138,8 @@ func (s *Store) recent(ctx context.Context, playerID string) ([]leaderboard.Rece
 }
 
 // Search finds players by name; see leaderboard.Store.
-func (s *Store) Search(ctx context.Context, query string, limit int) ([]leaderboard.Entry, error) {
+func (s *Store) Search(ctx context.Context, query string, limit int) (_ []leaderboard.Entry, err error) {
+	defer classify(&err)
 	limit = leaderboard.ClampLimit(limit, leaderboard.MaxSearch, leaderboard.MaxSearch)
 	fold := strings.ToLower(query)
 	found := []leaderboard.Entry{}

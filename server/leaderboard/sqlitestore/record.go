@@ -20,7 +20,8 @@ type standingUpdate struct {
 
 // Record stores a round and every standing it changes in one transaction,
 // then applies the new standings to the cached rankings.
-func (s *Store) Record(ctx context.Context, r leaderboard.RoundResult) error {
+func (s *Store) Record(ctx context.Context, r leaderboard.RoundResult) (err error) {
+	defer classify(&err)
 	if err := r.Validate(); err != nil {
 		return err
 	}

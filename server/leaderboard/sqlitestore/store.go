@@ -118,7 +118,8 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 }
 
 // Ping reports whether the database answers.
-func (s *Store) Ping(ctx context.Context) error {
+func (s *Store) Ping(ctx context.Context) (err error) {
+	defer classify(&err)
 	var v int
 	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM schema_version`).Scan(&v); err != nil {
 		return fmt.Errorf("ping leaderboard database: %w", err)
