@@ -218,7 +218,10 @@ func TestStatusAgreesWithReadyz(t *testing.T) {
 }
 
 func TestStatusNotReadyWhileDraining(t *testing.T) {
-	n := startNode(t, func(c *config.Config) { c.DrainTimeout = 5 * time.Second })
+	// A round far longer than the drain deadline: the drain waits on it for
+	// the whole deadline, whenever in the round it starts, so the node is
+	// seen draining before it stops.
+	n := startNode(t, func(c *config.Config) { c.RoundLength, c.DrainTimeout = time.Minute, 5*time.Second })
 	token, room := n.player(t, "Stayer")
 	c, _, err := dialGame(t, n.base, "")
 	if err != nil {
