@@ -107,17 +107,18 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	var (
 		dir       lobby.Directory
 		admission realtime.Admission
+		ships     realtime.Ships
 		roomIDs   string
 	)
 	if a.rdb != nil {
 		a.node, err = cluster.New(cluster.Options{
 			Redis: a.rdb, Host: host, PublicURL: cfg.PublicURL, Secret: secret,
-			Limits: limits, MaxRooms: cfg.MaxRooms, ReservationTTL: reservation, Logger: log,
+			Limits: limits, MaxRooms: cfg.MaxRooms, ReservationTTL: reservation, Logger: log, Fleet: fleet{host},
 		})
 		if err != nil {
 			return fail(fmt.Errorf("cluster: %w", err))
 		}
-		dir, admission, roomIDs = a.node, a.node, a.node.ID()+"-"
+		dir, admission, ships, roomIDs = a.node, lobbyAdmission{a.node}, a.node, a.node.ID()+"-"
 	} else {
 		a.local, err = lobby.NewLocal(host, lobby.LocalOptions{
 			MaxRooms: cfg.MaxRooms, ReservationTTL: reservation, PublicURL: cfg.PublicURL, Logger: log, Limits: limits,
@@ -125,7 +126,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		if err != nil {
 			return fail(fmt.Errorf("lobby: %w", err))
 		}
-		dir, admission = a.local, a.local
+		dir, admission = a.local, lobbyAdmission{a.local}
 	}
 	a.obs = newObserver(a.metrics, host.roomKind)
 	bots := cfg.Bots
@@ -139,6 +140,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.rt, err = realtime.New(realtime.Options{
 		Auth:                  issuerAuth{issuer},
 		Admission:             admission,
+		Ships:                 ships,
+		UnjoinedRoomTimeout:   reservation,
 		Observer:              a.obs,
 		Logger:                log,
 		OnRoundEnd:            a.recordRound,
@@ -162,7 +165,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	session.NewHandler(issuer, session.HandlerOptions{Logger: log,
 		Limit: session.LimitOptions{PerMinute: float64(cfg.SessionRate), Burst: max(cfg.SessionRate/2, 1)},
 	}).Register(mux)
-	lobby.NewHandler(dir, issuer, lobby.HandlerOptions{ReservationTTL: reservation, Logger: log, Limits: limits}).Register(mux)
+	lobby.NewHandler(dir, issuer, lobby.HandlerOptions{ReservationTTL: reservation, Logger: log, Limits: limits,
+		CreatePerPlayer: cfg.RoomCreateRate, CreatePerAddr: cfg.RoomCreateRatePerIP}).Register(mux)
 	if a.node != nil {
 		a.node.Register(mux)
 	}
