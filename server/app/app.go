@@ -47,6 +47,7 @@ type App struct {
 	metrics  *metrics.Metrics
 	obs      *observer
 	sendRate rate
+	rooms    *lobbyHost
 	handler  http.Handler
 	draining atomic.Bool
 	server   *http.Server
@@ -102,6 +103,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.metrics.GaugeFunc("tickarena_leaderboard_queue_depth", "Round results waiting to be written.", func() float64 { return float64(a.writer.Depth()) })
 
 	host := &lobbyHost{}
+	a.rooms = host
 	reservation := 20 * time.Second
 	limits := lobby.Limits{MaxCapacity: cfg.RoomCapacity, DefaultCapacity: cfg.RoomCapacity, DefaultRoundSeconds: int(cfg.RoundLength.Seconds()), MinRoundSeconds: min(30, int(cfg.RoundLength.Seconds()))}
 	var (
@@ -254,6 +256,9 @@ func (a *App) recordRound(rec realtime.RoundRecord) {
 		RoomName: rec.RoomName,
 		Round:    uint32(rec.Round),
 		EndedAt:  rec.EndedAt,
+	}
+	if a.rooms.roomKind(rec.RoomID) == "private" {
+		res.ID, res.RoomID = privateRoundID(res.ID), "" // public pages must not leak a private room's id
 	}
 	for _, p := range rec.Players {
 		res.Players = append(res.Players, leaderboard.PlayerResult{

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"sync/atomic"
@@ -109,6 +111,14 @@ func (f fleet) Ships() []cluster.Ship {
 func (f fleet) Evict(roomID, playerID string) bool {
 	m := f.h.m()
 	return m != nil && m.Evict(roomID, playerID)
+}
+
+// privateRoundID turns the id of a round played in a private room into one
+// that does not contain the room's id, yet is the same every time it is
+// made from the same round, so that recording it twice stays a no-op.
+func privateRoundID(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return "private-" + hex.EncodeToString(sum[:12])
 }
 
 // issuerAuth adapts the session issuer to the real-time server's hello check.
