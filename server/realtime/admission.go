@@ -53,7 +53,9 @@ type PlayerSeat struct {
 func (c *client) enter(r *room, open bool) {
 	m := c.m
 	admitted, claimed := false, false
-	for {
+	// A second round is needed only when the player's ship left the room
+	// between the look and the join; the second join is always admitted.
+	for range 2 {
 		if !admitted && m.shipRoom(c.playerID) != r {
 			if m.draining.Load() {
 				c.closeWith(CloseTryAgainLater, wire.ErrCodeShutdown, "server is draining: try another server", "draining")
@@ -95,6 +97,7 @@ func (c *client) enter(r *room, open bool) {
 		}
 		return
 	}
+	c.closeWith(CloseTryAgainLater, wire.ErrCodeRoomFull, "cannot take a seat now: try again soon", "admission failed")
 }
 
 // refuse closes a connection the Admission turned away. A private room the
