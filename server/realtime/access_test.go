@@ -173,3 +173,40 @@ func TestBotsOnlyRoundsAreNotRecorded(t *testing.T) {
 	c.join("tok-ann", "arena-1")
 	eventually(t, "a round with a human to be recorded", func() bool { return len(rec.roomsOf("p-ann")) > 0 })
 }
+
+// blockingAdmission holds every hello until released, like a Redis that
+// does not answer.
+type blockingAdmission struct {
+	asked   chan string
+	release chan struct{}
+}
+
+func (a *blockingAdmission) Admit(roomID, playerID string, humans, capacity int, open bool) error {
+	a.asked <- playerID
+	<-a.release
+	return nil
+}
+
+func TestAdmissionNeverHoldsTheRoom(t *testing.T) {
+	adm := &blockingAdmission{asked: make(chan string, 4), release: make(chan struct{})}
+	m, url := startServer(t, Options{Bots: 1, Admission: adm})
+	ann := dial(t, url)
+	ann.hello("tok-ann", "arena-1")
+	<-adm.asked
+	adm.release <- struct{}{}
+	ann.next(wire.TypeWelcome)
+
+	// Bob's admission hangs; the room ticks on and Ann keeps getting deltas.
+	bob := dial(t, url)
+	bob.hello("tok-bob", "arena-1")
+	<-adm.asked
+	room := m.room("arena-1")
+	tick, deltas := room.tick.Load(), ann.deltas.Load()
+	eventually(t, "the room to tick and Ann to get 15 deltas while Bob's admission waits", func() bool {
+		return room.tick.Load() >= tick+15 && ann.deltas.Load() >= deltas+15
+	})
+	close(adm.release)
+	if w := bob.next(wire.TypeWelcome).Welcome; w.RoomID != "arena-1" {
+		t.Errorf("Bob welcomed to %q once admitted", w.RoomID)
+	}
+}
