@@ -167,8 +167,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	session.NewHandler(issuer, session.HandlerOptions{Logger: log,
 		Limit: session.LimitOptions{PerMinute: float64(cfg.SessionRate), Burst: max(cfg.SessionRate/2, 1)},
 	}).Register(mux)
-	lobby.NewHandler(dir, issuer, lobby.HandlerOptions{ReservationTTL: reservation, Logger: log, Limits: limits,
-		CreatePerPlayer: cfg.RoomCreateRate, CreatePerAddr: cfg.RoomCreateRatePerIP}).Register(mux)
+	lobbyOpts := lobby.HandlerOptions{ReservationTTL: reservation, Logger: log, Limits: limits,
+		CreatePerPlayer: cfg.RoomCreateRate, CreatePerAddr: cfg.RoomCreateRatePerIP}
+	if a.node != nil {
+		lobbyOpts.CreateLimit = a.node // counted once for the whole cluster
+	}
+	lobby.NewHandler(dir, issuer, lobbyOpts).Register(mux)
 	if a.node != nil {
 		a.node.Register(mux)
 	}

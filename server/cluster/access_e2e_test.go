@@ -144,3 +144,28 @@ func TestPrivateRoomIDDoesNotAdmitAcrossNodes(t *testing.T) {
 	bob2 := servertest.MustDial(t, r["ws_url"].(string))
 	bob2.Join(t, bobTok, id)
 }
+
+func TestRoomCreationIsCountedAcrossNodes(t *testing.T) {
+	a, b, _, _ := cluster2(t)
+	tok, _ := a.session(t, "Hoarder")
+	created := 0
+	for i := range 12 {
+		n := []*node{a, b}[i%2]
+		code, r := n.post("/api/rooms", tok, map[string]any{"name": "Mine"})
+		switch code {
+		case http.StatusCreated:
+			created++
+		case http.StatusTooManyRequests:
+		default:
+			t.Fatalf("create %d on %s: %d %v", i, n.base, code, r)
+		}
+	}
+	// -room-create-rate 6 gives bursts of 3, for the cluster, not per node.
+	if created > 3 {
+		t.Errorf("one token alternating between two nodes created %d rooms; want at most 3", created)
+	}
+	other, _ := b.session(t, "Other")
+	if code, r := b.post("/api/rooms", other, map[string]any{"name": "Theirs"}); code != http.StatusCreated {
+		t.Errorf("another player's create: %d %v; want 201", code, r)
+	}
+}

@@ -21,6 +21,7 @@
 //	arrived:{room}   sorted set: player id -> end of their arrival grace (ms)
 //	held:{player}    string: the room where the player holds a reservation (PX reservation TTL)
 //	ship:{player}    string: the room that holds the player's one ship (PX TTL, renewed by heartbeats)
+//	rate:create:{k}  string: when the room creation allowance of k (player:{id} or addr:{ip}) is full again (ms)
 //	lock:create      string: node creating a room for quick play (PX 3 s)
 //	secret           string: the session-signing secret when no -secret is given
 //

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/tickarena/tickarena/server/httpjson"
@@ -34,6 +35,11 @@ type HandlerOptions struct {
 	// address create per minute, whatever the players, in bursts of up to
 	// half as many; default DefaultCreatePerAddr.
 	CreatePerAddr int
+	// CreateLimit counts the room creations of CreatePerPlayer and
+	// CreatePerAddr; nil counts them in this process alone. A cluster
+	// passes one shared by its nodes, so that spreading requests over the
+	// nodes gains nothing.
+	CreateLimit CreateLimiter
 	// MaxBody is the largest request body in bytes; default httpjson.MaxBody.
 	MaxBody int64
 	// Now is the clock of the list cache; default time.Now.
@@ -76,6 +82,34 @@ const (
 	DefaultCreatePerAddr = 30
 )
 
+// CreateLimiter counts room creations against allowances per key: a token
+// bucket of perMinute tokens a minute holding up to half as many (at least
+// one). It is safe for concurrent use.
+type CreateLimiter interface {
+	// Allow takes one creation from key's allowance, or reports how long
+	// until one is available. An error means the count cannot be kept now.
+	Allow(ctx context.Context, key string, perMinute int) (ok bool, retryAfter time.Duration, err error)
+}
+
+// localLimiter is a CreateLimiter of one process: a RateLimiter per rate.
+type localLimiter struct {
+	now    func() time.Time
+	mu     sync.Mutex
+	byRate map[int]*session.RateLimiter
+}
+
+func (l *localLimiter) Allow(_ context.Context, key string, perMinute int) (bool, time.Duration, error) {
+	l.mu.Lock()
+	rl := l.byRate[perMinute]
+	if rl == nil {
+		rl = session.NewRateLimiter(session.LimitOptions{PerMinute: float64(perMinute), Burst: max(perMinute/2, 1), Now: l.now})
+		l.byRate[perMinute] = rl
+	}
+	l.mu.Unlock()
+	ok, wait := rl.Allow(key)
+	return ok, wait, nil
+}
+
 // Handler serves the lobby's HTTP API over a Directory:
 //
 //	GET  /api/rooms       public rooms, fullest first
@@ -95,19 +129,19 @@ type Handler struct {
 	auth  Verifier
 	opts  HandlerOptions
 	cache listCache
-	// byPlayer and byAddr bound POST /api/rooms.
-	byPlayer, byAddr *session.RateLimiter
+	// creates bounds POST /api/rooms.
+	creates CreateLimiter
 }
 
 // NewHandler returns a Handler over dir that authenticates players with
 // auth (a *session.Issuer).
 func NewHandler(dir Directory, auth Verifier, opts HandlerOptions) *Handler {
 	opts = opts.withDefaults()
-	limit := func(perMinute int) *session.RateLimiter {
-		return session.NewRateLimiter(session.LimitOptions{PerMinute: float64(perMinute), Burst: max(perMinute/2, 1), Now: opts.Now})
+	creates := opts.CreateLimit
+	if creates == nil {
+		creates = &localLimiter{now: opts.Now, byRate: map[int]*session.RateLimiter{}}
 	}
-	return &Handler{dir: dir, auth: auth, opts: opts, cache: listCache{ttl: opts.ListCacheTTL, now: opts.Now},
-		byPlayer: limit(opts.CreatePerPlayer), byAddr: limit(opts.CreatePerAddr)}
+	return &Handler{dir: dir, auth: auth, opts: opts, cache: listCache{ttl: opts.ListCacheTTL, now: opts.Now}, creates: creates}
 }
 
 // Register adds the Handler's routes to mux.
@@ -239,11 +273,15 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 // one token or one address must not take them all.
 func (h *Handler) mayCreate(w http.ResponseWriter, r *http.Request, playerID string) bool {
 	ip := session.ClientIP(r)
-	ok, wait := h.byPlayer.Allow(playerID)
+	ok, wait, err := h.creates.Allow(r.Context(), "player:"+playerID, h.opts.CreatePerPlayer)
 	who := "you create"
-	if ok {
-		ok, wait = h.byAddr.Allow(ip)
+	if ok && err == nil {
+		ok, wait, err = h.creates.Allow(r.Context(), "addr:"+ip, h.opts.CreatePerAddr)
 		who = "your address creates"
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return false
 	}
 	if ok {
 		return true
