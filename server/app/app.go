@@ -48,6 +48,7 @@ type App struct {
 	metrics  *metrics.Metrics
 	obs      *observer
 	sendRate rate
+	rooms    *lobbyHost
 	handler  http.Handler
 	draining atomic.Bool
 	server   *http.Server
@@ -110,22 +111,24 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.metrics.CounterFunc("tickarena_leaderboard_results_lost_total", "Round results not recorded: rejected, refused or dropped after a store failure, or abandoned at shutdown.", func() float64 { return float64(a.writer.Dropped()) })
 
 	host := &lobbyHost{}
+	a.rooms = host
 	reservation := 20 * time.Second
 	limits := lobby.Limits{MaxCapacity: cfg.RoomCapacity, DefaultCapacity: cfg.RoomCapacity, DefaultRoundSeconds: int(cfg.RoundLength.Seconds()), MinRoundSeconds: min(30, int(cfg.RoundLength.Seconds()))}
 	var (
 		dir       lobby.Directory
 		admission realtime.Admission
+		ships     realtime.Ships
 		roomIDs   string
 	)
 	if a.rdb != nil {
 		a.node, err = cluster.New(cluster.Options{
 			Redis: a.rdb, Host: host, PublicURL: cfg.PublicURL, Secret: secret,
-			Limits: limits, MaxRooms: cfg.MaxRooms, ReservationTTL: reservation, Logger: log,
+			Limits: limits, MaxRooms: cfg.MaxRooms, ReservationTTL: reservation, Logger: log, Fleet: fleet{host},
 		})
 		if err != nil {
 			return fail(fmt.Errorf("cluster: %w", err))
 		}
-		dir, admission, roomIDs = a.node, a.node, a.node.ID()+"-"
+		dir, admission, ships, roomIDs = a.node, lobbyAdmission{a.node}, a.node, a.node.ID()+"-"
 	} else {
 		a.local, err = lobby.NewLocal(host, lobby.LocalOptions{
 			MaxRooms: cfg.MaxRooms, ReservationTTL: reservation, PublicURL: cfg.PublicURL, Logger: log, Limits: limits,
@@ -133,7 +136,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		if err != nil {
 			return fail(fmt.Errorf("lobby: %w", err))
 		}
-		dir, admission = a.local, a.local
+		dir, admission = a.local, lobbyAdmission{a.local}
 	}
 	a.obs = newObserver(a.metrics, host.roomKind)
 	bots := cfg.Bots
@@ -147,6 +150,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.rt, err = realtime.New(realtime.Options{
 		Auth:                  issuerAuth{issuer},
 		Admission:             admission,
+		Ships:                 ships,
+		UnjoinedRoomTimeout:   reservation,
 		Observer:              a.obs,
 		Logger:                log,
 		OnRoundEnd:            a.recordRound,
@@ -172,7 +177,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	session.NewHandler(issuer, session.HandlerOptions{Logger: log,
 		Limit: session.WindowOptions{Max: cfg.SessionRate},
 	}).Register(mux)
-	lobby.NewHandler(dir, issuer, lobby.HandlerOptions{ReservationTTL: reservation, Logger: log, Limits: limits}).Register(mux)
+	lobbyOpts := lobby.HandlerOptions{ReservationTTL: reservation, Logger: log, Limits: limits,
+		CreatePerPlayer: cfg.RoomCreateRate, CreatePerAddr: cfg.RoomCreateRatePerIP}
+	if a.node != nil {
+		lobbyOpts.CreateLimit = a.node // counted once for the whole cluster
+	}
+	lobby.NewHandler(dir, issuer, lobbyOpts).Register(mux)
 	if a.node != nil {
 		a.node.Register(mux)
 	}
@@ -260,6 +270,9 @@ func (a *App) recordRound(rec realtime.RoundRecord) {
 		RoomName: rec.RoomName,
 		Round:    uint32(rec.Round),
 		EndedAt:  rec.EndedAt,
+	}
+	if a.rooms.roomKind(rec.RoomID) == "private" {
+		res.ID, res.RoomID = privateRoundID(res.ID), "" // public pages must not leak a private room's id
 	}
 	for _, p := range rec.Players {
 		res.Players = append(res.Players, leaderboard.PlayerResult{

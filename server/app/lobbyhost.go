@@ -1,9 +1,13 @@
 package app
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"sync/atomic"
 
+	"github.com/tickarena/tickarena/server/cluster"
 	"github.com/tickarena/tickarena/server/lobby"
 	"github.com/tickarena/tickarena/server/realtime"
 	"github.com/tickarena/tickarena/server/session"
@@ -67,6 +71,54 @@ func (h *lobbyHost) roomKind(id string) string {
 		}
 	}
 	return "public"
+}
+
+// lobbyAdmission lets the lobby's seats (one node's, or the cluster's)
+// decide the real-time server's hellos, turning the lobby's refusals into the
+// real-time server's.
+type lobbyAdmission struct{ a lobby.Admission }
+
+func (l lobbyAdmission) Admit(roomID, playerID string, humans, capacity int, open bool) error {
+	err := l.a.Admit(roomID, playerID, humans, capacity, open)
+	switch {
+	case errors.Is(err, lobby.ErrNotFound):
+		return fmt.Errorf("%w: %w", realtime.ErrNoRoom, err)
+	case errors.Is(err, lobby.ErrRoomFull):
+		return fmt.Errorf("%w: %w", realtime.ErrRoomFull, err)
+	}
+	return err
+}
+
+// fleet tells the cluster where the node's players have their ships, and
+// takes out a ship whose player went to a room of another node.
+type fleet struct{ h *lobbyHost }
+
+var _ cluster.Fleet = fleet{}
+
+func (f fleet) Ships() []cluster.Ship {
+	m := f.h.m()
+	if m == nil {
+		return nil
+	}
+	seats := m.Players()
+	out := make([]cluster.Ship, len(seats))
+	for i, s := range seats {
+		out[i] = cluster.Ship{RoomID: s.RoomID, PlayerID: s.PlayerID}
+	}
+	return out
+}
+
+func (f fleet) Evict(roomID, playerID string) bool {
+	m := f.h.m()
+	return m != nil && m.Evict(roomID, playerID)
+}
+
+// privateRoundID turns the id of a round played in a private room into one
+// that does not contain the room's id, yet is the same every time it is
+// made from the same round, so that recording it twice stays a no-op.
+func privateRoundID(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return "private-" + hex.EncodeToString(sum[:12])
 }
 
 // issuerAuth adapts the session issuer to the real-time server's hello check.

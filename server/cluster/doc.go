@@ -20,6 +20,8 @@
 //	seats:{room}     sorted set: player id -> reservation expiry (ms)
 //	arrived:{room}   sorted set: player id -> end of their arrival grace (ms)
 //	held:{player}    string: the room where the player holds a reservation (PX reservation TTL)
+//	ship:{player}    string: the room that holds the player's one ship (PX TTL, renewed by heartbeats)
+//	rate:create:{k}  string: when the room creation allowance of k (player:{id} or addr:{ip}) is full again (ms)
 //	lock:create      string: node creating a room for quick play (PX 3 s)
 //	secret           string: the session-signing secret when no -secret is given
 //
@@ -35,7 +37,18 @@
 // yet), and refuses once that reaches the room's capacity. At hello the
 // owning node's rooms call Admit, whose script turns the player's
 // reservation into a seat, or lets a player without one in only while
-// humans + live reservations < capacity.
+// humans + live reservations < capacity; in a private room named by its id
+// (not its code) only a player with a reservation gets in. Admit runs on the
+// connection's goroutine during the hello, never on the room's.
+//
+// # One ship per player
+//
+// At hello, Claim records the player's room under ship:{player}. When the
+// ship was in a room of another node, that node is asked (POST
+// /internal/evict) to take it out before the player is seated. Every
+// heartbeat renews the claims of the node's ships and takes out those whose
+// player is claimed by another room, which settles whatever a failed request
+// or a Redis outage left.
 //
 // # Rooms on other nodes
 //

@@ -71,11 +71,13 @@ func (n *Node) verify(r *http.Request, body []byte) bool {
 //
 //	POST /internal/rooms                  create a room on this node
 //	GET  /internal/rooms/{id}/scoreboard  live scoreboard of a room of this node
+//	POST /internal/evict                  take a player's ship out of a room of this node
 //
-// Both answer 401 unless signed with the cluster's key.
+// They answer 401 unless signed with the cluster's key.
 func (n *Node) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /internal/rooms", n.serveCreate)
 	mux.HandleFunc("GET /internal/rooms/{id}/scoreboard", n.serveScoreboard)
+	mux.HandleFunc("POST /internal/evict", n.serveEvict)
 }
 
 // createRequest is the body of POST /internal/rooms.

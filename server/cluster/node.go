@@ -191,23 +191,39 @@ func (n *Node) publish(ctx context.Context) error {
 		return fmt.Errorf("heartbeat: %w", err)
 	}
 	n.published = live
+	if err := n.checkShips(ctx); err != nil {
+		n.log.Warn("cluster: ships not checked; a player may keep two ships until the next heartbeat", "err", err)
+	}
 	return nil
 }
 
 // Admit decides a hello in one of this node's rooms; see lobby.Admission.
-// It asks Redis within AdmitTimeout. When Redis does not answer, it admits
-// the player (the room has already checked humans < capacity): a player
-// sent here by the lobby must not be turned away by an outage, at the cost
-// of a seat that another reservation may have counted on.
-func (n *Node) Admit(roomID, playerID string, humans, capacity int) bool {
+// It runs on the connection's goroutine and asks Redis within AdmitTimeout.
+// When Redis does not answer, it admits the player to a free seat of an
+// open room: a player sent here by the lobby must not be turned away by an
+// outage, at the cost of a seat that another reservation may have counted
+// on. A private room named by its id stays shut (lobby.ErrUnavailable):
+// without Redis nobody can tell a reservation from a leaked id.
+func (n *Node) Admit(roomID, playerID string, humans, capacity int, open bool) error {
 	ctx, cancel := context.WithTimeout(context.Background(), n.opts.AdmitTimeout)
 	defer cancel()
-	ok, err := admitScript.Run(ctx, n.rdb, nil, n.opts.Prefix, roomID, playerID, humans, capacity, n.opts.ArrivalGrace.Milliseconds()).Int()
-	if err != nil {
+	got, err := admitScript.Run(ctx, n.rdb, nil, n.opts.Prefix, roomID, playerID, humans, capacity,
+		n.opts.ArrivalGrace.Milliseconds(), boolArg(open)).Int()
+	switch {
+	case err != nil && open:
 		n.log.Warn("cluster: admission without Redis", "room", roomID, "player", playerID, "err", err)
-		return humans < capacity
+		if humans >= capacity {
+			return fmt.Errorf("admit to room %q: %w", roomID, lobby.ErrRoomFull)
+		}
+		return nil
+	case err != nil:
+		return unavailable("admit to private room "+roomID, err)
+	case got == admitNoTicket:
+		return fmt.Errorf("admit to private room %q without a reservation: %w", roomID, lobby.ErrNotFound)
+	case got == admitFull:
+		return fmt.Errorf("admit to room %q: %w", roomID, lobby.ErrRoomFull)
 	}
-	return ok == 1
+	return nil
 }
 
 func boolArg(b bool) string {

@@ -118,16 +118,18 @@ func TestReservationsNeverOverfill(t *testing.T) {
 		name   string
 		player string
 		humans int
-		want   bool
+		open   bool
+		want   error
 	}{
-		{"stranger while every seat is reserved", "stranger", 0, false},
-		{"player holding a reservation", holder, 0, true},
-		{"stranger once a reservation became a seat", "stranger", 1, false},
+		{"stranger while every seat is reserved", "stranger", 0, true, lobby.ErrRoomFull},
+		{"stranger by a private room's id", "stranger", 0, false, lobby.ErrNotFound},
+		{"player holding a reservation, by a private room's id", holder, 0, false, nil},
+		{"stranger once a reservation became a seat", "stranger", 1, true, lobby.ErrRoomFull},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := n.Admit(room.ID, tt.player, tt.humans, 3); got != tt.want {
-				t.Errorf("Admit(%s, humans %d) = %v; want %v", tt.player, tt.humans, got, tt.want)
+			if err := n.Admit(room.ID, tt.player, tt.humans, 3, tt.open); !errors.Is(err, tt.want) || (tt.want == nil && err != nil) {
+				t.Errorf("Admit(%s, humans %d, open %v) = %v; want %v", tt.player, tt.humans, tt.open, err, tt.want)
 			}
 		})
 	}
@@ -256,8 +258,11 @@ func TestRedisDownIsUnavailable(t *testing.T) {
 			}
 		})
 	}
-	if !n.Admit("room-1", "p1", 0, 4) {
-		t.Error("Admit with Redis down refused a player to a room with free seats")
+	if err := n.Admit("room-1", "p1", 0, 4, true); err != nil {
+		t.Errorf("Admit with Redis down refused a player to a public room with free seats: %v", err)
+	}
+	if err := n.Admit("room-1", "p1", 0, 4, false); !errors.Is(err, lobby.ErrUnavailable) {
+		t.Errorf("Admit with Redis down to a private room by its id: %v; want lobby.ErrUnavailable", err)
 	}
 	families, err := reg.Gather()
 	if err != nil {

@@ -21,6 +21,10 @@ type Options struct {
 	Redis redis.UniversalClient
 	// Host runs this node's rooms.
 	Host lobby.Host
+	// Fleet is this node's rooms as the players' ships go: who has a ship
+	// where, and how to take one out. Nil means the node keeps no player to
+	// one ship across the cluster.
+	Fleet Fleet
 	// PublicURL is this node's base URL as players and other nodes reach
 	// it, e.g. http://10.0.0.5:8080; WebSocket URLs of its rooms are made from it.
 	PublicURL string
@@ -51,9 +55,12 @@ type Options struct {
 	// ArrivalGrace is how long an admitted player keeps a seat counted on
 	// top of the published humans; it must exceed Heartbeat. Default 3 s.
 	ArrivalGrace time.Duration
-	// AdmitTimeout bounds the Redis call Admit makes from a room's
-	// goroutine at hello. Default 250 ms.
+	// AdmitTimeout bounds the Redis call that Admit and Claim each make from
+	// a connection's goroutine at hello. Default 250 ms.
 	AdmitTimeout time.Duration
+	// EvictTimeout bounds the request Claim makes to the node that held a
+	// player's ship, at hello. Default 1 s.
+	EvictTimeout time.Duration
 	// HTTPClient makes the internal requests to other nodes. Default: a
 	// client with a 5 s timeout.
 	HTTPClient *http.Client
@@ -95,6 +102,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.AdmitTimeout <= 0 {
 		o.AdmitTimeout = 250 * time.Millisecond
+	}
+	if o.EvictTimeout <= 0 {
+		o.EvictTimeout = time.Second
 	}
 	if o.HTTPClient == nil {
 		o.HTTPClient = &http.Client{Timeout: 5 * time.Second}

@@ -141,8 +141,17 @@ redis.call('SET', hk, room, 'PX', ttl)
 return redis.call('ZCARD', sk)
 `)
 
-// admitScript decides a hello. ARGV: prefix, room, player, humans (exact),
-// capacity, arrival grace ms. It returns 1 to admit, 0 to refuse.
+// Results of admitScript.
+const (
+	admitOK       = 1
+	admitFull     = 0
+	admitNoTicket = -1
+)
+
+// admitScript decides a hello. ARGV: prefix, room, player, humans,
+// capacity, arrival grace ms, open ("1" when anyone may take a free seat,
+// "0" for a private room named by its id). It returns admitOK, admitFull or
+// admitNoTicket.
 var admitScript = redis.NewScript(nowMs + extend + `
 local p, room, player = ARGV[1], ARGV[2], ARGV[3]
 local humans, cap, grace = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
@@ -150,7 +159,10 @@ local sk, ak, hk = p .. 'seats:' .. room, p .. 'arrived:' .. room, p .. 'held:' 
 redis.call('ZREMRANGEBYSCORE', sk, '-inf', now)
 redis.call('ZREMRANGEBYSCORE', ak, '-inf', now)
 local reserved = redis.call('ZSCORE', sk, player)
-if not reserved and humans + redis.call('ZCARD', sk) >= cap then return 0 end
+if not reserved then
+  if ARGV[7] ~= '1' then return -1 end
+  if humans + redis.call('ZCARD', sk) >= cap then return 0 end
+end
 if reserved then
   redis.call('ZREM', sk, player)
   if redis.call('GET', hk) == room then redis.call('DEL', hk) end
@@ -158,6 +170,44 @@ end
 redis.call('ZADD', ak, now + grace, player)
 extend(ak, grace)
 return 1
+`)
+
+// claimScript records the room of a player's ship. ARGV: prefix, room,
+// player, TTL ms. When the ship was in another room, it returns that room's
+// id, node and base URL (empty strings for a room no longer listed); else
+// an empty list.
+var claimScript = redis.NewScript(`
+local p, room, player = ARGV[1], ARGV[2], ARGV[3]
+local k = p .. 'ship:' .. player
+local old = redis.call('GET', k)
+redis.call('SET', k, room, 'PX', tonumber(ARGV[4]))
+if not old or old == room then return {} end
+local rk = p .. 'room:' .. old
+return {old, redis.call('HGET', rk, 'node') or '', redis.call('HGET', rk, 'url') or ''}
+`)
+
+// shipsScript checks the ships of one node's players against their claims.
+// ARGV: prefix, TTL ms, then a room id and a player id per ship. A ship
+// without a claim claims its player; a claim on the ship's room is renewed;
+// a ship whose player is claimed by another room is returned (its room and
+// player), for the node to take out.
+var shipsScript = redis.NewScript(`
+local p, ttl = ARGV[1], tonumber(ARGV[2])
+local out = {}
+for i = 3, #ARGV - 1, 2 do
+  local room, player = ARGV[i], ARGV[i + 1]
+  local k = p .. 'ship:' .. player
+  local cur = redis.call('GET', k)
+  if not cur then
+    redis.call('SET', k, room, 'PX', ttl)
+  elseif cur == room then
+    redis.call('PEXPIRE', k, ttl)
+  else
+    out[#out + 1] = room
+    out[#out + 1] = player
+  end
+end
+return out
 `)
 
 // unlockScript releases a lock only when this node still holds it.

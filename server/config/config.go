@@ -54,6 +54,12 @@ type Config struct {
 	SessionRate int
 	// ReconnectGrace is how long a dropped player's ship waits for them. Default 15s.
 	ReconnectGrace time.Duration
+	// RoomCreateRate is how many rooms one player may create per minute
+	// (bursts of up to half as many at once, at least one). Default 6.
+	RoomCreateRate int
+	// RoomCreateRatePerIP is how many rooms one remote address may create per
+	// minute, whatever the players (bursts of up to half as many). Default 30.
+	RoomCreateRatePerIP int
 	// Origins lists the extra origins (scheme://host[:port]) allowed to open /ws;
 	// the server's own origin is always allowed. "*" allows any.
 	Origins []string
@@ -87,6 +93,9 @@ func Default() Config {
 		DrainTimeout:   30 * time.Second,
 		LogLevel:       slog.LevelInfo,
 		LogFormat:      "text",
+
+		RoomCreateRate:      6,
+		RoomCreateRatePerIP: 30,
 	}
 }
 
@@ -125,6 +134,8 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 	fs.IntVar(&c.MaxConnsPerIP, "max-conns-per-ip", c.MaxConnsPerIP, "most WebSocket connections from one remote address")
 	fs.IntVar(&c.SessionRate, "session-rate", c.SessionRate, "guest sessions one remote address may create in any minute")
 	fs.DurationVar(&c.ReconnectGrace, "reconnect-grace", c.ReconnectGrace, "how long a dropped player's ship waits for them")
+	fs.IntVar(&c.RoomCreateRate, "room-create-rate", c.RoomCreateRate, "rooms one player may create per minute (bursts of up to half as many)")
+	fs.IntVar(&c.RoomCreateRatePerIP, "room-create-rate-per-ip", c.RoomCreateRatePerIP, "rooms one remote address may create per minute (bursts of up to half as many)")
 	fs.StringVar(&origins, "origins", "", "comma-separated extra origins allowed to open /ws (the server's own is always allowed; * for any)")
 	fs.DurationVar(&c.DrainTimeout, "drain-timeout", c.DrainTimeout, "how long running rounds may go on after SIGTERM")
 	fs.StringVar(&c.DebugAddr, "debug-addr", c.DebugAddr, "address for Go's profiler (/debug/pprof/), e.g. 127.0.0.1:6060; empty: off")
@@ -207,6 +218,10 @@ func (c Config) Validate() error {
 		return bad("max-conns-per-ip", "must be at least 1")
 	case c.SessionRate < 1:
 		return bad("session-rate", "must be at least 1")
+	case c.RoomCreateRate < 1:
+		return bad("room-create-rate", "must be at least 1")
+	case c.RoomCreateRatePerIP < 1:
+		return bad("room-create-rate-per-ip", "must be at least 1")
 	case c.ReconnectGrace < 0 || c.ReconnectGrace > 10*time.Minute:
 		return bad("reconnect-grace", "%s is outside 0-10m", c.ReconnectGrace)
 	case c.DrainTimeout < 0 || c.DrainTimeout > time.Hour:
@@ -261,6 +276,8 @@ func (c Config) LogAttrs() []slog.Attr {
 		slog.Int("max_conns_per_ip", c.MaxConnsPerIP),
 		slog.Int("session_rate", c.SessionRate),
 		slog.Duration("reconnect_grace", c.ReconnectGrace),
+		slog.Int("room_create_rate", c.RoomCreateRate),
+		slog.Int("room_create_rate_per_ip", c.RoomCreateRatePerIP),
 		slog.String("origins", strings.Join(c.Origins, ",")),
 		slog.Duration("drain_timeout", c.DrainTimeout),
 		slog.String("debug_addr", c.DebugAddr),

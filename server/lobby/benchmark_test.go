@@ -26,7 +26,7 @@ func BenchmarkSeatsReserveAdmit(b *testing.B) {
 		if err := s.Reserve(room, p, 0, 64, time.Minute); err != nil {
 			b.Fatal(err)
 		}
-		if !s.Admit(room, p, 0, 64) {
+		if s.Admit(room, p, 0, 64, true) != nil {
 			b.Fatal("admission refused")
 		}
 		clock.Advance(DefaultArrivalGrace) // the host now counts the player

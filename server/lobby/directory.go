@@ -111,8 +111,11 @@ type Directory interface {
 // shape of the real-time server's admission hook; Seats and Local
 // implement it.
 type Admission interface {
-	// Admit reports whether playerID may take a seat in room roomID, which
+	// Admit decides whether playerID may take a seat in room roomID, which
 	// holds humans players out of capacity, consuming their reservation if
-	// they hold one.
-	Admit(roomID, playerID string, humans, capacity int) bool
+	// they hold one. open is true for a public room, or a private room
+	// named by its join code; in a private room named by its id only a
+	// player holding a reservation may enter. It returns nil to admit,
+	// ErrNotFound or ErrRoomFull to refuse, or ErrUnavailable.
+	Admit(roomID, playerID string, humans, capacity int, open bool) error
 }

@@ -8,9 +8,12 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strconv"
+	"sync"
 	"time"
 
 	"github.com/tickarena/tickarena/server/httpjson"
+	"github.com/tickarena/tickarena/server/session"
 )
 
 // HandlerOptions tunes a Handler. The zero value works.
@@ -24,6 +27,19 @@ type HandlerOptions struct {
 	ReservationTTL time.Duration
 	// ListCacheTTL is how long GET /api/rooms reuses a list; default 1 s.
 	ListCacheTTL time.Duration
+	// CreatePerPlayer is how many rooms POST /api/rooms lets one player
+	// create per minute, in bursts of up to half as many (at least one);
+	// default DefaultCreatePerPlayer.
+	CreatePerPlayer int
+	// CreatePerAddr is how many rooms POST /api/rooms lets one remote
+	// address create per minute, whatever the players, in bursts of up to
+	// half as many; default DefaultCreatePerAddr.
+	CreatePerAddr int
+	// CreateLimit counts the room creations of CreatePerPlayer and
+	// CreatePerAddr; nil counts them in this process alone. A cluster
+	// passes one shared by its nodes, so that spreading requests over the
+	// nodes gains nothing.
+	CreateLimit CreateLimiter
 	// MaxBody is the largest request body in bytes; default httpjson.MaxBody.
 	MaxBody int64
 	// Now is the clock of the list cache; default time.Now.
@@ -40,6 +56,12 @@ func (o HandlerOptions) withDefaults() HandlerOptions {
 	if o.ListCacheTTL <= 0 {
 		o.ListCacheTTL = time.Second
 	}
+	if o.CreatePerPlayer <= 0 {
+		o.CreatePerPlayer = DefaultCreatePerPlayer
+	}
+	if o.CreatePerAddr <= 0 {
+		o.CreatePerAddr = DefaultCreatePerAddr
+	}
 	if o.MaxBody <= 0 {
 		o.MaxBody = httpjson.MaxBody
 	}
@@ -50,6 +72,42 @@ func (o HandlerOptions) withDefaults() HandlerOptions {
 		o.Logger = slog.Default()
 	}
 	return o
+}
+
+// Defaults of the room creation limits of HandlerOptions.
+const (
+	// DefaultCreatePerPlayer is how many rooms a player may create per minute.
+	DefaultCreatePerPlayer = 6
+	// DefaultCreatePerAddr is how many rooms one address may create per minute.
+	DefaultCreatePerAddr = 30
+)
+
+// CreateLimiter counts room creations against allowances per key: a token
+// bucket of perMinute tokens a minute holding up to half as many (at least
+// one). It is safe for concurrent use.
+type CreateLimiter interface {
+	// Allow takes one creation from key's allowance, or reports how long
+	// until one is available. An error means the count cannot be kept now.
+	Allow(ctx context.Context, key string, perMinute int) (ok bool, retryAfter time.Duration, err error)
+}
+
+// localLimiter is a CreateLimiter of one process: a RateLimiter per rate.
+type localLimiter struct {
+	now    func() time.Time
+	mu     sync.Mutex
+	byRate map[int]*session.RateLimiter
+}
+
+func (l *localLimiter) Allow(_ context.Context, key string, perMinute int) (bool, time.Duration, error) {
+	l.mu.Lock()
+	rl := l.byRate[perMinute]
+	if rl == nil {
+		rl = session.NewRateLimiter(session.LimitOptions{PerMinute: float64(perMinute), Burst: max(perMinute/2, 1), Now: l.now})
+		l.byRate[perMinute] = rl
+	}
+	l.mu.Unlock()
+	ok, wait := rl.Allow(key)
+	return ok, wait, nil
 }
 
 // Handler serves the lobby's HTTP API over a Directory:
@@ -64,19 +122,26 @@ func (o HandlerOptions) withDefaults() HandlerOptions {
 // private room is reachable only through its join code: POST /api/join
 // with "code", or GET /api/rooms/{id}?code=...; by id alone it answers 404
 // as if it did not exist. A full room answers 409; a node that can start
-// no more rooms answers 503.
+// no more rooms answers 503; a player or an address past its room creation
+// rate answers 429 with Retry-After.
 type Handler struct {
 	dir   Directory
 	auth  Verifier
 	opts  HandlerOptions
 	cache listCache
+	// creates bounds POST /api/rooms.
+	creates CreateLimiter
 }
 
 // NewHandler returns a Handler over dir that authenticates players with
 // auth (a *session.Issuer).
 func NewHandler(dir Directory, auth Verifier, opts HandlerOptions) *Handler {
 	opts = opts.withDefaults()
-	return &Handler{dir: dir, auth: auth, opts: opts, cache: listCache{ttl: opts.ListCacheTTL, now: opts.Now}}
+	creates := opts.CreateLimit
+	if creates == nil {
+		creates = &localLimiter{now: opts.Now, byRate: map[int]*session.RateLimiter{}}
+	}
+	return &Handler{dir: dir, auth: auth, opts: opts, cache: listCache{ttl: opts.ListCacheTTL, now: opts.Now}, creates: creates}
 }
 
 // Register adds the Handler's routes to mux.
@@ -182,6 +247,9 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	if !h.mayCreate(w, r, player.PlayerID) {
+		return
+	}
 	room, err := h.dir.Create(r.Context(), spec)
 	if err != nil {
 		h.fail(w, r, err)
@@ -197,6 +265,31 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 		answer.ReservationSeconds = seconds(h.opts.ReservationTTL)
 	}
 	h.writeSeat(w, http.StatusCreated, answer)
+}
+
+// mayCreate takes one room creation from the player's and the address's
+// allowances, or answers 429 and returns false. Every room costs a goroutine
+// and a share of a core until it closes, and a node runs a bounded number:
+// one token or one address must not take them all.
+func (h *Handler) mayCreate(w http.ResponseWriter, r *http.Request, playerID string) bool {
+	ip := session.ClientIP(r)
+	ok, wait, err := h.creates.Allow(r.Context(), "player:"+playerID, h.opts.CreatePerPlayer)
+	who := "you create"
+	if ok && err == nil {
+		ok, wait, err = h.creates.Allow(r.Context(), "addr:"+ip, h.opts.CreatePerAddr)
+		who = "your address creates"
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return false
+	}
+	if ok {
+		return true
+	}
+	h.opts.Logger.Info("room creation refused: over the rate", "player", playerID, "ip", ip, "retry_after", wait)
+	w.Header().Set("Retry-After", strconv.Itoa(max(1, seconds(wait))))
+	httpjson.WriteError(w, http.StatusTooManyRequests, "too many rooms: "+who+" rooms faster than allowed; try again later", "")
+	return false
 }
 
 func (h *Handler) play(w http.ResponseWriter, r *http.Request) {

@@ -40,7 +40,9 @@ func startLobby(t *testing.T, opts LocalOptions) *testLobby {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	NewHandler(tl.local, tl.issuer, HandlerOptions{Now: tl.clock.Now, Logger: opts.Logger, Limits: opts.Limits}).Register(mux)
+	// The creation rates have their own test; here they stay out of the way.
+	NewHandler(tl.local, tl.issuer, HandlerOptions{Now: tl.clock.Now, Logger: opts.Logger, Limits: opts.Limits,
+		CreatePerPlayer: 1000, CreatePerAddr: 1000}).Register(mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	tl.url = srv.URL

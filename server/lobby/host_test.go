@@ -50,7 +50,7 @@ func (h *memHost) hello(a Admission, roomID, playerID string) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	r := h.rooms[roomID]
-	if r.Humans >= r.Capacity || !a.Admit(roomID, playerID, r.Humans, r.Capacity) {
+	if r.Humans >= r.Capacity || a.Admit(roomID, playerID, r.Humans, r.Capacity, r.Public) != nil {
 		return false
 	}
 	r.Humans++

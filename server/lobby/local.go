@@ -132,8 +132,8 @@ func (l *Local) Seats() *Seats { return l.seats }
 
 // Admit decides whether a new player may take a seat in a room at hello;
 // see Seats.Admit. Pass Local as the real-time server's admission hook.
-func (l *Local) Admit(roomID, playerID string, humans, capacity int) bool {
-	return l.seats.Admit(roomID, playerID, humans, capacity)
+func (l *Local) Admit(roomID, playerID string, humans, capacity int, open bool) error {
+	return l.seats.Admit(roomID, playerID, humans, capacity, open)
 }
 
 // List returns the public rooms.

@@ -106,25 +106,32 @@ func (s *Seats) Reserve(roomID, playerID string, humans, capacity int, ttl time.
 }
 
 // Admit decides whether a new player may take a seat in a room that holds
-// humans players (an exact count) out of capacity; it has the signature of
-// the real-time server's admission hook. A player holding a live
-// reservation there is admitted and the reservation becomes their seat;
-// anyone else is admitted only while a seat is neither taken nor reserved.
-func (s *Seats) Admit(roomID, playerID string, humans, capacity int) bool {
+// humans players out of capacity; it has the shape of the real-time
+// server's admission hook. A player holding a live reservation there is
+// admitted and the reservation becomes their seat. Anyone else is admitted
+// only to an open room (public, or private and named by its join code),
+// and only while a seat is neither taken nor reserved. It returns nil,
+// ErrNotFound (a private room entered without a reservation: to this player
+// the room does not exist) or ErrRoomFull.
+func (s *Seats) Admit(roomID, playerID string, humans, capacity int, open bool) error {
 	now := s.opts.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r := s.room(roomID, now)
 	defer s.dropIfEmpty(roomID, r)
 	_, reserved := r.reserved[playerID]
-	if !reserved && humans+len(r.reserved) >= capacity {
-		return false
+	switch {
+	case reserved:
+	case !open:
+		return ErrNotFound
+	case humans+len(r.reserved) >= capacity:
+		return ErrRoomFull
 	}
 	// Count the arrival before releasing the reservation, so that the
 	// release never finds the room empty and drops it.
 	r.arrived[playerID] = now.Add(s.opts.ArrivalGrace)
 	s.release(playerID)
-	return true
+	return nil
 }
 
 // Count returns the room's live reservations and the players admitted

@@ -18,6 +18,7 @@ func TestSeats(t *testing.T) {
 		advance time.Duration
 		wantErr error // for reserve
 		wantOK  bool  // for admit
+		private bool  // for admit: a private room named by its id
 	}
 	tests := []struct {
 		name         string
@@ -133,6 +134,18 @@ func TestSeats(t *testing.T) {
 			room: "a", wantReserved: 1,
 		},
 		{
+			name: "a private room named by its id admits only a reservation",
+			ops: []op{
+				{do: "admit", room: "a", player: "p1", cap: 5, private: true, wantOK: false},
+				{do: "reserve", room: "a", player: "p2", cap: 5},
+				{do: "admit", room: "a", player: "p2", cap: 5, private: true, wantOK: true},
+				// The reservation became a seat: it does not open the door twice.
+				{do: "advance", advance: 5 * time.Second},
+				{do: "admit", room: "a", player: "p2", humans: 1, cap: 5, private: true, wantOK: false},
+			},
+			room: "a",
+		},
+		{
 			name: "forget drops a closed room",
 			ops: []op{
 				{do: "admit", room: "a", player: "p1", cap: 5, wantOK: true},
@@ -153,7 +166,7 @@ func TestSeats(t *testing.T) {
 						t.Fatalf("op %d: Reserve(%s, %s) = %v, want %v", i, o.room, o.player, err, o.wantErr)
 					}
 				case "admit":
-					if got := s.Admit(o.room, o.player, o.humans, o.cap); got != o.wantOK {
+					if got := s.Admit(o.room, o.player, o.humans, o.cap, !o.private) == nil; got != o.wantOK {
 						t.Fatalf("op %d: Admit(%s, %s) = %v, want %v", i, o.room, o.player, got, o.wantOK)
 					}
 				case "forget":
@@ -218,7 +231,7 @@ func TestSeatsProperties(t *testing.T) {
 					held, ok := s.Holding(player)
 					mustAdmit := ok && held == room
 					humans := len(inRoom[r])
-					admitted := humans < capacity && s.Admit(room, player, humans, capacity)
+					admitted := humans < capacity && s.Admit(room, player, humans, capacity, true) == nil
 					if mustAdmit && !admitted {
 						t.Fatalf("step %d: %s holds a reservation in %s but was refused (%d humans)", step, player, room, humans)
 					}

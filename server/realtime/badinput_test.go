@@ -18,7 +18,7 @@ func TestBadInput(t *testing.T) {
 		HelloTimeout: 300 * time.Millisecond, IdleTimeout: time.Second, PingInterval: 200 * time.Millisecond,
 	})
 
-	tiny, _, err := m.CreateRoom(RoomSpec{Name: "Tiny", Capacity: 1, Bots: -1})
+	tiny, _, err := m.CreateRoom(RoomSpec{Name: "Tiny", Capacity: 1, Bots: -1, Public: true})
 	if err != nil {
 		t.Fatalf("CreateRoom: %v", err)
 	}

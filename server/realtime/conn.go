@@ -233,8 +233,8 @@ func (h handler) OnMessage(socket *gws.Conn, message *gws.Message) {
 	}
 }
 
-// hello verifies the player and asks the room for a seat; the room sends the
-// welcome itself so that it precedes the first delta.
+// hello verifies the player and asks the room for a seat (see enter); the
+// room sends the welcome itself so that it precedes the first delta.
 func (c *client) hello(h wire.Hello) {
 	m := c.m
 	if h.Version != wire.Version {
@@ -246,31 +246,13 @@ func (c *client) hello(h wire.Hello) {
 		c.closeWith(ClosePolicy, wire.ErrCodeAuth, "invalid session token", "auth")
 		return
 	}
-	r := m.room(h.Room)
+	r, open := m.lookup(h.Room)
 	if r == nil {
 		c.closeWith(ClosePolicy, wire.ErrCodeNoRoom, "no such room", "no room")
 		return
 	}
 	c.playerID, c.name = playerID, name
-	slot, res := r.join(c)
-	switch res {
-	case joinOK:
-		c.room, c.slot = r, slot
-		c.joinTick = r.tick.Load()
-		c.state.Store(stateJoined)
-		c.helloTimer.Stop()
-		c.secStart = time.Now()
-	case joinFull:
-		c.closeWith(CloseTryAgainLater, wire.ErrCodeRoomFull, "room is full", "room full")
-	case joinDraining:
-		c.closeWith(CloseTryAgainLater, wire.ErrCodeShutdown, "server is draining: try another server", "draining")
-	case joinClosed:
-		if m.closed.Load() {
-			c.closeWith(CloseGoingAway, wire.ErrCodeShutdown, "server shutting down", "shutdown")
-			return
-		}
-		c.closeWith(ClosePolicy, wire.ErrCodeNoRoom, "no such room", "no room")
-	}
+	c.enter(r, open)
 }
 
 // flooding counts one message of a joined client and reports whether the

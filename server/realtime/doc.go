@@ -10,7 +10,13 @@
 //     validates it and puts inputs into the room's inbox: one slot per player
 //     guarded by a tiny mutex, the newest input wins, and a list of slots with
 //     untaken inputs. It never blocks on the room except while joining, when it
-//     waits for the room's answer.
+//     waits for the room's answer. At the hello it also asks the Admission
+//     (the lobby's seats) and Ships (a cluster's one-ship-per-player claims),
+//     which may wait on Redis: that waiting is the connection's, never a
+//     room's.
+//   - A player has one ship: a room that seats a player tells the room that
+//     held their ship, if another, to take it out (error 4009), through the
+//     Manager's map of where each player's ship is.
 //   - A connection's write queue (gws's per-connection worker, fed by
 //     WriteAsync) does all socket writes in order. Every queued message is
 //     counted in the client's in-flight counter and uncounted in its callback;
@@ -65,7 +71,7 @@
 //
 // # Wiring
 //
-//	rt, err := realtime.New(realtime.Options{Auth: auth, Admission: seats, OnRoundEnd: results.Enqueue})
+//	rt, err := realtime.New(realtime.Options{Auth: auth, Admission: seats, Ships: cluster, OnRoundEnd: results.Enqueue})
 //	mux.Handle("GET /ws", rt)
 //	// on SIGTERM, before http.Server.Shutdown (which does not track hijacked connections):
 //	err = rt.Shutdown(ctx)

@@ -50,6 +50,7 @@ type Manager struct {
 	wg     sync.WaitGroup // room goroutines
 	connWG sync.WaitGroup // read loops
 
+	ships map[string]*room // player id -> the room that holds their ship (under mu)
 }
 
 // New makes a Manager and opens its always-open public rooms.
@@ -64,6 +65,7 @@ func New(opts Options) (*Manager, error) {
 		rooms:  make(map[string]*room),
 		conns:  make(map[*client]struct{}),
 		byAddr: make(map[string]int),
+		ships:  make(map[string]*room),
 	}
 	m.upgrader = gws.NewUpgrader(handler{m: m}, &gws.ServerOption{
 		ReadMaxPayloadSize: wire.MaxClientMessage,

@@ -14,22 +14,17 @@ type Authenticator interface {
 	Verify(token string) (playerID, name string, err error)
 }
 
-// Admission decides whether a new player may take a seat in a room. The lobby
-// implements it to honour seat reservations made by quick play.
-type Admission interface {
-	// Admit reports whether playerID may join room roomID, which holds humans
-	// human players out of capacity. It is called from a room's goroutine and must
-	// return quickly. A player already in the room is admitted without asking.
-	Admit(roomID, playerID string, humans, capacity int) bool
-}
-
 // Options configure a Manager. The zero value works once Auth is set: every
 // other field has a default, filled in by withDefaults.
 type Options struct {
 	// Auth verifies hello tokens. Required.
 	Auth Authenticator
-	// Admission decides who gets a seat; nil admits while humans < capacity.
+	// Admission decides who gets a new seat; nil admits anyone to a free seat
+	// of a public room or of a private room named by its join code.
 	Admission Admission
+	// Ships keeps one ship per player across a cluster; nil means this
+	// server alone, where the Manager keeps it.
+	Ships Ships
 	// Observer receives counters and timings; nil means none.
 	Observer Observer
 	// Logger receives connection, room and round logs; nil means slog.Default().
@@ -65,6 +60,10 @@ type Options struct {
 	// EmptyRoomTimeout is how long a room without humans lives before it closes
 	// (always-open rooms never close). Default 60 s.
 	EmptyRoomTimeout time.Duration
+	// UnjoinedRoomTimeout is how long a room that no human has ever joined
+	// lives (always-open rooms never close): about as long as the seat the
+	// lobby reserved for its creator. Default 20 s.
+	UnjoinedRoomTimeout time.Duration
 
 	// MaxConnections bounds the open WebSockets; past it upgrades get HTTP 503. Default 10000.
 	MaxConnections int
@@ -149,6 +148,7 @@ func (o Options) withDefaults() Options {
 	}
 	defInt(&o.MaxRooms, 100)
 	defDur(&o.EmptyRoomTimeout, 60*time.Second)
+	defDur(&o.UnjoinedRoomTimeout, 20*time.Second)
 	defInt(&o.MaxConnections, 10000)
 	defInt(&o.MaxConnectionsPerAddr, 32)
 	defDur(&o.HelloTimeout, 5*time.Second)

@@ -36,14 +36,18 @@ type cmdKind uint8
 const (
 	cmdJoin cmdKind = iota
 	cmdDetach
+	cmdEvict
 )
 
 // command is a request from a connection's goroutine to the room's.
 type command struct {
-	kind  cmdKind
-	c     *client
-	leave bool
-	reply chan joinReply
+	kind     cmdKind
+	c        *client
+	leave    bool
+	admitted bool   // cmdJoin: the Admission gave the player a new seat
+	player   string // cmdEvict
+	force    bool   // cmdEvict: even if the Manager sees the ship here
+	reply    chan joinReply
 }
 
 type joinResult uint8
@@ -53,6 +57,7 @@ const (
 	joinFull
 	joinClosed
 	joinDraining
+	joinUnadmitted // no ship here and no new seat granted
 )
 
 type joinReply struct {
@@ -87,6 +92,8 @@ type room struct {
 	inputs     []game.Input
 	events     []game.Event // events of the ticks since the last fan-out
 	emptySince time.Time
+	opened     time.Time
+	joined     bool // a human has taken a seat at least once
 	lastSecond time.Time
 	lastPing   time.Time
 	botNames   int
@@ -106,6 +113,7 @@ func newRoom(m *Manager, id, code string, spec RoomSpec, permanent bool) *room {
 	r := &room{
 		m: m, id: id, code: code, spec: spec, permanent: permanent,
 		dt:     time.Second / time.Duration(o.TickRate),
+		opened: time.Now(),
 		cmds:   make(chan command, 256),
 		stop:   make(chan struct{}),
 		done:   make(chan struct{}),
@@ -121,12 +129,13 @@ func newRoom(m *Manager, id, code string, spec RoomSpec, permanent bool) *room {
 	return r
 }
 
-// join asks the room for a seat for c; it blocks the caller (c's read
+// join asks the room for a seat for c: its player's own ship, or a new seat
+// when admitted says the Admission granted one. It blocks the caller (c's read
 // goroutine), never the room.
-func (r *room) join(c *client) (*inputSlot, joinResult) {
+func (r *room) join(c *client, admitted bool) (*inputSlot, joinResult) {
 	reply := make(chan joinReply, 1)
 	select {
-	case r.cmds <- command{kind: cmdJoin, c: c, reply: reply}:
+	case r.cmds <- command{kind: cmdJoin, c: c, admitted: admitted, reply: reply}:
 	case <-r.done:
 		return nil, joinClosed
 	}
@@ -143,6 +152,23 @@ func (r *room) detach(c *client, leave bool) {
 	select {
 	case r.cmds <- command{kind: cmdDetach, c: c, leave: leave}:
 	case <-r.done:
+	}
+}
+
+// evict asks the room to take playerID's ship out because the player now
+// plays elsewhere; force skips the check that the ship has not come back. It
+// never blocks the caller, which may be another room's goroutine.
+func (r *room) evict(playerID string, force bool) {
+	cmd := command{kind: cmdEvict, player: playerID, force: force}
+	select {
+	case r.cmds <- cmd:
+	default:
+		go func() {
+			select {
+			case r.cmds <- cmd:
+			case <-r.done:
+			}
+		}()
 	}
 }
 
@@ -223,7 +249,7 @@ func (r *room) step(now time.Time) {
 	r.rec.Step(r.world) // replay hook
 	r.tick.Store(r.world.Tick)
 	r.events = append(r.events, r.world.Events...)
-	if res := r.world.Result; res != nil {
+	if res := r.world.Result; res != nil && humanIn(res.Players) {
 		r.roundEnded(res.Round, res.EndTick, res.Players, now, false)
 	}
 	if !wasPlaying && r.world.Phase == game.Playing {
@@ -231,19 +257,29 @@ func (r *room) step(now time.Time) {
 	}
 }
 
+// humanIn reports whether a human ship took part in a round. A round of bots
+// alone is nobody's result: it is neither announced nor recorded.
+func humanIn(players []game.PlayerResult) bool {
+	return slices.ContainsFunc(players, func(p game.PlayerResult) bool { return !p.Bot })
+}
+
 func (r *room) handle(cmd command) {
 	switch cmd.kind {
 	case cmdJoin:
-		slot, res := r.admit(cmd.c)
+		slot, res := r.admit(cmd.c, cmd.admitted)
 		cmd.reply <- joinReply{res: res, slot: slot}
 	case cmdDetach:
 		r.detached(cmd.c, cmd.leave)
+	case cmdEvict:
+		r.evicted(cmd.player, cmd.force)
 	}
 }
 
 // admit seats c's player: back in their own ship when they are still in the
-// room, in a new one when there is room, else refused.
-func (r *room) admit(c *client) (*inputSlot, joinResult) {
+// room, in a new one when the Admission granted it (admitted) and there is
+// room, else refused. Either way the player's ship in another room, if any,
+// is given up.
+func (r *room) admit(c *client, admitted bool) (*inputSlot, joinResult) {
 	log := r.m.log
 	if p := r.humans[c.playerID]; p != nil {
 		if old := p.client; old != nil && old != c {
@@ -259,6 +295,7 @@ func (r *room) admit(c *client) (*inputSlot, joinResult) {
 			r.rec.SeqReset(r.world, p.ship)
 		}
 		r.resync(p)
+		r.claimShip(p)
 		r.welcome(p)
 		log.Info("realtime: player rejoined", "room", r.id, "player", p.id, "ship", p.ship)
 		return p.slot, joinOK
@@ -266,11 +303,11 @@ func (r *room) admit(c *client) (*inputSlot, joinResult) {
 	if r.m.draining.Load() {
 		return nil, joinDraining
 	}
+	if !admitted {
+		return nil, joinUnadmitted
+	}
 	humans := len(r.humans)
 	if humans >= r.spec.Capacity {
-		return nil, joinFull
-	}
-	if a := r.m.opts.Admission; a != nil && !a.Admit(r.id, c.playerID, humans, r.spec.Capacity) {
 		return nil, joinFull
 	}
 	if humans+1+len(r.bots) > r.spec.Capacity {
@@ -278,10 +315,35 @@ func (r *room) admit(c *client) (*inputSlot, joinResult) {
 	}
 	p := r.seat(c.playerID, c.name)
 	p.client = c
+	r.claimShip(p)
 	r.publish() // before the welcome, so that a welcomed player is listed
 	r.welcome(p)
 	log.Info("realtime: player joined", "room", r.id, "player", p.id, "ship", p.ship, "humans", len(r.humans))
 	return p.slot, joinOK
+}
+
+// claimShip makes this room the one that holds p's ship, and tells the room
+// that held it before, if another, to give it up.
+func (r *room) claimShip(p *player) {
+	if old := r.m.claimShip(p.id, r); old != nil {
+		old.evict(p.id, false)
+	}
+}
+
+// evicted takes playerID's ship out of the room, because the player took a
+// seat in another room, and closes their connection with 4009. Unless force
+// is set, a player whose ship the Manager places here again (they came back
+// before this ran) keeps it.
+func (r *room) evicted(playerID string, force bool) {
+	p := r.humans[playerID]
+	if p == nil || (!force && r.m.shipRoom(playerID) == r) {
+		return
+	}
+	if p.client != nil {
+		p.client.closeWith(ClosePolicy, wire.ErrCodeReplaced, "connected again elsewhere", "replaced")
+		p.client = nil
+	}
+	r.removeHuman(p, "playing in another room")
 }
 
 // addShip adds a ship and keeps its spawn event for the next fan-out.
@@ -303,6 +365,7 @@ func (r *room) seat(id, name string) *player {
 	r.order = append(r.order, p)
 	r.byShip[p.ship] = p
 	r.emptySince = time.Time{}
+	r.joined = true
 	return p
 }
 
@@ -344,6 +407,7 @@ func (r *room) removeHuman(p *player, why string) {
 	r.rec.Left(r.world, p.ship) // replay hook
 	delete(r.humans, p.id)
 	delete(r.byShip, p.ship)
+	r.m.releaseShip(p.id, r)
 	r.order = slices.DeleteFunc(r.order, func(o *player) bool { return o == p })
 	r.publish()
 	r.m.log.Info("realtime: player removed", "room", r.id, "player", p.id, "ship", p.ship, "why", why)
@@ -398,6 +462,11 @@ func (r *room) everySecond(now time.Time) bool {
 		r.emptySince = time.Time{}
 		return false
 	}
+	if !r.joined {
+		// Nobody came to the room they were given: it costs a goroutine
+		// and a core's share until it closes, so it closes soon.
+		return now.Sub(r.opened) >= o.UnjoinedRoomTimeout
+	}
 	if r.emptySince.IsZero() {
 		r.emptySince = now
 	}
@@ -415,6 +484,7 @@ func (r *room) finish(shutdown bool) {
 		if p.client != nil {
 			p.client.closeWith(CloseGoingAway, wire.ErrCodeShutdown, "server shutting down", "shutdown")
 		}
+		r.m.releaseShip(p.id, r)
 	}
 	r.m.closeRoom(r)
 	close(r.done)
