@@ -7,10 +7,14 @@
 //   - A connection's read goroutine (gws's ReadLoop, started by
 //     Manager.ServeHTTP) owns the connection's hello state, its input
 //     sequence and flood counters. It decodes every message (wire.DecodeClient),
-//     validates it and puts inputs into the room's inbox: one slot per player
-//     guarded by a tiny mutex, the newest input wins, and a list of slots with
-//     untaken inputs. It never blocks on the room except while joining, when it
-//     waits for the room's answer.
+//     validates it and puts inputs into the room's inbox (inbox.go): per
+//     player a FIFO of up to four inputs guarded by a tiny mutex, and a list of
+//     players with inputs waiting. The room takes the oldest input of each
+//     player once per tick, so the server runs one input per tick in sequence
+//     order, exactly the steps the client predicted; when a fifth arrives
+//     before the room took one, the oldest waiting input is dropped. It never
+//     blocks on the room except while joining, when it waits for the room's
+//     answer.
 //   - A connection's write queue (gws's per-connection worker, fed by
 //     WriteAsync) does all socket writes in order. Every queued message is
 //     counted in the client's in-flight counter and uncounted in its callback;

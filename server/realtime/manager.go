@@ -38,7 +38,6 @@ type Manager struct {
 	upgrader *gws.Upgrader
 	closed   atomic.Bool
 	draining atomic.Bool
-	seq      atomic.Uint64
 	logs     rateLog
 
 	mu     sync.Mutex
