@@ -14,8 +14,9 @@
 //
 // # Files
 //
-//   - messages.go: the message types, Version, limits, the error codes, the
-//     encoders of every message but the delta, DecodeClient and DecodeServer.
+//   - messages.go: the message types, Version, limits, the error codes and
+//     the WebSocket close codes, the encoders of every message but the delta,
+//     DecodeClient and DecodeServer.
 //   - entity.go: the entities of a view (ships, pellets), their flags and the
 //     field mask of a change.
 //   - view.go: View (what one client knows at one tick), Snapshot (the whole

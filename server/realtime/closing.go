@@ -7,18 +7,6 @@ import (
 	"github.com/tickarena/tickarena/game/wire"
 )
 
-// WebSocket close codes the server sends (RFC 6455, section 7.4.1).
-const (
-	CloseNormal        = 1000 // the client left
-	CloseGoingAway     = 1001 // the server is shutting down
-	CloseUnsupported   = 1003 // a text frame
-	CloseInvalidData   = 1007 // a message that does not decode
-	ClosePolicy        = 1008 // a rule was broken: version, token, room, flood, too slow
-	CloseTooBig        = 1009 // a frame over wire.MaxClientMessage
-	CloseInternalError = 1011 // the server hit a bug handling the connection
-	CloseTryAgainLater = 1013 // the room is full
-)
-
 // closeWith sends the client an error message with ec (none when ec is 0), then
 // a close frame with code and reason, and closes the socket. Only the first
 // call for a connection has any effect; it never blocks the caller. logReason

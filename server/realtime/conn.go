@@ -111,7 +111,7 @@ func (h handler) OnOpen(socket *gws.Conn) {
 	c := clientOf(socket)
 	c.helloTimer = time.AfterFunc(h.m.opts.HelloTimeout, func() {
 		if c.state.Load() == stateHello {
-			c.closeWith(ClosePolicy, wire.ErrCodeIdle, "no hello in time", "hello timeout")
+			c.closeWith(wire.ClosePolicy, wire.ErrCodeIdle, "no hello in time", "hello timeout")
 		}
 	})
 	c.touch()
@@ -154,13 +154,13 @@ func closeReason(c *client, err error) (string, bool) {
 	}
 	var ce *gws.CloseError
 	if errors.As(err, &ce) {
-		if ce.Code == CloseNormal {
+		if ce.Code == wire.CloseNormal {
 			return "client closed", true
 		}
 		return "client closed with error", false
 	}
 	var sc interface{ Uint16() uint16 }
-	if errors.As(err, &sc) && sc.Uint16() == CloseTooBig {
+	if errors.As(err, &sc) && sc.Uint16() == wire.CloseTooBig {
 		return "too large", false
 	}
 	return "network", false
@@ -191,7 +191,7 @@ func (h handler) OnMessage(socket *gws.Conn, message *gws.Message) {
 		// A bug must cost one connection, never the process.
 		if e := recover(); e != nil {
 			h.m.log.Error("realtime: panic handling a message", "addr", c.addr, "panic", e, "stack", string(debug.Stack()))
-			c.closeWith(CloseInternalError, wire.ErrCodeBadMessage, "internal error", "panic")
+			c.closeWith(wire.CloseInternalError, wire.ErrCodeBadMessage, "internal error", "panic")
 		}
 	}()
 	if c.closing.Load() {
@@ -201,13 +201,13 @@ func (h handler) OnMessage(socket *gws.Conn, message *gws.Message) {
 	data := message.Bytes()
 	h.m.opts.Observer.MessageReceived(len(data))
 	if message.Opcode != gws.OpcodeBinary {
-		c.closeWith(CloseUnsupported, wire.ErrCodeBadMessage, "text frames are not accepted", "text frame")
+		c.closeWith(wire.CloseUnsupported, wire.ErrCodeBadMessage, "text frames are not accepted", "text frame")
 		return
 	}
 	var msg wire.ClientMsg
 	if err := wire.DecodeClient(data, &msg); err != nil {
 		h.m.limitedLog("bad message", "realtime: malformed message", "addr", c.addr, "err", err)
-		c.closeWith(CloseInvalidData, wire.ErrCodeBadMessage, "malformed message", "bad message")
+		c.closeWith(wire.CloseInvalidData, wire.ErrCodeBadMessage, "malformed message", "bad message")
 		return
 	}
 	joined := c.state.Load() == stateJoined
@@ -218,9 +218,9 @@ func (h handler) OnMessage(socket *gws.Conn, message *gws.Message) {
 	case msg.Type == wire.TypeHello && !joined:
 		c.hello(msg.Hello)
 	case msg.Type == wire.TypeHello:
-		c.closeWith(ClosePolicy, wire.ErrCodeBadMessage, "second hello", "bad message")
+		c.closeWith(wire.ClosePolicy, wire.ErrCodeBadMessage, "second hello", "bad message")
 	case !joined:
-		c.closeWith(ClosePolicy, wire.ErrCodeBadMessage, "hello must come first", "bad message")
+		c.closeWith(wire.ClosePolicy, wire.ErrCodeBadMessage, "hello must come first", "bad message")
 	case msg.Type == wire.TypeInput:
 		c.input(msg.Input)
 	case msg.Type == wire.TypePing:
@@ -228,7 +228,7 @@ func (h handler) OnMessage(socket *gws.Conn, message *gws.Message) {
 	case msg.Type == wire.TypePong:
 		c.pong(msg.Pong)
 	case msg.Type == wire.TypeLeave:
-		c.closeWith(CloseNormal, 0, "bye", "leave")
+		c.closeWith(wire.CloseNormal, 0, "bye", "leave")
 	}
 }
 
@@ -237,17 +237,17 @@ func (h handler) OnMessage(socket *gws.Conn, message *gws.Message) {
 func (c *client) hello(h wire.Hello) {
 	m := c.m
 	if h.Version != wire.Version {
-		c.closeWith(ClosePolicy, wire.ErrCodeVersion, "protocol version not supported", "version")
+		c.closeWith(wire.ClosePolicy, wire.ErrCodeVersion, "protocol version not supported", "version")
 		return
 	}
 	playerID, name, err := m.opts.Auth.Verify(h.Token)
 	if err != nil || playerID == "" {
-		c.closeWith(ClosePolicy, wire.ErrCodeAuth, "invalid session token", "auth")
+		c.closeWith(wire.ClosePolicy, wire.ErrCodeAuth, "invalid session token", "auth")
 		return
 	}
 	r := m.room(h.Room)
 	if r == nil {
-		c.closeWith(ClosePolicy, wire.ErrCodeNoRoom, "no such room", "no room")
+		c.closeWith(wire.ClosePolicy, wire.ErrCodeNoRoom, "no such room", "no room")
 		return
 	}
 	c.playerID, c.name = playerID, name
@@ -259,15 +259,15 @@ func (c *client) hello(h wire.Hello) {
 		c.helloTimer.Stop()
 		c.secStart = time.Now()
 	case joinFull:
-		c.closeWith(CloseTryAgainLater, wire.ErrCodeRoomFull, "room is full", "room full")
+		c.closeWith(wire.CloseTryAgainLater, wire.ErrCodeRoomFull, "room is full", "room full")
 	case joinDraining:
-		c.closeWith(CloseTryAgainLater, wire.ErrCodeShutdown, "server is draining: try another server", "draining")
+		c.closeWith(wire.CloseTryAgainLater, wire.ErrCodeShutdown, "server is draining: try another server", "draining")
 	case joinClosed:
 		if m.closed.Load() {
-			c.closeWith(CloseGoingAway, wire.ErrCodeShutdown, "server shutting down", "shutdown")
+			c.closeWith(wire.CloseGoingAway, wire.ErrCodeShutdown, "server shutting down", "shutdown")
 			return
 		}
-		c.closeWith(ClosePolicy, wire.ErrCodeNoRoom, "no such room", "no room")
+		c.closeWith(wire.ClosePolicy, wire.ErrCodeNoRoom, "no such room", "no room")
 	}
 }
 
@@ -285,7 +285,7 @@ func (c *client) flooding() bool {
 		c.secStart, c.inSec = now, 0
 		if c.floodRun >= m.opts.FloodSeconds {
 			m.limitedLog("flood", "realtime: message flood", "addr", c.addr, "player", c.playerID)
-			c.closeWith(ClosePolicy, wire.ErrCodeFlood, "too many messages", "flood")
+			c.closeWith(wire.ClosePolicy, wire.ErrCodeFlood, "too many messages", "flood")
 			return true
 		}
 	}

@@ -94,7 +94,7 @@ func (r *room) skip(p *player, now time.Time) {
 	} else if now.Sub(p.skippedSince) >= o.SlowTimeout {
 		r.m.limitedLog("too slow", "realtime: closing slow client", "room", r.id, "player", p.id,
 			"in_flight", p.client.inflight.Load())
-		p.client.closeWith(ClosePolicy, wire.ErrCodeTooSlow, "too slow", "too slow")
+		p.client.closeWith(wire.ClosePolicy, wire.ErrCodeTooSlow, "too slow", "too slow")
 		return
 	}
 	room := max(o.MissedEvents-len(p.missed), 0)

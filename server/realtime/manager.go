@@ -125,7 +125,7 @@ func (m *Manager) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if m.closed.Load() {
 		m.mu.Unlock()
 		m.release(addr)
-		_ = socket.WriteClose(CloseGoingAway, []byte("server shutting down"))
+		_ = socket.WriteClose(wire.CloseGoingAway, []byte("server shutting down"))
 		return
 	}
 	m.conns[c] = struct{}{}
@@ -295,7 +295,7 @@ func (m *Manager) Shutdown(ctx context.Context) error {
 	// Connections that never joined a room have no room to close them.
 	for _, c := range waiting {
 		if c.state.Load() != stateJoined {
-			c.closeWith(CloseGoingAway, wire.ErrCodeShutdown, "server shutting down", "shutdown")
+			c.closeWith(wire.CloseGoingAway, wire.ErrCodeShutdown, "server shutting down", "shutdown")
 		}
 	}
 	done := make(chan struct{})

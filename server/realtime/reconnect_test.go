@@ -34,7 +34,7 @@ func TestReconnectWithinGrace(t *testing.T) {
 	}{
 		{"reload (abrupt TCP close)", func(c *tclient) { _ = c.conn.NetConn().Close() }, 0},
 		{"network drop then rejoin", func(c *tclient) { _ = c.conn.NetConn().Close() }, 0},
-		{"second connection replaces the first", nil, ClosePolicy},
+		{"second connection replaces the first", nil, wire.ClosePolicy},
 	}
 	prev := first
 	outer := t // connections outlive the subtest that opens them
@@ -74,7 +74,7 @@ func TestReconnectWithinGrace(t *testing.T) {
 		quit func(c *tclient)
 	}{
 		{"leave message", func(c *tclient) { c.write(wire.AppendLeave(nil)) }},
-		{"normal close 1000", func(c *tclient) { _ = c.conn.WriteClose(CloseNormal, []byte("bye")) }},
+		{"normal close 1000", func(c *tclient) { _ = c.conn.WriteClose(wire.CloseNormal, []byte("bye")) }},
 	}
 	for _, tc := range leaves {
 		t.Run(tc.name+" removes the ship at once", func(t *testing.T) {
