@@ -48,7 +48,8 @@
 // the same token, so that the server gives back the same ship within its
 // grace period. A delta that does not apply to the mirror, or a message that
 // does not decode, makes the client reconnect at once for a full snapshot
-// (a resync).
+// (a resync). Both close the old connection with 1000 (wire.CloseNormal),
+// which keeps the ship; only Leave sends a leave message and gives it up.
 //
 // Input sequence numbers count the inputs of one connection: a server that
 // gives a returning player their ship back forgets the ship's last applied

@@ -1,6 +1,7 @@
 package realtime
 
 import (
+	"encoding/binary"
 	"time"
 
 	"github.com/lxzan/gws"
@@ -29,6 +30,25 @@ func (c *client) closeWith(code uint16, ec wire.ErrorCode, reason, logReason str
 				c.m.opts.Observer.MessageSent(len(msg))
 			}
 		}
-		_ = c.conn.WriteClose(code, []byte(reason))
+		// Not gws's WriteClose, which closes the socket right after the frame:
+		// the read loop goes on (discarding) until the peer answers with its
+		// own close frame, then gws closes the socket, or until closeLinger.
+		if c.conn.WriteMessage(gws.OpcodeCloseConnection, closePayload(code, reason)) == nil {
+			_ = c.conn.NetConn().SetReadDeadline(time.Now().Add(closeLinger))
+		}
 	})
+}
+
+// closeLinger is how long a connection keeps reading after its close frame
+// for the peer's answer. Closing a socket with the peer's messages still
+// unread (a flood) makes the kernel reset the connection, and the reset can
+// destroy the error message and close frame before the peer reads them: it
+// would see a bare 1006 instead of the reason.
+const closeLinger = 2 * time.Second
+
+// closePayload is the body of a close frame: the code, then the reason cut
+// to what a control frame holds (125 bytes in all).
+func closePayload(code uint16, reason string) []byte {
+	b := binary.BigEndian.AppendUint16(make([]byte, 0, 2+len(reason)), code)
+	return append(b, reason[:min(len(reason), 123)]...)
 }

@@ -147,7 +147,9 @@ func (h handler) OnClose(socket *gws.Conn, err error) {
 }
 
 // closeReason names why a connection ended and whether the player left for
-// good (a leave message or a normal close from the client).
+// good. Only a leave message gives the ship up: a client that closes, even
+// with 1000 (a reload, a resync, a library's default), keeps it for the
+// reconnect grace period like a dropped connection.
 func closeReason(c *client, err error) (string, bool) {
 	if r := c.reason.Load(); r != nil {
 		return *r, *r == "leave"
@@ -155,7 +157,7 @@ func closeReason(c *client, err error) (string, bool) {
 	var ce *gws.CloseError
 	if errors.As(err, &ce) {
 		if ce.Code == wire.CloseNormal {
-			return "client closed", true
+			return "client closed", false
 		}
 		return "client closed with error", false
 	}
@@ -170,6 +172,9 @@ func closeReason(c *client, err error) (string, bool) {
 // IdleTimeout with a clear reason; the read deadline, a little later, is the
 // backstop for connections no room looks after.
 func (c *client) touch() {
+	if c.closing.Load() {
+		return // the close linger bounds the read deadline now
+	}
 	now := time.Now().UnixNano()
 	c.lastRecv.Store(now)
 	// Moving the deadline is a system call's worth of work; inputs arrive 30 times
@@ -245,7 +250,7 @@ func (c *client) hello(h wire.Hello) {
 		c.closeWith(wire.ClosePolicy, wire.ErrCodeAuth, "invalid session token", "auth")
 		return
 	}
-	r := m.room(h.Room)
+	r := m.helloRoom(h.Room)
 	if r == nil {
 		c.closeWith(wire.ClosePolicy, wire.ErrCodeNoRoom, "no such room", "no room")
 		return

@@ -34,7 +34,14 @@
 //
 // Closing a connection (closeWith) queues an error message and a close frame
 // behind the connection's pending writes and shortens its write deadline, so
-// that neither the room nor a read goroutine ever waits on a socket.
+// that neither the room nor a read goroutine ever waits on a socket. The
+// socket itself is closed when the peer answers with its close frame, or
+// after closeLinger: closing it with the peer's messages unread would reset
+// the connection and could destroy the reason before the peer reads it.
+//
+// Only a leave message gives a player's ship up. A connection that ends any
+// other way, a client's close frame with 1000 included, leaves the ship idle
+// for ReconnectGrace, so that a reload or a resync never costs the round.
 //
 // # Limits
 //

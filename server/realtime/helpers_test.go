@@ -159,6 +159,7 @@ type tclient struct {
 	done   chan struct{}
 	deltas atomic.Int64
 	code   atomic.Uint32
+	reason string // of the close frame received; read after done is closed
 	errs   chan wire.Error
 	seq    uint32
 	silent atomic.Bool // when set, pings go unanswered
@@ -184,6 +185,7 @@ func (c *tclient) OnClose(s *gws.Conn, err error) {
 	var ce *gws.CloseError
 	if errors.As(err, &ce) {
 		c.code.Store(uint32(ce.Code))
+		c.reason = string(ce.Reason)
 	}
 	close(c.done)
 }

@@ -186,6 +186,36 @@ func (m *Manager) room(key string) *room {
 	return m.rooms[key]
 }
 
+// helloRoom returns the room a hello asks for: the open room with that id or
+// join code, or for an empty one the server's default room: the fullest
+// public room with a free seat (by its published stats, as quick play
+// chooses), else the first public room, which will answer "room full". It
+// returns nil when no such room is open.
+func (m *Manager) helloRoom(key string) *room {
+	if key != "" {
+		return m.room(key)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var first, best *room
+	bestHumans := -1
+	for _, r := range m.order {
+		if !r.spec.Public {
+			continue
+		}
+		if first == nil {
+			first = r
+		}
+		if st := r.pub.Load().stats; st.Humans < st.Capacity && st.Humans > bestHumans {
+			best, bestHumans = r, st.Humans
+		}
+	}
+	if best != nil {
+		return best
+	}
+	return first
+}
+
 // CreateRoom opens a room and returns its id and join code.
 func (m *Manager) CreateRoom(spec RoomSpec) (id, code string, err error) {
 	r, err := m.open(spec, "", false)
