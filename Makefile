@@ -7,25 +7,32 @@ GOROOT    := $(shell $(GO) env GOROOT)
 WASM_EXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 # Packages built only for the browser (they import Ebiten or syscall/js).
 WASM_PKGS := ./client/... ./wasm/... ./game/...
+# wasm_exec.js comes from the toolchain that builds game.wasm: the two must match.
+WASM_JS   := $(GOROOT)/lib/wasm/wasm_exec.js
+# staticcheck, pinned, installed from the Go module proxy into a project-local bin.
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK := $(CURDIR)/bin/tools/staticcheck-$(STATICCHECK_VERSION)/staticcheck
 
-.PHONY: run test build wasm bench loadtest fmt fmt-check vet test-go test-wasm clean
+.PHONY: run test build wasm bench loadtest fmt fmt-check vet test-go test-wasm clean tidy-check staticcheck
 
 ## run: build the WebAssembly client and start the server on $(ADDR) with the SQLite default.
 run: wasm
 	$(GO) run ./server -addr $(ADDR)
 
-## test: format and vet checks, the wasm build, every Go test with the race detector
-## (browser tests included), and the determinism test under GOOS=js GOARCH=wasm.
-test: fmt-check vet wasm test-go test-wasm
+## test: format, vet, go.mod tidiness and staticcheck, the wasm build, every Go test with the
+## race detector (browser tests included), and the determinism test under GOOS=js GOARCH=wasm.
+test: fmt-check vet tidy-check staticcheck wasm test-go test-wasm
 
 ## build: one static binary (client embedded) at $(BIN)/tickarena.
 build: wasm
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN)/tickarena ./server
 
-## wasm: the browser client, raw and gzip-compressed, into assets/static/.
+## wasm: the browser client, raw and gzip-compressed, and the toolchain's wasm_exec.js into
+## assets/static/.
 wasm:
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(WASM_OUT) ./wasm
 	gzip -9 -n -k -f $(WASM_OUT)
+	cp $(WASM_JS) assets/static/wasm_exec.js
 
 test-go:
 	$(GO) test -race -timeout 8m ./...
@@ -52,5 +59,17 @@ vet:
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet $(WASM_PKGS)
 
+## tidy-check: go.mod and go.sum are what `go mod tidy` makes of them.
+tidy-check:
+	$(GO) mod tidy -diff
+
+## staticcheck: the pinned staticcheck over the native packages and the browser-only ones.
+staticcheck: $(STATICCHECK)
+	$(STATICCHECK) ./...
+	GOOS=js GOARCH=wasm $(STATICCHECK) ./client/... ./wasm/...
+
+$(STATICCHECK):
+	GOBIN=$(dir $(STATICCHECK)) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
 clean:
-	rm -rf $(BIN) artifacts $(WASM_OUT) $(WASM_OUT).gz
+	rm -rf $(BIN) artifacts $(WASM_OUT) $(WASM_OUT).gz assets/static/wasm_exec.js

@@ -1,7 +1,11 @@
 package assets_test
 
 import (
+	"bytes"
 	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -21,7 +25,6 @@ func TestStaticHoldsThePages(t *testing.T) {
 		{"lobby.js", `"tickarena.token"`},
 		{"play.js", "client not built: run make wasm"},
 		{"favicon.svg", "<svg"},
-		{"wasm_exec.js", "Copyright 2018 The Go Authors"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -39,16 +42,48 @@ func TestStaticHoldsThePages(t *testing.T) {
 	}
 }
 
+// TestLoaderFromToolchain checks that a built client is served with the
+// wasm_exec.js of the Go toolchain that builds it, not a stale copy: the
+// browser cannot run a client with the loader of another Go release.
+func TestLoaderFromToolchain(t *testing.T) {
+	fsys := assets.Static()
+	if !assets.ClientBuilt(fsys) {
+		if _, err := fs.Stat(fsys, assets.ClientFile); err == nil {
+			t.Fatalf("%s is built but %s is missing: run make wasm", assets.ClientFile, assets.LoaderFile)
+		}
+		t.Skip("the client is not built (make wasm)")
+	}
+	got, err := fs.ReadFile(fsys, assets.LoaderFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		t.Skipf("go env GOROOT: %v", err)
+	}
+	want, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(out)), "lib", "wasm", assets.LoaderFile))
+	if err != nil {
+		t.Fatalf("the toolchain's loader: %v", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("static/%s differs from the toolchain's: run make wasm", assets.LoaderFile)
+	}
+}
+
 func TestClientBuilt(t *testing.T) {
+	wasm := &fstest.MapFile{Data: []byte("\x00asm")}
+	loader := &fstest.MapFile{Data: []byte("globalThis.Go = class {}")}
 	tests := []struct {
 		name string
 		fsys fs.FS
 		want bool
 	}{
 		{"absent", fstest.MapFS{"index.html": {Data: []byte("x")}}, false},
-		{"empty", fstest.MapFS{assets.ClientFile: {Data: nil}}, false},
-		{"directory", fstest.MapFS{assets.ClientFile + "/x": {Data: []byte("x")}}, false},
-		{"present", fstest.MapFS{assets.ClientFile: {Data: []byte("\x00asm")}}, true},
+		{"empty", fstest.MapFS{assets.ClientFile: {Data: nil}, assets.LoaderFile: loader}, false},
+		{"directory", fstest.MapFS{assets.ClientFile + "/x": {Data: []byte("x")}, assets.LoaderFile: loader}, false},
+		{"no loader", fstest.MapFS{assets.ClientFile: wasm}, false},
+		{"empty loader", fstest.MapFS{assets.ClientFile: wasm, assets.LoaderFile: {Data: nil}}, false},
+		{"present", fstest.MapFS{assets.ClientFile: wasm, assets.LoaderFile: loader}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -224,3 +224,36 @@ func TestInputsIgnored(t *testing.T) {
 		})
 	}
 }
+
+// TestRejoin brings an idle ship back for a new connection of its player,
+// whose inputs start again from sequence number 1: the ship obeys them and
+// keeps its place in the round.
+func TestRejoin(t *testing.T) {
+	w, ids := arena(t, game.Rules{}, pt{2000, 2000})
+	id := ids[0]
+	s := w.Ship(id)
+	for range 40 {
+		game.Step(w, []game.Input{press(w, id, game.Right, 0)})
+	}
+	s.Score = 70
+	if err := w.SetIdle(id, true); err != nil {
+		t.Fatal(err)
+	}
+	stepN(w, 5)
+	x := s.X
+	if err := w.Rejoin(id); err != nil {
+		t.Fatal(err)
+	}
+	if s.Idle || s.LastSeq != 0 || s.Score != 70 || s.X != x {
+		t.Fatalf("after Rejoin: idle %v, last seq %d, score %d, x %d; want false, 0, 70, %d", s.Idle, s.LastSeq, s.Score, s.X, x)
+	}
+	for seq := uint32(1); seq <= 10; seq++ {
+		game.Step(w, []game.Input{{Ship: id, Seq: seq, Buttons: game.Left}})
+	}
+	if s.LastSeq != 10 || s.X >= x {
+		t.Errorf("inputs 1..10 of the new connection: last seq %d, x %d -> %d; want 10 and a move left", s.LastSeq, x, s.X)
+	}
+	if err := w.Rejoin(9999); err != game.ErrNoShip {
+		t.Errorf("Rejoin(unknown) = %v, want ErrNoShip", err)
+	}
+}

@@ -136,6 +136,20 @@ func (w *World) SetIdle(id uint32, idle bool) error {
 	return nil
 }
 
+// Rejoin puts ship id back in play for its returning player: the ship is no
+// longer idle and has applied no input yet, so that the player's new
+// connection may number its inputs from 1 again (a sequence number counts
+// the inputs of one connection). Position, score and round stats are kept.
+func (w *World) Rejoin(id uint32) error {
+	s := w.Ship(id)
+	if s == nil {
+		return ErrNoShip
+	}
+	s.Idle = false
+	s.LastSeq = 0
+	return nil
+}
+
 func (w *World) shipIndex(id uint32) (int, bool) {
 	i := sort.Search(len(w.Ships), func(i int) bool { return w.Ships[i].ID >= id })
 	return i, i < len(w.Ships) && w.Ships[i].ID == id

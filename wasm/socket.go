@@ -8,6 +8,7 @@ import (
 	"syscall/js"
 
 	"github.com/tickarena/tickarena/client/netcode"
+	"github.com/tickarena/tickarena/game/wire"
 )
 
 // socket is a browser WebSocket as a netcode.Transport. Its callbacks only
@@ -51,7 +52,7 @@ func dial(url string, in *netcode.Inbox) (t netcode.Transport, err error) {
 	s.on("close", func(ev js.Value) {
 		code := ev.Get("code").Int()
 		if code == 0 {
-			code = netcode.CloseAbnormal
+			code = wire.CloseAbnormal
 		}
 		in.Closed(code, ev.Get("reason").String())
 		s.release()

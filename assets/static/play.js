@@ -98,15 +98,17 @@
       return;
     }
     roomLabel.textContent = "Room " + room;
-    if (typeof Go !== "function") {
-      fail("wasm_exec.js did not load. Reload the page.");
-      return;
-    }
     let bytes;
     try {
       bytes = await download(main.dataset.wasm);
     } catch (err) {
       fail(err.message || String(err));
+      return;
+    }
+    // After the download, so that an unbuilt client (no game.wasm and no
+    // wasm_exec.js) says so rather than blaming the loader.
+    if (typeof Go !== "function") {
+      fail("wasm_exec.js did not load. Reload the page.");
       return;
     }
     status.textContent = "Starting…";

@@ -145,12 +145,12 @@ func (c *Client) Leave() {
 	if c.tr != nil && c.state == StatePlaying {
 		c.send(wire.AppendLeave(c.out[:0]))
 	}
-	c.finish(CloseNormal, "left the game")
+	c.finish(wire.CloseNormal, "left the game")
 }
 
 // Close closes the connection without giving up the ship: the server keeps it
 // for its grace period.
-func (c *Client) Close() { c.finish(CloseNormal, "closed") }
+func (c *Client) Close() { c.finish(wire.CloseNormal, "closed") }
 
 func (c *Client) finish(code int, reason string) {
 	if c.tr != nil {
@@ -217,7 +217,7 @@ func (c *Client) dropped(now time.Time, code int, reason string) {
 // jitter, or gives up after MaxAttempts.
 func (c *Client) retry(now time.Time, why string) {
 	if c.tr != nil {
-		_ = c.tr.Close(CloseNormal, "reconnecting")
+		_ = c.tr.Close(wire.CloseNormal, "reconnecting")
 		c.tr = nil
 	}
 	c.gen++
@@ -251,7 +251,7 @@ func (c *Client) resync(now time.Time, why string) {
 	c.opt.Logger.Warn("resync", "reason", why)
 	c.stats.Resyncs++
 	if c.tr != nil {
-		_ = c.tr.Close(CloseNormal, "resync")
+		_ = c.tr.Close(wire.CloseNormal, "resync")
 		c.tr = nil
 	}
 	c.reason = why
@@ -374,15 +374,15 @@ func closeReason(code int, reason string, last wire.Error) string {
 		return reason
 	}
 	switch code {
-	case CloseNormal:
+	case wire.CloseNormal:
 		return "the server ended the connection"
-	case CloseGoingAway:
+	case wire.CloseGoingAway:
 		return "the server is shutting down"
-	case ClosePolicy:
+	case wire.ClosePolicy:
 		return "refused by the server"
-	case CloseTryAgain:
+	case wire.CloseTryAgainLater:
 		return "the room is full"
-	case CloseAbnormal, 0:
+	case wire.CloseAbnormal, 0:
 		return "connection lost"
 	}
 	return fmt.Sprintf("connection closed (code %d)", code)
@@ -399,7 +399,8 @@ func retryable(code int, errCode wire.ErrorCode) bool {
 		return false
 	}
 	switch code {
-	case CloseNormal, ClosePolicy, CloseTryAgain, 1002, 1003, 1007, 1009:
+	case wire.CloseNormal, wire.ClosePolicy, wire.CloseTryAgainLater, wire.CloseProtocolError,
+		wire.CloseUnsupported, wire.CloseInvalidData, wire.CloseTooBig:
 		return false
 	}
 	return true

@@ -48,10 +48,18 @@
 // the same token, so that the server gives back the same ship within its
 // grace period. A delta that does not apply to the mirror, or a message that
 // does not decode, makes the client reconnect at once for a full snapshot
-// (a resync). Input sequence numbers go on increasing across reconnects, so
-// that a resumed ship, which remembers its last applied input, accepts the
-// new ones. Errors the player cannot fix by waiting (bad token, version,
-// room full, replaced, idle) close the client for good with the server's reason.
+// (a resync). Both close the old connection with 1000 (wire.CloseNormal),
+// which keeps the ship; only Leave sends a leave message and gives it up.
+//
+// Input sequence numbers count the inputs of one connection: a server that
+// gives a returning player their ship back forgets the ship's last applied
+// input (game.World.Rejoin), and a new connection's first delta says lastSeq
+// 0. This client does not restart its count, which the server accepts as
+// well (any increasing numbering does); on every welcome it drops the inputs
+// still waiting for acknowledgement, since the new connection never
+// received them. Errors the player cannot fix by waiting (bad token,
+// version, room full, replaced, idle) close the client for good with the
+// server's reason.
 //
 // # API changes
 //

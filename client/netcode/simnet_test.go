@@ -140,7 +140,7 @@ func (sc *simConn) drop() {
 	sc.closed = true
 	sc.srv.disconnect(sc)
 	in := sc.in
-	sc.net.schedule(&sc.downLast, func() { in.Closed(CloseAbnormal, "") })
+	sc.net.schedule(&sc.downLast, func() { in.Closed(wire.CloseAbnormal, "") })
 }
 
 // closeWith sends an error and closes from the server's side.
@@ -235,12 +235,12 @@ func (s *testServer) receive(sc *simConn, b []byte) {
 
 func (s *testServer) hello(sc *simConn, h wire.Hello) {
 	if h.Version != wire.Version {
-		sc.closeWith(ClosePolicy, wire.Error{Code: wire.ErrCodeVersion, Reason: "protocol version mismatch"})
+		sc.closeWith(wire.ClosePolicy, wire.Error{Code: wire.ErrCodeVersion, Reason: "protocol version mismatch"})
 		return
 	}
 	if h.Token == s.rejectToken {
 		s.refusals++
-		sc.closeWith(ClosePolicy, wire.Error{Code: wire.ErrCodeAuth, Reason: "invalid session token"})
+		sc.closeWith(wire.ClosePolicy, wire.Error{Code: wire.ErrCodeAuth, Reason: "invalid session token"})
 		return
 	}
 	id, ok := s.byToken[h.Token]

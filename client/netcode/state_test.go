@@ -97,18 +97,18 @@ func TestStateMachine(t *testing.T) {
 		{"drop while playing reconnects", Options{}, func(m *machine) {
 			m.c.Start(m.now)
 			m.welcome()
-			m.closeWith(CloseAbnormal, "")
+			m.closeWith(wire.CloseAbnormal, "")
 		}, StateReconnecting, "connection lost", 1},
 		{"reconnect dials after backoff", Options{}, func(m *machine) {
 			m.c.Start(m.now)
 			m.welcome()
-			m.closeWith(CloseAbnormal, "")
+			m.closeWith(wire.CloseAbnormal, "")
 			m.wait(time.Second)
 		}, StateConnecting, "connection lost", 2},
 		{"reconnect sends the same token", Options{}, func(m *machine) {
 			m.c.Start(m.now)
 			m.welcome()
-			m.closeWith(CloseGoingAway, "")
+			m.closeWith(wire.CloseGoingAway, "")
 			m.wait(time.Second)
 			m.welcome()
 			if h := m.conn().hello; h.Token != "tok" {
@@ -119,19 +119,19 @@ func TestStateMachine(t *testing.T) {
 			m.c.Start(m.now)
 			m.open()
 			m.recv(wire.AppendError(nil, wire.Error{Code: wire.ErrCodeAuth, Reason: "invalid session token"}))
-			m.closeWith(ClosePolicy, "auth")
+			m.closeWith(wire.ClosePolicy, "auth")
 			m.wait(time.Minute)
 		}, StateClosed, "invalid session token", 1},
 		{"room full closes for good", Options{}, func(m *machine) {
 			m.c.Start(m.now)
 			m.open()
-			m.closeWith(CloseTryAgain, "")
+			m.closeWith(wire.CloseTryAgainLater, "")
 		}, StateClosed, "room is full", 1},
 		{"too slow resyncs", Options{}, func(m *machine) {
 			m.c.Start(m.now)
 			m.welcome()
 			m.recv(wire.AppendError(nil, wire.Error{Code: wire.ErrCodeTooSlow, Reason: "too slow"}))
-			m.closeWith(ClosePolicy, "")
+			m.closeWith(wire.ClosePolicy, "")
 		}, StateReconnecting, "too slow", 1},
 		{"handshake timeout", Options{HandshakeTimeout: time.Second}, func(m *machine) {
 			m.c.Start(m.now)
@@ -188,16 +188,16 @@ func TestStateMachine(t *testing.T) {
 			m.c.Start(m.now)
 			m.welcome()
 			old := m.conn()
-			m.closeWith(CloseAbnormal, "")
+			m.closeWith(wire.CloseAbnormal, "")
 			m.wait(time.Second)
 			m.welcome()
-			old.in.Closed(CloseAbnormal, "late")
+			old.in.Closed(wire.CloseAbnormal, "late")
 			m.update()
 		}, StatePlaying, "", 2},
 		{"start again after closing", Options{}, func(m *machine) {
 			m.c.Start(m.now)
 			m.open()
-			m.closeWith(CloseTryAgain, "")
+			m.closeWith(wire.CloseTryAgainLater, "")
 			m.c.Start(m.now)
 			m.welcome()
 		}, StatePlaying, "", 2},

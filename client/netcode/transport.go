@@ -20,16 +20,6 @@ type Transport interface {
 // its end (Closed), from any goroutine.
 type Dialer func(url string, in *Inbox) (Transport, error)
 
-// WebSocket close codes the client and server use.
-const (
-	CloseNormal    = 1000 // normal end
-	CloseGoingAway = 1001 // server shutdown or page closed
-	CloseAbnormal  = 1006 // the connection dropped without a close frame
-	ClosePolicy    = 1008 // bad token, flood, protocol violation
-	CloseTryAgain  = 1013 // room full, try again later
-	CloseNoStatus  = 1005 // a close frame without a code
-)
-
 type eventKind uint8
 
 const (
@@ -62,7 +52,7 @@ func (in *Inbox) Opened() { in.q.push(inboxEvent{kind: evOpened, gen: in.gen}, n
 // reuse it once Received returns.
 func (in *Inbox) Received(msg []byte) { in.q.push(inboxEvent{kind: evMessage, gen: in.gen}, msg) }
 
-// Closed reports the end of the connection with its close code (CloseAbnormal
+// Closed reports the end of the connection with its close code (wire.CloseAbnormal
 // when it dropped) and reason. Events after Closed are ignored.
 func (in *Inbox) Closed(code int, reason string) {
 	in.q.push(inboxEvent{kind: evClosed, gen: in.gen, code: code, reason: reason}, nil)

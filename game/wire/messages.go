@@ -125,6 +125,42 @@ const (
 	ErrCodeLimit      ErrorCode = 4011 // too many connections
 )
 
+// The WebSocket close codes of the protocol (RFC 6455, section 7.4.1): the
+// code of the close frame that follows an Error message, or that a client
+// sends or sees. They are untyped so that both the server's uint16 and a
+// client's int take them; docs/protocol.md §7 says when each is used.
+const (
+	// CloseNormal ends a connection on purpose: the server after a leave, a
+	// client that reloads, resyncs or closes (its ship is held for the grace
+	// period unless it sent a leave first).
+	CloseNormal = 1000
+	// CloseGoingAway: the server is shutting down (ErrCodeShutdown first), or
+	// a browser page is closing.
+	CloseGoingAway = 1001
+	// CloseProtocolError: a WebSocket protocol violation (bad framing).
+	CloseProtocolError = 1002
+	// CloseUnsupported: a text frame (ErrCodeBadMessage first).
+	CloseUnsupported = 1003
+	// CloseNoStatus is what a peer reports for a close frame without a code;
+	// it is never sent.
+	CloseNoStatus = 1005
+	// CloseAbnormal is what a peer reports when the connection dropped without
+	// a close frame; it is never sent.
+	CloseAbnormal = 1006
+	// CloseInvalidData: a message that does not decode (ErrCodeBadMessage first).
+	CloseInvalidData = 1007
+	// ClosePolicy: a broken rule: version, token, room, flood, too slow,
+	// replaced, idle, or a message out of order (an ErrorCode first).
+	ClosePolicy = 1008
+	// CloseTooBig: a frame over MaxClientMessage.
+	CloseTooBig = 1009
+	// CloseInternalError: the server hit a bug handling the connection.
+	CloseInternalError = 1011
+	// CloseTryAgainLater: the room is full or the server is draining
+	// (ErrCodeRoomFull or ErrCodeShutdown first).
+	CloseTryAgainLater = 1013
+)
+
 // ClientMsg is a decoded client message: Type says which field holds it.
 type ClientMsg struct {
 	Type  Type

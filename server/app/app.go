@@ -17,6 +17,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/tickarena/tickarena/server/apidoc"
 	"github.com/tickarena/tickarena/server/cluster"
 	"github.com/tickarena/tickarena/server/config"
 	"github.com/tickarena/tickarena/server/httpjson"
@@ -50,6 +51,7 @@ type App struct {
 	sendRate rate
 	rooms    *lobbyHost
 	handler  http.Handler
+	mux      *http.ServeMux // the routes, for the OpenAPI test
 	draining atomic.Bool
 	server   *http.Server
 	// readyChecks are the conditions of readiness (see readiness.go).
@@ -187,6 +189,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		a.node.Register(mux)
 	}
 	leaderboard.NewHandler(a.store, leaderboard.HandlerOptions{Logger: log, Health: a.health}).Register(mux)
+	apidoc.Register(mux)
 	site, err := web.New(web.Options{Logger: log})
 	if err != nil {
 		return fail(fmt.Errorf("web files: %w", err))
@@ -198,6 +201,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	mux.HandleFunc("GET /readyz", a.readyz)
 	mux.HandleFunc("GET /status", a.status)
 	a.handler = a.metrics.Middleware(a.refuseWhileDraining(mux))
+	a.mux = mux
 	return a, nil
 }
 

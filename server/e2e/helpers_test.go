@@ -66,15 +66,6 @@ func enterFromLobby(t *testing.T, p *browsertest.Page, base, name string) hook {
 	return readHook(p)
 }
 
-// holdKey holds the key k down on the focused element for d, as a player
-// would: one keyDown, then one keyUp.
-func holdKey(t *testing.T, p *browsertest.Page, k rune, d time.Duration) {
-	t.Helper()
-	sendKey(t, p, k, input.DispatchKeyEventTypeKeyDown)
-	time.Sleep(d)
-	sendKey(t, p, k, input.DispatchKeyEventTypeKeyUp)
-}
-
 // sendKey dispatches the event of type typ of key k.
 func sendKey(t *testing.T, p *browsertest.Page, k rune, typ input.DispatchKeyEventType) {
 	t.Helper()

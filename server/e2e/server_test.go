@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/tickarena/tickarena/assets"
 	"github.com/tickarena/tickarena/internal/servertest"
 )
 
@@ -18,13 +19,13 @@ func requireClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info, err := os.Stat(filepath.Join(root, "assets", "static", "game.wasm")); err == nil && info.Size() > 0 {
+	if assets.ClientBuilt(os.DirFS(filepath.Join(root, "assets", "static"))) {
 		return
 	}
 	if os.Getenv("CI") != "" {
-		t.Fatal("assets/static/game.wasm is missing: run make wasm before the tests")
+		t.Fatal("assets/static/game.wasm or wasm_exec.js is missing: run make wasm before the tests")
 	}
-	t.Skip("assets/static/game.wasm is missing: run make wasm")
+	t.Skip("assets/static/game.wasm or wasm_exec.js is missing: run make wasm")
 }
 
 // startServer runs the server binary on a free loopback port with a fresh

@@ -33,8 +33,8 @@ func TestPrivateRoomIsEnteredByCodeNotByID(t *testing.T) {
 	// Bob learnt the id (the welcome, a ws_url, a player page), not the code.
 	bob := dial(t, url)
 	bob.hello("tok-bob", id)
-	if code, e := bob.closed(); code != ClosePolicy || e == nil || e.Code != wire.ErrCodeNoRoom || e.Reason != "no such room" {
-		t.Errorf("hello by a private room's id: close %d %+v; want %d and error %d \"no such room\"", code, e, ClosePolicy, wire.ErrCodeNoRoom)
+	if code, e := bob.closed(); code != wire.ClosePolicy || e == nil || e.Code != wire.ErrCodeNoRoom || e.Reason != "no such room" {
+		t.Errorf("hello by a private room's id: close %d %+v; want %d and error %d \"no such room\"", code, e, wire.ClosePolicy, wire.ErrCodeNoRoom)
 	}
 	if st, _ := roomStats(m, id); st.Humans != 1 {
 		t.Errorf("after the refused hello the room has %d humans, want 1", st.Humans)
@@ -100,8 +100,8 @@ func TestOnePlayerOneShipAcrossRooms(t *testing.T) {
 	other.join("tok-ann", second)
 
 	code, e := first.closed()
-	if code != ClosePolicy || e == nil || e.Code != wire.ErrCodeReplaced {
-		t.Fatalf("first room's connection closed with %d %+v; want %d and error %d (connected again elsewhere)", code, e, ClosePolicy, wire.ErrCodeReplaced)
+	if code != wire.ClosePolicy || e == nil || e.Code != wire.ErrCodeReplaced {
+		t.Fatalf("first room's connection closed with %d %+v; want %d and error %d (connected again elsewhere)", code, e, wire.ClosePolicy, wire.ErrCodeReplaced)
 	}
 	eventually(t, "the first room to give up Ann's ship", func() bool {
 		st, _ := roomStats(m, "arena-1")
@@ -132,7 +132,7 @@ func TestOnePlayerOneShipAcrossRooms(t *testing.T) {
 	// Coming back to the first room gives up the second ship in turn.
 	back := dial(t, url)
 	back.join("tok-ann", "arena-1")
-	if code, e := other.closed(); code != ClosePolicy || e == nil || e.Code != wire.ErrCodeReplaced {
+	if code, e := other.closed(); code != wire.ClosePolicy || e == nil || e.Code != wire.ErrCodeReplaced {
 		t.Errorf("second room's connection closed with %d %+v; want error 4009", code, e)
 	}
 }

@@ -58,7 +58,7 @@ func (c *client) enter(r *room, open bool) {
 	for range 2 {
 		if !admitted && m.shipRoom(c.playerID) != r {
 			if m.draining.Load() {
-				c.closeWith(CloseTryAgainLater, wire.ErrCodeShutdown, "server is draining: try another server", "draining")
+				c.closeWith(wire.CloseTryAgainLater, wire.ErrCodeShutdown, "server is draining: try another server", "draining")
 				return
 			}
 			if err := m.admit(r, c.playerID, open); err != nil {
@@ -86,19 +86,19 @@ func (c *client) enter(r *room, open bool) {
 			// and the join: ask for a new seat like any newcomer.
 			continue
 		case joinFull:
-			c.closeWith(CloseTryAgainLater, wire.ErrCodeRoomFull, "room is full", "room full")
+			c.closeWith(wire.CloseTryAgainLater, wire.ErrCodeRoomFull, "room is full", "room full")
 		case joinDraining:
-			c.closeWith(CloseTryAgainLater, wire.ErrCodeShutdown, "server is draining: try another server", "draining")
+			c.closeWith(wire.CloseTryAgainLater, wire.ErrCodeShutdown, "server is draining: try another server", "draining")
 		case joinClosed:
 			if m.closed.Load() {
-				c.closeWith(CloseGoingAway, wire.ErrCodeShutdown, "server shutting down", "shutdown")
+				c.closeWith(wire.CloseGoingAway, wire.ErrCodeShutdown, "server shutting down", "shutdown")
 				return
 			}
-			c.closeWith(ClosePolicy, wire.ErrCodeNoRoom, "no such room", "no room")
+			c.closeWith(wire.ClosePolicy, wire.ErrCodeNoRoom, "no such room", "no room")
 		}
 		return
 	}
-	c.closeWith(CloseTryAgainLater, wire.ErrCodeRoomFull, "cannot take a seat now: try again soon", "admission failed")
+	c.closeWith(wire.CloseTryAgainLater, wire.ErrCodeRoomFull, "cannot take a seat now: try again soon", "admission failed")
 }
 
 // refuse closes a connection the Admission turned away. A private room the
@@ -108,12 +108,12 @@ func (c *client) refuse(r *room, err error) {
 	switch {
 	case errors.Is(err, ErrNoRoom):
 		c.m.limitedLog("not invited", "realtime: hello refused: private room without a seat", "addr", c.addr, "player", c.playerID, "room", r.id)
-		c.closeWith(ClosePolicy, wire.ErrCodeNoRoom, "no such room", "no room")
+		c.closeWith(wire.ClosePolicy, wire.ErrCodeNoRoom, "no such room", "no room")
 	case errors.Is(err, ErrRoomFull):
-		c.closeWith(CloseTryAgainLater, wire.ErrCodeRoomFull, "room is full", "room full")
+		c.closeWith(wire.CloseTryAgainLater, wire.ErrCodeRoomFull, "room is full", "room full")
 	default:
 		c.m.limitedLog("admission", "realtime: admission failed", "addr", c.addr, "player", c.playerID, "room", r.id, "err", err)
-		c.closeWith(CloseTryAgainLater, wire.ErrCodeRoomFull, "cannot check your seat now: try again soon", "admission failed")
+		c.closeWith(wire.CloseTryAgainLater, wire.ErrCodeRoomFull, "cannot check your seat now: try again soon", "admission failed")
 	}
 }
 
@@ -134,15 +134,16 @@ func (m *Manager) admit(r *room, playerID string, open bool) error {
 	return nil
 }
 
-// lookup returns the open room a hello names by id or by join code, and
+// lookup returns the open room a hello names by id or by join code (or, for
+// no name, the server's default public room, see helloRoom), and
 // whether anyone may take a free seat there: a public room, or a private one
 // named by its code.
 func (m *Manager) lookup(key string) (r *room, open bool) {
-	r = m.room(key)
+	r = m.helloRoom(key)
 	if r == nil {
 		return nil, false
 	}
-	return r, r.spec.Public || key == r.code
+	return r, r.spec.Public || (key != "" && key == r.code)
 }
 
 // claimShip notes that playerID's ship is now in r, and returns the room that

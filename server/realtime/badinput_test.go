@@ -51,25 +51,25 @@ func TestBadInput(t *testing.T) {
 		wantCode uint16
 		wantErr  wire.ErrorCode // 0: no error message expected
 	}{
-		{"text frame before hello", func(t *testing.T, c *tclient) { _ = c.conn.WriteString("hello") }, CloseUnsupported, wire.ErrCodeBadMessage},
-		{"text frame after join", func(t *testing.T, c *tclient) { joined(c); _ = c.conn.WriteString("{}") }, CloseUnsupported, wire.ErrCodeBadMessage},
-		{"oversized frame", send(make([]byte, wire.MaxClientMessage+1)), CloseTooBig, 0},
-		{"garbage bytes", send([]byte{0xc1, 0xff, 0x00, 0x13}), CloseInvalidData, wire.ErrCodeBadMessage},
-		{"empty frame", send([]byte{}), CloseInvalidData, wire.ErrCodeBadMessage},
-		{"msgpack map instead of array", send([]byte{0x81, 0xa4, 't', 'y', 'p', 'e', 0x01}), CloseInvalidData, wire.ErrCodeBadMessage},
-		{"hello with too few fields", send([]byte{0x92, 0x01, 0x01}), CloseInvalidData, wire.ErrCodeBadMessage},
-		{"unknown message type", send([]byte{0x91, 0x63}), CloseInvalidData, wire.ErrCodeBadMessage},
-		{"NaN aim", afterJoin(nanAim), CloseInvalidData, wire.ErrCodeBadMessage},
-		{"unknown buttons", afterJoin([]byte{0x95, byte(wire.TypeInput), 0x01, 0x00, 0xcc, 0xff, 0x00}), CloseInvalidData, wire.ErrCodeBadMessage},
-		{"trailing bytes", afterJoin(append(append([]byte{}, validInput...), 0x00)), CloseInvalidData, wire.ErrCodeBadMessage},
-		{"token too long", send(hello(wire.Version, strings.Repeat("x", wire.MaxTokenLen+1), "arena-1")), CloseInvalidData, wire.ErrCodeBadMessage},
-		{"input before hello", send(validInput), ClosePolicy, wire.ErrCodeBadMessage},
-		{"second hello", afterJoin(hello(wire.Version, "tok-ann", "arena-1")), ClosePolicy, wire.ErrCodeBadMessage},
-		{"wrong version", send(hello(wire.Version+1, "tok-ann", "arena-1")), ClosePolicy, wire.ErrCodeVersion},
-		{"unknown room", send(hello(wire.Version, "tok-ann", "nowhere")), ClosePolicy, wire.ErrCodeNoRoom},
-		{"bad token", send(hello(wire.Version, "forged", "arena-1")), ClosePolicy, wire.ErrCodeAuth},
-		{"room full", send(hello(wire.Version, "tok-bob", tiny)), CloseTryAgainLater, wire.ErrCodeRoomFull},
-		{"slow handshake", func(t *testing.T, c *tclient) {}, ClosePolicy, wire.ErrCodeIdle},
+		{"text frame before hello", func(t *testing.T, c *tclient) { _ = c.conn.WriteString("hello") }, wire.CloseUnsupported, wire.ErrCodeBadMessage},
+		{"text frame after join", func(t *testing.T, c *tclient) { joined(c); _ = c.conn.WriteString("{}") }, wire.CloseUnsupported, wire.ErrCodeBadMessage},
+		{"oversized frame", send(make([]byte, wire.MaxClientMessage+1)), wire.CloseTooBig, 0},
+		{"garbage bytes", send([]byte{0xc1, 0xff, 0x00, 0x13}), wire.CloseInvalidData, wire.ErrCodeBadMessage},
+		{"empty frame", send([]byte{}), wire.CloseInvalidData, wire.ErrCodeBadMessage},
+		{"msgpack map instead of array", send([]byte{0x81, 0xa4, 't', 'y', 'p', 'e', 0x01}), wire.CloseInvalidData, wire.ErrCodeBadMessage},
+		{"hello with too few fields", send([]byte{0x92, 0x01, 0x01}), wire.CloseInvalidData, wire.ErrCodeBadMessage},
+		{"unknown message type", send([]byte{0x91, 0x63}), wire.CloseInvalidData, wire.ErrCodeBadMessage},
+		{"NaN aim", afterJoin(nanAim), wire.CloseInvalidData, wire.ErrCodeBadMessage},
+		{"unknown buttons", afterJoin([]byte{0x95, byte(wire.TypeInput), 0x01, 0x00, 0xcc, 0xff, 0x00}), wire.CloseInvalidData, wire.ErrCodeBadMessage},
+		{"trailing bytes", afterJoin(append(append([]byte{}, validInput...), 0x00)), wire.CloseInvalidData, wire.ErrCodeBadMessage},
+		{"token too long", send(hello(wire.Version, strings.Repeat("x", wire.MaxTokenLen+1), "arena-1")), wire.CloseInvalidData, wire.ErrCodeBadMessage},
+		{"input before hello", send(validInput), wire.ClosePolicy, wire.ErrCodeBadMessage},
+		{"second hello", afterJoin(hello(wire.Version, "tok-ann", "arena-1")), wire.ClosePolicy, wire.ErrCodeBadMessage},
+		{"wrong version", send(hello(wire.Version+1, "tok-ann", "arena-1")), wire.ClosePolicy, wire.ErrCodeVersion},
+		{"unknown room", send(hello(wire.Version, "tok-ann", "nowhere")), wire.ClosePolicy, wire.ErrCodeNoRoom},
+		{"bad token", send(hello(wire.Version, "forged", "arena-1")), wire.ClosePolicy, wire.ErrCodeAuth},
+		{"room full", send(hello(wire.Version, "tok-bob", tiny)), wire.CloseTryAgainLater, wire.ErrCodeRoomFull},
+		{"slow handshake", func(t *testing.T, c *tclient) {}, wire.ClosePolicy, wire.ErrCodeIdle},
 		{"input flood", func(t *testing.T, c *tclient) {
 			joined(c)
 			for seq := uint32(1); ; seq++ {
@@ -81,7 +81,7 @@ func TestBadInput(t *testing.T) {
 				c.write(wire.AppendInput(nil, wire.Input{Seq: seq}))
 				time.Sleep(time.Millisecond)
 			}
-		}, ClosePolicy, wire.ErrCodeFlood},
+		}, wire.ClosePolicy, wire.ErrCodeFlood},
 		{"ping flood", func(t *testing.T, c *tclient) {
 			joined(c)
 			for {
@@ -93,7 +93,7 @@ func TestBadInput(t *testing.T) {
 				c.write(wire.AppendPing(nil, wire.Ping{Time: 1}))
 				time.Sleep(time.Millisecond)
 			}
-		}, ClosePolicy, wire.ErrCodeFlood},
+		}, wire.ClosePolicy, wire.ErrCodeFlood},
 		{"replayed sequence numbers", func(t *testing.T, c *tclient) {
 			joined(c)
 			before := obs.rejectedCount("replayed")
@@ -104,10 +104,10 @@ func TestBadInput(t *testing.T) {
 			for c.next(wire.TypeDelta).Delta.LastSeq != 6 {
 			}
 			c.write(wire.AppendLeave(nil))
-		}, CloseNormal, 0},
-		{"leave", afterJoin(wire.AppendLeave(nil)), CloseNormal, 0},
-		{"silent after joining", func(t *testing.T, c *tclient) { c.silent.Store(true); joined(c) }, ClosePolicy, wire.ErrCodeIdle},
-		{"panic while handling a message", send(hello(wire.Version, "panic", "arena-1")), CloseInternalError, wire.ErrCodeBadMessage},
+		}, wire.CloseNormal, 0},
+		{"leave", afterJoin(wire.AppendLeave(nil)), wire.CloseNormal, 0},
+		{"silent after joining", func(t *testing.T, c *tclient) { c.silent.Store(true); joined(c) }, wire.ClosePolicy, wire.ErrCodeIdle},
+		{"panic while handling a message", send(hello(wire.Version, "panic", "arena-1")), wire.CloseInternalError, wire.ErrCodeBadMessage},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

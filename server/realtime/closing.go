@@ -1,22 +1,11 @@
 package realtime
 
 import (
+	"encoding/binary"
 	"time"
 
 	"github.com/lxzan/gws"
 	"github.com/tickarena/tickarena/game/wire"
-)
-
-// WebSocket close codes the server sends (RFC 6455, section 7.4.1).
-const (
-	CloseNormal        = 1000 // the client left
-	CloseGoingAway     = 1001 // the server is shutting down
-	CloseUnsupported   = 1003 // a text frame
-	CloseInvalidData   = 1007 // a message that does not decode
-	ClosePolicy        = 1008 // a rule was broken: version, token, room, flood, too slow
-	CloseTooBig        = 1009 // a frame over wire.MaxClientMessage
-	CloseInternalError = 1011 // the server hit a bug handling the connection
-	CloseTryAgainLater = 1013 // the room is full
 )
 
 // closeWith sends the client an error message with ec (none when ec is 0), then
@@ -41,6 +30,25 @@ func (c *client) closeWith(code uint16, ec wire.ErrorCode, reason, logReason str
 				c.m.opts.Observer.MessageSent(len(msg))
 			}
 		}
-		_ = c.conn.WriteClose(code, []byte(reason))
+		// Not gws's WriteClose, which closes the socket right after the frame:
+		// the read loop goes on (discarding) until the peer answers with its
+		// own close frame, then gws closes the socket, or until closeLinger.
+		if c.conn.WriteMessage(gws.OpcodeCloseConnection, closePayload(code, reason)) == nil {
+			_ = c.conn.NetConn().SetReadDeadline(time.Now().Add(closeLinger))
+		}
 	})
+}
+
+// closeLinger is how long a connection keeps reading after its close frame
+// for the peer's answer. Closing a socket with the peer's messages still
+// unread (a flood) makes the kernel reset the connection, and the reset can
+// destroy the error message and close frame before the peer reads them: it
+// would see a bare 1006 instead of the reason.
+const closeLinger = 2 * time.Second
+
+// closePayload is the body of a close frame: the code, then the reason cut
+// to what a control frame holds (125 bytes in all).
+func closePayload(code uint16, reason string) []byte {
+	b := binary.BigEndian.AppendUint16(make([]byte, 0, 2+len(reason)), code)
+	return append(b, reason[:min(len(reason), 123)]...)
 }

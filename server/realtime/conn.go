@@ -112,7 +112,7 @@ func (h handler) OnOpen(socket *gws.Conn) {
 	c := clientOf(socket)
 	c.helloTimer = time.AfterFunc(h.m.opts.HelloTimeout, func() {
 		if c.state.Load() == stateHello {
-			c.closeWith(ClosePolicy, wire.ErrCodeIdle, "no hello in time", "hello timeout")
+			c.closeWith(wire.ClosePolicy, wire.ErrCodeIdle, "no hello in time", "hello timeout")
 		}
 	})
 	c.touch()
@@ -148,20 +148,22 @@ func (h handler) OnClose(socket *gws.Conn, err error) {
 }
 
 // closeReason names why a connection ended and whether the player left for
-// good (a leave message or a normal close from the client).
+// good. Only a leave message gives the ship up: a client that closes, even
+// with 1000 (a reload, a resync, a library's default), keeps it for the
+// reconnect grace period like a dropped connection.
 func closeReason(c *client, err error) (string, bool) {
 	if r := c.reason.Load(); r != nil {
 		return *r, *r == "leave"
 	}
 	var ce *gws.CloseError
 	if errors.As(err, &ce) {
-		if ce.Code == CloseNormal {
-			return "client closed", true
+		if ce.Code == wire.CloseNormal {
+			return "client closed", false
 		}
 		return "client closed with error", false
 	}
 	var sc interface{ Uint16() uint16 }
-	if errors.As(err, &sc) && sc.Uint16() == CloseTooBig {
+	if errors.As(err, &sc) && sc.Uint16() == wire.CloseTooBig {
 		return "too large", false
 	}
 	return "network", false
@@ -171,6 +173,9 @@ func closeReason(c *client, err error) (string, bool) {
 // IdleTimeout with a clear reason; the read deadline, a little later, is the
 // backstop for connections no room looks after.
 func (c *client) touch() {
+	if c.closing.Load() {
+		return // the close linger bounds the read deadline now
+	}
 	now := time.Now().UnixNano()
 	c.lastRecv.Store(now)
 	// Moving the deadline is a system call's worth of work; inputs arrive 30 times
@@ -192,7 +197,7 @@ func (h handler) OnMessage(socket *gws.Conn, message *gws.Message) {
 		// A bug must cost one connection, never the process.
 		if e := recover(); e != nil {
 			h.m.log.Error("realtime: panic handling a message", "addr", c.addr, "panic", e, "stack", string(debug.Stack()))
-			c.closeWith(CloseInternalError, wire.ErrCodeBadMessage, "internal error", "panic")
+			c.closeWith(wire.CloseInternalError, wire.ErrCodeBadMessage, "internal error", "panic")
 		}
 	}()
 	if c.closing.Load() {
@@ -202,13 +207,13 @@ func (h handler) OnMessage(socket *gws.Conn, message *gws.Message) {
 	data := message.Bytes()
 	h.m.opts.Observer.MessageReceived(len(data))
 	if message.Opcode != gws.OpcodeBinary {
-		c.closeWith(CloseUnsupported, wire.ErrCodeBadMessage, "text frames are not accepted", "text frame")
+		c.closeWith(wire.CloseUnsupported, wire.ErrCodeBadMessage, "text frames are not accepted", "text frame")
 		return
 	}
 	var msg wire.ClientMsg
 	if err := wire.DecodeClient(data, &msg); err != nil {
 		h.m.limitedLog("bad message", "realtime: malformed message", "addr", c.addr, "err", err)
-		c.closeWith(CloseInvalidData, wire.ErrCodeBadMessage, "malformed message", "bad message")
+		c.closeWith(wire.CloseInvalidData, wire.ErrCodeBadMessage, "malformed message", "bad message")
 		return
 	}
 	joined := c.state.Load() == stateJoined
@@ -219,9 +224,9 @@ func (h handler) OnMessage(socket *gws.Conn, message *gws.Message) {
 	case msg.Type == wire.TypeHello && !joined:
 		c.hello(msg.Hello)
 	case msg.Type == wire.TypeHello:
-		c.closeWith(ClosePolicy, wire.ErrCodeBadMessage, "second hello", "bad message")
+		c.closeWith(wire.ClosePolicy, wire.ErrCodeBadMessage, "second hello", "bad message")
 	case !joined:
-		c.closeWith(ClosePolicy, wire.ErrCodeBadMessage, "hello must come first", "bad message")
+		c.closeWith(wire.ClosePolicy, wire.ErrCodeBadMessage, "hello must come first", "bad message")
 	case msg.Type == wire.TypeInput:
 		c.input(msg.Input)
 	case msg.Type == wire.TypePing:
@@ -229,7 +234,7 @@ func (h handler) OnMessage(socket *gws.Conn, message *gws.Message) {
 	case msg.Type == wire.TypePong:
 		c.pong(msg.Pong)
 	case msg.Type == wire.TypeLeave:
-		c.closeWith(CloseNormal, 0, "bye", "leave")
+		c.closeWith(wire.CloseNormal, 0, "bye", "leave")
 	}
 }
 
@@ -238,17 +243,17 @@ func (h handler) OnMessage(socket *gws.Conn, message *gws.Message) {
 func (c *client) hello(h wire.Hello) {
 	m := c.m
 	if h.Version != wire.Version {
-		c.closeWith(ClosePolicy, wire.ErrCodeVersion, "protocol version not supported", "version")
+		c.closeWith(wire.ClosePolicy, wire.ErrCodeVersion, "protocol version not supported", "version")
 		return
 	}
 	playerID, name, err := m.opts.Auth.Verify(h.Token)
 	if err != nil || playerID == "" {
-		c.closeWith(ClosePolicy, wire.ErrCodeAuth, "invalid session token", "auth")
+		c.closeWith(wire.ClosePolicy, wire.ErrCodeAuth, "invalid session token", "auth")
 		return
 	}
 	r, open := m.lookup(h.Room)
 	if r == nil {
-		c.closeWith(ClosePolicy, wire.ErrCodeNoRoom, "no such room", "no room")
+		c.closeWith(wire.ClosePolicy, wire.ErrCodeNoRoom, "no such room", "no room")
 		return
 	}
 	c.playerID, c.name = playerID, name
@@ -269,7 +274,7 @@ func (c *client) flooding() bool {
 		c.secStart, c.inSec = now, 0
 		if c.floodRun >= m.opts.FloodSeconds {
 			m.limitedLog("flood", "realtime: message flood", "addr", c.addr, "player", c.playerID)
-			c.closeWith(ClosePolicy, wire.ErrCodeFlood, "too many messages", "flood")
+			c.closeWith(wire.ClosePolicy, wire.ErrCodeFlood, "too many messages", "flood")
 			return true
 		}
 	}
@@ -326,7 +331,7 @@ func (c *client) fellBehind(ack uint32) bool {
 	}
 	m.limitedLog("too slow", "realtime: closing a client that fell behind", "addr", c.addr, "player", c.playerID,
 		"ack", ack, "tick", tick, "behind", time.Duration(lag)*time.Second/time.Duration(m.opts.TickRate))
-	c.closeWith(ClosePolicy, wire.ErrCodeTooSlow, "too slow", "too slow")
+	c.closeWith(wire.ClosePolicy, wire.ErrCodeTooSlow, "too slow", "too slow")
 	return true
 }
 

@@ -7,10 +7,14 @@
 //   - A connection's read goroutine (gws's ReadLoop, started by
 //     Manager.ServeHTTP) owns the connection's hello state, its input
 //     sequence and flood counters. It decodes every message (wire.DecodeClient),
-//     validates it and puts inputs into the room's inbox: one slot per player
-//     guarded by a tiny mutex, the newest input wins, and a list of slots with
-//     untaken inputs. It never blocks on the room except while joining, when it
-//     waits for the room's answer. At the hello it also asks the Admission
+//     validates it and puts inputs into the room's inbox (inbox.go): per
+//     player a FIFO of up to four inputs guarded by a tiny mutex, and a list of
+//     players with inputs waiting. The room takes the oldest input of each
+//     player once per tick, so the server runs one input per tick in sequence
+//     order, exactly the steps the client predicted; when a fifth arrives
+//     before the room took one, the oldest waiting input is dropped. It never
+//     blocks on the room except while joining, when it waits for the room's
+//     answer. At the hello it also asks the Admission
 //     (the lobby's seats) and Ships (a cluster's one-ship-per-player claims),
 //     which may wait on Redis: that waiting is the connection's, never a
 //     room's.
@@ -36,7 +40,14 @@
 //
 // Closing a connection (closeWith) queues an error message and a close frame
 // behind the connection's pending writes and shortens its write deadline, so
-// that neither the room nor a read goroutine ever waits on a socket.
+// that neither the room nor a read goroutine ever waits on a socket. The
+// socket itself is closed when the peer answers with its close frame, or
+// after closeLinger: closing it with the peer's messages unread would reset
+// the connection and could destroy the reason before the peer reads it.
+//
+// Only a leave message gives a player's ship up. A connection that ends any
+// other way, a client's close frame with 1000 included, leaves the ship idle
+// for ReconnectGrace, so that a reload or a resync never costs the round.
 //
 // # Limits
 //

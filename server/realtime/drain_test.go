@@ -24,7 +24,7 @@ func TestDrain(t *testing.T) {
 
 	bob := dial(t, url)
 	bob.hello("tok-bob", "arena-1")
-	if code, e := bob.closed(); code != CloseTryAgainLater || e == nil || e.Code != wire.ErrCodeShutdown {
+	if code, e := bob.closed(); code != wire.CloseTryAgainLater || e == nil || e.Code != wire.ErrCodeShutdown {
 		t.Errorf("a new player during the drain got close %d, error %+v; want 1013 with ErrCodeShutdown", code, e)
 	}
 	if _, _, err := m.CreateRoom(RoomSpec{Name: "late"}); !errors.Is(err, ErrShutdown) {

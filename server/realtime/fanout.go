@@ -94,7 +94,7 @@ func (r *room) skip(p *player, now time.Time) {
 	} else if now.Sub(p.skippedSince) >= o.SlowTimeout {
 		r.m.limitedLog("too slow", "realtime: closing slow client", "room", r.id, "player", p.id,
 			"in_flight", p.client.inflight.Load())
-		p.client.closeWith(ClosePolicy, wire.ErrCodeTooSlow, "too slow", "too slow")
+		p.client.closeWith(wire.ClosePolicy, wire.ErrCodeTooSlow, "too slow", "too slow")
 		return
 	}
 	room := max(o.MissedEvents-len(p.missed), 0)
@@ -113,22 +113,26 @@ func (r *room) broadcast(msg []byte, force bool) {
 	}
 }
 
-// roster sends every client the whole room's roster, encoded once.
+// roster sends every client the whole room's roster, encoded once. It is
+// made from the snapshot of the last fan-out, so that the roster for tick T
+// lists exactly the ships the deltas for tick T hold, even when a ship left
+// the world since (a reconnect grace that ended, a player who left).
 func (r *room) roster() {
-	if len(r.order) == 0 {
+	if len(r.order) == 0 || r.snap.Tick == 0 {
 		return
 	}
-	w := r.world
-	lines := make([]wire.RosterLine, 0, len(w.Ships))
-	for i := range w.Ships {
-		s := &w.Ships[i]
-		e := wire.ShipEntity(s)
+	lines := make([]wire.RosterLine, 0, len(r.humans)+len(r.bots))
+	for i := range r.snap.Entities {
+		e := &r.snap.Entities[i]
+		if e.Kind != wire.KindShip {
+			continue
+		}
 		lines = append(lines, wire.RosterLine{
-			Ship: s.ID, Name: s.Name, Flags: e.Flags, Score: s.Score, Kills: s.Kills, Deaths: s.Deaths,
-			MapX: mapCoord(s.X, w.Size), MapY: mapCoord(s.Y, w.Size),
+			Ship: e.ID, Name: e.Name, Flags: e.Flags, Score: e.Score, Kills: e.Kills, Deaths: e.Deaths,
+			MapX: mapCoord(e.X, r.world.Size), MapY: mapCoord(e.Y, r.world.Size),
 		})
 	}
-	r.broadcast(wire.AppendRoster(nil, wire.Roster{Tick: w.Tick, Lines: lines}), false)
+	r.broadcast(wire.AppendRoster(nil, wire.Roster{Tick: r.snap.Tick, Lines: lines}), false)
 }
 
 func mapCoord(v, size int32) uint8 {

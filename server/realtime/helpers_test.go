@@ -160,6 +160,7 @@ type tclient struct {
 	deltas atomic.Int64
 	tick   atomic.Uint32 // of the last delta, acknowledged by inputs
 	code   atomic.Uint32
+	reason string // of the close frame received; read after done is closed
 	errs   chan wire.Error
 	seq    uint32
 	silent atomic.Bool // when set, pings go unanswered
@@ -185,6 +186,7 @@ func (c *tclient) OnClose(s *gws.Conn, err error) {
 	var ce *gws.CloseError
 	if errors.As(err, &ce) {
 		c.code.Store(uint32(ce.Code))
+		c.reason = string(ce.Reason)
 	}
 	close(c.done)
 }

@@ -38,7 +38,6 @@ type Manager struct {
 	upgrader *gws.Upgrader
 	closed   atomic.Bool
 	draining atomic.Bool
-	seq      atomic.Uint64
 	logs     rateLog
 
 	mu     sync.Mutex
@@ -141,7 +140,7 @@ func (m *Manager) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if m.closed.Load() {
 		m.mu.Unlock()
 		m.release(addr)
-		_ = socket.WriteClose(CloseGoingAway, []byte("server shutting down"))
+		_ = socket.WriteClose(wire.CloseGoingAway, []byte("server shutting down"))
 		return
 	}
 	m.conns[c] = struct{}{}
@@ -200,6 +199,36 @@ func (m *Manager) room(key string) *room {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.rooms[key]
+}
+
+// helloRoom returns the room a hello asks for: the open room with that id or
+// join code, or for an empty one the server's default room: the fullest
+// public room with a free seat (by its published stats, as quick play
+// chooses), else the first public room, which will answer "room full". It
+// returns nil when no such room is open.
+func (m *Manager) helloRoom(key string) *room {
+	if key != "" {
+		return m.room(key)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var first, best *room
+	bestHumans := -1
+	for _, r := range m.order {
+		if !r.spec.Public {
+			continue
+		}
+		if first == nil {
+			first = r
+		}
+		if st := r.pub.Load().stats; st.Humans < st.Capacity && st.Humans > bestHumans {
+			best, bestHumans = r, st.Humans
+		}
+	}
+	if best != nil {
+		return best
+	}
+	return first
 }
 
 // CreateRoom opens a room and returns its id and join code.
@@ -311,7 +340,7 @@ func (m *Manager) Shutdown(ctx context.Context) error {
 	// Connections that never joined a room have no room to close them.
 	for _, c := range waiting {
 		if c.state.Load() != stateJoined {
-			c.closeWith(CloseGoingAway, wire.ErrCodeShutdown, "server shutting down", "shutdown")
+			c.closeWith(wire.CloseGoingAway, wire.ErrCodeShutdown, "server shutting down", "shutdown")
 		}
 	}
 	done := make(chan struct{})

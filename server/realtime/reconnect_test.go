@@ -34,7 +34,11 @@ func TestReconnectWithinGrace(t *testing.T) {
 	}{
 		{"reload (abrupt TCP close)", func(c *tclient) { _ = c.conn.NetConn().Close() }, 0},
 		{"network drop then rejoin", func(c *tclient) { _ = c.conn.NetConn().Close() }, 0},
-		{"second connection replaces the first", nil, ClosePolicy},
+		// Many WebSocket libraries close with 1000 by default; a reload or a
+		// resync must not cost the round: only a leave gives the ship up.
+		{"client close 1000 (resync)", func(c *tclient) { _ = c.conn.WriteClose(wire.CloseNormal, []byte("resync")) }, 0},
+		{"client close 1001 (page closed)", func(c *tclient) { _ = c.conn.WriteClose(wire.CloseGoingAway, nil) }, 0},
+		{"second connection replaces the first", nil, wire.ClosePolicy},
 	}
 	prev := first
 	outer := t // connections outlive the subtest that opens them
@@ -74,7 +78,10 @@ func TestReconnectWithinGrace(t *testing.T) {
 		quit func(c *tclient)
 	}{
 		{"leave message", func(c *tclient) { c.write(wire.AppendLeave(nil)) }},
-		{"normal close 1000", func(c *tclient) { _ = c.conn.WriteClose(CloseNormal, []byte("bye")) }},
+		{"leave message then close 1000", func(c *tclient) {
+			c.write(wire.AppendLeave(nil))
+			_ = c.conn.WriteClose(wire.CloseNormal, []byte("bye"))
+		}},
 	}
 	for _, tc := range leaves {
 		t.Run(tc.name+" removes the ship at once", func(t *testing.T) {

@@ -283,17 +283,13 @@ func (r *room) admit(c *client, admitted bool) (*inputSlot, joinResult) {
 	log := r.m.log
 	if p := r.humans[c.playerID]; p != nil {
 		if old := p.client; old != nil && old != c {
-			old.closeWith(ClosePolicy, wire.ErrCodeReplaced, "connected again elsewhere", "replaced")
+			old.closeWith(wire.ClosePolicy, wire.ErrCodeReplaced, "connected again elsewhere", "replaced")
 		}
 		p.client = c
 		p.goneAt = time.Time{}
-		_ = r.world.SetIdle(p.ship, false)
+		_ = r.world.Rejoin(p.ship) // its new connection numbers inputs from 1 again
 		r.rec.Idle(r.world, p.ship, false) // replay hook
-		if s := r.world.Ship(p.ship); s != nil {
-			s.LastSeq = 0 // a new connection numbers its inputs from 1 again
-			// replay hook
-			r.rec.SeqReset(r.world, p.ship)
-		}
+		r.rec.SeqReset(r.world, p.ship)     // replay hook
 		r.resync(p)
 		r.claimShip(p)
 		r.welcome(p)
@@ -340,7 +336,7 @@ func (r *room) evicted(playerID string, force bool) {
 		return
 	}
 	if p.client != nil {
-		p.client.closeWith(ClosePolicy, wire.ErrCodeReplaced, "connected again elsewhere", "replaced")
+		p.client.closeWith(wire.ClosePolicy, wire.ErrCodeReplaced, "connected again elsewhere", "replaced")
 		p.client = nil
 	}
 	r.removeHuman(p, "playing in another room")
@@ -451,7 +447,7 @@ func (r *room) everySecond(now time.Time) bool {
 		case p.client == nil && now.Sub(p.goneAt) >= o.ReconnectGrace:
 			r.removeHuman(p, "reconnect grace over")
 		case p.client != nil && now.Sub(time.Unix(0, p.client.lastRecv.Load())) >= o.IdleTimeout:
-			p.client.closeWith(ClosePolicy, wire.ErrCodeIdle, "no traffic for too long", "idle")
+			p.client.closeWith(wire.ClosePolicy, wire.ErrCodeIdle, "no traffic for too long", "idle")
 		}
 	}
 	r.balanceBots()
@@ -482,7 +478,7 @@ func (r *room) finish(shutdown bool) {
 	}
 	for _, p := range r.order {
 		if p.client != nil {
-			p.client.closeWith(CloseGoingAway, wire.ErrCodeShutdown, "server shutting down", "shutdown")
+			p.client.closeWith(wire.CloseGoingAway, wire.ErrCodeShutdown, "server shutting down", "shutdown")
 		}
 		r.m.releaseShip(p.id, r)
 	}

@@ -35,7 +35,7 @@ func TestShutdown(t *testing.T) {
 
 	for i, c := range append(players, waiting) {
 		code, e := c.closed()
-		if code != CloseGoingAway || e == nil || e.Code != wire.ErrCodeShutdown {
+		if code != wire.CloseGoingAway || e == nil || e.Code != wire.ErrCodeShutdown {
 			t.Errorf("client %d closed with %d %+v, want 1001 and ErrCodeShutdown", i, code, e)
 		}
 	}

@@ -116,8 +116,8 @@ func TestReaderThatStopsReading(t *testing.T) {
 
 	// What it would have read: its deltas, then why it was closed.
 	code, ec := readUntilClose(t, raw)
-	if code != ClosePolicy || ec != wire.ErrCodeTooSlow {
-		t.Errorf("slow reader got close %d after error %d, want %d after %d", code, ec, ClosePolicy, wire.ErrCodeTooSlow)
+	if code != wire.ClosePolicy || ec != wire.ErrCodeTooSlow {
+		t.Errorf("slow reader got close %d after error %d, want %d after %d", code, ec, wire.ClosePolicy, wire.ErrCodeTooSlow)
 	}
 
 	before := normal.deltas.Load()

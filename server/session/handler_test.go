@@ -49,10 +49,10 @@ func post(t *testing.T, url, contentType, body string) apiResult {
 
 func TestCreateSession(t *testing.T) {
 	srv, is, clock := startSessionServer(t, HandlerOptions{Limit: WindowOptions{Max: 1000}})
-	_, validTok, _ := is.Issue("old name")
+	is.Issue("old name")
 	_, staleTok, _ := is.Issue("stale")
 	clock.Advance(31 * 24 * time.Hour)
-	_, validTok, _ = is.Issue("old name")
+	_, validTok, _ := is.Issue("old name")
 	validSession, _ := is.Verify(validTok)
 	const ct = "application/json"
 	tests := []struct {

@@ -40,8 +40,8 @@ func gz(t testing.TB, b []byte, level int) []byte {
 	return buf.Bytes()
 }
 
-// siteFS returns a small site shaped like assets.Static(), with game.wasm
-// and its precompressed gzip when built is true.
+// siteFS returns a small site shaped like assets.Static(), with game.wasm,
+// its precompressed gzip and wasm_exec.js when built is true.
 func siteFS(t testing.TB, built bool) fstest.MapFS {
 	fsys := fstest.MapFS{
 		"index.html":       {Data: []byte(`<!doctype html><link rel="stylesheet" href="/static/style.css"><script src="/static/lobby.js"></script><h1>Lobby</h1>` + strings.Repeat("<p>Fly. Shoot. Survive the round.</p>\n", 30))},
@@ -55,6 +55,7 @@ func siteFS(t testing.TB, built bool) fstest.MapFS {
 		fsys[assets.ClientFile] = &fstest.MapFile{Data: wasmBody}
 		// A fast level, so that the test can tell this file from a gzip the handler made.
 		fsys[assets.ClientFile+".gz"] = &fstest.MapFile{Data: gz(t, wasmBody, gzip.BestSpeed)}
+		fsys[assets.LoaderFile] = &fstest.MapFile{Data: []byte("globalThis.Go = class {};\n")}
 	}
 	return fsys
 }
@@ -376,11 +377,15 @@ func TestEmbeddedAssets(t *testing.T) {
 	h.Register(mux)
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
-	for _, path := range []string{"/", "/play", "/static/wasm_exec.js", "/static/lobby.js", "/static/play.js", "/static/style.css", "/static/favicon.svg"} {
+	for _, path := range []string{"/", "/play", "/static/lobby.js", "/static/play.js", "/static/style.css", "/static/favicon.svg"} {
 		res, _ := get(t, http.MethodGet, srv.URL+path, nil)
 		if res.StatusCode != http.StatusOK {
 			t.Errorf("GET %s: status %d, want 200", path, res.StatusCode)
 		}
+	}
+	pageAssets := map[string][]string{
+		"/":     {"/static/style.css?v=", "/static/lobby.js?v=", "/static/favicon.svg?v="},
+		"/play": {"/static/style.css?v=", "/static/play.js?v="},
 	}
 	if h.ClientBuilt() {
 		// Without gzip, so that the test does not wait for a large client to be compressed.
@@ -389,10 +394,10 @@ func TestEmbeddedAssets(t *testing.T) {
 			t.Errorf("built client: status %d, type %q; want 200, application/wasm",
 				res.StatusCode, res.Header.Get("Content-Type"))
 		}
-	}
-	pageAssets := map[string][]string{
-		"/":     {"/static/style.css?v=", "/static/lobby.js?v=", "/static/favicon.svg?v="},
-		"/play": {"/static/style.css?v=", "/static/wasm_exec.js?v=", "/static/play.js?v="},
+		if res, _ := get(t, http.MethodGet, srv.URL+"/static/wasm_exec.js", nil); res.StatusCode != http.StatusOK {
+			t.Errorf("GET /static/wasm_exec.js with a built client: status %d, want 200", res.StatusCode)
+		}
+		pageAssets["/play"] = append(pageAssets["/play"], "/static/wasm_exec.js?v=")
 	}
 	for path, urls := range pageAssets {
 		_, page := get(t, http.MethodGet, srv.URL+path, nil)

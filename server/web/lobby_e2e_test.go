@@ -135,14 +135,14 @@ func (f *fakeAPI) authorized(next http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// withoutClient copies the embedded assets without game.wasm, so that the
-// test sees the same play view whether or not `make wasm` has run.
+// withoutClient copies the embedded assets without game.wasm and its loader,
+// so that the test sees the same play view whether or not `make wasm` has run.
 func withoutClient(t *testing.T) fs.FS {
 	t.Helper()
 	out := fstest.MapFS{}
 	src := assets.Static()
 	err := fs.WalkDir(src, ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || strings.HasPrefix(name, assets.ClientFile) {
+		if err != nil || d.IsDir() || strings.HasPrefix(name, assets.ClientFile) || name == assets.LoaderFile {
 			return err
 		}
 		b, err := fs.ReadFile(src, name)
@@ -297,7 +297,7 @@ func TestLobbyInBrowser(t *testing.T) {
 }
 
 // buildClient compiles testdata/fakeclient for the browser and returns the
-// assets with it as game.wasm.
+// assets with it as game.wasm and the toolchain's wasm_exec.js.
 func buildClient(t *testing.T) fs.FS {
 	t.Helper()
 	goTool, err := exec.LookPath("go")
@@ -314,8 +314,17 @@ func buildClient(t *testing.T) fs.FS {
 	if err != nil {
 		t.Fatal(err)
 	}
+	goroot, err := exec.Command(goTool, "env", "GOROOT").Output()
+	if err != nil {
+		t.Fatalf("go env GOROOT: %v", err)
+	}
+	loader, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", assets.LoaderFile))
+	if err != nil {
+		t.Fatalf("the toolchain's %s: %v", assets.LoaderFile, err)
+	}
 	fsys := withoutClient(t).(fstest.MapFS)
 	fsys[assets.ClientFile] = &fstest.MapFile{Data: b}
+	fsys[assets.LoaderFile] = &fstest.MapFile{Data: loader}
 	return fsys
 }
 

@@ -37,11 +37,10 @@ type gameServer struct {
 }
 
 type gameConn struct {
-	ship       uint32
-	base, cur  wire.View
-	inputs     []game.Input
-	inFlight   int
-	welcomedAt uint32
+	ship      uint32
+	base, cur wire.View
+	inputs    []game.Input
+	inFlight  int
 }
 
 func startGameServer(t *testing.T) *gameServer {

@@ -86,14 +86,14 @@ func (t *wsTransport) connect(url string) {
 		t.p.dialErrs.Add(1)
 		t.p.lastErr.Store(err.Error())
 		if t.in != nil {
-			t.in.Closed(netcode.CloseAbnormal, err.Error())
+			t.in.Closed(wire.CloseAbnormal, err.Error())
 			t.p.poke()
 		}
 		return
 	}
 	t.conn.Store(c)
 	if t.closed.Load() {
-		_ = c.WriteClose(netcode.CloseNormal, nil)
+		_ = c.WriteClose(wire.CloseNormal, nil)
 	}
 	c.ReadLoop()
 }
@@ -116,7 +116,7 @@ func (t *wsTransport) OnMessage(c *gws.Conn, m *gws.Message) {
 
 // OnClose reports the end of the connection.
 func (t *wsTransport) OnClose(c *gws.Conn, err error) {
-	code, reason := netcode.CloseAbnormal, ""
+	code, reason := wire.CloseAbnormal, ""
 	var ce *gws.CloseError
 	if errors.As(err, &ce) {
 		code, reason = int(ce.Code), string(ce.Reason)
@@ -249,7 +249,7 @@ func (p *player) stop() {
 		return
 	}
 	if p.fc != nil {
-		_ = p.fc.Close(netcode.CloseNormal, "done")
+		_ = p.fc.Close(wire.CloseNormal, "done")
 	}
 }
 
