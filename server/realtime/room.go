@@ -287,9 +287,9 @@ func (r *room) admit(c *client, admitted bool) (*inputSlot, joinResult) {
 		}
 		p.client = c
 		p.goneAt = time.Time{}
-		_ = r.world.Rejoin(p.ship) // its new connection numbers inputs from 1 again
+		_ = r.world.Rejoin(p.ship)         // its new connection numbers inputs from 1 again
 		r.rec.Idle(r.world, p.ship, false) // replay hook
-		r.rec.SeqReset(r.world, p.ship)     // replay hook
+		r.rec.SeqReset(r.world, p.ship)    // replay hook
 		r.resync(p)
 		r.claimShip(p)
 		r.welcome(p)
