@@ -30,7 +30,7 @@ const specFile = "server/apidoc/openapi.json"
 // the site's files (pages, scripts, the game client), the node-to-node API of
 // a cluster (docs/cluster.md) and the profiler, which listens on its own
 // address (-pprof).
-var notAPI = []string{"/", "/static/", "POST /internal/rooms", "GET /internal/rooms/{id}/scoreboard"}
+var notAPI = []string{"/", "/static/", "POST /internal/rooms", "GET /internal/rooms/{id}/scoreboard", "POST /internal/evict"}
 
 func isAPI(pattern string) bool {
 	return !slices.Contains(notAPI, pattern) && !strings.HasPrefix(pattern, "/debug/pprof/")
