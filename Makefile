@@ -22,10 +22,10 @@ test: fmt-check vet wasm test-go test-wasm
 build: wasm
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN)/tickarena ./server
 
-## wasm: the browser client, raw and gzip-compressed, into assets/static/.
+## wasm: the browser client, raw, gzip- and Brotli-compressed, into assets/static/.
 wasm:
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(WASM_OUT) ./wasm
-	gzip -9 -n -k -f $(WASM_OUT)
+	$(GO) run ./cmd/precompress $(WASM_OUT)
 
 test-go:
 	$(GO) test -race -timeout 8m ./...
@@ -53,4 +53,4 @@ vet:
 	GOOS=js GOARCH=wasm $(GO) vet $(WASM_PKGS)
 
 clean:
-	rm -rf $(BIN) artifacts $(WASM_OUT) $(WASM_OUT).gz
+	rm -rf $(BIN) artifacts $(WASM_OUT) $(WASM_OUT).gz $(WASM_OUT).br

@@ -4,7 +4,8 @@
 // The game reads localStorage["tickarena.token"], localStorage["tickarena.name"]
 // and the query parameters "room" and "ws" of this page's URL (see lobby.js).
 // The server sends X-Uncompressed-Length with every static file so that the
-// progress bar is right even when the download is gzip-compressed.
+// progress bar is right even when the download is compressed; the bar counts
+// the bytes as the browser decodes them, while it compiles the module.
 "use strict";
 
 (() => {
@@ -57,8 +58,36 @@
     }
   }
 
-  // download fetches url and reports progress while the body streams in.
-  async function download(url) {
+  // counted wraps a response body so that every chunk the browser reads
+  // moves the progress bar, whoever consumes it.
+  function counted(res, total) {
+    let done = 0;
+    setProgress(0, total);
+    const reader = res.body.getReader();
+    return new ReadableStream({
+      async pull(controller) {
+        const part = await reader.read();
+        if (part.done) {
+          controller.close();
+          return;
+        }
+        done += part.value.length;
+        setProgress(done, total);
+        controller.enqueue(part.value);
+      },
+      cancel(reason) {
+        return reader.cancel(reason);
+      },
+    });
+  }
+
+  // load fetches the game client and compiles it. When the server sends it
+  // as application/wasm the browser compiles it while it downloads
+  // (instantiateStreaming); otherwise, or in a browser without streaming,
+  // it is read whole first. load.timing records when each step ended, for
+  // the performance test.
+  async function load(url, importObject) {
+    const timing = window.tickarenaLoad = { start: Date.now() };
     const res = await fetch(url);
     if (res.status === 404) {
       throw new Error("client not built: run make wasm");
@@ -68,28 +97,28 @@
     }
     const total = parseInt(res.headers.get("X-Uncompressed-Length") || "", 10) ||
       (res.headers.get("Content-Encoding") ? 0 : parseInt(res.headers.get("Content-Length") || "", 10) || 0);
-    if (!res.body || !res.body.getReader) {
+    const type = (res.headers.get("Content-Type") || "").split(";")[0].trim();
+    const streams = res.body && res.body.getReader;
+    if (streams && type === "application/wasm" && typeof WebAssembly.instantiateStreaming === "function") {
+      timing.streaming = true;
+      const body = new Response(counted(res, total), { headers: { "Content-Type": "application/wasm" } });
+      const result = await WebAssembly.instantiateStreaming(body, importObject);
+      timing.compiled = Date.now();
+      return result.instance;
+    }
+    timing.streaming = false;
+    let bytes;
+    if (streams) {
+      bytes = new Uint8Array(await new Response(counted(res, total)).arrayBuffer());
+    } else {
       setProgress(0, 0);
-      return new Uint8Array(await res.arrayBuffer());
+      bytes = new Uint8Array(await res.arrayBuffer());
     }
-    const reader = res.body.getReader();
-    const chunks = [];
-    let done = 0;
-    setProgress(0, total);
-    for (;;) {
-      const part = await reader.read();
-      if (part.done) break;
-      chunks.push(part.value);
-      done += part.value.length;
-      setProgress(done, total);
-    }
-    const bytes = new Uint8Array(done);
-    let at = 0;
-    for (const c of chunks) {
-      bytes.set(c, at);
-      at += c.length;
-    }
-    return bytes;
+    timing.downloaded = Date.now();
+    status.textContent = "Starting…";
+    const result = await WebAssembly.instantiate(bytes, importObject);
+    timing.compiled = Date.now();
+    return result.instance;
   }
 
   async function start() {
@@ -102,20 +131,14 @@
       fail("wasm_exec.js did not load. Reload the page.");
       return;
     }
-    let bytes;
-    try {
-      bytes = await download(main.dataset.wasm);
-    } catch (err) {
-      fail(err.message || String(err));
-      return;
-    }
-    status.textContent = "Starting…";
     const go = new Go();
     let instance;
     try {
-      ({ instance } = await WebAssembly.instantiate(bytes, go.importObject));
+      instance = await load(main.dataset.wasm, go.importObject);
     } catch (err) {
-      fail("This browser could not start the game: " + (err.message || err));
+      const text = err.message || String(err);
+      fail(err instanceof WebAssembly.CompileError || err instanceof WebAssembly.LinkError
+        ? "This browser could not start the game: " + text : text);
       return;
     }
     loading.hidden = true;

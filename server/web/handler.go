@@ -2,7 +2,9 @@
 // play view at "/play" and the assets under "/static/". Files are read once
 // into memory, carry a strong ETag and a Cache-Control suited to them, and
 // are sent gzip-compressed to browsers that accept it, from a precompressed
-// .gz file when there is one and otherwise from a copy compressed once.
+// .gz file when there is one and otherwise from a copy compressed once. A
+// file with a precompressed .br beside it (the game client, see
+// cmd/precompress) is sent Brotli-compressed to browsers that accept that.
 //
 // The package serves only files; it never answers the JSON API, except for
 // a JSON 404 to an /api path nobody else handles.
@@ -97,7 +99,7 @@ func New(opts Options) (*Handler, error) {
 	}
 	if h.clientBuilt {
 		f := files[assets.ClientFile]
-		opts.Logger.Info("web: game client ready", "bytes", len(f.body), "precompressed", f.precompressed)
+		opts.Logger.Info("web: game client ready", "bytes", len(f.body), "precompressed", f.precompressed, "brotli", len(f.br))
 	} else {
 		opts.Logger.Warn("web: " + ClientMissing)
 	}
@@ -154,10 +156,16 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, f *file) {
 		hdr.Set("X-Frame-Options", "DENY")
 	}
 	body, etag := f.body, f.etag
-	if f.mayGzip() {
+	if f.mayGzip() || f.br != nil {
 		hdr.Add("Vary", "Accept-Encoding")
+		gzq, brq := acceptedQualities(r)
+		switch {
+		// Brotli wins a tie: it is the smaller of the two.
+		case f.br != nil && brq > 0 && brq >= gzq:
+			body, etag = f.br, f.brETag
+			hdr.Set("Content-Encoding", "br")
 		// Only a request that accepts gzip pays for compressing, once.
-		if acceptsGzip(r) {
+		case gzq > 0:
 			if gz, gzETag := f.gzipped(); gz != nil {
 				body, etag = gz, gzETag
 				hdr.Set("Content-Encoding", "gzip")
