@@ -5,6 +5,10 @@ BIN       ?= bin
 WASM_OUT  := assets/static/game.wasm
 GOROOT    := $(shell $(GO) env GOROOT)
 WASM_EXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
+# VERSION is stamped into the server (see server/app.Version): the nearest tag,
+# commits since it and the commit, "-dirty" with uncommitted changes.
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
+LDFLAGS   := -X github.com/tickarena/tickarena/server/app.buildVersion=$(VERSION)
 # Packages built only for the browser (they import Ebiten or syscall/js).
 WASM_PKGS := ./client/... ./wasm/... ./game/...
 
@@ -12,7 +16,7 @@ WASM_PKGS := ./client/... ./wasm/... ./game/...
 
 ## run: build the WebAssembly client and start the server on $(ADDR) with the SQLite default.
 run: wasm
-	$(GO) run ./server -addr $(ADDR)
+	$(GO) run -ldflags="$(LDFLAGS)" ./server -addr $(ADDR)
 
 ## test: format and vet checks, the wasm build, every Go test with the race detector
 ## (browser tests included), and the determinism test under GOOS=js GOARCH=wasm.
@@ -20,7 +24,7 @@ test: fmt-check vet wasm test-go test-wasm
 
 ## build: one static binary (client embedded) at $(BIN)/tickarena.
 build: wasm
-	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN)/tickarena ./server
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags="$(LDFLAGS)" -o $(BIN)/tickarena ./server
 
 ## wasm: the browser client, raw, gzip- and Brotli-compressed, into assets/static/.
 wasm:

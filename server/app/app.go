@@ -46,14 +46,22 @@ type App struct {
 	local    *lobby.Local
 	metrics  *metrics.Metrics
 	obs      *observer
-	sendRate rate
 	handler  http.Handler
 	draining atomic.Bool
 	server   *http.Server
 }
 
-// Version returns the version of this build, from the module's build information.
+// buildVersion is the version stamped by the linker (`make build` and `make
+// run` pass -ldflags "-X github.com/tickarena/tickarena/server/app.buildVersion=…"
+// with `git describe`); empty in a plain `go build`.
+var buildVersion string
+
+// Version returns the version of this build: the one stamped by the linker,
+// else the module's build information.
 func Version() string {
+	if buildVersion != "" {
+		return buildVersion
+	}
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
 		return "unknown"
