@@ -40,6 +40,9 @@ func (h *hook) publish(s client.Status) {
 	o.Set("players", s.Players)
 	o.Set("room", s.Room)
 	o.Set("worldSize", s.WorldSize)
+	h.publishNet(s)
+	h.publishSound(s.Sound)
+	o.Set("firing", s.Firing)
 	n := o.Get("frames").Int() + 1
 	o.Set("frames", n)
 	if n == 1 {

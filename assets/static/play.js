@@ -121,6 +121,40 @@
     return result.instance;
   }
 
+  // The sound controls: a mute button and a volume slider, applied through
+  // window.tickarenaSound (see wasm/sound.go) and shown from the game's
+  // window.tickarena.sound, which also follows the M key. The game keeps
+  // the settings in localStorage. Focus goes back to the canvas after each
+  // use, so that the keys keep flying the ship.
+  function soundControls() {
+    const box = $("sound");
+    const mute = $("mute");
+    const volume = $("volume");
+    const canvas = () => document.querySelector("canvas");
+    const state = () => (window.tickarena && window.tickarena.sound) || null;
+    const apply = (muted, vol) => {
+      if (window.tickarenaSound) window.tickarenaSound.set(muted, vol);
+      const c = canvas();
+      if (c) c.focus();
+    };
+    mute.addEventListener("click", () => {
+      const s = state();
+      if (s) apply(!s.muted, s.volume);
+    });
+    volume.addEventListener("change", () => {
+      const s = state();
+      apply(s ? s.muted : false, Number(volume.value) / 100);
+    });
+    setInterval(() => {
+      const s = state();
+      if (!s) return;
+      box.hidden = false;
+      mute.textContent = s.muted ? "Sound off" : "Sound on";
+      mute.setAttribute("aria-pressed", String(s.muted));
+      if (document.activeElement !== volume) volume.value = String(Math.round(s.volume * 100));
+    }, 250);
+  }
+
   async function start() {
     if (!room || !ws) {
       fail("No room chosen. Pick a room or press Play in the lobby.");
@@ -142,6 +176,7 @@
       return;
     }
     loading.hidden = true;
+    soundControls();
     await go.run(instance);
     // The game returned: it ended or lost the server for good.
     loading.hidden = false;
