@@ -1,5 +1,6 @@
-// Package web serves tickarena's browser files: the lobby page at "/", the
-// play view at "/play" and the assets under "/static/". Files are read once
+// Package web serves tickarena's browser files: the lobby page at "/" (and
+// at "/r/CODE", the link to a private room), the play view at "/play" and
+// the assets under "/static/". Files are read once
 // into memory, carry a strong ETag and a Cache-Control suited to them, and
 // are sent gzip-compressed to browsers that accept it, from a precompressed
 // .gz file when there is one and otherwise from a copy compressed once. A
@@ -132,17 +133,41 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.serveFile(w, r, f)
 }
 
+// SharedRoomPrefix starts the link to a private room, /r/CODE: the lobby
+// page, which joins the room whose code its path names.
+const SharedRoomPrefix = "/r/"
+
+// maxCodeLen bounds a room code in a shared link.
+const maxCodeLen = 12
+
 // fileName maps a URL path to the name of a file, or reports that the path
 // is not one this handler serves.
 func fileName(urlPath string) (string, bool) {
 	if name, ok := pages[urlPath]; ok {
 		return name, true
 	}
+	if code, ok := strings.CutPrefix(urlPath, SharedRoomPrefix); ok {
+		return pages["/"], validCode(code)
+	}
 	name, ok := strings.CutPrefix(urlPath, StaticPrefix)
 	if !ok || !fs.ValidPath(name) || name == "." {
 		return "", false
 	}
 	return name, true
+}
+
+// validCode reports whether s looks like a room code: 1 to maxCodeLen ASCII
+// letters and digits. The lobby asks the server whether the room exists.
+func validCode(s string) bool {
+	if len(s) == 0 || len(s) > maxCodeLen {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
+			return false
+		}
+	}
+	return true
 }
 
 func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, f *file) {

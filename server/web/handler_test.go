@@ -526,3 +526,35 @@ func TestConcurrentFirstRequests(t *testing.T) {
 		}
 	}
 }
+
+func TestSharedRoomLink(t *testing.T) {
+	srv := newServer(t, siteFS(t, false))
+	_, lobby := get(t, http.MethodGet, srv.URL+"/", nil)
+	tests := []struct {
+		path string
+		want int
+	}{
+		{"/r/K7PQ2M", http.StatusOK},
+		{"/r/k7pq2m", http.StatusOK},
+		{"/r/ABCDEFGHIJKL", http.StatusOK},
+		{"/r/", http.StatusNotFound},
+		{"/r/ABCDEFGHIJKLM", http.StatusNotFound},
+		{"/r/K7P%21", http.StatusNotFound},
+		{"/r/K7PQ2M/more", http.StatusNotFound},
+		{"/r/..%2Fstatic%2Fstyle.css", http.StatusNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			res, body := get(t, http.MethodGet, srv.URL+tt.path, nil)
+			if res.StatusCode != tt.want {
+				t.Fatalf("status %d, want %d", res.StatusCode, tt.want)
+			}
+			if tt.want == http.StatusOK && !bytes.Equal(body, lobby) {
+				t.Error("the shared link does not serve the lobby page")
+			}
+			if tt.want == http.StatusOK && res.Header.Get("Cache-Control") != "no-cache" {
+				t.Errorf("Cache-Control = %q, want no-cache as for the lobby", res.Header.Get("Cache-Control"))
+			}
+		})
+	}
+}
