@@ -5,6 +5,10 @@ BIN       ?= bin
 WASM_OUT  := assets/static/game.wasm
 GOROOT    := $(shell $(GO) env GOROOT)
 WASM_EXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
+# VERSION is stamped into the server (see server/app.Version): the nearest tag,
+# commits since it and the commit, "-dirty" with uncommitted changes.
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
+LDFLAGS   := -X github.com/tickarena/tickarena/server/app.buildVersion=$(VERSION)
 # Packages built only for the browser (they import Ebiten or syscall/js).
 WASM_PKGS := ./client/... ./wasm/... ./game/...
 # wasm_exec.js comes from the toolchain that builds game.wasm: the two must match.
@@ -17,7 +21,7 @@ STATICCHECK := $(CURDIR)/bin/tools/staticcheck-$(STATICCHECK_VERSION)/staticchec
 
 ## run: build the WebAssembly client and start the server on $(ADDR) with the SQLite default.
 run: wasm
-	$(GO) run ./server -addr $(ADDR)
+	$(GO) run -ldflags="$(LDFLAGS)" ./server -addr $(ADDR)
 
 ## test: format, vet, go.mod tidiness and staticcheck, the wasm build, every Go test with the
 ## race detector (browser tests included), and the determinism test under GOOS=js GOARCH=wasm.
@@ -25,13 +29,13 @@ test: fmt-check vet tidy-check staticcheck wasm test-go test-wasm
 
 ## build: one static binary (client embedded) at $(BIN)/tickarena.
 build: wasm
-	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN)/tickarena ./server
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags="$(LDFLAGS)" -o $(BIN)/tickarena ./server
 
-## wasm: the browser client, raw and gzip-compressed, and the toolchain's wasm_exec.js into
-## assets/static/.
+## wasm: the browser client, raw, gzip- and Brotli-compressed, and the toolchain's wasm_exec.js
+## into assets/static/.
 wasm:
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(WASM_OUT) ./wasm
-	gzip -9 -n -k -f $(WASM_OUT)
+	$(GO) run ./cmd/precompress $(WASM_OUT)
 	cp $(WASM_JS) assets/static/wasm_exec.js
 
 test-go:
@@ -72,4 +76,4 @@ $(STATICCHECK):
 	GOBIN=$(dir $(STATICCHECK)) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
 clean:
-	rm -rf $(BIN) artifacts $(WASM_OUT) $(WASM_OUT).gz assets/static/wasm_exec.js
+	rm -rf $(BIN) artifacts $(WASM_OUT) $(WASM_OUT).gz $(WASM_OUT).br assets/static/wasm_exec.js

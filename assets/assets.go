@@ -16,8 +16,8 @@ import (
 )
 
 // ClientFile is the name, inside Static, of the WebAssembly game client.
-// `make wasm` writes it to assets/static/game.wasm, and its gzip to
-// assets/static/game.wasm.gz.
+// `make wasm` writes it to assets/static/game.wasm, its gzip encoding to
+// game.wasm.gz and its Brotli encoding to game.wasm.br (see cmd/precompress).
 const ClientFile = "game.wasm"
 
 // LoaderFile is the name, inside Static, of Go's wasm_exec.js, the script that

@@ -38,6 +38,10 @@ type Options struct {
 	Now func() time.Time
 	// Seed seeds the starfield. Default 1.
 	Seed uint64
+	// Sound is the player's sound settings at start; OnSoundSettings, when
+	// set, receives them whenever the player changes them, to keep them.
+	Sound           SoundSettings
+	OnSoundSettings func(SoundSettings)
 }
 
 func (o Options) withDefaults() Options {
@@ -89,6 +93,8 @@ type Game struct {
 	prevPos, curPos map[uint32][2]float64
 	lastFrameDt     float64
 	updates         int
+	netGraph        netGraph
+	speaker         *speaker
 }
 
 // warmUpFrames is the number of frames drawn before the game connects.
@@ -106,6 +112,7 @@ func New(o Options) *Game {
 		prevPos:   map[uint32][2]float64{},
 		curPos:    map[uint32][2]float64{},
 		worldSize: float64(game.Default().WorldSize),
+		speaker:   newSpeaker(o.Sound),
 	}
 	f, err := loadFonts()
 	if err != nil {
@@ -170,6 +177,10 @@ func (g *Game) Update() error {
 	g.trackMotion()
 
 	g.status = NewStatus(g.net, g.frame, now)
+	g.updateNetGraph(now, dt)
+	g.updateSound(now)
+	g.status.Sound = g.speaker.status()
+	g.status.Firing = g.input.buttons&game.Fire != 0
 	if g.opt.OnFrame != nil {
 		g.opt.OnFrame(g.status)
 	}
@@ -267,7 +278,12 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	g.fonts.resize(g.screen.UI)
 	g.drawWorld(screen)
 	g.drawHUD(screen)
+	g.drawNetGraph(screen)
 }
+
+// SetSound changes the sound settings from outside the game loop, such as
+// the page's mute button; they apply at the next frame.
+func (g *Game) SetSound(s SoundSettings) { g.speaker.Set(s) }
 
 // Status returns the summary of the game published after the last Update.
 func (g *Game) Status() Status { return g.status }

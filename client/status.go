@@ -50,6 +50,14 @@ type Status struct {
 	Room string
 	// WorldSize is the side of the arena in world units, 0 before the welcome.
 	WorldSize int
+	// Net is what the net graph shows, and NetGraph whether it is shown.
+	Net      NetFigures
+	NetGraph bool
+	// Firing is true while the player holds fire (a key, the mouse or the
+	// touch fire button).
+	Firing bool
+	// Sound is the sound's settings and whether it started.
+	Sound SoundStatus
 }
 
 // MaxOthers bounds the ships listed in Status.Others.

@@ -40,5 +40,14 @@ func (h *hook) publish(s client.Status) {
 	o.Set("players", s.Players)
 	o.Set("room", s.Room)
 	o.Set("worldSize", s.WorldSize)
-	o.Set("frames", o.Get("frames").Int()+1)
+	h.publishNet(s)
+	h.publishSound(s.Sound)
+	o.Set("firing", s.Firing)
+	n := o.Get("frames").Int() + 1
+	o.Set("frames", n)
+	if n == 1 {
+		// When the first frame was drawn, in ms since 1970 as Date.now(),
+		// so that a test can measure from the click on Play in the lobby.
+		o.Set("firstFrameAt", js.Global().Get("Date").Call("now"))
+	}
 }

@@ -31,7 +31,11 @@ func main() {
 		Logger:  log,
 		OnFrame: h.publish,
 		OnLeave: func() { js.Global().Get("location").Call("assign", "/") },
+
+		Sound:           storedSound(),
+		OnSoundSettings: storeSound,
 	})
+	exposeSound(g)
 	ebiten.SetWindowTitle("tickarena")
 	ebiten.SetTPS(ebiten.SyncWithFPS)
 	// Draw fills the whole screen every frame: clearing it first would cost

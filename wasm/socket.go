@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"syscall/js"
+	"time"
 
 	"github.com/tickarena/tickarena/client/netcode"
 	"github.com/tickarena/tickarena/game/wire"
@@ -47,7 +48,7 @@ func dial(url string, in *netcode.Inbox) (t netcode.Transport, err error) {
 		}
 		s.buf = s.buf[:n]
 		js.CopyBytesToGo(s.buf, arr)
-		in.Received(s.buf)
+		in.ReceivedAt(s.buf, time.Now())
 	})
 	s.on("close", func(ev js.Value) {
 		code := ev.Get("code").Int()

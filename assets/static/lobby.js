@@ -35,6 +35,7 @@
     isPublic: $("public"),
     created: $("created"),
     createdCode: $("created-code"),
+    createdLink: $("created-link"),
     copyCode: $("copy-code"),
     enterCreated: $("enter-created"),
     joinForm: $("join-form"),
@@ -219,6 +220,10 @@
 
   el.playForm.addEventListener("submit", (ev) => {
     ev.preventDefault();
+    if (invite) {
+      joinByCode(invite); // opened from a room's link: Play joins that room
+      return;
+    }
     busy(el.play, async () => enterRoom(await withSession(() => api("POST", "/api/play", undefined, true))));
   });
 
@@ -233,7 +238,7 @@
       showError(new ApiError(400, "Type the code your friend shared.", "code"));
       return;
     }
-    joinRoom(el.joinForm.querySelector("button"), { code });
+    joinByCode(code);
   });
 
   let createdRoom = null;
@@ -252,6 +257,7 @@
       if (room.code) {
         createdRoom = room;
         el.createdCode.textContent = room.code;
+        el.createdLink.textContent = roomLink(room.code);
         el.created.hidden = false;
         el.createForm.hidden = true;
         el.enterCreated.focus();
@@ -263,12 +269,12 @@
 
   el.copyCode.addEventListener("click", async () => {
     try {
-      await navigator.clipboard.writeText(el.createdCode.textContent);
+      await navigator.clipboard.writeText(el.createdLink.textContent);
       el.copyCode.textContent = "Copied";
     } catch {
       el.copyCode.textContent = "Select it";
     }
-    setTimeout(() => { el.copyCode.textContent = "Copy"; }, 1500);
+    setTimeout(() => { el.copyCode.textContent = "Copy link"; }, 1500);
   });
   el.enterCreated.addEventListener("click", () => {
     busy(el.enterCreated, async () => enterRoom(createdRoom));
@@ -360,7 +366,55 @@
     if (!document.hidden) refreshRooms();
   });
 
+  // ---------- Shared room links: /r/CODE ----------
+  // invite is the room code of the link this page was opened from, until
+  // joining it fails; while set, Play joins that room.
+  let invite = "";
+  // roomLink is the address a friend opens to join the private room code.
+  function roomLink(code) {
+    return location.origin + "/r/" + encodeURIComponent(code);
+  }
+
+  // sharedCode is the room code of a /r/CODE address, or "".
+  function sharedCode() {
+    const m = /^\/r\/([A-Za-z0-9]{1,12})\/?$/.exec(location.pathname);
+    return m ? m[1].toUpperCase() : "";
+  }
+
+  // joinShared joins the room of a shared link. A name is needed first: with
+  // none kept from an earlier visit, the player types one and presses Join.
+  // A room that is full or gone says so and points at Play (quick play).
+  function joinShared(code) {
+    el.code.value = code;
+    if (!validName(el.name.value.trim())) {
+      showMessage("You were invited to room " + code + ". Type your pilot name, then press Play.");
+      el.name.focus();
+      return;
+    }
+    joinByCode(code);
+  }
+
+  // joinByCode joins the private room code; a room that is full or gone says
+  // so and points at Play (quick play).
+  function joinByCode(code) {
+    busy(el.joinForm.querySelector("button"), async () => {
+      try {
+        enterRoom(await withSession(() => api("POST", "/api/join", { code }, true)));
+      } catch (err) {
+        if (err.status === 409 || err.status === 404) {
+          invite = ""; // Play is quick play again
+          const why = err.status === 409 ? "is full" : "has finished or does not exist";
+          throw new ApiError(err.status, "Room " + code + " " + why + ". Press Play for a quick game instead.");
+        }
+        throw err;
+      }
+    }).then(() => {
+      if (!el.message.hidden) el.play.focus();
+    });
+  }
+
   // ---------- Start ----------
+  invite = sharedCode();
   el.name.value = session.name;
   if (session.token && session.name) {
     openSession(session.name).catch((err) => {
@@ -371,5 +425,6 @@
     });
   }
   if (!el.name.value) el.name.focus();
+  if (invite) joinShared(invite);
   refreshRooms();
 })();

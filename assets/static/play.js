@@ -4,7 +4,8 @@
 // The game reads localStorage["tickarena.token"], localStorage["tickarena.name"]
 // and the query parameters "room" and "ws" of this page's URL (see lobby.js).
 // The server sends X-Uncompressed-Length with every static file so that the
-// progress bar is right even when the download is gzip-compressed.
+// progress bar is right even when the download is compressed; the bar counts
+// the bytes as the browser decodes them, while it compiles the module.
 "use strict";
 
 (() => {
@@ -57,8 +58,36 @@
     }
   }
 
-  // download fetches url and reports progress while the body streams in.
-  async function download(url) {
+  // counted wraps a response body so that every chunk the browser reads
+  // moves the progress bar, whoever consumes it.
+  function counted(res, total) {
+    let done = 0;
+    setProgress(0, total);
+    const reader = res.body.getReader();
+    return new ReadableStream({
+      async pull(controller) {
+        const part = await reader.read();
+        if (part.done) {
+          controller.close();
+          return;
+        }
+        done += part.value.length;
+        setProgress(done, total);
+        controller.enqueue(part.value);
+      },
+      cancel(reason) {
+        return reader.cancel(reason);
+      },
+    });
+  }
+
+  // load fetches the game client and compiles it. When the server sends it
+  // as application/wasm the browser compiles it while it downloads
+  // (instantiateStreaming); otherwise, or in a browser without streaming,
+  // it is read whole first. load.timing records when each step ended, for
+  // the performance test.
+  async function load(url, importObject) {
+    const timing = window.tickarenaLoad = { start: Date.now() };
     const res = await fetch(url);
     if (res.status === 404) {
       throw new Error("client not built: run make wasm");
@@ -68,28 +97,62 @@
     }
     const total = parseInt(res.headers.get("X-Uncompressed-Length") || "", 10) ||
       (res.headers.get("Content-Encoding") ? 0 : parseInt(res.headers.get("Content-Length") || "", 10) || 0);
-    if (!res.body || !res.body.getReader) {
+    const type = (res.headers.get("Content-Type") || "").split(";")[0].trim();
+    const streams = res.body && res.body.getReader;
+    if (streams && type === "application/wasm" && typeof WebAssembly.instantiateStreaming === "function") {
+      timing.streaming = true;
+      const body = new Response(counted(res, total), { headers: { "Content-Type": "application/wasm" } });
+      const result = await WebAssembly.instantiateStreaming(body, importObject);
+      timing.compiled = Date.now();
+      return result.instance;
+    }
+    timing.streaming = false;
+    let bytes;
+    if (streams) {
+      bytes = new Uint8Array(await new Response(counted(res, total)).arrayBuffer());
+    } else {
       setProgress(0, 0);
-      return new Uint8Array(await res.arrayBuffer());
+      bytes = new Uint8Array(await res.arrayBuffer());
     }
-    const reader = res.body.getReader();
-    const chunks = [];
-    let done = 0;
-    setProgress(0, total);
-    for (;;) {
-      const part = await reader.read();
-      if (part.done) break;
-      chunks.push(part.value);
-      done += part.value.length;
-      setProgress(done, total);
-    }
-    const bytes = new Uint8Array(done);
-    let at = 0;
-    for (const c of chunks) {
-      bytes.set(c, at);
-      at += c.length;
-    }
-    return bytes;
+    timing.downloaded = Date.now();
+    status.textContent = "Starting…";
+    const result = await WebAssembly.instantiate(bytes, importObject);
+    timing.compiled = Date.now();
+    return result.instance;
+  }
+
+  // The sound controls: a mute button and a volume slider, applied through
+  // window.tickarenaSound (see wasm/sound.go) and shown from the game's
+  // window.tickarena.sound, which also follows the M key. The game keeps
+  // the settings in localStorage. Focus goes back to the canvas after each
+  // use, so that the keys keep flying the ship.
+  function soundControls() {
+    const box = $("sound");
+    const mute = $("mute");
+    const volume = $("volume");
+    const canvas = () => document.querySelector("canvas");
+    const state = () => (window.tickarena && window.tickarena.sound) || null;
+    const apply = (muted, vol) => {
+      if (window.tickarenaSound) window.tickarenaSound.set(muted, vol);
+      const c = canvas();
+      if (c) c.focus();
+    };
+    mute.addEventListener("click", () => {
+      const s = state();
+      if (s) apply(!s.muted, s.volume);
+    });
+    volume.addEventListener("change", () => {
+      const s = state();
+      apply(s ? s.muted : false, Number(volume.value) / 100);
+    });
+    setInterval(() => {
+      const s = state();
+      if (!s) return;
+      box.hidden = false;
+      mute.textContent = s.muted ? "Sound off" : "Sound on";
+      mute.setAttribute("aria-pressed", String(s.muted));
+      if (document.activeElement !== volume) volume.value = String(Math.round(s.volume * 100));
+    }, 250);
   }
 
   async function start() {
@@ -98,29 +161,30 @@
       return;
     }
     roomLabel.textContent = "Room " + room;
-    let bytes;
-    try {
-      bytes = await download(main.dataset.wasm);
-    } catch (err) {
-      fail(err.message || String(err));
-      return;
-    }
-    // After the download, so that an unbuilt client (no game.wasm and no
-    // wasm_exec.js) says so rather than blaming the loader.
     if (typeof Go !== "function") {
-      fail("wasm_exec.js did not load. Reload the page.");
+      // An unbuilt client lacks both game.wasm and wasm_exec.js: say so
+      // rather than blaming the loader.
+      let built = true;
+      try {
+        built = (await fetch(main.dataset.wasm, { method: "HEAD" })).status !== 404;
+      } catch (err) {
+        // The network's error shows when the page is reloaded.
+      }
+      fail(built ? "wasm_exec.js did not load. Reload the page." : "client not built: run make wasm");
       return;
     }
-    status.textContent = "Starting…";
     const go = new Go();
     let instance;
     try {
-      ({ instance } = await WebAssembly.instantiate(bytes, go.importObject));
+      instance = await load(main.dataset.wasm, go.importObject);
     } catch (err) {
-      fail("This browser could not start the game: " + (err.message || err));
+      const text = err.message || String(err);
+      fail(err instanceof WebAssembly.CompileError || err instanceof WebAssembly.LinkError
+        ? "This browser could not start the game: " + text : text);
       return;
     }
     loading.hidden = true;
+    soundControls();
     await go.run(instance);
     // The game returned: it ended or lost the server for good.
     loading.hidden = false;

@@ -54,6 +54,8 @@ type Client struct {
 	hasEnd   bool
 
 	rtt       time.Duration
+	rtts      rttSamples
+	arrived   time.Time // when the message being handled arrived, if known
 	serverRTT time.Duration
 	nextPing  time.Time
 
@@ -114,6 +116,30 @@ func (c *Client) RTT() time.Duration {
 	return c.serverRTT
 }
 
+// RTTMean returns the mean of the latest round-trip times the client
+// measured (up to 16), or RTT when it measured none.
+func (c *Client) RTTMean() time.Duration {
+	if m := c.rtts.mean(); m > 0 {
+		return m
+	}
+	return c.RTT()
+}
+
+// RTTMin returns the lowest of the latest round-trip times the client
+// measured (up to 16), or RTT when it measured none. On a page that draws
+// few frames a second a message waits for the frame to end before the game
+// sees it; the lowest sample is the one that waited least.
+func (c *Client) RTTMin() time.Duration {
+	if m := c.rtts.min(); m > 0 {
+		return m
+	}
+	return c.RTT()
+}
+
+// RTTJitter returns the mean change between consecutive round-trip times
+// the client measured; 0 with fewer than two.
+func (c *Client) RTTJitter() time.Duration { return c.rtts.jitter() }
+
 // Update processes what the transport queued since the last call, answers
 // pings, sends the client's own pings and runs the reconnect timers. Call it
 // once per frame, before Tick and Frame.
@@ -132,6 +158,7 @@ func (c *Client) Update(now time.Time) {
 		case evOpened:
 			c.opened(now)
 		case evMessage:
+			c.arrived = ev.at
 			c.handle(now, buf[ev.off:ev.off+ev.n])
 		case evClosed:
 			c.dropped(now, ev.code, ev.reason)
@@ -319,8 +346,13 @@ func (c *Client) handle(now time.Time, b []byte) {
 		c.serverRTT = time.Duration(m.Ping.RTT) * time.Millisecond
 		c.send(wire.AppendPong(c.out[:0], wire.Pong{Time: m.Ping.Time}))
 	case wire.TypePong:
-		if sent := time.Unix(0, m.Pong.Time); !sent.After(now) {
-			c.rtt = now.Sub(sent)
+		at := now
+		if !c.arrived.IsZero() && c.arrived.Before(now) {
+			at = c.arrived
+		}
+		if sent := time.Unix(0, m.Pong.Time); !sent.After(at) {
+			c.rtt = at.Sub(sent)
+			c.rtts.add(c.rtt)
 		}
 	case wire.TypeRoster:
 		c.setRoster(&m.Roster)

@@ -23,6 +23,8 @@ type sim struct {
 	// onFrame is called after every rendered frame.
 	onFrame   func(f *Frame)
 	nextFrame time.Time
+	// frameEvery is the time between frames. Default frameInterval.
+	frameEvery time.Duration
 }
 
 func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -51,7 +53,11 @@ func (s *sim) run(d time.Duration) {
 		s.net.advance(t)
 		s.srv.run()
 		if !t.Before(s.nextFrame) {
-			s.nextFrame = s.nextFrame.Add(frameInterval)
+			every := s.frameEvery
+			if every == 0 {
+				every = frameInterval
+			}
+			s.nextFrame = s.nextFrame.Add(every)
 			s.frame(t)
 		}
 	}

@@ -33,6 +33,9 @@ type simNet struct {
 	// Latency is the one-way delay; each message gets ±Jitter more or less,
 	// but messages on one link never overtake each other (like TCP).
 	Latency, Jitter time.Duration
+	// StampArrival makes the client's links report when each message
+	// arrived (Inbox.ReceivedAt), as the browser's WebSocket does.
+	StampArrival bool
 }
 
 func newSimNet(latency, jitter time.Duration, seed uint64) *simNet {
@@ -129,7 +132,14 @@ func (sc *simConn) Close(code int, reason string) error {
 func (sc *simConn) toClient(msg []byte) {
 	b := append([]byte(nil), msg...)
 	in := sc.in
-	sc.net.schedule(&sc.downLast, func() { in.Received(b) })
+	n := sc.net
+	n.schedule(&sc.downLast, func() {
+		if n.StampArrival {
+			in.ReceivedAt(b, n.now)
+			return
+		}
+		in.Received(b)
+	})
 }
 
 // drop cuts the connection abruptly, as a dropped Wi-Fi does: both ends see it.

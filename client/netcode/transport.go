@@ -1,6 +1,9 @@
 package netcode
 
-import "sync"
+import (
+	"sync"
+	"time"
+)
 
 // Transport is one open (or opening) connection to the server, provided by the
 // caller: a browser WebSocket, a gws client connection, or an in-memory link in
@@ -31,7 +34,8 @@ const (
 type inboxEvent struct {
 	kind   eventKind
 	gen    uint32
-	off, n int // the message's bytes in the queue's buffer
+	off, n int       // the message's bytes in the queue's buffer
+	at     time.Time // when the transport received the message; zero when unknown
 	code   int
 	reason string
 }
@@ -51,6 +55,13 @@ func (in *Inbox) Opened() { in.q.push(inboxEvent{kind: evOpened, gen: in.gen}, n
 // Received queues one binary message. msg is copied, so the transport may
 // reuse it once Received returns.
 func (in *Inbox) Received(msg []byte) { in.q.push(inboxEvent{kind: evMessage, gen: in.gen}, msg) }
+
+// ReceivedAt is Received with the time the transport got msg. A transport
+// that knows it (the browser's, whose callbacks run between frames) makes
+// the measured round-trip time independent of the frame rate.
+func (in *Inbox) ReceivedAt(msg []byte, at time.Time) {
+	in.q.push(inboxEvent{kind: evMessage, gen: in.gen, at: at}, msg)
+}
 
 // Closed reports the end of the connection with its close code (wire.CloseAbnormal
 // when it dropped) and reason. Events after Closed are ignored.

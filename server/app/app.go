@@ -48,7 +48,6 @@ type App struct {
 	local    *lobby.Local
 	metrics  *metrics.Metrics
 	obs      *observer
-	sendRate rate
 	rooms    *lobbyHost
 	handler  http.Handler
 	mux      *http.ServeMux // the routes, for the OpenAPI test
@@ -58,8 +57,17 @@ type App struct {
 	readyChecks []readyCheck
 }
 
-// Version returns the version of this build, from the module's build information.
+// buildVersion is the version stamped by the linker (`make build` and `make
+// run` pass -ldflags "-X github.com/tickarena/tickarena/server/app.buildVersion=…"
+// with `git describe`); empty in a plain `go build`.
+var buildVersion string
+
+// Version returns the version of this build: the one stamped by the linker,
+// else the module's build information.
 func Version() string {
+	if buildVersion != "" {
+		return buildVersion
+	}
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
 		return "unknown"

@@ -3,7 +3,6 @@ package app
 import (
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/tickarena/tickarena/server/metrics"
@@ -13,9 +12,9 @@ import (
 // observer feeds the real-time server's counters into Prometheus and keeps the
 // few figures the status page shows (recent tick times, bytes sent).
 type observer struct {
-	m         *metrics.Metrics
-	roomKind  func(room string) string
-	bytesSent atomic.Int64
+	m        *metrics.Metrics
+	roomKind func(room string) string
+	sendRate rate
 
 	mu      sync.Mutex
 	ticks   [2048]time.Duration // ring of recent tick durations, all rooms
@@ -60,7 +59,7 @@ func (o *observer) LateTicks(_ string, late, dropped int) {
 func (o *observer) MessageSent(n int) {
 	o.m.MessagesSent.Inc()
 	o.m.BytesSent.Add(float64(n))
-	o.bytesSent.Add(int64(n))
+	o.sendRate.add(time.Now(), n)
 }
 
 func (o *observer) MessageReceived(n int) {

@@ -4,7 +4,7 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
-	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -42,24 +42,53 @@ th,td{text-align:left;padding:8px 12px;border-bottom:1px solid #243056}th{color:
 <p class="sub" style="margin-top:16px"><a style="color:#7aa2ff" href="/metrics">/metrics</a> · <a style="color:#7aa2ff" href="/readyz">/readyz</a> · <a style="color:#7aa2ff" href="/">lobby</a></p>
 </main></body></html>`))
 
-// rate turns a growing byte count into a per-second rate between calls.
+// rate counts bytes per whole second in a small ring, so that the status
+// page shows what was sent over the last few seconds from its very first
+// load, whoever asked before. It is safe for concurrent use without locks:
+// add is called for every message sent.
 type rate struct {
-	mu    sync.Mutex
-	at    time.Time
-	bytes int64
-	last  float64
+	secs  [rateSlots]atomic.Int64 // the Unix second each slot counts
+	bytes [rateSlots]atomic.Int64
 }
 
-func (r *rate) sample(now time.Time, total int64) float64 {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if !r.at.IsZero() && now.Sub(r.at) >= 500*time.Millisecond {
-		r.last = float64(total-r.bytes) / now.Sub(r.at).Seconds()
+// rateSlots is the ring's length; rateWindow is the number of whole seconds
+// before the current one that the rate averages.
+const (
+	rateSlots  = 8
+	rateWindow = 5
+)
+
+// add counts n bytes at now.
+func (r *rate) add(now time.Time, n int) {
+	s := now.Unix()
+	i := s % rateSlots
+	if old := r.secs[i].Load(); old != s && r.secs[i].CompareAndSwap(old, s) {
+		r.bytes[i].Store(0)
 	}
-	if r.at.IsZero() || now.Sub(r.at) >= 500*time.Millisecond {
-		r.at, r.bytes = now, total
+	r.bytes[i].Add(int64(n))
+}
+
+// perSecond returns the mean bytes per second over the rateWindow whole
+// seconds before now's, counting only seconds since started.
+func (r *rate) perSecond(now, started time.Time) float64 {
+	s := now.Unix()
+	var sum int64
+	n := 0
+	for k := int64(1); k <= rateWindow; k++ {
+		sec := s - k
+		if sec < started.Unix() {
+			break
+		}
+		n++
+		i := sec % rateSlots
+		if r.secs[i].Load() == sec {
+			sum += r.bytes[i].Load()
+		}
 	}
-	return r.last
+	if n == 0 {
+		return 0
+	}
+	return float64(sum) / float64(n)
 }
 
 func (a *App) status(w http.ResponseWriter, r *http.Request) {
@@ -75,7 +104,7 @@ func (a *App) status(w http.ResponseWriter, r *http.Request) {
 		Uptime:   time.Since(a.started).Round(time.Second).String(),
 		TickP50:  p50.Round(time.Microsecond).String(),
 		TickP99:  p99.Round(time.Microsecond).String(),
-		SendRate: humanBytes(a.sendRate.sample(time.Now(), a.obs.bytesSent.Load())) + "/s",
+		SendRate: humanBytes(a.obs.sendRate.perSecond(time.Now(), a.started)) + "/s",
 		Conns:    a.rt.Connections(),
 		Queue:    a.writer.Depth(),
 		Rooms:    rooms,

@@ -6,10 +6,11 @@ import (
 	"strings"
 )
 
-// acceptsGzip reports whether the request's Accept-Encoding allows gzip:
-// "gzip" or "*" with a non-zero quality, unless gzip itself has q=0.
-func acceptsGzip(r *http.Request) bool {
-	gzip, star := -1.0, -1.0
+// acceptedQualities returns the qualities, 0 to 1, that the request's
+// Accept-Encoding gives gzip and Brotli; a coding it does not name gets the
+// quality of "*", or 0.
+func acceptedQualities(r *http.Request) (gzip, br float64) {
+	gzip, br, star := -1.0, -1.0, -1.0
 	for _, h := range r.Header.Values("Accept-Encoding") {
 		for part := range strings.SplitSeq(h, ",") {
 			coding, params, _ := strings.Cut(part, ";")
@@ -17,15 +18,21 @@ func acceptsGzip(r *http.Request) bool {
 			switch strings.ToLower(strings.TrimSpace(coding)) {
 			case "gzip", "x-gzip":
 				gzip = q
+			case "br":
+				br = q
 			case "*":
 				star = q
 			}
 		}
 	}
-	if gzip >= 0 {
-		return gzip > 0
+	star = max(star, 0)
+	if gzip < 0 {
+		gzip = star
 	}
-	return star > 0
+	if br < 0 {
+		br = star
+	}
+	return gzip, br
 }
 
 // quality reads the q parameter of one Accept-Encoding element; a missing or

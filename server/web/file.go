@@ -12,6 +12,8 @@ import (
 	"path"
 	"strings"
 	"sync"
+
+	"github.com/andybalholm/brotli"
 )
 
 // contentTypes fixes the types of the files tickarena ships, so that serving
@@ -70,6 +72,12 @@ type file struct {
 	gzOnce sync.Once
 	gz     []byte // gzip of body; nil when gzip does not pay
 	gzETag string
+
+	// br is the Brotli encoding of body, from a matching .br file found at
+	// load; nil when there is none. Brotli is never made at request time:
+	// its best levels are far too slow for that.
+	br     []byte
+	brETag string
 }
 
 // newFile builds a file from its content.
@@ -107,6 +115,21 @@ func (f *file) setPrecompressed(gz []byte) error {
 	return nil
 }
 
+// setBrotli adopts br as the file's Brotli variant when it decodes to
+// exactly the file's body, so that a stale game.wasm.br is never served.
+func (f *file) setBrotli(br []byte) error {
+	plain, err := io.ReadAll(brotli.NewReader(bytes.NewReader(br)))
+	if err != nil {
+		return fmt.Errorf("decompress %s.br: %w", f.name, err)
+	}
+	if !bytes.Equal(plain, f.body) {
+		return fmt.Errorf("%s.br does not match %s: rebuild both", f.name, f.name)
+	}
+	f.br = br
+	f.brETag = strings.TrimSuffix(f.etag, `"`) + `-br"`
+	return nil
+}
+
 // mayGzip reports whether the file can have a gzip variant, without making it.
 func (f *file) mayGzip() bool {
 	return f.precompressed || (len(f.body) >= minGzipSize && compressible(f.contentType))
@@ -138,8 +161,8 @@ func (f *file) setGzip(gz []byte) {
 }
 
 // loadFiles reads every regular file of fsys into memory. A name ending in
-// .gz whose name without .gz is also a file becomes that file's gzip variant
-// instead of a file of its own.
+// .gz (or .br) whose name without it is also a file becomes that file's gzip
+// (or Brotli) variant instead of a file of its own.
 func loadFiles(fsys fs.FS) (map[string]*file, []error, error) {
 	raw := map[string][]byte{}
 	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
@@ -162,10 +185,8 @@ func loadFiles(fsys fs.FS) (map[string]*file, []error, error) {
 	files := make(map[string]*file, len(raw))
 	var pages []string
 	for name, b := range raw {
-		if base, ok := strings.CutSuffix(name, ".gz"); ok {
-			if _, plain := raw[base]; plain {
-				continue
-			}
+		if variantOf(raw, name) {
+			continue
 		}
 		if path.Ext(name) == ".html" {
 			pages = append(pages, name)
@@ -186,6 +207,24 @@ func loadFiles(fsys fs.FS) (map[string]*file, []error, error) {
 				warnings = append(warnings, err)
 			}
 		}
+		if br, ok := raw[name+".br"]; ok {
+			if err := f.setBrotli(br); err != nil {
+				warnings = append(warnings, err)
+			}
+		}
 	}
 	return files, warnings, nil
+}
+
+// variantOf reports whether name is the .gz or .br encoding of another file
+// of raw.
+func variantOf(raw map[string][]byte, name string) bool {
+	for _, ext := range []string{".gz", ".br"} {
+		if base, ok := strings.CutSuffix(name, ext); ok {
+			if _, plain := raw[base]; plain {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -1,8 +1,11 @@
-// Package web serves tickarena's browser files: the lobby page at "/", the
-// play view at "/play" and the assets under "/static/". Files are read once
+// Package web serves tickarena's browser files: the lobby page at "/" (and
+// at "/r/CODE", the link to a private room), the play view at "/play" and
+// the assets under "/static/". Files are read once
 // into memory, carry a strong ETag and a Cache-Control suited to them, and
 // are sent gzip-compressed to browsers that accept it, from a precompressed
-// .gz file when there is one and otherwise from a copy compressed once.
+// .gz file when there is one and otherwise from a copy compressed once. A
+// file with a precompressed .br beside it (the game client, see
+// cmd/precompress) is sent Brotli-compressed to browsers that accept that.
 //
 // The package serves only files; it never answers the JSON API, except for
 // a JSON 404 to an /api path nobody else handles.
@@ -100,7 +103,7 @@ func New(opts Options) (*Handler, error) {
 	}
 	if h.clientBuilt {
 		f := files[assets.ClientFile]
-		opts.Logger.Info("web: game client ready", "bytes", len(f.body), "precompressed", f.precompressed)
+		opts.Logger.Info("web: game client ready", "bytes", len(f.body), "precompressed", f.precompressed, "brotli", len(f.br))
 	} else {
 		opts.Logger.Warn("web: " + ClientMissing)
 	}
@@ -134,17 +137,41 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.serveFile(w, r, f)
 }
 
+// SharedRoomPrefix starts the link to a private room, /r/CODE: the lobby
+// page, which joins the room whose code its path names.
+const SharedRoomPrefix = "/r/"
+
+// maxCodeLen bounds a room code in a shared link.
+const maxCodeLen = 12
+
 // fileName maps a URL path to the name of a file, or reports that the path
 // is not one this handler serves.
 func fileName(urlPath string) (string, bool) {
 	if name, ok := pages[urlPath]; ok {
 		return name, true
 	}
+	if code, ok := strings.CutPrefix(urlPath, SharedRoomPrefix); ok {
+		return pages["/"], validCode(code)
+	}
 	name, ok := strings.CutPrefix(urlPath, StaticPrefix)
 	if !ok || !fs.ValidPath(name) || name == "." {
 		return "", false
 	}
 	return name, true
+}
+
+// validCode reports whether s looks like a room code: 1 to maxCodeLen ASCII
+// letters and digits. The lobby asks the server whether the room exists.
+func validCode(s string) bool {
+	if len(s) == 0 || len(s) > maxCodeLen {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
+			return false
+		}
+	}
+	return true
 }
 
 func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, f *file) {
@@ -158,10 +185,16 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, f *file) {
 		hdr.Set("X-Frame-Options", "DENY")
 	}
 	body, etag := f.body, f.etag
-	if f.mayGzip() {
+	if f.mayGzip() || f.br != nil {
 		hdr.Add("Vary", "Accept-Encoding")
+		gzq, brq := acceptedQualities(r)
+		switch {
+		// Brotli wins a tie: it is the smaller of the two.
+		case f.br != nil && brq > 0 && brq >= gzq:
+			body, etag = f.br, f.brETag
+			hdr.Set("Content-Encoding", "br")
 		// Only a request that accepts gzip pays for compressing, once.
-		if acceptsGzip(r) {
+		case gzq > 0:
 			if gz, gzETag := f.gzipped(); gz != nil {
 				body, etag = gz, gzETag
 				hdr.Set("Content-Encoding", "gzip")

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/andybalholm/brotli"
 	"github.com/tickarena/tickarena/assets"
 	"github.com/tickarena/tickarena/server/web"
 )
@@ -23,6 +24,19 @@ var quietLogger = slog.New(slog.DiscardHandler)
 // wasmBody stands in for a built client: a WebAssembly header and enough
 // repetitive bytes for gzip to pay.
 var wasmBody = append([]byte("\x00asm\x01\x00\x00\x00"), bytes.Repeat([]byte("tickarena wasm "), 400)...)
+
+func br(t testing.TB, b []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	bw := brotli.NewWriterLevel(&buf, brotli.BestSpeed)
+	if _, err := bw.Write(b); err != nil {
+		t.Fatal(err)
+	}
+	if err := bw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
 
 func gz(t testing.TB, b []byte, level int) []byte {
 	t.Helper()
@@ -205,7 +219,8 @@ func TestGzipNegotiation(t *testing.T) {
 		{"css star", "/static/style.css", "*", true},
 		{"css gzip refused", "/static/style.css", "gzip;q=0, *;q=1", false},
 		{"css only br", "/static/style.css", "br", false},
-		{"wasm gzip", "/static/game.wasm", "br;q=1.0, gzip;q=0.8", true},
+		{"wasm gzip", "/static/game.wasm", "gzip, deflate", true},
+		{"wasm gzip preferred", "/static/game.wasm", "br;q=0.5, gzip;q=0.8", true},
 		{"png never", "/static/sprites/ship.png", "gzip", false},
 		{"tiny svg never", "/static/favicon.svg", "gzip", false},
 	}
@@ -236,6 +251,79 @@ func TestGzipNegotiation(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestBrotliClient(t *testing.T) {
+	fsys := siteFS(t, true)
+	fsys["game.wasm.br"] = &fstest.MapFile{Data: br(t, wasmBody)}
+	srv := newServer(t, fsys)
+	tests := []struct {
+		name, accept, want string
+	}{
+		{"browser", "gzip, deflate, br, zstd", "br"},
+		{"br only", "br", "br"},
+		{"star", "*", "br"},
+		{"br preferred", "br;q=1.0, gzip;q=0.8", "br"},
+		{"gzip preferred", "br;q=0.5, gzip", "gzip"},
+		{"br refused", "gzip, br;q=0", "gzip"},
+		{"identity", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, body := get(t, http.MethodGet, srv.URL+"/static/game.wasm", map[string]string{"Accept-Encoding": tt.accept})
+			if got := res.Header.Get("Content-Encoding"); got != tt.want {
+				t.Fatalf("Content-Encoding = %q, want %q", got, tt.want)
+			}
+			var plain []byte
+			var err error
+			switch tt.want {
+			case "br":
+				if !bytes.Equal(body, fsys["game.wasm.br"].Data) {
+					t.Error("the Brotli body is not the precompressed game.wasm.br")
+				}
+				plain, err = io.ReadAll(brotli.NewReader(bytes.NewReader(body)))
+			case "gzip":
+				var zr *gzip.Reader
+				if zr, err = gzip.NewReader(bytes.NewReader(body)); err == nil {
+					plain, err = io.ReadAll(zr)
+				}
+			default:
+				plain = body
+			}
+			if err != nil || !bytes.Equal(plain, wasmBody) {
+				t.Errorf("decoded body is not game.wasm (err %v)", err)
+			}
+			if got := res.Header.Get("Vary"); got != "Accept-Encoding" {
+				t.Errorf("Vary = %q, want Accept-Encoding", got)
+			}
+		})
+	}
+	t.Run("ETags differ by encoding", func(t *testing.T) {
+		b, _ := get(t, http.MethodGet, srv.URL+"/static/game.wasm", map[string]string{"Accept-Encoding": "br"})
+		g, _ := get(t, http.MethodGet, srv.URL+"/static/game.wasm", map[string]string{"Accept-Encoding": "gzip"})
+		if b.Header.Get("ETag") == g.Header.Get("ETag") {
+			t.Errorf("Brotli and gzip share the ETag %s", b.Header.Get("ETag"))
+		}
+		res, _ := get(t, http.MethodGet, srv.URL+"/static/game.wasm", map[string]string{"Accept-Encoding": "br", "If-None-Match": b.Header.Get("ETag")})
+		if res.StatusCode != http.StatusNotModified {
+			t.Errorf("revalidating the Brotli copy: status %d, want 304", res.StatusCode)
+		}
+	})
+	t.Run("game.wasm.br is not a file", func(t *testing.T) {
+		res, _ := get(t, http.MethodGet, srv.URL+"/static/game.wasm.br", nil)
+		if res.StatusCode != http.StatusNotFound {
+			t.Errorf("status %d, want 404", res.StatusCode)
+		}
+	})
+	t.Run("stale .br is ignored", func(t *testing.T) {
+		fsys := siteFS(t, true)
+		fsys["game.wasm.br"] = &fstest.MapFile{Data: br(t, []byte("an older build"))}
+		srv := newServer(t, fsys)
+		res, _ := get(t, http.MethodGet, srv.URL+"/static/game.wasm", map[string]string{"Accept-Encoding": "br, gzip"})
+		if got := res.Header.Get("Content-Encoding"); got != "gzip" {
+			t.Errorf("Content-Encoding = %q, want gzip in place of the stale Brotli file", got)
+		}
+	})
 }
 
 func TestPrecompressedClient(t *testing.T) {
@@ -441,5 +529,37 @@ func TestConcurrentFirstRequests(t *testing.T) {
 		if !bytes.Equal(b, wasmBody) {
 			t.Errorf("request %d got %d bytes that are not game.wasm", i, len(b))
 		}
+	}
+}
+
+func TestSharedRoomLink(t *testing.T) {
+	srv := newServer(t, siteFS(t, false))
+	_, lobby := get(t, http.MethodGet, srv.URL+"/", nil)
+	tests := []struct {
+		path string
+		want int
+	}{
+		{"/r/K7PQ2M", http.StatusOK},
+		{"/r/k7pq2m", http.StatusOK},
+		{"/r/ABCDEFGHIJKL", http.StatusOK},
+		{"/r/", http.StatusNotFound},
+		{"/r/ABCDEFGHIJKLM", http.StatusNotFound},
+		{"/r/K7P%21", http.StatusNotFound},
+		{"/r/K7PQ2M/more", http.StatusNotFound},
+		{"/r/..%2Fstatic%2Fstyle.css", http.StatusNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			res, body := get(t, http.MethodGet, srv.URL+tt.path, nil)
+			if res.StatusCode != tt.want {
+				t.Fatalf("status %d, want %d", res.StatusCode, tt.want)
+			}
+			if tt.want == http.StatusOK && !bytes.Equal(body, lobby) {
+				t.Error("the shared link does not serve the lobby page")
+			}
+			if tt.want == http.StatusOK && res.Header.Get("Cache-Control") != "no-cache" {
+				t.Errorf("Cache-Control = %q, want no-cache as for the lobby", res.Header.Get("Cache-Control"))
+			}
+		})
 	}
 }

@@ -275,8 +275,9 @@ func TestLobbyInBrowser(t *testing.T) {
 		p.Type("#code", "zzzz")
 		p.Click("#join-form button")
 		p.WaitFor(`!document.getElementById("message").hidden`)
-		if got := p.Text("#message"); got != "no room with this code" {
-			t.Errorf("message = %q", got)
+		// The lobby says which room and offers quick play instead.
+		if got := p.Text("#message"); !strings.Contains(got, "ZZZZ") || !strings.Contains(got, "does not exist") || !strings.Contains(got, "Play") {
+			t.Errorf("message = %q, want it to name room ZZZZ, say it does not exist and offer Play", got)
 		}
 	})
 
@@ -328,6 +329,10 @@ func buildClient(t *testing.T) fs.FS {
 	return fsys
 }
 
+// TestPlayRunsClient loads a small client from the play page twice: served
+// as application/wasm it is compiled while it downloads
+// (instantiateStreaming); served with a wrong type, the page falls back to
+// reading it whole. Either way it runs, with the progress bar at 100%.
 func TestPlayRunsClient(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a WebAssembly program; skipped in -short mode")
@@ -337,29 +342,77 @@ func TestPlayRunsClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mux := http.NewServeMux()
-	h.Register(mux)
-	newFakeAPI().register(mux)
-	srv := httptest.NewServer(mux)
-	defer srv.Close()
+	tests := []struct {
+		name          string
+		wasmType      string // Content-Type forced on game.wasm; "" keeps the server's
+		wantStreaming bool
+	}{
+		{"application/wasm streams", "", true},
+		{"wrong type falls back", "application/octet-stream", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mux := http.NewServeMux()
+			h.Register(mux)
+			newFakeAPI().register(mux)
+			var handler http.Handler = mux
+			if tt.wasmType != "" {
+				handler = forceType(mux, "/static/game.wasm", tt.wasmType)
+			}
+			srv := httptest.NewServer(handler)
+			defer srv.Close()
 
-	p := b.NewPage()
-	p.Navigate(srv.URL + "/")
-	p.Type("#name", "Vega")
-	p.Click("#play")
-	// Compiling the module is the slow part on a busy machine.
-	p.WaitForWithin(`document.title.startsWith("running")`, 2*time.Minute)
-	want := "running room=r1 ws=/ws?room=r1 name=Vega token=tok-x"
-	if got := browsertest.Eval[string](p, `document.title`); got != want {
-		t.Errorf("the client read %q, want %q", got, want)
+			p := b.NewPage().In(t)
+			p.Navigate(srv.URL + "/")
+			p.Type("#name", "Vega")
+			p.Click("#play")
+			// Compiling the module is the slow part on a busy machine.
+			p.WaitForWithin(`document.title.startsWith("running")`, 2*time.Minute)
+			want := "running room=r1 ws=/ws?room=r1 name=Vega token=tok-x"
+			if got := browsertest.Eval[string](p, `document.title`); got != want {
+				t.Errorf("the client read %q, want %q", got, want)
+			}
+			if !browsertest.Eval[bool](p, `document.getElementById("loading").hidden`) {
+				t.Error("the loading screen still covers the running game")
+			}
+			if got := browsertest.Eval[string](p, `document.getElementById("progress").getAttribute("aria-valuenow")`); got != "100" {
+				t.Errorf("progress ended at %q%%, want 100", got)
+			}
+			if got := browsertest.Eval[bool](p, `!!(window.tickarenaLoad && window.tickarenaLoad.streaming)`); got != tt.wantStreaming {
+				t.Errorf("compiled while downloading: %v, want %v", got, tt.wantStreaming)
+			}
+			p.Screenshot("client-running")
+			p.Click("#leave")
+			p.WaitFor(`location.pathname === "/"`)
+		})
 	}
-	if !browsertest.Eval[bool](p, `document.getElementById("loading").hidden`) {
-		t.Error("the loading screen still covers the running game")
+}
+
+// forceType serves next, with the Content-Type of the file at path replaced
+// by ct, as a misconfigured proxy or server would send it.
+func forceType(next http.Handler, path, ct string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == path {
+			w = &typeWriter{ResponseWriter: w, ct: ct}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// typeWriter replaces the Content-Type just before the header is written.
+type typeWriter struct {
+	http.ResponseWriter
+	ct string
+}
+
+func (w *typeWriter) WriteHeader(code int) {
+	w.Header().Set("Content-Type", w.ct)
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *typeWriter) Write(b []byte) (int, error) {
+	if w.Header().Get("Content-Type") != w.ct {
+		w.WriteHeader(http.StatusOK)
 	}
-	if got := browsertest.Eval[string](p, `document.getElementById("progress").getAttribute("aria-valuenow")`); got != "100" {
-		t.Errorf("progress ended at %q%%, want 100", got)
-	}
-	p.Screenshot("client-running")
-	p.Click("#leave")
-	p.WaitFor(`location.pathname === "/"`)
+	return w.ResponseWriter.Write(b)
 }

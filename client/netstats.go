@@ -1,0 +1,93 @@
+package client
+
+import (
+	"time"
+
+	"github.com/tickarena/tickarena/client/netcode"
+)
+
+// NetFigures are what the net graph shows: how the connection and the
+// display are doing, rates taken over the last second.
+type NetFigures struct {
+	// FPS is the frames drawn in the last second.
+	FPS float64
+	// RTT, RTTMin and Jitter are the mean and the lowest of the latest
+	// round-trip times and the mean change between consecutive ones, in
+	// milliseconds.
+	RTT, RTTMin, Jitter float64
+	// UpdatesPerSec is the deltas received in the last second; TickRate is
+	// the room's tick rate, what it should be.
+	UpdatesPerSec float64
+	TickRate      int
+	// BytesDownPerSec and BytesUpPerSec are the message bytes received and
+	// sent in the last second (WebSocket payloads, framing excluded).
+	BytesDownPerSec, BytesUpPerSec float64
+	// Corrections counts the own ship's prediction corrections so far;
+	// CorrectionMean and CorrectionMax are their sizes in world units.
+	Corrections                   uint64
+	CorrectionMean, CorrectionMax float64
+	// Underflows counts the frames that ran out of snapshots to interpolate
+	// between, out of InterpFrames; UnderflowPct is their share in percent.
+	Underflows, InterpFrames uint64
+	UnderflowPct             float64
+}
+
+// frameHistory is the number of frame times the net graph plots.
+const frameHistory = 120
+
+// netMeter turns the client's counters into NetFigures, once a second, and
+// keeps the latest frame times for the graph.
+type netMeter struct {
+	figures NetFigures
+	start   time.Time             // of the current one-second window
+	base    netcode.Stats         // the counters when the window started
+	frames  int                   // frames in the window
+	times   [frameHistory]float64 // frame times in seconds, a ring
+	next    int
+}
+
+// meterWindow is how often the rates are taken.
+const meterWindow = time.Second
+
+// frame records one frame that took dt seconds, drawn at now with the
+// client's counters st, and refreshes the figures once per window.
+func (m *netMeter) frame(now time.Time, dt float64, st netcode.Stats, rtt, rttMin, jitter time.Duration, tickRate int) {
+	m.times[m.next] = dt
+	m.next = (m.next + 1) % frameHistory
+	if m.start.IsZero() {
+		m.start, m.base = now, st
+		return
+	}
+	m.frames++
+	f := &m.figures
+	f.RTT, f.RTTMin, f.Jitter = ms(rtt), ms(rttMin), ms(jitter)
+	f.TickRate = tickRate
+	f.Corrections = st.Corrections
+	if st.Corrections > 0 {
+		f.CorrectionMean = st.CorrectionSum / float64(st.Corrections)
+	}
+	f.CorrectionMax = st.CorrectionMax
+	f.Underflows, f.InterpFrames = st.Underflows, st.Frames
+	if st.Frames > 0 {
+		f.UnderflowPct = 100 * float64(st.Underflows) / float64(st.Frames)
+	}
+	elapsed := now.Sub(m.start)
+	if elapsed < meterWindow {
+		return
+	}
+	s := elapsed.Seconds()
+	f.FPS = float64(m.frames) / s
+	f.UpdatesPerSec = float64(st.Deltas-m.base.Deltas) / s
+	f.BytesDownPerSec = float64(st.BytesIn-m.base.BytesIn) / s
+	f.BytesUpPerSec = float64(st.BytesOut-m.base.BytesOut) / s
+	m.start, m.base, m.frames = now, st, 0
+}
+
+// frameTime returns the i-th latest frame time in seconds, 0 being the
+// newest.
+func (m *netMeter) frameTime(i int) float64 {
+	return m.times[(m.next-1-i+2*frameHistory)%frameHistory]
+}
+
+// ms returns d in milliseconds.
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

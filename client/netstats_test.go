@@ -1,0 +1,55 @@
+package client
+
+import (
+	"math"
+	"testing"
+	"time"
+
+	"github.com/tickarena/tickarena/client/netcode"
+)
+
+func TestNetMeter(t *testing.T) {
+	var m netMeter
+	t0 := time.Unix(1000, 0)
+	var st netcode.Stats
+	// Two seconds at 50 frames a second, with 30 deltas of 200 bytes and
+	// 30 inputs of 20 bytes a second, one correction of 3 units and one
+	// underflow.
+	for i := 0; i <= 100; i++ {
+		now := t0.Add(time.Duration(i) * 20 * time.Millisecond)
+		if i%5 < 3 && i > 0 {
+			st.Deltas++
+			st.BytesIn += 200
+			st.InputsSent++
+			st.BytesOut += 20
+		}
+		st.Frames++
+		if i == 50 {
+			st.Corrections, st.CorrectionSum, st.CorrectionMax = 1, 3, 3
+			st.Underflows = 1
+		}
+		m.frame(now, 0.020, st, 98*time.Millisecond, 91*time.Millisecond, 6*time.Millisecond, 30)
+	}
+	f := m.figures
+	near := func(name string, got, want float64) {
+		t.Helper()
+		if math.Abs(got-want) > want*0.02 {
+			t.Errorf("%s = %.2f, want %.2f", name, got, want)
+		}
+	}
+	near("FPS", f.FPS, 50)
+	near("updates/s", f.UpdatesPerSec, 30)
+	near("bytes down/s", f.BytesDownPerSec, 6000)
+	near("bytes up/s", f.BytesUpPerSec, 600)
+	near("RTT", f.RTT, 98)
+	near("jitter", f.Jitter, 6)
+	near("RTT min", f.RTTMin, 91)
+	near("correction mean", f.CorrectionMean, 3)
+	near("underflow %", f.UnderflowPct, 100.0/101)
+	if f.Corrections != 1 || f.Underflows != 1 || f.TickRate != 30 {
+		t.Errorf("corrections %d, underflows %d, tick rate %d; want 1, 1, 30", f.Corrections, f.Underflows, f.TickRate)
+	}
+	if got := m.frameTime(0); got != 0.020 {
+		t.Errorf("newest frame time %v, want 0.020", got)
+	}
+}

@@ -1,0 +1,124 @@
+package e2e
+
+import (
+	"regexp"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/tickarena/tickarena/internal/browsertest"
+	"github.com/tickarena/tickarena/internal/delayproxy"
+)
+
+// netFigures is window.tickarena.net (see wasm/hook_net.go).
+type netFigures struct {
+	Shown           bool    `json:"shown"`
+	FPS             float64 `json:"fps"`
+	RTT             float64 `json:"rtt"`
+	RTTMin          float64 `json:"rttMin"`
+	Jitter          float64 `json:"jitter"`
+	UpdatesPerSec   float64 `json:"updatesPerSec"`
+	TickRate        int     `json:"tickRate"`
+	BytesDownPerSec float64 `json:"bytesDownPerSec"`
+	BytesUpPerSec   float64 `json:"bytesUpPerSec"`
+	Corrections     float64 `json:"corrections"`
+	CorrectionMean  float64 `json:"correctionMean"`
+	Underflows      float64 `json:"underflows"`
+	InterpFrames    float64 `json:"interpFrames"`
+	UnderflowPct    float64 `json:"underflowPct"`
+}
+
+func readNet(p *browsertest.Page) netFigures {
+	return browsertest.Eval[netFigures](p, `(window.tickarena && window.tickarena.net) || {}`)
+}
+
+// injectedRTT is the round trip the proxy adds: 50 ms each way, ±10 ms.
+const injectedRTT = 100 * time.Millisecond
+
+// TestNetGraph plays through a proxy that delays every byte by 50 ms ± 10
+// each way (100 ms ± 20 of round trip), turns the net graph on with N and
+// checks that its figures are plausible: the round trip within 20% of the
+// injected one, updates at the room's tick rate, bytes both ways, and
+// fewer than 1% of frames short of snapshots.
+func TestNetGraph(t *testing.T) {
+	requireClient(t)
+	srv := startServer(t)
+	proxy := delayproxy.Start(t, delayproxy.Options{Target: srv.Addr, Delay: injectedRTT / 2, Jitter: 10 * time.Millisecond})
+	// A small canvas: SwiftShader draws more frames a second, and a page
+	// handles a message only between two frames.
+	b := browsertest.New(t, browsertest.Options{Width: 560, Height: 360, Timeout: browserOptions.Timeout})
+	p := b.NewPage()
+	enterFromLobby(t, p, proxy.URL(), "Net")
+	if readNet(p).Shown {
+		t.Error("the net graph is shown before it was asked for")
+	}
+	// A key is held until the game saw it: at a few frames a second, a
+	// short press can fall between two frames.
+	sendKeyDown(t, p, 'n')
+	p.WaitFor(`window.tickarena.net.shown === true`)
+	sendKeyUp(t, p, 'n')
+
+	// The client pings every 2 s: give it a dozen round trips.
+	p.WaitForWithin(`window.tickarena.net.rtt > 0 && window.tickarena.net.updatesPerSec > 0`, 20*time.Second)
+	time.Sleep(25 * time.Second)
+	f := readNet(p)
+	shot := p.Screenshot("net graph at 100 ms")
+	t.Logf("net graph: %+v (screenshot %s)", f, shot)
+
+	// The lowest recent round trip is the path's: the mean also holds the
+	// time a pong waited for the page to finish a frame (a few frames a
+	// second in software GL).
+	rttMs := float64(injectedRTT / time.Millisecond)
+	if f.RTTMin < rttMs*0.8 || f.RTTMin > rttMs*1.2 {
+		t.Errorf("RTT %.1f ms (mean %.1f), want within 20%% of the injected %.0f ms", f.RTTMin, f.RTT, rttMs)
+	}
+	if f.RTT < f.RTTMin || f.Jitter <= 0 {
+		t.Errorf("mean RTT %.1f ms below the lowest %.1f, or jitter %.1f ms not above 0 with ±20 ms injected", f.RTT, f.RTTMin, f.Jitter)
+	}
+	if f.TickRate <= 0 || f.UpdatesPerSec < 0.8*float64(f.TickRate) || f.UpdatesPerSec > 1.2*float64(f.TickRate) {
+		t.Errorf("%.1f updates/s, want the tick rate %d (±20%%)", f.UpdatesPerSec, f.TickRate)
+	}
+	if f.BytesDownPerSec <= 0 || f.BytesUpPerSec <= 0 {
+		t.Errorf("bytes down %.0f/s and up %.0f/s, want both above 0", f.BytesDownPerSec, f.BytesUpPerSec)
+	}
+	if f.InterpFrames < 20 || f.UnderflowPct >= 1 {
+		t.Errorf("%.0f underflows in %.0f frames (%.2f%%), want under 1%%", f.Underflows, f.InterpFrames, f.UnderflowPct)
+	}
+
+	// The host's /status counts what the server sent: this player is the
+	// only connection, so it is what the client received.
+	sent := statusSendRate(t, srv.URL)
+	t.Logf("/status: %.0f B/s sent; the client received %.0f B/s", sent, f.BytesDownPerSec)
+	if sent <= 0 || sent < 0.6*f.BytesDownPerSec || sent > 1.4*f.BytesDownPerSec {
+		t.Errorf("/status says %.0f B/s sent, want non-zero and near the %.0f B/s the client received", sent, f.BytesDownPerSec)
+	}
+
+	// N again hides it.
+	sendKeyDown(t, p, 'n')
+	p.WaitFor(`window.tickarena.net.shown === false`)
+	sendKeyUp(t, p, 'n')
+}
+
+// sendRateRE finds the send rate on the status page, "4.6 KB/s".
+var sendRateRE = regexp.MustCompile(`<b>([0-9.]+) (B|KB|MB)/s</b><span>sent per second`)
+
+// statusSendRate reads the bytes sent per second from the server's /status.
+func statusSendRate(t *testing.T, base string) float64 {
+	t.Helper()
+	page := fetch(t, base+"/status")
+	m := sendRateRE.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("/status shows no send rate:\n%s", page)
+	}
+	v, err := strconv.ParseFloat(m[1], 64)
+	if err != nil {
+		t.Fatalf("/status send rate %q: %v", m[0], err)
+	}
+	switch m[2] {
+	case "KB":
+		v *= 1 << 10
+	case "MB":
+		v *= 1 << 20
+	}
+	return v
+}

@@ -1,0 +1,35 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"syscall/js"
+
+	"github.com/tickarena/tickarena/client"
+)
+
+// publishNet copies the net graph's figures into window.tickarena.net,
+// whether the graph is shown or not.
+func (h *hook) publishNet(s client.Status) {
+	n := h.obj.Get("net")
+	if n.Type() != js.TypeObject {
+		n = js.Global().Get("Object").New()
+		h.obj.Set("net", n)
+	}
+	f := s.Net
+	n.Set("shown", s.NetGraph)
+	n.Set("fps", f.FPS)
+	n.Set("rtt", f.RTT)
+	n.Set("rttMin", f.RTTMin)
+	n.Set("jitter", f.Jitter)
+	n.Set("updatesPerSec", f.UpdatesPerSec)
+	n.Set("tickRate", f.TickRate)
+	n.Set("bytesDownPerSec", f.BytesDownPerSec)
+	n.Set("bytesUpPerSec", f.BytesUpPerSec)
+	n.Set("corrections", f.Corrections)
+	n.Set("correctionMean", f.CorrectionMean)
+	n.Set("correctionMax", f.CorrectionMax)
+	n.Set("underflows", f.Underflows)
+	n.Set("interpFrames", f.InterpFrames)
+	n.Set("underflowPct", f.UnderflowPct)
+}
