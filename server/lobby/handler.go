@@ -10,6 +10,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/tickarena/tickarena/server/clientaddr"
 	"github.com/tickarena/tickarena/server/httpjson"
 )
 
@@ -297,7 +298,7 @@ func (h *Handler) present(r *http.Request, room RoomInfo, showCode bool) RoomInf
 	}
 	if len(room.WSURL) > 0 && room.WSURL[0] == '/' {
 		scheme := "ws"
-		if r.TLS != nil {
+		if clientaddr.Secure(r) {
 			scheme = "wss"
 		}
 		room.WSURL = scheme + "://" + r.Host + room.WSURL

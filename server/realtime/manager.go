@@ -16,6 +16,7 @@ import (
 
 	"github.com/lxzan/gws"
 	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/server/clientaddr"
 	"github.com/tickarena/tickarena/server/httpjson"
 )
 
@@ -96,10 +97,7 @@ func (g gwsLogger) Error(v ...any) { g.l.Error("realtime: gws", "detail", fmt.Sp
 // connection ends. Over MaxConnections it answers 503, over
 // MaxConnectionsPerAddr 429, and after Shutdown began 503, all before upgrading.
 func (m *Manager) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	addr, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		addr = r.RemoteAddr
-	}
+	addr := clientaddr.From(r)
 	if status, msg := m.admitConn(addr); status != 0 {
 		m.opts.Observer.ConnRejected(msg)
 		httpjson.WriteError(w, status, msg, "")
