@@ -36,7 +36,6 @@ func (a *App) runBackups(ctx context.Context, store *sqlitestore.Store) {
 			return
 		case now := <-t.C:
 			if err := a.backupOnce(ctx, store, now); err != nil {
-				a.metrics.StoreErrors.Inc()
 				a.log.Error("backup failed", "err", err)
 			}
 		}
