@@ -8,7 +8,7 @@ WASM_EXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 # Packages built only for the browser (they import Ebiten or syscall/js).
 WASM_PKGS := ./client/... ./wasm/... ./game/...
 
-.PHONY: run test build wasm bench loadtest fmt fmt-check vet test-go test-wasm clean
+.PHONY: run test build wasm bench loadtest fmt fmt-check vet test-go test-wasm clean image
 
 ## run: build the WebAssembly client and start the server on $(ADDR) with the SQLite default.
 run: wasm
@@ -21,6 +21,12 @@ test: fmt-check vet wasm test-go test-wasm
 ## build: one static binary (client embedded) at $(BIN)/tickarena.
 build: wasm
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN)/tickarena ./server
+
+## image: an OCI image FROM scratch around the static binary (podman or buildah), tagged
+## $(IMAGE):<git describe> and $(IMAGE):latest.
+IMAGE ?= tickarena
+image: build
+	./deploy/image/build.sh $(BIN)/tickarena $(IMAGE)
 
 ## wasm: the browser client, raw and gzip-compressed, into assets/static/.
 wasm:

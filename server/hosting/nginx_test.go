@@ -43,11 +43,11 @@ func startNginx(t *testing.T, upstream string, pair certtest.Pair) (httpsAddr, h
 	for old, repl := range map[string]string{
 		"    listen [::]:80;\n":      "",
 		"    listen [::]:443 ssl;\n": "",
-		"listen 80;":                "listen " + httpAddr + ";",
-		"listen 443 ssl;":           "listen " + httpsAddr + " ssl;",
+		"listen 80;":                 "listen " + httpAddr + ";",
+		"listen 443 ssl;":            "listen " + httpsAddr + " ssl;",
 		"/etc/letsencrypt/live/arena.example.com/fullchain.pem": pair.CertFile,
 		"/etc/letsencrypt/live/arena.example.com/privkey.pem":   pair.KeyFile,
-		"server 127.0.0.1:8080;": "server " + upstream + ";",
+		"server 127.0.0.1:8080;":                                "server " + upstream + ";",
 	} {
 		if !strings.Contains(site, old) {
 			t.Fatalf("deploy/nginx/tickarena.conf no longer holds %q, which the test replaces", old)
