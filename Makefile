@@ -17,7 +17,7 @@ WASM_JS   := $(GOROOT)/lib/wasm/wasm_exec.js
 STATICCHECK_VERSION := v0.8.2
 STATICCHECK := $(CURDIR)/bin/tools/staticcheck-$(STATICCHECK_VERSION)/staticcheck
 
-.PHONY: run test build wasm bench loadtest fmt fmt-check vet test-go test-wasm clean tidy-check staticcheck
+.PHONY: run test build wasm bench loadtest fmt fmt-check vet test-go test-wasm clean tidy-check staticcheck image
 
 ## run: build the WebAssembly client and start the server on $(ADDR) with the SQLite default.
 run: wasm
@@ -30,6 +30,12 @@ test: fmt-check vet tidy-check staticcheck wasm test-go test-wasm
 ## build: one static binary (client embedded) at $(BIN)/tickarena.
 build: wasm
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags="$(LDFLAGS)" -o $(BIN)/tickarena ./server
+
+## image: an OCI image FROM scratch around the static binary (podman or buildah), tagged
+## $(IMAGE):<git describe> and $(IMAGE):latest.
+IMAGE ?= tickarena
+image: build
+	./deploy/image/build.sh $(BIN)/tickarena $(IMAGE)
 
 ## wasm: the browser client, raw, gzip- and Brotli-compressed, and the toolchain's wasm_exec.js
 ## into assets/static/.

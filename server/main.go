@@ -10,6 +10,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -23,6 +24,7 @@ import (
 
 	"github.com/tickarena/tickarena/server/app"
 	"github.com/tickarena/tickarena/server/config"
+	"github.com/tickarena/tickarena/server/leaderboard/sqlitestore"
 )
 
 func main() {
@@ -31,6 +33,9 @@ func main() {
 
 // run is main with its inputs and outputs as arguments; it returns the exit code.
 func run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && (args[0] == "backup" || args[0] == "restore") {
+		return runStoreCommand(args[0], args[1:], getenv, stdout, stderr)
+	}
 	cfg, err := config.Parse(args, getenv, stderr)
 	switch {
 	case errors.Is(err, config.ErrHelp):
@@ -61,6 +66,19 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		log.Error("cannot listen", "addr", cfg.Addr, "err", err)
 		_ = a.Drain(context.Background())
 		return 1
+	}
+	if cfg.HTTPRedirectAddr != "" {
+		rln, err := net.Listen("tcp", cfg.HTTPRedirectAddr)
+		if err != nil {
+			log.Error("cannot listen", "addr", cfg.HTTPRedirectAddr, "err", err)
+			_ = a.Drain(context.Background())
+			return 1
+		}
+		go func() {
+			if err := a.ServeRedirect(rln); err != nil {
+				log.Error("redirect listener stopped", "err", err)
+			}
+		}()
 	}
 	if cfg.DebugAddr != "" {
 		go serveDebug(cfg.DebugAddr, log)
@@ -101,4 +119,58 @@ func serveDebug(addr string, log *slog.Logger) {
 	if err := srv.ListenAndServe(); err != nil {
 		log.Error("profiler stopped", "err", err)
 	}
+}
+
+// runStoreCommand runs `tickarena backup [-db FILE] BACKUP` (a consistent copy
+// of the database, safe while the server runs) or `tickarena restore [-db
+// FILE] [-force] BACKUP` (put a backup in place, with the server stopped).
+func runStoreCommand(name string, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("tickarena "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	db := config.Default().DB
+	if v := getenv(config.EnvName("db")); v != "" {
+		db = v
+	}
+	fs.StringVar(&db, "db", db, "the server's SQLite database file (default from "+config.EnvName("db")+")")
+	force := false
+	if name == "restore" {
+		fs.BoolVar(&force, "force", false, "restore even though the database's write-ahead log exists (the server must be stopped)")
+	}
+	fs.Usage = func() {
+		if name == "backup" {
+			fmt.Fprintln(stderr, "Usage: tickarena backup [-db FILE] BACKUP\n\nWrites a consistent copy of the live database to BACKUP (which must not exist)\nwithout stopping the server.")
+		} else {
+			fmt.Fprintln(stderr, "Usage: tickarena restore [-db FILE] [-force] BACKUP\n\nChecks BACKUP and puts it in place of the database. Stop the server first.")
+		}
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return 2
+	}
+	file := fs.Arg(0)
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	var err error
+	if name == "backup" {
+		err = sqlitestore.BackupFile(ctx, db, file)
+	} else {
+		err = sqlitestore.Restore(ctx, file, db, force)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "tickarena:", err)
+		return 1
+	}
+	if name == "backup" {
+		fmt.Fprintf(stdout, "backed up %s to %s\n", db, file)
+	} else {
+		fmt.Fprintf(stdout, "restored %s from %s\n", db, file)
+	}
+	return 0
 }

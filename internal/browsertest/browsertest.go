@@ -39,6 +39,10 @@ type Options struct {
 	// Timeout bounds each helper call: a navigation, a click, a wait.
 	// Default: 30 seconds, room for a loaded machine rendering without a GPU.
 	Timeout time.Duration
+
+	// IgnoreCertErrors makes Chromium accept any TLS certificate, such as
+	// the self-signed one a test serves HTTPS and WSS with. Default false.
+	IgnoreCertErrors bool
 }
 
 func (o Options) withDefaults() Options {
@@ -92,6 +96,9 @@ func New(t testing.TB, opts Options) *Browser {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 	)
+	if opts.IgnoreCertErrors {
+		allocOpts = append(allocOpts, chromedp.Flag("ignore-certificate-errors", true))
+	}
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), allocOpts...)
 	root, cancelRoot := chromedp.NewContext(allocCtx)
 	t.Cleanup(func() {

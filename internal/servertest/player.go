@@ -1,6 +1,7 @@
 package servertest
 
 import (
+	"crypto/tls"
 	"errors"
 	"net/http"
 	"sync"
@@ -34,8 +35,14 @@ type Player struct {
 // On a refused handshake it returns the server's HTTP answer with the error.
 func Dial(t testing.TB, wsURL string, header http.Header) (*Player, *http.Response, error) {
 	t.Helper()
+	return DialTLS(t, wsURL, header, nil)
+}
+
+// DialTLS is Dial with the TLS configuration of a wss:// URL (nil: the defaults).
+func DialTLS(t testing.TB, wsURL string, header http.Header, conf *tls.Config) (*Player, *http.Response, error) {
+	t.Helper()
 	p := &Player{welcome: make(chan wire.Welcome, 1), closed: make(chan struct{})}
-	conn, resp, err := gws.NewClient(p, &gws.ClientOption{Addr: wsURL, RequestHeader: header})
+	conn, resp, err := gws.NewClient(p, &gws.ClientOption{Addr: wsURL, RequestHeader: header, TlsConfig: conf})
 	if err != nil {
 		return nil, resp, err
 	}

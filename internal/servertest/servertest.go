@@ -10,6 +10,7 @@ package servertest
 
 import (
 	"bytes"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -99,7 +100,7 @@ func FreeAddr(t testing.TB) string {
 
 // Proc is a running server process.
 type Proc struct {
-	// URL is the server's base URL, http://127.0.0.1:port.
+	// URL is the server's base URL, http://127.0.0.1:port (https:// with Options.HTTPS).
 	URL string
 	// Addr is its listen address, 127.0.0.1:port.
 	Addr   string
@@ -119,6 +120,9 @@ type Options struct {
 	Ready string
 	// Within bounds the wait for readiness. Default 20 s.
 	Within time.Duration
+	// HTTPS says the server serves TLS (the test passes -tls-cert): URL is
+	// https://, and readiness is polled without verifying the certificate.
+	HTTPS bool
 }
 
 // Start runs the server with -addr on a free port followed by args, waits
@@ -144,7 +148,12 @@ func StartWith(t testing.TB, opts Options) *Proc {
 	if opts.Within <= 0 {
 		opts.Within = 20 * time.Second
 	}
-	p := &Proc{URL: "http://" + addr, Addr: addr, cmd: exec.Command(bin, append([]string{"-addr", addr}, args...)...), logs: &syncBuffer{}, exited: make(chan struct{})}
+	scheme, poll := "http", http.DefaultClient
+	if opts.HTTPS {
+		scheme = "https"
+		poll = &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
+	}
+	p := &Proc{URL: scheme + "://" + addr, Addr: addr, cmd: exec.Command(bin, append([]string{"-addr", addr}, args...)...), logs: &syncBuffer{}, exited: make(chan struct{})}
 	p.cmd.Env = cleanEnv()
 	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
 	if err := p.cmd.Start(); err != nil {
@@ -162,7 +171,7 @@ func StartWith(t testing.TB, opts Options) *Proc {
 	})
 	deadline := time.Now().Add(opts.Within)
 	for {
-		resp, err := http.Get(p.URL + opts.Ready)
+		resp, err := poll.Get(p.URL + opts.Ready)
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {

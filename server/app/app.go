@@ -11,13 +11,16 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"runtime/debug"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/tickarena/tickarena/server/apidoc"
+	"github.com/tickarena/tickarena/server/clientaddr"
 	"github.com/tickarena/tickarena/server/cluster"
 	"github.com/tickarena/tickarena/server/config"
 	"github.com/tickarena/tickarena/server/httpjson"
@@ -27,6 +30,7 @@ import (
 	"github.com/tickarena/tickarena/server/metrics"
 	"github.com/tickarena/tickarena/server/realtime"
 	"github.com/tickarena/tickarena/server/session"
+	"github.com/tickarena/tickarena/server/tlsconf"
 	"github.com/tickarena/tickarena/server/web"
 )
 
@@ -55,6 +59,10 @@ type App struct {
 	server   *http.Server
 	// readyChecks are the conditions of readiness (see readiness.go).
 	readyChecks []readyCheck
+	tls         *tlsconf.TLS // nil on plain HTTP
+	redirect    *http.Server // the plain-HTTP redirect listener, if any
+	backups     context.CancelFunc
+	backupWG    sync.WaitGroup
 }
 
 // buildVersion is the version stamped by the linker (`make build` and `make
@@ -100,6 +108,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	fail := func(err error) (*App, error) {
 		a.closeStore()
 		return nil, err
+	}
+	if store, ok := a.store.(*sqlitestore.Store); ok && cfg.BackupDir != "" {
+		ctx, cancel := context.WithCancel(context.Background())
+		a.backups = cancel
+		a.backupWG.Go(func() { a.runBackups(ctx, store) })
 	}
 	issuer, err := session.NewIssuer(secret, session.IssuerOptions{})
 	if err != nil {
@@ -208,8 +221,16 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	mux.HandleFunc("GET /healthz", a.healthz)
 	mux.HandleFunc("GET /readyz", a.readyz)
 	mux.HandleFunc("GET /status", a.status)
-	a.handler = a.metrics.Middleware(a.refuseWhileDraining(mux))
 	a.mux = mux
+	a.handler = cfg.TrustedProxies.Middleware(a.metrics.Middleware(a.refuseWhileDraining(mux)))
+	if cfg.TLS() {
+		a.tls, err = tlsconf.New(tlsconf.Options{CertFile: cfg.TLSCert, KeyFile: cfg.TLSKey,
+			ACMEDomains: cfg.ACMEDomains, ACMECacheDir: cfg.ACMECacheDir(), ACMEEmail: cfg.ACMEEmail, Logger: log})
+		if err != nil {
+			return fail(err)
+		}
+		a.handler = tlsconf.HSTSHandler(a.handler)
+	}
 	return a, nil
 }
 
@@ -238,6 +259,10 @@ func (a *App) openStore(ctx context.Context) ([]byte, error) {
 
 // closeStore closes the store and, in a cluster, the Redis client.
 func (a *App) closeStore() error {
+	if a.backups != nil {
+		a.backups()
+		a.backupWG.Wait()
+	}
 	var errs []error
 	if a.store != nil {
 		errs = append(errs, a.store.Close())
@@ -253,6 +278,12 @@ func (a *App) Handler() http.Handler { return a.handler }
 
 // Serve answers HTTP on ln until Drain. It returns nil after a drain.
 func (a *App) Serve(ln net.Listener) error {
+	if a.cfg.ProxyProtocol {
+		ln = &clientaddr.Listener{Listener: ln, Trusted: a.cfg.TrustedProxies, Logger: a.log}
+	}
+	if a.tls != nil {
+		ln = a.tls.Listener(ln)
+	}
 	a.server = &http.Server{
 		Handler:           a.handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -265,9 +296,34 @@ func (a *App) Serve(ln net.Listener) error {
 	if a.node != nil {
 		a.node.Run(context.Background())
 	}
-	a.log.Info("listening", "addr", ln.Addr().String(), "version", a.version)
+	a.log.Info("listening", "addr", ln.Addr().String(), "tls", a.tls != nil, "version", a.version)
 	if err := a.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+// ServeRedirect answers plain HTTP on ln with redirects to HTTPS (and ACME
+// challenges) until Drain; it needs TLS. It returns nil after a drain.
+func (a *App) ServeRedirect(ln net.Listener) error {
+	if a.tls == nil {
+		return errors.New("redirect to HTTPS: TLS is not configured")
+	}
+	_, port, _ := net.SplitHostPort(a.cfg.Addr)
+	base := ""
+	if u, err := url.Parse(a.cfg.PublicURL); err == nil && u.Scheme == "https" {
+		base = "https://" + u.Host
+	}
+	a.redirect = &http.Server{
+		Handler:           a.cfg.TrustedProxies.Middleware(a.tls.RedirectHandler(base, port)),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       30 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+	}
+	a.log.Info("redirecting plain HTTP to HTTPS", "addr", ln.Addr().String())
+	if err := a.redirect.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve redirect: %w", err)
 	}
 	return nil
 }
@@ -357,6 +413,9 @@ func (a *App) Drain(ctx context.Context) error {
 		if err := a.server.Shutdown(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("http shutdown: %w", err))
 		}
+	}
+	if a.redirect != nil {
+		_ = a.redirect.Close()
 	}
 	if err := a.writer.Close(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("flush results: %w", err))

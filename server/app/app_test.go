@@ -183,6 +183,16 @@ func TestReadyzFlipsOnDrain(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.Join(t, token, room)
+	// The drain waits for a round in play and ends at once in an
+	// intermission: start it while the player's round has time left.
+	eventually(t, "the player's round in play with 2 s left or more", func() bool {
+		for _, st := range n.app.rt.Rooms() {
+			if st.ID == room && !st.Intermission && st.RoundSecondsLeft >= 2 {
+				return true
+			}
+		}
+		return false
+	})
 
 	drained := make(chan error, 1)
 	go func() { drained <- n.app.Drain(context.Background()) }()

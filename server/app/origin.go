@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/tickarena/tickarena/server/clientaddr"
 	"github.com/tickarena/tickarena/server/httpjson"
 )
 
@@ -15,7 +16,8 @@ import (
 // Host header is chosen by whoever sends the request (a page on a rebound DNS
 // name sends its own), so it is not trusted when the host said where the
 // server lives. Without a public URL it is the scheme the server itself
-// answered on (https only with TLS) and the request's Host. Scheme, host and
+// answered on (https with its own TLS, or when a trusted proxy says the client
+// used https; see clientaddr.Secure) and the request's Host. Scheme, host and
 // port must all match; default ports are implied. A request without Origin
 // comes from a program, not a page, and is let through: browsers always send
 // Origin on WebSocket handshakes.
@@ -64,7 +66,7 @@ func (oc *originCheck) ok(r *http.Request) bool {
 		return o == oc.public
 	}
 	scheme := "http"
-	if r.TLS != nil {
+	if clientaddr.Secure(r) {
 		scheme = "https"
 	}
 	own, ok := normalizeOrigin(scheme + "://" + r.Host)

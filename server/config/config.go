@@ -12,8 +12,11 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/tickarena/tickarena/server/clientaddr"
 )
 
 // Config is everything a host can set. The zero value is not meant to be used:
@@ -73,7 +76,42 @@ type Config struct {
 	LogLevel slog.Level
 	// LogFormat is text or json. Default text.
 	LogFormat string
+	// TrustedProxies are the peers (CIDRs) whose X-Forwarded-For, Forwarded
+	// and PROXY protocol headers say who the client is. Zero (the default)
+	// trusts nobody: the peer address is the client.
+	TrustedProxies clientaddr.Trusted
+	// ProxyProtocol makes connections from TrustedProxies begin with a PROXY
+	// protocol v1/v2 header (TCP load balancers). Default false.
+	ProxyProtocol bool
+	// TLSCert and TLSKey are PEM files of a certificate and its key; set,
+	// Addr serves HTTPS (and WSS), and the files are reloaded when they
+	// change. Empty (the default): plain HTTP.
+	TLSCert, TLSKey string
+	// ACMEDomains, when set, serve HTTPS with certificates obtained and
+	// renewed from Let's Encrypt for these names, cached in the "acme"
+	// directory beside DB. Empty (the default): none.
+	ACMEDomains []string
+	// ACMEEmail is the contact address given to the CA. Empty: none.
+	ACMEEmail string
+	// HTTPRedirectAddr, when set with TLS, is a plain-HTTP listen address
+	// (":80") that only redirects to HTTPS and answers ACME challenges.
+	// Empty (the default): none.
+	HTTPRedirectAddr string
+	// BackupDir, when set, receives a consistent copy of the SQLite database
+	// every BackupInterval while the node runs. Empty (the default): none.
+	BackupDir string
+	// BackupInterval is the time between two backups into BackupDir, 1m–1w. Default 6h.
+	BackupInterval time.Duration
+	// BackupKeep is how many backups BackupDir keeps, newest first; older
+	// ones are deleted. Default 14.
+	BackupKeep int
 }
+
+// TLS reports whether the node serves HTTPS itself.
+func (c Config) TLS() bool { return c.TLSCert != "" || c.TLSKey != "" || len(c.ACMEDomains) > 0 }
+
+// ACMECacheDir is where ACME keys and certificates are kept: beside the database.
+func (c Config) ACMECacheDir() string { return filepath.Join(filepath.Dir(c.DB), "acme") }
 
 // Default returns the configuration of a server started with no flags.
 func Default() Config {
@@ -91,6 +129,8 @@ func Default() Config {
 		SessionRate:    10,
 		ReconnectGrace: 15 * time.Second,
 		DrainTimeout:   30 * time.Second,
+		BackupInterval: 6 * time.Hour,
+		BackupKeep:     14,
 		LogLevel:       slog.LevelInfo,
 		LogFormat:      "text",
 
@@ -117,7 +157,7 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 	c := Default()
 	fs := flag.NewFlagSet("tickarena", flag.ContinueOnError)
 	fs.SetOutput(out)
-	var origins, level string
+	var origins, level, trusted, acmeDomains string
 	var version bool
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address for HTTP and WebSocket")
 	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "base URL players reach this node at; empty: from each request's Host")
@@ -141,9 +181,19 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 	fs.StringVar(&c.DebugAddr, "debug-addr", c.DebugAddr, "address for Go's profiler (/debug/pprof/), e.g. 127.0.0.1:6060; empty: off")
 	fs.StringVar(&level, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log format: text or json")
+	fs.StringVar(&trusted, "trusted-proxies", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For/Forwarded (and PROXY header) name the client; empty: none")
+	fs.BoolVar(&c.ProxyProtocol, "proxy-protocol", c.ProxyProtocol, "require a PROXY protocol v1/v2 header on connections from -trusted-proxies (TCP load balancers)")
+	fs.StringVar(&c.TLSCert, "tls-cert", c.TLSCert, "PEM certificate (chain) file: serve HTTPS and WSS; reloaded when it changes")
+	fs.StringVar(&c.TLSKey, "tls-key", c.TLSKey, "PEM private key file of -tls-cert")
+	fs.StringVar(&acmeDomains, "acme-domain", "", "comma-separated host names to get certificates for from Let's Encrypt (cached beside -db); needs port 443, and :80 for -http-redirect-addr")
+	fs.StringVar(&c.ACMEEmail, "acme-email", c.ACMEEmail, "contact address given to Let's Encrypt")
+	fs.StringVar(&c.HTTPRedirectAddr, "http-redirect-addr", c.HTTPRedirectAddr, "plain-HTTP address (e.g. :80) that only redirects to HTTPS and answers ACME challenges; empty: none")
+	fs.StringVar(&c.BackupDir, "backup-dir", c.BackupDir, "directory that receives a copy of the SQLite database every -backup-interval; empty: none")
+	fs.DurationVar(&c.BackupInterval, "backup-interval", c.BackupInterval, "time between two backups into -backup-dir, 1m-168h")
+	fs.IntVar(&c.BackupKeep, "backup-keep", c.BackupKeep, "backups kept in -backup-dir, newest first")
 	fs.BoolVar(&version, "version", false, "print the version and exit")
 	fs.Usage = func() {
-		fmt.Fprintf(out, "Usage: tickarena [flags]\n\nEvery flag can also be set by the environment variable named after it\n(-tick-rate is %s); a flag on the command line wins.\n\nFlags:\n", EnvName("tick-rate"))
+		fmt.Fprintf(out, "Usage: tickarena [flags]\n       tickarena backup [-db FILE] BACKUP\n       tickarena restore [-db FILE] BACKUP\n\nEvery flag can also be set by the environment variable named after it\n(-tick-rate is %s); a flag on the command line wins.\n\nFlags:\n", EnvName("tick-rate"))
 		fs.VisitAll(func(f *flag.Flag) {
 			if f.Name == "version" {
 				fmt.Fprintf(out, "  -version\n    \t%s\n", f.Usage)
@@ -177,8 +227,17 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 	if version {
 		return c, ErrVersion
 	}
+	var err error
 	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
 		return c, fmt.Errorf("invalid -log-level %q: want debug, info, warn or error", level)
+	}
+	if c.TrustedProxies, err = clientaddr.ParseTrusted(trusted); err != nil {
+		return c, fmt.Errorf("invalid -trusted-proxies (%s): %v", EnvName("trusted-proxies"), err)
+	}
+	for _, d := range strings.Split(acmeDomains, ",") {
+		if d = strings.TrimSpace(d); d != "" {
+			c.ACMEDomains = append(c.ACMEDomains, d)
+		}
 	}
 	for _, o := range strings.Split(origins, ",") {
 		if o = strings.TrimSpace(o); o != "" {
@@ -228,6 +287,22 @@ func (c Config) Validate() error {
 		return bad("drain-timeout", "%s is outside 0-1h", c.DrainTimeout)
 	case c.LogFormat != "text" && c.LogFormat != "json":
 		return bad("log-format", "%q is neither text nor json", c.LogFormat)
+	case c.ProxyProtocol && c.TrustedProxies.Empty():
+		return bad("proxy-protocol", "needs -trusted-proxies: the header is only read from trusted peers")
+	case (c.TLSCert == "") != (c.TLSKey == ""):
+		return bad("tls-key", "-tls-cert and -tls-key go together")
+	case c.TLSCert != "" && len(c.ACMEDomains) > 0:
+		return bad("acme-domain", "cannot be used with -tls-cert: certificates come from files or from ACME")
+	case c.HTTPRedirectAddr != "" && !c.TLS():
+		return bad("http-redirect-addr", "needs TLS (-tls-cert or -acme-domain)")
+	case c.HTTPRedirectAddr != "" && c.HTTPRedirectAddr == c.Addr:
+		return bad("http-redirect-addr", "must differ from -addr")
+	case c.BackupDir != "" && c.RedisURL != "":
+		return bad("backup-dir", "backs up the SQLite database, which a node on -redis-url does not use (see docs/hosting.md for Redis)")
+	case c.BackupInterval < time.Minute || c.BackupInterval > 168*time.Hour:
+		return bad("backup-interval", "%s is outside 1m-168h", c.BackupInterval)
+	case c.BackupKeep < 1:
+		return bad("backup-keep", "must be at least 1")
 	}
 	if c.PublicURL != "" {
 		u, err := url.Parse(c.PublicURL)
@@ -239,6 +314,11 @@ func (c Config) Validate() error {
 		u, err := url.Parse(c.RedisURL)
 		if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
 			return bad("redis-url", "%q is not a redis:// URL with a host", c.RedisURL)
+		}
+	}
+	for _, d := range c.ACMEDomains {
+		if strings.ContainsAny(d, ":/ *") || !strings.Contains(d, ".") {
+			return bad("acme-domain", "%q is not a host name such as arena.example.com", d)
 		}
 	}
 	for _, o := range c.Origins {
@@ -283,5 +363,13 @@ func (c Config) LogAttrs() []slog.Attr {
 		slog.String("debug_addr", c.DebugAddr),
 		slog.String("log_level", c.LogLevel.String()),
 		slog.String("log_format", c.LogFormat),
+		slog.String("trusted_proxies", c.TrustedProxies.String()),
+		slog.Bool("proxy_protocol", c.ProxyProtocol),
+		slog.String("tls_cert", c.TLSCert),
+		slog.String("acme_domains", strings.Join(c.ACMEDomains, ",")),
+		slog.String("http_redirect_addr", c.HTTPRedirectAddr),
+		slog.String("backup_dir", c.BackupDir),
+		slog.Duration("backup_interval", c.BackupInterval),
+		slog.Int("backup_keep", c.BackupKeep),
 	}
 }

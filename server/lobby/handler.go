@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tickarena/tickarena/server/clientaddr"
 	"github.com/tickarena/tickarena/server/httpjson"
 	"github.com/tickarena/tickarena/server/session"
 )
@@ -390,7 +391,7 @@ func (h *Handler) present(r *http.Request, room RoomInfo, showCode bool) RoomInf
 	}
 	if len(room.WSURL) > 0 && room.WSURL[0] == '/' {
 		scheme := "ws"
-		if r.TLS != nil {
+		if clientaddr.Secure(r) {
 			scheme = "wss"
 		}
 		room.WSURL = scheme + "://" + r.Host + room.WSURL

@@ -16,6 +16,7 @@ import (
 
 	"github.com/lxzan/gws"
 	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/server/clientaddr"
 	"github.com/tickarena/tickarena/server/httpjson"
 )
 
@@ -97,10 +98,7 @@ func (g gwsLogger) Error(v ...any) { g.l.Error("realtime: gws", "detail", fmt.Sp
 // connection ends. Over MaxConnections it answers 503, over
 // MaxConnectionsPerAddr 429, and after Shutdown began 503, all before upgrading.
 func (m *Manager) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	addr, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		addr = r.RemoteAddr
-	}
+	addr := clientaddr.From(r)
 	if status, msg := handshakeProblem(w, r); status != 0 {
 		m.limitedLog("handshake", "realtime: not a WebSocket handshake", "addr", addr, "status", status)
 		httpjson.WriteError(w, status, msg, "")
@@ -128,7 +126,7 @@ func (m *Manager) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := newClient(m, socket, addr)
 	socket.Session().Store(clientKey, c)
 	if m.opts.SendBuffer > 0 {
-		if tc, ok := socket.NetConn().(*net.TCPConn); ok {
+		if tc, ok := tcpConn(socket.NetConn()); ok {
 			_ = tc.SetWriteBuffer(m.opts.SendBuffer)
 		}
 	}
@@ -418,4 +416,20 @@ func (m *Manager) limitedLog(class, msg string, args ...any) {
 	if ok {
 		m.log.Warn(msg, args...)
 	}
+}
+
+// tcpConn returns the TCP connection under c, looking through wrappers that
+// expose it with NetConn (TLS, the PROXY protocol).
+func tcpConn(c net.Conn) (*net.TCPConn, bool) {
+	for range 4 {
+		switch v := c.(type) {
+		case *net.TCPConn:
+			return v, true
+		case interface{ NetConn() net.Conn }:
+			c = v.NetConn()
+		default:
+			return nil, false
+		}
+	}
+	return nil, false
 }

@@ -2,11 +2,11 @@ package session
 
 import (
 	"log/slog"
-	"net"
 	"net/http"
 	"strconv"
 	"time"
 
+	"github.com/tickarena/tickarena/server/clientaddr"
 	"github.com/tickarena/tickarena/server/httpjson"
 )
 
@@ -115,13 +115,6 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 	httpjson.Write(w, http.StatusCreated, createResponse{PlayerID: s.PlayerID, Name: s.Name, Token: token})
 }
 
-// ClientIP returns the IP part of r.RemoteAddr, the key of per-client rate
-// limits. Forwarding headers are not trusted: behind a proxy, the proxy must
-// set RemoteAddr.
-func ClientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
+// ClientIP returns the client address of r, the key of per-client rate
+// limits: the peer, or what a trusted proxy said (see server/clientaddr).
+func ClientIP(r *http.Request) string { return clientaddr.From(r) }
