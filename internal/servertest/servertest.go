@@ -161,8 +161,9 @@ func StartWith(t testing.TB, opts Options) *Proc {
 		}
 	})
 	deadline := time.Now().Add(opts.Within)
+	probe := &http.Client{Timeout: 2 * time.Second}
 	for {
-		resp, err := http.Get(p.URL + opts.Ready)
+		resp, err := probe.Get(p.URL + opts.Ready)
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
