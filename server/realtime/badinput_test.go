@@ -104,9 +104,7 @@ func TestBadInput(t *testing.T) {
 				c.write(wire.AppendInput(nil, wire.Input{Seq: seq}))
 			}
 			eventually(t, "two replayed inputs dropped", func() bool { return obs.rejectedCount("replayed") == before+2 })
-			expired := testwait.Deadline(t, testwait.Default, "a delta that acknowledges input 6")
-			for !expired() && c.next(wire.TypeDelta).Delta.LastSeq != 6 {
-			}
+			c.awaitAck(6)
 			c.write(wire.AppendLeave(nil))
 		}, CloseNormal, 0},
 		{"leave", afterJoin(wire.AppendLeave(nil)), CloseNormal, 0},
