@@ -20,7 +20,9 @@ type brokenDirectory struct {
 	err error
 }
 
-func (d brokenDirectory) QuickPlay(context.Context, string) (RoomInfo, error) { return RoomInfo{}, d.err }
+func (d brokenDirectory) QuickPlay(context.Context, string) (RoomInfo, error) {
+	return RoomInfo{}, d.err
+}
 
 // syncBuffer is a bytes.Buffer safe for a handler's goroutine and the test's.
 type syncBuffer struct {
