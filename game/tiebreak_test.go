@@ -33,3 +33,19 @@ func TestBulletTieGoesToTheLowerID(t *testing.T) {
 		}
 	}
 }
+
+// TestBulletHitsTheNearerShipWhateverItsID: of two ships a bullet reaches in
+// the same tick, the one nearer along its path is hit, even when it joined
+// later (a higher id) and lies in another cell of the world's grid.
+func TestBulletHitsTheNearerShipWhateverItsID(t *testing.T) {
+	// Cells are 128 units wide: x=1010 and x=1040 lie in cells 7 and 8.
+	for _, from := range []int32{860, 880, 900, 920, 940} {
+		w, ids := arena(t, game.Rules{TickRate: 10}, pt{from, 2000}, pt{1040, 2000}, pt{1010, 2000})
+		shooter, farther, nearer := ids[0], ids[1], ids[2]
+		_, next := fireOnce(t, w, shooter, 0)
+		hits := only(append(next, stepN(w, int(w.BulletTicks)+2)...), game.Hit)
+		if len(hits) != 1 || hits[0].A != nearer {
+			t.Errorf("shot from x=%d: hits %+v, want one, on the nearer ship %d (not %d)", from, hits, nearer, farther)
+		}
+	}
+}
