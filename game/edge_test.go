@@ -64,3 +64,32 @@ func TestBulletFliesToTheVeryEdge(t *testing.T) {
 		})
 	}
 }
+
+// TestBulletTouchCountsAtBothEndsOfAStep: a bullet hits a ship on the tick
+// its path first touches it, also when it touches only at the very end of
+// that tick's step, or only at its very start (a ship so close behind the
+// muzzle that the bullet grazes it as it leaves).
+func TestBulletTouchCountsAtBothEndsOfAStep(t *testing.T) {
+	const reach = (game.ShipRadius + game.BulletRadius) * game.Sub
+	tests := []struct {
+		name   string
+		offset func(step int32) int32 // target centre minus muzzle, along +X, in Sub units
+	}{
+		{"touch at the end of the first step", func(step int32) int32 { return step + reach }},
+		{"touch at the start of the first step", func(int32) int32 { return -reach }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w, ids := arena(t, game.Rules{TickRate: 30}, pt{1000, 2000}, pt{3000, 3000})
+			shooter, target := w.Ship(ids[0]), w.Ship(ids[1])
+			mx, my := game.Muzzle(shooter.X, shooter.Y, 0)
+			vx, _ := w.BulletVelocity(0)
+			target.X, target.Y = mx+tt.offset(vx), my
+			shot, next := fireOnce(t, w, ids[0], 0)
+			hits := only(append(next, stepN(w, 3)...), game.Hit)
+			if len(hits) != 1 || hits[0].A != ids[1] || hits[0].Tick != shot.Tick+1 {
+				t.Errorf("shot at tick %d: hits %+v, want one on ship %d at tick %d", shot.Tick, hits, ids[1], shot.Tick+1)
+			}
+		})
+	}
+}
