@@ -96,3 +96,19 @@ func TestRoomWithoutWebSocketURL(t *testing.T) {
 		t.Errorf("quick play: %d %v; want 200 with an empty ws_url", a.status, a.body)
 	}
 }
+
+// TestHandlerHonoursMaxBody: a host that lowers MaxBody gets its limit: a
+// larger request body is refused with 413.
+func TestHandlerHonoursMaxBody(t *testing.T) {
+	tl := startLobby(t, LocalOptions{})
+	mux := http.NewServeMux()
+	NewHandler(tl.local, tl.issuer, HandlerOptions{Now: tl.clock.Now, MaxBody: 64, Logger: slog.New(slog.DiscardHandler)}).Register(mux)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	tl.url = srv.URL
+	_, tok := tl.login(t, "Ann")
+	big := `{"name":"` + strings.Repeat("x", 100) + `"}`
+	if a := tl.do(t, "POST", "/api/rooms", tok, big); a.status != http.StatusRequestEntityTooLarge {
+		t.Fatalf("%d-byte body with MaxBody 64: %d %v, want 413", len(big), a.status, a.body)
+	}
+}

@@ -108,3 +108,16 @@ func TestRateLimitedRequestIsLoggedOnce(t *testing.T) {
 		t.Fatalf("log %q, want one line saying the client 127.0.0.1 was rate limited", logs.String())
 	}
 }
+
+// TestHandlerHonoursMaxBody: a host that lowers MaxBody gets its limit: a
+// larger body is refused with 413, a body within it is served.
+func TestHandlerHonoursMaxBody(t *testing.T) {
+	srv, _, _ := startSessionServer(t, HandlerOptions{MaxBody: 64, Limit: LimitOptions{PerMinute: 1000, Burst: 1000}})
+	if r := post(t, srv.URL, "application/json", `{"name":"Ann"}`); r.status != http.StatusCreated {
+		t.Fatalf("small body: %d %v, want 201", r.status, r.body)
+	}
+	big := `{"name":"Ann","pad":"` + strings.Repeat("x", 100) + `"}`
+	if r := post(t, srv.URL, "application/json", big); r.status != http.StatusRequestEntityTooLarge {
+		t.Fatalf("%d-byte body with MaxBody 64: %d %v, want 413", len(big), r.status, r.body)
+	}
+}
