@@ -55,7 +55,7 @@ MUTATE_WORKERS   ?= 1
 # package before it is TIMED OUT: recompiling and linking dominate for fast packages.
 MUTATE_COEF      ?= 15
 MUTATE_COEF_server/realtime := 4
-# CI is unset so that browser and Redis tests skip rather than fail.
+# CI is unset so that a missing Chromium or redis-server skips rather than fails.
 # Files left out per package: subpackages (mutated on their own or not at all), the generated
 # trig table, and in server/leaderboard everything but its rules (board.go).
 MUTATE_EXCLUDE_game               := -E '^(bot|internal|wire)/' -E '^trig_table\.go$$'
