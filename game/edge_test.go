@@ -93,3 +93,23 @@ func TestBulletTouchCountsAtBothEndsOfAStep(t *testing.T) {
 		})
 	}
 }
+
+// TestBulletDrawnFromTheTickItIsFired: on the tick a shot is fired the
+// client's BulletAt shows the bullet alive at the muzzle, where the world
+// holds it, and not before that tick.
+func TestBulletDrawnFromTheTickItIsFired(t *testing.T) {
+	w, ids := arena(t, game.Rules{TickRate: 30}, pt{2000, 2000})
+	game.Step(w, []game.Input{press(w, ids[0], game.Fire, 0)})
+	shots := only(w.Events, game.Shot)
+	if len(shots) != 1 || len(w.Bullets) != 1 {
+		t.Fatalf("pulling the trigger gave shots %+v and bullets %+v", shots, w.Bullets)
+	}
+	shot, b := shots[0], w.Bullets[0]
+	x, y, alive := w.BulletAt(shot.X, shot.Y, shot.Angle, shot.Tick, w.Tick)
+	if !alive || x != b.X || y != b.Y {
+		t.Errorf("at the firing tick BulletAt = (%d, %d) alive %v; the world holds the bullet at (%d, %d)", x, y, alive, b.X, b.Y)
+	}
+	if _, _, alive := w.BulletAt(shot.X, shot.Y, shot.Angle, shot.Tick, shot.Tick-1); alive {
+		t.Errorf("BulletAt shows the bullet alive the tick before it was fired")
+	}
+}
