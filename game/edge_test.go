@@ -113,3 +113,24 @@ func TestBulletDrawnFromTheTickItIsFired(t *testing.T) {
 		t.Errorf("BulletAt shows the bullet alive the tick before it was fired")
 	}
 }
+
+// TestNearIncludesTheEdge: ShipsNear and PelletsNear (what bots see) count a
+// ship or pellet exactly r away, and nothing farther.
+func TestNearIncludesTheEdge(t *testing.T) {
+	w, ids := arena(t, game.Rules{TickRate: 30}, pt{2000, 2000}, pt{2100, 2000}, pt{2000, 2101})
+	at, edge, beyond := w.Ship(ids[0]), ids[1], ids[2]
+	const r = 100 * game.Sub
+	var got []uint32
+	for _, i := range w.ShipsNear(nil, at.X, at.Y, r) {
+		got = append(got, w.Ships[i].ID)
+	}
+	if len(got) != 2 || (got[0] != edge && got[1] != edge) {
+		t.Errorf("ships within 100 units: %v; want ship %d itself and ship %d exactly 100 away, not %d", got, ids[0], edge, beyond)
+	}
+	w.Pellets[0].X, w.Pellets[0].Y = at.X-r, at.Y
+	w.Pellets[1].X, w.Pellets[1].Y = at.X, at.Y-r-1
+	near := w.PelletsNear(nil, at.X, at.Y, r)
+	if len(near) != 1 || near[0] != 0 {
+		t.Errorf("pellets within 100 units: %v; want only pellet 0, exactly 100 away", near)
+	}
+}
