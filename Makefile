@@ -17,7 +17,7 @@ WASM_JS   := $(GOROOT)/lib/wasm/wasm_exec.js
 STATICCHECK_VERSION := v0.8.2
 STATICCHECK := $(CURDIR)/bin/tools/staticcheck-$(STATICCHECK_VERSION)/staticcheck
 
-.PHONY: run test build wasm bench loadtest fmt fmt-check vet test-go test-wasm clean tidy-check staticcheck image
+.PHONY: run test build wasm bench loadtest fmt fmt-check vet test-go test-wasm clean tidy-check staticcheck image mutate
 
 ## run: build the WebAssembly client and start the server on $(ADDR) with the SQLite default.
 run: wasm
@@ -58,6 +58,38 @@ bench:
 ## loadtest: start the real server and drive it with the load generator for a short, bounded time.
 loadtest:
 	./.ci/loadtest.sh
+
+## mutate: mutation testing (not part of test): gremlins plants one small bug at a time and runs
+## the package's tests, one package after the other, each within MUTATE_TIMEOUT. Logs and JSON
+## reports go to artifacts/mutate/; docs/testing.md records the scores and the survivors.
+## Narrow with e.g. `make mutate MUTATE_PKGS=server/session`.
+GREMLINS_VERSION ?= v0.6.0
+GREMLINS         := $(CURDIR)/$(BIN)/gremlins-$(GREMLINS_VERSION)/gremlins
+MUTATE_PKGS      ?= server/leaderboard/ranking server/session server/leaderboard server/lobby game/wire game server/realtime
+MUTATE_TIMEOUT   ?= 30m
+MUTATE_WORKERS   ?= 1
+# A mutant's tests may run MUTATE_COEF times as long as the (cached) coverage run of the
+# package before it is TIMED OUT: recompiling and linking dominate for fast packages.
+MUTATE_COEF      ?= 15
+MUTATE_COEF_server/realtime := 4
+# CI is unset so that a missing Chromium or redis-server skips rather than fails.
+# Files left out per package: subpackages (mutated on their own or not at all), the generated
+# trig table, and in server/leaderboard everything but its rules (board.go).
+MUTATE_EXCLUDE_game               := -E '^(bot|internal|wire)/' -E '^trig_table\.go$$'
+MUTATE_EXCLUDE_server/leaderboard := -E '/' -E '^(cursor|doc|handler|page|result|store|writer)\.go$$'
+mutate_log = artifacts/mutate/$(subst /,-,$(1)).log
+define mutate_one
+echo "== $(1) (at most $(MUTATE_TIMEOUT))"; \
+( cd $(1) && env -u CI timeout -s INT $(MUTATE_TIMEOUT) $(GREMLINS) unleash --workers $(MUTATE_WORKERS) \
+	--timeout-coefficient $(or $(MUTATE_COEF_$(1)),$(MUTATE_COEF)) $(MUTATE_EXCLUDE_$(1)) \
+	-o $(CURDIR)/artifacts/mutate/$(subst /,-,$(1)).json ) > $(call mutate_log,$(1)) 2>&1; \
+echo "   killed $$(grep -c ' KILLED ' $(call mutate_log,$(1))), lived $$(grep -c ' LIVED ' $(call mutate_log,$(1))), timed out $$(grep -c ' TIMED OUT ' $(call mutate_log,$(1)))"; \
+grep -E ' LIVED |Efficacy|efficacy|Mutator coverage' $(call mutate_log,$(1)) | sed 's/^ */   /'
+endef
+mutate:
+	GOBIN=$(dir $(GREMLINS)) $(GO) install github.com/go-gremlins/gremlins/cmd/gremlins@$(GREMLINS_VERSION)
+	@mkdir -p artifacts/mutate
+	@$(foreach p,$(MUTATE_PKGS),$(call mutate_one,$(p));)
 
 fmt:
 	gofmt -w .

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/tickarena/tickarena/internal/servertest"
+
+	"github.com/tickarena/tickarena/internal/testwait"
 )
 
 func TestMain(m *testing.M) { os.Exit(servertest.Main(m)) }
@@ -120,13 +122,7 @@ func (p *proc) play(t *testing.T, name string) (string, *servertest.Player) {
 
 func waitFor(t *testing.T, what string, d time.Duration, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting until %s", d, what)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	testwait.Until(t, d, what, cond)
 }
 
 // A server killed with SIGKILL loses no round it had recorded.

@@ -148,10 +148,10 @@ func StartWith(t testing.TB, opts Options) *Proc {
 	if opts.Within <= 0 {
 		opts.Within = 20 * time.Second
 	}
-	scheme, poll := "http", http.DefaultClient
+	scheme, poll := "http", &http.Client{Timeout: 2 * time.Second}
 	if opts.HTTPS {
 		scheme = "https"
-		poll = &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
+		poll = &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
 	}
 	p := &Proc{URL: scheme + "://" + addr, Addr: addr, cmd: exec.Command(bin, append([]string{"-addr", addr}, args...)...), logs: &syncBuffer{}, exited: make(chan struct{})}
 	p.cmd.Env = cleanEnv()

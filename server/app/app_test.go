@@ -17,6 +17,8 @@ import (
 	"github.com/tickarena/tickarena/game/wire"
 	"github.com/tickarena/tickarena/internal/servertest"
 	"github.com/tickarena/tickarena/server/config"
+
+	"github.com/tickarena/tickarena/internal/testwait"
 )
 
 // node is an App serving on a random loopback port.
@@ -114,13 +116,7 @@ func dialGame(t *testing.T, base, origin string) (*servertest.Player, *http.Resp
 
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting until %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	testwait.Until(t, testwait.Default, what, cond)
 }
 
 // metricValue returns the value of the first exposition line that starts with series.
@@ -209,10 +205,10 @@ func TestReadyzFlipsOnDrain(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("client not closed by the drain")
 	}
-	if err := <-drained; err != nil {
+	if err := testwait.Recv(t, testwait.Default, "Drain to return", drained); err != nil {
 		t.Fatalf("Drain: %v", err)
 	}
-	if err := <-n.done; err != nil {
+	if err := testwait.Recv(t, testwait.Default, "Serve to return after the drain", n.done); err != nil {
 		t.Fatalf("Serve after drain: %v", err)
 	}
 	if n.app.writer.Written() < 1 {

@@ -15,6 +15,8 @@ import (
 
 	"github.com/tickarena/tickarena/internal/redistest"
 	"github.com/tickarena/tickarena/internal/servertest"
+
+	"github.com/tickarena/tickarena/internal/testwait"
 )
 
 // These tests run real server processes sharing one real Redis, as a host
@@ -103,13 +105,7 @@ func (n *node) rooms(t *testing.T) []roomInfo {
 
 func eventually(t *testing.T, what string, within time.Duration, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("not within %v: %s", within, what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	testwait.Until(t, within, what, cond)
 }
 
 // roomsByPort groups the listed rooms by the node (its WebSocket port) that runs them.

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
-	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -16,6 +15,8 @@ import (
 	"github.com/tickarena/tickarena/server/leaderboard"
 	"github.com/tickarena/tickarena/server/leaderboard/sqlitestore"
 	"github.com/tickarena/tickarena/server/leaderboard/storetest"
+
+	"github.com/tickarena/tickarena/internal/testwait"
 )
 
 var quiet = slog.New(slog.DiscardHandler)
@@ -77,13 +78,10 @@ func kills(t *testing.T, s leaderboard.Store) int64 {
 	return page.Entries[0].Value
 }
 
-// eventually waits, without a deadline of its own, until cond holds; the
-// test binary's timeout bounds it.
-func eventually(cond func() bool) {
-	for !cond() {
-		runtime.Gosched()
-		time.Sleep(time.Millisecond)
-	}
+// eventually waits until cond holds, failing t after testwait.Default.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	testwait.Until(t, testwait.Default, what, cond)
 }
 
 func TestWriterDrainsOnClose(t *testing.T) {
@@ -150,7 +148,7 @@ func TestWriterRetriesUntilStorageRecovers(t *testing.T) {
 	if err := w.Enqueue(round(1)); err != nil {
 		t.Fatalf("Enqueue: %v", err)
 	}
-	eventually(func() bool { return w.Failures() >= 2 })
+	eventually(t, "two failed writes while the database is locked", func() bool { return w.Failures() >= 2 })
 	release()
 	if err := w.Close(context.Background()); err != nil {
 		t.Fatalf("Close: %v", err)

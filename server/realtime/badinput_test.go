@@ -9,6 +9,7 @@ import (
 
 	"github.com/lxzan/gws"
 	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/internal/testwait"
 )
 
 func TestBadInput(t *testing.T) {
@@ -72,7 +73,8 @@ func TestBadInput(t *testing.T) {
 		{"slow handshake", func(t *testing.T, c *tclient) {}, wire.ClosePolicy, wire.ErrCodeIdle},
 		{"input flood", func(t *testing.T, c *tclient) {
 			joined(c)
-			for seq := uint32(1); ; seq++ {
+			expired := testwait.Deadline(t, testwait.Default, "the server to close a client that floods inputs")
+			for seq := uint32(1); !expired(); seq++ {
 				select {
 				case <-c.done:
 					return
@@ -84,7 +86,8 @@ func TestBadInput(t *testing.T) {
 		}, wire.ClosePolicy, wire.ErrCodeFlood},
 		{"ping flood", func(t *testing.T, c *tclient) {
 			joined(c)
-			for {
+			expired := testwait.Deadline(t, testwait.Default, "the server to close a client that floods pings")
+			for !expired() {
 				select {
 				case <-c.done:
 					return
@@ -101,8 +104,7 @@ func TestBadInput(t *testing.T) {
 				c.write(wire.AppendInput(nil, wire.Input{Seq: seq}))
 			}
 			eventually(t, "two replayed inputs dropped", func() bool { return obs.rejectedCount("replayed") == before+2 })
-			for c.next(wire.TypeDelta).Delta.LastSeq != 6 {
-			}
+			c.awaitAck(6)
 			c.write(wire.AppendLeave(nil))
 		}, wire.CloseNormal, 0},
 		{"leave", afterJoin(wire.AppendLeave(nil)), wire.CloseNormal, 0},

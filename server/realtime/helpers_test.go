@@ -22,6 +22,8 @@ import (
 	"github.com/lxzan/gws"
 	"github.com/tickarena/tickarena/game"
 	"github.com/tickarena/tickarena/game/wire"
+
+	"github.com/tickarena/tickarena/internal/testwait"
 )
 
 // mapAuth is an Authenticator over a fixed map of tokens.
@@ -137,17 +139,11 @@ func startServer(t testing.TB, opts Options) (*Manager, string) {
 	return m, "ws" + strings.TrimPrefix(srv.URL, "http")
 }
 
-// eventually polls cond until it holds or the deadline passes. It waits for
+// eventually polls cond until it holds or testwait.Default passes. It waits for
 // something to happen; it does not assert how fast.
 func eventually(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	testwait.Until(t, testwait.Default, what, cond)
 }
 
 // tclient is a test client on gws: it collects every server message, answers
@@ -305,6 +301,7 @@ func rawDial(t testing.TB, url string, rcvBuf int) *rawConn {
 	_, _ = rand.Read(key[:])
 	req := fmt.Sprintf("GET / HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
 		"Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n", host, base64.StdEncoding.EncodeToString(key[:]))
+	_ = conn.SetDeadline(time.Now().Add(testwait.Default)) // the handshake
 	if _, err := conn.Write([]byte(req)); err != nil {
 		t.Fatalf("write upgrade: %v", err)
 	}
@@ -316,6 +313,7 @@ func rawDial(t testing.TB, url string, rcvBuf int) *rawConn {
 	if resp.StatusCode != http.StatusSwitchingProtocols {
 		t.Fatalf("upgrade status %d, want 101", resp.StatusCode)
 	}
+	_ = conn.SetDeadline(time.Time{})
 	return &rawConn{Conn: conn, br: br}
 }
 

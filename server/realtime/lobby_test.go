@@ -8,6 +8,8 @@ import (
 
 	"github.com/lxzan/gws"
 	"github.com/tickarena/tickarena/game/wire"
+
+	"github.com/tickarena/tickarena/internal/testwait"
 )
 
 func TestRoomsForTheLobby(t *testing.T) {
@@ -87,7 +89,7 @@ func TestRoundEnd(t *testing.T) {
 	if end.Round != 1 || len(end.Players) != 2 || end.NextRound <= end.EndTick {
 		t.Errorf("round end %+v, want round 1 with 2 players and a next round after it", end)
 	}
-	rec := <-records
+	rec := testwait.Recv(t, testwait.Default, "the round's record", records)
 	if rec.EndedEarly || rec.Round != 1 || rec.RoomName != "Arena 1" || len(rec.Players) != 2 || rec.Players[0].Placement != 1 {
 		t.Errorf("record %+v", rec)
 	}

@@ -61,8 +61,7 @@ func TestReconnectWithinGrace(t *testing.T) {
 				t.Errorf("first delta after rejoining is based on tick %d, want a full snapshot", d.Base)
 			}
 			seq := next.input(8, 0) // a new connection numbers inputs from 1 again
-			for next.next(wire.TypeDelta).Delta.LastSeq != seq {
-			}
+			next.awaitAck(seq)
 			if tc.drop == nil {
 				code, e := prev.closed()
 				if code != tc.code || e == nil || e.Code != wire.ErrCodeReplaced {

@@ -16,6 +16,8 @@ import (
 	"github.com/andybalholm/brotli"
 	"github.com/tickarena/tickarena/assets"
 	"github.com/tickarena/tickarena/server/web"
+
+	"github.com/tickarena/tickarena/internal/testwait"
 )
 
 // quietLogger drops the handler's startup lines so that test output stays readable.
@@ -98,7 +100,7 @@ func get(t testing.TB, method, url string, header map[string]string) (*http.Resp
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
-	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	client := &http.Client{Timeout: testwait.Default, Transport: &http.Transport{DisableCompression: true}}
 	res, err := client.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, url, err)

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/tickarena/tickarena/server/floor/floorserver"
+
+	"github.com/tickarena/tickarena/internal/testwait"
 )
 
 // startFloor runs the transport floor in a real HTTP server on a random
@@ -22,7 +24,7 @@ func startFloor(t *testing.T) (string, *floorserver.Server) {
 	go func() { s.Run(ctx); close(done) }()
 	t.Cleanup(func() {
 		cancel()
-		<-done
+		testwait.Recv(t, testwait.Default, "the floor server to stop", done)
 		ts.Close()
 	})
 	return "ws" + strings.TrimPrefix(ts.URL, "http") + "/", s

@@ -13,6 +13,8 @@ import (
 	"github.com/tickarena/tickarena/game"
 	"github.com/tickarena/tickarena/game/wire"
 	"github.com/tickarena/tickarena/server/httpjson"
+
+	"github.com/tickarena/tickarena/internal/testwait"
 )
 
 // gameServer is a test double of the real server: sessions and quick play
@@ -64,7 +66,7 @@ func startGameServer(t *testing.T) *gameServer {
 	go func() { s.run(ctx); close(done) }()
 	t.Cleanup(func() {
 		cancel()
-		<-done
+		testwait.Recv(t, testwait.Default, "the test game server to stop", done)
 		s.ts.Close()
 	})
 	return s

@@ -13,6 +13,8 @@ import (
 
 	"github.com/lxzan/gws"
 	"github.com/tickarena/tickarena/game/wire"
+
+	"github.com/tickarena/tickarena/internal/testwait"
 )
 
 // recorder is a gws client that keeps what it receives.
@@ -99,7 +101,7 @@ func TestFloorSession(t *testing.T) {
 
 	// Stopping the floor closes the connection with 1001.
 	cancel()
-	<-done
+	testwait.Recv(t, testwait.Default, "the floor server to stop", done)
 	select {
 	case err := <-rec.closed:
 		var ce *gws.CloseError

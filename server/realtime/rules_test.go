@@ -1,0 +1,163 @@
+package realtime
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/internal/testwait"
+)
+
+// awaitAck reads deltas until one acknowledges input seq, failing the test
+// after testwait.Default with what it waited for.
+func (c *tclient) awaitAck(seq uint32) {
+	c.t.Helper()
+	expired := testwait.Deadline(c.t, testwait.Default, fmt.Sprintf("a delta that acknowledges input %d", seq))
+	for !expired() && c.next(wire.TypeDelta).Delta.LastSeq != seq {
+	}
+}
+
+// TestRejoinedPlayerNumbersInputsAnew: a player who comes back on a new
+// connection (after a drop, or replacing the open one) is steered by the new
+// connection's inputs even though it numbers them from scratch, below the
+// numbers the old connection had reached, and whatever number it starts at.
+func TestRejoinedPlayerNumbersInputsAnew(t *testing.T) {
+	for _, how := range []string{"after a drop", "replacing the open connection"} {
+		for _, start := range []uint32{1, 7} {
+			t.Run(fmt.Sprintf("%s, first input %d", how, start), func(t *testing.T) {
+				m, url := startServer(t, Options{Bots: -1, ReconnectGrace: time.Minute})
+				old := dial(t, url)
+				old.join("tok-ann", "arena-1")
+				var last uint32
+				for range 20 { // one a tick, as a client does
+					last = old.input(0, 0)
+					old.awaitAck(last)
+				}
+				if how == "after a drop" {
+					_ = old.conn.NetConn().Close()
+					eventually(t, "the server to notice the drop", func() bool { return m.Connections() == 0 })
+				}
+				next := dial(t, url)
+				next.join("tok-ann", "arena-1")
+				next.seq = start - 1
+				seq := next.input(8, 0)
+				if seq != start || seq >= last {
+					t.Fatalf("sent input %d, want %d, below the old connection's %d", seq, start, last)
+				}
+				next.awaitAck(seq)
+				seq = next.input(8, 0)
+				next.awaitAck(seq)
+			})
+		}
+	}
+}
+
+// TestInputsPerTickLimit: a player may send up to MaxInputsPerTick inputs in
+// one tick and all of them count; one more in the same tick is dropped and
+// counted as "too many", and the next tick accepts inputs again.
+func TestInputsPerTickLimit(t *testing.T) {
+	for _, limit := range []int{1, 3, 4} {
+		t.Run(fmt.Sprintf("limit %d", limit), func(t *testing.T) {
+			obs := newCountingObserver()
+			// 10 Hz: a burst sent right after a delta lands well inside one tick.
+			_, url := startServer(t, Options{Bots: -1, TickRate: 10, MaxInputsPerTick: limit, FloodRate: 50, Observer: obs})
+			c := dial(t, url)
+			c.join("tok-ann", "arena-1")
+
+			// burst sends n inputs right after a tick and returns the last
+			// input acknowledged once they are handled and how many were
+			// refused as too many.
+			burst := func(n int) (acked uint32, refused int) {
+				t.Helper()
+				before := obs.rejectedCount("too many")
+				first := c.seq + 1
+				c.next(wire.TypeDelta)
+				for range n {
+					c.input(0, 0)
+				}
+				// The room applies one queued input a tick. Wait until it has
+				// applied the last but one of the burst: by then the whole burst
+				// has been handled, and the next tick applies the last one if it
+				// was accepted.
+				expired := testwait.Deadline(t, testwait.Default, fmt.Sprintf("a delta that acknowledges input %d", c.seq-1))
+				acked = first - 1
+				for !expired() && acked < c.seq-1 {
+					acked = c.next(wire.TypeDelta).Delta.LastSeq
+				}
+				if acked < c.seq {
+					acked = c.next(wire.TypeDelta).Delta.LastSeq
+				}
+				return acked, obs.rejectedCount("too many") - before
+			}
+
+			if acked, refused := burst(limit); acked != c.seq || refused != 0 {
+				t.Fatalf("%d inputs in one tick: acknowledged up to %d with %d refused; want all %d accepted (ack %d)", limit, acked, refused, limit, c.seq)
+			}
+			// One more than the limit: the last is refused. A burst that
+			// happened to straddle two ticks is accepted whole; try again.
+			for attempt := 1; ; attempt++ {
+				acked, refused := burst(limit + 1)
+				if refused == 0 && acked == c.seq && attempt < 5 {
+					t.Logf("attempt %d straddled a tick; again", attempt)
+					continue
+				}
+				if refused != 1 || acked != c.seq-1 {
+					t.Fatalf("%d inputs in one tick: acknowledged up to %d with %d refused; want input %d refused and %d acknowledged", limit+1, acked, refused, c.seq, c.seq-1)
+				}
+				break
+			}
+			// The next tick takes inputs again.
+			if acked, refused := burst(1); acked != c.seq || refused != 0 {
+				t.Fatalf("input after the limit was hit: acknowledged up to %d with %d refused; want %d accepted", acked, refused, c.seq)
+			}
+		})
+	}
+}
+
+// TestFloodClosesAfterFloodSeconds: a client that sends more than
+// FloodRate×TickRate messages a second is closed with 1008 "flood" once it has
+// done so for FloodSeconds seconds in a row: not before, and not a second
+// later. Here it floods for FloodSeconds seconds and a little, then calms
+// down; it must be closed all the same.
+func TestFloodClosesAfterFloodSeconds(t *testing.T) {
+	const floodSeconds = 2
+	obs := newCountingObserver()
+	// 10 Hz × FloodRate 4: more than 40 messages in a second is a flood.
+	_, url := startServer(t, Options{Bots: -1, TickRate: 10, FloodRate: 4, FloodSeconds: floodSeconds, Observer: obs})
+	c := dial(t, url)
+	c.join("tok-ann", "arena-1")
+	joined := time.Now()
+
+	// About 150 messages a second for floodSeconds+0.15 s: every whole
+	// second is a flood, the next one (with 0.15 s of it, ~22 messages, and
+	// the calm inputs after) is not.
+	closedAt := time.Time{}
+	stopFlood := joined.Add(floodSeconds*time.Second + 150*time.Millisecond)
+	giveUp := joined.Add(floodSeconds*time.Second + 3*time.Second)
+	for closedAt.IsZero() && time.Now().Before(giveUp) {
+		c.input(0, 0)
+		pause := 7 * time.Millisecond
+		if time.Now().After(stopFlood) {
+			pause = 250 * time.Millisecond // calm: 4 a second
+		}
+		select {
+		case <-c.done:
+			closedAt = time.Now()
+		case <-time.After(pause):
+		}
+	}
+	if closedAt.IsZero() {
+		t.Fatalf("a client that flooded for %d s (then calmed down) was still open %v after joining; want it closed after %d s", floodSeconds, time.Since(joined).Round(time.Millisecond), floodSeconds)
+	}
+	after := closedAt.Sub(joined)
+	if after < floodSeconds*time.Second-300*time.Millisecond {
+		t.Errorf("closed %v after it started flooding, before %d s of flood", after, floodSeconds)
+	}
+	code, e := c.closed()
+	if code != wire.ClosePolicy || e == nil || e.Code != wire.ErrCodeFlood {
+		t.Errorf("closed with %d %+v, want %d and ErrCodeFlood", code, e, wire.ClosePolicy)
+	}
+	eventually(t, "the server to count one connection closed for flood", func() bool { return obs.closedCount("flood") == 1 })
+	t.Logf("closed %v after it started flooding", after.Round(time.Millisecond))
+}
