@@ -45,7 +45,7 @@ wasm:
 	cp $(WASM_JS) assets/static/wasm_exec.js
 
 test-go:
-	$(GO) test -race -timeout 8m ./...
+	$(GO) test -race -timeout 15m ./...
 
 test-wasm:
 	GOOS=js GOARCH=wasm $(GO) test -exec="$(WASM_EXEC)" -run 'TestDeterminism' ./game/ ./game/replay/

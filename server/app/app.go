@@ -231,6 +231,17 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		}
 		a.handler = tlsconf.HSTSHandler(a.handler)
 	}
+	// Made here rather than in Serve, so that a Drain racing a Serve that has
+	// not started yet shuts down the same server.
+	a.server = &http.Server{
+		Handler:           a.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+	}
 	return a, nil
 }
 
@@ -283,15 +294,6 @@ func (a *App) Serve(ln net.Listener) error {
 	}
 	if a.tls != nil {
 		ln = a.tls.Listener(ln)
-	}
-	a.server = &http.Server{
-		Handler:           a.handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    16 << 10,
-		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
 	}
 	if a.node != nil {
 		a.node.Run(context.Background())

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync/atomic"
+	"time"
 
 	"github.com/tickarena/tickarena/server/cluster"
 	"github.com/tickarena/tickarena/server/lobby"
@@ -35,6 +36,12 @@ func (h *lobbyHost) CreateRoom(s lobby.RoomSpec) (string, string, error) {
 	}
 	return id, code, err
 }
+
+// Expect keeps a room that nobody has joined yet open while a reserved seat
+// in it is live (see lobby.Expecter).
+func (h *lobbyHost) Expect(id string, until time.Time) { h.m().Expect(id, until) }
+
+var _ lobby.Expecter = (*lobbyHost)(nil)
 
 func (h *lobbyHost) Rooms() []lobby.RoomStats {
 	rs := h.m().Rooms()

@@ -1,5 +1,7 @@
 package lobby
 
+import "time"
+
 // RoomStats is what a Host reports about one of its rooms.
 type RoomStats struct {
 	// ID identifies the room.
@@ -34,4 +36,12 @@ type Host interface {
 	// Scoreboard returns the live scoreboard of a room's current round, and
 	// false when the room does not exist.
 	Scoreboard(id string) ([]ScoreLine, bool)
+}
+
+// Expecter is implemented by a Host whose rooms close early when nobody
+// comes: Local tells it each time it reserves a seat, so that a room stays
+// open while a player holding a seat in it is on the way.
+type Expecter interface {
+	// Expect says that a player holds a seat in room id until until.
+	Expect(id string, until time.Time)
 }

@@ -222,6 +222,12 @@ func (l *Local) Reserve(ctx context.Context, roomID, playerID string, ttl time.D
 	if err := l.seats.Reserve(roomID, playerID, info.Humans, info.Capacity, ttl); err != nil {
 		return RoomInfo{}, fmt.Errorf("reserve in room %q: %w", roomID, err)
 	}
+	if e, ok := l.host.(Expecter); ok {
+		if ttl <= 0 {
+			ttl = l.opts.ReservationTTL
+		}
+		e.Expect(roomID, time.Now().Add(ttl))
+	}
 	info.Reserved, _ = l.seats.Count(roomID)
 	return info, nil
 }

@@ -161,6 +161,31 @@ func TestRoomNobodyJoinedClosesSoon(t *testing.T) {
 	}
 }
 
+// TestRoomAwaitingAPlayerStaysOpen: a room nobody has joined yet stays open
+// while the lobby holds a seat in it for a player on the way (an invited
+// friend whose page is still loading), and closes once that seat expires.
+func TestRoomAwaitingAPlayerStaysOpen(t *testing.T) {
+	m, _ := startServer(t, Options{Bots: 2, UnjoinedRoomTimeout: 300 * time.Millisecond, EmptyRoomTimeout: time.Hour})
+	awaited, _, err := m.CreateRoom(RoomSpec{Name: "Awaited", Public: false})
+	if err != nil {
+		t.Fatalf("CreateRoom: %v", err)
+	}
+	lonely, _, err := m.CreateRoom(RoomSpec{Name: "Lonely", Public: false})
+	if err != nil {
+		t.Fatalf("CreateRoom: %v", err)
+	}
+	seatExpires := time.Now().Add(6 * time.Second)
+	m.Expect(awaited, seatExpires)
+	eventually(t, "the room nobody is expected in to close", func() bool { _, open := roomStats(m, lonely); return !open })
+	if _, open := roomStats(m, awaited); !open && time.Now().Before(seatExpires) {
+		t.Fatalf("the room closed while a seat reserved in it was live")
+	}
+	eventually(t, "the awaited room to close once the seat expired", func() bool { _, open := roomStats(m, awaited); return !open })
+	if time.Now().Before(seatExpires) {
+		t.Errorf("the awaited room closed before its reserved seat expired")
+	}
+}
+
 func TestBotsOnlyRoundsAreNotRecorded(t *testing.T) {
 	rec := &recorder{}
 	m, url := startServer(t, Options{Bots: 2, RoundSeconds: 1, OnRoundEnd: rec.record})

@@ -199,6 +199,22 @@ func (m *Manager) room(key string) *room {
 	return m.rooms[key]
 }
 
+// Expect tells room id that a player holds a seat in it until until, so
+// that a room nobody has joined yet does not close (UnjoinedRoomTimeout)
+// while that player is on the way. Unknown rooms are ignored.
+func (m *Manager) Expect(id string, until time.Time) {
+	r := m.room(id)
+	if r == nil {
+		return
+	}
+	for {
+		old := r.expected.Load()
+		if until.UnixNano() <= old || r.expected.CompareAndSwap(old, until.UnixNano()) {
+			return
+		}
+	}
+}
+
 // helloRoom returns the room a hello asks for: the open room with that id or
 // join code, or for an empty one the server's default room: the fullest
 // public room with a free seat (by its published stats, as quick play

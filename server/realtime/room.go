@@ -94,6 +94,10 @@ type room struct {
 	emptySince time.Time
 	opened     time.Time
 	joined     bool // a human has taken a seat at least once
+	// expected is when the last seat reserved in the room by the lobby
+	// expires (Unix nanoseconds; see Manager.Expect): a room nobody has
+	// joined yet stays open until then.
+	expected   atomic.Int64
 	lastSecond time.Time
 	lastPing   time.Time
 	botNames   int
@@ -461,7 +465,7 @@ func (r *room) everySecond(now time.Time) bool {
 	if !r.joined {
 		// Nobody came to the room they were given: it costs a goroutine
 		// and a core's share until it closes, so it closes soon.
-		return now.Sub(r.opened) >= o.UnjoinedRoomTimeout
+		return now.Sub(r.opened) >= o.UnjoinedRoomTimeout && now.UnixNano() >= r.expected.Load()
 	}
 	if r.emptySince.IsZero() {
 		r.emptySince = now
