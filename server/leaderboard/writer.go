@@ -197,6 +197,7 @@ func (w *Writer) run() {
 // write records r, retrying until it succeeds, is invalid, or Close aborts.
 func (w *Writer) write(r RoundResult) {
 	defer w.pending.Add(-1)
+	w.encodeReplay(&r)
 	backoff := w.opts.MinBackoff
 	for attempt := 1; ; attempt++ {
 		select {
@@ -254,4 +255,24 @@ func (w *Writer) record(r RoundResult) error {
 		w.lastLatency.Store(int64(time.Since(start)))
 	}
 	return err
+}
+
+// encodeReplay compresses r's recording into r.Replay, here on the writer's
+// goroutine rather than on the room's. A replay too large to keep is left
+// out: the result is still recorded, saying it has none.
+func (w *Writer) encodeReplay(r *RoundResult) {
+	rec := r.Recording
+	r.Recording = nil
+	if rec == nil {
+		return
+	}
+	b := rec.Encode()
+	if len(b) > MaxReplaySize {
+		w.opts.Logger.Warn("round replay too large to keep; recording the result without it", "round", r.ID, "bytes", len(b), "limit", MaxReplaySize)
+		return
+	}
+	r.Replay = b
+	if rate := rec.Meta.Rules.TickRate; rate > 0 {
+		r.ReplayDuration = time.Duration(rec.Ticks()) * time.Second / time.Duration(rate)
+	}
 }
