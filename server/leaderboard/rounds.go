@@ -26,8 +26,8 @@ type RoundInfo struct {
 	EndedAt  time.Time `json:"ended_at"`
 	// Players are in placement order (then player id).
 	Players []RoundPlayer `json:"players"`
-	// Replay describes the round's replay; nil when none is kept.
-	Replay *ReplayInfo `json:"replay"`
+	// Replay describes the round's replay; nil (absent in JSON) when none is kept.
+	Replay *ReplayInfo `json:"replay,omitempty"`
 }
 
 // RoundPlayer is one player's line in a RoundInfo.
