@@ -110,4 +110,22 @@ func TestRoundAPI(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"id":"r2"`) || strings.Contains(string(body), `"replay"`) {
 		t.Errorf("GET /api/rounds/r2 = %d %s; want the round without a replay field", resp.StatusCode, body)
 	}
+
+	// A player's recent rounds link to the replays that are kept.
+	resp, body = fetch(t, s.url+"/api/players/a", nil)
+	var stats leaderboard.PlayerStats
+	if err := json.Unmarshal(body, &stats); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /api/players/a = %d %s", resp.StatusCode, body)
+	}
+	links := map[string]string{}
+	for _, r := range stats.Recent {
+		links[r.RoundID] = r.ReplayURL
+	}
+	if links["r/1"] != "/api/rounds/r%2F1/replay" || links["r2"] != "" {
+		t.Errorf("recent rounds' replay URLs = %v; want r/1's file and none for r2", links)
+	}
+	resp, body = fetch(t, s.url+"/leaderboard/players/a", nil)
+	if page := string(body); resp.StatusCode != http.StatusOK || strings.Count(page, `/replay" download>replay</a>`) != 1 || !strings.Contains(page, `href="/api/rounds/r%2F1/replay"`) {
+		t.Errorf("player page (%d) does not link round r/1, and only it, to its replay:\n%s", resp.StatusCode, page)
+	}
 }
