@@ -132,6 +132,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.writer = leaderboard.NewWriter(&timedRecorder{store: a.store, m: a.metrics}, writerOpts)
 	a.metrics.GaugeFunc("tickarena_leaderboard_queue_depth", "Round results waiting to be written.", func() float64 { return float64(a.writer.Depth()) })
 	a.metrics.CounterFunc("tickarena_leaderboard_results_lost_total", "Round results not recorded: rejected, refused or dropped after a store failure, or abandoned at shutdown.", func() float64 { return float64(a.writer.Dropped()) })
+	a.metrics.CounterFunc("tickarena_replays_left_out_total", "Rounds recorded without their replay: too many recordings waiting, or the file too large.", func() float64 { return float64(a.writer.ReplaysLeftOut()) })
 
 	host := &lobbyHost{}
 	a.rooms = host

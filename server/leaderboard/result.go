@@ -48,6 +48,8 @@ type RoundResult struct {
 	Replay []byte
 	// ReplayDuration is how much playing time Replay covers; zero without one.
 	ReplayDuration time.Duration
+
+	recordingDropped bool // set by Writer.Enqueue when it left Recording out
 }
 
 // PlayerResult is one player's line in a RoundResult.

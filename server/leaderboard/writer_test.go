@@ -248,3 +248,43 @@ func TestWriterEncodesReplay(t *testing.T) {
 		t.Errorf("Round(r1) = %+v, %v; want a replay of %d bytes and %v", info.Replay, err, len(file), want)
 	}
 }
+
+// TestWriterBoundsQueuedRecordings: while the store is slow, results keep
+// queueing, but past MaxQueuedRecordings without their recordings (which
+// hold a round's uncompressed inputs): they are recorded without a replay.
+func TestWriterBoundsQueuedRecordings(t *testing.T) {
+	s, path := openStore(t, 20*time.Millisecond)
+	release := lockDB(t, path)
+	rec := storetest.NewRecording(t, 12)
+	w := leaderboard.NewWriter(s, leaderboard.WriterOptions{MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond, MaxQueuedRecordings: 1, Logger: quiet})
+	withRec := func(i int) leaderboard.RoundResult {
+		r := round(i)
+		r.Recording = rec
+		return r
+	}
+	if err := w.Enqueue(withRec(0)); err != nil {
+		t.Fatalf("Enqueue(0): %v", err)
+	}
+	eventually(t, "the writer to try round 0 against the locked store", func() bool { return w.Failures() > 0 })
+	for i := 1; i <= 2; i++ {
+		if err := w.Enqueue(withRec(i)); err != nil {
+			t.Fatalf("Enqueue(%d): %v", i, err)
+		}
+	}
+	release()
+	if err := w.Close(context.Background()); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if got := kills(t, s); got != 3 {
+		t.Errorf("rounds stored = %d; want all 3", got)
+	}
+	for i, want := range []bool{true, true, false} {
+		_, err := s.Replay(context.Background(), fmt.Sprintf("round-%d", i))
+		if has := err == nil; has != want {
+			t.Errorf("round-%d has a replay: %v (%v); want %v", i, has, err, want)
+		}
+	}
+	if n := w.ReplaysLeftOut(); n != 1 {
+		t.Errorf("ReplaysLeftOut = %d; want 1", n)
+	}
+}
