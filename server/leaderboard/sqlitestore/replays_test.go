@@ -92,3 +92,33 @@ func TestReplayFailureRollsBackResult(t *testing.T) {
 		t.Errorf("Player(a) after the failed record: %v; want ErrNotFound (no standing either)", err)
 	}
 }
+
+// TestUpgradeAddsReplays: a database made before replays existed opens,
+// keeps its rounds and stores replays from then on.
+func TestUpgradeAddsReplays(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lb.db")
+	all := migrations
+	migrations = all[:1]
+	old, err := Open(context.Background(), Options{Path: path, Logger: slog.New(slog.DiscardHandler)})
+	migrations = all
+	if err != nil {
+		t.Fatalf("Open at schema 1: %v", err)
+	}
+	storetest.MustRecord(t, old, storetest.Round("before", storetest.Sunday, storetest.Line("a", "Al", 9, 2, 1)))
+	if err := old.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s := openAt(t, path)
+	if v, err := s.SchemaVersion(context.Background()); err != nil || v != len(migrations) {
+		t.Fatalf("schema version after upgrade = %d, %v; want %d", v, err, len(migrations))
+	}
+	if info, err := s.Round(context.Background(), "before"); err != nil || info.Replay != nil {
+		t.Errorf("Round(before) after the upgrade = %+v, %v; want the round without a replay", info, err)
+	}
+	file, d := storetest.Recording(t, 2)
+	storetest.MustRecord(t, s, storetest.WithReplay(storetest.Round("after", storetest.Sunday, storetest.Line("a", "Al", 9, 2, 1)), file, d))
+	if got, err := s.Replay(context.Background(), "after"); err != nil || len(got) != len(file) {
+		t.Errorf("Replay(after) = %d bytes, %v; want %d", len(got), err, len(file))
+	}
+}
