@@ -122,3 +122,40 @@ func TestUpgradeAddsReplays(t *testing.T) {
 		t.Errorf("Replay(after) = %d bytes, %v; want %d", len(got), err, len(file))
 	}
 }
+
+// BenchmarkRecordWithReplay records rounds of 10 players, each with a
+// replay, into a store already holding its ReplayKeep (1000) replays, so that
+// every Record also prunes one; it reports the replay bytes stored.
+func BenchmarkRecordWithReplay(b *testing.B) {
+	s, err := Open(context.Background(), Options{Path: filepath.Join(b.TempDir(), "lb.db"), Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		b.Fatalf("Open: %v", err)
+	}
+	defer s.Close()
+	file, d := storetest.Recording(b, 9)
+	at := time.Now().Add(-time.Hour)
+	rec := func(i int) {
+		r := storetest.Round(fmt.Sprintf("r%07d", i), at.Add(time.Duration(i)*time.Millisecond))
+		for j := range 10 {
+			r.Players = append(r.Players, storetest.Line(fmt.Sprintf("p%04d", (i*10+j)%5000), "P", int64(i%977), j%3, j+1))
+		}
+		if err := s.Record(context.Background(), storetest.WithReplay(r, file, d)); err != nil {
+			b.Fatalf("Record: %v", err)
+		}
+	}
+	for i := range DefaultReplayKeep {
+		rec(i)
+	}
+	n := DefaultReplayKeep
+	b.ReportAllocs()
+	for b.Loop() {
+		rec(n)
+		n++
+	}
+	var count int
+	if err := s.db.QueryRow(`SELECT count(*) FROM replays`).Scan(&count); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(len(file)), "replay-bytes")
+	b.ReportMetric(float64(count), "replays-kept")
+}
