@@ -132,6 +132,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.writer = leaderboard.NewWriter(&timedRecorder{store: a.store, m: a.metrics}, writerOpts)
 	a.metrics.GaugeFunc("tickarena_leaderboard_queue_depth", "Round results waiting to be written.", func() float64 { return float64(a.writer.Depth()) })
 	a.metrics.CounterFunc("tickarena_leaderboard_results_lost_total", "Round results not recorded: rejected, refused or dropped after a store failure, or abandoned at shutdown.", func() float64 { return float64(a.writer.Dropped()) })
+	a.metrics.CounterFunc("tickarena_replays_left_out_total", "Rounds recorded without their replay: too many recordings waiting, or the file too large.", func() float64 { return float64(a.writer.ReplaysLeftOut()) })
 
 	host := &lobbyHost{}
 	a.rooms = host
@@ -188,6 +189,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		MaxConnections:        cfg.MaxConns,
 		MaxConnectionsPerAddr: cfg.MaxConnsPerIP,
 		ReconnectGrace:        cfg.ReconnectGrace,
+		RecordReplays:         a.keepsReplays(),
 	})
 	if err != nil {
 		return fail(fmt.Errorf("realtime: %w", err))
@@ -252,7 +254,7 @@ func (a *App) openStore(ctx context.Context) ([]byte, error) {
 	if cfg.RedisURL != "" {
 		return a.openRedis(ctx)
 	}
-	store, err := sqlitestore.Open(ctx, sqlitestore.Options{Path: cfg.DB, Logger: a.log})
+	store, err := sqlitestore.Open(ctx, sqlitestore.Options{Path: cfg.DB, Logger: a.log, ReplayKeep: cfg.ReplayKeep})
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", cfg.DB, err)
 	}
@@ -350,9 +352,21 @@ func (a *App) recordRound(rec realtime.RoundRecord) {
 			Score: int64(p.Score), Kills: p.Kills, Deaths: p.Deaths, Placement: p.Placement,
 		})
 	}
+	if res.RoomID != "" {
+		// Encoded by the writer, off this goroutine. A private room's
+		// recording names the room, so it is not kept.
+		res.Recording = rec.Replay
+	}
 	if err := a.writer.Enqueue(res); err != nil && !errors.Is(err, leaderboard.ErrStoreFailed) { // a store failure is logged once
 		a.log.Error("round result not queued", "room", rec.RoomID, "round", rec.Round, "err", err)
 	}
+}
+
+// keepsReplays reports whether the store keeps replays, so that rooms record
+// their rounds only when the recordings will be kept.
+func (a *App) keepsReplays() bool {
+	_, ok := a.store.(leaderboard.RoundStore)
+	return ok
 }
 
 // timedRecorder records results and reports how long each write took.

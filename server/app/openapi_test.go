@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -20,6 +21,7 @@ import (
 	"time"
 
 	"github.com/tickarena/tickarena/server/apidoc"
+	"github.com/tickarena/tickarena/server/leaderboard/storetest"
 	"github.com/tickarena/tickarena/server/realtime"
 )
 
@@ -265,7 +267,7 @@ func TestOpenAPIResponses(t *testing.T) {
 		Players: []realtime.RecordLine{
 			{PlayerID: playerID, Name: "Ada", Score: 120, Kills: 1, Placement: 1},
 			{PlayerID: "bot-" + room + "-1025", Name: "Bot 1", Bot: true, Score: 80, Deaths: 1, Placement: 2},
-		}})
+		}, Replay: storetest.NewRecording(t, 1)})
 	eventually(t, "the round to reach the leaderboard", func() bool {
 		_, body := n.get(t, "/api/leaderboard")
 		return strings.Contains(body, playerID)
@@ -274,7 +276,16 @@ func TestOpenAPIResponses(t *testing.T) {
 	do(apiCall{method: "GET", path: "/api/leaderboard", url: "/api/leaderboard?board=luck"})
 	do(apiCall{method: "GET", path: "/api/leaderboard/around/{player}", url: "/api/leaderboard/around/" + playerID + "?n=2"})
 	do(apiCall{method: "GET", path: "/api/leaderboard/around/{player}", url: "/api/leaderboard/around/nobody"})
-	do(apiCall{method: "GET", path: "/api/players/{id}", url: "/api/players/" + playerID})
+	stats := do(apiCall{method: "GET", path: "/api/players/{id}", url: "/api/players/" + playerID})
+	recent, _ := stats["recent"].([]any)
+	if len(recent) == 0 {
+		t.Fatalf("no recent round in %v", stats)
+	}
+	roundID := str(recent[0].(map[string]any), "round_id")
+	do(apiCall{method: "GET", path: "/api/rounds/{id}", url: "/api/rounds/" + url.PathEscape(roundID)})
+	do(apiCall{method: "GET", path: "/api/rounds/{id}", url: "/api/rounds/nothing"})
+	do(apiCall{method: "GET", path: "/api/rounds/{id}/replay", url: "/api/rounds/" + url.PathEscape(roundID) + "/replay"})
+	do(apiCall{method: "GET", path: "/api/rounds/{id}/replay", url: "/api/rounds/nothing/replay"})
 	do(apiCall{method: "GET", path: "/api/players/{id}", url: "/api/players/nobody"})
 	do(apiCall{method: "GET", path: "/leaderboard", url: "/leaderboard?q=Ad"})
 	do(apiCall{method: "GET", path: "/leaderboard/players/{id}", url: "/leaderboard/players/" + playerID})

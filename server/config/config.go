@@ -105,6 +105,10 @@ type Config struct {
 	// BackupKeep is how many backups BackupDir keeps, newest first; older
 	// ones are deleted. Default 14.
 	BackupKeep int
+	// ReplayKeep is how many of the newest rounds keep their replay in the
+	// SQLite store, 1–1000000; older rounds keep theirs only while they hold a
+	// current top-100 entry. Default 1000.
+	ReplayKeep int
 }
 
 // TLS reports whether the node serves HTTPS itself.
@@ -131,6 +135,7 @@ func Default() Config {
 		DrainTimeout:   30 * time.Second,
 		BackupInterval: 6 * time.Hour,
 		BackupKeep:     14,
+		ReplayKeep:     1000,
 		LogLevel:       slog.LevelInfo,
 		LogFormat:      "text",
 
@@ -191,6 +196,7 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 	fs.StringVar(&c.BackupDir, "backup-dir", c.BackupDir, "directory that receives a copy of the SQLite database every -backup-interval; empty: none")
 	fs.DurationVar(&c.BackupInterval, "backup-interval", c.BackupInterval, "time between two backups into -backup-dir, 1m-168h")
 	fs.IntVar(&c.BackupKeep, "backup-keep", c.BackupKeep, "backups kept in -backup-dir, newest first")
+	fs.IntVar(&c.ReplayKeep, "replay-keep", c.ReplayKeep, "newest rounds whose replay the SQLite store keeps, beside those behind a current top-100 entry")
 	fs.BoolVar(&version, "version", false, "print the version and exit")
 	fs.Usage = func() {
 		fmt.Fprintf(out, "Usage: tickarena [flags]\n       tickarena backup [-db FILE] BACKUP\n       tickarena restore [-db FILE] BACKUP\n\nEvery flag can also be set by the environment variable named after it\n(-tick-rate is %s); a flag on the command line wins.\n\nFlags:\n", EnvName("tick-rate"))
@@ -303,6 +309,8 @@ func (c Config) Validate() error {
 		return bad("backup-interval", "%s is outside 1m-168h", c.BackupInterval)
 	case c.BackupKeep < 1:
 		return bad("backup-keep", "must be at least 1")
+	case c.ReplayKeep < 1 || c.ReplayKeep > 1000000:
+		return bad("replay-keep", "%d is outside 1-1000000", c.ReplayKeep)
 	}
 	if c.PublicURL != "" {
 		u, err := url.Parse(c.PublicURL)
@@ -371,5 +379,6 @@ func (c Config) LogAttrs() []slog.Attr {
 		slog.String("backup_dir", c.BackupDir),
 		slog.Duration("backup_interval", c.BackupInterval),
 		slog.Int("backup_keep", c.BackupKeep),
+		slog.Int("replay_keep", c.ReplayKeep),
 	}
 }

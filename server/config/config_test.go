@@ -71,6 +71,8 @@ func TestParseRejects(t *testing.T) {
 		{"capacity", []string{"-room-capacity", "1"}, nil, "-room-capacity"},
 		{"bots over capacity", []string{"-room-capacity", "10", "-bots", "11"}, nil, "-bots"},
 		{"round too short", []string{"-round-length", "1s"}, nil, "-round-length"},
+		{"replay keep zero", []string{"-replay-keep", "0"}, nil, "-replay-keep"},
+		{"replay keep from env", nil, map[string]string{"TICKARENA_REPLAY_KEEP": "2000000"}, "-replay-keep"},
 		{"short secret", []string{"-secret", "abc"}, nil, "-secret"},
 		{"public url", []string{"-public-url", "ftp://x"}, nil, "-public-url"},
 		{"redis url", []string{"-redis-url", "http://x"}, nil, "-redis-url"},

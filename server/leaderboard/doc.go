@@ -5,12 +5,24 @@
 // The package defines the Store contract that every backend implements (the
 // SQLite store in sqlitestore, the Redis store in redisstore), the Writer that records
 // results off the room goroutine, and the HTTP handlers: a JSON API under
-// /api/leaderboard and /api/players and a server-rendered HTML page under
-// /leaderboard.
+// /api/leaderboard, /api/players and /api/rounds and a server-rendered HTML
+// page under /leaderboard.
 //
 // Scores come only from the server: nothing in this package accepts a score
 // from a client. Bots are recorded with their round but never appear on a
 // board or in a search.
+//
+// # Rounds and replays
+//
+// A RoundResult may carry the round's recording (package game/replay); the
+// Writer encodes it on its own goroutine and the store keeps the file with
+// the result in one transaction (or one Redis script), so that a result
+// never names a replay that was lost. Stores that implement RoundStore
+// answer GET /api/rounds/{id} and GET /api/rounds/{id}/replay; the file is
+// immutable, served with a strong ETag and a year's cache lifetime. SQLite
+// keeps the replays of its newest rounds (sqlitestore.Options.ReplayKeep)
+// and of rounds behind a current top-100 score entry; Redis keeps each for a
+// TTL, up to a size cap, and any node of a cluster serves them.
 //
 // # Failures
 //

@@ -63,12 +63,16 @@ func NewHandler(store Store, opts HandlerOptions) *Handler {
 //	GET /api/leaderboard                 a page of a board (JSON)
 //	GET /api/leaderboard/around/{player} a player's neighbourhood (JSON)
 //	GET /api/players/{id}                a player's standings and recent rounds (JSON)
+//	GET /api/rounds/{id}                 a round's result and replay size (JSON)
+//	GET /api/rounds/{id}/replay          a round's replay file (docs/replay.md)
 //	GET /leaderboard                     the boards and name search (HTML)
 //	GET /leaderboard/players/{id}        a player's page (HTML)
 func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/leaderboard", h.serveTop)
 	mux.HandleFunc("GET /api/leaderboard/around/{player}", h.serveAround)
 	mux.HandleFunc("GET /api/players/{id}", h.servePlayer)
+	mux.HandleFunc("GET /api/rounds/{id}", h.serveRound)
+	mux.HandleFunc("GET /api/rounds/{id}/replay", h.serveReplay)
 	mux.HandleFunc("GET /leaderboard", h.serveBoardPage)
 	mux.HandleFunc("GET /leaderboard/players/{id}", h.servePlayerPage)
 }

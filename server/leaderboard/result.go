@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 	"unicode/utf8"
+
+	"github.com/tickarena/tickarena/game/replay"
 )
 
 // Limits on a RoundResult, checked by Validate.
@@ -15,6 +17,9 @@ const (
 	MaxNameLen = 64
 	// MaxPlayers is the most players one round may hold.
 	MaxPlayers = 256
+	// MaxReplaySize is the largest replay file a store keeps, in bytes; a
+	// Writer records a round with a larger one without its replay.
+	MaxReplaySize = 8 << 20
 )
 
 // ErrInvalidResult is wrapped by the error Validate returns; a Writer does not
@@ -33,6 +38,18 @@ type RoundResult struct {
 	// EndedAt decides which daily and weekly periods the round counts in.
 	EndedAt time.Time
 	Players []PlayerResult
+	// Recording is the round's recording, not yet encoded; nil when the
+	// round was not recorded. A Writer encodes it into Replay before it calls
+	// Record, so that compression never runs on the goroutine that enqueued
+	// the result. Stores ignore it.
+	Recording *replay.Recording
+	// Replay is the round's replay file (replay.Recording.Encode), stored
+	// with the result in the same transaction; nil for a round without one.
+	Replay []byte
+	// ReplayDuration is how much playing time Replay covers; zero without one.
+	ReplayDuration time.Duration
+
+	recordingDropped bool // set by Writer.Enqueue when it left Recording out
 }
 
 // PlayerResult is one player's line in a RoundResult.
@@ -65,6 +82,14 @@ func (r RoundResult) Validate() error {
 	}
 	if utf8.RuneCountInString(r.RoomName) > MaxNameLen || len(r.RoomID) > MaxIDLen {
 		return fmt.Errorf("%w: round %q has a room id or name too long", ErrInvalidResult, r.ID)
+	}
+	if len(r.Replay) > MaxReplaySize {
+		return fmt.Errorf("%w: round %q has a replay of %d bytes, more than %d", ErrInvalidResult, r.ID, len(r.Replay), MaxReplaySize)
+	}
+	if r.Replay != nil {
+		if _, err := replay.ReadHeader(r.Replay); err != nil {
+			return fmt.Errorf("%w: round %q: %v", ErrInvalidResult, r.ID, err)
+		}
 	}
 	seen := make(map[string]bool, len(r.Players))
 	for _, p := range r.Players {

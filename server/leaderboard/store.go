@@ -127,6 +127,9 @@ type RecentRound struct {
 	Kills     int       `json:"kills"`
 	Deaths    int       `json:"deaths"`
 	Placement int       `json:"placement"`
+	// ReplayURL is where the round's replay file is served; empty (absent in
+	// JSON) when none is kept.
+	ReplayURL string `json:"replay_url,omitempty"`
 }
 
 // CheckBoard returns an ErrInvalidQuery error unless board and period are valid.

@@ -35,6 +35,11 @@ type WriterOptions struct {
 	WriteTimeout time.Duration
 	// Logger receives failed writes. Default slog.Default().
 	Logger *slog.Logger
+	// MaxQueuedRecordings bounds the results waiting with a recording not
+	// yet encoded (each holds the round's uncompressed inputs, up to a few
+	// MB): past it, a result is queued without its recording and recorded
+	// without a replay. Default 64.
+	MaxQueuedRecordings int
 	// Health learns of permanent store failures (IsPermanent); once it is
 	// failed the writer takes no more results and drops those queued instead
 	// of retrying writes that cannot succeed. Default: a Health of the
@@ -57,6 +62,9 @@ func (o WriterOptions) withDefaults() WriterOptions {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
+	}
+	if o.MaxQueuedRecordings <= 0 {
+		o.MaxQueuedRecordings = 64
 	}
 	if o.Health == nil {
 		log := o.Logger
@@ -92,6 +100,8 @@ type Writer struct {
 	written     atomic.Int64
 	dropped     atomic.Int64
 	failures    atomic.Int64
+	recordings  atomic.Int64 // queued results holding a Recording
+	noReplay    atomic.Int64 // recordings left out: queue of recordings full, or too large
 }
 
 // NewWriter starts a writer that records into rec.
@@ -122,6 +132,10 @@ func (w *Writer) Enqueue(r RoundResult) error {
 		w.dropped.Add(1)
 		return err
 	}
+	if r.Recording != nil && w.recordings.Add(1) > int64(w.opts.MaxQueuedRecordings) {
+		w.recordings.Add(-1)
+		r.Recording, r.recordingDropped = nil, true
+	}
 	// Count first so that Depth never sees the writer finish a result it
 	// has not counted yet.
 	w.pending.Add(1)
@@ -130,6 +144,9 @@ func (w *Writer) Enqueue(r RoundResult) error {
 		return nil
 	default:
 		w.pending.Add(-1)
+		if r.Recording != nil {
+			w.recordings.Add(-1)
+		}
 		return ErrQueueFull
 	}
 }
@@ -170,6 +187,11 @@ func (w *Writer) Written() int64 { return w.written.Load() }
 // Failures returns the number of failed Record calls, retried or not.
 func (w *Writer) Failures() int64 { return w.failures.Load() }
 
+// ReplaysLeftOut returns the number of results recorded without their
+// recording: too many were waiting (MaxQueuedRecordings), or the file was
+// over MaxReplaySize.
+func (w *Writer) ReplaysLeftOut() int64 { return w.noReplay.Load() }
+
 // Dropped returns the number of results given up on: rejected as invalid,
 // refused or dropped because the store failed, or abandoned when Close's
 // context ended.
@@ -197,6 +219,7 @@ func (w *Writer) run() {
 // write records r, retrying until it succeeds, is invalid, or Close aborts.
 func (w *Writer) write(r RoundResult) {
 	defer w.pending.Add(-1)
+	w.encodeReplay(&r)
 	backoff := w.opts.MinBackoff
 	for attempt := 1; ; attempt++ {
 		select {
@@ -254,4 +277,30 @@ func (w *Writer) record(r RoundResult) error {
 		w.lastLatency.Store(int64(time.Since(start)))
 	}
 	return err
+}
+
+// encodeReplay compresses r's recording into r.Replay, here on the writer's
+// goroutine rather than on the room's. A replay too large to keep is left
+// out: the result is still recorded, saying it has none.
+func (w *Writer) encodeReplay(r *RoundResult) {
+	rec := r.Recording
+	r.Recording = nil
+	if r.recordingDropped {
+		w.noReplay.Add(1)
+		w.opts.Logger.Warn("round recorded without its replay: too many recordings waiting to be written", "round", r.ID, "limit", w.opts.MaxQueuedRecordings)
+	}
+	if rec == nil {
+		return
+	}
+	w.recordings.Add(-1)
+	b := rec.Encode()
+	if len(b) > MaxReplaySize {
+		w.noReplay.Add(1)
+		w.opts.Logger.Warn("round replay too large to keep; recording the result without it", "round", r.ID, "bytes", len(b), "limit", MaxReplaySize)
+		return
+	}
+	r.Replay = b
+	if rate := rec.Meta.Rules.TickRate; rate > 0 {
+		r.ReplayDuration = time.Duration(rec.Ticks()) * time.Second / time.Duration(rate)
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickarena/tickarena/game/replay"
 	"github.com/tickarena/tickarena/server/leaderboard"
 	"github.com/tickarena/tickarena/server/leaderboard/sqlitestore"
 	"github.com/tickarena/tickarena/server/leaderboard/storetest"
@@ -211,5 +212,79 @@ func TestWriterEnqueueRacesClose(t *testing.T) {
 	wg.Wait()
 	if got := kills(t, s); got != accepted.Load() {
 		t.Errorf("stored %d rounds; want every one of the %d accepted", got, accepted.Load())
+	}
+}
+
+// TestWriterEncodesReplay: a result queued with its recording is stored with
+// the encoded replay, which plays back to the recorded end.
+func TestWriterEncodesReplay(t *testing.T) {
+	s, _ := openStore(t, time.Second)
+	w := leaderboard.NewWriter(s, leaderboard.WriterOptions{Logger: quiet})
+	rec := storetest.NewRecording(t, 11)
+	r := storetest.Round("r1", storetest.Sunday, storetest.Line("a", "Al", 9, 2, 1))
+	r.Recording = rec
+	if err := w.Enqueue(r); err != nil {
+		t.Fatalf("Enqueue: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := w.Close(ctx); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	file, err := s.Replay(context.Background(), "r1")
+	if err != nil {
+		t.Fatalf("Replay(r1) after the writer recorded the round: %v", err)
+	}
+	rp, err := replay.Decode(file)
+	if err != nil {
+		t.Fatalf("decode stored replay: %v", err)
+	}
+	if err := rp.Verify(); err != nil {
+		t.Errorf("stored replay does not reproduce its round: %v", err)
+	}
+	info, err := s.Round(context.Background(), "r1")
+	want := time.Duration(rec.Ticks()) * time.Second / time.Duration(rec.Meta.Rules.TickRate)
+	if err != nil || info.Replay == nil || info.Replay.DurationMS != want.Milliseconds() || info.Replay.Size != len(file) {
+		t.Errorf("Round(r1) = %+v, %v; want a replay of %d bytes and %v", info.Replay, err, len(file), want)
+	}
+}
+
+// TestWriterBoundsQueuedRecordings: while the store is slow, results keep
+// queueing, but past MaxQueuedRecordings without their recordings (which
+// hold a round's uncompressed inputs): they are recorded without a replay.
+func TestWriterBoundsQueuedRecordings(t *testing.T) {
+	s, path := openStore(t, 20*time.Millisecond)
+	release := lockDB(t, path)
+	rec := storetest.NewRecording(t, 12)
+	w := leaderboard.NewWriter(s, leaderboard.WriterOptions{MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond, MaxQueuedRecordings: 1, Logger: quiet})
+	withRec := func(i int) leaderboard.RoundResult {
+		r := round(i)
+		r.Recording = rec
+		return r
+	}
+	if err := w.Enqueue(withRec(0)); err != nil {
+		t.Fatalf("Enqueue(0): %v", err)
+	}
+	eventually(t, "the writer to try round 0 against the locked store", func() bool { return w.Failures() > 0 })
+	for i := 1; i <= 2; i++ {
+		if err := w.Enqueue(withRec(i)); err != nil {
+			t.Fatalf("Enqueue(%d): %v", i, err)
+		}
+	}
+	release()
+	if err := w.Close(context.Background()); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if got := kills(t, s); got != 3 {
+		t.Errorf("rounds stored = %d; want all 3", got)
+	}
+	for i, want := range []bool{true, true, false} {
+		_, err := s.Replay(context.Background(), fmt.Sprintf("round-%d", i))
+		if has := err == nil; has != want {
+			t.Errorf("round-%d has a replay: %v (%v); want %v", i, has, err, want)
+		}
+	}
+	if n := w.ReplaysLeftOut(); n != 1 {
+		t.Errorf("ReplaysLeftOut = %d; want 1", n)
 	}
 }

@@ -18,7 +18,9 @@ import (
 // leaderboard.Boards order), then one recent key per human. ARGV: marker TTL
 // (s), the TTL of each period's boards (s, 0 = none), the round's stamp, the
 // recent bound, the number of humans, then 7 per human: id, name, fold,
-// -score, -kills, -wins, recent member.
+// -score, -kills, -wins, recent member. Then the round key and the replay
+// key follow the recent keys, and the round's JSON, the replay file (empty
+// for none) and the replay's TTL (ms) follow the humans' arguments.
 var recordScript = redis.NewScript(`
 if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
 local stamp, bound, n = ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7])
@@ -55,6 +57,11 @@ if n > 0 then
       end
     end
   end
+end
+local base = 8 + n * 7
+redis.call('SET', KEYS[15 + n], ARGV[base], 'EX', ARGV[1])
+if ARGV[base + 1] ~= '' then
+  redis.call('SET', KEYS[16 + n], ARGV[base + 1], 'PX', ARGV[base + 2])
 end
 return 1
 `)
@@ -114,6 +121,12 @@ func (s *Store) Record(ctx context.Context, r leaderboard.RoundResult) error {
 	}
 	args = append(args, st, leaderboard.RecentRounds, humans)
 	args = append(args, lines...)
+	info, file, err := s.roundInfo(r)
+	if err != nil {
+		return fmt.Errorf("record round %q: %w", r.ID, err)
+	}
+	ks = append(ks, s.key("roundinfo:"+r.ID), s.key("replay:"+r.ID))
+	args = append(args, info, file, s.opts.ReplayTTL.Milliseconds())
 	if err := recordScript.Run(ctx, s.rdb, ks, args...).Err(); err != nil {
 		return fmt.Errorf("record round %q: %w", r.ID, err)
 	}

@@ -10,6 +10,8 @@
 //	                           used (20-digit stamp), and its lower-case form
 //	search                     sorted set, score 0, member fold+"\x00"+id
 //	recent:{playerID}          sorted set, score 0, member stamp+roundID+"\x00"+JSON
+//	roundinfo:{roundID}        JSON of the round (leaderboard.RoundInfo), for RoundTTL
+//	replay:{roundID}           the round's replay file, for ReplayTTL
 //
 // Scores are negated values, so that ascending commands order a board by
 // value descending and break ties by player id ascending, as the leaderboard
@@ -44,6 +46,13 @@ type Options struct {
 	SearchBatch int
 	// Logger receives the store's log lines. Default slog.Default().
 	Logger *slog.Logger
+	// ReplayTTL is how long a round's replay is kept after it is recorded.
+	// Default 7 days.
+	ReplayTTL time.Duration
+	// MaxReplaySize caps a kept replay, in bytes: a round with a larger one
+	// is recorded without it. Default 1 MiB (a 5-minute round of 60 ships
+	// takes about a quarter of that).
+	MaxReplaySize int
 }
 
 func (o Options) withDefaults() Options {
@@ -59,6 +68,12 @@ func (o Options) withDefaults() Options {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
+	if o.ReplayTTL <= 0 {
+		o.ReplayTTL = 7 * 24 * time.Hour
+	}
+	if o.MaxReplaySize <= 0 {
+		o.MaxReplaySize = 1 << 20
+	}
 	return o
 }
 
@@ -68,7 +83,10 @@ type Store struct {
 	opts Options
 }
 
-var _ leaderboard.Store = (*Store)(nil)
+var (
+	_ leaderboard.Store      = (*Store)(nil)
+	_ leaderboard.RoundStore = (*Store)(nil)
+)
 
 // New returns a store over rdb. The caller owns rdb: Close does not close it.
 func New(rdb redis.UniversalClient, opts Options) *Store {

@@ -2,6 +2,7 @@ package redisstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -97,5 +98,60 @@ func TestPeriodBoardsExpire(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestRoundContract(t *testing.T) {
+	srv := redistest.Start(t, redistest.Options{})
+	rdb := client(t, srv)
+	n := 0
+	storetest.RunRounds(t, func(t *testing.T) interface {
+		leaderboard.Store
+		leaderboard.RoundStore
+	} {
+		n++
+		return New(rdb, Options{Prefix: fmt.Sprintf("rounds%d:", n)})
+	})
+}
+
+// TestReplaysAcrossNodes: a replay recorded by one node is served by
+// another, kept for ReplayTTL, and one over MaxReplaySize is not kept while
+// its round is.
+func TestReplaysAcrossNodes(t *testing.T) {
+	srv := redistest.Start(t, redistest.Options{})
+	file, d := storetest.Recording(t, 4)
+	opts := Options{ReplayTTL: time.Hour, MaxReplaySize: len(file)}
+	played, other := New(client(t, srv), opts), New(client(t, srv), opts)
+	ctx := context.Background()
+
+	storetest.MustRecord(t, played, storetest.WithReplay(storetest.Round("r1", storetest.Sunday, storetest.Line("a", "Al", 9, 2, 1)), file, d))
+	got, err := other.Replay(ctx, "r1")
+	if err != nil || string(got) != string(file) {
+		t.Fatalf("the other node's Replay(r1) = %d bytes, %v; want the %d bytes recorded", len(got), err, len(file))
+	}
+	info, err := other.Round(ctx, "r1")
+	if err != nil || info.Replay == nil || info.Replay.Size != len(file) || len(info.Players) != 1 {
+		t.Fatalf("the other node's Round(r1) = %+v, %v; want the round and its replay", info, err)
+	}
+	ttl, err := client(t, srv).PTTL(ctx, "tickarena:lb:replay:r1").Result()
+	if err != nil || ttl <= 59*time.Minute || ttl > time.Hour {
+		t.Errorf("replay TTL = %v, %v; want about the hour of ReplayTTL", ttl, err)
+	}
+
+	big := append(append([]byte{}, file...), 0)
+	storetest.MustRecord(t, played, storetest.WithReplay(storetest.Round("r2", storetest.Sunday, storetest.Line("a", "Al", 9, 2, 1)), big, d))
+	if _, err := other.Replay(ctx, "r2"); !errors.Is(err, leaderboard.ErrNotFound) {
+		t.Errorf("Replay(r2) over the size cap: %v; want ErrNotFound", err)
+	}
+	if info, err := other.Round(ctx, "r2"); err != nil || info.Replay != nil {
+		t.Errorf("Round(r2) over the size cap = %+v, %v; want the round without a replay", info, err)
+	}
+
+	// An expired replay: the round stays, without it.
+	if err := client(t, srv).Del(ctx, "tickarena:lb:replay:r1").Err(); err != nil {
+		t.Fatal(err)
+	}
+	if info, err := other.Round(ctx, "r1"); err != nil || info.Replay != nil {
+		t.Errorf("Round(r1) after its replay expired = %+v, %v; want the round without a replay", info, err)
 	}
 }

@@ -114,8 +114,9 @@ func (s *Store) Player(ctx context.Context, playerID string, now time.Time) (_ l
 // recent returns a player's latest rounds, latest first.
 func (s *Store) recent(ctx context.Context, playerID string) ([]leaderboard.RecentRound, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT r.id, r.room_id, r.room_name, r.round, rp.ended_at,
-			rp.score, rp.kills, rp.deaths, rp.placement
+			rp.score, rp.kills, rp.deaths, rp.placement, rr.round_id IS NOT NULL
 		FROM round_players rp JOIN rounds r ON r.id = rp.round_id
+		LEFT JOIN replays rr ON rr.round_id = rp.round_id
 		WHERE rp.player_id = ? ORDER BY rp.ended_at DESC, rp.round_id DESC LIMIT ?`, playerID, leaderboard.RecentRounds)
 	if err != nil {
 		return nil, fmt.Errorf("recent rounds of %q: %w", playerID, err)
@@ -125,10 +126,14 @@ func (s *Store) recent(ctx context.Context, playerID string) ([]leaderboard.Rece
 	for rows.Next() {
 		var rr leaderboard.RecentRound
 		var ended int64
-		if err := rows.Scan(&rr.RoundID, &rr.RoomID, &rr.RoomName, &rr.Round, &ended, &rr.Score, &rr.Kills, &rr.Deaths, &rr.Placement); err != nil {
+		var kept bool
+		if err := rows.Scan(&rr.RoundID, &rr.RoomID, &rr.RoomName, &rr.Round, &ended, &rr.Score, &rr.Kills, &rr.Deaths, &rr.Placement, &kept); err != nil {
 			return nil, fmt.Errorf("recent rounds of %q: %w", playerID, err)
 		}
 		rr.EndedAt = time.Unix(0, ended).UTC()
+		if kept {
+			rr.ReplayURL = leaderboard.ReplayURL(rr.RoundID)
+		}
 		recent = append(recent, rr)
 	}
 	if err := rows.Err(); err != nil {

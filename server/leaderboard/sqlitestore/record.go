@@ -32,10 +32,17 @@ func (s *Store) Record(ctx context.Context, r leaderboard.RoundResult) (err erro
 		return fmt.Errorf("record round %q: %w", r.ID, err)
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	for _, u := range updates {
 		if pt := s.tables[u.period]; pt != nil && pt.key == u.key {
 			pt.tab.Set(u.player, u.vals)
+		}
+	}
+	s.mu.Unlock()
+	if r.Replay != nil {
+		// The result and its replay are committed; a failed prune only
+		// keeps some replays longer, so it is logged, not returned.
+		if err := s.pruneLocked(ctx, r.EndedAt); err != nil {
+			s.log.Warn("old replays not pruned", "err", err)
 		}
 	}
 	return nil
@@ -75,6 +82,12 @@ func (s *Store) recordTx(ctx context.Context, r leaderboard.RoundResult) ([]stan
 		RETURNING score, kills, wins`)
 	if err != nil {
 		return nil, fmt.Errorf("prepare: %w", err)
+	}
+	if r.Replay != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO replays (round_id, ended_at, duration_ms, size, data) VALUES (?, ?, ?, ?, ?)`,
+			r.ID, ended, r.ReplayDuration.Milliseconds(), len(r.Replay), r.Replay); err != nil {
+			return nil, fmt.Errorf("insert replay: %w", err)
+		}
 	}
 	keys := leaderboard.PeriodKeys(r.EndedAt)
 	var updates []standingUpdate

@@ -61,6 +61,19 @@ var migrations = []migration{
 			PRIMARY KEY (period_key, player_id)
 		) WITHOUT ROWID`,
 	)},
+	{version: 2, name: "replays", up: execAll(
+		// replays holds the replay file of recent rounds and of rounds behind
+		// a current top-100 entry; Options.ReplayKeep says how many recent.
+		`CREATE TABLE replays (
+			round_id    TEXT PRIMARY KEY REFERENCES rounds (id),
+			ended_at    INTEGER NOT NULL,
+			duration_ms INTEGER NOT NULL,
+			size        INTEGER NOT NULL,
+			data        BLOB NOT NULL
+		)`,
+		`CREATE INDEX replays_by_end ON replays (ended_at DESC, round_id)`,
+		`CREATE INDEX round_players_by_score ON round_players (player_id, score)`,
+	)},
 }
 
 func execAll(stmts ...string) func(ctx context.Context, tx *sql.Tx) error {

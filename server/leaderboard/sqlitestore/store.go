@@ -36,7 +36,14 @@ type Options struct {
 	MaxOpenConns int
 	// Logger receives the store's log lines. Default slog.Default().
 	Logger *slog.Logger
+	// ReplayKeep is how many of the newest rounds keep their replay; older
+	// ones keep it only while they hold a current top-100 entry (see
+	// Store.Replay). Default (zero or less) DefaultReplayKeep.
+	ReplayKeep int
 }
+
+// DefaultReplayKeep is Options.ReplayKeep's default.
+const DefaultReplayKeep = 1000
 
 func (o Options) withDefaults() Options {
 	if o.Path == "" {
@@ -51,13 +58,17 @@ func (o Options) withDefaults() Options {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
+	if o.ReplayKeep <= 0 {
+		o.ReplayKeep = DefaultReplayKeep
+	}
 	return o
 }
 
 // Store is a leaderboard.Store backed by one SQLite file.
 type Store struct {
-	db  *sql.DB
-	log *slog.Logger
+	db   *sql.DB
+	log  *slog.Logger
+	keep int // Options.ReplayKeep
 
 	// writeMu serialises Record, GetOrCreateSetting and table loads, so that
 	// a table loaded from the database cannot miss a concurrent Record.
@@ -99,7 +110,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	}
 	db.SetMaxOpenConns(opts.MaxOpenConns)
 	db.SetMaxIdleConns(opts.MaxOpenConns)
-	s := &Store{db: db, log: opts.Logger}
+	s := &Store{db: db, log: opts.Logger, keep: opts.ReplayKeep}
 	if err := migrate(ctx, db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrate leaderboard database %s: %w", opts.Path, err)

@@ -111,3 +111,12 @@ func TestPingAfterClose(t *testing.T) {
 		t.Error("Ping on a closed store succeeded")
 	}
 }
+
+func TestRoundContract(t *testing.T) {
+	storetest.RunRounds(t, func(t *testing.T) interface {
+		leaderboard.Store
+		leaderboard.RoundStore
+	} {
+		return openAt(t, filepath.Join(t.TempDir(), "lb.db"))
+	})
+}

@@ -1,0 +1,96 @@
+package leaderboard
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/tickarena/tickarena/server/httpjson"
+)
+
+// ReplayContentType is the media type of a replay file.
+const ReplayContentType = "application/vnd.tickarena.replay"
+
+// replayCacheControl lets browsers and caches keep a replay: a round's file
+// never changes once stored.
+const replayCacheControl = "public, max-age=31536000, immutable"
+
+// rounds returns the store's round lookups, or nil when it keeps none.
+func (h *Handler) rounds() RoundStore {
+	rs, _ := h.store.(RoundStore)
+	return rs
+}
+
+// writeRoundError answers a failed round or replay lookup: 404 with a JSON
+// message for an unknown round or a replay not kept, else as writeError.
+func (h *Handler) writeRoundError(w http.ResponseWriter, r *http.Request, err error, msg string) {
+	if errors.Is(err, ErrNotFound) {
+		w.Header().Set("Cache-Control", "no-cache")
+		httpjson.WriteError(w, http.StatusNotFound, msg, "id")
+		return
+	}
+	h.writeError(w, r, err, "id")
+}
+
+// serveRound answers GET /api/rounds/{id}: the round's result, its players
+// and, when its replay is kept, the replay's size, duration and address.
+func (h *Handler) serveRound(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	rs := h.rounds()
+	if rs == nil || len(id) > MaxIDLen {
+		h.writeRoundError(w, r, ErrNotFound, "round not found")
+		return
+	}
+	info, err := rs.Round(r.Context(), id)
+	if err != nil {
+		h.writeRoundError(w, r, err, "round not found")
+		return
+	}
+	if info.Replay != nil {
+		info.Replay.URL = ReplayURL(info.ID)
+	}
+	httpjson.Write(w, http.StatusOK, info)
+}
+
+// serveReplay answers GET /api/rounds/{id}/replay with the replay file. The
+// file of a round never changes, so it carries a strong ETag (its SHA-256)
+// and may be cached for a year; a request whose If-None-Match holds the ETag
+// gets 304. A round without a kept replay (never recorded, or pruned) is a
+// 404 with a JSON error.
+func (h *Handler) serveReplay(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	rs := h.rounds()
+	if rs == nil || len(id) > MaxIDLen {
+		h.writeRoundError(w, r, ErrNotFound, "no replay is kept for this round")
+		return
+	}
+	b, err := rs.Replay(r.Context(), id)
+	if err != nil {
+		h.writeRoundError(w, r, err, "no replay is kept for this round: it was not recorded or has been pruned")
+		return
+	}
+	sum := sha256.Sum256(b)
+	hd := w.Header()
+	hd.Set("ETag", `"`+hex.EncodeToString(sum[:16])+`"`)
+	hd.Set("Cache-Control", replayCacheControl)
+	hd.Set("Content-Type", ReplayContentType)
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Content-Disposition", `attachment; filename="`+replayFileName(id)+`"`)
+	// ServeContent answers If-None-Match (304), HEAD and ranges.
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(b))
+}
+
+// replayFileName is the file name offered for round id's replay: the id with
+// anything but letters, digits, '-' and '_' replaced.
+func replayFileName(id string) string {
+	return strings.Map(func(c rune) rune {
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' {
+			return c
+		}
+		return '_'
+	}, id) + ".tkrp"
+}

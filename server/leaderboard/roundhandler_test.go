@@ -1,0 +1,131 @@
+package leaderboard_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/tickarena/tickarena/game/replay"
+	"github.com/tickarena/tickarena/server/leaderboard"
+	"github.com/tickarena/tickarena/server/leaderboard/storetest"
+)
+
+// fetch GETs path with the given request headers.
+func fetch(t *testing.T, url string, hdr map[string]string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("read %s: %v", url, err)
+	}
+	return resp, b
+}
+
+func TestRoundAPI(t *testing.T) {
+	s := startServer(t)
+	file, d := storetest.Recording(t, 5)
+	storetest.MustRecord(t, s.store,
+		storetest.WithReplay(storetest.Round("r/1", storetest.Sunday, storetest.Line("a", "Al", 9, 2, 1), storetest.Bot("bot-1", 3, 0, 2)), file, d),
+		storetest.Round("r2", storetest.Sunday, storetest.Line("a", "Al", 4, 0, 1)))
+
+	resp, body := fetch(t, s.url+"/api/rounds/r%2F1", nil)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /api/rounds/r%%2F1 = %d %s", resp.StatusCode, body)
+	}
+	var info leaderboard.RoundInfo
+	if err := json.Unmarshal(body, &info); err != nil {
+		t.Fatalf("decode round: %v in %s", err, body)
+	}
+	if info.ID != "r/1" || len(info.Players) != 2 || info.Players[0].PlayerID != "a" || !info.Players[1].Bot {
+		t.Errorf("round = %s; want r/1 with Al first and the bot second", body)
+	}
+	if info.Replay == nil || info.Replay.Size != len(file) || info.Replay.DurationMS != d.Milliseconds() || info.Replay.URL != "/api/rounds/r%2F1/replay" {
+		t.Fatalf("round's replay = %+v; want %d bytes, %d ms at /api/rounds/r%%2F1/replay", info.Replay, len(file), d.Milliseconds())
+	}
+
+	resp, got := fetch(t, s.url+info.Replay.URL, nil)
+	if resp.StatusCode != http.StatusOK || !bytes.Equal(got, file) {
+		t.Fatalf("GET %s = %d, %d bytes; want 200 and the %d bytes recorded", info.Replay.URL, resp.StatusCode, len(got), len(file))
+	}
+	etag := resp.Header.Get("ETag")
+	if !strings.HasPrefix(etag, `"`) || len(etag) < 10 {
+		t.Errorf("ETag = %q; want a strong ETag", etag)
+	}
+	if cc := resp.Header.Get("Cache-Control"); !strings.Contains(cc, "immutable") || !strings.Contains(cc, "max-age=31536000") {
+		t.Errorf("Cache-Control = %q; want a year, immutable", cc)
+	}
+	if ct := resp.Header.Get("Content-Type"); ct != leaderboard.ReplayContentType {
+		t.Errorf("Content-Type = %q; want %q", ct, leaderboard.ReplayContentType)
+	}
+	rp, err := replay.Decode(got)
+	if err != nil {
+		t.Fatalf("decode served replay: %v", err)
+	}
+	if err := rp.Verify(); err != nil {
+		t.Errorf("served replay does not reproduce its round: %v", err)
+	}
+
+	resp, got = fetch(t, s.url+info.Replay.URL, map[string]string{"If-None-Match": etag})
+	if resp.StatusCode != http.StatusNotModified || len(got) != 0 {
+		t.Errorf("GET with If-None-Match %s = %d, %d bytes; want 304 and no body", etag, resp.StatusCode, len(got))
+	}
+	resp, _ = fetch(t, s.url+info.Replay.URL, map[string]string{"If-None-Match": `"other"`})
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("GET with another If-None-Match = %d; want 200", resp.StatusCode)
+	}
+
+	for _, c := range []struct{ path, msg string }{
+		{"/api/rounds/nope", "round not found"},
+		{"/api/rounds/nope/replay", "no replay"},
+		{"/api/rounds/r2/replay", "no replay"}, // recorded without one
+		{"/api/rounds/" + strings.Repeat("x", leaderboard.MaxIDLen+1), "round not found"},
+	} {
+		resp, body := fetch(t, s.url+c.path, nil)
+		var e struct {
+			Error string `json:"error"`
+		}
+		if resp.StatusCode != http.StatusNotFound || json.Unmarshal(body, &e) != nil || !strings.Contains(e.Error, c.msg) {
+			t.Errorf("GET %s = %d %s; want 404 with a JSON error saying %q", c.path, resp.StatusCode, body, c.msg)
+		}
+		if cc := resp.Header.Get("Cache-Control"); strings.Contains(cc, "immutable") {
+			t.Errorf("GET %s: a 404 is cached as immutable (%q)", c.path, cc)
+		}
+	}
+	resp, body = fetch(t, s.url+"/api/rounds/r2", nil)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"id":"r2"`) || strings.Contains(string(body), `"replay"`) {
+		t.Errorf("GET /api/rounds/r2 = %d %s; want the round without a replay field", resp.StatusCode, body)
+	}
+
+	// A player's recent rounds link to the replays that are kept.
+	resp, body = fetch(t, s.url+"/api/players/a", nil)
+	var stats leaderboard.PlayerStats
+	if err := json.Unmarshal(body, &stats); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /api/players/a = %d %s", resp.StatusCode, body)
+	}
+	links := map[string]string{}
+	for _, r := range stats.Recent {
+		links[r.RoundID] = r.ReplayURL
+	}
+	if links["r/1"] != "/api/rounds/r%2F1/replay" || links["r2"] != "" {
+		t.Errorf("recent rounds' replay URLs = %v; want r/1's file and none for r2", links)
+	}
+	resp, body = fetch(t, s.url+"/leaderboard/players/a", nil)
+	if page := string(body); resp.StatusCode != http.StatusOK || strings.Count(page, `/replay" download>replay</a>`) != 1 || !strings.Contains(page, `href="/api/rounds/r%2F1/replay"`) {
+		t.Errorf("player page (%d) does not link round r/1, and only it, to its replay:\n%s", resp.StatusCode, page)
+	}
+}
