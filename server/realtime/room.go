@@ -78,8 +78,11 @@ type room struct {
 	stopOnce sync.Once
 	done     chan struct{}
 	tick     atomic.Uint32 // the world's tick, for the read goroutines' input limits
-	pub      atomic.Pointer[published]
-	inbox    inbox
+	// dueSteps and lateSteps count the steps that fell due and those run
+	// late or dropped since the Manager's saturation sampler last read them.
+	dueSteps, lateSteps atomic.Int64
+	pub                 atomic.Pointer[published]
+	inbox               inbox
 
 	// room goroutine
 	world      *game.World
@@ -202,7 +205,9 @@ func (r *room) run() {
 		for range steps {
 			r.step(start)
 		}
+		r.dueSteps.Add(int64(steps + dropped))
 		if steps > 1 || dropped > 0 {
+			r.lateSteps.Add(int64(steps - 1 + dropped))
 			o.Observer.LateTicks(r.id, steps-1, dropped)
 		}
 		if steps > 0 {
