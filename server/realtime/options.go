@@ -107,13 +107,13 @@ type Options struct {
 	MaxCatchUp int
 	// SaturationSeconds is the number of seconds in a row in which the
 	// rooms tick late that make the Manager saturated (see Saturation), and
-	// the number of clean seconds in a row that end it. Default 3.
+	// the number of clean seconds in a row that end it. Default 5.
 	SaturationSeconds int
 	// LateTickShare is the share of a second's ticks, over all rooms, run
 	// late (caught up or dropped) that makes that second late, from 0 to 1.
-	// Default 0.25 (one tick in four: a room that catches up now and then
-	// on a busy machine is not saturated; one that is behind every few
-	// ticks is).
+	// Default 0.5 (one tick in two: a room that catches up now and then
+	// on a busy machine is not saturated; one that is behind on every
+	// other tick is).
 	LateTickShare float64
 	// Area is the area of interest of every client. Default wire.DefaultArea.
 	Area wire.Area
@@ -177,9 +177,9 @@ func (o Options) withDefaults() Options {
 	defInt(&o.FloodRate, 4)
 	defInt(&o.FloodSeconds, 2)
 	defInt(&o.MaxCatchUp, 5)
-	defInt(&o.SaturationSeconds, 3)
+	defInt(&o.SaturationSeconds, 5)
 	if o.LateTickShare <= 0 || o.LateTickShare > 1 {
-		o.LateTickShare = 0.25
+		o.LateTickShare = 0.5
 	}
 	defDur(&o.gateInterval, time.Second)
 	if o.SendBuffer == 0 {

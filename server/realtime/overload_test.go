@@ -59,11 +59,11 @@ func (o *slowTickObserver) Tick(string, time.Duration) {
 // open again once the room keeps its schedule.
 func TestSaturatedWhileRoomsTickLate(t *testing.T) {
 	obs := &slowTickObserver{}
-	m, _ := startServer(t, Options{Observer: obs, gateInterval: 200 * time.Millisecond})
+	m, _ := startServer(t, Options{Observer: obs, gateInterval: 300 * time.Millisecond})
 	if s := m.Saturation(); s.Full {
 		t.Fatalf("a fresh Manager is saturated: %+v", s)
 	}
-	obs.sleep.Store(int64(60 * time.Millisecond)) // about two ticks at 30 Hz
+	obs.sleep.Store(int64(100 * time.Millisecond)) // three ticks at 30 Hz
 	eventually(t, "the Manager to be saturated while its room ticks late", func() bool { return m.Saturation().Full })
 	if s := m.Saturation(); s.Reason != SaturatedLate {
 		t.Errorf("saturation reason = %q, want %q", s.Reason, SaturatedLate)
