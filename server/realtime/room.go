@@ -82,6 +82,7 @@ type room struct {
 	// late or dropped since the Manager's saturation sampler last read them.
 	dueSteps, lateSteps atomic.Int64
 	pub                 atomic.Pointer[published]
+	obs                 RoomObserver // this room's timings, made when it opens
 	inbox               inbox
 
 	// room goroutine
@@ -116,6 +117,7 @@ func newRoom(m *Manager, id, code string, spec RoomSpec, permanent bool) *room {
 	r := &room{
 		m: m, id: id, code: code, spec: spec, permanent: permanent,
 		dt:     time.Second / time.Duration(o.TickRate),
+		obs:    roomObserver(o.Observer, id, spec.Public),
 		opened: time.Now(),
 		cmds:   make(chan command, 256),
 		stop:   make(chan struct{}),
@@ -208,7 +210,7 @@ func (r *room) run() {
 		r.dueSteps.Add(int64(steps + dropped))
 		if steps > 1 || dropped > 0 {
 			r.lateSteps.Add(int64(steps - 1 + dropped))
-			o.Observer.LateTicks(r.id, steps-1, dropped)
+			r.obs.LateTicks(steps-1, dropped)
 		}
 		if steps > 0 {
 			r.fanout(start)
@@ -224,7 +226,7 @@ func (r *room) run() {
 			r.lastPing = start
 			r.ping(start)
 		}
-		o.Observer.Tick(r.id, time.Since(start))
+		r.obs.Tick(time.Since(start))
 		timer.Reset(time.Until(next))
 	}
 }
