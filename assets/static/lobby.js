@@ -60,11 +60,12 @@
 
   // ApiError carries the server's {"error","field"} body and the HTTP status.
   class ApiError extends Error {
-    constructor(status, message, field, path) {
+    constructor(status, message, field, path, retryAfter) {
       super(message);
       this.status = status;
       this.field = field || "";
       this.path = path || "";
+      this.retryAfter = retryAfter || 0; // seconds, from Retry-After
     }
   }
 
@@ -89,7 +90,7 @@
       if (res.status === 429) {
         msg = retry > 0 ? "Too many requests: try again in " + retry + " s." : "Too many requests: wait a moment and try again.";
       }
-      throw new ApiError(res.status, msg, data && data.field, path);
+      throw new ApiError(res.status, msg, data && data.field, path, retry);
     }
     return data || {};
   }
@@ -201,7 +202,32 @@
     location.assign("/play?" + q.toString());
   }
 
+  // A node that is full (or cannot take a seat for a moment) answers 503
+  // with Retry-After: the lobby says so, counts down and tries again by
+  // itself, until it gets a seat or the player does something else.
+  let retryTimer = 0;
+  function cancelRetry() {
+    clearInterval(retryTimer);
+    retryTimer = 0;
+  }
+  function retryLater(button, work, err) {
+    let left = Math.min(Math.max(err.retryAfter, 1), 60);
+    const full = /full/i.test(err.message);
+    const say = () => showMessage((full ? "All arenas are full" : err.message.replace(/[.;]\s*$/, "")) + " — retrying in " + left + " s");
+    say();
+    retryTimer = setInterval(() => {
+      left--;
+      if (left > 0) {
+        say();
+        return;
+      }
+      cancelRetry();
+      busy(button, work);
+    }, 1000);
+  }
+
   async function busy(button, work) {
+    cancelRetry();
     clearMessage();
     // Only the buttons enabled now are disabled, and later enabled again, so
     // that the Join button of a full room stays disabled.
@@ -211,7 +237,11 @@
     try {
       await work();
     } catch (err) {
-      showError(err);
+      if (err instanceof ApiError && err.status === 503 && err.retryAfter > 0) {
+        retryLater(button, work, err);
+      } else {
+        showError(err);
+      }
     } finally {
       for (const b of buttons) b.disabled = false;
       button.removeAttribute("aria-busy");

@@ -101,6 +101,9 @@ func (p *Player) Fly() {
 	}()
 }
 
+// Close ends the connection with a normal close frame.
+func (p *Player) Close() { p.conn.WriteClose(1000, nil) }
+
 // Welcomed reports whether a welcome has arrived.
 func (p *Player) Welcomed() bool { return p.welcomed.Load() }
 

@@ -196,6 +196,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	}
 	host.mgr.Store(a.rt)
 	a.baseReadyChecks()
+	a.saturationReadyCheck()
 	a.metrics.GaugeFunc("tickarena_rooms", "Rooms open on this node.", func() float64 { return float64(len(a.rt.Rooms())) })
 
 	mux := http.NewServeMux()
@@ -204,6 +205,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	}).Register(mux)
 	lobbyOpts := lobby.HandlerOptions{ReservationTTL: reservation, Logger: log, Limits: limits,
 		CreatePerPlayer: cfg.RoomCreateRate, CreatePerAddr: cfg.RoomCreateRatePerIP}
+	lobbyOpts.Gate = nodeGate{h: host, m: a.metrics}
 	if a.node != nil {
 		lobbyOpts.CreateLimit = a.node // counted once for the whole cluster
 	}

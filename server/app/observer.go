@@ -2,6 +2,8 @@ package app
 
 import (
 	"slices"
+
+	"github.com/prometheus/client_golang/prometheus"
 	"sync"
 	"time"
 
@@ -23,7 +25,10 @@ type observer struct {
 	players map[string][2]int // room → humans, bots
 }
 
-var _ realtime.Observer = (*observer)(nil)
+var (
+	_ realtime.Observer      = (*observer)(nil)
+	_ realtime.RoomObservers = (*observer)(nil)
+)
 
 func newObserver(m *metrics.Metrics, roomKind func(string) string) *observer {
 	return &observer{m: m, roomKind: roomKind, players: make(map[string][2]int)}
@@ -43,8 +48,29 @@ func (o *observer) ConnRejected(reason string) {
 	o.m.ConnsClosed.WithLabelValues("rejected: " + reason).Inc()
 }
 
+// Tick is the path of a room without a handle (see OpenRoom): it looks up
+// the room's kind on every call.
 func (o *observer) Tick(room string, d time.Duration) {
-	o.m.TickSeconds.WithLabelValues(o.roomKind(room)).Observe(d.Seconds())
+	o.tick(o.m.TickSeconds.WithLabelValues(o.roomKind(room)), d)
+}
+
+func (o *observer) LateTicks(_ string, late, dropped int) {
+	o.m.TicksLate.Add(float64(late + dropped))
+}
+
+// OpenRoom gives each room a handle whose histogram child is resolved now,
+// so that a tick reports without any lookup or allocation.
+func (o *observer) OpenRoom(_ string, public bool) realtime.RoomObserver {
+	kind := "public"
+	if !public {
+		kind = "private"
+	}
+	return &roomObserver{o: o, ticks: o.m.TickSeconds.WithLabelValues(kind)}
+}
+
+// tick records one tick's duration in the histogram and in the ring.
+func (o *observer) tick(h prometheus.Observer, d time.Duration) {
+	h.Observe(d.Seconds())
 	o.mu.Lock()
 	o.ticks[o.next] = d
 	o.next = (o.next + 1) % len(o.ticks)
@@ -52,8 +78,16 @@ func (o *observer) Tick(room string, d time.Duration) {
 	o.mu.Unlock()
 }
 
-func (o *observer) LateTicks(_ string, late, dropped int) {
-	o.m.TicksLate.Add(float64(late + dropped))
+// roomObserver is one room's handle on the observer.
+type roomObserver struct {
+	o     *observer
+	ticks prometheus.Observer // the room kind's child of TickSeconds
+}
+
+func (r *roomObserver) Tick(d time.Duration) { r.o.tick(r.ticks, d) }
+
+func (r *roomObserver) LateTicks(late, dropped int) {
+	r.o.m.TicksLate.Add(float64(late + dropped))
 }
 
 func (o *observer) MessageSent(n int) {

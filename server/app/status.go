@@ -34,6 +34,7 @@ th,td{text-align:left;padding:8px 12px;border-bottom:1px solid #243056}th{color:
 <div class="card"><b>{{.TickP99}}</b><span>tick p99</span></div>
 <div class="card"><b>{{.SendRate}}</b><span>sent per second</span></div>
 <div class="card"><b>{{.Queue}}</b><span>results waiting</span></div>
+<div class="card"><b>{{if .Full}}<span class="warn">full</span>{{else}}open{{end}}</b><span>{{if .Full}}{{.Full}}{{else}}new players{{end}}</span></div>
 </div>
 <table><thead><tr><th>room</th><th>kind</th><th>players</th><th>bots</th><th>round</th><th>time left</th></tr></thead><tbody>
 {{range .Rooms}}<tr><td><bdi>{{.Name}}</bdi></td><td>{{if .Public}}public{{else}}private{{end}}</td><td>{{.Humans}} / {{.Capacity}}</td><td>{{.Bots}}</td><td>{{.Round}}{{if .Intermission}} (intermission){{end}}</td><td>{{.RoundSecondsLeft}} s</td></tr>
@@ -96,7 +97,7 @@ func (a *App) status(w http.ResponseWriter, r *http.Request) {
 	p50, p99 := a.obs.tickQuantiles()
 	data := struct {
 		Version, Uptime, TickP50, TickP99, SendRate string
-		NotReady                                    string
+		NotReady, Full                              string
 		RoomCount, Humans, Bots, Conns, Queue       int
 		Rooms                                       any
 	}{
@@ -111,6 +112,9 @@ func (a *App) status(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := a.readiness(r.Context()); err != nil {
 		data.NotReady = err.Error()
+	}
+	if s := a.rt.Saturation(); s.Full {
+		data.Full = s.Reason
 	}
 	data.RoomCount = len(rooms)
 	for _, rm := range rooms {

@@ -41,6 +41,10 @@ type HandlerOptions struct {
 	// passes one shared by its nodes, so that spreading requests over the
 	// nodes gains nothing.
 	CreateLimit CreateLimiter
+	// Gate says whether this node may seat more players; while it is full,
+	// POST /api/play, /api/join and /api/rooms answer 503 with Retry-After
+	// at once. nil means always open.
+	Gate Gate
 	// MaxBody is the largest request body in bytes; default httpjson.MaxBody.
 	MaxBody int64
 	// Now is the clock of the list cache; default time.Now.
@@ -73,6 +77,34 @@ func (o HandlerOptions) withDefaults() HandlerOptions {
 		o.Logger = slog.Default()
 	}
 	return o
+}
+
+// Gate tells the lobby whether its node is saturated. It must answer at
+// once, without I/O: it is asked before every seat is handed out.
+type Gate interface {
+	// Full returns why the node can seat no more players now, or "" when it can.
+	Full() string
+}
+
+// RetryFullSeconds is the Retry-After, in seconds, of a 503 answered
+// because the node is full.
+const RetryFullSeconds = 5
+
+// full answers 503 with Retry-After and returns true when the Gate says the
+// node is saturated.
+func (h *Handler) full(w http.ResponseWriter, r *http.Request) bool {
+	if h.opts.Gate == nil {
+		return false
+	}
+	reason := h.opts.Gate.Full()
+	if reason == "" {
+		return false
+	}
+	h.opts.Logger.Debug("lobby: refused, node full", "method", r.Method, "path", r.URL.Path, "reason", reason)
+	w.Header().Set("Retry-After", strconv.Itoa(RetryFullSeconds))
+	w.Header().Set("Cache-Control", "no-store")
+	httpjson.WriteError(w, http.StatusServiceUnavailable, "all arenas are full ("+reason+"); try again in a few seconds", "")
+	return true
 }
 
 // Defaults of the room creation limits of HandlerOptions.
@@ -123,7 +155,8 @@ func (l *localLimiter) Allow(_ context.Context, key string, perMinute int) (bool
 // private room is reachable only through its join code: POST /api/join
 // with "code", or GET /api/rooms/{id}?code=...; by id alone it answers 404
 // as if it did not exist. A full room answers 409; a node that can start
-// no more rooms answers 503; a player or an address past its room creation
+// no more rooms, or that its Gate says is saturated, answers 503 with
+// Retry-After; a player or an address past its room creation
 // rate answers 429 with Retry-After.
 type Handler struct {
 	dir   Directory
@@ -238,6 +271,9 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if h.full(w, r) {
+		return
+	}
 	var req createRoomRequest
 	if err := httpjson.Decode(w, r, h.opts.MaxBody, &req); err != nil {
 		httpjson.WriteDecodeError(w, err)
@@ -298,6 +334,9 @@ func (h *Handler) play(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if h.full(w, r) {
+		return
+	}
 	var empty struct{}
 	if err := httpjson.Decode(w, r, h.opts.MaxBody, &empty); err != nil {
 		httpjson.WriteDecodeError(w, err)
@@ -321,6 +360,9 @@ type joinRequest struct {
 func (h *Handler) join(w http.ResponseWriter, r *http.Request) {
 	player, ok := h.authenticate(w, r)
 	if !ok {
+		return
+	}
+	if h.full(w, r) {
 		return
 	}
 	var req joinRequest

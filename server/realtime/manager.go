@@ -51,6 +51,10 @@ type Manager struct {
 	connWG sync.WaitGroup // read loops
 
 	ships map[string]*room // player id -> the room that holds their ship (under mu)
+
+	late     lateGate      // whether the rooms tick late (see overload.go)
+	gateStop chan struct{} // closed by Shutdown to end watchLate
+	gateOnce sync.Once
 }
 
 // New makes a Manager and opens its always-open public rooms.
@@ -66,6 +70,9 @@ func New(opts Options) (*Manager, error) {
 		conns:  make(map[*client]struct{}),
 		byAddr: make(map[string]int),
 		ships:  make(map[string]*room),
+
+		late:     lateGate{need: opts.SaturationSeconds, fraction: opts.LateTickShare},
+		gateStop: make(chan struct{}),
 	}
 	m.upgrader = gws.NewUpgrader(handler{m: m}, &gws.ServerOption{
 		ReadMaxPayloadSize: wire.MaxClientMessage,
@@ -82,6 +89,7 @@ func New(opts Options) (*Manager, error) {
 			return nil, fmt.Errorf("open public room %d: %w", i, err)
 		}
 	}
+	go m.watchLate(opts.gateInterval)
 	m.log.Info("realtime: ready", "tick_rate", opts.TickRate, "capacity", opts.Capacity, "bots", opts.Bots,
 		"max_rooms", opts.MaxRooms, "max_connections", opts.MaxConnections, "max_per_addr", opts.MaxConnectionsPerAddr,
 		"max_in_flight", opts.MaxInFlight, "slow_timeout", opts.SlowTimeout, "idle_timeout", opts.IdleTimeout,
@@ -339,6 +347,7 @@ func (m *Manager) Scoreboard(id string) ([]ScoreLine, error) {
 // the partial standings through OnRoundEnd), closes every client with 1001
 // and waits for the rooms and connections to finish, or for ctx to end.
 func (m *Manager) Shutdown(ctx context.Context) error {
+	m.gateOnce.Do(func() { close(m.gateStop) })
 	m.mu.Lock()
 	m.closed.Store(true)
 	rooms := slices.Clone(m.order)

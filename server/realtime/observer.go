@@ -14,10 +14,12 @@ type Observer interface {
 	// ConnRejected is called when an upgrade is refused before it happens,
 	// with the reason ("limit", "addr limit", "shutting down").
 	ConnRejected(reason string)
-	// Tick is called after every tick of a room with the time it took.
+	// Tick is called after every tick of a room with the time it took,
+	// unless the Observer implements RoomObservers.
 	Tick(room string, d time.Duration)
 	// LateTicks is called when a room ran n catch-up ticks back to back (late)
-	// and dropped dropped more because it was too far behind.
+	// and dropped dropped more because it was too far behind, unless the
+	// Observer implements RoomObservers.
 	LateTicks(room string, late, dropped int)
 	// MessageSent is called for every message handed to a socket, with its size in bytes.
 	MessageSent(bytes int)
@@ -65,3 +67,42 @@ func (NopObserver) InputRejected(string) {}
 
 // RoomPlayers does nothing.
 func (NopObserver) RoomPlayers(string, int, int) {}
+
+// RoomObserver receives the timings of one room, from that room's
+// goroutine. It is made once, when the room opens, so that a tick reports
+// to it without looking anything up; its methods must not block or allocate.
+type RoomObserver interface {
+	// Tick is called after every tick of the room with the time it took.
+	Tick(d time.Duration)
+	// LateTicks is called when the room ran late catch-up ticks back to
+	// back and dropped dropped more because it was too far behind.
+	LateTicks(late, dropped int)
+}
+
+// RoomObservers is implemented by an Observer that gives every room its
+// own RoomObserver. The Manager calls OpenRoom once per room, before its
+// first tick, and then reports that room's ticks to the handle instead of
+// to the Observer's Tick and LateTicks. An Observer without it gets those
+// calls with the room's id.
+type RoomObservers interface {
+	// OpenRoom returns the handle of room id, public or private.
+	OpenRoom(id string, public bool) RoomObserver
+}
+
+// observerRoom is the RoomObserver of an Observer that does not implement
+// RoomObservers: it passes the room's id along.
+type observerRoom struct {
+	o  Observer
+	id string
+}
+
+func (r observerRoom) Tick(d time.Duration)        { r.o.Tick(r.id, d) }
+func (r observerRoom) LateTicks(late, dropped int) { r.o.LateTicks(r.id, late, dropped) }
+
+// roomObserver returns the handle room id reports its ticks to.
+func roomObserver(o Observer, id string, public bool) RoomObserver {
+	if ro, ok := o.(RoomObservers); ok {
+		return ro.OpenRoom(id, public)
+	}
+	return &observerRoom{o: o, id: id}
+}

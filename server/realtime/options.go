@@ -105,6 +105,16 @@ type Options struct {
 	// MaxCatchUp is the number of ticks a late room runs back to back; beyond it
 	// the backlog is dropped and counted. Default 5.
 	MaxCatchUp int
+	// SaturationSeconds is the number of seconds in a row in which the
+	// rooms tick late that make the Manager saturated (see Saturation), and
+	// the number of clean seconds in a row that end it. Default 5.
+	SaturationSeconds int
+	// LateTickShare is the share of a second's ticks, over all rooms, run
+	// late (caught up or dropped) that makes that second late, from 0 to 1.
+	// Default 0.5 (one tick in two: a room that catches up now and then
+	// on a busy machine is not saturated; one that is behind on every
+	// other tick is).
+	LateTickShare float64
 	// Area is the area of interest of every client. Default wire.DefaultArea.
 	Area wire.Area
 	// SendBuffer is the kernel send buffer of each connection in bytes. It
@@ -117,6 +127,9 @@ type Options struct {
 	// viewHook, when set, sees every view queued to a client, on the room's
 	// goroutine. Tests use it to compare what clients rebuild with what was sent.
 	viewHook func(roomID, playerID string, v *wire.View)
+	// gateInterval is the period of the saturation sampler; default 1 s.
+	// Tests shorten it.
+	gateInterval time.Duration
 }
 
 func (o Options) withDefaults() Options {
@@ -164,6 +177,11 @@ func (o Options) withDefaults() Options {
 	defInt(&o.FloodRate, 4)
 	defInt(&o.FloodSeconds, 2)
 	defInt(&o.MaxCatchUp, 5)
+	defInt(&o.SaturationSeconds, 5)
+	if o.LateTickShare <= 0 || o.LateTickShare > 1 {
+		o.LateTickShare = 0.5
+	}
+	defDur(&o.gateInterval, time.Second)
 	if o.SendBuffer == 0 {
 		o.SendBuffer = 64 << 10
 	}

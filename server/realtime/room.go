@@ -78,8 +78,12 @@ type room struct {
 	stopOnce sync.Once
 	done     chan struct{}
 	tick     atomic.Uint32 // the world's tick, for the read goroutines' input limits
-	pub      atomic.Pointer[published]
-	inbox    inbox
+	// dueSteps and lateSteps count the steps that fell due and those run
+	// late or dropped since the Manager's saturation sampler last read them.
+	dueSteps, lateSteps atomic.Int64
+	pub                 atomic.Pointer[published]
+	obs                 RoomObserver // this room's timings, made when it opens
+	inbox               inbox
 
 	// room goroutine
 	world      *game.World
@@ -117,6 +121,7 @@ func newRoom(m *Manager, id, code string, spec RoomSpec, permanent bool) *room {
 	r := &room{
 		m: m, id: id, code: code, spec: spec, permanent: permanent,
 		dt:     time.Second / time.Duration(o.TickRate),
+		obs:    roomObserver(o.Observer, id, spec.Public),
 		opened: time.Now(),
 		cmds:   make(chan command, 256),
 		stop:   make(chan struct{}),
@@ -206,8 +211,10 @@ func (r *room) run() {
 		for range steps {
 			r.step(start)
 		}
+		r.dueSteps.Add(int64(steps + dropped))
 		if steps > 1 || dropped > 0 {
-			o.Observer.LateTicks(r.id, steps-1, dropped)
+			r.lateSteps.Add(int64(steps - 1 + dropped))
+			r.obs.LateTicks(steps-1, dropped)
 		}
 		if steps > 0 {
 			r.fanout(start)
@@ -223,7 +230,7 @@ func (r *room) run() {
 			r.lastPing = start
 			r.ping(start)
 		}
-		o.Observer.Tick(r.id, time.Since(start))
+		r.obs.Tick(time.Since(start))
 		timer.Reset(time.Until(next))
 	}
 }

@@ -138,8 +138,13 @@ type summary struct {
 	// from its /metrics histogram (upper bucket bounds), in milliseconds (with -api).
 	TickP50ms float64 `json:"tick_ms_p50,omitempty"`
 	TickP99ms float64 `json:"tick_ms_p99,omitempty"`
-	LastError string  `json:"last_error,omitempty"`
-	VsFloor   *ratios `json:"vs_floor,omitempty"`
+	// TickP50Beyond and TickP99Beyond are set when that quantile fell in
+	// the histogram's last (+Inf) bucket: the figure above is then the
+	// largest finite bound, which the ticks exceeded (JSON has no +Inf).
+	TickP50Beyond bool    `json:"tick_ms_p50_beyond_last_bucket,omitempty"`
+	TickP99Beyond bool    `json:"tick_ms_p99_beyond_last_bucket,omitempty"`
+	LastError     string  `json:"last_error,omitempty"`
+	VsFloor       *ratios `json:"vs_floor,omitempty"`
 	// Soak holds the readings taken every -sample and the RSS verdict.
 	Soak *soakReport `json:"soak,omitempty"`
 	// Verified is set with -verify when every client's mirror stayed consistent.
@@ -202,8 +207,8 @@ func (r *reporter) summary(now time.Time) *summary {
 	}
 	if r.ticksStart != nil {
 		if after, err := tickBuckets(context.Background(), r.cfg.API); err == nil {
-			s.TickP50ms = bucketQuantile(r.ticksStart, after, 0.5) * 1000
-			s.TickP99ms = bucketQuantile(r.ticksStart, after, 0.99) * 1000
+			s.TickP50ms, s.TickP50Beyond = tickQuantileMS(r.ticksStart, after, 0.5)
+			s.TickP99ms, s.TickP99Beyond = tickQuantileMS(r.ticksStart, after, 0.99)
 		}
 	}
 	if b := r.cfg.Baseline; b != nil {
@@ -304,7 +309,7 @@ func (s *summary) print(w io.Writer) {
 		fmt.Fprintf(w, "  server memory: rss %.1f MiB, peak %.1f MiB\n", s.ServerRSSMB, s.ServerPeakRSSMB)
 	}
 	if s.TickP99ms > 0 {
-		fmt.Fprintf(w, "  server tick: p50 ≤ %.2f ms  p99 ≤ %.2f ms\n", s.TickP50ms, s.TickP99ms)
+		fmt.Fprintf(w, "  server tick: p50 %s %.2f ms  p99 %s %.2f ms\n", bound(s.TickP50Beyond), s.TickP50ms, bound(s.TickP99Beyond), s.TickP99ms)
 	}
 	if v := s.VsFloor; v != nil {
 		fmt.Fprintf(w, "  vs floor: cpu ×%.2f  updates ×%.2f  bytes down ×%.2f  rtt ×%.2f\n", v.CPU, v.Updates, v.Down, v.RTT)
@@ -340,6 +345,15 @@ func (s *summary) soakFailed() string {
 		return fmt.Sprintf("%d errors", s.errors())
 	}
 	return ""
+}
+
+// bound is how the text report qualifies a tick quantile: at most the
+// bucket's bound, or beyond the last finite bound.
+func bound(beyond bool) string {
+	if beyond {
+		return ">"
+	}
+	return "≤"
 }
 
 // writeJSON writes the summary to path.

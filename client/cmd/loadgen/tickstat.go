@@ -86,3 +86,20 @@ func bucketQuantile(before, after map[float64]float64, q float64) float64 {
 	}
 	return bounds[len(bounds)-1]
 }
+
+// tickQuantileMS is bucketQuantile in milliseconds, always finite: when the
+// quantile falls in the +Inf bucket it returns the largest finite bound and
+// beyond set.
+func tickQuantileMS(before, after map[float64]float64, q float64) (ms float64, beyond bool) {
+	v := bucketQuantile(before, after, q)
+	if !math.IsInf(v, 1) {
+		return v * 1000, false
+	}
+	largest := 0.0
+	for le := range after {
+		if !math.IsInf(le, 1) && le > largest {
+			largest = le
+		}
+	}
+	return largest * 1000, true
+}
