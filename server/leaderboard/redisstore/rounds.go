@@ -19,8 +19,7 @@ func (s *Store) roundInfo(r leaderboard.RoundResult) (info, file string, err err
 	ri := leaderboard.RoundInfo{ID: r.ID, RoomID: r.RoomID, RoomName: r.RoomName, Round: r.Round, EndedAt: r.EndedAt.UTC(),
 		Players: make([]leaderboard.RoundPlayer, 0, len(r.Players))}
 	for _, p := range r.Players {
-		ri.Players = append(ri.Players, leaderboard.RoundPlayer{PlayerID: p.PlayerID, Name: p.Name, Bot: p.Bot,
-			Score: p.Score, Kills: p.Kills, Deaths: p.Deaths, Placement: p.Placement})
+		ri.Players = append(ri.Players, leaderboard.RoundPlayer(p))
 	}
 	slices.SortStableFunc(ri.Players, func(a, b leaderboard.RoundPlayer) int {
 		if a.Placement != b.Placement {
