@@ -19,9 +19,12 @@ type Recording struct {
 // Ticks returns the recording's length in ticks.
 func (rec *Recording) Ticks() uint32 { return rec.Summary.ticks(&rec.Meta) }
 
-// encoder compresses recordings; EncodeAll may be called concurrently.
+// encoder compresses recordings; EncodeAll may be called concurrently. It
+// lives as long as the process, so its level is "better", not "best": the
+// best-compression encoder kept 35 MiB in use on a server for 7% smaller
+// files (190 against 205 KB for a 5-minute round of 60 ships).
 var encoder = sync.OnceValue(func() *zstd.Encoder {
-	e, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBestCompression), zstd.WithEncoderConcurrency(1))
+	e, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBetterCompression), zstd.WithEncoderConcurrency(1))
 	if err != nil {
 		panic(fmt.Sprintf("replay: zstd encoder: %v", err)) // only for invalid options
 	}
