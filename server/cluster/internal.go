@@ -89,6 +89,21 @@ type createRequest struct {
 	Public       bool   `json:"public"`
 }
 
+// signedBody reads a node-to-node request's body and checks its signature,
+// answering 413 or 401 itself when it returns false.
+func (n *Node) signedBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, httpjson.MaxBody))
+	if err != nil {
+		httpjson.WriteError(w, http.StatusRequestEntityTooLarge, "body too large", "")
+		return nil, false
+	}
+	if !n.verify(r, body) {
+		httpjson.WriteError(w, http.StatusUnauthorized, "missing or invalid cluster signature", "")
+		return nil, false
+	}
+	return body, true
+}
+
 type createAnswer struct {
 	Room lobby.RoomInfo `json:"room"`
 }
@@ -98,13 +113,8 @@ type scoreboardAnswer struct {
 }
 
 func (n *Node) serveCreate(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, httpjson.MaxBody))
-	if err != nil {
-		httpjson.WriteError(w, http.StatusRequestEntityTooLarge, "body too large", "")
-		return
-	}
-	if !n.verify(r, body) {
-		httpjson.WriteError(w, http.StatusUnauthorized, "missing or invalid cluster signature", "")
+	body, ok := n.signedBody(w, r)
+	if !ok {
 		return
 	}
 	var req createRequest

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 
 	"github.com/redis/go-redis/v9"
@@ -102,13 +101,8 @@ type evictAnswer struct {
 // Redis confirms that the player is claimed by another room (a request that
 // arrives after the player came back is refused with 409).
 func (n *Node) serveEvict(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, httpjson.MaxBody))
-	if err != nil {
-		httpjson.WriteError(w, http.StatusRequestEntityTooLarge, "body too large", "")
-		return
-	}
-	if !n.verify(r, body) {
-		httpjson.WriteError(w, http.StatusUnauthorized, "missing or invalid cluster signature", "")
+	body, ok := n.signedBody(w, r)
+	if !ok {
 		return
 	}
 	var req evictRequest
