@@ -13,8 +13,8 @@ CLIENTS="${CLIENTS:-200}"
 SECONDS_RUN="${DURATION:-10}"
 mkdir -p bin
 go build -o bin/tickarena ./server
-go build -o bin/floor ./server/floor
-go build -o bin/loadgen ./client/cmd/loadgen
+go build -o bin/floor ./cmd/floor
+go build -o bin/loadgen ./cmd/loadgen
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; }

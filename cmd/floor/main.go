@@ -3,7 +3,7 @@
 // measures it (loadgen -floor) to give the real server's figures a baseline
 // measured on the same machine in the same run.
 //
-//	go run ./server/floor -addr 127.0.0.1:0
+//	go run ./cmd/floor -addr 127.0.0.1:0
 package main
 
 import (
@@ -16,7 +16,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/tickarena/tickarena/server/floor/floorserver"
+	"github.com/tickarena/tickarena/cmd/floor/floorserver"
 )
 
 func main() {

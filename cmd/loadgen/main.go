@@ -13,9 +13,9 @@
 // -sample, prints them as a table, and fails unless the RSS stayed within
 // ±10% of its first reading after -warmup and no client saw an error.
 //
-//	go run ./client/cmd/loadgen -api http://127.0.0.1:8080 -n 200 -duration 10s
-//	go run ./client/cmd/loadgen -api http://127.0.0.1:8080 -pid 1234 -n 200 -duration 10m -sample 20s
-//	go run ./client/cmd/loadgen -floor -url ws://127.0.0.1:8090/ -n 200 -duration 10s
+//	go run ./cmd/loadgen -api http://127.0.0.1:8080 -n 200 -duration 10s
+//	go run ./cmd/loadgen -api http://127.0.0.1:8080 -pid 1234 -n 200 -duration 10m -sample 20s
+//	go run ./cmd/loadgen -floor -url ws://127.0.0.1:8090/ -n 200 -duration 10s
 package main
 
 import (

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tickarena/tickarena/server/floor/floorserver"
+	"github.com/tickarena/tickarena/cmd/floor/floorserver"
 
 	"github.com/tickarena/tickarena/internal/testwait"
 )
