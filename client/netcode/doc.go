@@ -24,7 +24,7 @@
 //	// every frame:
 //	c.Update(now)
 //	for n := c.InputsDue(now); n > 0; n-- {
-//		c.Tick(buttons, aim) // one input per server tick
+//		c.Tick(buttons, aim) // one input per server tick, sent in pairs
 //	}
 //	f := c.Frame(now) // what to draw; valid until the next call
 //	for _, fx := range c.Effects(fx[:0]) { ... }
@@ -40,7 +40,10 @@
 // The prediction is exact when the server applies each input once, one per
 // tick, in sequence order (a small per-player FIFO): a server that applies
 // only the latest of several inputs that arrived in the same tick drops
-// motion, and the client corrects for it.
+// motion, and the client corrects for it. Tick sends an input message every
+// second input, or at once when the buttons change, carrying the newest
+// inputs not yet acknowledged (up to four): a message lost or dropped by the
+// server costs no input, the next one repeats it.
 //
 // # Reconnecting
 //

@@ -11,6 +11,7 @@ import (
 type pendingInput struct {
 	seq     uint32
 	buttons game.Buttons
+	aim     game.Angle
 }
 
 // prediction is the own ship's locally simulated motion: the server's last
@@ -22,6 +23,12 @@ type prediction struct {
 	cur     game.Motion // after every input sent
 	prev    game.Motion // one input earlier, for drawing between ticks
 	aim     game.Angle  // the local aim
+	// unsent counts the inputs made since the last input message; held are
+	// the buttons of the last input (sent is false before the first input
+	// of a connection).
+	unsent int
+	held   game.Buttons
+	sent   bool
 	// The drawn position is the predicted one plus an error that fades to zero
 	// over BlendTime from corrAt.
 	corrX, corrY float64 // Sub units
@@ -30,14 +37,21 @@ type prediction struct {
 
 func (p *prediction) reset() {
 	p.pending = p.pending[:0]
+	p.unsent, p.sent = 0, false
 	p.ok = false
 	p.corrX, p.corrY = 0, 0
 }
 
-// Tick sends one input and moves the predicted own ship by one tick. Call it
+// inputsPerMessage is how many inputs a client makes between two input
+// messages while its buttons stay the same.
+const inputsPerMessage = 2
+
+// Tick makes one input and moves the predicted own ship by one tick. Call it
 // the number of times InputsDue says, with the buttons held and the aim
-// (the direction of the mouse) at that moment. It does nothing unless the
-// client is playing.
+// (the direction of the mouse) at that moment. Every second input, or at
+// once when the buttons change, it sends an input message carrying the
+// newest inputs the server has not acknowledged (docs/protocol.md §4.3). It
+// does nothing unless the client is playing.
 func (c *Client) Tick(buttons game.Buttons, aim game.Angle) {
 	if c.state != StatePlaying {
 		return
@@ -49,15 +63,37 @@ func (c *Client) Tick(buttons game.Buttons, aim game.Angle) {
 	if len(p.pending) >= c.opt.MaxPending {
 		p.pending = append(p.pending[:0], p.pending[1:]...)
 	}
-	p.pending = append(p.pending, pendingInput{seq: p.seq, buttons: buttons})
-	c.send(wire.AppendInput(c.out[:0], wire.Input{Seq: p.seq, Ack: c.mirror.Tick, Buttons: buttons, Aim: aim}))
+	p.pending = append(p.pending, pendingInput{seq: p.seq, buttons: buttons, aim: aim})
+	p.unsent++
 	c.stats.InputsSent++
+	if p.unsent >= inputsPerMessage || !p.sent || buttons != p.held {
+		c.sendInputs()
+	}
+	p.held, p.sent = buttons, true
 	if p.ok {
 		p.prev = p.cur
 		if !c.frozen() {
 			c.tuning.Move(&p.cur, buttons)
 		}
 	}
+}
+
+// sendInputs sends the newest inputs not yet acknowledged, at most
+// wire.MaxInputSteps: the pending ones, which are consecutive.
+func (c *Client) sendInputs() {
+	p := &c.pred
+	n := min(len(p.pending), wire.MaxInputSteps)
+	if n == 0 {
+		return
+	}
+	last := p.pending[len(p.pending)-n:]
+	in := wire.Input{Seq: last[n-1].seq, Ack: c.mirror.Tick, N: n}
+	for i, pi := range last {
+		in.Steps[i] = wire.InputStep{Buttons: pi.buttons, Aim: pi.aim}
+	}
+	c.send(wire.AppendInput(c.out[:0], in))
+	c.stats.InputMessages++
+	p.unsent = 0
 }
 
 // frozen reports whether the own ship cannot move: dead, or between rounds.

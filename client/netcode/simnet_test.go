@@ -102,6 +102,7 @@ type simConn struct {
 	base     wire.View
 	cur      wire.View
 	pongs    int
+	lastSeq  uint32 // the last input taken from this connection
 }
 
 // Send delivers msg to the server after the link's delay.
@@ -194,6 +195,11 @@ type testServer struct {
 	// latestWins applies only the newest queued input each tick and drops the
 	// others, instead of one per tick in order.
 	latestWins bool
+	// inputMessages counts the input messages received.
+	inputMessages int
+	// loseInputsEvery, when set, loses every so many input messages, as an
+	// unreliable link or a server that had to drop them would.
+	loseInputsEvery int
 }
 
 func newTestServer(n *simNet, rules game.Rules) *testServer {
@@ -227,9 +233,19 @@ func (s *testServer) receive(sc *simConn, b []byte) {
 	case wire.TypeHello:
 		s.hello(sc, m.Hello)
 	case wire.TypeInput:
-		if sc.welcomed {
-			in := game.Input{Ship: sc.ship, Seq: m.Input.Seq, Buttons: m.Input.Buttons, Aim: m.Input.Aim}
-			s.queues[sc.ship] = append(s.queues[sc.ship], in)
+		if !sc.welcomed {
+			break
+		}
+		// Like the real server: each input once, in order; repeats skipped.
+		s.inputMessages++
+		if s.loseInputsEvery > 0 && s.inputMessages%s.loseInputsEvery == 0 {
+			break // lost
+		}
+		for i, st := range m.Input.Steps[:m.Input.N] {
+			if seq := m.Input.SeqOf(i); seq > sc.lastSeq {
+				sc.lastSeq = seq
+				s.queues[sc.ship] = append(s.queues[sc.ship], game.Input{Ship: sc.ship, Seq: seq, Buttons: st.Buttons, Aim: st.Aim})
+			}
 		}
 	case wire.TypePing:
 		sc.toClient(wire.AppendPong(nil, wire.Pong{Time: m.Ping.Time}))

@@ -235,14 +235,15 @@ func TestInputsFollowTickRate(t *testing.T) {
 	if sent < 299 || sent > 301 {
 		t.Errorf("%d inputs in 10 s, want 300 (30 Hz)", sent)
 	}
-	var seqs []wire.Type
+	var msgs []wire.Type
 	for _, ty := range m.conn().sent {
 		if ty == wire.TypeInput {
-			seqs = append(seqs, ty)
+			msgs = append(msgs, ty)
 		}
 	}
-	if len(seqs) != sent {
-		t.Errorf("%d inputs on the wire, %d ticks", len(seqs), sent)
+	// The buttons never change: one message per two inputs.
+	if want := (sent + 1) / 2; len(msgs) < want-1 || len(msgs) > want+1 {
+		t.Errorf("%d input messages on the wire for %d inputs, want %d", len(msgs), sent, want)
 	}
 	if m.c.PendingInputs() != min(sent, 128) {
 		t.Errorf("pending %d, want %d (nothing acknowledged)", m.c.PendingInputs(), min(sent, 128))

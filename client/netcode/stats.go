@@ -7,8 +7,11 @@ type Stats struct {
 	MessagesIn, BytesIn uint64
 	// Deltas counts deltas applied to the mirror.
 	Deltas uint64
-	// InputsSent and BytesOut count inputs sent and all bytes sent.
+	// InputsSent and BytesOut count inputs made (each sent at least once)
+	// and all bytes sent; InputMessages counts the input messages that
+	// carried them, about one per two inputs.
 	InputsSent, BytesOut uint64
+	InputMessages        uint64
 	// Corrections counts deltas after which the prediction of the own ship
 	// differed from what was drawn; CorrectionSum and CorrectionMax are their
 	// sizes in world units. Snaps counts corrections shown as a jump.

@@ -42,6 +42,7 @@ type gameConn struct {
 	ship      uint32
 	base, cur wire.View
 	inputs    []game.Input
+	lastSeq   uint32 // the last input taken
 	inFlight  int
 }
 
@@ -123,7 +124,12 @@ func (s *gameServer) OnMessage(c *gws.Conn, m *gws.Message) {
 		c.WriteAsync(gws.OpcodeBinary, wire.AppendWelcome(nil, w), nil)
 	case wire.TypeInput:
 		if gc := s.conns[c]; gc != nil {
-			gc.inputs = append(gc.inputs, game.Input{Ship: gc.ship, Seq: msg.Input.Seq, Buttons: msg.Input.Buttons, Aim: msg.Input.Aim})
+			for i, st := range msg.Input.Steps[:msg.Input.N] {
+				if seq := msg.Input.SeqOf(i); seq > gc.lastSeq { // each input once
+					gc.lastSeq = seq
+					gc.inputs = append(gc.inputs, game.Input{Ship: gc.ship, Seq: seq, Buttons: st.Buttons, Aim: st.Aim})
+				}
+			}
 		}
 	case wire.TypePing:
 		c.WriteAsync(gws.OpcodeBinary, wire.AppendPong(nil, wire.Pong{Time: msg.Ping.Time}), nil)

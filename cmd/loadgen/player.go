@@ -28,6 +28,7 @@ type player struct {
 	// floor mode: the one connection, and the next input's sequence number
 	fc       *wsTransport
 	seq      uint32
+	in       wire.Input      // the inputs not sent yet
 	steps    netcode.Stepper // inputs due, at the floor's tick rate
 	nextPing time.Time
 	brain    brain
@@ -231,7 +232,14 @@ func (p *player) tick(now time.Time) {
 	for n := p.steps.Steps(now); n > 0; n-- {
 		b, a := p.brain.next(now)
 		p.seq++
-		_ = p.fc.Send(wire.AppendInput((*bp)[:0], wire.Input{Seq: p.seq, Buttons: b, Aim: a}))
+		// Like a game client (docs/protocol.md §4.3): one message per two
+		// inputs, carrying both.
+		p.in.Steps[p.in.N] = wire.InputStep{Buttons: b, Aim: a}
+		if p.in.N++; p.in.N == 2 {
+			p.in.Seq = p.seq
+			_ = p.fc.Send(wire.AppendInput((*bp)[:0], p.in))
+			p.in = wire.Input{}
+		}
 	}
 	if !now.Before(p.nextPing) {
 		p.nextPing = now.Add(2 * time.Second)

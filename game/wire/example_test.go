@@ -21,16 +21,20 @@ func ExampleAppendHello() {
 	}
 	fmt.Println(m.Type == wire.TypeHello, m.Hello.Token, m.Hello.Room)
 	// Output:
-	// 94 01 01 a3 74 6f 6b a2 72 31
+	// 94 01 02 a3 74 6f 6b a2 72 31
 	// true tok r1
 }
 
-// One input: seq numbers the player's inputs, one per tick.
+// An input message: inputs 56 and 57 (seq numbers the player's inputs, one
+// per client tick), oldest first; the server applies those it has not yet.
 func ExampleAppendInput() {
-	b := wire.AppendInput(nil, wire.Input{Seq: 57, Ack: 100, Buttons: game.Up | game.Fire, Aim: 17920})
+	in := wire.Input{Seq: 57, Ack: 100, N: 2}
+	in.Steps[0] = wire.InputStep{Buttons: game.Up, Aim: 17920}
+	in.Steps[1] = wire.InputStep{Buttons: game.Up | game.Fire, Aim: 17920}
+	b := wire.AppendInput(nil, in)
 	fmt.Printf("% x\n", b)
 	// Output:
-	// 95 03 39 64 11 cd 46 00
+	// 94 03 39 64 94 01 cd 46 00 11 cd 46 00
 }
 
 // The error a server sends just before its close frame.

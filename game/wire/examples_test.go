@@ -52,7 +52,8 @@ func docExamples() []docExample {
 		{"hello", true, AppendHello(nil, Hello{Version: Version, Token: "tok", Room: "r1"})},
 		{"welcome", false, AppendWelcome(nil, Welcome{Ship: 1024, ServerTick: 100,
 			Rules: game.Rules{TickRate: 30, WorldSize: 4000, RoundSeconds: 300, IntermissionSeconds: 8}, RoomID: "r1", RoomName: "Arena"})},
-		{"input", true, AppendInput(nil, Input{Seq: 57, Ack: 100, Buttons: game.Up | game.Fire, Aim: 17920})},
+		{"input", true, AppendInput(nil, Input{Seq: 57, Ack: 100, N: 2, Steps: [MaxInputSteps]InputStep{
+			{Buttons: game.Up, Aim: 17920}, {Buttons: game.Up | game.Fire, Aim: 17920}}})},
 		{"delta-full", false, enc.Append(nil, nil, &exampleFirst, 0, nil)},
 		{"delta", false, enc.Append(nil, &exampleBase, &exampleCur, exampleLastSeq, exampleEvents)},
 		{"ping", false, AppendPing(nil, Ping{Time: 1700000000123, RTT: 42})},
@@ -66,6 +67,6 @@ func docExamples() []docExample {
 			{Ship: 1025, Name: "bot1", Bot: true, Score: 80, Deaths: 1, Placement: 2},
 		}})},
 		{"leave", true, AppendLeave(nil)},
-		{"error", false, AppendError(nil, Error{Code: ErrCodeVersion, Reason: "protocol version 2, want 1"})},
+		{"error", false, AppendError(nil, Error{Code: ErrCodeVersion, Reason: "protocol version 1 is not supported (this server speaks 2): reload the page"})},
 	}
 }

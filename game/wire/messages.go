@@ -6,8 +6,9 @@ import (
 	"github.com/tickarena/tickarena/game"
 )
 
-// Version is the protocol version a hello must carry.
-const Version = 1
+// Version is the protocol version a hello must carry. Version 2 made the
+// input message carry several inputs.
+const Version = 2
 
 // Type is the first element of every message.
 type Type uint8
@@ -56,15 +57,32 @@ type Welcome struct {
 	RoomName   string
 }
 
-// Input is one tick of a player's controls.
-type Input struct {
-	// Seq numbers the player's inputs from 1, one per client tick.
-	Seq uint32
-	// Ack is the last server tick the client received.
-	Ack     uint32
+// MaxInputSteps is the most inputs one input message carries.
+const MaxInputSteps = 4
+
+// InputStep is one client tick of a player's controls.
+type InputStep struct {
 	Buttons game.Buttons
 	Aim     game.Angle
 }
+
+// Input is an input message: the newest of a player's inputs that the server
+// has not acknowledged, so that one message lost or late costs nothing. Steps
+// 0 to N-1 are consecutive inputs, oldest first; the last one has sequence
+// number Seq. Unused steps are zero, so that two Inputs compare with ==.
+type Input struct {
+	// Seq is the sequence number of the newest input, Steps[N-1]. A client
+	// numbers its inputs from 1, one per client tick.
+	Seq uint32
+	// Ack is the last server tick the client received.
+	Ack uint32
+	// N is the number of steps, 1 to MaxInputSteps.
+	N     int
+	Steps [MaxInputSteps]InputStep
+}
+
+// SeqOf returns the sequence number of step i.
+func (in *Input) SeqOf(i int) uint32 { return in.Seq - uint32(in.N-1-i) }
 
 // Ping asks the peer to echo Time in a Pong. RTT is the sender's latest
 // measured round-trip time in milliseconds (0 when unknown).
@@ -206,14 +224,23 @@ func AppendWelcome(b []byte, m Welcome) []byte {
 	return appendString(b, m.RoomName)
 }
 
-// AppendInput appends an input message.
+// AppendInput appends an input message. N is taken as 1 when it is out of
+// range; Seq must be at least N.
 func AppendInput(b []byte, m Input) []byte {
-	b = appendArray(b, 5)
+	n := m.N
+	if n < 1 || n > MaxInputSteps {
+		n = 1
+	}
+	b = appendArray(b, 4)
 	b = appendUint(b, uint64(TypeInput))
 	b = appendUint(b, uint64(m.Seq))
 	b = appendUint(b, uint64(m.Ack))
-	b = appendUint(b, uint64(m.Buttons))
-	return appendUint(b, uint64(m.Aim))
+	b = appendArray(b, 2*n)
+	for _, st := range m.Steps[:n] {
+		b = appendUint(b, uint64(st.Buttons))
+		b = appendUint(b, uint64(st.Aim))
+	}
+	return b
 }
 
 // AppendPing appends a ping message.
@@ -229,6 +256,26 @@ func AppendPong(b []byte, m Pong) []byte {
 	b = appendArray(b, 2)
 	b = appendUint(b, uint64(TypePong))
 	return appendInt(b, m.Time)
+}
+
+// AppendRoster appends a roster message.
+func AppendRoster(b []byte, m Roster) []byte {
+	b = appendArray(b, 3)
+	b = appendUint(b, uint64(TypeRoster))
+	b = appendUint(b, uint64(m.Tick))
+	b = appendArray(b, len(m.Lines))
+	for _, l := range m.Lines {
+		b = appendArray(b, 8)
+		b = appendUint(b, uint64(l.Ship))
+		b = appendString(b, l.Name)
+		b = appendUint(b, uint64(l.Flags))
+		b = appendInt(b, int64(l.Score))
+		b = appendInt(b, int64(l.Kills))
+		b = appendInt(b, int64(l.Deaths))
+		b = appendUint(b, uint64(l.MapX))
+		b = appendUint(b, uint64(l.MapY))
+	}
+	return b
 }
 
 // AppendLeave appends a leave message: the player quits and gives up the ship.
@@ -258,26 +305,6 @@ func AppendRoundEnd(b []byte, m RoundEnd) []byte {
 	return b
 }
 
-// AppendRoster appends a roster message.
-func AppendRoster(b []byte, m Roster) []byte {
-	b = appendArray(b, 3)
-	b = appendUint(b, uint64(TypeRoster))
-	b = appendUint(b, uint64(m.Tick))
-	b = appendArray(b, len(m.Lines))
-	for _, l := range m.Lines {
-		b = appendArray(b, 8)
-		b = appendUint(b, uint64(l.Ship))
-		b = appendString(b, l.Name)
-		b = appendUint(b, uint64(l.Flags))
-		b = appendInt(b, int64(l.Score))
-		b = appendInt(b, int64(l.Kills))
-		b = appendInt(b, int64(l.Deaths))
-		b = appendUint(b, uint64(l.MapX))
-		b = appendUint(b, uint64(l.MapY))
-	}
-	return b
-}
-
 // AppendError appends an error message.
 func AppendError(b []byte, m Error) []byte {
 	b = appendArray(b, 3)
@@ -289,7 +316,7 @@ func AppendError(b []byte, m Error) []byte {
 // clientFields and serverFields give the array length of each message type,
 // the type itself included.
 var (
-	clientFields = map[Type]int{TypeHello: 4, TypeInput: 5, TypePing: 3, TypePong: 2, TypeLeave: 1}
+	clientFields = map[Type]int{TypeHello: 4, TypeInput: 4, TypePing: 3, TypePong: 2, TypeLeave: 1}
 	serverFields = map[Type]int{TypeWelcome: 9, TypeDelta: 9, TypePing: 3, TypePong: 2, TypeRoundEnd: 5, TypeRoster: 3, TypeError: 3}
 )
 
@@ -316,7 +343,7 @@ func DecodeClient(b []byte, m *ClientMsg) error {
 	case TypeHello:
 		m.Hello = Hello{Version: r.u16(), Token: r.str(MaxTokenLen), Room: r.str(MaxRoomLen)}
 	case TypeInput:
-		m.Input = Input{Seq: r.u32(), Ack: r.u32(), Buttons: game.Buttons(r.ranged(0, int64(game.AllButtons))), Aim: game.Angle(r.u16())}
+		decodeInput(&r, &m.Input)
 	case TypePing:
 		m.Ping = Ping{Time: r.int(), RTT: r.u32()}
 	case TypePong:
@@ -328,26 +355,55 @@ func DecodeClient(b []byte, m *ClientMsg) error {
 	return nil
 }
 
-// MaxServerMessage bounds the server messages a client decodes.
+// decodeInput reads the fields of an input message after its type.
+func decodeInput(r *reader, in *Input) {
+	*in = Input{Seq: r.u32(), Ack: r.u32()}
+	k := r.array(2 * MaxInputSteps)
+	if r.err == nil && (k < 2 || k%2 != 0) {
+		r.fail(fmt.Errorf("%w: %d integers of steps, want 2 to %d, even", ErrRange, k, 2*MaxInputSteps))
+	}
+	in.N = k / 2
+	for i := range in.N {
+		in.Steps[i] = InputStep{Buttons: game.Buttons(r.ranged(0, int64(game.AllButtons))), Aim: game.Angle(r.u16())}
+	}
+	if r.err == nil && in.Seq < uint32(in.N) {
+		r.fail(fmt.Errorf("%w: %d steps up to seq %d: sequence numbers start at 1", ErrRange, in.N, in.Seq))
+	}
+}
+
+// MaxServerMessage bounds the server frames a client decodes.
 const MaxServerMessage = 4 << 20
 
-// DecodeServer decodes one server message into m, reusing m's memory.
+// DecodeServer decodes one server message into m, reusing m's memory. b must
+// hold exactly one message; DecodeServerNext reads a frame of several.
 func DecodeServer(b []byte, m *ServerMsg) error {
+	rest, err := DecodeServerNext(b, m)
+	if err == nil && len(rest) > 0 {
+		err = fmt.Errorf("decode server message type %d: %w", m.Type, ErrTrailing)
+	}
+	return err
+}
+
+// DecodeServerNext decodes the first message of a server frame into m,
+// reusing m's memory, and returns the bytes after it: a frame holds one or
+// more messages back to back (a delta with the roster and a ping of the same
+// tick, for example). Call it again on the rest until it is empty.
+func DecodeServerNext(b []byte, m *ServerMsg) (rest []byte, err error) {
 	if len(b) > MaxServerMessage {
-		return fmt.Errorf("%w: %d bytes, at most %d", ErrRange, len(b), MaxServerMessage)
+		return nil, fmt.Errorf("%w: %d bytes, at most %d", ErrRange, len(b), MaxServerMessage)
 	}
 	r := reader{b: b}
 	n := r.array(16)
 	m.Type = Type(r.u8())
 	if r.err != nil {
-		return fmt.Errorf("decode server message: %w", r.err)
+		return nil, fmt.Errorf("decode server message: %w", r.err)
 	}
 	want, ok := serverFields[m.Type]
 	if !ok {
-		return fmt.Errorf("decode server message: %w: unknown type %d", ErrMalformed, m.Type)
+		return nil, fmt.Errorf("decode server message: %w: unknown type %d", ErrMalformed, m.Type)
 	}
 	if n != want {
-		return fmt.Errorf("decode server message: %w: type %d with %d fields, want %d", ErrMalformed, m.Type, n, want)
+		return nil, fmt.Errorf("decode server message: %w: type %d with %d fields, want %d", ErrMalformed, m.Type, n, want)
 	}
 	switch m.Type {
 	case TypeWelcome:
@@ -369,10 +425,10 @@ func DecodeServer(b []byte, m *ServerMsg) error {
 	case TypeError:
 		m.Error = Error{Code: ErrorCode(r.u16()), Reason: r.str(MaxReasonLen)}
 	}
-	if err := r.end(); err != nil {
-		return fmt.Errorf("decode server message type %d: %w", m.Type, err)
+	if r.err != nil {
+		return nil, fmt.Errorf("decode server message type %d: %w", m.Type, r.err)
 	}
-	return nil
+	return b[r.off:], nil
 }
 
 func decodeRoundEnd(r *reader, m *RoundEnd) {

@@ -94,7 +94,8 @@ func (p *Player) Fly() {
 		for seq := uint32(1); p.Open(); seq++ {
 			<-tick.C
 			buttons := []game.Buttons{game.Right, game.Down, game.Left, game.Up}[seq/45%4] | game.Fire
-			if err := p.conn.WriteMessage(gws.OpcodeBinary, wire.AppendInput(nil, wire.Input{Seq: seq, Ack: p.tick.Load(), Buttons: buttons, Aim: game.Angle(seq * 700)})); err != nil {
+			if err := p.conn.WriteMessage(gws.OpcodeBinary, wire.AppendInput(nil, wire.Input{Seq: seq, Ack: p.tick.Load(), N: 1,
+				Steps: [wire.MaxInputSteps]wire.InputStep{{Buttons: buttons, Aim: game.Angle(seq * 700)}}})); err != nil {
 				return
 			}
 		}

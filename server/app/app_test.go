@@ -153,7 +153,7 @@ func TestMetricsMoveWhenAClientPlays(t *testing.T) {
 	}
 	c.Join(t, token, room)
 	for seq := uint32(1); seq <= 20; seq++ {
-		c.Send(wire.AppendInput(nil, wire.Input{Seq: seq, Buttons: game.Right, Aim: 0}))
+		c.Send(wire.AppendInput(nil, wire.Input{Seq: seq, N: 1, Steps: [wire.MaxInputSteps]wire.InputStep{{Buttons: game.Right}}}))
 		time.Sleep(10 * time.Millisecond)
 	}
 	eventually(t, "metrics count the connection and its traffic", func() bool {

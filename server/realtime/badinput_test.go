@@ -32,7 +32,7 @@ func TestBadInput(t *testing.T) {
 	bystander.next(wire.TypeDelta)
 	startTick, startDeltas, startLate := arena.tick.Load(), bystander.deltas.Load(), obs.lateCount()
 
-	nanAim := []byte{0x95, byte(wire.TypeInput), 0x01, 0x00, 0x00, 0xcb}
+	nanAim := []byte{0x94, byte(wire.TypeInput), 0x01, 0x00, 0x92, 0x00, 0xcb}
 	nanAim = binary.BigEndian.AppendUint64(nanAim, math.Float64bits(math.NaN()))
 	joined := func(c *tclient) { c.join("tok-ann", "arena-1") }
 	send := func(b []byte) func(*testing.T, *tclient) {
@@ -61,12 +61,14 @@ func TestBadInput(t *testing.T) {
 		{"hello with too few fields", send([]byte{0x92, 0x01, 0x01}), wire.CloseInvalidData, wire.ErrCodeBadMessage},
 		{"unknown message type", send([]byte{0x91, 0x63}), wire.CloseInvalidData, wire.ErrCodeBadMessage},
 		{"NaN aim", afterJoin(nanAim), wire.CloseInvalidData, wire.ErrCodeBadMessage},
-		{"unknown buttons", afterJoin([]byte{0x95, byte(wire.TypeInput), 0x01, 0x00, 0xcc, 0xff, 0x00}), wire.CloseInvalidData, wire.ErrCodeBadMessage},
+		{"unknown buttons", afterJoin([]byte{0x94, byte(wire.TypeInput), 0x01, 0x00, 0x92, 0xcc, 0xff, 0x00}), wire.CloseInvalidData, wire.ErrCodeBadMessage},
+		{"input with five steps", afterJoin([]byte{0x94, byte(wire.TypeInput), 0x05, 0x00, 0x9a, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}), wire.CloseInvalidData, wire.ErrCodeBadMessage},
 		{"trailing bytes", afterJoin(append(append([]byte{}, validInput...), 0x00)), wire.CloseInvalidData, wire.ErrCodeBadMessage},
 		{"token too long", send(hello(wire.Version, strings.Repeat("x", wire.MaxTokenLen+1), "arena-1")), wire.CloseInvalidData, wire.ErrCodeBadMessage},
 		{"input before hello", send(validInput), wire.ClosePolicy, wire.ErrCodeBadMessage},
 		{"second hello", afterJoin(hello(wire.Version, "tok-ann", "arena-1")), wire.ClosePolicy, wire.ErrCodeBadMessage},
 		{"wrong version", send(hello(wire.Version+1, "tok-ann", "arena-1")), wire.ClosePolicy, wire.ErrCodeVersion},
+		{"old client (version 1)", send(hello(1, "tok-ann", "arena-1")), wire.ClosePolicy, wire.ErrCodeVersion},
 		{"unknown room", send(hello(wire.Version, "tok-ann", "nowhere")), wire.ClosePolicy, wire.ErrCodeNoRoom},
 		{"bad token", send(hello(wire.Version, "forged", "arena-1")), wire.ClosePolicy, wire.ErrCodeAuth},
 		{"room full", send(hello(wire.Version, "tok-bob", tiny)), wire.CloseTryAgainLater, wire.ErrCodeRoomFull},

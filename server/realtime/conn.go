@@ -2,6 +2,7 @@ package realtime
 
 import (
 	"errors"
+	"fmt"
 	"runtime/debug"
 	"sync/atomic"
 	"time"
@@ -228,7 +229,7 @@ func (h handler) OnMessage(socket *gws.Conn, message *gws.Message) {
 	case !joined:
 		c.closeWith(wire.ClosePolicy, wire.ErrCodeBadMessage, "hello must come first", "bad message")
 	case msg.Type == wire.TypeInput:
-		c.input(msg.Input)
+		c.input(&msg.Input)
 	case msg.Type == wire.TypePing:
 		c.reply(gws.OpcodeBinary, wire.AppendPong(nil, wire.Pong{Time: msg.Ping.Time}))
 	case msg.Type == wire.TypePong:
@@ -243,7 +244,8 @@ func (h handler) OnMessage(socket *gws.Conn, message *gws.Message) {
 func (c *client) hello(h wire.Hello) {
 	m := c.m
 	if h.Version != wire.Version {
-		c.closeWith(wire.ClosePolicy, wire.ErrCodeVersion, "protocol version not supported", "version")
+		c.closeWith(wire.ClosePolicy, wire.ErrCodeVersion, fmt.Sprintf(
+			"protocol version %d is not supported (this server speaks %d): reload the page", h.Version, wire.Version), "version")
 		return
 	}
 	playerID, name, err := m.opts.Auth.Verify(h.Token)
@@ -293,8 +295,14 @@ func (c *client) reply(opcode gws.Opcode, msg []byte) {
 	c.conn.WriteAsync(opcode, msg, c.otherDone)
 }
 
-// input validates one input and hands it to the room's inbox.
-func (c *client) input(in wire.Input) {
+// input takes the steps of one input message that the server has not
+// queued yet and hands them to the room's inbox, in order. A message repeats
+// the newest inputs the client has not seen acknowledged, so most of its
+// steps are usually known: they are skipped without a word. A message with
+// nothing newer than the last step queued is a replay; steps over
+// MaxInputsPerTick in one room tick are dropped and may come back in the
+// client's next message, which repeats them.
+func (c *client) input(in *wire.Input) {
 	m := c.m
 	if c.fellBehind(in.Ack) {
 		return
@@ -307,14 +315,21 @@ func (c *client) input(in wire.Input) {
 	if tick := c.room.tick.Load(); tick != c.tickSeen {
 		c.tickSeen, c.inTick = tick, 0
 	}
-	c.inTick++
-	if c.inTick > m.opts.MaxInputsPerTick {
-		m.opts.Observer.InputRejected("too many")
-		m.limitedLog("too many", "realtime: too many inputs in one tick", "addr", c.addr, "player", c.playerID)
-		return
+	for i := range in.N {
+		seq := in.SeqOf(i)
+		if seq <= c.lastSeq {
+			continue
+		}
+		if c.inTick >= m.opts.MaxInputsPerTick {
+			m.opts.Observer.InputRejected("too many")
+			m.limitedLog("too many", "realtime: too many inputs in one tick", "addr", c.addr, "player", c.playerID)
+			return
+		}
+		c.inTick++
+		c.lastSeq = seq
+		st := in.Steps[i]
+		c.slot.put(game.Input{Seq: seq, Buttons: st.Buttons, Aim: st.Aim})
 	}
-	c.lastSeq = in.Seq
-	c.slot.put(game.Input{Seq: in.Seq, Buttons: in.Buttons, Aim: in.Aim})
 }
 
 // fellBehind reports whether an input acknowledging tick ack shows that the

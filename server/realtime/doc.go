@@ -7,7 +7,9 @@
 //   - A connection's read goroutine (gws's ReadLoop, started by
 //     Manager.ServeHTTP) owns the connection's hello state, its input
 //     sequence and flood counters. It decodes every message (wire.DecodeClient),
-//     validates it and puts inputs into the room's inbox (inbox.go): per
+//     validates it and puts the inputs of an input message that it has not
+//     taken yet (a message repeats the unacknowledged ones) into the room's
+//     inbox (inbox.go), each once and in order: per
 //     player a FIFO of up to four inputs guarded by a tiny mutex, and a list of
 //     players with inputs waiting. The room takes the oldest input of each
 //     player once per tick, so the server runs one input per tick in sequence
@@ -60,8 +62,9 @@
 //
 // A joined client may send FloodRate×TickRate messages a second (inputs,
 // pings, protocol pings together); more for FloodSeconds seconds in a row
-// closes it with 1008. Inputs beyond MaxInputsPerTick in one tick, and inputs
-// whose sequence number does not grow, are dropped and counted. Answers to a
+// closes it with 1008. New inputs beyond MaxInputsPerTick in one tick, and
+// messages with no input newer than the last one taken, are dropped and
+// counted; the client's next message repeats the inputs dropped. Answers to a
 // client's pings are dropped while its queue is full.
 //
 // # Readers that fall behind

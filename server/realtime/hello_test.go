@@ -1,6 +1,8 @@
 package realtime
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/tickarena/tickarena/game/wire"
@@ -36,5 +38,34 @@ func TestHelloWithoutRoom(t *testing.T) {
 	c.hello("tok-ann", "")
 	if code, e := c.closed(); code != wire.ClosePolicy || e == nil || e.Code != wire.ErrCodeNoRoom {
 		t.Errorf("empty room on a server without public rooms: close %d, error %+v; want %d and %d", code, e, wire.ClosePolicy, wire.ErrCodeNoRoom)
+	}
+}
+
+// TestOldClientGetsVersionError: a client of protocol version 1 (a browser
+// tab that loaded the game before an upgrade) says hello as before; it gets
+// error 4001 with a reason that names both versions and close 1008, and
+// nothing else: no welcome, no delta in a format it cannot read.
+func TestOldClientGetsVersionError(t *testing.T) {
+	_, url := startServer(t, Options{Bots: -1})
+	c := dial(t, url)
+	c.hello("tok-ann", "arena-1") // the current version works
+	c.next(wire.TypeWelcome)
+
+	old := dial(t, url)
+	old.write(wire.AppendHello(nil, wire.Hello{Version: 1, Token: "tok-bob", Room: "arena-1"}))
+	code, e := old.closed()
+	if code != wire.ClosePolicy || e == nil || e.Code != wire.ErrCodeVersion {
+		t.Fatalf("version 1 hello: close %d, error %+v; want %d and %d", code, e, wire.ClosePolicy, wire.ErrCodeVersion)
+	}
+	if want := fmt.Sprintf("protocol version 1 is not supported (this server speaks %d)", wire.Version); !strings.Contains(e.Reason, want) {
+		t.Errorf("reason %q, want it to say %q", e.Reason, want)
+	}
+	if old.reason != e.Reason {
+		t.Errorf("close frame reason %q, want the error's %q", old.reason, e.Reason)
+	}
+	for len(old.msgs) > 0 {
+		if typ := wire.PeekType(<-old.msgs); typ != wire.TypeError {
+			t.Errorf("the old client got a message of type %d, want only the error", typ)
+		}
 	}
 }

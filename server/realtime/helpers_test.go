@@ -154,6 +154,7 @@ type tclient struct {
 	msgs   chan []byte
 	done   chan struct{}
 	deltas atomic.Int64
+	bytes  atomic.Int64  // of every message received
 	tick   atomic.Uint32 // of the last delta, acknowledged by inputs
 	code   atomic.Uint32
 	reason string // of the close frame received; read after done is closed
@@ -190,6 +191,7 @@ func (c *tclient) OnClose(s *gws.Conn, err error) {
 func (c *tclient) OnMessage(s *gws.Conn, msg *gws.Message) {
 	defer msg.Close()
 	b := append([]byte(nil), msg.Bytes()...)
+	c.bytes.Add(int64(len(b)))
 	switch wire.PeekType(b) {
 	case wire.TypeDelta:
 		c.deltas.Add(1)
@@ -228,7 +230,8 @@ func (c *tclient) hello(token, room string) {
 
 func (c *tclient) input(buttons uint8, aim uint16) uint32 {
 	c.seq++
-	c.write(wire.AppendInput(nil, wire.Input{Seq: c.seq, Ack: c.tick.Load(), Buttons: gameButtons(buttons), Aim: gameAngle(aim)}))
+	c.write(wire.AppendInput(nil, wire.Input{Seq: c.seq, Ack: c.tick.Load(), N: 1,
+		Steps: [wire.MaxInputSteps]wire.InputStep{{Buttons: gameButtons(buttons), Aim: gameAngle(aim)}}}))
 	return c.seq
 }
 

@@ -93,11 +93,14 @@ type Options struct {
 	MaxAckLag time.Duration
 	// MissedEvents bounds the events kept for a skipped client. Default 256.
 	MissedEvents int
-	// MaxInputsPerTick is the number of inputs a player may send per tick; more
-	// are dropped. Default 4.
+	// MaxInputsPerTick is the number of new inputs taken from a player per
+	// room tick, over all the input messages that arrive in it (inputs a
+	// message repeats do not count); more are dropped, and come back when
+	// the client's next message repeats them. Default 4.
 	MaxInputsPerTick int
-	// FloodRate is the input rate, as a multiple of the tick rate, above which a
-	// second counts as flooded. Default 4.
+	// FloodRate is the message rate (input messages, pings and WebSocket
+	// pings), as a multiple of the tick rate, above which a second counts as
+	// flooded. Default 4 (a client sends about half the tick rate).
 	FloodRate int
 	// FloodSeconds is the number of flooded seconds in a row that close a
 	// connection with 1008. Default 2.

@@ -106,7 +106,7 @@ func TestReaderThatStopsReading(t *testing.T) {
 			t.Fatalf("a client that never reads was still connected %s after its hello", time.Since(start))
 		}
 		// It has read nothing, so it acknowledges nothing.
-		if err := send(wire.AppendInput(nil, wire.Input{Seq: seq, Ack: 0, Buttons: game.Fire})); err != nil {
+		if err := send(wire.AppendInput(nil, wire.Input{Seq: seq, Ack: 0, N: 1, Steps: [wire.MaxInputSteps]wire.InputStep{{Buttons: game.Fire}}})); err != nil {
 			t.Fatalf("send input %d: %v (the server closed the socket before counting the close)", seq, err)
 		}
 		time.Sleep(time.Second / 30)
