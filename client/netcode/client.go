@@ -49,9 +49,11 @@ type Client struct {
 	effects  []Effect
 	fxTick   float64 // render tick of the last frame: effects up to it are due
 	killFeed []KillLine
-	roster   []wire.RosterLine
-	roundEnd wire.RoundEnd
-	hasEnd   bool
+	roster   []wire.RosterLine // by score, for the scoreboard
+	// rosterView is the roster by ship id, to which differences apply.
+	rosterView wire.RosterView
+	roundEnd   wire.RoundEnd
+	hasEnd     bool
 
 	rtt       time.Duration
 	rtts      rttSamples
@@ -322,16 +324,28 @@ func (c *Client) send(msg []byte) {
 	c.stats.BytesOut += uint64(len(msg))
 }
 
-// handle decodes and applies one server message.
-func (c *Client) handle(now time.Time, b []byte) {
-	c.stats.MessagesIn++
-	c.stats.BytesIn += uint64(len(b))
+// handle decodes and applies one server frame, message by message: a tick
+// frame holds the delta and what else the tick brings (docs/protocol.md §1).
+func (c *Client) handle(now time.Time, frame []byte) {
+	c.stats.FramesIn++
+	c.stats.BytesIn += uint64(len(frame))
 	c.lastMsg = now
-	if err := wire.DecodeServer(b, &c.msg); err != nil {
-		c.stats.DecodeErrors++
-		c.resync(now, fmt.Sprintf("bad message from server: %v", err))
-		return
+	gen := c.gen
+	for len(frame) > 0 && c.gen == gen {
+		rest, err := wire.DecodeServerNext(frame, &c.msg)
+		if err != nil {
+			c.stats.DecodeErrors++
+			c.resync(now, fmt.Sprintf("bad message from server: %v", err))
+			return
+		}
+		c.stats.MessagesIn++
+		c.handleMessage(now)
+		frame = rest
 	}
+}
+
+// handleMessage applies the message just decoded into c.msg.
+func (c *Client) handleMessage(now time.Time) {
 	m := &c.msg
 	switch m.Type {
 	case wire.TypeWelcome:
@@ -350,12 +364,14 @@ func (c *Client) handle(now time.Time, b []byte) {
 		if !c.arrived.IsZero() && c.arrived.Before(now) {
 			at = c.arrived
 		}
+		// The server held the pong for its next tick frame: not network time.
+		held := time.Duration(m.Pong.Held) * time.Microsecond
 		if sent := time.Unix(0, m.Pong.Time); !sent.After(at) {
-			c.rtt = at.Sub(sent)
+			c.rtt = max(at.Sub(sent)-held, 0)
 			c.rtts.add(c.rtt)
 		}
 	case wire.TypeRoster:
-		c.setRoster(&m.Roster)
+		c.setRoster(now, &m.Roster)
 	case wire.TypeRoundEnd:
 		c.setRoundEnd(&m.RoundEnd)
 	case wire.TypeError:

@@ -1,7 +1,9 @@
 package netcode
 
 import (
+	"fmt"
 	"slices"
+	"time"
 
 	"github.com/tickarena/tickarena/game/wire"
 )
@@ -18,8 +20,15 @@ func (c *Client) RoundEnd() (wire.RoundEnd, bool) { return c.roundEnd, c.hasEnd 
 // KillFeed returns the latest kill lines, oldest first.
 func (c *Client) KillFeed() []KillLine { return c.killFeed }
 
-func (c *Client) setRoster(r *wire.Roster) {
-	c.roster = append(c.roster[:0], r.Lines...)
+// setRoster applies a roster (whole or a difference) to the client's copy
+// and sorts the scoreboard. A difference that does not apply means the
+// client missed something: it reconnects for a whole roster.
+func (c *Client) setRoster(now time.Time, r *wire.Roster) {
+	if err := c.rosterView.Apply(r); err != nil {
+		c.resync(now, fmt.Sprintf("roster: %v", err))
+		return
+	}
+	c.roster = append(c.roster[:0], c.rosterView.Lines...)
 	slices.SortStableFunc(c.roster, func(a, b wire.RosterLine) int {
 		if a.Score != b.Score {
 			return int(b.Score - a.Score)

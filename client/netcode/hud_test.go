@@ -115,14 +115,28 @@ func TestRosterRoundEndAndRTT(t *testing.T) {
 	m.c.Start(m.now)
 	m.welcome()
 	m.recv(wire.AppendRoster(nil, wire.Roster{Tick: 50, Lines: []wire.RosterLine{
-		{Ship: 1030, Name: "low", Score: 10}, {Ship: 1024, Name: "top", Score: 300}, {Ship: 1025, Name: "mid", Score: 120},
+		{Ship: 1024, Name: "top", Score: 300}, {Ship: 1025, Name: "mid", Score: 120}, {Ship: 1030, Name: "low", Score: 10},
 	}}))
+
 	var names []string
 	for _, l := range m.c.Roster() {
 		names = append(names, l.Name)
 	}
 	if len(names) != 3 || names[0] != "top" || names[1] != "mid" || names[2] != "low" {
 		t.Errorf("roster order %v, want top mid low", names)
+	}
+	// A second later, a difference: low overtakes mid, and top leaves.
+	m.recv(wire.AppendRosterDiff(nil, 80, 50, []wire.RosterLine{
+		{Ship: 1024, Name: "top", Score: 300}, {Ship: 1025, Name: "mid", Score: 120}, {Ship: 1030, Name: "low", Score: 10},
+	}, []wire.RosterLine{
+		{Ship: 1025, Name: "mid", Score: 120}, {Ship: 1030, Name: "low", Score: 200},
+	}))
+	names = names[:0]
+	for _, l := range m.c.Roster() {
+		names = append(names, l.Name)
+	}
+	if len(names) != 2 || names[0] != "low" || names[1] != "mid" {
+		t.Errorf("roster order after the difference %v, want low mid", names)
 	}
 	if _, ok := m.c.RoundEnd(); ok {
 		t.Errorf("round end before any")
@@ -150,6 +164,20 @@ func TestRosterRoundEndAndRTT(t *testing.T) {
 	m.recv(wire.AppendPong(nil, wire.Pong{Time: pingAt.UnixNano()}))
 	if got := m.c.RTT(); got != 42*time.Millisecond {
 		t.Errorf("RTT %v, want the measured 42ms", got)
+	}
+	// A pong the server held 20 ms for its tick frame, in one frame after
+	// another message: the RTT leaves the 20 ms out.
+	m.wait(time.Second)
+	pingAt = m.now
+	m.now = m.now.Add(50 * time.Millisecond)
+	frame := wire.AppendRoster(nil, wire.Roster{Tick: 60, Lines: []wire.RosterLine{{Ship: 1024, Name: "top", Score: 400}}})
+	frame = wire.AppendPong(frame, wire.Pong{Time: pingAt.UnixNano(), Held: 20000})
+	m.recv(frame)
+	if got := m.c.RTT(); got != 30*time.Millisecond {
+		t.Errorf("RTT %v, want 50ms measured less 20ms held = 30ms", got)
+	}
+	if r := m.c.Roster(); len(r) != 1 || r[0].Score != 400 {
+		t.Errorf("roster %+v, want the one of the frame", r)
 	}
 }
 

@@ -3,8 +3,9 @@ package netcode
 // Stats are a client's counters since it was made: what the load generator
 // prints and what a debug overlay shows.
 type Stats struct {
-	// MessagesIn and BytesIn count server messages and their bytes.
-	MessagesIn, BytesIn uint64
+	// FramesIn, MessagesIn and BytesIn count server frames, the messages
+	// in them and their bytes.
+	FramesIn, MessagesIn, BytesIn uint64
 	// Deltas counts deltas applied to the mirror.
 	Deltas uint64
 	// InputsSent and BytesOut count inputs made (each sent at least once)

@@ -169,7 +169,7 @@ func (p *player) received(t *wsTransport, b []byte) {
 			p.welcomed.Store(true)
 		case wire.TypePong:
 			var m wire.ServerMsg
-			if wire.DecodeServer(b, &m) == nil {
+			if _, err := wire.DecodeServerNext(b, &m); err == nil {
 				p.rttNanos.Store(now.UnixNano() - m.Pong.Time)
 			}
 		default:

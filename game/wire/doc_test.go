@@ -58,7 +58,10 @@ func TestProtocolDocExamples(t *testing.T) {
 		t.Fatalf("read the protocol document: %v", err)
 	}
 	doc := string(raw)
-	for _, ex := range docExamples() {
+	// A frame of several server messages is checked like a message, and read
+	// message by message.
+	examples := append(docExamples(), docExample{name: "frame", b: exampleFrame()})
+	for _, ex := range examples {
 		t.Run(ex.name, func(t *testing.T) {
 			start, end, ok := exampleBlock(doc, ex.name)
 			if !ok {
@@ -78,7 +81,15 @@ func TestProtocolDocExamples(t *testing.T) {
 					ex.name, doc[start:end], want)
 			}
 			// A documented example is a valid message.
-			if err := decodeAny(got, ex.client); err != nil {
+			if ex.name == "frame" {
+				var m ServerMsg
+				for rest := got; len(rest) > 0 && err == nil; {
+					rest, err = DecodeServerNext(rest, &m)
+				}
+			} else {
+				err = decodeAny(got, ex.client)
+			}
+			if err != nil {
 				t.Fatalf("documented example does not decode: %v", err)
 			}
 		})

@@ -45,6 +45,28 @@ var (
 	exampleLastSeq uint32 = 57
 )
 
+// The two rosters of the documented examples: ann, bot1 and dee at tick 9030;
+// a second later ann moved, bot1 respawned elsewhere, cy joined and dee left.
+var (
+	exampleRoster = []RosterLine{
+		{Ship: 1024, Name: "ann", Score: 120, Kills: 1, MapX: 128, MapY: 128},
+		{Ship: 1025, Name: "bot1", Flags: FlagBot | FlagDead, Score: 80, Deaths: 1, MapX: 140, MapY: 120},
+		{Ship: 1027, Name: "dee", Score: 10, MapX: 5, MapY: 250},
+	}
+	exampleRosterNext = []RosterLine{
+		{Ship: 1024, Name: "ann", Score: 120, Kills: 1, MapX: 131, MapY: 126},
+		{Ship: 1025, Name: "bot1", Flags: FlagBot, Score: 80, Deaths: 1, MapX: 40, MapY: 200},
+		{Ship: 1026, Name: "cy", MapX: 10, MapY: 20},
+	}
+)
+
+// exampleFrame is a server frame of one tick: the delta, then a ping.
+func exampleFrame() []byte {
+	var enc DeltaEncoder
+	b := enc.Append(nil, &exampleBase, &exampleCur, exampleLastSeq, exampleEvents)
+	return AppendPing(b, Ping{Time: 1700000000123, RTT: 42})
+}
+
 // docExamples returns every documented example message in the order of the document.
 func docExamples() []docExample {
 	var enc DeltaEncoder
@@ -57,11 +79,9 @@ func docExamples() []docExample {
 		{"delta-full", false, enc.Append(nil, nil, &exampleFirst, 0, nil)},
 		{"delta", false, enc.Append(nil, &exampleBase, &exampleCur, exampleLastSeq, exampleEvents)},
 		{"ping", false, AppendPing(nil, Ping{Time: 1700000000123, RTT: 42})},
-		{"pong", true, AppendPong(nil, Pong{Time: 1700000000123})},
-		{"roster", false, AppendRoster(nil, Roster{Tick: 9030, Lines: []RosterLine{
-			{Ship: 1024, Name: "ann", Score: 120, Kills: 1, MapX: 128, MapY: 128},
-			{Ship: 1025, Name: "bot1", Flags: FlagBot | FlagDead, Score: 80, Deaths: 1, MapX: 140, MapY: 120},
-		}})},
+		{"pong", true, AppendPong(nil, Pong{Time: 1700000000123, Held: 12500})},
+		{"roster", false, AppendRosterDiff(nil, 9030, 0, nil, exampleRoster)},
+		{"roster-difference", false, AppendRosterDiff(nil, 9060, 9030, exampleRoster, exampleRosterNext)},
 		{"roundEnd", false, AppendRoundEnd(nil, RoundEnd{Round: 1, EndTick: 9000, NextRound: 9240, Players: []game.PlayerResult{
 			{Ship: 1024, Name: "ann", Score: 120, Kills: 1, Placement: 1},
 			{Ship: 1025, Name: "bot1", Bot: true, Score: 80, Deaths: 1, Placement: 2},

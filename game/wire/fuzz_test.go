@@ -56,6 +56,32 @@ func FuzzDecodeServer(f *testing.F) {
 	})
 }
 
+// FuzzDecodeServerFrame reads a server frame message by message, as a
+// client does: it never panics, every error wraps ErrMalformed, and each
+// message read is the same once re-encoded.
+func FuzzDecodeServerFrame(f *testing.F) {
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var m ServerMsg
+		for n := 0; len(b) > 0; n++ {
+			rest, err := DecodeServerNext(b, &m)
+			if err != nil {
+				if !errors.Is(err, ErrMalformed) {
+					t.Fatalf("message %d: error %v does not wrap ErrMalformed", n, err)
+				}
+				return
+			}
+			if len(rest) >= len(b) {
+				t.Fatalf("message %d: read nothing", n)
+			}
+			var m2 ServerMsg
+			if err := DecodeServer(encodeServer(&m), &m2); err != nil || !sameServer(&m, &m2) {
+				t.Fatalf("message %d: re-encoded, it decodes to %+v (err %v)", n, m2, err)
+			}
+			b = rest
+		}
+	})
+}
+
 func FuzzApplyDelta(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var m ServerMsg
@@ -134,6 +160,13 @@ func TestWriteFuzzCorpus(t *testing.T) {
 	for _, ex := range docExamples() {
 		write("FuzzDecodeClient", "valid-"+ex.name, ex.b)
 		write("FuzzDecodeServer", "valid-"+ex.name, ex.b)
+	}
+	write("FuzzDecodeServerFrame", "valid-frame", exampleFrame())
+	write("FuzzDecodeServerFrame", "cut-frame", exampleFrame()[:len(exampleFrame())-3])
+	for _, ex := range docExamples() {
+		if !ex.client {
+			write("FuzzDecodeServerFrame", "valid-"+ex.name, ex.b)
+		}
 	}
 	var enc DeltaEncoder
 	// Deltas that apply to the fixed view of FuzzApplyDelta, and some that do not.

@@ -164,7 +164,8 @@ func sameServer(a, b *ServerMsg) bool {
 		x, y := a.RoundEnd, b.RoundEnd
 		return x.Round == y.Round && x.EndTick == y.EndTick && x.NextRound == y.NextRound && slices.Equal(x.Players, y.Players)
 	case TypeRoster:
-		return a.Roster.Tick == b.Roster.Tick && slices.Equal(a.Roster.Lines, b.Roster.Lines)
+		return a.Roster.Tick == b.Roster.Tick && a.Roster.Base == b.Roster.Base && slices.Equal(a.Roster.Lines, b.Roster.Lines) &&
+			slices.Equal(a.Roster.Changes, b.Roster.Changes) && slices.Equal(a.Roster.Removed, b.Roster.Removed)
 	case TypeError:
 		return a.Error == b.Error
 	}

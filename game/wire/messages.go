@@ -7,7 +7,8 @@ import (
 )
 
 // Version is the protocol version a hello must carry. Version 2 made the
-// input message carry several inputs.
+// input message carry several inputs, let a server frame hold several
+// messages, gave the pong its held time and made the roster a difference.
 const Version = 2
 
 // Type is the first element of every message.
@@ -91,8 +92,13 @@ type Ping struct {
 	RTT  uint32
 }
 
-// Pong echoes the Time of a Ping.
-type Pong struct{ Time int64 }
+// Pong echoes the Time of a Ping. Held is how long the answer waited at its
+// sender before it left, in microseconds: the server answers in its next
+// tick's frame, and the asker takes Held from the round trip it measures.
+type Pong struct {
+	Time int64
+	Held uint32
+}
 
 // RoundEnd carries a finished round's result and when the next one starts.
 type RoundEnd struct {
@@ -113,10 +119,18 @@ type RosterLine struct {
 }
 
 // Roster is sent to every client about once a second: every ship in the room,
-// near or far.
+// near or far, as the difference from the roster at Base that the client
+// holds, or whole when Base is 0 (see RosterView.Apply).
 type Roster struct {
-	Tick  uint32
+	Tick uint32
+	// Base is the tick of the roster this one changes; 0: Lines is the whole roster.
+	Base uint32
+	// Lines are the ships new since Base (every ship when Base is 0), by ship id.
 	Lines []RosterLine
+	// Changes are the ships whose line changed since Base, by ship id.
+	Changes []RosterChange
+	// Removed are the ships gone since Base, in increasing order.
+	Removed []uint32
 }
 
 // Error tells a client why the server is about to close its connection.
@@ -253,29 +267,10 @@ func AppendPing(b []byte, m Ping) []byte {
 
 // AppendPong appends a pong message.
 func AppendPong(b []byte, m Pong) []byte {
-	b = appendArray(b, 2)
-	b = appendUint(b, uint64(TypePong))
-	return appendInt(b, m.Time)
-}
-
-// AppendRoster appends a roster message.
-func AppendRoster(b []byte, m Roster) []byte {
 	b = appendArray(b, 3)
-	b = appendUint(b, uint64(TypeRoster))
-	b = appendUint(b, uint64(m.Tick))
-	b = appendArray(b, len(m.Lines))
-	for _, l := range m.Lines {
-		b = appendArray(b, 8)
-		b = appendUint(b, uint64(l.Ship))
-		b = appendString(b, l.Name)
-		b = appendUint(b, uint64(l.Flags))
-		b = appendInt(b, int64(l.Score))
-		b = appendInt(b, int64(l.Kills))
-		b = appendInt(b, int64(l.Deaths))
-		b = appendUint(b, uint64(l.MapX))
-		b = appendUint(b, uint64(l.MapY))
-	}
-	return b
+	b = appendUint(b, uint64(TypePong))
+	b = appendInt(b, m.Time)
+	return appendUint(b, uint64(m.Held))
 }
 
 // AppendLeave appends a leave message: the player quits and gives up the ship.
@@ -316,8 +311,8 @@ func AppendError(b []byte, m Error) []byte {
 // clientFields and serverFields give the array length of each message type,
 // the type itself included.
 var (
-	clientFields = map[Type]int{TypeHello: 4, TypeInput: 4, TypePing: 3, TypePong: 2, TypeLeave: 1}
-	serverFields = map[Type]int{TypeWelcome: 9, TypeDelta: 9, TypePing: 3, TypePong: 2, TypeRoundEnd: 5, TypeRoster: 3, TypeError: 3}
+	clientFields = map[Type]int{TypeHello: 4, TypeInput: 4, TypePing: 3, TypePong: 3, TypeLeave: 1}
+	serverFields = map[Type]int{TypeWelcome: 9, TypeDelta: 9, TypePing: 3, TypePong: 3, TypeRoundEnd: 5, TypeRoster: 6, TypeError: 3}
 )
 
 // DecodeClient decodes one client message. It never panics and allocates only
@@ -347,7 +342,7 @@ func DecodeClient(b []byte, m *ClientMsg) error {
 	case TypePing:
 		m.Ping = Ping{Time: r.int(), RTT: r.u32()}
 	case TypePong:
-		m.Pong = Pong{Time: r.int()}
+		m.Pong = Pong{Time: r.int(), Held: r.u32()}
 	}
 	if err := r.end(); err != nil {
 		return fmt.Errorf("decode client message type %d: %w", m.Type, err)
@@ -417,7 +412,7 @@ func DecodeServerNext(b []byte, m *ServerMsg) (rest []byte, err error) {
 	case TypePing:
 		m.Ping = Ping{Time: r.int(), RTT: r.u32()}
 	case TypePong:
-		m.Pong = Pong{Time: r.int()}
+		m.Pong = Pong{Time: r.int(), Held: r.u32()}
 	case TypeRoundEnd:
 		decodeRoundEnd(&r, &m.RoundEnd)
 	case TypeRoster:
@@ -442,20 +437,6 @@ func decodeRoundEnd(r *reader, m *RoundEnd) {
 		p.Score, p.Kills, p.Deaths = r.i32(), r.i32(), r.i32()
 		p.Placement = int(r.ranged(1, MaxEntities))
 		m.Players = append(m.Players, p)
-	}
-}
-
-func decodeRoster(r *reader, m *Roster) {
-	m.Tick = r.u32()
-	m.Lines = m.Lines[:0]
-	for k, n := 0, r.array(MaxEntities); k < n && r.err == nil; k++ {
-		if r.array(8) != 8 {
-			r.fail(ErrRange)
-		}
-		l := RosterLine{Ship: r.u32(), Name: r.str(MaxNameLen), Flags: Flags(r.ranged(0, int64(FlagDead|FlagBot|FlagIdle)))}
-		l.Score, l.Kills, l.Deaths = r.i32(), r.i32(), r.i32()
-		l.MapX, l.MapY = r.u8(), r.u8()
-		m.Lines = append(m.Lines, l)
 	}
 }
 

@@ -28,7 +28,7 @@ func TestClientMessagesRoundTrip(t *testing.T) {
 		{"input first", ClientMsg{Type: TypeInput, Input: Input{Seq: 1, N: 1}}},
 		{"ping", ClientMsg{Type: TypePing, Ping: Ping{Time: 1700000000123, RTT: 42}}},
 		{"ping negative time", ClientMsg{Type: TypePing, Ping: Ping{Time: math.MinInt64, RTT: math.MaxUint32}}},
-		{"pong", ClientMsg{Type: TypePong, Pong: Pong{Time: math.MaxInt64}}},
+		{"pong", ClientMsg{Type: TypePong, Pong: Pong{Time: math.MaxInt64, Held: math.MaxUint32}}},
 		{"leave", ClientMsg{Type: TypeLeave}},
 	}
 	for _, tc := range tests {
@@ -58,7 +58,7 @@ func TestServerMessagesRoundTrip(t *testing.T) {
 		{"welcome 60 Hz", ServerMsg{Type: TypeWelcome, Welcome: Welcome{Ship: math.MaxUint32, ServerTick: math.MaxUint32,
 			Rules: game.Rules{TickRate: 60, WorldSize: 1 << 20, RoundSeconds: 1, IntermissionSeconds: 1}, RoomName: strings.Repeat("n", MaxNameLen)}}},
 		{"ping", ServerMsg{Type: TypePing, Ping: Ping{Time: -5, RTT: 0}}},
-		{"pong", ServerMsg{Type: TypePong, Pong: Pong{Time: 12345678901}}},
+		{"pong", ServerMsg{Type: TypePong, Pong: Pong{Time: 12345678901, Held: 33000}}},
 		{"round end", ServerMsg{Type: TypeRoundEnd, RoundEnd: RoundEnd{Round: 3, EndTick: 27000, NextRound: 27240, Players: []game.PlayerResult{
 			{Ship: 1024, Name: "ann", Score: 120, Kills: 1, Placement: 1},
 			{Ship: 1030, Name: "bot", Bot: true, Score: 120, Kills: 1, Deaths: 4, Placement: 1},
@@ -68,6 +68,13 @@ func TestServerMessagesRoundTrip(t *testing.T) {
 		{"roster", ServerMsg{Type: TypeRoster, Roster: Roster{Tick: 9, Lines: []RosterLine{
 			{Ship: 1024, Name: "ann", Flags: FlagDead | FlagBot | FlagIdle, Score: 1, Kills: 2, Deaths: 3, MapX: 255, MapY: 0},
 		}}}},
+		{"roster difference", ServerMsg{Type: TypeRoster, Roster: Roster{Tick: 39, Base: 9, Lines: []RosterLine{
+			{Ship: 1030, Name: "new"}, {Ship: math.MaxUint32, Name: "last", Score: math.MinInt32},
+		}, Changes: []RosterChange{
+			{Ship: 1024, Mask: RosterMap, MapX: 3, MapY: 255},
+			{Ship: 1025, Mask: allRosterFields, Flags: FlagBot, Score: -7, Kills: math.MaxInt32, Deaths: 1, MapX: 128, MapY: 1},
+			{Ship: math.MaxUint32, Mask: RosterScore, Score: 5},
+		}, Removed: []uint32{1, 1026, math.MaxUint32}}}},
 		{"error", ServerMsg{Type: TypeError, Error: Error{Code: ErrCodeRoomFull, Reason: strings.Repeat("x", MaxReasonLen)}}},
 		{"delta", ServerMsg{Type: TypeDelta, Delta: Delta{Tick: 102, Base: 100, LastSeq: 57,
 			Created: []Entity{{ID: 9, Kind: KindPellet, X: 1, Y: -1}, {ID: 5000, Kind: KindShip, X: math.MaxInt32, Y: math.MinInt32, VX: -3, VY: 4, Aim: 255, HP: 100, Flags: FlagBot, Score: -1, Kills: 2, Deaths: 3, Name: "ünï"}},
@@ -127,7 +134,7 @@ func TestDeltaEncoderOutputDecodesToExpectedDelta(t *testing.T) {
 // any MessagePack library sees it.
 func TestEveryMessageIsOneArrayStartingWithItsType(t *testing.T) {
 	wantType := map[string]Type{"hello": TypeHello, "welcome": TypeWelcome, "input": TypeInput, "delta-full": TypeDelta,
-		"delta": TypeDelta, "ping": TypePing, "pong": TypePong, "roster": TypeRoster, "roundEnd": TypeRoundEnd,
+		"delta": TypeDelta, "ping": TypePing, "pong": TypePong, "roster": TypeRoster, "roster-difference": TypeRoster, "roundEnd": TypeRoundEnd,
 		"leave": TypeLeave, "error": TypeError}
 	for _, ex := range docExamples() {
 		t.Run(ex.name, func(t *testing.T) {
@@ -324,8 +331,8 @@ func isList(name string, path []int) bool {
 	switch name {
 	case "delta", "delta-full":
 		return path[0] >= 5
-	case "roster":
-		return path[0] == 2
+	case "roster", "roster-difference":
+		return path[0] >= 3
 	case "roundEnd":
 		return path[0] == 4
 	}
@@ -356,6 +363,7 @@ func TestOutOfRangeValues(t *testing.T) {
 		{"ping", []int{1}, uint64(math.MaxUint64)},
 		{"ping", []int{2}, int64(-1)},
 		{"pong", []int{1}, uint64(math.MaxInt64 + 1)},
+		{"pong", []int{2}, int64(-1)},
 		{"welcome", []int{3}, int64(0)},
 		{"welcome", []int{4}, int64(1<<20 + 1)},
 		{"welcome", []int{5}, int64(-300)},
@@ -370,24 +378,31 @@ func TestOutOfRangeValues(t *testing.T) {
 		{"delta-full", []int{5, 1, 1}, int64(2)},         // a pellet with 13 fields
 		{"delta-full", []int{5, 0, 1}, int64(1)},         // a ship with 4 fields
 		{"delta-full", []int{5, 1, 2}, int64(math.MaxInt32 + 1)},
-		{"delta-full", []int{5, 1, 6}, int64(256)}, // aim
-		{"delta-full", []int{5, 1, 7}, int64(-1)},  // hp
-		{"delta-full", []int{5, 1, 8}, int64(8)},   // unknown flag
-		{"delta", []int{6, 1}, int64(0)},           // empty mask
-		{"delta", []int{6, 1}, int64(128)},         // unknown field
-		{"delta", []int{6, 7}, int64(allFields)},   // the mask needs more values than the list has
-		{"delta", []int{6, 8}, int64(256)},         // hp
-		{"delta", []int{6, 6}, int64(0)},           // id difference 0
-		{"delta", []int{6, 4}, int64(128)},         // aim difference past int8
-		{"delta", []int{7, 0}, int64(0)},           // removed id difference 0
-		{"delta", []int{8, 0, 0}, int64(0)},        // event kind
-		{"delta", []int{8, 0, 0}, int64(6)},        // event kind
-		{"delta", []int{8, 0, 0}, int64(game.Hit)}, // fields of another kind
-		{"delta", []int{8, 1, 5}, int64(65536)},    // shot angle
-		{"roster", []int{2, 0, 2}, int64(8)},       // flags
-		{"roster", []int{2, 0, 6}, int64(256)},     // map x
-		{"roundEnd", []int{4, 0, 6}, int64(0)},     // placement
-		{"error", []int{1}, int64(65536)},          // code
+		{"delta-full", []int{5, 1, 6}, int64(256)},     // aim
+		{"delta-full", []int{5, 1, 7}, int64(-1)},      // hp
+		{"delta-full", []int{5, 1, 8}, int64(8)},       // unknown flag
+		{"delta", []int{6, 1}, int64(0)},               // empty mask
+		{"delta", []int{6, 1}, int64(128)},             // unknown field
+		{"delta", []int{6, 7}, int64(allFields)},       // the mask needs more values than the list has
+		{"delta", []int{6, 8}, int64(256)},             // hp
+		{"delta", []int{6, 6}, int64(0)},               // id difference 0
+		{"delta", []int{6, 4}, int64(128)},             // aim difference past int8
+		{"delta", []int{7, 0}, int64(0)},               // removed id difference 0
+		{"delta", []int{8, 0, 0}, int64(0)},            // event kind
+		{"delta", []int{8, 0, 0}, int64(6)},            // event kind
+		{"delta", []int{8, 0, 0}, int64(game.Hit)},     // fields of another kind
+		{"delta", []int{8, 1, 5}, int64(65536)},        // shot angle
+		{"roster", []int{3, 0, 2}, int64(8)},           // flags
+		{"roster", []int{3, 0, 6}, int64(256)},         // map x
+		{"roster", []int{3, 1, 0}, int64(1024)},        // lines out of ship order
+		{"roster-difference", []int{4, 0}, int64(0)},   // ship difference 0
+		{"roster-difference", []int{4, 1}, int64(0)},   // empty mask
+		{"roster-difference", []int{4, 1}, int64(16)},  // unknown field
+		{"roster-difference", []int{4, 1}, int64(15)},  // the mask needs more values than the list has
+		{"roster-difference", []int{4, 2}, int64(256)}, // map x
+		{"roster-difference", []int{5, 0}, int64(0)},   // removed difference 0
+		{"roundEnd", []int{4, 0, 6}, int64(0)},         // placement
+		{"error", []int{1}, int64(65536)},              // code
 	}
 	examples := map[string]docExample{}
 	for _, ex := range docExamples() {
@@ -480,7 +495,9 @@ func TestHugeArrayHeadersDoNotAllocate(t *testing.T) {
 		{"events list", cat(delta, []byte{0x90, 0x90, 0x90}, huge), false},
 		{"entity fields", cat(delta, []byte{0x91}, huge), false},
 		{"round end players", cat([]byte{0x95, 0x07, 0x01, 0x02, 0x03}, huge), false},
-		{"roster lines", cat([]byte{0x93, 0x08, 0x01}, huge), false},
+		{"roster lines", cat([]byte{0x96, 0x08, 0x01, 0x00}, huge), false},
+		{"roster changes", cat([]byte{0x96, 0x08, 0x01, 0x00, 0x90}, huge), false},
+		{"roster removed", cat([]byte{0x96, 0x08, 0x01, 0x00, 0x90, 0x90}, huge), false},
 		{"array16 header", cat(delta, []byte{0xdc, 0xff, 0xff}), false},
 	}
 	for _, tc := range tests {
@@ -527,5 +544,31 @@ func TestDecodeAllocations(t *testing.T) {
 	input := ex[2].b
 	if n := testing.AllocsPerRun(50, func() { _ = DecodeClient(input, &c) }); n != 0 {
 		t.Errorf("decoding an input allocates %v times, want 0", n)
+	}
+}
+
+// TestServerFrameOfSeveralMessages: a server frame holds messages back to
+// back; DecodeServerNext reads them one by one, DecodeServer only a frame of
+// exactly one, and a frame that ends inside a message is malformed.
+func TestServerFrameOfSeveralMessages(t *testing.T) {
+	b := exampleFrame()
+	var m ServerMsg
+	rest, err := DecodeServerNext(b, &m)
+	if err != nil || m.Type != TypeDelta || m.Delta.Tick != 102 {
+		t.Fatalf("first message: type %d, tick %d, err %v; want the delta for tick 102", m.Type, m.Delta.Tick, err)
+	}
+	rest, err = DecodeServerNext(rest, &m)
+	if err != nil || m.Type != TypePing || m.Ping.RTT != 42 || len(rest) != 0 {
+		t.Fatalf("second message: type %d, %+v, %d bytes left, err %v; want the ping and nothing after", m.Type, m.Ping, len(rest), err)
+	}
+	if err := DecodeServer(b, &m); !errors.Is(err, ErrTrailing) {
+		t.Errorf("DecodeServer of a frame of two: err %v, want ErrTrailing", err)
+	}
+	if _, err := DecodeServerNext(b[:len(b)-1], &m); err != nil {
+		t.Errorf("the first message of a cut frame: err %v, want it read", err)
+	}
+	rest, _ = DecodeServerNext(b[:len(b)-1], &m)
+	if _, err := DecodeServerNext(rest, &m); !errors.Is(err, ErrMalformed) {
+		t.Errorf("a message cut short at the end of a frame: err %v, want ErrMalformed", err)
 	}
 }

@@ -152,13 +152,21 @@ func (p *Player) OnClose(_ *gws.Conn, err error) {
 	close(p.closed)
 }
 
-// OnMessage handles the server's messages.
+// OnMessage handles the server's messages: a frame holds one or more.
 func (p *Player) OnMessage(s *gws.Conn, msg *gws.Message) {
 	defer msg.Close()
 	var m wire.ServerMsg
-	if wire.DecodeServer(msg.Bytes(), &m) != nil {
-		return
+	for frame := msg.Bytes(); len(frame) > 0; {
+		rest, err := wire.DecodeServerNext(frame, &m)
+		if err != nil {
+			return
+		}
+		p.handle(s, &m)
+		frame = rest
 	}
+}
+
+func (p *Player) handle(s *gws.Conn, m *wire.ServerMsg) {
 	switch m.Type {
 	case wire.TypeWelcome:
 		p.welcomed.Store(true)

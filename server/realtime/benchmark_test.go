@@ -19,6 +19,7 @@ func benchRoom(b *testing.B, m *Manager) *room {
 	r := newRoom(m, "bench", "BENCH", RoomSpec{Name: "Bench", Capacity: benchClients, Bots: 10}, false)
 	m.mu.Lock()
 	m.rooms[r.id] = r
+	m.rooms[r.code] = r // as Manager.open does: hellos name it by its code
 	m.mu.Unlock()
 	return r
 }
@@ -102,6 +103,12 @@ func BenchmarkRoomTickLoopback(b *testing.B) {
 			return true
 		})
 	}
+	// The players move and fire like bots, as in BenchmarkRoomTickEncode, so
+	// that their deltas and roster lines change as in a real game.
+	brains := make([]*bot.Brain, len(r.order))
+	for i, p := range r.order {
+		brains[i] = bot.New(p.ship)
+	}
 	now := time.Now()
 	ticks := 0
 	// tick runs one room tick as the room's loop does, with the roster once
@@ -109,6 +116,9 @@ func BenchmarkRoomTickLoopback(b *testing.B) {
 	// a client receives.
 	tick := func() {
 		ticks++
+		for i, p := range r.order {
+			p.slot.put(brains[i].Think(r.world))
+		}
 		r.step(now)
 		r.fanout(now)
 		if ticks%m.opts.TickRate == 0 {

@@ -41,11 +41,16 @@ type client struct {
 	// free holds buffers ready for reuse. Both belong to the fan-out.
 	pending chan []byte
 	free    chan []byte
-	// deltaDone and otherDone are the write callbacks, bound once so that a
-	// write does not allocate one.
-	deltaDone func(error)
-	otherDone func(error)
-	sentBytes atomic.Int64
+	// writeFrame and otherDone are the write task and callback, bound once
+	// so that a write does not allocate them.
+	writeFrame func()
+	otherDone  func(error)
+	sentBytes  atomic.Int64
+	// pingTime and pingAt are the time field of the client's latest ping and
+	// when it arrived (unix nanoseconds, 0 when answered): the room answers
+	// it in the client's next tick frame.
+	pingTime atomic.Int64
+	pingAt   atomic.Int64
 
 	helloTimer *time.Timer
 
@@ -68,16 +73,21 @@ func newClient(m *Manager, conn *gws.Conn, addr string) *client {
 	n := m.opts.MaxInFlight + 1
 	c.pending = make(chan []byte, n)
 	c.free = make(chan []byte, n)
-	c.deltaDone = c.onDeltaWritten
+	c.writeFrame = c.writeNextFrame
 	c.otherDone = c.onWritten
 	c.lastRecv.Store(c.opened.UnixNano())
 	return c
 }
 
-func (c *client) onDeltaWritten(err error) {
+// writeNextFrame is the connection's write task for one tick frame: it
+// writes the oldest frame queued and recycles its buffer. gws runs a
+// connection's tasks one at a time in order, so the frames go out in the
+// order the room queued them. Unlike WriteAsync, queueing this bound task
+// allocates nothing.
+func (c *client) writeNextFrame() {
 	select {
 	case buf := <-c.pending:
-		if err == nil {
+		if err := c.conn.WriteMessage(gws.OpcodeBinary, buf); err == nil {
 			c.m.opts.Observer.MessageSent(len(buf))
 			c.sentBytes.Add(int64(len(buf)))
 		}
@@ -231,7 +241,9 @@ func (h handler) OnMessage(socket *gws.Conn, message *gws.Message) {
 	case msg.Type == wire.TypeInput:
 		c.input(&msg.Input)
 	case msg.Type == wire.TypePing:
-		c.reply(gws.OpcodeBinary, wire.AppendPong(nil, wire.Pong{Time: msg.Ping.Time}))
+		// Answered in the next tick frame (fanout), with the time it waited.
+		c.pingTime.Store(msg.Ping.Time)
+		c.pingAt.Store(time.Now().UnixNano())
 	case msg.Type == wire.TypePong:
 		c.pong(msg.Pong)
 	case msg.Type == wire.TypeLeave:

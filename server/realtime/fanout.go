@@ -1,23 +1,30 @@
 package realtime
 
 import (
+	"math"
 	"time"
 
-	"github.com/lxzan/gws"
 	"github.com/tickarena/tickarena/game"
 	"github.com/tickarena/tickarena/game/wire"
 )
 
-// fanout captures the world once and queues every connected client its delta.
-// It never waits on a socket: a client with MaxInFlight messages queued is
-// skipped, keeps its baseline and gets the gap in its next delta.
+// fanout captures the world once and queues every connected client one
+// frame: its delta, then the roster and a ping when they are due and the
+// answer to the client's last ping. It never waits on a socket: a client with
+// MaxInFlight frames queued is skipped, keeps its baseline and gets the gap
+// in its next delta (and the roster and ping next time).
 func (r *room) fanout(now time.Time) {
 	o := r.m.opts
+	defer func() { r.rosterDue, r.pingDue = false, false }()
 	if len(r.order) == 0 {
 		r.events = r.events[:0]
 		return // nobody to tell
 	}
 	r.snap.Capture(r.world)
+	if r.rosterDue {
+		r.encodeRoster()
+		defer r.rosterSent()
+	}
 	for _, p := range r.order {
 		c := p.client
 		if c == nil || c.closing.Load() {
@@ -28,20 +35,22 @@ func (r *room) fanout(now time.Time) {
 			continue
 		}
 		p.skippedSince = time.Time{}
-		r.sendDelta(p, c, now)
+		r.sendFrame(p, c, now)
 	}
 	r.events = r.events[:0]
 }
 
-// sendDelta encodes p's delta against its baseline into a recycled buffer and
-// queues it; the view sent becomes the new baseline.
-func (r *room) sendDelta(p *player, c *client, now time.Time) {
+// sendFrame encodes p's tick frame (its delta against its baseline, then
+// the rest, see appendExtras) into a recycled buffer and queues it; the view
+// sent becomes the new baseline.
+func (r *room) sendFrame(p *player, c *client, now time.Time) {
 	var buf []byte
 	select {
 	case buf = <-c.free:
 	default:
 	}
 	buf = r.encodeDelta(p, buf)
+	buf = r.appendExtras(p, c, buf, now)
 	select {
 	case c.pending <- buf:
 	default:
@@ -56,8 +65,27 @@ func (r *room) sendDelta(p *player, c *client, now time.Time) {
 		c.writeDeadlineSet = now
 		_ = c.conn.NetConn().SetWriteDeadline(now.Add(r.m.opts.WriteTimeout))
 	}
-	c.conn.WriteAsync(gws.OpcodeBinary, buf, c.deltaDone)
+	c.conn.Async(c.writeFrame)
 	r.commit(p)
+}
+
+// appendExtras appends to a client's tick frame, after its delta, what else
+// the tick brings it: the roster (once a second), the server's ping (every
+// PingInterval) and the pong to the client's latest ping, with how long it
+// waited for this frame.
+func (r *room) appendExtras(p *player, c *client, buf []byte, now time.Time) []byte {
+	if r.rosterDue {
+		buf = append(buf, r.rosterFor(p)...)
+		p.rosterTick = r.snap.Tick
+	}
+	if r.pingDue {
+		buf = wire.AppendPing(buf, wire.Ping{Time: now.UnixMilli(), RTT: c.rtt.Load()})
+	}
+	if at := c.pingAt.Swap(0); at != 0 {
+		held := min(max(time.Now().UnixNano()-at, 0)/int64(time.Microsecond), math.MaxUint32)
+		buf = wire.AppendPong(buf, wire.Pong{Time: c.pingTime.Load(), Held: uint32(held)})
+	}
+	return buf
 }
 
 // encodeDelta appends to buf the delta that takes p from its baseline to its
@@ -113,15 +141,19 @@ func (r *room) broadcast(msg []byte, force bool) {
 	}
 }
 
-// roster sends every client the whole room's roster, encoded once. It is
-// made from the snapshot of the last fan-out, so that the roster for tick T
-// lists exactly the ships the deltas for tick T hold, even when a ship left
-// the world since (a reconnect grace that ended, a player who left).
-func (r *room) roster() {
-	if len(r.order) == 0 || r.snap.Tick == 0 {
-		return
-	}
-	lines := make([]wire.RosterLine, 0, len(r.humans)+len(r.bots))
+// roster has the whole room's roster sent to every client in the next tick
+// frames, after the delta. It is made from the snapshot of that fan-out, so
+// that the roster for tick T lists exactly the ships the deltas for tick T
+// hold, even when a ship left the world since (a reconnect grace that
+// ended, a player who left).
+func (r *room) roster() { r.rosterDue = len(r.order) > 0 }
+
+// encodeRoster makes the roster of the snapshot just captured and encodes,
+// once for every client's frame, its difference from the roster the room
+// sent last; the whole roster is encoded only if a client needs it
+// (rosterFor). It reuses the room's buffers.
+func (r *room) encodeRoster() {
+	lines := r.rosterLines[:0]
 	for i := range r.snap.Entities {
 		e := &r.snap.Entities[i]
 		if e.Kind != wire.KindShip {
@@ -132,23 +164,37 @@ func (r *room) roster() {
 			MapX: mapCoord(e.X, r.world.Size), MapY: mapCoord(e.Y, r.world.Size),
 		})
 	}
-	r.broadcast(wire.AppendRoster(nil, wire.Roster{Tick: r.snap.Tick, Lines: lines}), false)
+	r.rosterLines = lines
+	r.rosterDiff = wire.AppendRosterDiff(r.rosterDiff[:0], r.snap.Tick, r.rosterBase, r.rosterPrev, lines)
+	r.rosterFull = r.rosterFull[:0]
+}
+
+// rosterFor returns the encoded roster for p: the difference when p got the
+// last roster the room sent, else (a new client, or one skipped then) the
+// whole roster.
+func (r *room) rosterFor(p *player) []byte {
+	if r.rosterBase != 0 && p.rosterTick == r.rosterBase {
+		return r.rosterDiff
+	}
+	if len(r.rosterFull) == 0 {
+		r.rosterFull = wire.AppendRosterDiff(r.rosterFull, r.snap.Tick, 0, nil, r.rosterLines)
+	}
+	return r.rosterFull
+}
+
+// rosterSent makes the roster just sent the base of the next difference.
+func (r *room) rosterSent() {
+	r.rosterPrev, r.rosterLines = r.rosterLines, r.rosterPrev
+	r.rosterBase = r.snap.Tick
 }
 
 func mapCoord(v, size int32) uint8 {
 	return uint8(min(max(int64(v)*256/int64(size), 0), 255))
 }
 
-// ping sends every client a protocol ping carrying its last measured RTT.
-func (r *room) ping(now time.Time) {
-	for _, p := range r.order {
-		c := p.client
-		if c == nil || c.closing.Load() || int(c.inflight.Load()) >= r.m.opts.MaxInFlight {
-			continue
-		}
-		c.send(wire.AppendPing(nil, wire.Ping{Time: now.UnixMilli(), RTT: c.rtt.Load()}))
-	}
-}
+// ping has every client sent a protocol ping, carrying its last measured
+// RTT, in its next tick frame.
+func (r *room) ping(time.Time) { r.pingDue = true }
 
 // roundEnded tells every client the result and hands the record to OnRoundEnd.
 func (r *room) roundEnded(round, endTick uint32, players []game.PlayerResult, now time.Time, early bool) {

@@ -154,7 +154,8 @@ type tclient struct {
 	msgs   chan []byte
 	done   chan struct{}
 	deltas atomic.Int64
-	bytes  atomic.Int64  // of every message received
+	bytes  atomic.Int64 // of every frame received
+	frames atomic.Int64
 	tick   atomic.Uint32 // of the last delta, acknowledged by inputs
 	code   atomic.Uint32
 	reason string // of the close frame received; read after done is closed
@@ -188,10 +189,25 @@ func (c *tclient) OnClose(s *gws.Conn, err error) {
 	close(c.done)
 }
 
+// OnMessage splits a server frame into its messages (a tick frame holds the
+// delta and what else the tick brings) and handles each.
 func (c *tclient) OnMessage(s *gws.Conn, msg *gws.Message) {
 	defer msg.Close()
-	b := append([]byte(nil), msg.Bytes()...)
-	c.bytes.Add(int64(len(b)))
+	frame := msg.Bytes()
+	c.bytes.Add(int64(len(frame)))
+	c.frames.Add(1)
+	var m wire.ServerMsg
+	for len(frame) > 0 {
+		rest, err := wire.DecodeServerNext(frame, &m)
+		if err != nil {
+			rest = nil // a test will fail decoding it
+		}
+		c.message(s, append([]byte(nil), frame[:len(frame)-len(rest)]...))
+		frame = rest
+	}
+}
+
+func (c *tclient) message(s *gws.Conn, b []byte) {
 	switch wire.PeekType(b) {
 	case wire.TypeDelta:
 		c.deltas.Add(1)

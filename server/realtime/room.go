@@ -27,6 +27,7 @@ type player struct {
 
 	base, cur    wire.View // last view queued to the client, and scratch for the next
 	skippedSince time.Time
+	rosterTick   uint32       // tick of the last roster queued to the client; 0: none
 	missed       []game.Event // events of ticks the client was skipped for
 	events       []game.Event // scratch for the events of one delta
 }
@@ -86,18 +87,26 @@ type room struct {
 	inbox               inbox
 
 	// room goroutine
-	world      *game.World
-	snap       wire.Snapshot
-	enc        wire.DeltaEncoder
-	humans     map[string]*player
-	order      []*player // humans in joining order
-	bots       []*player
-	byShip     map[uint32]*player
-	inputs     []game.Input
-	events     []game.Event // events of the ticks since the last fan-out
-	emptySince time.Time
-	opened     time.Time
-	joined     bool // a human has taken a seat at least once
+	world  *game.World
+	snap   wire.Snapshot
+	enc    wire.DeltaEncoder
+	humans map[string]*player
+	order  []*player // humans in joining order
+	bots   []*player
+	byShip map[uint32]*player
+	inputs []game.Input
+	events []game.Event // events of the ticks since the last fan-out
+	// rosterDue and pingDue put the roster and a ping into the next tick
+	// frames. rosterPrev is the roster sent last, at tick rosterBase (0:
+	// none yet), rosterLines the one being sent; rosterDiff and rosterFull
+	// are it encoded as a difference from rosterPrev and whole.
+	rosterDue, pingDue      bool
+	rosterPrev, rosterLines []wire.RosterLine
+	rosterBase              uint32
+	rosterDiff, rosterFull  []byte
+	emptySince              time.Time
+	opened                  time.Time
+	joined                  bool // a human has taken a seat at least once
 	// expected is when the last seat reserved in the room by the lobby
 	// expires (Unix nanoseconds; see Manager.Expect): a room nobody has
 	// joined yet stays open until then.
@@ -386,6 +395,7 @@ func (r *room) welcome(p *player) {
 // resync makes the next delta of p a full snapshot.
 func (r *room) resync(p *player) {
 	p.base.Tick, p.base.Entities = 0, p.base.Entities[:0]
+	p.rosterTick = 0 // a new connection gets a whole roster
 	p.skippedSince = time.Time{}
 	p.missed = p.missed[:0]
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/internal/testwait"
 )
 
 // TestRosterAgreesWithDelta watches a room while a dropped player's reconnect
@@ -21,6 +22,7 @@ func TestRosterAgreesWithDelta(t *testing.T) {
 	_ = leaver.conn.NetConn().Close()
 
 	var mirror wire.View
+	var roster wire.RosterView
 	var m wire.ServerMsg
 	compared, sawGone, rostersAfter := 0, false, 0
 	deadline := time.After(15 * time.Second)
@@ -43,13 +45,16 @@ func TestRosterAgreesWithDelta(t *testing.T) {
 			if m.Roster.Tick != mirror.Tick {
 				t.Fatalf("roster for tick %d arrived after the delta for tick %d", m.Roster.Tick, mirror.Tick)
 			}
+			if err := roster.Apply(&m.Roster); err != nil {
+				t.Fatalf("apply the roster for tick %d: %v", m.Roster.Tick, err)
+			}
 			var inDelta, inRoster []uint32
 			for _, e := range mirror.Entities {
 				if e.Kind == wire.KindShip {
 					inDelta = append(inDelta, e.ID)
 				}
 			}
-			for _, l := range m.Roster.Lines {
+			for _, l := range roster.Lines {
 				inRoster = append(inRoster, l.Ship)
 			}
 			slices.Sort(inRoster)
@@ -68,4 +73,51 @@ func TestRosterAgreesWithDelta(t *testing.T) {
 	if compared < 2 {
 		t.Errorf("compared %d rosters, want at least 2", compared)
 	}
+}
+
+// TestRosterSendsOnlyChanges: after the first, whole, roster a client gets
+// differences from the roster before, which rebuild the room's roster
+// exactly and are smaller than the whole one when little changed.
+func TestRosterSendsOnlyChanges(t *testing.T) {
+	_, url := startServer(t, Options{Bots: 6, Area: wire.WholeWorld})
+	c := dial(t, url)
+	c.join("tok-ann", "arena-1")
+	var roster wire.RosterView
+	var m wire.ServerMsg
+	var whole, diffs, wholeBytes, diffBytes int
+	expired := testwait.Deadline(t, testwait.Default, "a whole roster and three differences")
+	for !expired() && (whole < 1 || diffs < 3) {
+		var b []byte
+		select {
+		case b = <-c.msgs:
+		case <-time.After(time.Second):
+			continue
+		}
+		if wire.PeekType(b) != wire.TypeRoster {
+			continue
+		}
+		if err := wire.DecodeServer(b, &m); err != nil {
+			t.Fatalf("decode: %v", err)
+		}
+		if m.Roster.Base == 0 {
+			whole++
+			wholeBytes = len(b)
+		} else {
+			diffs++
+			diffBytes = max(diffBytes, len(b))
+		}
+		if err := roster.Apply(&m.Roster); err != nil {
+			t.Fatalf("apply roster %d on %d: %v", m.Roster.Tick, roster.Tick, err)
+		}
+		if len(roster.Lines) != 7 {
+			t.Fatalf("roster of %d ships, want 7 (ann and 6 bots)", len(roster.Lines))
+		}
+	}
+	if whole != 1 {
+		t.Errorf("%d whole rosters, want only the first", whole)
+	}
+	if diffBytes >= wholeBytes {
+		t.Errorf("differences of up to %d bytes, the whole roster %d: nothing saved", diffBytes, wholeBytes)
+	}
+	t.Logf("whole roster %d bytes, differences up to %d", wholeBytes, diffBytes)
 }
