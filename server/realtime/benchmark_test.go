@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lxzan/gws"
 	"github.com/tickarena/tickarena/game/bot"
 	"github.com/tickarena/tickarena/game/wire"
 )
@@ -168,4 +169,70 @@ func BenchmarkRoomTickLoopback(b *testing.B) {
 	b.ReportMetric(perClient, "B/client/tick")
 	b.ReportMetric(perClient*float64(m.opts.TickRate), "B/client/s")
 	b.ReportMetric(float64(obs.skippedCount()-skipped)/float64(b.N), "skipped/tick")
+}
+
+// BenchmarkRoomTickFanout is BenchmarkRoomTickLoopback with clients that only
+// read and discard their bytes (raw sockets, no WebSocket library), so that
+// its allocations are the server's alone: the room tick, the fan-out of 50
+// tick frames, gws writing them, and the reading of the clients' inputs.
+func BenchmarkRoomTickFanout(b *testing.B) {
+	m, url := startServer(b, Options{PublicRooms: -1, MaxConnectionsPerAddr: 1000})
+	r := benchRoom(b, m)
+	tokens := mapAuth{}
+	for i := range benchClients {
+		tokens[fmt.Sprint("tok-", i)] = [2]string{fmt.Sprint("p-", i), fmt.Sprint("Player ", i)}
+	}
+	m.opts.Auth = tokens
+	for i := range benchClients {
+		raw := rawDial(b, url, 0)
+		hello := wire.AppendHello(nil, wire.Hello{Version: wire.Version, Token: fmt.Sprint("tok-", i), Room: r.code})
+		if _, err := raw.Write(frame(byte(gws.OpcodeBinary), hello)); err != nil {
+			b.Fatal(err)
+		}
+		r.handle(<-r.cmds) // the benchmark is the room's goroutine
+		go func() { _, _ = io.Copy(io.Discard, raw.br) }()
+	}
+	brains := make([]*bot.Brain, len(r.order))
+	for i, p := range r.order {
+		brains[i] = bot.New(p.ship)
+	}
+	now := time.Now()
+	ticks := 0
+	tick := func() {
+		ticks++
+		for i, p := range r.order {
+			p.slot.put(brains[i].Think(r.world))
+		}
+		r.step(now)
+		r.fanout(now)
+		if ticks%m.opts.TickRate == 0 {
+			r.roster()
+		}
+		if ticks%(2*m.opts.TickRate) == 0 {
+			r.ping(now)
+		}
+	}
+	drain := func() {
+		eventually(b, "the writes to drain", func() bool {
+			for _, p := range r.order {
+				if p.client.inflight.Load() != 0 {
+					return false
+				}
+			}
+			return true
+		})
+	}
+	for range 3 * m.opts.TickRate {
+		tick()
+		drain()
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		tick()
+		b.StopTimer()
+		drain()
+		b.StartTimer()
+	}
+	b.StopTimer()
 }
