@@ -24,14 +24,18 @@
 //     held their ship, if another, to take it out (error 4009), through the
 //     Manager's map of where each player's ship is.
 //   - A connection's write queue (gws's per-connection worker, fed by
-//     WriteAsync) does all socket writes in order. Every queued message is
-//     counted in the client's in-flight counter and uncounted in its callback;
-//     each write has a deadline so that a dead peer errors out.
+//     Async with a task bound once per connection for the tick frames, and
+//     WriteAsync for the rest) does all socket writes in order. Every queued
+//     frame is counted in the client's in-flight counter and uncounted when
+//     written; each write has a deadline so that a dead peer errors out.
 //   - A room's goroutine owns its game.World, its players (humans and bots),
 //     their baselines and the delta encoder. It alone calls game.Step. Every
 //     1/TickRate s, on an absolute schedule, it drains the inbox, lets bots
-//     think, steps, captures one wire.Snapshot and queues every client its
-//     delta. A client with MaxInFlight messages queued is skipped (it keeps
+//     think, steps, captures one wire.Snapshot and queues every client one
+//     frame (fanout.go): its delta, then the roster (a difference from the
+//     last one, once a second), a ping (every PingInterval) and the pong to
+//     the client's last ping, which the read goroutine left in two atomics.
+//     A client with MaxInFlight frames queued is skipped (it keeps
 //     its baseline and its missed events, bounded) and closed with 1008 "too
 //     slow" after SlowTimeout. Other goroutines reach a room only through its
 //     command channel (join, detach), its inbox and what it publishes: stats
@@ -64,8 +68,9 @@
 // pings, protocol pings together); more for FloodSeconds seconds in a row
 // closes it with 1008. New inputs beyond MaxInputsPerTick in one tick, and
 // messages with no input newer than the last one taken, are dropped and
-// counted; the client's next message repeats the inputs dropped. Answers to a
-// client's pings are dropped while its queue is full.
+// counted; the client's next message repeats the inputs dropped. A client's
+// pings are answered in its next tick frame, only the last one of a tick;
+// WebSocket pings are answered at once unless its queue is full.
 //
 // # Readers that fall behind
 //
