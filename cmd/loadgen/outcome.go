@@ -31,6 +31,27 @@ const (
 	failNotStarted
 )
 
+// String names the cause as the report does.
+func (k failKind) String() string {
+	switch k {
+	case failHTTPRefused:
+		return "http refused"
+	case failHTTPTimeout:
+		return "http timed out"
+	case failHTTPError:
+		return "http error"
+	case failWSRefused:
+		return "ws refused"
+	case failWSTimeout:
+		return "ws timed out"
+	case failWSError:
+		return "ws error"
+	case failNotStarted:
+		return "not started"
+	}
+	return "none"
+}
+
 // failures counts the clients by failKind.
 type failures struct {
 	HTTPRefused  uint64 `json:"http_refused"`
@@ -137,8 +158,9 @@ func (p *player) wsClosed(code int, reason string, err error) {
 
 // fail records why the client did not get in; the first reason counts.
 func (p *player) fail(k failKind, err error) {
-	p.failure.CompareAndSwap(int32(failNone), int32(k))
-	p.lastErr.Store(err.Error())
+	if p.failure.CompareAndSwap(int32(failNone), int32(k)) {
+		p.lastErr.Store(err.Error())
+	}
 }
 
 // latencies collects the durations of API calls, safe for concurrent use.

@@ -132,7 +132,8 @@ func TestRefusalsApartFromTimeouts(t *testing.T) {
 	if sum.Held || !strings.Contains(strings.Join(sum.NotHeld, ";"), "4 timed out") || !strings.Contains(strings.Join(sum.NotHeld, ";"), "6 refused") {
 		t.Errorf("held %v, why not %q; want not held with 6 refused and 4 timed out", sum.Held, sum.NotHeld)
 	}
-	for _, line := range []string{"http refused 2  http timed out 2", "ws refused 4  ws timed out 2", "held: no"} {
+	for _, line := range []string{"http refused 2  http timed out 2", "ws refused 4  ws timed out 2", "held: no",
+		"http refused, e.g.: client 0: POST /api/session: 503", "ws refused, e.g.: "} {
 		if !strings.Contains(out.String(), line) {
 			t.Errorf("report lacks %q", line)
 		}

@@ -131,6 +131,8 @@ type summary struct {
 	// Failed counts the clients that never got to play, by cause: refusals
 	// (503/429, close 1013) apart from time-outs, on HTTP and WebSocket.
 	Failed failures `json:"failed"`
+	// FailedExample holds the error of one client per cause of Failed.
+	FailedExample map[string]string `json:"failed_example,omitempty"`
 	// HTTPMsP50, HTTPMsP99 and HTTPMsMax are the durations of the answered
 	// API calls (sessions, seats), in milliseconds.
 	HTTPMsP50    float64 `json:"http_ms_p50,omitempty"`
@@ -220,9 +222,19 @@ func (r *reporter) summary(now time.Time) *summary {
 			// server did not answer the upgrade or the hello in time.
 			p.fail(failWSTimeout, errors.New("no welcome by the end of the run"))
 		}
-		s.Failed.add(failKind(p.failure.Load()))
-		if e, ok := p.lastErr.Load().(string); ok {
+		k := failKind(p.failure.Load())
+		s.Failed.add(k)
+		e, _ := p.lastErr.Load().(string)
+		if e != "" {
 			s.LastError = e
+		}
+		if k != failNone && e != "" {
+			if s.FailedExample == nil {
+				s.FailedExample = map[string]string{}
+			}
+			if _, seen := s.FailedExample[k.String()]; !seen {
+				s.FailedExample[k.String()] = e
+			}
 		}
 		if st, ok := p.stats(); ok {
 			w := r.winStats[i]
@@ -398,6 +410,11 @@ func (s *summary) print(w io.Writer) {
 	f := s.Failed
 	fmt.Fprintf(w, "  not in: http refused %d  http timed out %d  http errors %d  ws refused %d  ws timed out %d  ws errors %d  not started %d\n",
 		f.HTTPRefused, f.HTTPTimeouts, f.HTTPErrors, f.WSRefused, f.WSTimeouts, f.WSErrors, f.NotStarted)
+	for _, k := range []failKind{failHTTPRefused, failHTTPTimeout, failHTTPError, failWSRefused, failWSTimeout, failWSError, failNotStarted} {
+		if e, ok := s.FailedExample[k.String()]; ok {
+			fmt.Fprintf(w, "    %s, e.g.: %s\n", k, e)
+		}
+	}
 	if s.HTTPMsMax > 0 {
 		fmt.Fprintf(w, "  http answers: p50 %.1f ms  p99 %.1f ms  max %.1f ms\n", s.HTTPMsP50, s.HTTPMsP99, s.HTTPMsMax)
 	}
