@@ -25,6 +25,7 @@ type reporter struct {
 	winStart          time.Time
 	winSet            chan struct{}
 	cpuStart          time.Duration       // the server's CPU time at winStart
+	selfCPUStart      time.Duration       // the load generator's CPU time at winStart
 	ticksStart        map[float64]float64 // the server's tick histogram at winStart
 	winStats          []netcode.Stats     // the verifying clients' counters at winStart
 	api               *api                // the API client, for its latencies; nil without -api
@@ -48,6 +49,7 @@ func (r *reporter) markWindow(now time.Time) {
 		r.winStats[i], _ = p.stats()
 	}
 	r.winStart = now
+	r.selfCPUStart, _ = processCPU(os.Getpid())
 	if r.cfg.API != "" && !r.cfg.Floor {
 		if b, err := tickBuckets(context.Background(), r.cfg.API); err == nil {
 			r.ticksStart = b
@@ -159,9 +161,12 @@ type summary struct {
 	// ServerCPUs, LoadgenCPUs and MachineCPUs are the CPUs the server and the
 	// load generator may run on (their affinity, as taskset sets it) and the
 	// machine's online CPUs, in Linux's list format ("0", "1-3").
-	ServerCPUs  string `json:"server_cpus,omitempty"`
-	LoadgenCPUs string `json:"loadgen_cpus,omitempty"`
-	MachineCPUs string `json:"machine_cpus,omitempty"`
+	ServerCPUs string `json:"server_cpus,omitempty"`
+	// LoadgenCores is the load generator's own CPU time over the window as
+	// a number of cores: below 1, one core drove the clients.
+	LoadgenCores float64 `json:"loadgen_cores,omitempty"`
+	LoadgenCPUs  string  `json:"loadgen_cpus,omitempty"`
+	MachineCPUs  string  `json:"machine_cpus,omitempty"`
 	// ServerCPU is the server's CPU time over the window as a number of
 	// cores, and per 1,000 clients (with -pid).
 	ServerCores        float64 `json:"server_cores,omitempty"`
@@ -265,6 +270,9 @@ func (r *reporter) summary(now time.Time) *summary {
 		s.HTTPMsP50, s.HTTPMsP99, s.HTTPMsMax = r.api.lat.quantiles()
 	}
 	s.LoadgenCPUs, _ = cpusAllowed(os.Getpid())
+	if cpu, err := processCPU(os.Getpid()); err == nil && r.selfCPUStart > 0 {
+		s.LoadgenCores = (cpu - r.selfCPUStart).Seconds() / secs
+	}
 	s.MachineCPUs = onlineCPUs()
 	if r.cfg.PID > 0 {
 		if cpu, err := processCPU(r.cfg.PID); err == nil && r.cpuStart > 0 {
@@ -424,7 +432,7 @@ func (s *summary) print(w io.Writer) {
 			s.Verifying, s.CorrectionsPerMin, s.CorrectionMax, s.UnderflowsPerMin, 100*s.UnderflowShare)
 	}
 	if s.ServerCPUs != "" || s.LoadgenCPUs != "" {
-		fmt.Fprintf(w, "  cpus: server %s, load generator %s, machine %s\n", orDash(s.ServerCPUs), orDash(s.LoadgenCPUs), orDash(s.MachineCPUs))
+		fmt.Fprintf(w, "  cpus: server %s, load generator %s (using %.2f cores), machine %s\n", orDash(s.ServerCPUs), orDash(s.LoadgenCPUs), s.LoadgenCores, orDash(s.MachineCPUs))
 	}
 	if s.ServerCores > 0 {
 		fmt.Fprintf(w, "  server cpu: %.3f cores, %.3f cores per 1000 clients\n", s.ServerCores, s.ServerCoresPer1000)
