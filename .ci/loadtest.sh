@@ -16,7 +16,7 @@
 # one core holds; the report says so.
 # DURATION (seconds, default 10), RAMP (connections per second, default 200),
 # VERIFY_FRACTION (share of clients running the full netcode, default 0.02: the
-# others are light clients) and TICK_BUDGET (default 33ms) may be set.
+# others are light clients; counts up to 200 verify every client) and TICK_BUDGET (default 33ms) may be set.
 # SOAK=10m (any Go duration) runs a soak instead: no floor run, the real server
 # for that long, its RSS, Go heap, goroutines and the updates/s read every
 # SOAK_SAMPLE (default 20s); it fails unless RSS stays within ±10% after the
@@ -85,11 +85,15 @@ for n in "${COUNTS[@]}"; do
     -duration "${SECONDS_RUN}s" -json "bin/loadtest-floor-$n.json" || status=1
   kill -INT "$FLOOR"; wait "$FLOOR" || true
 
-  echo "== tickarena: $n clients, ${SECONDS_RUN}s, rooms of 50 without bots, one client in $(awk "BEGIN{printf \"%d\", 1/$VERIFY_FRACTION + 0.5}") verifying"
+  # Up to 200 clients, every one runs the full netcode: the netcode figures
+  # at small counts (goal 6's reference at 50) come from more than one client.
+  fraction=$VERIFY_FRACTION
+  if [[ "$n" -le 200 ]]; then fraction=1; fi
+  echo "== tickarena: $n clients, ${SECONDS_RUN}s, rooms of 50 without bots, one client in $(awk "BEGIN{printf \"%d\", 1/$fraction + 0.5}") verifying"
   PORT=$(bin/loadgen -free-port)
   server "$PORT" "$(mktemp -d)/loadtest.db"
   "${PIN_LOAD[@]}" bin/loadgen -api "http://127.0.0.1:$PORT" -wait 10s -pid "$SERVER" -n "$n" -ramp "$RAMP" -duration "${SECONDS_RUN}s" \
-    -verify -verify-fraction "$VERIFY_FRACTION" -tick-budget "$TICK_BUDGET" \
+    -verify -verify-fraction "$fraction" -tick-budget "$TICK_BUDGET" \
     -baseline "bin/loadtest-floor-$n.json" -json "bin/loadtest-game-$n.json" || status=1
   kill -TERM "$SERVER"; wait "$SERVER" || true
   cp "bin/loadtest-game-$n.json" bin/loadtest.json
