@@ -7,11 +7,13 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/lxzan/gws"
+	"github.com/tickarena/tickarena/game"
 	"github.com/tickarena/tickarena/game/wire"
 	"github.com/tickarena/tickarena/server/httpjson"
 )
@@ -104,7 +106,7 @@ func (s *refusingServer) OnMessage(c *gws.Conn, m *gws.Message) {
 		_ = c.WriteClose(wire.CloseTryAgainLater, []byte("room full"))
 		return
 	}
-	_ = c.WriteMessage(gws.OpcodeBinary, wire.AppendWelcome(nil, wire.Welcome{Ship: 1, RoomID: "r1"}))
+	_ = c.WriteMessage(gws.OpcodeBinary, wire.AppendWelcome(nil, wire.Welcome{Ship: 1, RoomID: "r1", Rules: game.Default()}))
 }
 
 // Clients refused by the server are counted apart from those it did not
@@ -164,5 +166,63 @@ func TestDeltaTick(t *testing.T) {
 		if _, ok := deltaTick(b); ok {
 			t.Errorf("deltaTick(% x) read a tick from a message that is no delta", b)
 		}
+	}
+}
+
+// TestSlowAnswerHoldsBackNoOne: one client's session is answered only once
+// a later client has its seat. Seated one after the other, the first would
+// wait until it timed out (the "sessions timed out" of a run that was only
+// short of connecting time); seated concurrently, everyone gets in.
+func TestSlowAnswerHoldsBackNoOne(t *testing.T) {
+	const n = 6
+	later := make(chan struct{})
+	var once sync.Once
+	var ts *httptest.Server
+	up := gws.NewUpgrader(welcomer{}, &gws.ServerOption{ReadMaxPayloadSize: wire.MaxClientMessage})
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /api/session", func(w http.ResponseWriter, r *http.Request) {
+		var req struct{ Name string }
+		if err := httpjson.Decode(w, r, httpjson.MaxBody, &req); err != nil {
+			httpjson.WriteDecodeError(w, err)
+			return
+		}
+		if req.Name == "load1" {
+			select {
+			case <-later:
+			case <-r.Context().Done():
+				return
+			}
+		}
+		httpjson.Write(w, http.StatusCreated, map[string]string{"token": req.Name})
+	})
+	mux.HandleFunc("POST /api/play", func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") == "Bearer load5" {
+			once.Do(func() { close(later) })
+		}
+		httpjson.Write(w, http.StatusOK, map[string]string{"id": "r1", "ws_url": "ws" + strings.TrimPrefix(ts.URL, "http") + "/ws"})
+	})
+	mux.HandleFunc("GET /ws", func(w http.ResponseWriter, r *http.Request) {
+		if c, err := up.Upgrade(w, r); err == nil {
+			go c.ReadLoop()
+		}
+	})
+	ts = httptest.NewServer(mux)
+	defer ts.Close()
+	sum, err := run(context.Background(), config{API: ts.URL, N: n, Duration: time.Second, Logger: quietLog(), VerifyFraction: 1.0 / n, APITimeout: 20 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Failed != (failures{}) || sum.Connected != n {
+		t.Errorf("%d of %d clients playing, failures %+v (%v); want everyone in", sum.Connected, n, sum.Failed, sum.FailedExample)
+	}
+}
+
+// welcomer welcomes every hello.
+type welcomer struct{ gws.BuiltinEventHandler }
+
+func (welcomer) OnMessage(c *gws.Conn, m *gws.Message) {
+	defer m.Close()
+	if wire.PeekType(m.Bytes()) == wire.TypeHello {
+		_ = c.WriteMessage(gws.OpcodeBinary, wire.AppendWelcome(nil, wire.Welcome{Ship: 1, RoomID: "r1", Rules: game.Default()}))
 	}
 }

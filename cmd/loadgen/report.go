@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -225,7 +224,7 @@ func (r *reporter) summary(now time.Time) *summary {
 		if p.started.Load() && !p.everWelcomed.Load() {
 			// Neither welcomed nor refused by the end of the window: the
 			// server did not answer the upgrade or the hello in time.
-			p.fail(failWSTimeout, errors.New("no welcome by the end of the run"))
+			p.fail(failWSTimeout, fmt.Errorf("client %d: no welcome by the end of the run", p.id))
 		}
 		k := failKind(p.failure.Load())
 		s.Failed.add(k)
