@@ -21,6 +21,7 @@
 # for that long, its RSS, Go heap, goroutines and the updates/s read every
 # SOAK_SAMPLE (default 20s); it fails unless RSS stays within ±10% after the
 # warm-up (SOAK_WARMUP, default a fifth of the run) and no client saw an error.
+# SERVER_FLAGS adds flags to the server's command line (e.g. -round-length 2m).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CLIENTS="${CLIENTS:-200}"
@@ -54,7 +55,7 @@ fi
 server() {
   local port=$1 db=$2
   "${PIN_SERVER[@]}" bin/tickarena -addr "127.0.0.1:$port" -db "$db" -bots 0 -public-rooms 1 \
-    -session-rate 100000 -max-conns-per-ip 100000 -max-conns 100000 -log-level warn &
+    -session-rate 100000 -max-conns-per-ip 100000 -max-conns 100000 -log-level warn ${SERVER_FLAGS:-} &
   SERVER=$!; pids+=("$SERVER")
 }
 
