@@ -42,9 +42,9 @@ func stepTable(w io.Writer, paths []string) (gameHeld, floorHeld int, err error)
 		steps = append(steps, st)
 	}
 	slices.SortFunc(steps, func(a, b *step) int { return cmp.Compare(a.clients, b.clients) })
-	fmt.Fprintf(w, "%8s | %-110s | %s\n", "clients", "tickarena", "floor")
+	fmt.Fprintf(w, "%8s | %-132s | %s\n", "clients", "tickarena", "floor")
 	for _, st := range steps {
-		fmt.Fprintf(w, "%8d | %-110s | %s\n", st.clients, stepCell(st.game), stepCell(st.floor))
+		fmt.Fprintf(w, "%8d | %-132s | %s\n", st.clients, stepCell(st.game), stepCell(st.floor))
 		if st.game != nil && st.game.Held {
 			gameHeld = max(gameHeld, st.clients)
 		}
@@ -79,7 +79,7 @@ func stepCell(s *summary) string {
 	if !s.Held {
 		verdict = "NOT held"
 	}
-	cell := fmt.Sprintf("%s: p1 %.1f/s, %.2f cores", verdict, s.UpdatesP1, s.ServerCores)
+	cell := fmt.Sprintf("%s: p1 %.1f/s, %.2f cores (load generator %.2f)", verdict, s.UpdatesP1, s.ServerCores, s.LoadgenCores)
 	if s.Mode == "game" {
 		cell += fmt.Sprintf(", tick p99 %s%.0f ms, per verifying client and minute %.1f corrections, %.1f underflows",
 			bound(s.TickP99Beyond), s.TickP99ms, s.CorrectionsPerMin, s.UnderflowsPerMin)
