@@ -125,10 +125,15 @@ func isTimeout(err error) bool {
 }
 
 // wsFailed records a WebSocket dial or upgrade that failed; resp is the
-// server's answer to the upgrade, if it gave one.
+// server's answer to the upgrade, if it gave one. Before the client ever
+// played, it is why the client did not get in.
 func (p *player) wsFailed(err error, resp *http.Response) {
 	p.dialErrs.Add(1)
 	switch {
+	case p.everWelcomed.Load():
+		// A reconnect of a client that played: a dial error, not a client
+		// kept out.
+		p.lastErr.Store(fmt.Sprintf("websocket dial: %v", err))
 	case resp != nil && refusedStatus(resp.StatusCode):
 		p.fail(failWSRefused, fmt.Errorf("websocket upgrade refused: %s: %w", resp.Status, err))
 	case isTimeout(err):
