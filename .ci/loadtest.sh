@@ -78,7 +78,7 @@ rm -f bin/loadtest-floor-*.json bin/loadtest-game-*.json
 status=0
 IFS=, read -ra COUNTS <<< "$CLIENTS"
 for n in "${COUNTS[@]}"; do
-  echo "== transport floor: $n clients, ${SECONDS_RUN}s"
+  echo "== transport floor: $n clients, ${SECONDS_RUN}s (load average $(cut -d' ' -f1-3 /proc/loadavg))"
   PORT=$(bin/loadgen -free-port)
   "${PIN_SERVER[@]}" bin/floor -addr "127.0.0.1:$PORT" >/dev/null &
   FLOOR=$!; pids+=("$FLOOR")
