@@ -2,15 +2,33 @@
 # make loadtest: measure the transport floor, then the real server, with the same
 # load generator and the same number of clients, for a short bounded time, all on
 # 127.0.0.1. Figures are printed and written as JSON under bin/.
-# CLIENTS and DURATION (seconds) may be set in the environment.
+#
+# CLIENTS is one count or a comma-separated list (CLIENTS=1000,2000,3000,4000):
+# each count is run against the floor and then the server, and the end of the
+# report gives the largest count each held (every client playing at p1 ≥ 29.5
+# updates/s, nobody refused or timed out, the server's tick p99 within
+# TICK_BUDGET). Then, unless OVERLOAD=0, the server alone at 1.5× the largest
+# count it held (1.5× the smallest count tried when it held none): players past
+# what it carries must be refused (503 / close 1013), never left to time out;
+# an HTTP time-out there fails the target.
+# With 2 or more CPUs the server (and the floor) run on CPU 0 and the load
+# generator on the others (taskset, util-linux), so that the figures say what
+# one core holds; the report says so.
+# DURATION (seconds, default 10), RAMP (connections per second, default 200),
+# VERIFY_FRACTION (share of clients running the full netcode, default 0.02: the
+# others are light clients; counts up to 200 verify every client) and TICK_BUDGET (default 33ms) may be set.
 # SOAK=10m (any Go duration) runs a soak instead: no floor run, the real server
 # for that long, its RSS, Go heap, goroutines and the updates/s read every
 # SOAK_SAMPLE (default 20s); it fails unless RSS stays within ±10% after the
 # warm-up (SOAK_WARMUP, default a fifth of the run) and no client saw an error.
+# SERVER_FLAGS adds flags to the server's command line (e.g. -round-length 2m).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CLIENTS="${CLIENTS:-200}"
 SECONDS_RUN="${DURATION:-10}"
+RAMP="${RAMP:-200}"
+VERIFY_FRACTION="${VERIFY_FRACTION:-0.02}"
+TICK_BUDGET="${TICK_BUDGET:-33ms}"
 mkdir -p bin
 go build -o bin/tickarena ./server
 go build -o bin/floor ./cmd/floor
@@ -20,14 +38,32 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
+# Pinning: the server on CPU 0, the load generator on the others.
+cpus=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+PIN_SERVER=()
+PIN_LOAD=()
+if [[ "$cpus" -ge 2 ]] && command -v taskset >/dev/null; then
+  PIN_SERVER=(taskset -c 0)
+  PIN_LOAD=(taskset -c "1-$((cpus - 1))")
+  PINNING="pinned: server and floor on CPU 0, load generator on CPUs 1-$((cpus - 1)) (taskset)"
+elif [[ "$cpus" -ge 2 ]]; then
+  PINNING="NOT pinned: taskset (util-linux) is missing; server and load generator share $cpus CPUs"
+else
+  PINNING="NOT pinned: one CPU; server and load generator share it"
+fi
+
+server() {
+  local port=$1 db=$2
+  "${PIN_SERVER[@]}" bin/tickarena -addr "127.0.0.1:$port" -db "$db" -bots 0 -public-rooms 1 \
+    -session-rate 100000 -max-conns-per-ip 100000 -max-conns 100000 -log-level warn ${SERVER_FLAGS:-} &
+  SERVER=$!; pids+=("$SERVER")
+}
+
 if [[ -n "${SOAK:-}" ]]; then
   echo "== soak: tickarena, $CLIENTS clients, $SOAK, rooms of 50 without bots"
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
   PORT=$(bin/loadgen -free-port)
-  DB=$(mktemp -d)/soak.db
-  bin/tickarena -addr "127.0.0.1:$PORT" -db "$DB" -bots 0 -public-rooms 1 \
-    -session-rate 100000 -max-conns-per-ip 100000 -max-conns 100000 -log-level warn &
-  SERVER=$!; pids+=("$SERVER")
+  server "$PORT" "$(mktemp -d)/soak.db"
   status=0
   bin/loadgen -api "http://127.0.0.1:$PORT" -wait 10s -pid "$SERVER" -n "$CLIENTS" -duration "$SOAK" \
     -sample "${SOAK_SAMPLE:-20s}" -warmup "${SOAK_WARMUP:-0s}" -verify -json bin/soak.json || status=$?
@@ -36,19 +72,48 @@ if [[ -n "${SOAK:-}" ]]; then
   exit "$status"
 fi
 
-echo "== transport floor: $CLIENTS clients, ${SECONDS_RUN}s"
-PORT=$(bin/loadgen -free-port)
-bin/floor -addr "127.0.0.1:$PORT" >/dev/null &
-FLOOR=$!; pids+=("$FLOOR")
-bin/loadgen -floor -url "ws://127.0.0.1:$PORT/" -wait 10s -pid "$FLOOR" -n "$CLIENTS" -duration "${SECONDS_RUN}s" -json bin/loadtest-floor.json
-kill -INT "$FLOOR"; wait "$FLOOR" || true
+echo "== $PINNING"
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) on $cpus CPUs"
+rm -f bin/loadtest-floor-*.json bin/loadtest-game-*.json
+status=0
+IFS=, read -ra COUNTS <<< "$CLIENTS"
+for n in "${COUNTS[@]}"; do
+  echo "== transport floor: $n clients, ${SECONDS_RUN}s (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  PORT=$(bin/loadgen -free-port)
+  "${PIN_SERVER[@]}" bin/floor -addr "127.0.0.1:$PORT" >/dev/null &
+  FLOOR=$!; pids+=("$FLOOR")
+  "${PIN_LOAD[@]}" bin/loadgen -floor -url "ws://127.0.0.1:$PORT/" -wait 10s -pid "$FLOOR" -n "$n" -ramp "$RAMP" \
+    -duration "${SECONDS_RUN}s" -json "bin/loadtest-floor-$n.json" || status=1
+  kill -INT "$FLOOR"; wait "$FLOOR" || true
 
-echo "== tickarena: $CLIENTS clients, ${SECONDS_RUN}s, rooms of 50 without bots"
-PORT=$(bin/loadgen -free-port)
-DB=$(mktemp -d)/loadtest.db
-bin/tickarena -addr "127.0.0.1:$PORT" -db "$DB" -bots 0 -public-rooms 1 \
-  -session-rate 100000 -max-conns-per-ip 100000 -max-conns 100000 -log-level warn &
-SERVER=$!; pids+=("$SERVER")
-bin/loadgen -api "http://127.0.0.1:$PORT" -wait 10s -pid "$SERVER" -n "$CLIENTS" -duration "${SECONDS_RUN}s" \
-  -verify -baseline bin/loadtest-floor.json -json bin/loadtest.json
-kill -TERM "$SERVER"; wait "$SERVER" || true
+  # Up to 200 clients, every one runs the full netcode: the netcode figures
+  # at small counts (goal 6's reference at 50) come from more than one client.
+  fraction=$VERIFY_FRACTION
+  if [[ "$n" -le 200 ]]; then fraction=1; fi
+  echo "== tickarena: $n clients, ${SECONDS_RUN}s, rooms of 50 without bots, one client in $(awk "BEGIN{printf \"%d\", 1/$fraction + 0.5}") verifying"
+  PORT=$(bin/loadgen -free-port)
+  server "$PORT" "$(mktemp -d)/loadtest.db"
+  "${PIN_LOAD[@]}" bin/loadgen -api "http://127.0.0.1:$PORT" -wait 10s -pid "$SERVER" -n "$n" -ramp "$RAMP" -duration "${SECONDS_RUN}s" \
+    -verify -verify-fraction "$fraction" -tick-budget "$TICK_BUDGET" \
+    -baseline "bin/loadtest-floor-$n.json" -json "bin/loadtest-game-$n.json" || status=1
+  kill -TERM "$SERVER"; wait "$SERVER" || true
+  cp "bin/loadtest-game-$n.json" bin/loadtest.json
+done
+
+echo "== steps ($PINNING)"
+steps=$(bin/loadgen -steps bin/loadtest-floor-*.json bin/loadtest-game-*.json)
+echo "$steps"
+
+if [[ "${OVERLOAD:-1}" != 0 ]]; then
+  held=$(sed -n 's/^largest count held.*: tickarena \([0-9]*\),.*/\1/p' <<< "$steps")
+  base=${held:-${COUNTS[0]}}
+  over=$(( (base * 3 + 1) / 2 ))
+  echo "== overload: tickarena at $over clients (1.5 × ${held:-none held, so 1.5 × the smallest count}), ${SECONDS_RUN}s: refusals expected, HTTP time-outs not"
+  PORT=$(bin/loadgen -free-port)
+  server "$PORT" "$(mktemp -d)/overload.db"
+  "${PIN_LOAD[@]}" bin/loadgen -api "http://127.0.0.1:$PORT" -wait 10s -pid "$SERVER" -n "$over" -ramp "$RAMP" -duration "${SECONDS_RUN}s" \
+    -verify-fraction "$VERIFY_FRACTION" -tick-budget "$TICK_BUDGET" -fail-on-http-timeouts -json bin/loadtest-overload.json || status=1
+  kill -TERM "$SERVER"; wait "$SERVER" || true
+fi
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg) on $cpus CPUs"
+exit "$status"

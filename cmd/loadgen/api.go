@@ -16,10 +16,15 @@ import (
 type api struct {
 	base   string
 	client *http.Client
+	// lat holds how long each answered request took, 429s included.
+	lat latencies
 }
 
-func newAPI(base string) *api {
-	return &api{base: base, client: &http.Client{Timeout: 10 * time.Second}}
+// newAPI returns an API client of base whose requests time out after timeout.
+func newAPI(base string, timeout time.Duration) *api {
+	return &api{base: base, client: &http.Client{Timeout: timeout, Transport: &http.Transport{
+		MaxIdleConnsPerHost: 256, IdleConnTimeout: 30 * time.Second,
+	}}}
 }
 
 // session creates a guest session and returns its token.
@@ -87,7 +92,9 @@ func (a *api) createRoom(ctx context.Context, token, name string) (string, error
 }
 
 // post sends body as JSON and decodes the answer into out. A 429 is retried
-// after its Retry-After until ctx ends.
+// after its Retry-After until ctx ends. Its errors are *httpError: a 503
+// (or a 429 still refused when ctx ends) is a refusal, a request not
+// answered within the client's timeout a time-out.
 func (a *api) post(ctx context.Context, path, token string, body, out any) error {
 	b, err := json.Marshal(body)
 	if err != nil {
@@ -102,26 +109,32 @@ func (a *api) post(ctx context.Context, path, token string, body, out any) error
 		if token != "" {
 			req.Header.Set("Authorization", "Bearer "+token)
 		}
+		start := time.Now()
 		resp, err := a.client.Do(req)
 		if err != nil {
-			return fmt.Errorf("POST %s: %w", path, err)
+			return &httpError{kind: kindOf(err), err: fmt.Errorf("POST %s: %w", path, err)}
 		}
 		data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 		resp.Body.Close()
 		if err != nil {
-			return fmt.Errorf("POST %s: read answer: %w", path, err)
+			return &httpError{kind: kindOf(err), err: fmt.Errorf("POST %s: read answer: %w", path, err)}
 		}
+		a.lat.add(time.Since(start))
 		if resp.StatusCode == http.StatusTooManyRequests {
 			wait, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
 			select {
 			case <-ctx.Done():
-				return fmt.Errorf("POST %s: rate limited: %w", path, ctx.Err())
+				return &httpError{kind: failHTTPRefused, err: fmt.Errorf("POST %s: rate limited: %w", path, ctx.Err())}
 			case <-time.After(time.Duration(max(wait, 1)) * time.Second):
 			}
 			continue
 		}
 		if resp.StatusCode/100 != 2 {
-			return fmt.Errorf("POST %s: %s: %s", path, resp.Status, bytes.TrimSpace(data))
+			kind := failHTTPError
+			if refusedStatus(resp.StatusCode) {
+				kind = failHTTPRefused
+			}
+			return &httpError{kind: kind, err: fmt.Errorf("POST %s: %s: %s", path, resp.Status, bytes.TrimSpace(data))}
 		}
 		if err := json.Unmarshal(data, out); err != nil {
 			return fmt.Errorf("POST %s: decode answer: %w", path, err)

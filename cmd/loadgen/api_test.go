@@ -36,18 +36,14 @@ func TestAPIErrorsStopTheRun(t *testing.T) {
 			want: "no ws_url",
 		},
 		{
-			name: "no room available",
+			name: "seat refused for a reason other than full",
 			session: func(w http.ResponseWriter, r *http.Request) {
 				httpjson.Write(w, http.StatusCreated, map[string]string{"token": "t"})
 			},
 			play: func(w http.ResponseWriter, r *http.Request) {
-				if r.Header.Get("Authorization") != "Bearer t" {
-					httpjson.WriteError(w, http.StatusUnauthorized, "missing session token", "")
-					return
-				}
-				httpjson.WriteError(w, http.StatusServiceUnavailable, "no room", "")
+				httpjson.WriteError(w, http.StatusUnauthorized, "missing session token", "")
 			},
-			want: "503",
+			want: "401",
 		},
 	}
 	for _, tt := range tests {

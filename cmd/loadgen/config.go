@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/tickarena/tickarena/client/netcode"
 )
 
 // config is everything a load run needs; flags fill it and nothing else reads
@@ -33,8 +36,21 @@ type config struct {
 	Rooms int
 	// Floor talks to the transport floor: no decoding, frames and bytes counted.
 	Floor bool
-	// Verify checks that every client's mirror stayed consistent.
+	// Verify checks that every verifying client's mirror stayed consistent.
 	Verify bool
+	// VerifyFraction is the share of the game clients, 0 to 1, that run the
+	// full netcode (mirror, prediction, interpolation) and report
+	// corrections and interpolation underflows; the others are light: they
+	// send the same inputs and count frames and bytes only. One client in
+	// round(1/VerifyFraction) verifies, the first one always. Default 1:
+	// every client.
+	VerifyFraction float64
+	// APITimeout bounds one API request; past it the client counts as timed
+	// out. Default 10 s.
+	APITimeout time.Duration
+	// TickBudget is the server tick p99 up to which a run counts as held.
+	// Default 33 ms, one tick at 30 Hz.
+	TickBudget time.Duration
 	// Name prefixes the players' names. Default "load".
 	Name string
 	// Wait is how long to wait for the server to accept connections before
@@ -69,6 +85,18 @@ func (c config) withDefaults() (config, error) {
 	}
 	if c.Ramp <= 0 {
 		c.Ramp = 200
+	}
+	if c.VerifyFraction <= 0 {
+		c.VerifyFraction = 1
+	}
+	if c.VerifyFraction > 1 {
+		return c, fmt.Errorf("-verify-fraction %v: want a share between 0 and 1", c.VerifyFraction)
+	}
+	if c.APITimeout <= 0 {
+		c.APITimeout = 10 * time.Second
+	}
+	if c.TickBudget <= 0 {
+		c.TickBudget = 33 * time.Millisecond
 	}
 	if c.Sample > 0 && c.Warmup <= 0 {
 		c.Warmup = c.Duration / 5
@@ -111,4 +139,28 @@ func (c config) withDefaults() (config, error) {
 		return c, errors.New("-floor needs a ws:// -url")
 	}
 	return c, nil
+}
+
+// modeOf returns what client i runs: the floor's client, the full netcode
+// (one in round(1/VerifyFraction), the first one always) or a light client.
+func (c config) modeOf(i int) clientMode {
+	if c.Floor {
+		return modeFloor
+	}
+	if i%c.verifyEvery() == 0 {
+		return modeVerify
+	}
+	return modeLight
+}
+
+// verifyEvery is k when one client in k runs the full netcode.
+func (c config) verifyEvery() int {
+	return max(1, int(math.Round(1/c.VerifyFraction)))
+}
+
+// netcodeOptions are the options of a verifying client's netcode: the
+// whole client but the rendering, so that it counts interpolation
+// underflows as a browser would.
+func (c config) netcodeOptions(p *player, url, token, room string) netcode.Options {
+	return netcode.Options{URL: url, Token: token, Room: room, Dial: p.dial, Logger: c.Logger, Seed: c.Seed + uint64(p.id)}
 }

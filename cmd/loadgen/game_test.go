@@ -34,6 +34,9 @@ type gameServer struct {
 	events  []game.Event
 	buf     []byte
 	nextTok int
+	// acks is the last tick each ship's inputs acknowledged, kept after the
+	// ship leaves.
+	acks map[uint32]uint32
 	// corruptTick makes the deltas of that tick name a base nobody has.
 	corruptTick uint32
 }
@@ -47,7 +50,7 @@ type gameConn struct {
 }
 
 func startGameServer(t *testing.T) *gameServer {
-	s := &gameServer{world: game.NewWorld(game.Rules{Seed: 4}), conns: map[*gws.Conn]*gameConn{}, tokens: map[string]bool{}}
+	s := &gameServer{world: game.NewWorld(game.Rules{Seed: 4}), conns: map[*gws.Conn]*gameConn{}, tokens: map[string]bool{}, acks: map[uint32]uint32{}}
 	s.up = gws.NewUpgrader(s, &gws.ServerOption{ReadMaxPayloadSize: wire.MaxClientMessage})
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/session", s.session)
@@ -130,6 +133,7 @@ func (s *gameServer) OnMessage(c *gws.Conn, m *gws.Message) {
 					gc.inputs = append(gc.inputs, game.Input{Ship: gc.ship, Seq: seq, Buttons: st.Buttons, Aim: st.Aim})
 				}
 			}
+			s.acks[gc.ship] = msg.Input.Ack
 		}
 	case wire.TypePing:
 		c.WriteAsync(gws.OpcodeBinary, wire.AppendPong(nil, wire.Pong{Time: msg.Ping.Time}), nil)
@@ -200,12 +204,16 @@ func (s *gameServer) tick() {
 
 func TestGameClientsVerify(t *testing.T) {
 	tests := []struct {
-		name        string
-		corrupt     bool
-		wantVerfied bool
+		name          string
+		corrupt       bool
+		fraction      float64
+		wantVerfied   bool
+		wantVerifying int
 	}{
-		{"consistent server", false, true},
-		{"server sends a wrong base", true, false},
+		{"consistent server", false, 1, true, 10},
+		{"server sends a wrong base", true, 1, false, 10},
+		{"light clients, one in five verifies", false, 0.2, true, 2},
+		{"light clients, wrong base", true, 0.2, false, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -215,7 +223,7 @@ func TestGameClientsVerify(t *testing.T) {
 				s.corruptTick = s.world.Tick + 45 // after everyone joined
 				s.mu.Unlock()
 			}
-			sum, err := run(context.Background(), config{URL: s.ts.URL, N: 10, Duration: 2 * time.Second, Verify: true, Logger: quietLog()})
+			sum, err := run(context.Background(), config{URL: s.ts.URL, N: 10, Duration: 2 * time.Second, Verify: true, VerifyFraction: tt.fraction, Logger: quietLog()})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -225,7 +233,20 @@ func TestGameClientsVerify(t *testing.T) {
 			if sum.Verified == nil || *sum.Verified != tt.wantVerfied {
 				t.Fatalf("verified %v, want %v; failures %v", sum.Verified, tt.wantVerfied, sum.VerifyFailures)
 			}
+			if sum.Verifying != tt.wantVerifying {
+				t.Errorf("%d clients ran the netcode, want %d", sum.Verifying, tt.wantVerifying)
+			}
 			if !tt.corrupt {
+				s.mu.Lock()
+				for ship, ack := range s.acks {
+					if ack == 0 {
+						t.Errorf("ship %d: inputs acknowledged no delta", ship)
+					}
+				}
+				if len(s.acks) != 10 {
+					t.Errorf("%d ships sent inputs, want 10", len(s.acks))
+				}
+				s.mu.Unlock()
 				if sum.Connected != 10 || sum.UpdatesMin <= 20 {
 					t.Errorf("%d connected, slowest %.1f updates/s; want 10 and over 20", sum.Connected, sum.UpdatesMin)
 				}

@@ -16,6 +16,20 @@
 //	go run ./cmd/loadgen -api http://127.0.0.1:8080 -n 200 -duration 10s
 //	go run ./cmd/loadgen -api http://127.0.0.1:8080 -pid 1234 -n 200 -duration 10m -sample 20s
 //	go run ./cmd/loadgen -floor -url ws://127.0.0.1:8090/ -n 200 -duration 10s
+//	go run ./cmd/loadgen -api http://127.0.0.1:8080 -n 4000 -verify-fraction 0.02 -duration 30s
+//	go run ./cmd/loadgen -steps bin/loadtest-*.json
+//
+// With -verify-fraction below 1 most clients are light: they send the same
+// inputs, acknowledge deltas and answer pings, and count frames and bytes
+// without decoding them (light.go holds all their protocol code), so that
+// one core drives thousands; the others run the full netcode and report
+// prediction corrections and interpolation underflows per minute.
+//
+// Clients that never get to play are counted by cause: refused (HTTP 503 or
+// 429, a refused upgrade, close 1013) apart from timed out, on HTTP and on
+// the WebSocket. A run is "held" when every client plays at p1 ≥ 29.5
+// updates/s, nobody was refused, timed out or dropped, and the server's
+// tick p99 is within -tick-budget.
 package main
 
 import (
@@ -26,6 +40,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 func main() {
@@ -38,7 +53,9 @@ func main() {
 	flag.StringVar(&cfg.Room, "room", "", "room id to join (default: quick play)")
 	flag.IntVar(&cfg.Rooms, "rooms", 0, "spread the clients over this many new rooms (needs -api)")
 	flag.BoolVar(&cfg.Floor, "floor", false, "talk to the transport floor: count frames and bytes, decode nothing")
-	flag.BoolVar(&cfg.Verify, "verify", false, "check that every client's mirror stays consistent; exit 1 if not")
+	flag.BoolVar(&cfg.Verify, "verify", false, "check that every verifying client's mirror stays consistent; exit 1 if not")
+	flag.Float64Var(&cfg.VerifyFraction, "verify-fraction", 1, "share of the game clients that run the full netcode (mirror, prediction, interpolation) and report corrections and underflows; the others send the same inputs and only count frames and bytes (0.02: one in 50)")
+	flag.DurationVar(&cfg.TickBudget, "tick-budget", 33*time.Millisecond, "server tick p99 up to which a run counts as held")
 	flag.DurationVar(&cfg.Wait, "wait", 0, "wait this long for the server to accept connections before starting")
 	flag.DurationVar(&cfg.Sample, "sample", 0, "soak: read the server's RSS, heap, goroutines and the updates/s this often; exit 1 unless RSS stays within ±10% after -warmup and no error occurred")
 	flag.DurationVar(&cfg.Warmup, "warmup", 0, "soak: the start of the window that the RSS verdict ignores (default a fifth of -duration)")
@@ -47,7 +64,17 @@ func main() {
 	printPort := flag.Bool("free-port", false, "print a free TCP port on 127.0.0.1 and exit (for scripts)")
 	jsonPath := flag.String("json", "", "also write the summary as JSON to this file")
 	verbose := flag.Bool("v", false, "log connection events")
+	failOnTimeouts := flag.Bool("fail-on-http-timeouts", false, "exit 1 when an API call (session, seat) was not answered in time: an overloaded server must refuse, not hang")
+	steps := flag.Bool("steps", false, "read the -json summaries named as arguments (a stepped run, floor and server at each client count), print them side by side and the largest count each held")
 	flag.Parse()
+
+	if *steps {
+		if _, _, err := stepTable(os.Stdout, flag.Args()); err != nil {
+			fmt.Fprintln(os.Stderr, "loadgen:", err)
+			os.Exit(1)
+		}
+		return
+	}
 
 	if *printPort {
 		port, err := freePort()
@@ -88,6 +115,10 @@ func main() {
 		}
 	}
 	if sum.Verified != nil && !*sum.Verified {
+		os.Exit(1)
+	}
+	if t := sum.Failed.HTTPTimeouts; *failOnTimeouts && t > 0 {
+		fmt.Fprintf(os.Stderr, "loadgen: %d API calls timed out (a full server must answer 503 at once)\n", t)
 		os.Exit(1)
 	}
 	if why := sum.soakFailed(); why != "" {

@@ -12,37 +12,48 @@ import (
 	"github.com/tickarena/tickarena/game/wire"
 )
 
-// player is one simulated client. Its netcode client is guarded by mu: the
-// connection's read goroutine feeds it messages and the shared ticker sends
-// its inputs.
+// player is one simulated client: a verifying client runs the full netcode
+// (nc), a light or floor client speaks the protocol through a lightConn
+// (lc). The netcode client is guarded by mu: the connection's read
+// goroutine feeds it messages and the shared ticker sends its inputs.
 type player struct {
 	id    int
 	url   string
 	token string
 	room  string
-	floor bool
+	mode  clientMode
 	sizes *histogram
 
-	mu sync.Mutex
-	nc *netcode.Client // nil in floor mode
-	// floor mode: the one connection, and the next input's sequence number
-	fc       *wsTransport
-	seq      uint32
-	in       wire.Input      // the inputs not sent yet
-	steps    netcode.Stepper // inputs due, at the floor's tick rate
-	nextPing time.Time
-	brain    brain
+	mu    sync.Mutex
+	nc    *netcode.Client // verifying clients
+	lc    *lightConn      // light and floor clients
+	brain brain
 
 	// Counters read by the reporter without the lock.
-	welcomed  atomic.Bool
-	updates   atomic.Uint64 // deltas applied, or floor tick messages
-	bytesDown atomic.Uint64
-	bytesUp   atomic.Uint64
-	rttNanos  atomic.Int64
-	dialErrs  atomic.Uint64
-	closes    atomic.Uint64
-	lastErr   atomic.Value // string
+	started      atomic.Bool // its connection was opened
+	welcomed     atomic.Bool
+	everWelcomed atomic.Bool
+	updates      atomic.Uint64 // deltas applied or counted, or floor tick messages
+	bytesDown    atomic.Uint64
+	bytesUp      atomic.Uint64
+	rttNanos     atomic.Int64
+	dialErrs     atomic.Uint64
+	closes       atomic.Uint64
+	failure      atomic.Int32 // a failKind: why the client never got in
+	lastErr      atomic.Value // string
 }
+
+// clientMode is what a player runs.
+type clientMode int
+
+const (
+	// modeVerify runs the full netcode: mirror, prediction, interpolation.
+	modeVerify clientMode = iota
+	// modeLight sends the same inputs and counts frames and bytes only.
+	modeLight
+	// modeFloor talks to the transport floor.
+	modeFloor
+)
 
 var errNotOpen = errors.New("connection not open")
 
@@ -50,7 +61,7 @@ var errNotOpen = errors.New("connection not open")
 type wsTransport struct {
 	gws.BuiltinEventHandler
 	p      *player
-	in     *netcode.Inbox // nil in floor mode
+	in     *netcode.Inbox
 	conn   atomic.Pointer[gws.Conn]
 	closed atomic.Bool
 }
@@ -82,14 +93,11 @@ func (t *wsTransport) Close(code int, reason string) error {
 
 // connect dials url and becomes the connection's read loop.
 func (t *wsTransport) connect(url string) {
-	c, _, err := gws.NewClient(t, &gws.ClientOption{Addr: url, ReadMaxPayloadSize: wire.MaxServerMessage, HandshakeTimeout: 10 * time.Second})
+	c, resp, err := gws.NewClient(t, &gws.ClientOption{Addr: url, ReadMaxPayloadSize: wire.MaxServerMessage, HandshakeTimeout: 10 * time.Second})
 	if err != nil {
-		t.p.dialErrs.Add(1)
-		t.p.lastErr.Store(err.Error())
-		if t.in != nil {
-			t.in.Closed(wire.CloseAbnormal, err.Error())
-			t.p.poke()
-		}
+		t.p.wsFailed(err, resp)
+		t.in.Closed(wire.CloseAbnormal, err.Error())
+		t.p.poke()
 		return
 	}
 	t.conn.Store(c)
@@ -99,14 +107,10 @@ func (t *wsTransport) connect(url string) {
 	c.ReadLoop()
 }
 
-// OnOpen reports the open connection; in floor mode it sends the hello.
+// OnOpen reports the open connection.
 func (t *wsTransport) OnOpen(c *gws.Conn) {
-	if t.in != nil {
-		t.in.Opened()
-		t.p.poke()
-		return
-	}
-	_ = t.Send(wire.AppendHello(nil, wire.Hello{Version: wire.Version, Token: t.p.token, Room: t.p.room}))
+	t.in.Opened()
+	t.p.poke()
 }
 
 // OnMessage hands a message to the player.
@@ -123,17 +127,10 @@ func (t *wsTransport) OnClose(c *gws.Conn, err error) {
 		code, reason = int(ce.Code), string(ce.Reason)
 	}
 	if !t.closed.Load() {
-		t.p.closes.Add(1)
-		if err != nil {
-			t.p.lastErr.Store(err.Error())
-		}
+		t.p.wsClosed(code, reason, err)
 	}
-	if t.in != nil {
-		t.in.Closed(code, reason)
-		t.p.poke()
-	} else {
-		t.p.welcomed.Store(false)
-	}
+	t.in.Closed(code, reason)
+	t.p.poke()
 }
 
 // dial is the netcode Dialer: it returns at once and connects in the
@@ -146,38 +143,22 @@ func (p *player) dial(url string, in *netcode.Inbox) (netcode.Transport, error) 
 
 // start opens the player's connection.
 func (p *player) start(now time.Time) {
-	if p.floor {
-		p.mu.Lock()
-		p.fc = &wsTransport{p: p}
-		p.mu.Unlock()
-		go p.fc.connect(p.url)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.started.Store(true)
+	if p.mode != modeVerify {
+		p.lc = &lightConn{p: p, floor: p.mode == modeFloor}
+		go p.lc.connect(p.url)
 		return
 	}
-	p.mu.Lock()
 	p.nc.Start(now)
-	p.mu.Unlock()
 }
 
-// received counts a message and, with netcode, applies it at once, so that
+// received applies a message to the netcode client at once, so that
 // decoding runs in the connection's own goroutine.
 func (p *player) received(t *wsTransport, b []byte) {
 	now := time.Now()
 	p.bytesDown.Add(uint64(len(b)))
-	if p.floor {
-		switch wire.PeekType(b) {
-		case wire.TypeWelcome:
-			p.welcomed.Store(true)
-		case wire.TypePong:
-			var m wire.ServerMsg
-			if _, err := wire.DecodeServerNext(b, &m); err == nil {
-				p.rttNanos.Store(now.UnixNano() - m.Pong.Time)
-			}
-		default:
-			p.updates.Add(1)
-			p.sizes.add(len(b))
-		}
-		return
-	}
 	if wire.PeekType(b) == wire.TypeDelta {
 		p.sizes.add(len(b))
 	}
@@ -201,50 +182,49 @@ func (p *player) poke() {
 func (p *player) publish() {
 	st := p.nc.Stats()
 	p.updates.Store(st.Deltas)
-	p.welcomed.Store(p.nc.State() == netcode.StatePlaying)
+	playing := p.nc.State() == netcode.StatePlaying
+	p.welcomed.Store(playing)
+	if playing {
+		p.everWelcomed.Store(true)
+	}
 	p.rttNanos.Store(int64(p.nc.RTT()))
 }
 
-// tick sends the inputs due at now.
+// tick sends the inputs due at now; a verifying client also draws a frame,
+// which counts interpolation underflows.
 func (p *player) tick(now time.Time) {
+	if p.mode != modeVerify {
+		p.mu.Lock()
+		lc := p.lc
+		p.mu.Unlock()
+		if lc != nil {
+			lc.sendInputs(now)
+		}
+		return
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if !p.floor {
-		if p.nc == nil {
-			return // no seat yet
-		}
-		p.nc.Update(now)
-		for n := p.nc.InputsDue(now); n > 0; n-- {
-			b, a := p.brain.next(now)
-			p.nc.Tick(b, a)
-		}
-		p.publish()
-		return
+	if p.nc == nil {
+		return // no seat yet
 	}
-	if p.fc == nil || !p.welcomed.Load() {
-		return
-	}
-	bp := bufPool.Get().(*[]byte)
-	defer bufPool.Put(bp)
-	if p.steps.Interval == 0 {
-		p.steps.Interval = time.Second / inputRate
-	}
-	for n := p.steps.Steps(now); n > 0; n-- {
+	p.nc.Update(now)
+	for n := p.nc.InputsDue(now); n > 0; n-- {
 		b, a := p.brain.next(now)
-		p.seq++
-		// Like a game client (docs/protocol.md §4.3): one message per two
-		// inputs, carrying both.
-		p.in.Steps[p.in.N] = wire.InputStep{Buttons: b, Aim: a}
-		if p.in.N++; p.in.N == 2 {
-			p.in.Seq = p.seq
-			_ = p.fc.Send(wire.AppendInput((*bp)[:0], p.in))
-			p.in = wire.Input{}
-		}
+		p.nc.Tick(b, a)
 	}
-	if !now.Before(p.nextPing) {
-		p.nextPing = now.Add(2 * time.Second)
-		_ = p.fc.Send(wire.AppendPing((*bp)[:0], wire.Ping{Time: now.UnixNano()}))
+	p.nc.Frame(now)
+	p.publish()
+}
+
+// stats returns the netcode client's counters; ok is false for a client
+// without netcode.
+func (p *player) stats() (st netcode.Stats, ok bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.nc == nil {
+		return st, false
 	}
+	return p.nc.Stats(), true
 }
 
 // stop closes the connection.
@@ -256,8 +236,8 @@ func (p *player) stop() {
 		p.publish()
 		return
 	}
-	if p.fc != nil {
-		_ = p.fc.Close(wire.CloseNormal, "done")
+	if p.lc != nil {
+		p.lc.Close()
 	}
 }
 

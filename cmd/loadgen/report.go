@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
+
+	"github.com/tickarena/tickarena/client/netcode"
 )
 
 // reporter prints a progress line every second and computes the summary.
@@ -21,7 +24,10 @@ type reporter struct {
 	winStart          time.Time
 	winSet            chan struct{}
 	cpuStart          time.Duration       // the server's CPU time at winStart
+	selfCPUStart      time.Duration       // the load generator's CPU time at winStart
 	ticksStart        map[float64]float64 // the server's tick histogram at winStart
+	winStats          []netcode.Stats     // the verifying clients' counters at winStart
+	api               *api                // the API client, for its latencies; nil without -api
 }
 
 func newReporter(cfg config, players []*player, sizes *histogram) *reporter {
@@ -30,7 +36,8 @@ func newReporter(cfg config, players []*player, sizes *histogram) *reporter {
 		cfg: cfg, players: players, sizes: sizes,
 		prevUpd: make([]uint64, n), prevDown: make([]uint64, n),
 		winUpd: make([]uint64, n), winDown: make([]uint64, n), winUp: make([]uint64, n),
-		winSet: make(chan struct{}),
+		winStats: make([]netcode.Stats, n),
+		winSet:   make(chan struct{}),
 	}
 }
 
@@ -38,8 +45,10 @@ func newReporter(cfg config, players []*player, sizes *histogram) *reporter {
 func (r *reporter) markWindow(now time.Time) {
 	for i, p := range r.players {
 		r.winUpd[i], r.winDown[i], r.winUp[i] = p.updates.Load(), p.bytesDown.Load(), p.bytesUp.Load()
+		r.winStats[i], _ = p.stats()
 	}
 	r.winStart = now
+	r.selfCPUStart, _ = processCPU(os.Getpid())
 	if r.cfg.API != "" && !r.cfg.Floor {
 		if b, err := tickBuckets(context.Background(), r.cfg.API); err == nil {
 			r.ticksStart = b
@@ -81,9 +90,11 @@ func (r *reporter) line(w io.Writer, elapsed, dt time.Duration) {
 	var connected int
 	var ups, kbs, rtts []float64
 	var errs uint64
+	var f failures
 	for i, p := range r.players {
 		u, d := p.updates.Load(), p.bytesDown.Load()
 		errs += p.dialErrs.Load() + p.closes.Load()
+		f.add(failKind(p.failure.Load()))
 		if p.welcomed.Load() {
 			connected++
 			ups = append(ups, float64(u-r.prevUpd[i])/secs)
@@ -94,9 +105,9 @@ func (r *reporter) line(w io.Writer, elapsed, dt time.Duration) {
 		}
 		r.prevUpd[i], r.prevDown[i] = u, d
 	}
-	fmt.Fprintf(w, "%5.0fs connected %d/%d  updates/s/client p50 %.1f p1 %.1f  down %.2f KB/s/client  rtt p50 %.1f ms p99 %.1f ms  errors %d\n",
+	fmt.Fprintf(w, "%5.0fs connected %d/%d  updates/s/client p50 %.1f p1 %.1f  down %.2f KB/s/client  rtt p50 %.1f ms p99 %.1f ms  refused %d  timed out %d  errors %d\n",
 		elapsed.Seconds(), connected, len(r.players), percentile(ups, 0.5), percentile(ups, 0.01),
-		mean(kbs), percentile(rtts, 0.5), percentile(rtts, 0.99), errs)
+		mean(kbs), percentile(rtts, 0.5), percentile(rtts, 0.99), f.HTTPRefused+f.WSRefused, f.HTTPTimeouts+f.WSTimeouts, errs)
 }
 
 // summary is the result of a run, printed and written as JSON.
@@ -118,14 +129,43 @@ type summary struct {
 	UpdateBytesP99 float64 `json:"update_bytes_p99"`
 	RTTP50ms       float64 `json:"rtt_ms_p50"`
 	RTTP99ms       float64 `json:"rtt_ms_p99"`
-	DialErrors     uint64  `json:"dial_errors"`
-	Drops          uint64  `json:"drops"`
-	Resyncs        uint64  `json:"resyncs"`
-	DecodeErrors   uint64  `json:"decode_errors"`
-	Reconnects     uint64  `json:"reconnects"`
-	// Prediction corrections of the own ship, per client per minute, and the largest.
+	// Failed counts the clients that never got to play, by cause: refusals
+	// (503/429, close 1013) apart from time-outs, on HTTP and WebSocket.
+	Failed failures `json:"failed"`
+	// FailedExample holds the error of one client per cause of Failed.
+	FailedExample map[string]string `json:"failed_example,omitempty"`
+	// HTTPMsP50, HTTPMsP99 and HTTPMsMax are the durations of the answered
+	// API calls (sessions, seats), in milliseconds.
+	HTTPMsP50    float64 `json:"http_ms_p50,omitempty"`
+	HTTPMsP99    float64 `json:"http_ms_p99,omitempty"`
+	HTTPMsMax    float64 `json:"http_ms_max,omitempty"`
+	DialErrors   uint64  `json:"dial_errors"`
+	Drops        uint64  `json:"drops"`
+	Resyncs      uint64  `json:"resyncs"`
+	DecodeErrors uint64  `json:"decode_errors"`
+	Reconnects   uint64  `json:"reconnects"`
+	// Verifying is the number of clients that ran the full netcode; the
+	// netcode figures below are theirs.
+	Verifying int `json:"verifying_clients"`
+	// Prediction corrections of the own ship, per verifying client per
+	// minute over the window, and the largest.
 	CorrectionsPerMin float64 `json:"corrections_per_client_per_min"`
 	CorrectionMax     float64 `json:"correction_max_units"`
+	// UnderflowsPerMin is the interpolation underflows (frames with no
+	// snapshot newer than the render time) per verifying client per minute,
+	// frames drawn at the input rate (30/s); UnderflowShare is their share of
+	// the frames.
+	UnderflowsPerMin float64 `json:"underflows_per_client_per_min"`
+	UnderflowShare   float64 `json:"underflow_share"`
+	// ServerCPUs, LoadgenCPUs and MachineCPUs are the CPUs the server and the
+	// load generator may run on (their affinity, as taskset sets it) and the
+	// machine's online CPUs, in Linux's list format ("0", "1-3").
+	ServerCPUs string `json:"server_cpus,omitempty"`
+	// LoadgenCores is the load generator's own CPU time over the window as
+	// a number of cores: below 1, one core drove the clients.
+	LoadgenCores float64 `json:"loadgen_cores,omitempty"`
+	LoadgenCPUs  string  `json:"loadgen_cpus,omitempty"`
+	MachineCPUs  string  `json:"machine_cpus,omitempty"`
 	// ServerCPU is the server's CPU time over the window as a number of
 	// cores, and per 1,000 clients (with -pid).
 	ServerCores        float64 `json:"server_cores,omitempty"`
@@ -141,10 +181,17 @@ type summary struct {
 	// TickP50Beyond and TickP99Beyond are set when that quantile fell in
 	// the histogram's last (+Inf) bucket: the figure above is then the
 	// largest finite bound, which the ticks exceeded (JSON has no +Inf).
-	TickP50Beyond bool    `json:"tick_ms_p50_beyond_last_bucket,omitempty"`
-	TickP99Beyond bool    `json:"tick_ms_p99_beyond_last_bucket,omitempty"`
-	LastError     string  `json:"last_error,omitempty"`
-	VsFloor       *ratios `json:"vs_floor,omitempty"`
+	TickP50Beyond bool   `json:"tick_ms_p50_beyond_last_bucket,omitempty"`
+	TickP99Beyond bool   `json:"tick_ms_p99_beyond_last_bucket,omitempty"`
+	LastError     string `json:"last_error,omitempty"`
+	// TickBudgetMS is the tick p99 up to which the run counts as held.
+	TickBudgetMS float64 `json:"tick_budget_ms,omitempty"`
+	// Held is set when the server held every client: all of them playing at
+	// the end at p1 ≥ 29.5 updates/s, nobody refused, timed out or dropped,
+	// and (for the game) the tick p99 within the budget. NotHeld says why not.
+	Held    bool     `json:"held"`
+	NotHeld []string `json:"not_held,omitempty"`
+	VsFloor *ratios  `json:"vs_floor,omitempty"`
 	// Soak holds the readings taken every -sample and the RSS verdict.
 	Soak *soakReport `json:"soak,omitempty"`
 	// Verified is set with -verify when every client's mirror stayed consistent.
@@ -160,30 +207,48 @@ func (r *reporter) summary(now time.Time) *summary {
 		s.Mode = "floor"
 	}
 	var ups, rtts []float64
-	var down, up, corrections float64
+	var down, up float64
+	var corrections, underflows, frames uint64
 	for i, p := range r.players {
-		ups = append(ups, float64(p.updates.Load()-r.winUpd[i])/secs)
 		down += float64(p.bytesDown.Load()-r.winDown[i]) / secs
 		up += float64(p.bytesUp.Load()-r.winUp[i]) / secs
 		if p.welcomed.Load() {
 			s.Connected++
+			ups = append(ups, float64(p.updates.Load()-r.winUpd[i])/secs)
 		}
 		if rtt := p.rttNanos.Load(); rtt > 0 {
 			rtts = append(rtts, float64(rtt)/1e6)
 		}
 		s.DialErrors += p.dialErrs.Load()
 		s.Drops += p.closes.Load()
-		if e, ok := p.lastErr.Load().(string); ok {
+		if p.started.Load() && !p.everWelcomed.Load() {
+			// Neither welcomed nor refused by the end of the window: the
+			// server did not answer the upgrade or the hello in time.
+			p.fail(failWSTimeout, fmt.Errorf("client %d: no welcome by the end of the run", p.id))
+		}
+		k := failKind(p.failure.Load())
+		s.Failed.add(k)
+		e, _ := p.lastErr.Load().(string)
+		if e != "" {
 			s.LastError = e
 		}
-		if p.nc != nil {
-			p.mu.Lock()
-			st := p.nc.Stats()
-			p.mu.Unlock()
+		if k != failNone && e != "" {
+			if s.FailedExample == nil {
+				s.FailedExample = map[string]string{}
+			}
+			if _, seen := s.FailedExample[k.String()]; !seen {
+				s.FailedExample[k.String()] = e
+			}
+		}
+		if st, ok := p.stats(); ok {
+			w := r.winStats[i]
+			s.Verifying++
 			s.Resyncs += st.Resyncs
 			s.DecodeErrors += st.DecodeErrors
 			s.Reconnects += st.Reconnects
-			corrections += float64(st.Corrections)
+			corrections += st.Corrections - w.Corrections
+			underflows += st.Underflows - w.Underflows
+			frames += st.Frames - w.Frames
 			s.CorrectionMax = max(s.CorrectionMax, st.CorrectionMax)
 		}
 	}
@@ -193,9 +258,21 @@ func (r *reporter) summary(now time.Time) *summary {
 	s.DownBytesPerClient, s.UpBytesPerClient = down/n, up/n
 	s.UpdateBytesP50, s.UpdateBytesP99 = r.sizes.quantile(0.5), r.sizes.quantile(0.99)
 	s.RTTP50ms, s.RTTP99ms = percentile(rtts, 0.5), percentile(rtts, 0.99)
-	if elapsed := now.Sub(r.winStart).Minutes(); elapsed > 0 {
-		s.CorrectionsPerMin = corrections / n / elapsed
+	if elapsed := now.Sub(r.winStart).Minutes(); elapsed > 0 && s.Verifying > 0 {
+		s.CorrectionsPerMin = float64(corrections) / float64(s.Verifying) / elapsed
+		s.UnderflowsPerMin = float64(underflows) / float64(s.Verifying) / elapsed
 	}
+	if frames > 0 {
+		s.UnderflowShare = float64(underflows) / float64(frames)
+	}
+	if r.api != nil {
+		s.HTTPMsP50, s.HTTPMsP99, s.HTTPMsMax = r.api.lat.quantiles()
+	}
+	s.LoadgenCPUs, _ = cpusAllowed(os.Getpid())
+	if cpu, err := processCPU(os.Getpid()); err == nil && r.selfCPUStart > 0 {
+		s.LoadgenCores = (cpu - r.selfCPUStart).Seconds() / secs
+	}
+	s.MachineCPUs = onlineCPUs()
 	if r.cfg.PID > 0 {
 		if cpu, err := processCPU(r.cfg.PID); err == nil && r.cpuStart > 0 {
 			s.ServerCores = (cpu - r.cpuStart).Seconds() / secs
@@ -204,6 +281,7 @@ func (r *reporter) summary(now time.Time) *summary {
 		if rss, peak, err := processMemory(r.cfg.PID); err == nil {
 			s.ServerRSSMB, s.ServerPeakRSSMB = float64(rss)/(1<<20), float64(peak)/(1<<20)
 		}
+		s.ServerCPUs, _ = cpusAllowed(r.cfg.PID)
 	}
 	if r.ticksStart != nil {
 		if after, err := tickBuckets(context.Background(), r.cfg.API); err == nil {
@@ -214,7 +292,45 @@ func (r *reporter) summary(now time.Time) *summary {
 	if b := r.cfg.Baseline; b != nil {
 		s.VsFloor = compare(s, b)
 	}
+	s.judge(r.cfg.TickBudget)
 	return s
+}
+
+// heldUpdates is the p1 of updates per second per client a held run reaches.
+const heldUpdates = 29.5
+
+// judge decides whether the run held its clients (see summary.Held).
+func (s *summary) judge(budget time.Duration) {
+	var why []string
+	if s.Connected < s.Clients {
+		why = append(why, fmt.Sprintf("%d of %d clients playing at the end", s.Connected, s.Clients))
+	}
+	if s.Connected > 0 && s.UpdatesP1 < heldUpdates {
+		why = append(why, fmt.Sprintf("updates/s p1 %.1f < %.1f", s.UpdatesP1, heldUpdates))
+	}
+	f := s.Failed
+	if refused := f.HTTPRefused + f.WSRefused; refused > 0 {
+		why = append(why, fmt.Sprintf("%d refused", refused))
+	}
+	if timeouts := f.HTTPTimeouts + f.WSTimeouts; timeouts > 0 {
+		why = append(why, fmt.Sprintf("%d timed out", timeouts))
+	}
+	if errs := f.HTTPErrors + f.WSErrors + f.NotStarted; errs > 0 {
+		why = append(why, fmt.Sprintf("%d failed to connect", errs))
+	}
+	if s.Drops > 0 {
+		why = append(why, fmt.Sprintf("%d dropped", s.Drops))
+	}
+	if s.Mode == "game" {
+		s.TickBudgetMS = float64(budget) / float64(time.Millisecond)
+		switch {
+		case s.TickP99ms == 0:
+			why = append(why, "no server tick figures")
+		case s.TickP99Beyond || s.TickP99ms > s.TickBudgetMS:
+			why = append(why, fmt.Sprintf("tick p99 %s %.1f ms over the %.1f ms budget", bound(s.TickP99Beyond), s.TickP99ms, s.TickBudgetMS))
+		}
+	}
+	s.Held, s.NotHeld = len(why) == 0, why
 }
 
 // ratios are a run's figures divided by the same figures of a floor run.
@@ -262,8 +378,8 @@ func readSummary(path string) (*summary, error) {
 func (s *summary) verify(players []*player) {
 	ok := true
 	for _, p := range players {
-		if p.nc == nil {
-			continue
+		if p.nc == nil || failKind(p.failure.Load()) != failNone {
+			continue // a light client, or one that never got in (counted apart)
 		}
 		p.mu.Lock()
 		st := p.nc.Stats()
@@ -298,9 +414,24 @@ func (s *summary) print(w io.Writer) {
 	fmt.Fprintf(w, "  updates/s per client: p50 %.1f  p1 %.1f  min %.1f  mean %.1f\n", s.UpdatesP50, s.UpdatesP1, s.UpdatesMin, s.UpdatesMean)
 	fmt.Fprintf(w, "  per client: down %.0f B/s  up %.0f B/s;  update size p50 %.0f B  p99 %.0f B\n", s.DownBytesPerClient, s.UpBytesPerClient, s.UpdateBytesP50, s.UpdateBytesP99)
 	fmt.Fprintf(w, "  rtt p50 %.1f ms  p99 %.1f ms\n", s.RTTP50ms, s.RTTP99ms)
+	f := s.Failed
+	fmt.Fprintf(w, "  not in: http refused %d  http timed out %d  http errors %d  ws refused %d  ws timed out %d  ws errors %d  not started %d\n",
+		f.HTTPRefused, f.HTTPTimeouts, f.HTTPErrors, f.WSRefused, f.WSTimeouts, f.WSErrors, f.NotStarted)
+	for _, k := range []failKind{failHTTPRefused, failHTTPTimeout, failHTTPError, failWSRefused, failWSTimeout, failWSError, failNotStarted} {
+		if e, ok := s.FailedExample[k.String()]; ok {
+			fmt.Fprintf(w, "    %s, e.g.: %s\n", k, e)
+		}
+	}
+	if s.HTTPMsMax > 0 {
+		fmt.Fprintf(w, "  http answers: p50 %.1f ms  p99 %.1f ms  max %.1f ms\n", s.HTTPMsP50, s.HTTPMsP99, s.HTTPMsMax)
+	}
 	fmt.Fprintf(w, "  errors: dial %d  drops %d  resyncs %d  decode %d  reconnects %d\n", s.DialErrors, s.Drops, s.Resyncs, s.DecodeErrors, s.Reconnects)
 	if s.Mode == "game" {
-		fmt.Fprintf(w, "  prediction: %.2f corrections/min/client, largest %.1f units\n", s.CorrectionsPerMin, s.CorrectionMax)
+		fmt.Fprintf(w, "  netcode (%d verifying clients): %.2f corrections/min/client, largest %.1f units; %.2f interpolation underflows/min/client (%.2f%% of frames)\n",
+			s.Verifying, s.CorrectionsPerMin, s.CorrectionMax, s.UnderflowsPerMin, 100*s.UnderflowShare)
+	}
+	if s.ServerCPUs != "" || s.LoadgenCPUs != "" {
+		fmt.Fprintf(w, "  cpus: server %s, load generator %s (using %.2f cores), machine %s\n", orDash(s.ServerCPUs), orDash(s.LoadgenCPUs), s.LoadgenCores, orDash(s.MachineCPUs))
 	}
 	if s.ServerCores > 0 {
 		fmt.Fprintf(w, "  server cpu: %.3f cores, %.3f cores per 1000 clients\n", s.ServerCores, s.ServerCoresPer1000)
@@ -317,6 +448,11 @@ func (s *summary) print(w io.Writer) {
 	if s.LastError != "" {
 		fmt.Fprintf(w, "  last error: %s\n", s.LastError)
 	}
+	if s.Held {
+		fmt.Fprintf(w, "  held: yes\n")
+	} else {
+		fmt.Fprintf(w, "  held: no (%s)\n", strings.Join(s.NotHeld, "; "))
+	}
 	if s.Soak != nil {
 		s.Soak.print(w)
 	}
@@ -331,7 +467,14 @@ func (s *summary) print(w io.Writer) {
 // errors is the number of client-visible failures of the run: connections
 // refused or dropped, deltas that did not apply, messages that did not decode.
 func (s *summary) errors() uint64 {
-	return s.DialErrors + s.Drops + s.Resyncs + s.DecodeErrors
+	return s.DialErrors + s.Failed.total() + s.Drops + s.Resyncs + s.DecodeErrors
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 // soakFailed reports why a soak run failed, or "" when it passed or was no soak.

@@ -35,6 +35,9 @@ func run(ctx context.Context, cfg config) (*summary, error) {
 		if err := waitReachable(ctx, target, cfg.Wait); err != nil {
 			return nil, err
 		}
+		if cfg.API != "" && !cfg.Floor {
+			waitReady(ctx, cfg.API, cfg.Wait, cfg.Logger)
+		}
 	}
 	// Connecting may take longer than the ramp on a loaded machine; it gets its
 	// own bound, so that the measured window keeps its full duration.
@@ -46,10 +49,10 @@ func run(ctx context.Context, cfg config) (*summary, error) {
 	sizes := &histogram{}
 	players := make([]*player, cfg.N)
 	for i := range players {
-		p := &player{id: i, url: cfg.URL, token: fmt.Sprintf("%s-%d", cfg.Name, i), room: cfg.Room, floor: cfg.Floor, sizes: sizes}
+		p := &player{id: i, url: cfg.URL, token: fmt.Sprintf("%s-%d", cfg.Name, i), room: cfg.Room, mode: cfg.modeOf(i), sizes: sizes}
 		p.brain.rng = game.NewRand(cfg.Seed*1_000_003 + uint64(i))
-		if !cfg.Floor && cfg.API == "" {
-			p.nc = netcode.New(netcode.Options{URL: cfg.URL, Token: p.token, Room: cfg.Room, Dial: p.dial, Logger: cfg.Logger, MirrorOnly: true, Seed: cfg.Seed + uint64(i)})
+		if p.mode == modeVerify && cfg.API == "" {
+			p.nc = netcode.New(cfg.netcodeOptions(p, cfg.URL, p.token, cfg.Room))
 		}
 		players[i] = p
 	}
@@ -64,7 +67,8 @@ func run(ctx context.Context, cfg config) (*summary, error) {
 
 	var api *api
 	if cfg.API != "" {
-		api = newAPI(cfg.API)
+		api = newAPI(cfg.API, cfg.APITimeout)
+		rep.api = api
 	}
 	connectCtx, stopConnecting := context.WithTimeout(ctx, connectLimit)
 	err = connectAll(connectCtx, cfg, api, players)
@@ -106,61 +110,117 @@ func run(ctx context.Context, cfg config) (*summary, error) {
 	return sum, nil
 }
 
+// maxSeating bounds the clients getting a session and a seat at once: the
+// API calls of a ramp overlap, so that a slow answer delays one client, not
+// every client after it.
+const maxSeating = 256
+
 // connectAll opens the players' connections at cfg.Ramp per second, getting
-// sessions and seats from the API first when there is one.
+// sessions and seats from the API first when there is one. The first
+// player is seated alone: its failure, unless a refusal or a time-out, is
+// a misconfiguration and stops the run. Players left when ctx ends are
+// marked as not started.
 func connectAll(ctx context.Context, cfg config, a *api, players []*player) error {
 	gap := time.Duration(float64(time.Second) / cfg.Ramp)
-	var rooms []string
-	next := time.Now()
-	for i, p := range players {
+	var rooms roomList
+	if len(players) == 0 {
+		return nil
+	}
+	first := players[0]
+	switch err := seatFirst(ctx, cfg, a, first, &rooms); {
+	case err == nil:
+		first.start(time.Now())
+	case kindOf(err) == failHTTPError:
+		return err
+	default:
+		first.fail(kindOf(err), err)
+	}
+	sem := make(chan struct{}, maxSeating)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	next := time.Now().Add(gap)
+	for i, p := range players[1:] {
 		if wait := time.Until(next); wait > 0 {
 			select {
 			case <-ctx.Done():
-				return fmt.Errorf("connecting client %d: %w", i, ctx.Err())
 			case <-time.After(wait):
 			}
 		}
-		next = next.Add(gap)
-		if a != nil {
-			if err := seatPlayer(ctx, cfg, a, p, &rooms); err != nil {
-				if i == 0 {
-					return err // the first failure is a misconfiguration: stop
-				}
-				p.dialErrs.Add(1)
-				p.lastErr.Store(err.Error())
-				continue
+		if ctx.Err() != nil {
+			for _, q := range players[1+i:] {
+				q.fail(failNotStarted, fmt.Errorf("not started: the connect phase ran out of time: %w", ctx.Err()))
 			}
+			return fmt.Errorf("connecting client %d: %w", i+1, ctx.Err())
 		}
-		p.start(time.Now())
+		next = next.Add(gap)
+		if a == nil {
+			p.start(time.Now())
+			continue
+		}
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			continue // marked as not started above
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if err := seatPlayer(ctx, cfg, a, p, &rooms); err != nil {
+				p.fail(kindOf(err), err)
+				return
+			}
+			p.start(time.Now())
+		}()
 	}
 	return nil
 }
 
+// seatFirst seats the first player when there is an API.
+func seatFirst(ctx context.Context, cfg config, a *api, p *player, rooms *roomList) error {
+	if a == nil {
+		return nil
+	}
+	return seatPlayer(ctx, cfg, a, p, rooms)
+}
+
+// roomList is the rooms a run created (-rooms), shared by the seating
+// goroutines.
+type roomList struct {
+	mu  sync.Mutex
+	ids []string
+}
+
 // seatPlayer gets player p a session and a seat from the API, creating the
 // run's rooms first when cfg.Rooms asks for them.
-func seatPlayer(ctx context.Context, cfg config, a *api, p *player, rooms *[]string) error {
+func seatPlayer(ctx context.Context, cfg config, a *api, p *player, rooms *roomList) error {
 	token, err := a.session(ctx, fmt.Sprintf("%s%d", cfg.Name, p.id%100000))
 	if err != nil {
 		return fmt.Errorf("client %d: %w", p.id, err)
 	}
 	room := cfg.Room
 	if cfg.Rooms > 0 {
-		if len(*rooms) < cfg.Rooms {
-			id, err := a.createRoom(ctx, token, fmt.Sprintf("%s room %d", cfg.Name, len(*rooms)+1))
+		rooms.mu.Lock()
+		if len(rooms.ids) < cfg.Rooms {
+			id, err := a.createRoom(ctx, token, fmt.Sprintf("%s room %d", cfg.Name, len(rooms.ids)+1))
 			if err != nil {
+				rooms.mu.Unlock()
 				return fmt.Errorf("client %d: %w", p.id, err)
 			}
-			*rooms = append(*rooms, id)
+			rooms.ids = append(rooms.ids, id)
 		}
-		room = (*rooms)[p.id%cfg.Rooms]
+		room = rooms.ids[p.id%len(rooms.ids)]
+		rooms.mu.Unlock()
 	}
 	s, err := a.play(ctx, token, room)
 	if err != nil {
 		return fmt.Errorf("client %d: %w", p.id, err)
 	}
-	nc := netcode.New(netcode.Options{URL: s.WSURL, Token: token, Room: s.ID, Dial: p.dial, Logger: cfg.Logger, MirrorOnly: true, Seed: cfg.Seed + uint64(p.id)})
 	p.mu.Lock()
-	p.token, p.url, p.room, p.nc = token, s.WSURL, s.ID, nc
+	p.token, p.url, p.room = token, s.WSURL, s.ID
+	if p.mode == modeVerify {
+		p.nc = netcode.New(cfg.netcodeOptions(p, s.WSURL, token, s.ID))
+	}
 	p.mu.Unlock()
 	return nil
 }
@@ -184,14 +244,14 @@ func tickPlayers(ctx context.Context, players []*player) {
 	}
 }
 
-// waitConnected waits until every player is welcomed, or at most limit, so
-// that the measured window holds only playing time.
+// waitConnected waits until every player is welcomed or has failed to get
+// in, or at most limit, so that the measured window holds only playing time.
 func waitConnected(ctx context.Context, players []*player, limit time.Duration) {
 	deadline := time.Now().Add(limit)
 	for time.Now().Before(deadline) && ctx.Err() == nil {
 		all := true
 		for _, p := range players {
-			if !p.welcomed.Load() {
+			if !p.welcomed.Load() && failKind(p.failure.Load()) == failNone {
 				all = false
 				break
 			}

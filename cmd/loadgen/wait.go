@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
+	"net/http"
 	"net/url"
 	"time"
 )
@@ -46,4 +48,31 @@ func freePort() (int, error) {
 	}
 	defer ln.Close()
 	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+// waitReady waits until the server's GET /readyz answers 200, or at most
+// limit: a server that has just started on a loaded machine may still be
+// saturated (its first ticks late) and would refuse every player. Past the
+// limit the run goes on and measures what the server does.
+func waitReady(ctx context.Context, base string, limit time.Duration, log *slog.Logger) {
+	deadline := time.Now().Add(limit)
+	client := &http.Client{Timeout: time.Second}
+	for {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/readyz", nil)
+		if err != nil {
+			return
+		}
+		resp, err := client.Do(req)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK || resp.StatusCode == http.StatusNotFound {
+				return // ready, or a server without /readyz
+			}
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			log.Warn("server not ready; starting anyway", "limit", limit, "err", err)
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }

@@ -148,6 +148,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		a.node, err = cluster.New(cluster.Options{
 			Redis: a.rdb, Host: host, PublicURL: cfg.PublicURL, Secret: secret,
 			Limits: limits, MaxRooms: cfg.MaxRooms, ReservationTTL: reservation, Logger: log, Fleet: fleet{host},
+			Saturated: nodeGate{h: host, m: a.metrics}.reason,
 		})
 		if err != nil {
 			return fail(fmt.Errorf("cluster: %w", err))
@@ -205,7 +206,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	}).Register(mux)
 	lobbyOpts := lobby.HandlerOptions{ReservationTTL: reservation, Logger: log, Limits: limits,
 		CreatePerPlayer: cfg.RoomCreateRate, CreatePerAddr: cfg.RoomCreateRatePerIP}
-	lobbyOpts.Gate = nodeGate{h: host, m: a.metrics}
+	if a.node == nil {
+		// In a cluster, quick play and room creation pass over saturated
+		// nodes instead (cluster.Options.Saturated).
+		lobbyOpts.Gate = nodeGate{h: host, m: a.metrics}
+	}
 	if a.node != nil {
 		lobbyOpts.CreateLimit = a.node // counted once for the whole cluster
 	}

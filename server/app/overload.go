@@ -27,6 +27,10 @@ func (g nodeGate) Full() string {
 	return s.Reason
 }
 
+// reason returns why the node seats nobody new now, or "": what a cluster
+// node publishes in its heartbeat.
+func (g nodeGate) reason() string { return g.saturation().Reason }
+
 func (g nodeGate) saturation() realtime.Saturation {
 	if m := g.h.m(); m != nil {
 		return m.Saturation()

@@ -19,8 +19,9 @@ import (
 // room is a published room with its live seat counts.
 type room struct {
 	lobby.RoomInfo
-	url      string // base URL of the node that runs it
-	arriving int
+	url       string // base URL of the node that runs it
+	arriving  int
+	saturated bool // its node seats no new players now
 }
 
 // taken counts the seats reserve counts: humans, reservations and arrivals.
@@ -43,7 +44,7 @@ func (n *Node) rooms(ctx context.Context, id string) ([]room, error) {
 		}
 		reserved, _ := res[i+1].(int64)
 		arriving, _ := res[i+2].(int64)
-		r := room{url: h["url"], arriving: int(arriving)}
+		r := room{url: h["url"], arriving: int(arriving), saturated: h["saturated"] == "1"}
 		r.ID, r.Name, r.Public, r.Node = h["id"], h["name"], h["public"] == "1", h["node"]
 		r.Code = h["code"]
 		r.Humans, _ = strconv.Atoi(h["humans"])
@@ -153,6 +154,8 @@ func (n *Node) Reserve(ctx context.Context, roomID, playerID string, ttl time.Du
 		return lobby.RoomInfo{}, fmt.Errorf("reserve in room %q: %w", roomID, lobby.ErrNotFound)
 	case reserveFull:
 		return lobby.RoomInfo{}, fmt.Errorf("reserve in room %q: %w", roomID, lobby.ErrRoomFull)
+	case reserveSaturated:
+		return lobby.RoomInfo{}, fmt.Errorf("reserve in room %q: its node is full: %w", roomID, lobby.ErrSaturated)
 	}
 	info, err := n.Get(ctx, roomID)
 	if errors.Is(err, lobby.ErrNotFound) {
@@ -164,8 +167,9 @@ func (n *Node) Reserve(ctx context.Context, roomID, playerID string, ttl time.Du
 
 // QuickPlay reserves a seat for the player in the fullest public room of
 // the cluster with a free seat, or in a new public room on the
-// least-loaded node when none has one. A player who already holds a
-// reservation in a public room keeps it.
+// least-loaded node when none has one. Rooms and nodes that are saturated
+// are passed over; when every node is, it fails with lobby.ErrSaturated. A
+// player who already holds a reservation in a public room keeps it.
 func (n *Node) QuickPlay(ctx context.Context, playerID string) (lobby.RoomInfo, error) {
 	held, err := n.rdb.Get(ctx, n.opts.Prefix+"held:"+playerID).Result()
 	if err != nil && !errors.Is(err, redis.Nil) {
@@ -208,13 +212,14 @@ func (n *Node) QuickPlay(ctx context.Context, playerID string) (lobby.RoomInfo, 
 	return lobby.RoomInfo{}, fmt.Errorf("quick play: %w", lobby.ErrRoomFull)
 }
 
-// reserveAny reserves a seat in the fullest public room that has one.
+// reserveAny reserves a seat in the fullest public room that has one, on
+// a node that is not saturated.
 func (n *Node) reserveAny(ctx context.Context, playerID string) (lobby.RoomInfo, bool, error) {
 	rooms, err := n.rooms(ctx, "")
 	if err != nil {
 		return lobby.RoomInfo{}, false, unavailable("quick play", err)
 	}
-	rooms = slices.DeleteFunc(rooms, func(r room) bool { return !r.Public || r.taken() >= r.Capacity })
+	rooms = slices.DeleteFunc(rooms, func(r room) bool { return !r.Public || r.saturated || r.taken() >= r.Capacity })
 	slices.SortFunc(rooms, func(a, b room) int {
 		return cmp.Or(cmp.Compare(b.taken(), a.taken()), cmp.Compare(a.ID, b.ID))
 	})

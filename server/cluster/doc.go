@@ -13,9 +13,9 @@
 // Every key starts with Options.Prefix (default "tickarena:"):
 //
 //	nodes            sorted set: node id -> deadline (ms, Redis clock)
-//	node:{id}        hash: url, humans, rooms, max_rooms, cpu, draining (PEXPIRE TTL)
+//	node:{id}        hash: url, humans, rooms, max_rooms, cpu, draining, saturated (why it seats nobody new, or empty) (PEXPIRE TTL)
 //	rooms            sorted set: room id -> deadline (ms, Redis clock)
-//	room:{id}        hash: id, name, public, code, humans, bots, capacity, left, node, url (PEXPIRE TTL)
+//	room:{id}        hash: id, name, public, code, humans, bots, capacity, left, node, url, saturated (1 with its node) (PEXPIRE TTL)
 //	code:{CODE}      string: id of the private room with that join code (PX TTL)
 //	seats:{room}     sorted set: player id -> reservation expiry (ms)
 //	arrived:{room}   sorted set: player id -> end of their arrival grace (ms)
@@ -40,6 +40,15 @@
 // humans + live reservations < capacity; in a private room named by its id
 // (not its code) only a player with a reservation gets in. Admit runs on the
 // connection's goroutine during the hello, never on the room's.
+//
+// # Saturated nodes
+//
+// A node whose rooms tick late or that is at its connection limit (see
+// realtime.Manager.Saturation) publishes why in its heartbeat. Quick play
+// passes over its rooms, room creation over the node, and the reserve
+// script gives no new seat in its rooms, so that players go to a node with
+// room; when every node is saturated, the lobby answers 503 "full" with
+// Retry-After.
 //
 // # One ship per player
 //

@@ -104,6 +104,9 @@ func (n *Node) signedBody(w http.ResponseWriter, r *http.Request) ([]byte, bool)
 	return body, true
 }
 
+// fullAnswer is the error of POST /internal/rooms on a saturated node.
+const fullAnswer = "this node is full"
+
 type createAnswer struct {
 	Room lobby.RoomInfo `json:"room"`
 }
@@ -135,6 +138,8 @@ func (n *Node) serveCreate(w http.ResponseWriter, r *http.Request) {
 		httpjson.WriteError(w, http.StatusBadRequest, specErr.Reason, specErr.Field)
 	case errors.Is(err, lobby.ErrTooManyRooms):
 		httpjson.WriteError(w, http.StatusServiceUnavailable, "this node runs as many rooms as it may", "")
+	case errors.Is(err, lobby.ErrSaturated):
+		httpjson.WriteError(w, http.StatusServiceUnavailable, fullAnswer, "")
 	default:
 		n.log.Error("cluster: create room for another node", "err", err)
 		httpjson.WriteError(w, http.StatusServiceUnavailable, "cannot create a room now", "")
@@ -206,6 +211,7 @@ type nodeLoad struct {
 	maxRooms        int
 	cpu             float64
 	draining, local bool
+	saturated       string // why it seats nobody new, or ""
 }
 
 // nodes reads the live nodes, least loaded first: fewest humans, then
@@ -225,7 +231,10 @@ func (n *Node) nodes(ctx context.Context) ([]nodeLoad, error) {
 			v, _ := flat[j+1].(string)
 			h[k] = v
 		}
-		l := nodeLoad{id: id, url: h["url"], draining: h["draining"] == "1", local: id == n.opts.NodeID}
+		l := nodeLoad{id: id, url: h["url"], draining: h["draining"] == "1", local: id == n.opts.NodeID, saturated: h["saturated"]}
+		if l.local {
+			l.saturated = n.saturated() // this node knows better than its last heartbeat
+		}
 		l.humans, _ = strconv.Atoi(h["humans"])
 		l.rooms, _ = strconv.Atoi(h["rooms"])
 		l.maxRooms, _ = strconv.Atoi(h["max_rooms"])
@@ -253,17 +262,25 @@ func boolOrder(a, b bool) int {
 	return -1
 }
 
-// place creates a room on the least-loaded live node that accepts it.
+// place creates a room on the least-loaded live node that accepts it,
+// passing over saturated nodes. When saturation alone kept every live node
+// from taking it, it fails with lobby.ErrSaturated.
 func (n *Node) place(ctx context.Context, spec lobby.RoomSpec) (lobby.RoomInfo, error) {
 	nodes, err := n.nodes(ctx)
 	if err != nil {
 		return lobby.RoomInfo{}, unavailable("create room", err)
 	}
 	var errs []error
+	saturated, tried := 0, 0
 	for _, l := range nodes {
 		if l.draining || l.rooms >= l.maxRooms {
 			continue
 		}
+		if l.saturated != "" {
+			saturated++
+			continue
+		}
+		tried++
 		var info lobby.RoomInfo
 		if l.local {
 			info, err = n.createLocal(ctx, spec)
@@ -273,6 +290,11 @@ func (n *Node) place(ctx context.Context, spec lobby.RoomSpec) (lobby.RoomInfo, 
 		if err == nil {
 			return info, nil
 		}
+		if errors.Is(err, lobby.ErrSaturated) {
+			saturated++ // it became saturated since its last heartbeat
+			tried--
+			continue
+		}
 		errs = append(errs, err)
 		if errors.Is(err, lobby.ErrUnavailable) && l.local {
 			break
@@ -280,6 +302,9 @@ func (n *Node) place(ctx context.Context, spec lobby.RoomSpec) (lobby.RoomInfo, 
 	}
 	if len(errs) > 0 {
 		n.log.Warn("cluster: no node took the room", "err", errors.Join(errs...))
+	}
+	if saturated > 0 && tried == 0 {
+		return lobby.RoomInfo{}, fmt.Errorf("create room: %w (%d live nodes, every one full)", lobby.ErrSaturated, len(nodes))
 	}
 	return lobby.RoomInfo{}, fmt.Errorf("create room: %w (%d live nodes)", lobby.ErrTooManyRooms, len(nodes))
 }
@@ -290,6 +315,9 @@ func (n *Node) createLocal(ctx context.Context, spec lobby.RoomSpec) (lobby.Room
 	defer n.createMu.Unlock()
 	if n.draining.Load() {
 		return lobby.RoomInfo{}, fmt.Errorf("create room: node is leaving: %w", lobby.ErrTooManyRooms)
+	}
+	if why := n.saturated(); why != "" {
+		return lobby.RoomInfo{}, fmt.Errorf("create room: node is full (%s): %w", why, lobby.ErrSaturated)
 	}
 	if count := len(n.host.Rooms()); count >= n.opts.MaxRooms {
 		return lobby.RoomInfo{}, fmt.Errorf("create room: %w (%d running)", lobby.ErrTooManyRooms, count)
@@ -311,7 +339,11 @@ func (n *Node) createRemote(ctx context.Context, l nodeLoad, spec lobby.RoomSpec
 		return lobby.RoomInfo{}, err
 	}
 	var a createAnswer
-	if _, err := n.call(ctx, http.MethodPost, l.url, "/internal/rooms", body, &a); err != nil {
+	code, err := n.call(ctx, http.MethodPost, l.url, "/internal/rooms", body, &a)
+	if code == http.StatusServiceUnavailable && strings.HasSuffix(err.Error(), fullAnswer) {
+		return lobby.RoomInfo{}, fmt.Errorf("create room on node %s: %w: %w", l.id, lobby.ErrSaturated, err)
+	}
+	if err != nil {
 		return lobby.RoomInfo{}, fmt.Errorf("create room on node %s: %w", l.id, err)
 	}
 	return a.Room, nil

@@ -183,7 +183,7 @@ func (n *Node) publish(ctx context.Context) error {
 		}
 	}
 	args := []any{n.opts.Prefix, n.opts.NodeID, n.opts.TTL.Milliseconds(), n.opts.PublicURL,
-		humans, len(rooms), n.opts.MaxRooms, strconv.FormatFloat(n.cpu.sample(), 'f', 3, 64), boolArg(n.draining.Load()), len(rooms)}
+		humans, len(rooms), n.opts.MaxRooms, strconv.FormatFloat(n.cpu.sample(), 'f', 3, 64), boolArg(n.draining.Load()), n.saturated(), len(rooms)}
 	args = append(args, roomArgs...)
 	args = append(args, len(gone))
 	args = append(args, gone...)
@@ -195,6 +195,14 @@ func (n *Node) publish(ctx context.Context) error {
 		n.log.Warn("cluster: ships not checked; a player may keep two ships until the next heartbeat", "err", err)
 	}
 	return nil
+}
+
+// saturated returns why this node seats no more players now, or "".
+func (n *Node) saturated() string {
+	if n.opts.Saturated == nil {
+		return ""
+	}
+	return n.opts.Saturated()
 }
 
 // Admit decides a hello in one of this node's rooms; see lobby.Admission.

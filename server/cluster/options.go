@@ -21,6 +21,12 @@ type Options struct {
 	Redis redis.UniversalClient
 	// Host runs this node's rooms.
 	Host lobby.Host
+	// Saturated reports why this node can seat no more players now (see
+	// realtime.Manager.Saturation), or "" when it can. It must answer at
+	// once, without I/O. The heartbeat publishes it; quick play and room
+	// creation pass over saturated nodes, and a saturated node's rooms take
+	// no new reservations. Nil: never saturated.
+	Saturated func() string
 	// Fleet is this node's rooms as the players' ships go: who has a ship
 	// where, and how to take one out. Nil means the node keeps no player to
 	// one ship across the cluster.

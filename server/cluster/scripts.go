@@ -18,22 +18,27 @@ end
 
 // heartbeatScript publishes a node and its rooms, and removes the rooms it
 // no longer runs. ARGV: prefix, node id, TTL ms, url, humans, rooms,
-// max_rooms, cpu, draining, then the number of rooms and 8 fields per room
-// (id, name, public, code, humans, bots, capacity, seconds left), then the
-// number of rooms gone and their ids. It returns the Redis time.
+// max_rooms, cpu, draining, saturated (why the node seats nobody, or ""),
+// then the number of rooms and 8 fields per room (id, name, public, code,
+// humans, bots, capacity, seconds left), then the number of rooms gone and
+// their ids. Each room is marked saturated ("1") with its node. It returns
+// the Redis time.
 var heartbeatScript = redis.NewScript(nowMs + `
 local p, node, ttl, url = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local dl = now + ttl
 local nk = p .. 'node:' .. node
-redis.call('HSET', nk, 'url', url, 'humans', ARGV[5], 'rooms', ARGV[6], 'max_rooms', ARGV[7], 'cpu', ARGV[8], 'draining', ARGV[9])
+redis.call('HSET', nk, 'url', url, 'humans', ARGV[5], 'rooms', ARGV[6], 'max_rooms', ARGV[7], 'cpu', ARGV[8], 'draining', ARGV[9], 'saturated', ARGV[10])
 redis.call('PEXPIRE', nk, ttl)
 redis.call('ZADD', p .. 'nodes', dl, node)
-local i = 11
-for r = 1, tonumber(ARGV[10]) do
+local sat = '0'
+if ARGV[10] ~= '' then sat = '1' end
+local i = 12
+for r = 1, tonumber(ARGV[11]) do
   local id, code = ARGV[i], ARGV[i + 3]
   local k = p .. 'room:' .. id
   redis.call('HSET', k, 'id', id, 'name', ARGV[i + 1], 'public', ARGV[i + 2], 'code', code,
-    'humans', ARGV[i + 4], 'bots', ARGV[i + 5], 'capacity', ARGV[i + 6], 'left', ARGV[i + 7], 'node', node, 'url', url)
+    'humans', ARGV[i + 4], 'bots', ARGV[i + 5], 'capacity', ARGV[i + 6], 'left', ARGV[i + 7], 'node', node, 'url', url,
+    'saturated', sat)
   redis.call('PEXPIRE', k, ttl)
   redis.call('ZADD', p .. 'rooms', dl, id)
   if code ~= '' then redis.call('SET', p .. 'code:' .. code, id, 'PX', ttl) end
@@ -113,12 +118,15 @@ return out
 
 // Results of reserveScript below zero.
 const (
-	reserveNotFound = -1
-	reserveFull     = -2
+	reserveNotFound  = -1
+	reserveFull      = -2
+	reserveSaturated = -3
 )
 
 // reserveScript holds a seat for a player. ARGV: prefix, room, player, TTL
-// ms. It returns the room's live reservations, reserveNotFound or reserveFull.
+// ms. It returns the room's live reservations, reserveNotFound, reserveFull,
+// or reserveSaturated when the room's node seats nobody new now (a player
+// who holds a reservation there keeps it).
 var reserveScript = redis.NewScript(nowMs + extend + `
 local p, room, player, ttl = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 local dl = redis.call('ZSCORE', p .. 'rooms', room)
@@ -131,6 +139,7 @@ redis.call('ZREMRANGEBYSCORE', sk, '-inf', now)
 redis.call('ZREMRANGEBYSCORE', ak, '-inf', now)
 if redis.call('ZSCORE', ak, player) then return redis.call('ZCARD', sk) end
 if not redis.call('ZSCORE', sk, player) then
+  if redis.call('HGET', rk, 'saturated') == '1' then return -3 end
   if humans + redis.call('ZCARD', sk) + redis.call('ZCARD', ak) >= cap then return -2 end
   local old = redis.call('GET', hk)
   if old and old ~= room then redis.call('ZREM', p .. 'seats:' .. old, player) end

@@ -18,6 +18,9 @@ var (
 	// ErrUnavailable means the directory cannot be reached (e.g. the
 	// shared store of several nodes is down); the request may succeed later.
 	ErrUnavailable = errors.New("room directory unavailable")
+	// ErrSaturated means every node that could seat the player is
+	// saturated (see Gate): the lobby answers 503 "full" with Retry-After.
+	ErrSaturated = errors.New("saturated")
 )
 
 // RoomInfo describes one room as the lobby shows it.

@@ -101,10 +101,15 @@ func (h *Handler) full(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	h.opts.Logger.Debug("lobby: refused, node full", "method", r.Method, "path", r.URL.Path, "reason", reason)
+	writeFull(w, reason)
+	return true
+}
+
+// writeFull answers 503 "all arenas are full" with Retry-After.
+func writeFull(w http.ResponseWriter, reason string) {
 	w.Header().Set("Retry-After", strconv.Itoa(RetryFullSeconds))
 	w.Header().Set("Cache-Control", "no-store")
 	httpjson.WriteError(w, http.StatusServiceUnavailable, "all arenas are full ("+reason+"); try again in a few seconds", "")
-	return true
 }
 
 // Defaults of the room creation limits of HandlerOptions.
@@ -451,6 +456,9 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		httpjson.WriteError(w, http.StatusNotFound, "room not found", "")
 	case errors.Is(err, ErrRoomFull):
 		httpjson.WriteError(w, http.StatusConflict, "room is full", "")
+	case errors.Is(err, ErrSaturated):
+		h.opts.Logger.Debug("lobby: refused, every node full", "method", r.Method, "path", r.URL.Path)
+		writeFull(w, "saturated")
 	case errors.Is(err, ErrTooManyRooms):
 		w.Header().Set("Retry-After", "10")
 		httpjson.WriteError(w, http.StatusServiceUnavailable, "the server runs as many rooms as it can; try again soon", "")

@@ -12,7 +12,6 @@
 package web
 
 import (
-	"bytes"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -103,7 +102,7 @@ func New(opts Options) (*Handler, error) {
 	}
 	if h.clientBuilt {
 		f := files[assets.ClientFile]
-		opts.Logger.Info("web: game client ready", "bytes", len(f.body), "precompressed", f.precompressed, "brotli", len(f.br))
+		opts.Logger.Info("web: game client ready", "bytes", f.body.size, "precompressed", f.precompressed, "brotli", f.br.size)
 	} else {
 		opts.Logger.Warn("web: " + ClientMissing)
 	}
@@ -179,31 +178,39 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, f *file) {
 	hdr.Set("Content-Type", f.contentType)
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	hdr.Set("Cache-Control", h.cacheControl(f, r))
-	hdr.Set("X-Uncompressed-Length", strconv.Itoa(len(f.body)))
+	hdr.Set("X-Uncompressed-Length", strconv.FormatInt(f.body.size, 10))
 	if f.contentType == contentTypes[".html"] {
 		hdr.Set("Referrer-Policy", "same-origin")
 		hdr.Set("X-Frame-Options", "DENY")
 	}
 	body, etag := f.body, f.etag
-	if f.mayGzip() || f.br != nil {
+	if f.mayGzip() || f.br.held() {
 		hdr.Add("Vary", "Accept-Encoding")
 		gzq, brq := acceptedQualities(r)
 		switch {
 		// Brotli wins a tie: it is the smaller of the two.
-		case f.br != nil && brq > 0 && brq >= gzq:
+		case f.br.held() && brq > 0 && brq >= gzq:
 			body, etag = f.br, f.brETag
 			hdr.Set("Content-Encoding", "br")
 		// Only a request that accepts gzip pays for compressing, once.
 		case gzq > 0:
-			if gz, gzETag := f.gzipped(); gz != nil {
+			if gz, gzETag := f.gzipped(); gz.held() {
 				body, etag = gz, gzETag
 				hdr.Set("Content-Encoding", "gzip")
 			}
 		}
 	}
 	hdr.Set("ETag", etag)
+	rs, closer, err := body.open()
+	if err != nil {
+		hdr.Del("Content-Encoding")
+		hdr.Del("ETag")
+		http.Error(w, "cannot read "+f.name, http.StatusInternalServerError)
+		return
+	}
+	defer closer.Close()
 	// ServeContent answers If-None-Match with 304, HEAD without a body, and Range.
-	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
+	http.ServeContent(w, r, "", time.Time{}, rs)
 }
 
 // cacheControl says how long a browser may keep f: pages are revalidated

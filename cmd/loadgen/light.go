@@ -1,0 +1,307 @@
+package main
+
+// This file holds all the protocol code of the clients that do not run the
+// netcode: the light clients of the game server (-verify-fraction) and the
+// clients of the transport floor. They speak just enough of the protocol to
+// be served like a player: the hello, one input message per two ticks
+// carrying both inputs and acknowledging the last delta received, pongs to
+// the server's pings and a ping of their own every 2 s. They decode nothing else: a delta is counted by its type and
+// its tick read from its header. A change of the wire protocol (messages
+// sent, framing of what the server sends) is made here.
+
+import (
+	"encoding/binary"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/lxzan/gws"
+	"github.com/tickarena/tickarena/client/netcode"
+	"github.com/tickarena/tickarena/game/wire"
+)
+
+// lightPingInterval is how often a light or floor client pings.
+const lightPingInterval = 2 * time.Second
+
+// lightConn is the connection of a light or floor client. The connection's
+// read goroutine runs OnMessage; the shared ticker runs sendInputs. The
+// writes of both go straight to the socket (gws serialises them), without a
+// goroutine per message.
+type lightConn struct {
+	gws.BuiltinEventHandler
+	p     *player
+	floor bool // the transport floor: every message but welcome and pong is an update
+
+	conn   atomic.Pointer[gws.Conn]
+	closed atomic.Bool
+	// lastTick is the tick of the last delta received: the inputs' ack.
+	lastTick atomic.Uint32
+
+	mu       sync.Mutex // guards what follows: the ticker's state
+	seq      uint32
+	in       wire.Input // inputs made but not sent yet: they go in pairs
+	steps    netcode.Stepper
+	nextPing time.Time
+	buf      []byte
+}
+
+// connect dials url and becomes the connection's read loop.
+func (t *lightConn) connect(url string) {
+	c, resp, err := gws.NewClient(t, &gws.ClientOption{Addr: url, ReadMaxPayloadSize: wire.MaxServerMessage, HandshakeTimeout: 10 * time.Second})
+	if err != nil {
+		t.p.wsFailed(err, resp)
+		return
+	}
+	t.conn.Store(c)
+	if t.closed.Load() {
+		_ = c.WriteClose(wire.CloseNormal, nil)
+	}
+	c.ReadLoop()
+}
+
+// OnOpen sends the hello.
+func (t *lightConn) OnOpen(c *gws.Conn) {
+	p := t.p
+	p.mu.Lock()
+	token, room := p.token, p.room
+	p.mu.Unlock()
+	t.write(c, wire.AppendHello(nil, wire.Hello{Version: wire.Version, Token: token, Room: room}))
+}
+
+// OnMessage counts one server message and answers what needs an answer.
+func (t *lightConn) OnMessage(c *gws.Conn, m *gws.Message) {
+	t.received(c, m.Bytes(), time.Now())
+	_ = m.Close()
+}
+
+// received handles one server frame b: since protocol version 2 a frame
+// holds one or more messages back to back (the tick's delta, then its roster,
+// ping and pong). Each is told by its type and skipped over undecoded, except
+// the small ping and pong.
+func (t *lightConn) received(c *gws.Conn, b []byte, now time.Time) {
+	p := t.p
+	p.bytesDown.Add(uint64(len(b)))
+	if t.floor {
+		t.receivedFloor(b, now)
+		return
+	}
+	for len(b) > 0 {
+		n, ok := skipValue(b)
+		if !ok {
+			return
+		}
+		msg := b[:n]
+		b = b[n:]
+		switch wire.PeekType(msg) {
+		case wire.TypeWelcome:
+			p.welcomed.Store(true)
+			p.everWelcomed.Store(true)
+		case wire.TypePong:
+			var m wire.ServerMsg
+			if wire.DecodeServer(msg, &m) == nil {
+				p.rttNanos.Store(now.UnixNano() - m.Pong.Time - int64(m.Pong.Held)*int64(time.Microsecond))
+			}
+		case wire.TypePing:
+			var m wire.ServerMsg
+			if wire.DecodeServer(msg, &m) == nil {
+				t.write(c, wire.AppendPong(nil, wire.Pong{Time: m.Ping.Time}))
+			}
+		case wire.TypeDelta:
+			if tick, ok := deltaTick(msg); ok {
+				t.lastTick.Store(tick)
+			}
+			p.updates.Add(1)
+			p.sizes.add(len(msg))
+		}
+	}
+}
+
+// receivedFloor handles one message of the transport floor: every message
+// but the welcome and the pong is its tick message.
+func (t *lightConn) receivedFloor(b []byte, now time.Time) {
+	p := t.p
+	switch wire.PeekType(b) {
+	case wire.TypeWelcome:
+		p.welcomed.Store(true)
+		p.everWelcomed.Store(true)
+	case wire.TypePong:
+		var m wire.ServerMsg
+		if _, err := wire.DecodeServerNext(b, &m); err == nil {
+			p.rttNanos.Store(now.UnixNano() - m.Pong.Time)
+		}
+	default:
+		p.updates.Add(1)
+		p.sizes.add(len(b))
+	}
+}
+
+// skipValue returns the length of the MessagePack value at the start of b,
+// without decoding it; ok is false when b does not hold a whole one.
+func skipValue(b []byte) (n int, ok bool) {
+	if len(b) == 0 {
+		return 0, false
+	}
+	c := b[0]
+	size := func(w int) (int, bool) { // a length of w bytes after the tag
+		if len(b) < 1+w {
+			return 0, false
+		}
+		var l uint64
+		for _, x := range b[1 : 1+w] {
+			l = l<<8 | uint64(x)
+		}
+		return int(l), true
+	}
+	var head, items, raw int // header bytes, values that follow, bytes that follow
+	switch {
+	case c <= 0x7f, c >= 0xe0, c == 0xc0, c == 0xc2, c == 0xc3:
+		return 1, true
+	case c&0xf0 == 0x80: // fixmap
+		head, items = 1, 2*int(c&0x0f)
+	case c&0xf0 == 0x90: // fixarray
+		head, items = 1, int(c&0x0f)
+	case c&0xe0 == 0xa0: // fixstr
+		head, raw = 1, int(c&0x1f)
+	case c == 0xcc, c == 0xd0:
+		head = 2
+	case c == 0xcd, c == 0xd1:
+		head = 3
+	case c == 0xca, c == 0xce, c == 0xd2:
+		head = 5
+	case c == 0xcb, c == 0xcf, c == 0xd3:
+		head = 9
+	case c == 0xd9, c == 0xc4: // str8, bin8
+		l, ok := size(1)
+		if !ok {
+			return 0, false
+		}
+		head, raw = 2, l
+	case c == 0xda, c == 0xc5:
+		l, ok := size(2)
+		if !ok {
+			return 0, false
+		}
+		head, raw = 3, l
+	case c == 0xdb, c == 0xc6:
+		l, ok := size(4)
+		if !ok {
+			return 0, false
+		}
+		head, raw = 5, l
+	case c == 0xdc, c == 0xde: // array16, map16
+		l, ok := size(2)
+		if !ok {
+			return 0, false
+		}
+		head, items = 3, l
+		if c == 0xde {
+			items *= 2
+		}
+	case c == 0xdd, c == 0xdf: // array32, map32
+		l, ok := size(4)
+		if !ok {
+			return 0, false
+		}
+		head, items = 5, l
+		if c == 0xdf {
+			items *= 2
+		}
+	default: // ext types: the game's protocol has none
+		return 0, false
+	}
+	n = head + raw
+	if n > len(b) {
+		return 0, false
+	}
+	for ; items > 0; items-- {
+		m, ok := skipValue(b[n:])
+		if !ok {
+			return 0, false
+		}
+		n += m
+	}
+	return n, true
+}
+
+// deltaTick reads the tick of an encoded delta from its header, `[4, tick,
+// …]`, without decoding the rest.
+func deltaTick(b []byte) (uint32, bool) {
+	// fixarray header, then the type as a positive fixint
+	if len(b) < 3 || b[0]&0xf0 != 0x90 || b[1] != byte(wire.TypeDelta) {
+		return 0, false
+	}
+	b = b[2:]
+	switch {
+	case b[0] < 0x80:
+		return uint32(b[0]), true
+	case b[0] == 0xcc && len(b) >= 2:
+		return uint32(b[1]), true
+	case b[0] == 0xcd && len(b) >= 3:
+		return uint32(binary.BigEndian.Uint16(b[1:])), true
+	case b[0] == 0xce && len(b) >= 5:
+		return binary.BigEndian.Uint32(b[1:]), true
+	}
+	return 0, false
+}
+
+// sendInputs sends the inputs due at now, each acknowledging the last delta
+// received, and a ping when one is due.
+func (t *lightConn) sendInputs(now time.Time) {
+	c := t.conn.Load()
+	if c == nil || t.closed.Load() || !t.p.welcomed.Load() {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.steps.Interval == 0 {
+		t.steps.Interval = time.Second / inputRate
+	}
+	for n := t.steps.Steps(now); n > 0; n-- {
+		b, a := t.p.brain.next(now)
+		t.seq++
+		// Like a game client (docs/protocol.md §4.3): one message per two
+		// inputs, carrying both.
+		t.in.Steps[t.in.N] = wire.InputStep{Buttons: b, Aim: a}
+		if t.in.N++; t.in.N == 2 {
+			t.in.Seq, t.in.Ack = t.seq, t.lastTick.Load()
+			t.buf = wire.AppendInput(t.buf[:0], t.in)
+			t.write(c, t.buf)
+			t.in = wire.Input{}
+		}
+	}
+	if !now.Before(t.nextPing) {
+		t.nextPing = now.Add(lightPingInterval)
+		t.buf = wire.AppendPing(t.buf[:0], wire.Ping{Time: now.UnixNano()})
+		t.write(c, t.buf)
+	}
+}
+
+// write sends msg at once and counts its bytes.
+func (t *lightConn) write(c *gws.Conn, msg []byte) {
+	t.p.bytesUp.Add(uint64(len(msg)))
+	_ = c.WriteMessage(gws.OpcodeBinary, msg)
+}
+
+// Close sends a close frame.
+func (t *lightConn) Close() {
+	t.closed.Store(true)
+	if c := t.conn.Load(); c != nil {
+		_ = c.WriteClose(wire.CloseNormal, []byte("done"))
+	}
+}
+
+// OnClose reports the end of the connection: a close the client did not
+// ask for is a drop, or a refusal when the server said "try again later".
+func (t *lightConn) OnClose(c *gws.Conn, err error) {
+	t.p.welcomed.Store(false)
+	if t.closed.Load() {
+		return
+	}
+	code, reason := wire.CloseAbnormal, ""
+	var ce *gws.CloseError
+	if errors.As(err, &ce) {
+		code, reason = int(ce.Code), string(ce.Reason)
+	}
+	t.p.wsClosed(code, reason, err)
+}
