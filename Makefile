@@ -75,6 +75,9 @@ MUTATE_COEF_server/realtime := 4
 # Tests skipped under mutation: game's check of the generated trig table builds and runs its
 # generator (12 s a mutant) and no mutated file can change its outcome.
 MUTATE_GOFLAGS_game := -skip=^TestTrigTableFileUpToDate$$
+# game/wire's tests in -short mode: the delta property test plays 40 ticks instead of 150 and the
+# size report is skipped (a mutant costs a third); a survivor is checked again with the full suite.
+MUTATE_GOFLAGS_game/wire := -short
 # CI is unset so that a missing Chromium or redis-server skips rather than fails.
 # Files left out per package: subpackages (mutated on their own or not at all), the generated
 # trig table, and in server/leaderboard everything but its rules (board.go).
