@@ -1,6 +1,12 @@
 package realtime
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -59,4 +65,108 @@ func TestSilentConnectionIsCutByTheReadDeadline(t *testing.T) {
 		t.Errorf("a silent connection was cut after %v, before IdleTimeout and its slack (%v)", after, idle+idleSlack)
 	}
 	eventually(t, "the server to count the cut connection under \"network\"", func() bool { return obs.closedCount("network") == 1 })
+}
+
+// TestPingsCarryTheMeasuredRTT: every ping tells the client the round-trip
+// time the server measured from its pongs (the client's net graph shows it).
+// A pong that answers slowly raises it; a pong echoing a time in the future or
+// from minutes ago, which no real answer can, leaves it as it was.
+func TestPingsCarryTheMeasuredRTT(t *testing.T) {
+	const delay = 80 * time.Millisecond
+	_, url := startServer(t, Options{Bots: -1, PingInterval: 50 * time.Millisecond})
+	c := dial(t, url)
+	c.silent.Store(true) // this test answers the pings itself
+	c.join("tok-ann", "arena-1")
+	pong := func(at int64) { c.write(wire.AppendPong(nil, wire.Pong{Time: at})) }
+
+	// pingAfter returns the first ping sent at least 100 ms after at.
+	pingAfter := func(at time.Time, what string) wire.Ping {
+		t.Helper()
+		expired := testwait.Deadline(t, testwait.Default, what)
+		for !expired() {
+			if p := c.next(wire.TypePing).Ping; p.Time >= at.Add(100*time.Millisecond).UnixMilli() {
+				return p
+			}
+		}
+		return wire.Ping{}
+	}
+
+	var rtt uint32
+	var lastPong time.Time
+	expired := testwait.Deadline(t, testwait.Default, fmt.Sprintf("a ping carrying a round-trip time of at least %v", delay))
+	for !expired() {
+		p := c.next(wire.TypePing).Ping
+		if time.Duration(p.RTT)*time.Millisecond >= delay {
+			break
+		}
+		time.Sleep(delay)
+		pong(p.Time)
+		lastPong = time.Now()
+	}
+	// Once the last slow pong has landed, the RTT stays put.
+	if rtt = pingAfter(lastPong, "a ping sent after the last slow pong").RTT; time.Duration(rtt)*time.Millisecond < delay {
+		t.Fatalf("RTT %d ms after pongs answering %v late", rtt, delay)
+	}
+	pong(time.Now().Add(time.Hour).UnixMilli())
+	pong(time.Now().Add(-2 * time.Minute).UnixMilli())
+	if p := pingAfter(time.Now(), "a ping sent after the forged pongs"); p.RTT != rtt {
+		t.Fatalf("after pongs echoing a future time and one from two minutes ago, RTT %d ms; want the measured %d ms kept", p.RTT, rtt)
+	}
+}
+
+// syncBuffer is a bytes.Buffer that a logger and a test may use at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestFellBehindLogSaysHowFar: when a client is closed because its inputs
+// acknowledge a tick more than MaxAckLag old, the host's log line says how
+// far behind it was, in time: the ticks between the acknowledged one and the
+// room's, at the room's tick rate.
+func TestFellBehindLogSaysHowFar(t *testing.T) {
+	const tickRate = 10
+	var logs syncBuffer
+	_, url := startServer(t, Options{Bots: -1, TickRate: tickRate, MaxAckLag: 300 * time.Millisecond,
+		Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	c := dial(t, url)
+	joinedAt := c.join("tok-ann", "arena-1").ServerTick
+	expired := testwait.Deadline(t, testwait.Default, "a delta a second after the join")
+	for !expired() && c.next(wire.TypeDelta).Delta.Tick < joinedAt+tickRate {
+	}
+	c.write(wire.AppendInput(nil, wire.Input{Seq: 1, Ack: joinedAt}))
+	if code, e := c.closed(); code != wire.ClosePolicy || e == nil || e.Code != wire.ErrCodeTooSlow {
+		t.Fatalf("closed with %d %+v, want %d and ErrCodeTooSlow", code, e, wire.ClosePolicy)
+	}
+	var line struct {
+		Msg       string
+		Ack, Tick uint32
+		Behind    time.Duration
+	}
+	testwait.Until(t, testwait.Default, "the log line about the client that fell behind", func() bool {
+		for _, l := range strings.Split(logs.String(), "\n") {
+			if json.Unmarshal([]byte(l), &line) == nil && line.Msg == "realtime: closing a client that fell behind" {
+				return true
+			}
+		}
+		return false
+	})
+	if line.Ack != joinedAt || line.Tick < joinedAt+tickRate {
+		t.Fatalf("logged ack %d at tick %d; want ack %d at least %d ticks before", line.Ack, line.Tick, joinedAt, tickRate)
+	}
+	if want := time.Duration(line.Tick-line.Ack) * time.Second / tickRate; line.Behind != want {
+		t.Errorf("logged %v behind for ack %d at tick %d at %d Hz, want %v", line.Behind, line.Ack, line.Tick, tickRate, want)
+	}
 }
