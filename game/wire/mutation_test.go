@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+
+	"github.com/tickarena/tickarena/game"
 )
 
 // TestDeltaWhereEverythingChangesDecodes: a delta in which thousands of ships
@@ -68,5 +70,29 @@ func TestDeltaIDsThatWrapAreMalformed(t *testing.T) {
 				t.Fatalf("id 1 then a difference of 2^32-1 (wrapping to 0): err = %v, want ErrRange", err)
 			}
 		})
+	}
+}
+
+// TestEventWithTheWrongFieldCountIsMalformed: an event whose array claims
+// more fields than its kind has is malformed, even when the bytes after it
+// happen to read as a valid event: a decoder must not resynchronise on a
+// guess.
+func TestEventWithTheWrongFieldCountIsMalformed(t *testing.T) {
+	d := Delta{Tick: 12, Base: 10}
+	plain := appendDeltaMsg(nil, &d)
+	d.Events = []game.Event{{Kind: game.Spawn, A: 1024, X: 5, Y: 6}, {Kind: game.Spawn, A: 1025, X: 7, Y: 8}}
+	b := appendDeltaMsg(nil, &d)
+	var m ServerMsg
+	if err := DecodeServer(b, &m); err != nil || len(m.Delta.Events) != 2 {
+		t.Fatalf("two spawns: %d events, err %v", len(m.Delta.Events), err)
+	}
+	// The events list starts where the event-less delta's empty list was.
+	list := len(plain) - 1
+	if b[list] != 0x92 || b[list+1] != 0x94 {
+		t.Fatalf("unexpected layout % x", b[list:])
+	}
+	b[list+1] = 0x95 // the first spawn claims five fields; the second still reads as a spawn
+	if err := DecodeServer(b, &m); !errors.Is(err, ErrMalformed) {
+		t.Fatalf("a spawn event claiming five fields: err = %v, want ErrMalformed", err)
 	}
 }
