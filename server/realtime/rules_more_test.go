@@ -170,3 +170,28 @@ func TestFellBehindLogSaysHowFar(t *testing.T) {
 		t.Errorf("logged %v behind for ack %d at tick %d at %d Hz, want %v", line.Behind, line.Ack, line.Tick, tickRate, want)
 	}
 }
+
+// TestLateGateCountsTheExactShare: a second in which exactly LateTickShare of
+// the due ticks ran late is a late second (the share is a bound reached, not
+// one to exceed), and a second with no late tick never is.
+func TestLateGateCountsTheExactShare(t *testing.T) {
+	tests := []struct {
+		name      string
+		fraction  float64
+		late, due int64
+		want      bool
+	}{
+		{"a quarter late, share a quarter", 0.25, 10, 40, true},
+		{"just under a quarter late", 0.25, 9, 40, false},
+		{"half late, share a half", 0.5, 15, 30, true},
+		{"nothing late, nothing due", 0.25, 0, 0, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			g := lateGate{need: 1, fraction: tc.fraction}
+			if got := g.sample(tc.late, tc.due); got != tc.want {
+				t.Fatalf("one second with %d late of %d due, share %v: saturated = %v, want %v", tc.late, tc.due, tc.fraction, got, tc.want)
+			}
+		})
+	}
+}
