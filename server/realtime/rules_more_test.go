@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickarena/tickarena/game"
 	"github.com/tickarena/tickarena/game/wire"
 	"github.com/tickarena/tickarena/internal/testwait"
 )
@@ -193,5 +194,30 @@ func TestLateGateCountsTheExactShare(t *testing.T) {
 				t.Fatalf("one second with %d late of %d due, share %v: saturated = %v, want %v", tc.late, tc.due, tc.fraction, got, tc.want)
 			}
 		})
+	}
+}
+
+// TestSkippedClientKeepsAtMostMissedEvents: while a slow client is skipped,
+// the room keeps the events it missed for its next delta, but at most
+// MissedEvents of them, the oldest first: a client that stops reading costs
+// the server bounded memory however long it stays behind.
+func TestSkippedClientKeepsAtMostMissedEvents(t *testing.T) {
+	const keep = 8
+	m, _ := startServer(t, Options{Bots: -1, MissedEvents: keep})
+	r := newRoom(m, "skip-test", "", RoomSpec{Name: "Skip", Bots: -1}, false) // not run: this test is its goroutine
+	p := &player{id: "p-ann"}
+	now := time.Now()
+	for tick := range uint32(4) {
+		r.events = r.events[:0]
+		for i := range uint32(5) {
+			r.events = append(r.events, game.Event{Kind: game.Pickup, Tick: tick, A: 1024, B: i + 1})
+		}
+		r.skip(p, now.Add(time.Duration(tick)*time.Millisecond))
+		if want := min(int(tick+1)*5, keep); len(p.missed) != want {
+			t.Fatalf("after %d skipped ticks of 5 events: %d events kept, want %d", tick+1, len(p.missed), want)
+		}
+	}
+	if last := p.missed[keep-1]; last.Tick != 1 || last.B != 3 {
+		t.Errorf("the last event kept is %+v; want the oldest ones kept (tick 1, pellet 3)", last)
 	}
 }
