@@ -221,3 +221,30 @@ func TestSkippedClientKeepsAtMostMissedEvents(t *testing.T) {
 		t.Errorf("the last event kept is %+v; want the oldest ones kept (tick 1, pellet 3)", last)
 	}
 }
+
+// TestMinimapCoordinates: the roster places every ship on a 256×256 minimap
+// of the arena: the left or top edge is 0, the middle 128, anything from the
+// last 256th of the arena to the far edge 255, and a position outside the
+// arena sticks to the nearest edge.
+func TestMinimapCoordinates(t *testing.T) {
+	const size = 4000 * game.Sub
+	tests := []struct {
+		v    int32
+		want uint8
+	}{
+		{0, 0},
+		{size/256 - 1, 0},
+		{size / 256, 1},
+		{size / 2, 128},
+		{size - size/256 - 1, 254},
+		{size - size/256, 255},
+		{size, 255},
+		{size + 100, 255},
+		{-100, 0},
+	}
+	for _, tc := range tests {
+		if got := mapCoord(tc.v, size); got != tc.want {
+			t.Errorf("minimap coordinate of %d in an arena of %d: %d, want %d", tc.v, size, got, tc.want)
+		}
+	}
+}
