@@ -2,6 +2,7 @@ package game_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/tickarena/tickarena/game"
@@ -85,4 +86,36 @@ func TestRestoreWorldAcceptsTheLimits(t *testing.T) {
 			t.Fatalf("next ship id below FirstShipID: RestoreWorld = %v, want ErrBadState", err)
 		}
 	})
+}
+
+// TestGridQueryVisitsOnlyCoveredCells: a grid query returns the items of the
+// cells its rectangle covers and nothing from cells beyond it, so that a
+// collision check near one corner does not walk the whole arena.
+func TestGridQueryVisitsOnlyCoveredCells(t *testing.T) {
+	const cells = 8
+	size := int32(cells * game.CellSize)
+	g := game.NewGrid(size)
+	// One item at the centre of every cell, row by row.
+	centre := func(i int) (x, y int32) {
+		return int32(i%cells)*game.CellSize + game.CellSize/2, int32(i/cells)*game.CellSize + game.CellSize/2
+	}
+	g.Build(cells*cells, centre)
+	tests := []struct {
+		name           string
+		x0, y0, x1, y1 int32
+		want           []int32
+	}{
+		{"inside one cell", 10, 10, 20, 20, []int32{0}},
+		{"one cell in the middle", 3*game.CellSize + 1, 2*game.CellSize + 1, 4*game.CellSize - 1, 3*game.CellSize - 1, []int32{2*cells + 3}},
+		{"two cells wide", game.CellSize - 1, 1, game.CellSize + 1, 2, []int32{0, 1}},
+		{"two cells high", 1, game.CellSize - 1, 2, game.CellSize + 1, []int32{0, cells}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := g.Query(nil, tc.x0, tc.y0, tc.x1, tc.y1)
+			if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+				t.Fatalf("Query(%d,%d)-(%d,%d) = %v, want the items of the covered cells %v", tc.x0, tc.y0, tc.x1, tc.y1, got, tc.want)
+			}
+		})
+	}
 }

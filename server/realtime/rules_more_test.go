@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lxzan/gws"
 	"github.com/tickarena/tickarena/game"
 	"github.com/tickarena/tickarena/game/wire"
 	"github.com/tickarena/tickarena/internal/testwait"
@@ -246,5 +247,41 @@ func TestMinimapCoordinates(t *testing.T) {
 		if got := mapCoord(tc.v, size); got != tc.want {
 			t.Errorf("minimap coordinate of %d in an arena of %d: %d, want %d", tc.v, size, got, tc.want)
 		}
+	}
+}
+
+// TestStalledClientQueueStaysBounded: a client that stops reading never has
+// more than MaxInFlight messages queued for it, counting pings and rosters
+// as well as deltas: a stalled peer costs the server bounded memory until it
+// is closed as too slow.
+func TestStalledClientQueueStaysBounded(t *testing.T) {
+	const maxInFlight = 4
+	obs := newCountingObserver()
+	m, url := startServer(t, Options{
+		Bots: 8, TickRate: 60, Area: wire.WholeWorld, SendBuffer: 4096, MaxInFlight: maxInFlight,
+		PingInterval: 20 * time.Millisecond, SlowTimeout: 1500 * time.Millisecond, Observer: obs,
+	})
+	raw := rawDial(t, url, 4096) // says hello, then never reads a byte
+	if _, err := raw.Write(frame(byte(gws.OpcodeBinary), wire.AppendHello(nil, wire.Hello{Version: wire.Version, Token: "tok-cat", Room: "arena-1"}))); err != nil {
+		t.Fatalf("send hello: %v", err)
+	}
+	var stalled *client
+	eventually(t, "the stalled client to join", func() bool {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		for c := range m.conns {
+			if c.conn.RemoteAddr().String() == raw.LocalAddr().String() && c.state.Load() == stateJoined {
+				stalled = c
+			}
+		}
+		return stalled != nil
+	})
+	var most int32
+	eventually(t, "the stalled client to be closed as too slow", func() bool {
+		most = max(most, stalled.inflight.Load())
+		return obs.closedCount("too slow") == 1
+	})
+	if most != maxInFlight {
+		t.Errorf("a stalled client had at most %d messages queued, want exactly MaxInFlight (%d): the queue filled and stayed bounded", most, maxInFlight)
 	}
 }
