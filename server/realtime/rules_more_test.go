@@ -285,3 +285,35 @@ func TestStalledClientQueueStaysBounded(t *testing.T) {
 		t.Errorf("a stalled client had at most %d messages queued, want exactly MaxInFlight (%d): the queue filled and stayed bounded", most, maxInFlight)
 	}
 }
+
+// TestSaturationChangesAreLoggedOnce: a host's log says when the node becomes
+// saturated because its rooms tick late and when it recovers, one line for
+// each change, and stays quiet while nothing changes.
+func TestSaturationChangesAreLoggedOnce(t *testing.T) {
+	obs := &slowTickObserver{}
+	var logs syncBuffer
+	m, _ := startServer(t, Options{Observer: obs, gateInterval: 100 * time.Millisecond,
+		Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	changes := func() []bool {
+		var out []bool
+		for _, l := range strings.Split(logs.String(), "\n") {
+			var line struct {
+				Msg       string
+				Saturated bool
+			}
+			if json.Unmarshal([]byte(l), &line) == nil && line.Msg == "realtime: saturation changed" {
+				out = append(out, line.Saturated)
+			}
+		}
+		return out
+	}
+	time.Sleep(300 * time.Millisecond) // a few samples of a node on time
+	obs.sleep.Store(int64(100 * time.Millisecond))
+	eventually(t, "the Manager to be saturated while its room ticks late", func() bool { return m.Saturation().Full })
+	obs.sleep.Store(0)
+	eventually(t, "the Manager to admit again once its room is on time", func() bool { return !m.Saturation().Full })
+	time.Sleep(300 * time.Millisecond) // a few more samples on time
+	if got := changes(); fmt.Sprint(got) != "[true false]" {
+		t.Fatalf("logged saturation changes %v, want one line saturated, then one recovered: [true false]", got)
+	}
+}
