@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -315,5 +316,62 @@ func TestSaturationChangesAreLoggedOnce(t *testing.T) {
 	time.Sleep(300 * time.Millisecond) // a few more samples on time
 	if got := changes(); fmt.Sprint(got) != "[true false]" {
 		t.Fatalf("logged saturation changes %v, want one line saturated, then one recovered: [true false]", got)
+	}
+}
+
+// admitAll is an Admission that lets everyone in, like a lobby whose view of
+// a room's seats is a moment old.
+type admitAll struct{}
+
+func (admitAll) Admit(string, string, int, int, bool) error { return nil }
+
+// TestRoomSeatsNoMoreHumansThanItsCapacity: the room itself refuses a player
+// when its seats are all taken by humans, even when the Admission let them in
+// on an older count: a full room answers "room full", never one seat more.
+func TestRoomSeatsNoMoreHumansThanItsCapacity(t *testing.T) {
+	m, url := startServer(t, Options{Admission: admitAll{}})
+	id, _, err := m.CreateRoom(RoomSpec{Name: "Duel", Capacity: 2, Bots: -1, Public: true})
+	if err != nil {
+		t.Fatalf("CreateRoom: %v", err)
+	}
+	dial(t, url).join("tok-ann", id)
+	dial(t, url).join("tok-bob", id)
+	third := dial(t, url)
+	third.hello("tok-cat", id)
+	if code, e := third.closed(); code != wire.CloseTryAgainLater || e == nil || e.Code != wire.ErrCodeRoomFull {
+		t.Fatalf("a third player in a room of 2: closed with %d %+v, want %d and ErrCodeRoomFull", code, e, wire.CloseTryAgainLater)
+	}
+}
+
+// TestHumanTakingAFreeSeatLeavesTheBots: a player who takes a seat that no
+// bot needs to give up (capacity 3, two bots) plays with the same two bots;
+// only a room whose seats are all taken makes a bot leave.
+func TestHumanTakingAFreeSeatLeavesTheBots(t *testing.T) {
+	m, url := startServer(t, Options{})
+	id, _, err := m.CreateRoom(RoomSpec{Name: "Three", Capacity: 3, Bots: 2, Public: true})
+	if err != nil {
+		t.Fatalf("CreateRoom: %v", err)
+	}
+	bots := func() []string {
+		board, err := m.Scoreboard(id)
+		if err != nil {
+			t.Fatalf("Scoreboard: %v", err)
+		}
+		var out []string
+		for _, l := range board {
+			if l.Bot {
+				out = append(out, l.PlayerID)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	before := bots()
+	if len(before) != 2 {
+		t.Fatalf("a new room of 3 with 2 bots lists bots %v", before)
+	}
+	dial(t, url).join("tok-ann", id)
+	if after := bots(); !slices.Equal(after, before) {
+		t.Fatalf("after a human took the free seat the bots are %v, want the same %v", after, before)
 	}
 }
