@@ -72,15 +72,22 @@ MUTATE_WORKERS   ?= 1
 # package before it is TIMED OUT: recompiling and linking dominate for fast packages.
 MUTATE_COEF      ?= 15
 MUTATE_COEF_server/realtime := 4
+# Tests skipped under mutation: game's check of the generated trig table builds and runs its
+# generator (12 s a mutant) and no mutated file can change its outcome; game/replay's allocation
+# count, which gremlins' coverage run of ./game/... also runs, is unreliable under coverage and load.
+MUTATE_GOFLAGS_game := -skip=^(TestTrigTableFileUpToDate|TestRecorderStepDoesNotAllocate)$$
+# game/wire's tests in -short mode: the delta property test plays 40 ticks instead of 150 and the
+# size report is skipped (a mutant costs a third); a survivor is checked again with the full suite.
+MUTATE_GOFLAGS_game/wire := -short
 # CI is unset so that a missing Chromium or redis-server skips rather than fails.
 # Files left out per package: subpackages (mutated on their own or not at all), the generated
 # trig table, and in server/leaderboard everything but its rules (board.go).
-MUTATE_EXCLUDE_game               := -E '^(bot|internal|wire)/' -E '^trig_table\.go$$'
+MUTATE_EXCLUDE_game               := -E '^(bot|internal|wire|replay)/' -E '^trig_table\.go$$'
 MUTATE_EXCLUDE_server/leaderboard := -E '/' -E '^(cursor|doc|handler|page|result|store|writer)\.go$$'
 mutate_log = artifacts/mutate/$(subst /,-,$(1)).log
 define mutate_one
 echo "== $(1) (at most $(MUTATE_TIMEOUT))"; \
-( cd $(1) && env -u CI timeout -s INT $(MUTATE_TIMEOUT) $(GREMLINS) unleash --workers $(MUTATE_WORKERS) \
+( cd $(1) && env -u CI $(if $(MUTATE_GOFLAGS_$(1)),GOFLAGS='$(MUTATE_GOFLAGS_$(1))') timeout -s INT $(MUTATE_TIMEOUT) $(GREMLINS) unleash --workers $(MUTATE_WORKERS) \
 	--timeout-coefficient $(or $(MUTATE_COEF_$(1)),$(MUTATE_COEF)) $(MUTATE_EXCLUDE_$(1)) \
 	-o $(CURDIR)/artifacts/mutate/$(subst /,-,$(1)).json ) > $(call mutate_log,$(1)) 2>&1; \
 echo "   killed $$(grep -c ' KILLED ' $(call mutate_log,$(1))), lived $$(grep -c ' LIVED ' $(call mutate_log,$(1))), timed out $$(grep -c ' TIMED OUT ' $(call mutate_log,$(1)))"; \
