@@ -319,17 +319,11 @@ func TestSaturationChangesAreLoggedOnce(t *testing.T) {
 	}
 }
 
-// admitAll is an Admission that lets everyone in, like a lobby whose view of
-// a room's seats is a moment old.
-type admitAll struct{}
-
-func (admitAll) Admit(string, string, int, int, bool) error { return nil }
-
 // TestRoomSeatsNoMoreHumansThanItsCapacity: the room itself refuses a player
 // when its seats are all taken by humans, even when the Admission let them in
 // on an older count: a full room answers "room full", never one seat more.
 func TestRoomSeatsNoMoreHumansThanItsCapacity(t *testing.T) {
-	m, url := startServer(t, Options{Admission: admitAll{}})
+	m, url := startServer(t, Options{Admission: &admitAll{}})
 	id, _, err := m.CreateRoom(RoomSpec{Name: "Duel", Capacity: 2, Bots: -1, Public: true})
 	if err != nil {
 		t.Fatalf("CreateRoom: %v", err)
