@@ -204,8 +204,8 @@ func TestOneTokenCannotTakeEveryRoom(t *testing.T) {
 		var s seat
 		statuses[p.postJSON(t, "/api/rooms", tok, map[string]any{"name": "Mine"}, &s)]++
 	}
-	if statuses[http.StatusCreated] > 3 || statuses[http.StatusTooManyRequests] < 37 {
-		t.Errorf("one token's 40 creates: %v; want at most 3 rooms (-room-create-rate 6, bursts of 3) and 429 for the rest", statuses)
+	if statuses[http.StatusCreated] != 6 || statuses[http.StatusTooManyRequests] != 34 {
+		t.Errorf("one token's 40 creates within a minute: %v; want 6 rooms (-room-create-rate 6) and 429 for the rest", statuses)
 	}
 
 	// Another player can still make a room.
