@@ -14,6 +14,7 @@ import (
 	"github.com/tickarena/tickarena/game"
 	"github.com/tickarena/tickarena/game/wire"
 	"github.com/tickarena/tickarena/internal/servertest"
+	"github.com/tickarena/tickarena/internal/testwait"
 )
 
 // These tests play the attacks of issue 10 against the real binary: who may
@@ -106,7 +107,7 @@ func TestLeakedPrivateRoomIDDoesNotAdmit(t *testing.T) {
 
 	// Ann's round reaches her public player page, without the room's id.
 	var rounds []recent
-	waitFor(t, "Ann's round in the private room is recorded", 30*time.Second, func() bool {
+	testwait.Until(t, 30*time.Second, "Ann's round in the private room is recorded", func() bool {
 		rounds = p.recent(t, annID)
 		return len(rounds) > 0
 	})
@@ -162,7 +163,7 @@ func TestOneTokenKeepsOneShip(t *testing.T) {
 	two.Fly()
 
 	closedWith(t, "the first room's connection once the token played in a second room", one, 1008, wire.ErrCodeReplaced)
-	waitFor(t, "the first room to give up the ship", 5*time.Second, func() bool {
+	testwait.Until(t, 5*time.Second, "the first room to give up the ship", func() bool {
 		var rooms struct {
 			Rooms []struct {
 				ID     string `json:"id"`
@@ -180,7 +181,7 @@ func TestOneTokenKeepsOneShip(t *testing.T) {
 
 	// The first room started its round earlier, so it ends first: by the time
 	// the second room's round is recorded, the first one's would be too.
-	waitFor(t, "the second room's round is recorded", 30*time.Second, func() bool {
+	testwait.Until(t, 30*time.Second, "the second room's round is recorded", func() bool {
 		for _, r := range p.recent(t, id) {
 			if r.RoomID == second.ID {
 				return true
@@ -230,7 +231,7 @@ func TestRoomNobodyJoinsClosesAfterTheReservation(t *testing.T) {
 	}
 	// The creator's seat is held 20 s; a room empty since then closes, not
 	// after the 60 s of a room that players left.
-	waitFor(t, "the room nobody joined to close", 30*time.Second, func() bool {
+	testwait.Until(t, 30*time.Second, "the room nobody joined to close", func() bool {
 		return p.getJSON(t, "/api/rooms/"+room.ID, nil) == http.StatusNotFound
 	})
 	t.Logf("closed after %s", time.Since(opened))
@@ -253,7 +254,7 @@ func TestBotsOnlyRoundsAreNotRecorded(t *testing.T) {
 	g := servertest.MustDial(t, room.WSURL)
 	g.Join(t, tok, room.ID)
 	g.Fly()
-	waitFor(t, "the human's round is recorded", 30*time.Second, func() bool { return len(p.recent(t, id)) > 0 })
+	testwait.Until(t, 30*time.Second, "the human's round is recorded", func() bool { return len(p.recent(t, id)) > 0 })
 
 	// Stop the server so that every result is written, then read its database.
 	if err := p.Signal(syscall.SIGTERM); err != nil {

@@ -120,18 +120,13 @@ func (p *proc) play(t *testing.T, name string) (string, *servertest.Player) {
 	return s["player_id"], g
 }
 
-func waitFor(t *testing.T, what string, d time.Duration, cond func() bool) {
-	t.Helper()
-	testwait.Until(t, d, what, cond)
-}
-
 // A server killed with SIGKILL loses no round it had recorded.
 func TestRecordedRoundsSurviveSIGKILL(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "arena.db")
 	p := startProc(t, db)
 	player, _ := p.play(t, "Durable")
 	var before []string
-	waitFor(t, "a round is recorded", 30*time.Second, func() bool {
+	testwait.Until(t, 30*time.Second, "a round is recorded", func() bool {
 		before = p.recentRounds(t, player)
 		return len(before) >= 1
 	})
@@ -165,7 +160,7 @@ func TestSIGTERMDrainsResults(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "arena.db")
 	p := startProc(t, db)
 	player, g := p.play(t, "Drained")
-	waitFor(t, "the player is in", 10*time.Second, g.Welcomed)
+	testwait.Until(t, 10*time.Second, "the player is in", g.Welcomed)
 	if len(p.recentRounds(t, player)) != 0 {
 		t.Fatal("a round was recorded before the first one could end")
 	}

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickarena/tickarena/internal/testwait"
 	"github.com/tickarena/tickarena/server/leaderboard"
 	"github.com/tickarena/tickarena/server/leaderboard/sqlitestore"
 	"github.com/tickarena/tickarena/server/leaderboard/storetest"
@@ -53,7 +54,7 @@ func (p *proc) metric(t *testing.T, name string) float64 {
 func checkStoreFailed(t *testing.T, p *proc, why string) {
 	t.Helper()
 	var ready struct{ Status, Reason string }
-	waitFor(t, "/readyz to report the failed store", 30*time.Second, func() bool {
+	testwait.Until(t, 30*time.Second, "/readyz to report the failed store", func() bool {
 		code, _, body := p.get(t, "/readyz")
 		_ = json.Unmarshal([]byte(body), &ready)
 		return code == http.StatusServiceUnavailable
@@ -104,8 +105,8 @@ func TestReadOnlyDatabase(t *testing.T) {
 
 	p := startProc(t, db, "-drain-timeout", "2s")
 	_, g := p.play(t, "Unrecorded")
-	waitFor(t, "the player is in", 10*time.Second, g.Welcomed)
-	waitFor(t, "two rounds to end", 40*time.Second, func() bool { return p.metric(t, "tickarena_rounds_ended_total") >= 2 })
+	testwait.Until(t, 10*time.Second, "the player is in", g.Welcomed)
+	testwait.Until(t, 40*time.Second, "two rounds to end", func() bool { return p.metric(t, "tickarena_rounds_ended_total") >= 2 })
 	checkStoreFailed(t, p, "readonly")
 	if strings.Contains(p.Logs(), "leaderboard write failed, retrying") {
 		t.Errorf("a write to a read-only database was retried")

@@ -23,6 +23,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/tickarena/tickarena/internal/testwait"
 )
 
 var build struct {
@@ -191,6 +193,16 @@ func StartWith(t testing.TB, opts Options) *Proc {
 
 // Logs returns what the server has written so far.
 func (p *Proc) Logs() string { return p.logs.String() }
+
+// WaitLog waits until the server's log holds text, failing the test after
+// within. Its output reaches the test through a pipe, a little after the
+// event that caused it.
+func (p *Proc) WaitLog(t testing.TB, within time.Duration, text string) {
+	t.Helper()
+	testwait.Until(t, within, fmt.Sprintf("the server's log to say %q", text), func() bool {
+		return strings.Contains(p.Logs(), text)
+	})
+}
 
 // Signal sends sig to the server.
 func (p *Proc) Signal(sig os.Signal) error { return p.cmd.Process.Signal(sig) }

@@ -114,11 +114,6 @@ func dialGame(t *testing.T, base, origin string) (*servertest.Player, *http.Resp
 	return servertest.Dial(t, "ws"+strings.TrimPrefix(base, "http")+"/ws", h)
 }
 
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	testwait.Until(t, testwait.Default, what, cond)
-}
-
 // metricValue returns the value of the first exposition line that starts with series.
 func (n *node) metricValue(t *testing.T, series string) string {
 	t.Helper()
@@ -156,7 +151,7 @@ func TestMetricsMoveWhenAClientPlays(t *testing.T) {
 		c.Send(wire.AppendInput(nil, wire.Input{Seq: seq, Buttons: game.Right, Aim: 0}))
 		time.Sleep(10 * time.Millisecond)
 	}
-	eventually(t, "metrics count the connection and its traffic", func() bool {
+	testwait.Until(t, testwait.Default, "metrics count the connection and its traffic", func() bool {
 		return n.metricValue(t, "tickarena_connections") == "1" &&
 			n.metricValue(t, "tickarena_connections_opened_total") == "1" &&
 			n.metricValue(t, "tickarena_ws_sent_bytes_total") != "0" &&
@@ -181,7 +176,7 @@ func TestReadyzFlipsOnDrain(t *testing.T) {
 	c.Join(t, token, room)
 	// The drain waits for a round in play and ends at once in an
 	// intermission: start it while the player's round has time left.
-	eventually(t, "the player's round in play with 2 s left or more", func() bool {
+	testwait.Until(t, testwait.Default, "the player's round in play with 2 s left or more", func() bool {
 		for _, st := range n.app.rt.Rooms() {
 			if st.ID == room && !st.Intermission && st.RoundSecondsLeft >= 2 {
 				return true
@@ -192,7 +187,7 @@ func TestReadyzFlipsOnDrain(t *testing.T) {
 
 	drained := make(chan error, 1)
 	go func() { drained <- n.app.Drain(context.Background()) }()
-	eventually(t, "readyz turns 503", func() bool { code, _ := n.get(t, "/readyz"); return code == http.StatusServiceUnavailable })
+	testwait.Until(t, testwait.Default, "readyz turns 503", func() bool { code, _ := n.get(t, "/readyz"); return code == http.StatusServiceUnavailable })
 	if code, _ := n.post(t, "/api/session", "", map[string]string{"name": "Late"}); code != http.StatusServiceUnavailable {
 		t.Errorf("new session during drain: %d, want 503", code)
 	}

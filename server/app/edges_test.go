@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/internal/testwait"
 	"github.com/tickarena/tickarena/server/config"
 )
 
@@ -75,7 +76,7 @@ func hostOf(base string) string { return strings.TrimPrefix(base, "http://") }
 
 func TestRoomsMetricCountsOpenRooms(t *testing.T) {
 	n := startNode(t, nil)
-	eventually(t, "tickarena_rooms counts the public room", func() bool { return n.metricValue(t, "tickarena_rooms") == "1" })
+	testwait.Until(t, testwait.Default, "tickarena_rooms counts the public room", func() bool { return n.metricValue(t, "tickarena_rooms") == "1" })
 	code, s := n.post(t, "/api/session", "", map[string]string{"name": "Host"})
 	if code != http.StatusCreated {
 		t.Fatalf("session: %d %v", code, s)
@@ -83,7 +84,7 @@ func TestRoomsMetricCountsOpenRooms(t *testing.T) {
 	if code, r := n.post(t, "/api/rooms", s["token"].(string), map[string]any{"name": "Second"}); code != http.StatusCreated && code != http.StatusOK {
 		t.Fatalf("create room: %d %v", code, r)
 	}
-	eventually(t, "tickarena_rooms counts the new room", func() bool { return n.metricValue(t, "tickarena_rooms") == "2" })
+	testwait.Until(t, testwait.Default, "tickarena_rooms counts the new room", func() bool { return n.metricValue(t, "tickarena_rooms") == "2" })
 }
 
 func TestWebSocketRefusals(t *testing.T) {
@@ -129,7 +130,7 @@ func TestWebSocketRefusals(t *testing.T) {
 		t.Fatalf("a valid handshake was refused: %v", err)
 	}
 	c.Send(wire.AppendLeave(nil)) // the server then closes the connection
-	eventually(t, "the finished upgrade is counted as 101", func() bool {
+	testwait.Until(t, testwait.Default, "the finished upgrade is counted as 101", func() bool {
 		return n.metricValue(t, `tickarena_http_requests_total{code="101",route="GET /ws"}`) == "1"
 	})
 }
@@ -237,7 +238,7 @@ func TestStatusNotReadyWhileDraining(t *testing.T) {
 			t.Error("the drain did not finish within 30 s")
 		}
 	})
-	eventually(t, "readyz turns 503", func() bool { code, _ := n.get(t, "/readyz"); return code == http.StatusServiceUnavailable })
+	testwait.Until(t, testwait.Default, "readyz turns 503", func() bool { code, _ := n.get(t, "/readyz"); return code == http.StatusServiceUnavailable })
 	if _, body := n.get(t, "/readyz"); !strings.Contains(body, "draining") {
 		t.Errorf("/readyz during the drain: %s", body)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tickarena/tickarena/internal/servertest"
+	"github.com/tickarena/tickarena/internal/testwait"
 	"github.com/tickarena/tickarena/server/config"
 )
 
@@ -47,7 +48,7 @@ func holdTheOnlyConnection(t *testing.T, n *node) *servertest.Player {
 	}
 	p.Join(t, s["token"].(string), "")
 	p.Fly()
-	eventually(t, "the node to count its one connection", func() bool { return n.app.rt.Connections() == 1 })
+	testwait.Until(t, testwait.Default, "the node to count its one connection", func() bool { return n.app.rt.Connections() == 1 })
 	return p
 }
 
@@ -98,8 +99,8 @@ func TestSaturatedNodeAnswersFull(t *testing.T) {
 	}
 
 	p.Close()
-	eventually(t, "the node to release the connection", func() bool { return n.app.rt.Connections() == 0 })
-	eventually(t, "quick play to seat the player again", func() bool {
+	testwait.Until(t, testwait.Default, "the node to release the connection", func() bool { return n.app.rt.Connections() == 0 })
+	testwait.Until(t, testwait.Default, "quick play to seat the player again", func() bool {
 		status, _, _ := n.postFull(t, "/api/play", token, nil)
 		return status == http.StatusOK
 	})

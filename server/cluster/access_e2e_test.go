@@ -10,6 +10,7 @@ import (
 	"github.com/tickarena/tickarena/game/wire"
 	"github.com/tickarena/tickarena/internal/redistest"
 	"github.com/tickarena/tickarena/internal/servertest"
+	"github.com/tickarena/tickarena/internal/testwait"
 )
 
 // cluster2 runs two nodes on one real Redis and waits until each lists the
@@ -27,7 +28,7 @@ func cluster2(t *testing.T) (a, b *node, roomA, roomB string) {
 		t.FailNow()
 	}
 	a, b = nodes[0], nodes[1]
-	eventually(t, "both nodes' rooms are listed", 5*time.Second, func() bool {
+	testwait.Until(t, 5*time.Second, "both nodes' rooms are listed", func() bool {
 		byPort := roomsByPort(a.rooms(t))
 		return len(byPort[a.port()]) == 1 && len(byPort[b.port()]) == 1
 	})
@@ -81,7 +82,7 @@ func TestOneTokenOneShipAcrossNodes(t *testing.T) {
 	if one.CloseCode() != 1008 || one.LastError().Code != wire.ErrCodeReplaced {
 		t.Errorf("A's connection closed with %d %+v; want 1008 and error 4009", one.CloseCode(), one.LastError())
 	}
-	eventually(t, "A's room to give up the ship", 5*time.Second, func() bool {
+	testwait.Until(t, 5*time.Second, "A's room to give up the ship", func() bool {
 		for _, room := range a.rooms(t) {
 			if room.ID == roomA {
 				return room.Humans == 0
@@ -93,7 +94,7 @@ func TestOneTokenOneShipAcrossNodes(t *testing.T) {
 	// Both nodes started together, so their rooms' rounds end within moments
 	// of each other: once B's round is on the shared board, A's would follow
 	// within a few seconds had A kept the ship.
-	eventually(t, "the round on B is recorded", 30*time.Second, func() bool {
+	testwait.Until(t, 30*time.Second, "the round on B is recorded", func() bool {
 		for _, room := range a.recentRooms(t, id) {
 			if room == roomB {
 				return true

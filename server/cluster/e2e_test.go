@@ -103,11 +103,6 @@ func (n *node) rooms(t *testing.T) []roomInfo {
 	return a.Rooms
 }
 
-func eventually(t *testing.T, what string, within time.Duration, cond func() bool) {
-	t.Helper()
-	testwait.Until(t, within, what, cond)
-}
-
 // roomsByPort groups the listed rooms by the node (its WebSocket port) that runs them.
 func roomsByPort(rooms []roomInfo) map[string][]roomInfo {
 	out := map[string][]roomInfo{}
@@ -145,7 +140,7 @@ func TestRoomsAndQuickPlayAcrossNodes(t *testing.T) {
 	_, nodes := cluster3(t, "-room-capacity", "2", "-max-rooms", "1", "-public-rooms", "1")
 	a, b, c := nodes[0], nodes[1], nodes[2]
 	for _, n := range nodes {
-		eventually(t, "every node's room is listed by "+n.base, 5*time.Second, func() bool {
+		testwait.Until(t, 5*time.Second, "every node's room is listed by "+n.base, func() bool {
 			byPort := roomsByPort(n.rooms(t))
 			return len(byPort[a.port()]) == 1 && len(byPort[b.port()]) == 1 && len(byPort[c.port()]) == 1
 		})
@@ -186,7 +181,7 @@ func TestRoomsAndQuickPlayAcrossNodes(t *testing.T) {
 
 func TestConcurrentQuickPlayNeverOverfills(t *testing.T) {
 	_, nodes := cluster3(t, "-room-capacity", "4", "-max-rooms", "1", "-public-rooms", "1")
-	eventually(t, "three rooms listed", 5*time.Second, func() bool { return len(nodes[0].rooms(t)) == 3 })
+	testwait.Until(t, 5*time.Second, "three rooms listed", func() bool { return len(nodes[0].rooms(t)) == 3 })
 	// 12 seats; take 2, leaving 10.
 	for i := range 2 {
 		tok, _ := nodes[0].session(t, fmt.Sprintf("Early%d", i))
@@ -248,7 +243,7 @@ func TestRoundOnOneNodeRankedOnAnother(t *testing.T) {
 	}
 	p := servertest.MustDial(t, r["ws_url"].(string))
 	p.Join(t, tok, r["id"].(string))
-	eventually(t, "C's round is on A's leaderboard page", 15*time.Second, func() bool {
+	testwait.Until(t, 15*time.Second, "C's round is on A's leaderboard page", func() bool {
 		code, body := a.get("/leaderboard?board=score&period=all")
 		return code == http.StatusOK && bytes.Contains(body, []byte("Roundtrip"))
 	})
@@ -260,10 +255,10 @@ func TestRoundOnOneNodeRankedOnAnother(t *testing.T) {
 func TestKilledNodeLeavesTheDirectory(t *testing.T) {
 	_, nodes := cluster3(t)
 	a, b, c := nodes[0], nodes[1], nodes[2]
-	eventually(t, "B's room listed on A", 5*time.Second, func() bool { return len(roomsByPort(a.rooms(t))[b.port()]) == 1 })
+	testwait.Until(t, 5*time.Second, "B's room listed on A", func() bool { return len(roomsByPort(a.rooms(t))[b.port()]) == 1 })
 	b.Kill()
 	// TTL 5 s, plus the lobby's 1 s list cache, plus slack for a busy machine.
-	eventually(t, "B's rooms gone from A and C", 9*time.Second, func() bool {
+	testwait.Until(t, 9*time.Second, "B's rooms gone from A and C", func() bool {
 		return len(roomsByPort(a.rooms(t))[b.port()]) == 0 && len(roomsByPort(c.rooms(t))[b.port()]) == 0
 	})
 	for _, n := range []*node{a, c} {
@@ -304,11 +299,11 @@ func TestRedisRestartLosesNoResult(t *testing.T) {
 		}
 		return ids
 	}
-	eventually(t, "a first round is recorded", 15*time.Second, func() bool { return len(recent()) >= 1 })
+	testwait.Until(t, 15*time.Second, "a first round is recorded", func() bool { return len(recent()) >= 1 })
 	first := recent()
 
 	srv.Kill()
-	eventually(t, "readiness reports Redis down", 5*time.Second, func() bool {
+	testwait.Until(t, 5*time.Second, "readiness reports Redis down", func() bool {
 		code, _ := n.get("/readyz")
 		return code == http.StatusServiceUnavailable
 	})
@@ -317,7 +312,7 @@ func TestRedisRestartLosesNoResult(t *testing.T) {
 	if code != http.StatusServiceUnavailable || json.Unmarshal(body, &e) != nil || e.Error == "" {
 		t.Errorf("lobby with Redis down = %d %s; want 503 with a JSON error", code, body)
 	}
-	eventually(t, "a round ends while Redis is down and waits in the queue", 15*time.Second, func() bool {
+	testwait.Until(t, 15*time.Second, "a round ends while Redis is down and waits in the queue", func() bool {
 		_, m := n.get("/metrics")
 		for line := range strings.SplitSeq(string(m), "\n") {
 			if v, ok := strings.CutPrefix(line, "tickarena_leaderboard_queue_depth "); ok {
@@ -332,14 +327,14 @@ func TestRedisRestartLosesNoResult(t *testing.T) {
 	}
 
 	srv.Restart()
-	eventually(t, "the queued round is written after Redis returns", 15*time.Second, func() bool { return len(recent()) > len(first) })
+	testwait.Until(t, 15*time.Second, "the queued round is written after Redis returns", func() bool { return len(recent()) > len(first) })
 	got := strings.Join(recent(), " ")
 	for _, id := range first {
 		if !strings.Contains(got, id) {
 			t.Errorf("round %s recorded before the restart is lost; recent = %s", id, got)
 		}
 	}
-	eventually(t, "the lobby answers again", 5*time.Second, func() bool {
+	testwait.Until(t, 5*time.Second, "the lobby answers again", func() bool {
 		code, _ := n.get("/api/rooms")
 		return code == http.StatusOK
 	})

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tickarena/tickarena/game/replay"
 	"github.com/tickarena/tickarena/internal/servertest"
+	"github.com/tickarena/tickarena/internal/testwait"
 )
 
 // A round played on one node is served as a replay by another node of the
@@ -37,7 +38,7 @@ func TestReplayOnOneNodeServedByAnother(t *testing.T) {
 		t.Fatalf("no node other than the room's (%s)", ws)
 	}
 	var round string
-	eventually(t, "the round reaches another node's player page", 20*time.Second, func() bool {
+	testwait.Until(t, 20*time.Second, "the round reaches another node's player page", func() bool {
 		code, body := other.get("/api/players/" + id)
 		var stats struct {
 			Recent []struct {
