@@ -115,6 +115,12 @@ func (c Client) Do(t testing.TB, method, path, token string, body any) Answer {
 	return c.Send(t, r)
 }
 
+// Fetch gets path and returns the answer whatever its status.
+func (c Client) Fetch(t testing.TB, path string) Answer {
+	t.Helper()
+	return c.Do(t, http.MethodGet, path, "", nil)
+}
+
 // Post posts body as JSON with the token (none when "") and decodes a JSON
 // answer into out (when not nil and the answer is JSON); it returns the status.
 func (c Client) Post(t testing.TB, path, token string, body, out any) int {
@@ -124,6 +130,22 @@ func (c Client) Post(t testing.TB, path, token string, body, out any) int {
 		_ = json.Unmarshal(a.Body, out)
 	}
 	return a.Status
+}
+
+// Call posts body as JSON with the token (none when "") and returns the
+// status and the JSON object answered (nil when the answer is not one).
+func (c Client) Call(t testing.TB, path, token string, body any) (int, map[string]any) {
+	t.Helper()
+	var out map[string]any
+	code := c.Post(t, path, token, body, &out)
+	return code, out
+}
+
+// Text gets path and returns the status and the body as text.
+func (c Client) Text(t testing.TB, path string) (int, string) {
+	t.Helper()
+	a := c.Fetch(t, path)
+	return a.Status, string(a.Body)
 }
 
 // Get gets path and decodes a JSON answer into out (when not nil and the

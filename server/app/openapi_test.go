@@ -257,7 +257,7 @@ func TestOpenAPIResponses(t *testing.T) {
 	do(apiCall{method: "POST", path: "/api/join", url: "/api/join", token: token, body: map[string]string{}})
 	room := str(play, "id")
 	testwait.Until(t, testwait.Default, "the room's scoreboard to list its bots", func() bool {
-		_, body := n.get(t, "/api/rooms/"+room)
+		_, body := n.Text(t, "/api/rooms/"+room)
 		return strings.Contains(body, `"scoreboard":[{`)
 	})
 	do(apiCall{method: "GET", path: "/api/rooms/{id}", url: "/api/rooms/" + room})
@@ -270,7 +270,7 @@ func TestOpenAPIResponses(t *testing.T) {
 			{PlayerID: "bot-" + room + "-1025", Name: "Bot 1", Bot: true, Score: 80, Deaths: 1, Placement: 2},
 		}, Replay: storetest.NewRecording(t, 1)})
 	testwait.Until(t, testwait.Default, "the round to reach the leaderboard", func() bool {
-		_, body := n.get(t, "/api/leaderboard")
+		_, body := n.Text(t, "/api/leaderboard")
 		return strings.Contains(body, playerID)
 	})
 	do(apiCall{method: "GET", path: "/api/leaderboard", url: "/api/leaderboard?board=kills&period=weekly&limit=10"})
