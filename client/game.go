@@ -34,8 +34,6 @@ type Options struct {
 	// OnLeave is called once when the player asks to go back to the lobby.
 	// Default: nothing happens beyond leaving the room.
 	OnLeave func()
-	// Now returns the current time. Default time.Now.
-	Now func() time.Time
 	// Seed seeds the starfield. Default 1.
 	Seed uint64
 	// Sound is the player's sound settings at start; OnSoundSettings, when
@@ -50,9 +48,6 @@ func (o Options) withDefaults() Options {
 	}
 	if o.OnLeave == nil {
 		o.OnLeave = func() {}
-	}
-	if o.Now == nil {
-		o.Now = time.Now
 	}
 	if o.Seed == 0 {
 		o.Seed = 1
@@ -139,7 +134,7 @@ func (g *Game) Layout(outsideW, outsideH int) (int, int) {
 // Update reads input, exchanges messages with the server and advances the
 // effects. It never blocks.
 func (g *Game) Update() error {
-	now := g.opt.Now()
+	now := time.Now()
 	if g.start.IsZero() {
 		g.start, g.last = now, now
 	}

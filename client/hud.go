@@ -18,7 +18,7 @@ import (
 
 // drawHUD draws everything fixed on the screen, over the arena.
 func (g *Game) drawHUD(dst *ebiten.Image) {
-	now := g.opt.Now()
+	now := time.Now()
 	st := g.net.State()
 	g.drawHurt(dst)
 	if st == netcode.StatePlaying || st == netcode.StateReconnecting {

@@ -56,25 +56,6 @@ func startProc(t *testing.T, db string, extra ...string) *proc {
 	return &proc{servertest.Start(t, args...)}
 }
 
-func (p *proc) postJSON(t *testing.T, path, token string, body any, out any) int {
-	t.Helper()
-	b, _ := json.Marshal(body)
-	req, _ := http.NewRequest(http.MethodPost, p.URL+path, bytes.NewReader(b))
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("POST %s: %v", path, err)
-	}
-	defer resp.Body.Close()
-	if out != nil {
-		_ = json.NewDecoder(resp.Body).Decode(out)
-	}
-	return resp.StatusCode
-}
-
 // recentRounds returns the round ids the server has recorded for a player.
 func (p *proc) recentRounds(t *testing.T, player string) []string {
 	t.Helper()
@@ -105,24 +86,19 @@ func (p *proc) recentRounds(t *testing.T, player string) []string {
 func (p *proc) play(t *testing.T, name string) (string, *servertest.Player) {
 	t.Helper()
 	var s map[string]string
-	if code := p.postJSON(t, "/api/session", "", map[string]string{"name": name}, &s); code != http.StatusCreated {
+	if code := p.Post(t, "/api/session", "", map[string]string{"name": name}, &s); code != http.StatusCreated {
 		t.Fatalf("session: %d", code)
 	}
 	var room struct {
 		ID string `json:"id"`
 	}
-	if code := p.postJSON(t, "/api/play", s["token"], nil, &room); code != http.StatusOK {
+	if code := p.Post(t, "/api/play", s["token"], nil, &room); code != http.StatusOK {
 		t.Fatalf("play: %d", code)
 	}
-	g := servertest.MustDial(t, "ws"+strings.TrimPrefix(p.URL, "http")+"/ws")
+	g := servertest.MustDial(t, p.WSURL())
 	g.Hello(s["token"], room.ID)
 	g.Fly()
 	return s["player_id"], g
-}
-
-func waitFor(t *testing.T, what string, d time.Duration, cond func() bool) {
-	t.Helper()
-	testwait.Until(t, d, what, cond)
 }
 
 // A server killed with SIGKILL loses no round it had recorded.
@@ -131,7 +107,7 @@ func TestRecordedRoundsSurviveSIGKILL(t *testing.T) {
 	p := startProc(t, db)
 	player, _ := p.play(t, "Durable")
 	var before []string
-	waitFor(t, "a round is recorded", 30*time.Second, func() bool {
+	testwait.Until(t, 30*time.Second, "a round is recorded", func() bool {
 		before = p.recentRounds(t, player)
 		return len(before) >= 1
 	})
@@ -165,7 +141,7 @@ func TestSIGTERMDrainsResults(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "arena.db")
 	p := startProc(t, db)
 	player, g := p.play(t, "Drained")
-	waitFor(t, "the player is in", 10*time.Second, g.Welcomed)
+	testwait.Until(t, 10*time.Second, "the player is in", g.Welcomed)
 	if len(p.recentRounds(t, player)) != 0 {
 		t.Fatal("a round was recorded before the first one could end")
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tickarena/tickarena/game/replay"
+	"github.com/tickarena/tickarena/internal/testwait"
 	"github.com/tickarena/tickarena/server/leaderboard"
 )
 
@@ -40,9 +41,9 @@ func (p *proc) getBody(t *testing.T, path, etag string) (*http.Response, []byte)
 func TestPlayedRoundReplays(t *testing.T) {
 	p := startProc(t, filepath.Join(t.TempDir(), "arena.db"))
 	player, g := p.play(t, "Replayed")
-	waitFor(t, "the player is in", 10*time.Second, g.Welcomed)
+	testwait.Until(t, 10*time.Second, "the player is in", g.Welcomed)
 	var rounds []string
-	waitFor(t, "a round of the player is recorded", 30*time.Second, func() bool {
+	testwait.Until(t, 30*time.Second, "a round of the player is recorded", func() bool {
 		rounds = p.recentRounds(t, player)
 		return len(rounds) >= 1
 	})

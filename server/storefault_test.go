@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -16,35 +15,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickarena/tickarena/internal/testwait"
 	"github.com/tickarena/tickarena/server/leaderboard"
 	"github.com/tickarena/tickarena/server/leaderboard/sqlitestore"
 	"github.com/tickarena/tickarena/server/leaderboard/storetest"
 )
-
-// get fetches path and returns the status, the Retry-After header and the body.
-func (p *proc) get(t *testing.T, path string) (int, string, string) {
-	t.Helper()
-	resp, err := http.Get(p.URL + path)
-	if err != nil {
-		t.Fatalf("GET %s: %v", path, err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header.Get("Retry-After"), string(body)
-}
-
-// metric returns the value of an unlabelled series on /metrics, -1 when absent.
-func (p *proc) metric(t *testing.T, name string) float64 {
-	t.Helper()
-	_, _, body := p.get(t, "/metrics")
-	for _, line := range strings.Split(body, "\n") {
-		if v, ok := strings.CutPrefix(line, name+" "); ok {
-			f, _ := strconv.ParseFloat(v, 64)
-			return f
-		}
-	}
-	return -1
-}
 
 // checkStoreFailed checks what a host sees once the store failed with a
 // reason containing why: /readyz 503 with the reason, /status not ready,
@@ -53,24 +28,24 @@ func (p *proc) metric(t *testing.T, name string) float64 {
 func checkStoreFailed(t *testing.T, p *proc, why string) {
 	t.Helper()
 	var ready struct{ Status, Reason string }
-	waitFor(t, "/readyz to report the failed store", 30*time.Second, func() bool {
-		code, _, body := p.get(t, "/readyz")
-		_ = json.Unmarshal([]byte(body), &ready)
-		return code == http.StatusServiceUnavailable
+	testwait.Until(t, 30*time.Second, "/readyz to report the failed store", func() bool {
+		a := p.Fetch(t, "/readyz")
+		_ = json.Unmarshal(a.Body, &ready)
+		return a.Status == http.StatusServiceUnavailable
 	})
 	if ready.Status != "not ready" || !strings.Contains(ready.Reason, "store failed") || !strings.Contains(ready.Reason, why) {
 		t.Errorf("/readyz says %q (%q), want \"not ready\" with a reason saying the store failed with %q", ready.Status, ready.Reason, why)
 	}
-	if _, _, body := p.get(t, "/status"); !strings.Contains(body, "not ready: store failed") || !strings.Contains(body, why) {
+	if body := string(p.Fetch(t, "/status").Body); !strings.Contains(body, "not ready: store failed") || !strings.Contains(body, why) {
 		t.Errorf("/status does not say not ready with the reason %q", why)
 	}
-	if v := p.metric(t, "tickarena_leaderboard_store_failures_total"); v != 1 {
+	if v, _ := p.Metric(t, "tickarena_leaderboard_store_failures_total"); v != 1 {
 		t.Errorf("tickarena_leaderboard_store_failures_total = %v, want 1", v)
 	}
 	if n := strings.Count(p.Logs(), "leaderboard store failed"); n != 1 {
 		t.Errorf("the store failure was logged %d times, want once:\n%s", n, p.Logs())
 	}
-	if _, _, body := p.get(t, "/leaderboard"); !strings.Contains(body, "Results are not being recorded") {
+	if body := string(p.Fetch(t, "/leaderboard").Body); !strings.Contains(body, "Results are not being recorded") {
 		t.Errorf("the leaderboard page does not tell players that results are not being recorded")
 	}
 
@@ -104,8 +79,8 @@ func TestReadOnlyDatabase(t *testing.T) {
 
 	p := startProc(t, db, "-drain-timeout", "2s")
 	_, g := p.play(t, "Unrecorded")
-	waitFor(t, "the player is in", 10*time.Second, g.Welcomed)
-	waitFor(t, "two rounds to end", 40*time.Second, func() bool { return p.metric(t, "tickarena_rounds_ended_total") >= 2 })
+	testwait.Until(t, 10*time.Second, "the player is in", g.Welcomed)
+	testwait.Until(t, 40*time.Second, "two rounds to end", func() bool { v, _ := p.Metric(t, "tickarena_rounds_ended_total"); return v >= 2 })
 	checkStoreFailed(t, p, "readonly")
 	if strings.Contains(p.Logs(), "leaderboard write failed, retrying") {
 		t.Errorf("a write to a read-only database was retried")
@@ -151,7 +126,7 @@ func TestCorruptPagesFoundWhileRunning(t *testing.T) {
 	corruptTables(t, db, "round_players", "round_players_recent", "sqlite_autoindex_round_players_1")
 
 	p := startProc(t, db, "-drain-timeout", "2s")
-	if code, _, _ := p.get(t, "/readyz"); code != http.StatusOK {
+	if code := p.Fetch(t, "/readyz").Status; code != http.StatusOK {
 		t.Fatalf("/readyz %d at the start; the corrupt pages are not read at the start", code)
 	}
 	tests := []struct {
@@ -162,14 +137,15 @@ func TestCorruptPagesFoundWhileRunning(t *testing.T) {
 		{"/api/players/p-old", `"error":"the leaderboard is unavailable`},
 	}
 	for _, tt := range tests {
-		code, _, body := p.get(t, tt.path)
+		a := p.Fetch(t, tt.path)
+		code, body := a.Status, string(a.Body)
 		if code != http.StatusServiceUnavailable || !strings.Contains(body, tt.want) {
 			t.Errorf("GET %s = %d %q, want 503 with %q", tt.path, code, body, tt.want)
 		}
 	}
 	for _, path := range []string{"/api/leaderboard", "/leaderboard"} {
-		if code, _, body := p.get(t, path); code != http.StatusOK {
-			t.Errorf("GET %s = %d %q; the board itself is intact", path, code, body)
+		if a := p.Fetch(t, path); a.Status != http.StatusOK {
+			t.Errorf("GET %s = %d %q; the board itself is intact", path, a.Status, a.Body)
 		}
 	}
 	checkStoreFailed(t, p, "malformed")

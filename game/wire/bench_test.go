@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tickarena/tickarena/game"
+	"github.com/tickarena/tickarena/internal/cputime"
 )
 
 // The benchmark room: 250 bot-driven ships, of which the first 50 stand for
@@ -101,9 +102,9 @@ func benchmarkDeltas(b *testing.B, area Area) {
 		b.StopTimer()
 		f.r.step()
 		b.StartTimer()
-		t0 := cpuTime()
+		t0 := cputime.Process()
 		f.deltas()
-		cpu += cpuTime() - t0
+		cpu += cputime.Process() - t0
 	}
 	b.StopTimer()
 	perClient := float64(b.Elapsed().Nanoseconds()) / float64(b.N*benchClients)
@@ -127,12 +128,12 @@ func BenchmarkStepPlusDeltas(b *testing.B) {
 	f.measure = true
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu := cpuTime()
+	cpu := cputime.Process()
 	for b.Loop() {
 		f.r.step()
 		f.deltas()
 	}
-	cpu = cpuTime() - cpu
+	cpu = cputime.Process() - cpu
 	b.StopTimer()
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N), "ns/tick")
 	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/tick")

@@ -23,6 +23,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/tickarena/tickarena/internal/testwait"
 )
 
 var build struct {
@@ -100,8 +102,9 @@ func FreeAddr(t testing.TB) string {
 
 // Proc is a running server process.
 type Proc struct {
-	// URL is the server's base URL, http://127.0.0.1:port (https:// with Options.HTTPS).
-	URL string
+	// Client calls its HTTP API; its URL is the server's base URL,
+	// http://127.0.0.1:port (https:// with Options.HTTPS).
+	Client
 	// Addr is its listen address, 127.0.0.1:port.
 	Addr   string
 	cmd    *exec.Cmd
@@ -153,7 +156,7 @@ func StartWith(t testing.TB, opts Options) *Proc {
 		scheme = "https"
 		poll = &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
 	}
-	p := &Proc{URL: scheme + "://" + addr, Addr: addr, cmd: exec.Command(bin, append([]string{"-addr", addr}, args...)...), logs: &syncBuffer{}, exited: make(chan struct{})}
+	p := &Proc{Client: Client{URL: scheme + "://" + addr, HTTP: apiClient(opts.HTTPS)}, Addr: addr, cmd: exec.Command(bin, append([]string{"-addr", addr}, args...)...), logs: &syncBuffer{}, exited: make(chan struct{})}
 	p.cmd.Env = cleanEnv()
 	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
 	if err := p.cmd.Start(); err != nil {
@@ -192,6 +195,16 @@ func StartWith(t testing.TB, opts Options) *Proc {
 // Logs returns what the server has written so far.
 func (p *Proc) Logs() string { return p.logs.String() }
 
+// WaitLog waits until the server's log holds text, failing the test after
+// within. Its output reaches the test through a pipe, a little after the
+// event that caused it.
+func (p *Proc) WaitLog(t testing.TB, within time.Duration, text string) {
+	t.Helper()
+	testwait.Until(t, within, fmt.Sprintf("the server's log to say %q", text), func() bool {
+		return strings.Contains(p.Logs(), text)
+	})
+}
+
 // Signal sends sig to the server.
 func (p *Proc) Signal(sig os.Signal) error { return p.cmd.Process.Signal(sig) }
 
@@ -209,6 +222,15 @@ func (p *Proc) Wait(d time.Duration) (exited bool, err error) {
 	case <-time.After(d):
 		return false, nil
 	}
+}
+
+// apiClient is the HTTP client of a Proc's Client: an HTTPS server's
+// certificate is the test's own, not verified.
+func apiClient(https bool) *http.Client {
+	if !https {
+		return nil
+	}
+	return &http.Client{Timeout: testwait.Default, Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
 }
 
 // syncBuffer collects a process's output from its copying goroutine.

@@ -1,9 +1,7 @@
 package app
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"net"
@@ -16,13 +14,13 @@ import (
 	"github.com/tickarena/tickarena/game"
 	"github.com/tickarena/tickarena/game/wire"
 	"github.com/tickarena/tickarena/internal/servertest"
-	"github.com/tickarena/tickarena/server/config"
-
 	"github.com/tickarena/tickarena/internal/testwait"
+	"github.com/tickarena/tickarena/server/config"
 )
 
 // node is an App serving on a random loopback port.
 type node struct {
+	servertest.Client
 	app  *App
 	base string // http://127.0.0.1:port
 	done chan error
@@ -50,7 +48,8 @@ func startNode(t *testing.T, edit func(*config.Config)) *node {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := &node{app: a, base: "http://" + ln.Addr().String(), done: make(chan error, 1)}
+	base := "http://" + ln.Addr().String()
+	n := &node{Client: servertest.Client{URL: base}, app: a, base: base, done: make(chan error, 1)}
 	go func() { n.done <- a.Serve(ln) }()
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -60,44 +59,15 @@ func startNode(t *testing.T, edit func(*config.Config)) *node {
 	return n
 }
 
-func (n *node) post(t *testing.T, path, token string, body any) (int, map[string]any) {
-	t.Helper()
-	b, _ := json.Marshal(body)
-	req, _ := http.NewRequest(http.MethodPost, n.base+path, bytes.NewReader(b))
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("POST %s: %v", path, err)
-	}
-	defer resp.Body.Close()
-	var out map[string]any
-	_ = json.NewDecoder(resp.Body).Decode(&out)
-	return resp.StatusCode, out
-}
-
-func (n *node) get(t *testing.T, path string) (int, string) {
-	t.Helper()
-	resp, err := http.Get(n.base + path)
-	if err != nil {
-		t.Fatalf("GET %s: %v", path, err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
-}
-
 // player signs in and takes a seat with quick play; it returns the token and the room.
 func (n *node) player(t *testing.T, name string) (token, room string) {
 	t.Helper()
-	code, s := n.post(t, "/api/session", "", map[string]string{"name": name})
+	code, s := n.Call(t, "/api/session", "", map[string]string{"name": name})
 	if code != http.StatusCreated {
 		t.Fatalf("session: %d %v", code, s)
 	}
 	token = s["token"].(string)
-	code, r := n.post(t, "/api/play", token, nil)
+	code, r := n.Call(t, "/api/play", token, nil)
 	if code != http.StatusOK {
 		t.Fatalf("play: %d %v", code, r)
 	}
@@ -114,15 +84,10 @@ func dialGame(t *testing.T, base, origin string) (*servertest.Player, *http.Resp
 	return servertest.Dial(t, "ws"+strings.TrimPrefix(base, "http")+"/ws", h)
 }
 
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	testwait.Until(t, testwait.Default, what, cond)
-}
-
 // metricValue returns the value of the first exposition line that starts with series.
 func (n *node) metricValue(t *testing.T, series string) string {
 	t.Helper()
-	_, body := n.get(t, "/metrics")
+	_, body := n.Text(t, "/metrics")
 	for _, line := range strings.Split(body, "\n") {
 		if strings.HasPrefix(line, series+" ") {
 			return strings.TrimPrefix(line, series+" ")
@@ -133,7 +98,7 @@ func (n *node) metricValue(t *testing.T, series string) string {
 
 func TestMetricsMoveWhenAClientPlays(t *testing.T) {
 	n := startNode(t, nil)
-	code, body := n.get(t, "/metrics")
+	code, body := n.Text(t, "/metrics")
 	if code != http.StatusOK {
 		t.Fatalf("/metrics: %d", code)
 	}
@@ -156,7 +121,7 @@ func TestMetricsMoveWhenAClientPlays(t *testing.T) {
 		c.Send(wire.AppendInput(nil, wire.Input{Seq: seq, N: 1, Steps: [wire.MaxInputSteps]wire.InputStep{{Buttons: game.Right}}}))
 		time.Sleep(10 * time.Millisecond)
 	}
-	eventually(t, "metrics count the connection and its traffic", func() bool {
+	testwait.Until(t, testwait.Default, "metrics count the connection and its traffic", func() bool {
 		return n.metricValue(t, "tickarena_connections") == "1" &&
 			n.metricValue(t, "tickarena_connections_opened_total") == "1" &&
 			n.metricValue(t, "tickarena_ws_sent_bytes_total") != "0" &&
@@ -170,7 +135,7 @@ func TestMetricsMoveWhenAClientPlays(t *testing.T) {
 
 func TestReadyzFlipsOnDrain(t *testing.T) {
 	n := startNode(t, nil)
-	if code, _ := n.get(t, "/readyz"); code != http.StatusOK {
+	if code, _ := n.Text(t, "/readyz"); code != http.StatusOK {
 		t.Fatalf("/readyz before drain: %d", code)
 	}
 	token, room := n.player(t, "Drainer")
@@ -181,7 +146,7 @@ func TestReadyzFlipsOnDrain(t *testing.T) {
 	c.Join(t, token, room)
 	// The drain waits for a round in play and ends at once in an
 	// intermission: start it while the player's round has time left.
-	eventually(t, "the player's round in play with 2 s left or more", func() bool {
+	testwait.Until(t, testwait.Default, "the player's round in play with 2 s left or more", func() bool {
 		for _, st := range n.app.rt.Rooms() {
 			if st.ID == room && !st.Intermission && st.RoundSecondsLeft >= 2 {
 				return true
@@ -192,8 +157,8 @@ func TestReadyzFlipsOnDrain(t *testing.T) {
 
 	drained := make(chan error, 1)
 	go func() { drained <- n.app.Drain(context.Background()) }()
-	eventually(t, "readyz turns 503", func() bool { code, _ := n.get(t, "/readyz"); return code == http.StatusServiceUnavailable })
-	if code, _ := n.post(t, "/api/session", "", map[string]string{"name": "Late"}); code != http.StatusServiceUnavailable {
+	testwait.Until(t, testwait.Default, "readyz turns 503", func() bool { code, _ := n.Text(t, "/readyz"); return code == http.StatusServiceUnavailable })
+	if code, _ := n.Call(t, "/api/session", "", map[string]string{"name": "Late"}); code != http.StatusServiceUnavailable {
 		t.Errorf("new session during drain: %d, want 503", code)
 	}
 	// The round in play may finish (5 s), then the client is closed with 1001.
@@ -249,7 +214,7 @@ func TestOriginCheck(t *testing.T) {
 
 func TestStatusPage(t *testing.T) {
 	n := startNode(t, nil)
-	code, body := n.get(t, "/status")
+	code, body := n.Text(t, "/status")
 	if code != http.StatusOK {
 		t.Fatalf("/status: %d", code)
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/internal/testwait"
 	"github.com/tickarena/tickarena/server/config"
 )
 
@@ -75,15 +76,15 @@ func hostOf(base string) string { return strings.TrimPrefix(base, "http://") }
 
 func TestRoomsMetricCountsOpenRooms(t *testing.T) {
 	n := startNode(t, nil)
-	eventually(t, "tickarena_rooms counts the public room", func() bool { return n.metricValue(t, "tickarena_rooms") == "1" })
-	code, s := n.post(t, "/api/session", "", map[string]string{"name": "Host"})
+	testwait.Until(t, testwait.Default, "tickarena_rooms counts the public room", func() bool { return n.metricValue(t, "tickarena_rooms") == "1" })
+	code, s := n.Call(t, "/api/session", "", map[string]string{"name": "Host"})
 	if code != http.StatusCreated {
 		t.Fatalf("session: %d %v", code, s)
 	}
-	if code, r := n.post(t, "/api/rooms", s["token"].(string), map[string]any{"name": "Second"}); code != http.StatusCreated && code != http.StatusOK {
+	if code, r := n.Call(t, "/api/rooms", s["token"].(string), map[string]any{"name": "Second"}); code != http.StatusCreated && code != http.StatusOK {
 		t.Fatalf("create room: %d %v", code, r)
 	}
-	eventually(t, "tickarena_rooms counts the new room", func() bool { return n.metricValue(t, "tickarena_rooms") == "2" })
+	testwait.Until(t, testwait.Default, "tickarena_rooms counts the new room", func() bool { return n.metricValue(t, "tickarena_rooms") == "2" })
 }
 
 func TestWebSocketRefusals(t *testing.T) {
@@ -129,7 +130,7 @@ func TestWebSocketRefusals(t *testing.T) {
 		t.Fatalf("a valid handshake was refused: %v", err)
 	}
 	c.Send(wire.AppendLeave(nil)) // the server then closes the connection
-	eventually(t, "the finished upgrade is counted as 101", func() bool {
+	testwait.Until(t, testwait.Default, "the finished upgrade is counted as 101", func() bool {
 		return n.metricValue(t, `tickarena_http_requests_total{code="101",route="GET /ws"}`) == "1"
 	})
 }
@@ -200,18 +201,18 @@ func TestWrongMethodOnARoute(t *testing.T) {
 
 func TestStatusAgreesWithReadyz(t *testing.T) {
 	n := startNode(t, nil)
-	if code, body := n.get(t, "/status"); code != 200 || !strings.Contains(body, `class="ok">ready<`) {
+	if code, body := n.Text(t, "/status"); code != 200 || !strings.Contains(body, `class="ok">ready<`) {
 		t.Fatalf("/status of a ready node: %d, lacks ready", code)
 	}
 	// The store goes away: the node is not ready, and both pages say so.
 	if err := n.app.store.Close(); err != nil {
 		t.Fatalf("close the store: %v", err)
 	}
-	code, body := n.get(t, "/readyz")
+	code, body := n.Text(t, "/readyz")
 	if code != http.StatusServiceUnavailable || !strings.Contains(body, "store unreachable") {
 		t.Fatalf("/readyz with the store closed: %d %s", code, body)
 	}
-	_, page := n.get(t, "/status")
+	_, page := n.Text(t, "/status")
 	if strings.Contains(page, `class="ok">ready<`) || !strings.Contains(page, "not ready: store unreachable") {
 		t.Fatalf("/status says ready while /readyz says %s", body)
 	}
@@ -237,11 +238,11 @@ func TestStatusNotReadyWhileDraining(t *testing.T) {
 			t.Error("the drain did not finish within 30 s")
 		}
 	})
-	eventually(t, "readyz turns 503", func() bool { code, _ := n.get(t, "/readyz"); return code == http.StatusServiceUnavailable })
-	if _, body := n.get(t, "/readyz"); !strings.Contains(body, "draining") {
+	testwait.Until(t, testwait.Default, "readyz turns 503", func() bool { code, _ := n.Text(t, "/readyz"); return code == http.StatusServiceUnavailable })
+	if _, body := n.Text(t, "/readyz"); !strings.Contains(body, "draining") {
 		t.Errorf("/readyz during the drain: %s", body)
 	}
-	if _, page := n.get(t, "/status"); !strings.Contains(page, "not ready: draining") {
+	if _, page := n.Text(t, "/status"); !strings.Contains(page, "not ready: draining") {
 		t.Errorf("/status during the drain does not say not ready: draining")
 	}
 }
@@ -249,7 +250,7 @@ func TestStatusNotReadyWhileDraining(t *testing.T) {
 func TestSessionRateIsPerMinute(t *testing.T) {
 	n := startNode(t, func(c *config.Config) { c.SessionRate = 10 })
 	for i := range 10 {
-		if code, body := n.post(t, "/api/session", "", map[string]string{"name": "Rapid"}); code != http.StatusCreated {
+		if code, body := n.Call(t, "/api/session", "", map[string]string{"name": "Rapid"}); code != http.StatusCreated {
 			t.Fatalf("session %d of 10: %d %v", i+1, code, body)
 		}
 	}

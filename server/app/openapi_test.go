@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickarena/tickarena/internal/testwait"
 	"github.com/tickarena/tickarena/server/apidoc"
 	"github.com/tickarena/tickarena/server/leaderboard/storetest"
 	"github.com/tickarena/tickarena/server/realtime"
@@ -255,8 +256,8 @@ func TestOpenAPIResponses(t *testing.T) {
 	do(apiCall{method: "POST", path: "/api/join", url: "/api/join", token: token, body: map[string]string{"code": "ZZZZZZ"}})
 	do(apiCall{method: "POST", path: "/api/join", url: "/api/join", token: token, body: map[string]string{}})
 	room := str(play, "id")
-	eventually(t, "the room's scoreboard to list its bots", func() bool {
-		_, body := n.get(t, "/api/rooms/"+room)
+	testwait.Until(t, testwait.Default, "the room's scoreboard to list its bots", func() bool {
+		_, body := n.Text(t, "/api/rooms/"+room)
 		return strings.Contains(body, `"scoreboard":[{`)
 	})
 	do(apiCall{method: "GET", path: "/api/rooms/{id}", url: "/api/rooms/" + room})
@@ -268,8 +269,8 @@ func TestOpenAPIResponses(t *testing.T) {
 			{PlayerID: playerID, Name: "Ada", Score: 120, Kills: 1, Placement: 1},
 			{PlayerID: "bot-" + room + "-1025", Name: "Bot 1", Bot: true, Score: 80, Deaths: 1, Placement: 2},
 		}, Replay: storetest.NewRecording(t, 1)})
-	eventually(t, "the round to reach the leaderboard", func() bool {
-		_, body := n.get(t, "/api/leaderboard")
+	testwait.Until(t, testwait.Default, "the round to reach the leaderboard", func() bool {
+		_, body := n.Text(t, "/api/leaderboard")
 		return strings.Contains(body, playerID)
 	})
 	do(apiCall{method: "GET", path: "/api/leaderboard", url: "/api/leaderboard?board=kills&period=weekly&limit=10"})

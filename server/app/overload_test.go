@@ -1,43 +1,22 @@
 package app
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/tickarena/tickarena/internal/servertest"
+	"github.com/tickarena/tickarena/internal/testwait"
 	"github.com/tickarena/tickarena/server/config"
 )
-
-// postFull posts body to path with the token and returns the status, the
-// Retry-After header and the JSON error.
-func (n *node) postFull(t *testing.T, path, token string, body any) (int, string, string) {
-	t.Helper()
-	b, _ := json.Marshal(body)
-	req, _ := http.NewRequest(http.MethodPost, n.base+path, bytes.NewReader(b))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("POST %s: %v", path, err)
-	}
-	defer resp.Body.Close()
-	var out struct {
-		Error string `json:"error"`
-	}
-	_ = json.NewDecoder(resp.Body).Decode(&out)
-	return resp.StatusCode, resp.Header.Get("Retry-After"), out.Error
-}
 
 // holdTheOnlyConnection seats a flying player on a node started with
 // -max-conns 1, so that the node is at its connection limit until the
 // player's Close.
 func holdTheOnlyConnection(t *testing.T, n *node) *servertest.Player {
 	t.Helper()
-	code, s := n.post(t, "/api/session", "", map[string]string{"name": "Holder"})
+	code, s := n.Call(t, "/api/session", "", map[string]string{"name": "Holder"})
 	if code != http.StatusCreated {
 		t.Fatalf("session: %d %v", code, s)
 	}
@@ -47,7 +26,7 @@ func holdTheOnlyConnection(t *testing.T, n *node) *servertest.Player {
 	}
 	p.Join(t, s["token"].(string), "")
 	p.Fly()
-	eventually(t, "the node to count its one connection", func() bool { return n.app.rt.Connections() == 1 })
+	testwait.Until(t, testwait.Default, "the node to count its one connection", func() bool { return n.app.rt.Connections() == 1 })
 	return p
 }
 
@@ -58,7 +37,7 @@ func holdTheOnlyConnection(t *testing.T, n *node) *servertest.Player {
 // and once the connection ends the node seats players again.
 func TestSaturatedNodeAnswersFull(t *testing.T) {
 	n := startNode(t, func(c *config.Config) { c.MaxConns = 1 })
-	code, s := n.post(t, "/api/session", "", map[string]string{"name": "Ada"})
+	code, s := n.Call(t, "/api/session", "", map[string]string{"name": "Ada"})
 	if code != http.StatusCreated {
 		t.Fatalf("session: %d %v", code, s)
 	}
@@ -75,22 +54,23 @@ func TestSaturatedNodeAnswersFull(t *testing.T) {
 		{"/api/rooms", map[string]any{"name": "Mine"}},
 	} {
 		start := time.Now()
-		status, retry, msg := n.postFull(t, tc.path, token, tc.body)
+		a := n.Do(t, http.MethodPost, tc.path, token, tc.body)
+		status, retry, msg := a.Status, a.Header.Get("Retry-After"), a.Message()
 		t.Logf("POST %s: %d in %v, Retry-After %q, %q", tc.path, status, time.Since(start), retry, msg)
 		if status != http.StatusServiceUnavailable || retry == "" || !strings.Contains(msg, "full") {
 			t.Errorf("POST %s on a full node: %d, Retry-After %q, error %q; want 503 with Retry-After and a \"full\" error", tc.path, status, retry, msg)
 		}
 	}
-	if code, _ := n.post(t, "/api/session", "", map[string]string{"name": "Bob"}); code != http.StatusCreated {
+	if code, _ := n.Call(t, "/api/session", "", map[string]string{"name": "Bob"}); code != http.StatusCreated {
 		t.Errorf("POST /api/session on a full node: %d, want 201", code)
 	}
-	if code, _ := n.get(t, "/api/rooms"); code != http.StatusOK {
+	if code, _ := n.Text(t, "/api/rooms"); code != http.StatusOK {
 		t.Errorf("GET /api/rooms on a full node: %d, want 200", code)
 	}
-	if code, body := n.get(t, "/readyz"); code != http.StatusServiceUnavailable || !strings.Contains(body, "saturated") {
+	if code, body := n.Text(t, "/readyz"); code != http.StatusServiceUnavailable || !strings.Contains(body, "saturated") {
 		t.Errorf("/readyz on a full node: %d %s; want 503 saying saturated", code, body)
 	}
-	if code, body := n.get(t, "/status"); code != http.StatusOK || !strings.Contains(body, "too many connections") {
+	if code, body := n.Text(t, "/status"); code != http.StatusOK || !strings.Contains(body, "too many connections") {
 		t.Errorf("/status on a full node: %d; want 200 naming the saturation", code)
 	}
 	if got := n.metricValue(t, `tickarena_lobby_refused_full_total{reason="too many connections"}`); got != "3" {
@@ -98,12 +78,12 @@ func TestSaturatedNodeAnswersFull(t *testing.T) {
 	}
 
 	p.Close()
-	eventually(t, "the node to release the connection", func() bool { return n.app.rt.Connections() == 0 })
-	eventually(t, "quick play to seat the player again", func() bool {
-		status, _, _ := n.postFull(t, "/api/play", token, nil)
+	testwait.Until(t, testwait.Default, "the node to release the connection", func() bool { return n.app.rt.Connections() == 0 })
+	testwait.Until(t, testwait.Default, "quick play to seat the player again", func() bool {
+		status := n.Do(t, http.MethodPost, "/api/play", token, nil).Status
 		return status == http.StatusOK
 	})
-	if code, body := n.get(t, "/readyz"); code != http.StatusOK {
+	if code, body := n.Text(t, "/readyz"); code != http.StatusOK {
 		t.Errorf("/readyz after recovery: %d %s, want 200", code, body)
 	}
 }

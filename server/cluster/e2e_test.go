@@ -1,13 +1,10 @@
 package cluster_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -15,7 +12,6 @@ import (
 
 	"github.com/tickarena/tickarena/internal/redistest"
 	"github.com/tickarena/tickarena/internal/servertest"
-
 	"github.com/tickarena/tickarena/internal/testwait"
 )
 
@@ -44,43 +40,6 @@ func startNode(t *testing.T, redisURL string, extra ...string) *node {
 	return &node{Proc: p, base: p.URL}
 }
 
-func (n *node) get(path string) (int, []byte) {
-	resp, err := http.Get(n.base + path)
-	if err != nil {
-		return 0, nil
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, b
-}
-
-func (n *node) post(path, token string, body any) (int, map[string]any) {
-	b, _ := json.Marshal(body)
-	req, _ := http.NewRequest(http.MethodPost, n.base+path, bytes.NewReader(b))
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return 0, map[string]any{"error": err.Error()}
-	}
-	defer resp.Body.Close()
-	out := map[string]any{}
-	_ = json.NewDecoder(resp.Body).Decode(&out)
-	return resp.StatusCode, out
-}
-
-// session signs a player in and returns their token and id.
-func (n *node) session(t *testing.T, name string) (token, id string) {
-	t.Helper()
-	code, s := n.post("/api/session", "", map[string]string{"name": name})
-	if code != http.StatusCreated {
-		t.Fatalf("session on %s: %d %v", n.base, code, s)
-	}
-	return s["token"].(string), s["player_id"].(string)
-}
-
 type roomInfo struct {
 	ID       string `json:"id"`
 	Node     string `json:"node"`
@@ -92,20 +51,15 @@ type roomInfo struct {
 
 func (n *node) rooms(t *testing.T) []roomInfo {
 	t.Helper()
-	code, body := n.get("/api/rooms")
+	code, body := n.Text(t, "/api/rooms")
 	if code != http.StatusOK {
 		t.Fatalf("rooms on %s: %d %s", n.base, code, body)
 	}
 	var a struct{ Rooms []roomInfo }
-	if err := json.Unmarshal(body, &a); err != nil {
+	if err := json.Unmarshal([]byte(body), &a); err != nil {
 		t.Fatalf("rooms: %v", err)
 	}
 	return a.Rooms
-}
-
-func eventually(t *testing.T, what string, within time.Duration, cond func() bool) {
-	t.Helper()
-	testwait.Until(t, within, what, cond)
 }
 
 // roomsByPort groups the listed rooms by the node (its WebSocket port) that runs them.
@@ -145,7 +99,7 @@ func TestRoomsAndQuickPlayAcrossNodes(t *testing.T) {
 	_, nodes := cluster3(t, "-room-capacity", "2", "-max-rooms", "1", "-public-rooms", "1")
 	a, b, c := nodes[0], nodes[1], nodes[2]
 	for _, n := range nodes {
-		eventually(t, "every node's room is listed by "+n.base, 5*time.Second, func() bool {
+		testwait.Until(t, 5*time.Second, "every node's room is listed by "+n.base, func() bool {
 			byPort := roomsByPort(n.rooms(t))
 			return len(byPort[a.port()]) == 1 && len(byPort[b.port()]) == 1 && len(byPort[c.port()]) == 1
 		})
@@ -154,14 +108,14 @@ func TestRoomsAndQuickPlayAcrossNodes(t *testing.T) {
 	byPort := roomsByPort(a.rooms(t))
 	for _, full := range []*node{a, c} {
 		for i := range 2 {
-			tok, _ := a.session(t, fmt.Sprintf("Filler%d", i))
-			if code, r := a.post("/api/join", tok, map[string]string{"room": byPort[full.port()][0].ID}); code != http.StatusOK {
+			tok, _ := a.Session(t, fmt.Sprintf("Filler%d", i))
+			if code, r := a.Call(t, "/api/join", tok, map[string]string{"room": byPort[full.port()][0].ID}); code != http.StatusOK {
 				t.Fatalf("join: %d %v", code, r)
 			}
 		}
 	}
-	tok, _ := a.session(t, "Traveller")
-	code, r := a.post("/api/play", tok, nil)
+	tok, _ := a.Session(t, "Traveller")
+	code, r := a.Call(t, "/api/play", tok, nil)
 	if code != http.StatusOK {
 		t.Fatalf("quick play on A: %d %v", code, r)
 	}
@@ -174,30 +128,30 @@ func TestRoomsAndQuickPlayAcrossNodes(t *testing.T) {
 		t.Fatalf("welcome to room %q; want %q", w.RoomID, r["id"])
 	}
 	// B's room has one seat left, which quick play on C finds; then none is left anywhere.
-	tok2, _ := c.session(t, "Second")
-	if code, r := c.post("/api/play", tok2, nil); code != http.StatusOK || r["id"] != byPort[b.port()][0].ID {
+	tok2, _ := c.Session(t, "Second")
+	if code, r := c.Call(t, "/api/play", tok2, nil); code != http.StatusOK || r["id"] != byPort[b.port()][0].ID {
 		t.Fatalf("quick play on C: %d %v; want B's room", code, r)
 	}
-	tok3, _ := c.session(t, "Latecomer")
-	if code, r := c.post("/api/play", tok3, nil); code != http.StatusConflict && code != http.StatusServiceUnavailable {
+	tok3, _ := c.Session(t, "Latecomer")
+	if code, r := c.Call(t, "/api/play", tok3, nil); code != http.StatusConflict && code != http.StatusServiceUnavailable {
 		t.Fatalf("quick play with every seat taken: %d %v; want 409 or 503", code, r)
 	}
 }
 
 func TestConcurrentQuickPlayNeverOverfills(t *testing.T) {
 	_, nodes := cluster3(t, "-room-capacity", "4", "-max-rooms", "1", "-public-rooms", "1")
-	eventually(t, "three rooms listed", 5*time.Second, func() bool { return len(nodes[0].rooms(t)) == 3 })
+	testwait.Until(t, 5*time.Second, "three rooms listed", func() bool { return len(nodes[0].rooms(t)) == 3 })
 	// 12 seats; take 2, leaving 10.
 	for i := range 2 {
-		tok, _ := nodes[0].session(t, fmt.Sprintf("Early%d", i))
-		if code, r := nodes[0].post("/api/play", tok, nil); code != http.StatusOK {
+		tok, _ := nodes[0].Session(t, fmt.Sprintf("Early%d", i))
+		if code, r := nodes[0].Call(t, "/api/play", tok, nil); code != http.StatusOK {
 			t.Fatalf("early quick play: %d %v", code, r)
 		}
 	}
 	const players = 200
 	tokens := make([]string, players)
 	for i := range tokens {
-		tokens[i], _ = nodes[i%3].session(t, fmt.Sprintf("P%d", i))
+		tokens[i], _ = nodes[i%3].Session(t, fmt.Sprintf("P%d", i))
 	}
 	var (
 		wg    sync.WaitGroup
@@ -209,7 +163,7 @@ func TestConcurrentQuickPlayNeverOverfills(t *testing.T) {
 	for i, tok := range tokens {
 		wg.Go(func() {
 			<-start
-			code, r := nodes[i%3].post("/api/play", tok, nil)
+			code, r := nodes[i%3].Call(t, "/api/play", tok, nil)
 			mu.Lock()
 			defer mu.Unlock()
 			codes[code]++
@@ -241,18 +195,18 @@ func TestConcurrentQuickPlayNeverOverfills(t *testing.T) {
 func TestRoundOnOneNodeRankedOnAnother(t *testing.T) {
 	_, nodes := cluster3(t)
 	a, c := nodes[0], nodes[2]
-	tok, id := c.session(t, "Roundtrip")
-	code, r := c.post("/api/play", tok, nil)
+	tok, id := c.Session(t, "Roundtrip")
+	code, r := c.Call(t, "/api/play", tok, nil)
 	if code != http.StatusOK {
 		t.Fatalf("quick play on C: %d %v", code, r)
 	}
 	p := servertest.MustDial(t, r["ws_url"].(string))
 	p.Join(t, tok, r["id"].(string))
-	eventually(t, "C's round is on A's leaderboard page", 15*time.Second, func() bool {
-		code, body := a.get("/leaderboard?board=score&period=all")
-		return code == http.StatusOK && bytes.Contains(body, []byte("Roundtrip"))
+	testwait.Until(t, 15*time.Second, "C's round is on A's leaderboard page", func() bool {
+		code, body := a.Text(t, "/leaderboard?board=score&period=all")
+		return code == http.StatusOK && strings.Contains(body, "Roundtrip")
 	})
-	if code, body := a.get("/api/players/" + id); code != http.StatusOK || !bytes.Contains(body, []byte(`"recent":[{`)) {
+	if code, body := a.Text(t, "/api/players/"+id); code != http.StatusOK || !strings.Contains(body, `"recent":[{`) {
 		t.Errorf("A's /api/players/%s = %d %s; want the round", id, code, body)
 	}
 }
@@ -260,18 +214,18 @@ func TestRoundOnOneNodeRankedOnAnother(t *testing.T) {
 func TestKilledNodeLeavesTheDirectory(t *testing.T) {
 	_, nodes := cluster3(t)
 	a, b, c := nodes[0], nodes[1], nodes[2]
-	eventually(t, "B's room listed on A", 5*time.Second, func() bool { return len(roomsByPort(a.rooms(t))[b.port()]) == 1 })
+	testwait.Until(t, 5*time.Second, "B's room listed on A", func() bool { return len(roomsByPort(a.rooms(t))[b.port()]) == 1 })
 	b.Kill()
 	// TTL 5 s, plus the lobby's 1 s list cache, plus slack for a busy machine.
-	eventually(t, "B's rooms gone from A and C", 9*time.Second, func() bool {
+	testwait.Until(t, 9*time.Second, "B's rooms gone from A and C", func() bool {
 		return len(roomsByPort(a.rooms(t))[b.port()]) == 0 && len(roomsByPort(c.rooms(t))[b.port()]) == 0
 	})
 	for _, n := range []*node{a, c} {
-		if code, _ := n.get("/readyz"); code != http.StatusOK {
+		if code, _ := n.Text(t, "/readyz"); code != http.StatusOK {
 			t.Errorf("%s /readyz = %d after B died", n.base, code)
 		}
-		tok, _ := n.session(t, "After")
-		if code, r := n.post("/api/play", tok, nil); code != http.StatusOK || strings.Contains(r["ws_url"].(string), ":"+b.port()+"/") {
+		tok, _ := n.Session(t, "After")
+		if code, r := n.Call(t, "/api/play", tok, nil); code != http.StatusOK || strings.Contains(r["ws_url"].(string), ":"+b.port()+"/") {
 			t.Errorf("quick play on %s after B died: %d %v", n.base, code, r)
 		}
 	}
@@ -280,15 +234,15 @@ func TestKilledNodeLeavesTheDirectory(t *testing.T) {
 func TestRedisRestartLosesNoResult(t *testing.T) {
 	srv := redistest.Start(t, redistest.Options{AppendFsync: "always"})
 	n := startNode(t, srv.URL())
-	tok, id := n.session(t, "Survivor")
-	code, r := n.post("/api/play", tok, nil)
+	tok, id := n.Session(t, "Survivor")
+	code, r := n.Call(t, "/api/play", tok, nil)
 	if code != http.StatusOK {
 		t.Fatalf("quick play: %d %v", code, r)
 	}
 	p := servertest.MustDial(t, r["ws_url"].(string))
 	p.Join(t, tok, r["id"].(string))
 	recent := func() []string {
-		code, body := n.get("/api/players/" + id)
+		code, body := n.Text(t, "/api/players/"+id)
 		if code != http.StatusOK {
 			return nil
 		}
@@ -297,50 +251,44 @@ func TestRedisRestartLosesNoResult(t *testing.T) {
 				RoundID string `json:"round_id"`
 			} `json:"recent"`
 		}
-		_ = json.Unmarshal(body, &ps)
+		_ = json.Unmarshal([]byte(body), &ps)
 		var ids []string
 		for _, r := range ps.Recent {
 			ids = append(ids, r.RoundID)
 		}
 		return ids
 	}
-	eventually(t, "a first round is recorded", 15*time.Second, func() bool { return len(recent()) >= 1 })
+	testwait.Until(t, 15*time.Second, "a first round is recorded", func() bool { return len(recent()) >= 1 })
 	first := recent()
 
 	srv.Kill()
-	eventually(t, "readiness reports Redis down", 5*time.Second, func() bool {
-		code, _ := n.get("/readyz")
+	testwait.Until(t, 5*time.Second, "readiness reports Redis down", func() bool {
+		code, _ := n.Text(t, "/readyz")
 		return code == http.StatusServiceUnavailable
 	})
-	code, body := n.get("/api/rooms")
+	code, body := n.Text(t, "/api/rooms")
 	var e struct{ Error string }
-	if code != http.StatusServiceUnavailable || json.Unmarshal(body, &e) != nil || e.Error == "" {
+	if code != http.StatusServiceUnavailable || json.Unmarshal([]byte(body), &e) != nil || e.Error == "" {
 		t.Errorf("lobby with Redis down = %d %s; want 503 with a JSON error", code, body)
 	}
-	eventually(t, "a round ends while Redis is down and waits in the queue", 15*time.Second, func() bool {
-		_, m := n.get("/metrics")
-		for line := range strings.SplitSeq(string(m), "\n") {
-			if v, ok := strings.CutPrefix(line, "tickarena_leaderboard_queue_depth "); ok {
-				f, _ := strconv.ParseFloat(v, 64)
-				return f >= 1
-			}
-		}
-		return false
+	testwait.Until(t, 15*time.Second, "a round ends while Redis is down and waits in the queue", func() bool {
+		depth, _ := n.Metric(t, "tickarena_leaderboard_queue_depth")
+		return depth >= 1
 	})
 	if !p.Open() {
 		t.Fatal("the player was disconnected while Redis was down")
 	}
 
 	srv.Restart()
-	eventually(t, "the queued round is written after Redis returns", 15*time.Second, func() bool { return len(recent()) > len(first) })
+	testwait.Until(t, 15*time.Second, "the queued round is written after Redis returns", func() bool { return len(recent()) > len(first) })
 	got := strings.Join(recent(), " ")
 	for _, id := range first {
 		if !strings.Contains(got, id) {
 			t.Errorf("round %s recorded before the restart is lost; recent = %s", id, got)
 		}
 	}
-	eventually(t, "the lobby answers again", 5*time.Second, func() bool {
-		code, _ := n.get("/api/rooms")
+	testwait.Until(t, 5*time.Second, "the lobby answers again", func() bool {
+		code, _ := n.Text(t, "/api/rooms")
 		return code == http.StatusOK
 	})
 }

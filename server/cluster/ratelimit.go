@@ -11,29 +11,31 @@ import (
 
 var _ lobby.CreateLimiter = (*Node)(nil)
 
-// rateScript is a token bucket kept as one time, the instant at which the
-// bucket would be full again (the generic cell rate algorithm), shared by
-// every node. ARGV: key, interval ms (time to earn one token), burst. It
-// returns 0 when a token was taken, else the milliseconds until one is there.
+// rateScript is a sliding window shared by every node, the rule of
+// session.WindowLimiter: at most max requests per key in any window. The key
+// is a sorted set of the allowed requests' times (members made unique by a
+// counter beside it). ARGV: key, window ms, max. It returns 0 when the
+// request is allowed, else the milliseconds until the oldest one leaves the
+// window.
 var rateScript = redis.NewScript(nowMs + `
-local k, interval, burst = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
-local full = tonumber(redis.call('GET', k) or '0')
-if full < now then full = now end
-local nxt = full + interval
-local earliest = nxt - burst * interval
-if earliest > now then return earliest - now end
-redis.call('SET', k, nxt, 'PX', nxt - now)
+local k, window, max = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', k, '-inf', now - window)
+if redis.call('ZCARD', k) >= max then
+  local oldest = redis.call('ZRANGE', k, 0, 0, 'WITHSCORES')
+  return tonumber(oldest[2]) + window - now
+end
+local seq = redis.call('INCR', k .. ':seq')
+redis.call('ZADD', k, now, now .. ':' .. seq)
+redis.call('PEXPIRE', k, window)
+redis.call('PEXPIRE', k .. ':seq', window)
 return 0
 `)
 
-// Allow takes one room creation from key's allowance of perMinute a minute
-// (bursts of up to half as many, at least one), counted in Redis for the
-// whole cluster, so that a player's requests spread over several nodes
-// count once; see lobby.CreateLimiter.
+// Allow takes one room creation from key's allowance of perMinute in any
+// minute, counted in Redis for the whole cluster, so that a player's requests
+// spread over several nodes count once; see lobby.CreateLimiter.
 func (n *Node) Allow(ctx context.Context, key string, perMinute int) (bool, time.Duration, error) {
-	interval := time.Minute / time.Duration(max(perMinute, 1))
-	burst := max(perMinute/2, 1)
-	wait, err := rateScript.Run(ctx, n.rdb, nil, n.opts.Prefix+"rate:create:"+key, interval.Milliseconds(), burst).Int64()
+	wait, err := rateScript.Run(ctx, n.rdb, nil, n.opts.Prefix+"rate:create:"+key, time.Minute.Milliseconds(), max(perMinute, 1)).Int64()
 	if err != nil {
 		return false, 0, unavailable("room creation rate", err)
 	}

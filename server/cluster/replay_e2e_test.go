@@ -10,14 +10,15 @@ import (
 
 	"github.com/tickarena/tickarena/game/replay"
 	"github.com/tickarena/tickarena/internal/servertest"
+	"github.com/tickarena/tickarena/internal/testwait"
 )
 
 // A round played on one node is served as a replay by another node of the
 // cluster, from the shared Redis, and plays back to its recorded result.
 func TestReplayOnOneNodeServedByAnother(t *testing.T) {
 	_, nodes := cluster3(t)
-	tok, id := nodes[0].session(t, "Rewatched")
-	code, r := nodes[0].post("/api/play", tok, nil)
+	tok, id := nodes[0].Session(t, "Rewatched")
+	code, r := nodes[0].Call(t, "/api/play", tok, nil)
 	if code != http.StatusOK {
 		t.Fatalf("quick play: %d %v", code, r)
 	}
@@ -37,24 +38,24 @@ func TestReplayOnOneNodeServedByAnother(t *testing.T) {
 		t.Fatalf("no node other than the room's (%s)", ws)
 	}
 	var round string
-	eventually(t, "the round reaches another node's player page", 20*time.Second, func() bool {
-		code, body := other.get("/api/players/" + id)
+	testwait.Until(t, 20*time.Second, "the round reaches another node's player page", func() bool {
+		code, body := other.Text(t, "/api/players/"+id)
 		var stats struct {
 			Recent []struct {
 				RoundID string `json:"round_id"`
 			} `json:"recent"`
 		}
-		if code != http.StatusOK || json.Unmarshal(body, &stats) != nil || len(stats.Recent) == 0 {
+		if code != http.StatusOK || json.Unmarshal([]byte(body), &stats) != nil || len(stats.Recent) == 0 {
 			return false
 		}
 		round = stats.Recent[0].RoundID
 		return true
 	})
-	code, file := other.get("/api/rounds/" + url.PathEscape(round) + "/replay")
-	if code != http.StatusOK {
-		t.Fatalf("GET the replay of %s from another node = %d %s", round, code, file)
+	file := other.Fetch(t, "/api/rounds/"+url.PathEscape(round)+"/replay")
+	if file.Status != http.StatusOK {
+		t.Fatalf("GET the replay of %s from another node = %d %s", round, file.Status, file.Body)
 	}
-	rp, err := replay.Decode(file)
+	rp, err := replay.Decode(file.Body)
 	if err != nil {
 		t.Fatalf("decode the replay: %v", err)
 	}

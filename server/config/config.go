@@ -58,10 +58,10 @@ type Config struct {
 	// ReconnectGrace is how long a dropped player's ship waits for them. Default 15s.
 	ReconnectGrace time.Duration
 	// RoomCreateRate is how many rooms one player may create per minute
-	// (bursts of up to half as many at once, at least one). Default 6.
+	// (in any minute: all at once or spread out, never more). Default 6.
 	RoomCreateRate int
 	// RoomCreateRatePerIP is how many rooms one remote address may create per
-	// minute, whatever the players (bursts of up to half as many). Default 30.
+	// minute, whatever the players (in any minute). Default 30.
 	RoomCreateRatePerIP int
 	// Origins lists the extra origins (scheme://host[:port]) allowed to open /ws;
 	// the server's own origin is always allowed. "*" allows any.
@@ -179,8 +179,8 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 	fs.IntVar(&c.MaxConnsPerIP, "max-conns-per-ip", c.MaxConnsPerIP, "most WebSocket connections from one remote address")
 	fs.IntVar(&c.SessionRate, "session-rate", c.SessionRate, "guest sessions one remote address may create in any minute")
 	fs.DurationVar(&c.ReconnectGrace, "reconnect-grace", c.ReconnectGrace, "how long a dropped player's ship waits for them")
-	fs.IntVar(&c.RoomCreateRate, "room-create-rate", c.RoomCreateRate, "rooms one player may create per minute (bursts of up to half as many)")
-	fs.IntVar(&c.RoomCreateRatePerIP, "room-create-rate-per-ip", c.RoomCreateRatePerIP, "rooms one remote address may create per minute (bursts of up to half as many)")
+	fs.IntVar(&c.RoomCreateRate, "room-create-rate", c.RoomCreateRate, "rooms one player may create per minute (in any minute, all at once or spread out)")
+	fs.IntVar(&c.RoomCreateRatePerIP, "room-create-rate-per-ip", c.RoomCreateRatePerIP, "rooms one remote address may create per minute, whatever the players (in any minute)")
 	fs.StringVar(&origins, "origins", "", "comma-separated extra origins allowed to open /ws (the server's own is always allowed; * for any)")
 	fs.DurationVar(&c.DrainTimeout, "drain-timeout", c.DrainTimeout, "how long running rounds may go on after SIGTERM")
 	fs.StringVar(&c.DebugAddr, "debug-addr", c.DebugAddr, "address for Go's profiler (/debug/pprof/), e.g. 127.0.0.1:6060; empty: off")

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/tickarena/tickarena/internal/servertest"
+	"github.com/tickarena/tickarena/internal/testwait"
 	"github.com/tickarena/tickarena/server/leaderboard"
 	"github.com/tickarena/tickarena/server/leaderboard/sqlitestore"
 )
@@ -64,7 +65,7 @@ func TestBackupWhileRoundsAreWritten(t *testing.T) {
 			committed.Store(int64(i + 1))
 		}
 	}()
-	waitFor(t, 20*time.Second, "200 rounds written", func() bool { return committed.Load() >= 200 })
+	testwait.Until(t, 20*time.Second, "200 rounds written", func() bool { return committed.Load() >= 200 })
 
 	backup := filepath.Join(dir, "backup.db")
 	before := committed.Load()
@@ -73,7 +74,7 @@ func TestBackupWhileRoundsAreWritten(t *testing.T) {
 	if err != nil {
 		t.Fatalf("tickarena backup: %v\n%s", err, out)
 	}
-	waitFor(t, 20*time.Second, "rounds written after the backup", func() bool { return committed.Load() > after+20 })
+	testwait.Until(t, 20*time.Second, "rounds written after the backup", func() bool { return committed.Load() > after+20 })
 	close(stop)
 	if err := <-writerDone; err != nil {
 		t.Fatalf("a round failed to record during the backup: %v", err)
@@ -172,16 +173,4 @@ func roundIDs(t *testing.T, path string) map[string]bool {
 		ids[id] = true
 	}
 	return ids
-}
-
-// waitFor polls cond until it holds, failing with what after d.
-func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("waited %s for %s", d, what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/tickarena/tickarena/internal/servertest"
+	"github.com/tickarena/tickarena/internal/testwait"
 )
 
 // TestImage builds the OCI image with deploy/image/build.sh (what make image
@@ -118,7 +119,7 @@ func TestImage(t *testing.T) {
 		t.Fatalf("run the binary from the image: %v", err)
 	}
 	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
-	waitFor(t, 20*time.Second, "/readyz of the binary from the image to answer 200", func() bool {
+	testwait.Until(t, 20*time.Second, "/readyz of the binary from the image to answer 200", func() bool {
 		resp, err := http.Get("http://" + addr + "/readyz")
 		if err != nil {
 			return false

@@ -16,6 +16,7 @@ import (
 
 	"github.com/tickarena/tickarena/internal/certtest"
 	"github.com/tickarena/tickarena/internal/servertest"
+	"github.com/tickarena/tickarena/internal/testwait"
 )
 
 // startNginx runs nginx with deploy/nginx/tickarena.conf, its ports, server
@@ -90,7 +91,7 @@ http {
 			t.Logf("nginx error log:\n%s", b)
 		}
 	})
-	waitFor(t, 10*time.Second, "nginx to listen on "+httpsAddr, func() bool {
+	testwait.Until(t, 10*time.Second, "nginx to listen on "+httpsAddr, func() bool {
 		c, err := net.Dial("tcp", httpsAddr)
 		if err == nil {
 			c.Close()
@@ -148,7 +149,7 @@ func TestPlayThroughNginx(t *testing.T) {
 		}
 		token = s.Token
 	}
-	waitLog(t, p, "ip=127.0.0.2")
+	p.WaitLog(t, 5*time.Second, "ip=127.0.0.2")
 
 	// Quick play: the lobby saw https (X-Forwarded-Proto) and hands out wss://.
 	req, _ := http.NewRequest("POST", base+"/api/play", strings.NewReader(`{}`))
@@ -175,7 +176,7 @@ func TestPlayThroughNginx(t *testing.T) {
 	}
 	w := pl.Join(t, token, room.ID)
 	pl.Fly()
-	waitFor(t, 10*time.Second, "60 deltas through nginx", func() bool { return pl.Deltas() >= 60 })
+	testwait.Until(t, 10*time.Second, "60 deltas through nginx", func() bool { return pl.Deltas() >= 60 })
 	t.Logf("playing through nginx as ship %d, %d deltas", w.Ship, pl.Deltas())
 
 	// Plain HTTP at nginx redirects.

@@ -74,7 +74,7 @@ func TestTrustedProxyCountsClientsApart(t *testing.T) {
 	if got := newSession(t, nil, p.URL, xff("203.0.113.1")); got != http.StatusTooManyRequests {
 		t.Errorf("first player again: %d, want 429 (its own rate is spent)", got)
 	}
-	waitLog(t, p, "ip=203.0.113.1")
+	p.WaitLog(t, 5*time.Second, "ip=203.0.113.1")
 
 	if got := dialStatus(t, wsURL(p), xffHeader("203.0.113.1")); got != http.StatusSwitchingProtocols {
 		t.Fatalf("first player's game connection: %d, want 101", got)
@@ -85,7 +85,7 @@ func TestTrustedProxyCountsClientsApart(t *testing.T) {
 	if got := dialStatus(t, wsURL(p), xffHeader("203.0.113.1")); got != http.StatusTooManyRequests {
 		t.Errorf("first player's second connection: %d, want 429 (-max-conns-per-ip 1)", got)
 	}
-	waitLog(t, p, "addr=203.0.113.2")
+	p.WaitLog(t, 5*time.Second, "addr=203.0.113.2")
 }
 
 // TestUntrustedPeerForgedHeader: a client that is not a trusted proxy gains
@@ -164,7 +164,7 @@ func TestProxyProtocol(t *testing.T) {
 			t.Errorf("%s: %d, want %d", tc.name, got, tc.want)
 		}
 	}
-	waitLog(t, p, "ip=198.51.100.7")
+	p.WaitLog(t, 5*time.Second, "ip=198.51.100.7")
 
 	// A trusted peer that sends no header is cut, with a log line.
 	c, err := (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 2)}}).Dial("tcp", p.Addr)
@@ -177,17 +177,7 @@ func TestProxyProtocol(t *testing.T) {
 	if line, err := bufio.NewReader(c).ReadString('\n'); err == nil {
 		t.Errorf("a trusted peer without a PROXY header got an answer: %q", line)
 	}
-	waitLog(t, p, "PROXY protocol header expected")
+	p.WaitLog(t, 5*time.Second, "PROXY protocol header expected")
 }
 
 // waitLog waits until the server's log holds s.
-func waitLog(t *testing.T, p *servertest.Proc, s string) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !strings.Contains(p.Logs(), s) {
-		if time.Now().After(deadline) {
-			t.Fatalf("the server's log does not say %q within 5s", s)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}

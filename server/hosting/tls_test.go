@@ -11,7 +11,6 @@ import (
 
 	"github.com/tickarena/tickarena/internal/certtest"
 	"github.com/tickarena/tickarena/internal/servertest"
-	"github.com/tickarena/tickarena/internal/testwait"
 )
 
 // TestTLSInTheBinary: with -tls-cert the node serves HTTPS with HSTS, the
@@ -107,9 +106,5 @@ func TestCertificateRenewalNeedsNoRestart(t *testing.T) {
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
-	// The server's output reaches the test through a pipe, a little after
-	// the handshake that caused it.
-	testwait.Until(t, 10*time.Second, "a log line saying the certificate was reloaded", func() bool {
-		return strings.Contains(p.Logs(), "certificate reloaded")
-	})
+	p.WaitLog(t, 10*time.Second, "certificate reloaded")
 }

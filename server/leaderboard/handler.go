@@ -19,8 +19,6 @@ const MaxQueryLen = 32
 
 // HandlerOptions configures NewHandler. The zero value works.
 type HandlerOptions struct {
-	// Now is the clock that picks the current day and week. Default time.Now.
-	Now func() time.Time
 	// Logger receives store failures. Default slog.Default().
 	Logger *slog.Logger
 	// Health learns of permanent store failures found by reads (a corrupt
@@ -30,9 +28,6 @@ type HandlerOptions struct {
 }
 
 func (o HandlerOptions) withDefaults() HandlerOptions {
-	if o.Now == nil {
-		o.Now = time.Now
-	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
@@ -46,7 +41,6 @@ func (o HandlerOptions) withDefaults() HandlerOptions {
 // It only reads; results reach the store through a Writer.
 type Handler struct {
 	store  Store
-	now    func() time.Time
 	log    *slog.Logger
 	health *Health
 	pages  *pages
@@ -55,7 +49,7 @@ type Handler struct {
 // NewHandler returns a handler reading from store.
 func NewHandler(store Store, opts HandlerOptions) *Handler {
 	opts = opts.withDefaults()
-	return &Handler{store: store, now: opts.Now, log: opts.Logger, health: opts.Health, pages: mustParsePages()}
+	return &Handler{store: store, log: opts.Logger, health: opts.Health, pages: mustParsePages()}
 }
 
 // Register adds the handler's routes to mux:
@@ -188,7 +182,7 @@ func (h *Handler) serveTop(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, err, "")
 		return
 	}
-	page, err := h.store.Top(r.Context(), b, p, h.now(), limit, q.Get("cursor"))
+	page, err := h.store.Top(r.Context(), b, p, time.Now(), limit, q.Get("cursor"))
 	if err != nil {
 		h.writeError(w, r, err, "")
 		return
@@ -218,7 +212,7 @@ func (h *Handler) serveAround(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	player := r.PathValue("player")
-	a, err := h.store.Around(r.Context(), b, p, h.now(), player, n)
+	a, err := h.store.Around(r.Context(), b, p, time.Now(), player, n)
 	if err != nil {
 		h.writeError(w, r, err, "player")
 		return
@@ -227,7 +221,7 @@ func (h *Handler) serveAround(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) servePlayer(w http.ResponseWriter, r *http.Request) {
-	ps, err := h.store.Player(r.Context(), r.PathValue("id"), h.now())
+	ps, err := h.store.Player(r.Context(), r.PathValue("id"), time.Now())
 	if err != nil {
 		h.writeError(w, r, err, "id")
 		return

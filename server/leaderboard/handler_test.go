@@ -3,61 +3,65 @@ package leaderboard_test
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
+	"github.com/tickarena/tickarena/internal/servertest"
 	"github.com/tickarena/tickarena/server/leaderboard"
 	"github.com/tickarena/tickarena/server/leaderboard/sqlitestore"
 	"github.com/tickarena/tickarena/server/leaderboard/storetest"
 )
 
-// clock is a settable time source for the handler.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *clock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
-
 // server is a real HTTP server over a real SQLite store.
 type server struct {
+	servertest.Client
 	url   string
+	mux   *http.ServeMux
 	store *sqlitestore.Store
-	clock *clock
 }
 
 func startServer(t *testing.T) *server {
 	t.Helper()
 	s, _ := openStore(t, 0)
-	c := &clock{t: storetest.Sunday}
 	mux := http.NewServeMux()
-	leaderboard.NewHandler(s, leaderboard.HandlerOptions{Now: c.Now, Logger: quiet}).Register(mux)
-	ts := httptest.NewServer(mux)
-	t.Cleanup(ts.Close)
-	return &server{url: ts.URL, store: s, clock: c}
+	leaderboard.NewHandler(s, leaderboard.HandlerOptions{Logger: quiet}).Register(mux)
+	api := servertest.Serve(t, mux)
+	return &server{Client: api, url: api.URL, mux: mux, store: s}
 }
 
-// get fetches path and returns the status, content type and body.
+// get fetches path on storetest.Sunday, the day the tests' rounds are
+// played, and returns the status, content type and body.
 func (s *server) get(t *testing.T, path string) (int, string, string) {
 	t.Helper()
-	resp, err := http.Get(s.url + path)
-	if err != nil {
-		t.Fatalf("GET %s: %v", path, err)
+	a := s.getAt(t, storetest.Sunday, path)
+	return a.Status, a.Header.Get("Content-Type"), string(a.Body)
+}
+
+// getAt fetches path at the instant now, which picks the current day and
+// week: the handler is called from a synctest bubble whose clock was moved
+// to now (a bubble's clock starts in 2000 and only goes forward).
+func (s *server) getAt(t *testing.T, now time.Time, path string) servertest.Answer {
+	t.Helper()
+	var a servertest.Answer
+	synctest.Test(t, func(t *testing.T) {
+		time.Sleep(time.Until(now))
+		a = servertest.Direct(s.mux).Do(t, http.MethodGet, path, "", nil)
+	})
+	return a
+}
+
+// getJSONAt is getJSON at the instant now.
+func (s *server) getJSONAt(t *testing.T, now time.Time, path string, status int, v any) {
+	t.Helper()
+	a := s.getAt(t, now, path)
+	if ct := a.Header.Get("Content-Type"); a.Status != status || !strings.HasPrefix(ct, "application/json") {
+		t.Fatalf("GET %s at %v = %d %s %s; want %d JSON", path, now, a.Status, ct, a.Body, status)
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatalf("read %s: %v", path, err)
-	}
-	return resp.StatusCode, resp.Header.Get("Content-Type"), string(body)
+	a.Decode(t, v)
 }
 
 // getJSON fetches path, checks status and content type, and decodes the body into v.
@@ -258,9 +262,6 @@ func TestPeriodsFollowTheClock(t *testing.T) {
 		storetest.Round("sun", storetest.Sunday, storetest.Line("ann", "Ann", 10, 5, 1)),
 		storetest.Round("mon", monday, storetest.Line("bob", "Bob", 7, 2, 1)),
 	)
-	var sunday topBody
-	srv.clock.Set(storetest.Sunday.Add(20 * time.Minute))
-	srv.getJSON(t, "/api/leaderboard?board=kills&period=daily&limit=1", http.StatusOK, &sunday)
 	tests := []struct {
 		name   string
 		now    time.Time
@@ -276,9 +277,8 @@ func TestPeriodsFollowTheClock(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv.clock.Set(tt.now)
 			var got topBody
-			srv.getJSON(t, "/api/leaderboard?board=kills&period="+tt.period, http.StatusOK, &got)
+			srv.getJSONAt(t, tt.now, "/api/leaderboard?board=kills&period="+tt.period, http.StatusOK, &got)
 			if ids(got.Entries) != tt.want {
 				t.Errorf("entries %s; want %s", ids(got.Entries), tt.want)
 			}
@@ -286,12 +286,10 @@ func TestPeriodsFollowTheClock(t *testing.T) {
 	}
 	t.Run("yesterday's cursor", func(t *testing.T) {
 		fill(t, srv.store, "many", storetest.Sunday, 3)
-		srv.clock.Set(storetest.Sunday)
 		var page topBody
-		srv.getJSON(t, "/api/leaderboard?period=daily&limit=1", http.StatusOK, &page)
-		srv.clock.Set(monday)
+		srv.getJSONAt(t, storetest.Sunday, "/api/leaderboard?period=daily&limit=1", http.StatusOK, &page)
 		var got errBody
-		srv.getJSON(t, "/api/leaderboard?period=daily&limit=1&cursor="+url.QueryEscape(page.NextCursor), http.StatusBadRequest, &got)
+		srv.getJSONAt(t, monday, "/api/leaderboard?period=daily&limit=1&cursor="+url.QueryEscape(page.NextCursor), http.StatusBadRequest, &got)
 		if got.Field != "cursor" {
 			t.Errorf("error = %+v; want field cursor", got)
 		}
@@ -325,9 +323,8 @@ func TestAroundJSON(t *testing.T) {
 	}
 	for _, tt := range notFound {
 		t.Run(tt.name, func(t *testing.T) {
-			srv.clock.Set(tt.now)
 			var e errBody
-			srv.getJSON(t, tt.path, http.StatusNotFound, &e)
+			srv.getJSONAt(t, tt.now, tt.path, http.StatusNotFound, &e)
 			if e.Field != "player" || e.Error == "" {
 				t.Errorf("error = %+v; want a message about field player", e)
 			}

@@ -133,7 +133,7 @@ func (h *Handler) serveBoardPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) renderBoard(w http.ResponseWriter, r *http.Request, b Board, p Period, cursor, search string) {
-	page, err := h.store.Top(r.Context(), b, p, h.now(), DefaultLimit, cursor)
+	page, err := h.store.Top(r.Context(), b, p, time.Now(), DefaultLimit, cursor)
 	if err != nil {
 		h.renderProblem(w, r, err)
 		return
@@ -161,7 +161,7 @@ func (h *Handler) renderBoard(w http.ResponseWriter, r *http.Request, b Board, p
 }
 
 func (h *Handler) servePlayerPage(w http.ResponseWriter, r *http.Request) {
-	ps, err := h.store.Player(r.Context(), r.PathValue("id"), h.now())
+	ps, err := h.store.Player(r.Context(), r.PathValue("id"), time.Now())
 	if err != nil {
 		h.renderProblem(w, r, err)
 		return

@@ -79,12 +79,6 @@ func kills(t *testing.T, s leaderboard.Store) int64 {
 	return page.Entries[0].Value
 }
 
-// eventually waits until cond holds, failing t after testwait.Default.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	testwait.Until(t, testwait.Default, what, cond)
-}
-
 func TestWriterDrainsOnClose(t *testing.T) {
 	s, _ := openStore(t, 0)
 	w := leaderboard.NewWriter(s, leaderboard.WriterOptions{QueueSize: 64, Logger: quiet})
@@ -149,7 +143,7 @@ func TestWriterRetriesUntilStorageRecovers(t *testing.T) {
 	if err := w.Enqueue(round(1)); err != nil {
 		t.Fatalf("Enqueue: %v", err)
 	}
-	eventually(t, "two failed writes while the database is locked", func() bool { return w.Failures() >= 2 })
+	testwait.Until(t, testwait.Default, "two failed writes while the database is locked", func() bool { return w.Failures() >= 2 })
 	release()
 	if err := w.Close(context.Background()); err != nil {
 		t.Fatalf("Close: %v", err)
@@ -265,7 +259,7 @@ func TestWriterBoundsQueuedRecordings(t *testing.T) {
 	if err := w.Enqueue(withRec(0)); err != nil {
 		t.Fatalf("Enqueue(0): %v", err)
 	}
-	eventually(t, "the writer to try round 0 against the locked store", func() bool { return w.Failures() > 0 })
+	testwait.Until(t, testwait.Default, "the writer to try round 0 against the locked store", func() bool { return w.Failures() > 0 })
 	for i := 1; i <= 2; i++ {
 		if err := w.Enqueue(withRec(i)); err != nil {
 			t.Fatalf("Enqueue(%d): %v", i, err)

@@ -87,7 +87,7 @@ func (bareDirectory) QuickPlay(context.Context, string) (RoomInfo, error) {
 func TestRoomWithoutWebSocketURL(t *testing.T) {
 	tl := startLobby(t, LocalOptions{})
 	mux := http.NewServeMux()
-	NewHandler(bareDirectory{tl.local}, tl.issuer, HandlerOptions{Now: tl.clock.Now, Logger: slog.New(slog.DiscardHandler)}).Register(mux)
+	NewHandler(bareDirectory{tl.local}, tl.issuer, HandlerOptions{Logger: slog.New(slog.DiscardHandler)}).Register(mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	tl.url = srv.URL
@@ -102,7 +102,7 @@ func TestRoomWithoutWebSocketURL(t *testing.T) {
 func TestHandlerHonoursMaxBody(t *testing.T) {
 	tl := startLobby(t, LocalOptions{})
 	mux := http.NewServeMux()
-	NewHandler(tl.local, tl.issuer, HandlerOptions{Now: tl.clock.Now, MaxBody: 64, Logger: slog.New(slog.DiscardHandler)}).Register(mux)
+	NewHandler(tl.local, tl.issuer, HandlerOptions{MaxBody: 64, Logger: slog.New(slog.DiscardHandler)}).Register(mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	tl.url = srv.URL

@@ -63,7 +63,7 @@ func TestDirectoryFailuresAreLoggedOnce(t *testing.T) {
 			var logs syncBuffer
 			mux := http.NewServeMux()
 			NewHandler(brokenDirectory{tl.local, tt.err}, tl.issuer, HandlerOptions{
-				Now: tl.clock.Now, Logger: slog.New(slog.NewTextHandler(&logs, nil)),
+				Logger: slog.New(slog.NewTextHandler(&logs, nil)),
 			}).Register(mux)
 			srv := httptest.NewServer(mux)
 			t.Cleanup(srv.Close)

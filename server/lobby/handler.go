@@ -29,12 +29,12 @@ type HandlerOptions struct {
 	// ListCacheTTL is how long GET /api/rooms reuses a list; default 1 s.
 	ListCacheTTL time.Duration
 	// CreatePerPlayer is how many rooms POST /api/rooms lets one player
-	// create per minute, in bursts of up to half as many (at least one);
+	// create in any minute, all at once or spread out;
 	// default DefaultCreatePerPlayer.
 	CreatePerPlayer int
 	// CreatePerAddr is how many rooms POST /api/rooms lets one remote
-	// address create per minute, whatever the players, in bursts of up to
-	// half as many; default DefaultCreatePerAddr.
+	// address create in any minute, whatever the players;
+	// default DefaultCreatePerAddr.
 	CreatePerAddr int
 	// CreateLimit counts the room creations of CreatePerPlayer and
 	// CreatePerAddr; nil counts them in this process alone. A cluster
@@ -47,8 +47,6 @@ type HandlerOptions struct {
 	Gate Gate
 	// MaxBody is the largest request body in bytes; default httpjson.MaxBody.
 	MaxBody int64
-	// Now is the clock of the list cache; default time.Now.
-	Now func() time.Time
 	// Logger receives a line per failed request; default slog.Default().
 	Logger *slog.Logger
 }
@@ -69,9 +67,6 @@ func (o HandlerOptions) withDefaults() HandlerOptions {
 	}
 	if o.MaxBody <= 0 {
 		o.MaxBody = httpjson.MaxBody
-	}
-	if o.Now == nil {
-		o.Now = time.Now
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
@@ -120,27 +115,26 @@ const (
 	DefaultCreatePerAddr = 30
 )
 
-// CreateLimiter counts room creations against allowances per key: a token
-// bucket of perMinute tokens a minute holding up to half as many (at least
-// one). It is safe for concurrent use.
+// CreateLimiter counts room creations against allowances per key: at most
+// perMinute in any minute, all at once or spread out. It is safe for
+// concurrent use.
 type CreateLimiter interface {
 	// Allow takes one creation from key's allowance, or reports how long
 	// until one is available. An error means the count cannot be kept now.
 	Allow(ctx context.Context, key string, perMinute int) (ok bool, retryAfter time.Duration, err error)
 }
 
-// localLimiter is a CreateLimiter of one process: a RateLimiter per rate.
+// localLimiter is a CreateLimiter of one process: a session.WindowLimiter per rate.
 type localLimiter struct {
-	now    func() time.Time
 	mu     sync.Mutex
-	byRate map[int]*session.RateLimiter
+	byRate map[int]*session.WindowLimiter
 }
 
 func (l *localLimiter) Allow(_ context.Context, key string, perMinute int) (bool, time.Duration, error) {
 	l.mu.Lock()
 	rl := l.byRate[perMinute]
 	if rl == nil {
-		rl = session.NewRateLimiter(session.LimitOptions{PerMinute: float64(perMinute), Burst: max(perMinute/2, 1), Now: l.now})
+		rl = session.NewWindowLimiter(session.WindowOptions{Max: perMinute, Window: time.Minute})
 		l.byRate[perMinute] = rl
 	}
 	l.mu.Unlock()
@@ -178,9 +172,9 @@ func NewHandler(dir Directory, auth Verifier, opts HandlerOptions) *Handler {
 	opts = opts.withDefaults()
 	creates := opts.CreateLimit
 	if creates == nil {
-		creates = &localLimiter{now: opts.Now, byRate: map[int]*session.RateLimiter{}}
+		creates = &localLimiter{byRate: map[int]*session.WindowLimiter{}}
 	}
-	return &Handler{dir: dir, auth: auth, opts: opts, cache: listCache{ttl: opts.ListCacheTTL, now: opts.Now}, creates: creates}
+	return &Handler{dir: dir, auth: auth, opts: opts, cache: listCache{ttl: opts.ListCacheTTL}, creates: creates}
 }
 
 // Register adds the Handler's routes to mux.

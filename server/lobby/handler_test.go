@@ -7,45 +7,59 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
+	"github.com/tickarena/tickarena/internal/servertest"
+	"github.com/tickarena/tickarena/internal/testwait"
 	"github.com/tickarena/tickarena/server/session"
 )
 
-// testLobby is a real lobby (Local + Handler) behind a real HTTP server,
-// with an in-memory host and a clock the test moves.
+// testLobby is a real lobby (Local + Handler) with an in-memory host, behind
+// a real HTTP server (startLobby) or called without a socket from a
+// testing/synctest bubble, whose fake clock the test moves (directLobby).
 type testLobby struct {
 	url    string
+	http   *http.Client // nil: http.DefaultClient
 	host   *memHost
 	local  *Local
 	issuer *session.Issuer
-	clock  *fakeClock
 }
 
+// startLobby serves a lobby with opts on loopback.
 func startLobby(t *testing.T, opts LocalOptions) *testLobby {
 	t.Helper()
-	tl := &testLobby{host: newMemHost(), clock: newFakeClock()}
-	opts.Now = tl.clock.Now
+	return newLobby(t, opts, func(h http.Handler) servertest.Client { return servertest.Serve(t, h) })
+}
+
+// directLobby is startLobby for a test in a synctest bubble: requests call
+// the handler without a socket, so that time.Sleep moves the lobby's clock.
+func directLobby(t *testing.T, opts LocalOptions) *testLobby {
+	t.Helper()
+	return newLobby(t, opts, servertest.Direct)
+}
+
+func newLobby(t *testing.T, opts LocalOptions, serve func(http.Handler) servertest.Client) *testLobby {
+	t.Helper()
+	tl := &testLobby{host: newMemHost()}
 	opts.Logger = slog.New(slog.DiscardHandler)
 	var err error
 	if tl.local, err = NewLocal(tl.host, opts); err != nil {
 		t.Fatal(err)
 	}
-	if tl.issuer, err = session.NewIssuer(bytes.Repeat([]byte("k"), 32), session.IssuerOptions{Now: tl.clock.Now}); err != nil {
+	if tl.issuer, err = session.NewIssuer(bytes.Repeat([]byte("k"), 32), session.IssuerOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
 	// The creation rates have their own test; here they stay out of the way.
-	NewHandler(tl.local, tl.issuer, HandlerOptions{Now: tl.clock.Now, Logger: opts.Logger, Limits: opts.Limits,
+	NewHandler(tl.local, tl.issuer, HandlerOptions{Logger: opts.Logger, Limits: opts.Limits,
 		CreatePerPlayer: 1000, CreatePerAddr: 1000}).Register(mux)
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	tl.url = srv.URL
+	api := serve(mux)
+	tl.url, tl.http = api.URL, api.HTTP
 	return tl
 }
 
@@ -100,7 +114,11 @@ func (tl *testLobby) request(method, path, token, body string) (answer, error) {
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	hc := tl.http
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	resp, err := hc.Do(req)
 	if err != nil {
 		return answer{}, err
 	}
@@ -117,7 +135,11 @@ func (tl *testLobby) request(method, path, token, body string) (answer, error) {
 }
 
 func TestListRooms(t *testing.T) {
-	tl := startLobby(t, LocalOptions{})
+	synctest.Test(t, testListRooms)
+}
+
+func testListRooms(t *testing.T) {
+	tl := directLobby(t, LocalOptions{})
 	if a := tl.do(t, "GET", "/api/rooms", "", ""); a.status != 200 || fmt.Sprint(a.body["rooms"]) != "[]" {
 		t.Fatalf("empty lobby: %d %v, want 200 with an empty list", a.status, a.body)
 	}
@@ -126,7 +148,7 @@ func TestListRooms(t *testing.T) {
 	also := tl.room(t, RoomSpec{Name: "also quiet", Capacity: 10, Public: true})
 	tl.room(t, RoomSpec{Name: "secret", Capacity: 10})
 	tl.host.setHumans(busy.ID, 4)
-	tl.clock.Advance(time.Second) // past the list cache
+	time.Sleep(time.Second) // past the list cache
 
 	a := tl.do(t, "GET", "/api/rooms", "", "")
 	rooms, _ := a.body["rooms"].([]any)
@@ -155,7 +177,7 @@ func TestListRooms(t *testing.T) {
 	if a := tl.do(t, "GET", "/api/rooms", "", ""); a.body["rooms"].([]any)[0].(map[string]any)["id"] != busy.ID {
 		t.Errorf("list changed within the cache period")
 	}
-	tl.clock.Advance(time.Second)
+	time.Sleep(time.Second)
 	if a := tl.do(t, "GET", "/api/rooms", "", ""); a.body["rooms"].([]any)[0].(map[string]any)["id"] != quiet.ID {
 		t.Errorf("list did not change after the cache period")
 	}
@@ -163,9 +185,10 @@ func TestListRooms(t *testing.T) {
 
 func TestCreateRoom(t *testing.T) {
 	tl := startLobby(t, LocalOptions{MaxRooms: 3})
-	tl.login(t, "alice")
-	_, expiredTok := tl.login(t, "old")
-	tl.clock.Advance(31 * 24 * time.Hour)
+	// A synctest bubble's clock starts in 2000: a token issued there has
+	// long expired.
+	var expiredTok string
+	synctest.Test(t, func(t *testing.T) { _, expiredTok = tl.login(t, "old") })
 	_, tok := tl.login(t, "alice")
 	alice, _ := tl.issuer.Verify(tok)
 
@@ -337,7 +360,11 @@ func TestJoin(t *testing.T) {
 // TestReservationExpiry shows a full room opening again once an unused
 // reservation runs out, with the clock moved by the test.
 func TestReservationExpiry(t *testing.T) {
-	tl := startLobby(t, LocalOptions{})
+	synctest.Test(t, testReservationExpiry)
+}
+
+func testReservationExpiry(t *testing.T) {
+	tl := directLobby(t, LocalOptions{})
 	room := tl.room(t, RoomSpec{Name: "pair", Capacity: 2, Public: true})
 	join := `{"room":"` + room.ID + `"}`
 	for _, name := range []string{"a", "b"} {
@@ -350,11 +377,11 @@ func TestReservationExpiry(t *testing.T) {
 	if a := tl.do(t, "POST", "/api/join", late, join); a.status != 409 {
 		t.Fatalf("third player while two seats are held: %d", a.status)
 	}
-	tl.clock.Advance(19 * time.Second)
+	time.Sleep(19 * time.Second)
 	if a := tl.do(t, "POST", "/api/join", late, join); a.status != 409 {
 		t.Fatalf("after 19 s: %d, want 409", a.status)
 	}
-	tl.clock.Advance(time.Second)
+	time.Sleep(time.Second)
 	if a := tl.do(t, "POST", "/api/join", late, join); a.status != 200 || a.num("reserved") != 1 {
 		t.Fatalf("after 20 s: %d %v, want 200 with one reservation", a.status, a.body)
 	}
@@ -425,8 +452,11 @@ func TestQuickPlayConcurrent(t *testing.T) {
 		{name: "room cap", maxRooms: 2, wantRooms: 2, wantRefused: 47, wantNewSeats: []int{50}},
 	}
 	for _, tt := range tests {
+		// Not in a synctest bubble: the players queue on the lobby's mutex
+		// while a room is created, and a goroutine waiting on a mutex keeps
+		// a bubble's clock still. A short arrival grace passes in real time.
 		t.Run(tt.name, func(t *testing.T) {
-			tl := startLobby(t, LocalOptions{MaxRooms: tt.maxRooms})
+			tl := startLobby(t, LocalOptions{MaxRooms: tt.maxRooms, ArrivalGrace: 20 * time.Millisecond})
 			tl.host.createDelay = 5 * time.Millisecond
 			first := tl.room(t, RoomSpec{Name: "almost full", Capacity: 50, Public: true})
 			for i := range 47 {
@@ -434,7 +464,10 @@ func TestQuickPlayConcurrent(t *testing.T) {
 					t.Fatal("could not seat the first room")
 				}
 			}
-			tl.clock.Advance(DefaultArrivalGrace) // the host's count has caught up
+			testwait.Until(t, testwait.Default, "the host to count the 47 seated players", func() bool {
+				_, arriving := tl.local.Seats().Count(first.ID)
+				return arriving == 0
+			})
 			tokens := make([]string, 100)
 			for i := range tokens {
 				_, tokens[i] = tl.login(t, fmt.Sprint("p", i))

@@ -11,7 +11,6 @@ import (
 // Directory. No lock is held while fetching.
 type listCache struct {
 	ttl time.Duration
-	now func() time.Time
 
 	mu       sync.Mutex
 	rooms    []RoomInfo // sorted; never modified once stored
@@ -24,7 +23,7 @@ type listCache struct {
 func (c *listCache) get(ctx context.Context, fetch func(context.Context) ([]RoomInfo, error)) ([]RoomInfo, error) {
 	for {
 		c.mu.Lock()
-		if c.valid && c.now().Sub(c.at) < c.ttl {
+		if c.valid && time.Since(c.at) < c.ttl {
 			rooms := c.rooms
 			c.mu.Unlock()
 			return rooms, nil
@@ -46,7 +45,7 @@ func (c *listCache) get(ctx context.Context, fetch func(context.Context) ([]Room
 		c.mu.Lock()
 		c.inflight = nil
 		if err == nil {
-			c.rooms, c.at, c.valid = rooms, c.now(), true
+			c.rooms, c.at, c.valid = rooms, time.Now(), true
 		}
 		c.mu.Unlock()
 		close(done)

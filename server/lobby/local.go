@@ -40,8 +40,6 @@ type LocalOptions struct {
 	// ("Match", Limits.DefaultCapacity, Limits.DefaultRoundSeconds); a
 	// wholly zero spec also gets 4 bots. Quick play rooms are always public.
 	QuickPlay RoomSpec
-	// Now is the clock of reservations; default time.Now.
-	Now func() time.Time
 	// Logger receives a line per room created; default slog.Default().
 	Logger *slog.Logger
 }
@@ -73,9 +71,6 @@ func (o LocalOptions) withDefaults() LocalOptions {
 		o.QuickPlay.RoundSeconds = o.Limits.DefaultRoundSeconds
 	}
 	o.QuickPlay.Public = true
-	if o.Now == nil {
-		o.Now = time.Now
-	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
@@ -103,7 +98,7 @@ func NewLocal(host Host, opts LocalOptions) (*Local, error) {
 	opts = opts.withDefaults()
 	l := &Local{
 		host:  host,
-		seats: NewSeats(SeatsOptions{TTL: opts.ReservationTTL, ArrivalGrace: opts.ArrivalGrace, Now: opts.Now}),
+		seats: NewSeats(SeatsOptions{TTL: opts.ReservationTTL, ArrivalGrace: opts.ArrivalGrace}),
 		opts:  opts,
 	}
 	if opts.PublicURL != "" {

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -110,9 +111,12 @@ func TestLocalCreate(t *testing.T) {
 }
 
 func TestLocalReserveAndCounts(t *testing.T) {
+	synctest.Test(t, testLocalReserveAndCounts)
+}
+
+func testLocalReserveAndCounts(t *testing.T) {
 	ctx := context.Background()
-	clock := newFakeClock()
-	l, host := newTestLocal(t, LocalOptions{Now: clock.Now})
+	l, host := newTestLocal(t, LocalOptions{})
 	room, _ := l.Create(ctx, RoomSpec{Name: "duel", Capacity: 2, RoundSeconds: 60, Public: true})
 	if _, err := l.Reserve(ctx, "nope", "p1", 0); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("unknown room: %v", err)
@@ -131,7 +135,7 @@ func TestLocalReserveAndCounts(t *testing.T) {
 	if _, err := l.Reserve(ctx, room.ID, "p2", 0); !errors.Is(err, ErrRoomFull) {
 		t.Fatalf("within the arrival grace: %v, want ErrRoomFull", err)
 	}
-	clock.Advance(DefaultArrivalGrace)
+	time.Sleep(DefaultArrivalGrace)
 	if _, err := l.Reserve(ctx, room.ID, "p2", 0); err != nil {
 		t.Fatal(err)
 	}
@@ -141,20 +145,23 @@ func TestLocalReserveAndCounts(t *testing.T) {
 	if host.hello(l, room.ID, "walk-in") {
 		t.Fatal("a player without a reservation took the reserved seat")
 	}
-	clock.Advance(DefaultReservationTTL)
+	time.Sleep(DefaultReservationTTL)
 	if _, err := l.Reserve(ctx, room.ID, "p3", 0); err != nil {
 		t.Fatalf("after p2's reservation expired: %v", err)
 	}
 }
 
 func TestLocalQuickPlay(t *testing.T) {
+	synctest.Test(t, testLocalQuickPlay)
+}
+
+func testLocalQuickPlay(t *testing.T) {
 	ctx := context.Background()
-	clock := newFakeClock()
-	l, host := newTestLocal(t, LocalOptions{MaxRooms: 3, QuickPlay: RoomSpec{Name: "Quick", Capacity: 3, Bots: 1}, Now: clock.Now})
+	l, host := newTestLocal(t, LocalOptions{MaxRooms: 3, QuickPlay: RoomSpec{Name: "Quick", Capacity: 3, Bots: 1}})
 	a, _ := l.Create(ctx, RoomSpec{Name: "a", Capacity: 4, RoundSeconds: 60, Public: true})
 	b, _ := l.Create(ctx, RoomSpec{Name: "b", Capacity: 4, RoundSeconds: 60, Public: true})
 	host.hello(l, b.ID, "seated")
-	clock.Advance(DefaultArrivalGrace)
+	time.Sleep(DefaultArrivalGrace)
 	got, err := l.QuickPlay(ctx, "p1")
 	if err != nil || got.ID != b.ID {
 		t.Fatalf("QuickPlay = %+v, %v; want the fuller room %s", got, err, b.ID)
@@ -204,11 +211,14 @@ func TestLocalScoreboard(t *testing.T) {
 }
 
 func TestLocalDefaultTTL(t *testing.T) {
-	clock := newFakeClock()
-	l, _ := newTestLocal(t, LocalOptions{Now: clock.Now, ReservationTTL: 5 * time.Second})
+	synctest.Test(t, testLocalDefaultTTL)
+}
+
+func testLocalDefaultTTL(t *testing.T) {
+	l, _ := newTestLocal(t, LocalOptions{ReservationTTL: 5 * time.Second})
 	room, _ := l.Create(context.Background(), RoomSpec{Name: "x", Capacity: 2, RoundSeconds: 60, Public: true})
 	l.Reserve(context.Background(), room.ID, "p1", 0)
-	clock.Advance(5 * time.Second)
+	time.Sleep(5 * time.Second)
 	if _, ok := l.Seats().Holding("p1"); ok {
 		t.Fatal("reservation outlived LocalOptions.ReservationTTL")
 	}

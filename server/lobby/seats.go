@@ -22,8 +22,6 @@ type SeatsOptions struct {
 	// counted for Reserve; it must exceed how late the humans passed to
 	// Reserve may be. Default DefaultArrivalGrace.
 	ArrivalGrace time.Duration
-	// Now is the clock; default time.Now.
-	Now func() time.Time
 }
 
 func (o SeatsOptions) withDefaults() SeatsOptions {
@@ -32,9 +30,6 @@ func (o SeatsOptions) withDefaults() SeatsOptions {
 	}
 	if o.ArrivalGrace <= 0 {
 		o.ArrivalGrace = DefaultArrivalGrace
-	}
-	if o.Now == nil {
-		o.Now = time.Now
 	}
 	return o
 }
@@ -84,7 +79,7 @@ func (s *Seats) Reserve(roomID, playerID string, humans, capacity int, ttl time.
 	if ttl <= 0 {
 		ttl = s.opts.TTL
 	}
-	now := s.opts.Now()
+	now := time.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r := s.room(roomID, now)
@@ -114,7 +109,7 @@ func (s *Seats) Reserve(roomID, playerID string, humans, capacity int, ttl time.
 // ErrNotFound (a private room entered without a reservation: to this player
 // the room does not exist) or ErrRoomFull.
 func (s *Seats) Admit(roomID, playerID string, humans, capacity int, open bool) error {
-	now := s.opts.Now()
+	now := time.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r := s.room(roomID, now)
@@ -137,7 +132,7 @@ func (s *Seats) Admit(roomID, playerID string, humans, capacity int, open bool) 
 // Count returns the room's live reservations and the players admitted
 // within the arrival grace.
 func (s *Seats) Count(roomID string) (reserved, arriving int) {
-	now := s.opts.Now()
+	now := time.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r, ok := s.rooms[roomID]
@@ -152,7 +147,7 @@ func (s *Seats) Count(roomID string) (reserved, arriving int) {
 
 // Holding returns the room in which the player holds a live reservation.
 func (s *Seats) Holding(playerID string) (roomID string, ok bool) {
-	now := s.opts.Now()
+	now := time.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	roomID, ok = s.held[playerID]

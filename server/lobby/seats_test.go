@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -157,32 +158,33 @@ func TestSeats(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clock := newFakeClock()
-			s := NewSeats(SeatsOptions{Now: clock.Now})
-			for i, o := range tt.ops {
-				switch o.do {
-				case "reserve":
-					if err := s.Reserve(o.room, o.player, o.humans, o.cap, 0); !errors.Is(err, o.wantErr) {
-						t.Fatalf("op %d: Reserve(%s, %s) = %v, want %v", i, o.room, o.player, err, o.wantErr)
+			synctest.Test(t, func(t *testing.T) {
+				s := NewSeats(SeatsOptions{})
+				for i, o := range tt.ops {
+					switch o.do {
+					case "reserve":
+						if err := s.Reserve(o.room, o.player, o.humans, o.cap, 0); !errors.Is(err, o.wantErr) {
+							t.Fatalf("op %d: Reserve(%s, %s) = %v, want %v", i, o.room, o.player, err, o.wantErr)
+						}
+					case "admit":
+						if got := s.Admit(o.room, o.player, o.humans, o.cap, !o.private) == nil; got != o.wantOK {
+							t.Fatalf("op %d: Admit(%s, %s) = %v, want %v", i, o.room, o.player, got, o.wantOK)
+						}
+					case "forget":
+						s.Forget(o.room)
+					case "advance":
+						time.Sleep(o.advance)
 					}
-				case "admit":
-					if got := s.Admit(o.room, o.player, o.humans, o.cap, !o.private) == nil; got != o.wantOK {
-						t.Fatalf("op %d: Admit(%s, %s) = %v, want %v", i, o.room, o.player, got, o.wantOK)
+				}
+				if r, a := s.Count(tt.room); r != tt.wantReserved || a != tt.wantArriving {
+					t.Errorf("Count(%s) = %d reserved, %d arriving; want %d, %d", tt.room, r, a, tt.wantReserved, tt.wantArriving)
+				}
+				if tt.holder != "" {
+					if got, _ := s.Holding(tt.holder); got != tt.wantHeldIn {
+						t.Errorf("Holding(%s) = %q, want %q", tt.holder, got, tt.wantHeldIn)
 					}
-				case "forget":
-					s.Forget(o.room)
-				case "advance":
-					clock.Advance(o.advance)
 				}
-			}
-			if r, a := s.Count(tt.room); r != tt.wantReserved || a != tt.wantArriving {
-				t.Errorf("Count(%s) = %d reserved, %d arriving; want %d, %d", tt.room, r, a, tt.wantReserved, tt.wantArriving)
-			}
-			if tt.holder != "" {
-				if got, _ := s.Holding(tt.holder); got != tt.wantHeldIn {
-					t.Errorf("Holding(%s) = %q, want %q", tt.holder, got, tt.wantHeldIn)
-				}
-			}
+			})
 		})
 	}
 }
@@ -201,69 +203,70 @@ func TestSeatsProperties(t *testing.T) {
 	)
 	for seed := range uint64(50) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
-			rng := rand.New(rand.NewPCG(seed, 42))
-			clock := newFakeClock()
-			s := NewSeats(SeatsOptions{Now: clock.Now, TTL: ttl})
-			inRoom := make([]map[int]bool, rooms) // the truth, as rooms know it
-			published := make([]int, rooms)       // what the host last reported
-			publishedAt := clock.Now()
-			for r := range inRoom {
-				inRoom[r] = map[int]bool{}
-			}
-			where := func(p int) int {
-				for r := range rooms {
-					if inRoom[r][p] {
-						return r
-					}
+			synctest.Test(t, func(t *testing.T) {
+				rng := rand.New(rand.NewPCG(seed, 42))
+				s := NewSeats(SeatsOptions{TTL: ttl})
+				inRoom := make([]map[int]bool, rooms) // the truth, as rooms know it
+				published := make([]int, rooms)       // what the host last reported
+				publishedAt := time.Now()
+				for r := range inRoom {
+					inRoom[r] = map[int]bool{}
 				}
-				return -1
-			}
-			for step := range 600 {
-				r, p := rng.IntN(rooms), rng.IntN(players)
-				room, player := fmt.Sprint("r", r), fmt.Sprint("p", p)
-				switch rng.IntN(6) {
-				case 0, 1: // the lobby reserves with the published count
-					_ = s.Reserve(room, player, published[r], capacity, 0)
-				case 2: // a hello
-					if where(p) >= 0 {
-						break // already in a room
-					}
-					held, ok := s.Holding(player)
-					mustAdmit := ok && held == room
-					humans := len(inRoom[r])
-					admitted := humans < capacity && s.Admit(room, player, humans, capacity, true) == nil
-					if mustAdmit && !admitted {
-						t.Fatalf("step %d: %s holds a reservation in %s but was refused (%d humans)", step, player, room, humans)
-					}
-					if admitted {
-						inRoom[r][p] = true
-					}
-				case 3: // a departure
-					if q := where(p); q >= 0 {
-						delete(inRoom[q], p)
-					}
-				case 4:
-					clock.Advance(time.Duration(rng.IntN(1500)) * time.Millisecond)
-				case 5: // the host publishes
+				where := func(p int) int {
 					for r := range rooms {
-						published[r] = len(inRoom[r])
+						if inRoom[r][p] {
+							return r
+						}
 					}
-					publishedAt = clock.Now()
+					return -1
 				}
-				// Rooms publish at least once a second.
-				if clock.Now().Sub(publishedAt) >= time.Second {
+				for step := range 600 {
+					r, p := rng.IntN(rooms), rng.IntN(players)
+					room, player := fmt.Sprint("r", r), fmt.Sprint("p", p)
+					switch rng.IntN(6) {
+					case 0, 1: // the lobby reserves with the published count
+						_ = s.Reserve(room, player, published[r], capacity, 0)
+					case 2: // a hello
+						if where(p) >= 0 {
+							break // already in a room
+						}
+						held, ok := s.Holding(player)
+						mustAdmit := ok && held == room
+						humans := len(inRoom[r])
+						admitted := humans < capacity && s.Admit(room, player, humans, capacity, true) == nil
+						if mustAdmit && !admitted {
+							t.Fatalf("step %d: %s holds a reservation in %s but was refused (%d humans)", step, player, room, humans)
+						}
+						if admitted {
+							inRoom[r][p] = true
+						}
+					case 3: // a departure
+						if q := where(p); q >= 0 {
+							delete(inRoom[q], p)
+						}
+					case 4:
+						time.Sleep(time.Duration(rng.IntN(1500)) * time.Millisecond)
+					case 5: // the host publishes
+						for r := range rooms {
+							published[r] = len(inRoom[r])
+						}
+						publishedAt = time.Now()
+					}
+					// Rooms publish at least once a second.
+					if time.Since(publishedAt) >= time.Second {
+						for r := range rooms {
+							published[r] = len(inRoom[r])
+						}
+						publishedAt = time.Now()
+					}
 					for r := range rooms {
-						published[r] = len(inRoom[r])
-					}
-					publishedAt = clock.Now()
-				}
-				for r := range rooms {
-					reserved, _ := s.Count(fmt.Sprint("r", r))
-					if len(inRoom[r])+reserved > capacity {
-						t.Fatalf("step %d: room r%d has %d humans + %d reserved > capacity %d", step, r, len(inRoom[r]), reserved, capacity)
+						reserved, _ := s.Count(fmt.Sprint("r", r))
+						if len(inRoom[r])+reserved > capacity {
+							t.Fatalf("step %d: room r%d has %d humans + %d reserved > capacity %d", step, r, len(inRoom[r]), reserved, capacity)
+						}
 					}
 				}
-			}
+			})
 		})
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/internal/testwait"
 )
 
 // roomStats returns the published stats of room id, and false once it closed.
@@ -42,7 +43,7 @@ func TestPrivateRoomIsEnteredByCodeNotByID(t *testing.T) {
 
 	// Ann's connection drops; she is back in her own ship by the id she was welcomed with.
 	_ = ann.conn.NetConn().Close()
-	eventually(t, "Ann's dropped connection to be noticed", func() bool { return m.Connections() == 0 })
+	testwait.Until(t, testwait.Default, "Ann's dropped connection to be noticed", func() bool { return m.Connections() == 0 })
 	again := dial(t, url)
 	if w := again.join("tok-ann", id); w.RoomID != id {
 		t.Errorf("Ann's reconnect by id went to %q", w.RoomID)
@@ -103,7 +104,7 @@ func TestOnePlayerOneShipAcrossRooms(t *testing.T) {
 	if code != wire.ClosePolicy || e == nil || e.Code != wire.ErrCodeReplaced {
 		t.Fatalf("first room's connection closed with %d %+v; want %d and error %d (connected again elsewhere)", code, e, wire.ClosePolicy, wire.ErrCodeReplaced)
 	}
-	eventually(t, "the first room to give up Ann's ship", func() bool {
+	testwait.Until(t, testwait.Default, "the first room to give up Ann's ship", func() bool {
 		st, _ := roomStats(m, "arena-1")
 		return st.Humans == 0
 	})
@@ -115,7 +116,7 @@ func TestOnePlayerOneShipAcrossRooms(t *testing.T) {
 	}
 
 	// Both rooms finish a round; only the room with Ann's ship records her.
-	eventually(t, "both rooms to finish a round", func() bool {
+	testwait.Until(t, testwait.Default, "both rooms to finish a round", func() bool {
 		a, _ := roomStats(m, "arena-1")
 		b, _ := roomStats(m, second)
 		return (a.Intermission || a.Round > 1) && (b.Intermission || b.Round > 1)
@@ -152,7 +153,7 @@ func TestRoomNobodyJoinedClosesSoon(t *testing.T) {
 	c.write(wire.AppendLeave(nil))
 	c.closed()
 
-	eventually(t, "the room nobody joined to close", func() bool { _, open := roomStats(m, lonely); return !open })
+	testwait.Until(t, testwait.Default, "the room nobody joined to close", func() bool { _, open := roomStats(m, lonely); return !open })
 	if _, open := roomStats(m, visited); !open {
 		t.Errorf("a room a player joined and left closed before its empty-room timeout")
 	}
@@ -176,11 +177,11 @@ func TestRoomAwaitingAPlayerStaysOpen(t *testing.T) {
 	}
 	seatExpires := time.Now().Add(6 * time.Second)
 	m.Expect(awaited, seatExpires)
-	eventually(t, "the room nobody is expected in to close", func() bool { _, open := roomStats(m, lonely); return !open })
+	testwait.Until(t, testwait.Default, "the room nobody is expected in to close", func() bool { _, open := roomStats(m, lonely); return !open })
 	if _, open := roomStats(m, awaited); !open && time.Now().Before(seatExpires) {
 		t.Fatalf("the room closed while a seat reserved in it was live")
 	}
-	eventually(t, "the awaited room to close once the seat expired", func() bool { _, open := roomStats(m, awaited); return !open })
+	testwait.Until(t, testwait.Default, "the awaited room to close once the seat expired", func() bool { _, open := roomStats(m, awaited); return !open })
 	if time.Now().Before(seatExpires) {
 		t.Errorf("the awaited room closed before its reserved seat expired")
 	}
@@ -189,14 +190,14 @@ func TestRoomAwaitingAPlayerStaysOpen(t *testing.T) {
 func TestBotsOnlyRoundsAreNotRecorded(t *testing.T) {
 	rec := &recorder{}
 	m, url := startServer(t, Options{Bots: 2, RoundSeconds: 1, OnRoundEnd: rec.record})
-	eventually(t, "a bots-only round to end", func() bool { st, _ := roomStats(m, "arena-1"); return st.Intermission })
+	testwait.Until(t, testwait.Default, "a bots-only round to end", func() bool { st, _ := roomStats(m, "arena-1"); return st.Intermission })
 	if recs := rec.all(); len(recs) != 0 {
 		t.Fatalf("%d bots-only rounds recorded, want none: %+v", len(recs), recs[0])
 	}
 
 	c := dial(t, url)
 	c.join("tok-ann", "arena-1")
-	eventually(t, "a round with a human to be recorded", func() bool { return len(rec.roomsOf("p-ann")) > 0 })
+	testwait.Until(t, testwait.Default, "a round with a human to be recorded", func() bool { return len(rec.roomsOf("p-ann")) > 0 })
 }
 
 // blockingAdmission holds every hello until released, like a Redis that
@@ -227,7 +228,7 @@ func TestAdmissionNeverHoldsTheRoom(t *testing.T) {
 	<-adm.asked
 	room := m.room("arena-1")
 	tick, deltas := room.tick.Load(), ann.deltas.Load()
-	eventually(t, "the room to tick and Ann to get 15 deltas while Bob's admission waits", func() bool {
+	testwait.Until(t, testwait.Default, "the room to tick and Ann to get 15 deltas while Bob's admission waits", func() bool {
 		return room.tick.Load() >= tick+15 && ann.deltas.Load() >= deltas+15
 	})
 	close(adm.release)

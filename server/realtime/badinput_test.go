@@ -105,7 +105,7 @@ func TestBadInput(t *testing.T) {
 			for _, seq := range []uint32{5, 5, 3, 6} {
 				c.write(wire.AppendInput(nil, wire.Input{Seq: seq}))
 			}
-			eventually(t, "two replayed inputs dropped", func() bool { return obs.rejectedCount("replayed") == before+2 })
+			testwait.Until(t, testwait.Default, "two replayed inputs dropped", func() bool { return obs.rejectedCount("replayed") == before+2 })
 			c.awaitAck(6)
 			c.write(wire.AppendLeave(nil))
 		}, wire.CloseNormal, 0},
@@ -139,7 +139,7 @@ func TestBadInput(t *testing.T) {
 			t.Fatalf("write half a frame: %v", err)
 		}
 		_ = raw.Close()
-		eventually(t, "the server to drop the connection", func() bool { return obs.closedCount("network") == before+1 })
+		testwait.Until(t, testwait.Default, "the server to drop the connection", func() bool { return obs.closedCount("network") == before+1 })
 	})
 
 	t.Run("bystander unaffected", func(t *testing.T) {
@@ -158,6 +158,6 @@ func TestBadInput(t *testing.T) {
 			t.Errorf("bystander was disconnected")
 		default:
 		}
-		eventually(t, "only the occupant and the bystander to stay connected", func() bool { return m.Connections() == 2 })
+		testwait.Until(t, testwait.Default, "only the occupant and the bystander to stay connected", func() bool { return m.Connections() == 2 })
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/lxzan/gws"
 	"github.com/tickarena/tickarena/game/bot"
 	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/internal/testwait"
 )
 
 const benchClients = 50
@@ -95,7 +96,7 @@ func BenchmarkRoomTickLoopback(b *testing.B) {
 	// drain waits for the sockets to take every queued message, so that each
 	// measured tick starts like a real one, 1/TickRate s after the last.
 	drain := func() {
-		eventually(b, "the writes to drain", func() bool {
+		testwait.Until(b, testwait.Default, "the writes to drain", func() bool {
 			for _, p := range r.order {
 				if p.client.inflight.Load() != 0 {
 					return false

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/internal/testwait"
 )
 
 // TestFloodCloseIsReadable floods the server from many connections at once,
@@ -83,5 +84,5 @@ func TestCloseWaitsForThePeer(t *testing.T) {
 	if took := time.Since(start); took > closeLinger+4*time.Second {
 		t.Errorf("the server held a silent peer's closed connection for %v, want about %v", took, closeLinger)
 	}
-	eventually(t, "the connection to be forgotten", func() bool { return m.Connections() == 0 })
+	testwait.Until(t, testwait.Default, "the connection to be forgotten", func() bool { return m.Connections() == 0 })
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/internal/testwait"
 )
 
 // Drain lets the round in play finish while it refuses new players and new
@@ -16,11 +17,11 @@ func TestDrain(t *testing.T) {
 	m, url := startServer(t, Options{Bots: -1, RoundSeconds: 2, ReconnectGrace: time.Minute, OnRoundEnd: func(r RoundRecord) { ended <- r }})
 	ann := dial(t, url)
 	ann.join("tok-ann", "arena-1")
-	eventually(t, "the room publishes its player", func() bool { return m.Rooms()[0].Humans == 1 })
+	testwait.Until(t, testwait.Default, "the room publishes its player", func() bool { return m.Rooms()[0].Humans == 1 })
 
 	drained := make(chan error, 1)
 	go func() { drained <- m.Drain(context.Background()) }()
-	eventually(t, "the drain begins", m.Draining)
+	testwait.Until(t, testwait.Default, "the drain begins", m.Draining)
 
 	bob := dial(t, url)
 	bob.hello("tok-bob", "arena-1")
@@ -32,7 +33,7 @@ func TestDrain(t *testing.T) {
 	}
 
 	_ = ann.conn.NetConn().Close() // a reload during the drain
-	eventually(t, "the server notices the drop", func() bool { return m.Connections() == 0 })
+	testwait.Until(t, testwait.Default, "the server notices the drop", func() bool { return m.Connections() == 0 })
 	again := dial(t, url)
 	again.join("tok-ann", "arena-1")
 
@@ -58,7 +59,7 @@ func TestDrain(t *testing.T) {
 func TestDrainDeadline(t *testing.T) {
 	m, url := startServer(t, Options{Bots: -1, RoundSeconds: 600})
 	dial(t, url).join("tok-ann", "arena-1")
-	eventually(t, "the room publishes its player", func() bool { return m.Rooms()[0].Humans == 1 })
+	testwait.Until(t, testwait.Default, "the room publishes its player", func() bool { return m.Rooms()[0].Humans == 1 })
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	if err := m.Drain(ctx); !errors.Is(err, context.DeadlineExceeded) {

@@ -139,13 +139,6 @@ func startServer(t testing.TB, opts Options) (*Manager, string) {
 	return m, "ws" + strings.TrimPrefix(srv.URL, "http")
 }
 
-// eventually polls cond until it holds or testwait.Default passes. It waits for
-// something to happen; it does not assert how fast.
-func eventually(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	testwait.Until(t, testwait.Default, what, cond)
-}
-
 // tclient is a test client on gws: it collects every server message, answers
 // pings and records how the connection closed.
 type tclient struct {

@@ -68,8 +68,8 @@ func TestRoomsForTheLobby(t *testing.T) {
 
 	c.write(wire.AppendLeave(nil))
 	c.closed()
-	eventually(t, "a bot to take the seat back", func() bool { st := stats(); return st.Humans == 0 && st.Bots == 3 })
-	eventually(t, "the empty room to close", func() bool { return stats().ID == "" })
+	testwait.Until(t, testwait.Default, "a bot to take the seat back", func() bool { st := stats(); return st.Humans == 0 && st.Bots == 3 })
+	testwait.Until(t, testwait.Default, "the empty room to close", func() bool { return stats().ID == "" })
 	if n := len(m.Rooms()); n != 2 {
 		t.Errorf("%d rooms left, want the 2 always-open ones", n)
 	}

@@ -4,6 +4,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/tickarena/tickarena/internal/testwait"
 )
 
 // handleObserver gives every room a handle and counts the ticks reported
@@ -40,7 +42,7 @@ func TestRoomsTickThroughTheirHandle(t *testing.T) {
 	if _, _, err := m.CreateRoom(RoomSpec{Name: "Hidden"}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "ticks to reach the rooms' handles", func() bool { return obs.handled.Load() > 30 })
+	testwait.Until(t, testwait.Default, "ticks to reach the rooms' handles", func() bool { return obs.handled.Load() > 30 })
 	if got := obs.opened.Load(); got != 2 {
 		t.Errorf("OpenRoom called %d times for 2 rooms", got)
 	}

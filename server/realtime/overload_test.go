@@ -4,6 +4,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/tickarena/tickarena/internal/testwait"
 )
 
 // TestLateGateHysteresis feeds the saturation rule one second at a time: it
@@ -64,12 +66,12 @@ func TestSaturatedWhileRoomsTickLate(t *testing.T) {
 		t.Fatalf("a fresh Manager is saturated: %+v", s)
 	}
 	obs.sleep.Store(int64(100 * time.Millisecond)) // three ticks at 30 Hz
-	eventually(t, "the Manager to be saturated while its room ticks late", func() bool { return m.Saturation().Full })
+	testwait.Until(t, testwait.Default, "the Manager to be saturated while its room ticks late", func() bool { return m.Saturation().Full })
 	if s := m.Saturation(); s.Reason != SaturatedLate {
 		t.Errorf("saturation reason = %q, want %q", s.Reason, SaturatedLate)
 	}
 	obs.sleep.Store(0)
-	eventually(t, "the Manager to admit again once its room is on time", func() bool { return !m.Saturation().Full })
+	testwait.Until(t, testwait.Default, "the Manager to admit again once its room is on time", func() bool { return !m.Saturation().Full })
 }
 
 // TestSaturatedAtMaxConnections: at MaxConnections the Manager is saturated
@@ -81,5 +83,5 @@ func TestSaturatedAtMaxConnections(t *testing.T) {
 		t.Fatalf("with 1 of 1 connections open: saturation = %+v, want full with %q", s, SaturatedConns)
 	}
 	_ = c.conn.WriteClose(1000, nil)
-	eventually(t, "the Manager to admit again after the connection closed", func() bool { return !m.Saturation().Full })
+	testwait.Until(t, testwait.Default, "the Manager to admit again after the connection closed", func() bool { return !m.Saturation().Full })
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/internal/testwait"
 )
 
 // onBoard reports whether player is on the scoreboard of room id.
@@ -46,7 +47,7 @@ func TestReconnectWithinGrace(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.drop != nil {
 				tc.drop(prev)
-				eventually(t, "the server to notice the drop", func() bool { return m.Connections() == 0 })
+				testwait.Until(t, testwait.Default, "the server to notice the drop", func() bool { return m.Connections() == 0 })
 				if !onBoard(t, m, "arena-1", "p-ann") {
 					t.Fatalf("the dropped player's ship is gone within the grace period")
 				}
@@ -90,7 +91,7 @@ func TestReconnectWithinGrace(t *testing.T) {
 				t.Fatalf("player not on the scoreboard after joining")
 			}
 			tc.quit(c)
-			eventually(t, "the ship to be removed", func() bool { return !onBoard(t, m, "arena-1", "p-bob") })
+			testwait.Until(t, testwait.Default, "the ship to be removed", func() bool { return !onBoard(t, m, "arena-1", "p-bob") })
 		})
 	}
 }
@@ -100,7 +101,7 @@ func TestReconnectAfterGrace(t *testing.T) {
 	c := dial(t, url)
 	ship := c.join("tok-ann", "arena-1").Ship
 	_ = c.conn.NetConn().Close()
-	eventually(t, "the held ship to be removed after the grace period", func() bool { return !onBoard(t, m, "arena-1", "p-ann") })
+	testwait.Until(t, testwait.Default, "the held ship to be removed after the grace period", func() bool { return !onBoard(t, m, "arena-1", "p-ann") })
 	again := dial(t, url)
 	if got := again.join("tok-ann", "arena-1").Ship; got == ship {
 		t.Errorf("rejoined after the grace period in the old ship %d, want a new one", got)

@@ -7,6 +7,7 @@ import (
 	"github.com/tickarena/tickarena/game"
 	"github.com/tickarena/tickarena/game/replay"
 	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/internal/testwait"
 )
 
 // TestRoomRecordsRounds plays a round in a real room with bots and real
@@ -38,7 +39,7 @@ func TestRoomRecordsRounds(t *testing.T) {
 			}
 			cat.write(wire.AppendLeave(nil))
 			_ = bob.conn.NetConn().Close() // a reload: the ship is held, idle
-			eventually(t, "the server to notice the drop and the leave", func() bool { return m.Connections() == 1 })
+			testwait.Until(t, testwait.Default, "the server to notice the drop and the leave", func() bool { return m.Connections() == 1 })
 			bob = dial(t, url)
 			bob.join("tok-bob", "arena-1") // back in the same ship, numbering inputs from 1
 			for range 5 {

@@ -36,7 +36,7 @@ func TestRejoinedPlayerNumbersInputsAnew(t *testing.T) {
 				}
 				if how == "after a drop" {
 					_ = old.conn.NetConn().Close()
-					eventually(t, "the server to notice the drop", func() bool { return m.Connections() == 0 })
+					testwait.Until(t, testwait.Default, "the server to notice the drop", func() bool { return m.Connections() == 0 })
 				}
 				next := dial(t, url)
 				next.join("tok-ann", "arena-1")
@@ -158,6 +158,6 @@ func TestFloodClosesAfterFloodSeconds(t *testing.T) {
 	if code != wire.ClosePolicy || e == nil || e.Code != wire.ErrCodeFlood {
 		t.Errorf("closed with %d %+v, want %d and ErrCodeFlood", code, e, wire.ClosePolicy)
 	}
-	eventually(t, "the server to count one connection closed for flood", func() bool { return obs.closedCount("flood") == 1 })
+	testwait.Until(t, testwait.Default, "the server to count one connection closed for flood", func() bool { return obs.closedCount("flood") == 1 })
 	t.Logf("closed %v after it started flooding", after.Round(time.Millisecond))
 }

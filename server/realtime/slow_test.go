@@ -9,6 +9,7 @@ import (
 	"github.com/lxzan/gws"
 	"github.com/tickarena/tickarena/game"
 	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/internal/testwait"
 )
 
 func TestSlowReader(t *testing.T) {
@@ -29,7 +30,7 @@ func TestSlowReader(t *testing.T) {
 		t.Fatalf("send hello: %v", err)
 	}
 	var slow *client
-	eventually(t, "the slow client to join", func() bool {
+	testwait.Until(t, testwait.Default, "the slow client to join", func() bool {
 		m.mu.Lock()
 		defer m.mu.Unlock()
 		for c := range m.conns {
@@ -43,7 +44,7 @@ func TestSlowReader(t *testing.T) {
 	startTick, startLate := arena.tick.Load(), obs.lateCount()
 	start := []int64{fast[0].deltas.Load(), fast[1].deltas.Load()}
 	var maxSeen int32
-	eventually(t, "the slow client to be closed as too slow", func() bool {
+	testwait.Until(t, testwait.Default, "the slow client to be closed as too slow", func() bool {
 		maxSeen = max(maxSeen, slow.inflight.Load())
 		return obs.closedCount("too slow") == 1
 	})
@@ -112,7 +113,7 @@ func TestReaderThatStopsReading(t *testing.T) {
 		time.Sleep(time.Second / 30)
 	}
 	t.Logf("closed as too slow %s after its hello", time.Since(start).Round(time.Millisecond))
-	eventually(t, "the slow client's connection to be released", func() bool { return m.Connections() == 1 })
+	testwait.Until(t, testwait.Default, "the slow client's connection to be released", func() bool { return m.Connections() == 1 })
 
 	// What it would have read: its deltas, then why it was closed.
 	code, ec := readUntilClose(t, raw)
@@ -121,7 +122,7 @@ func TestReaderThatStopsReading(t *testing.T) {
 	}
 
 	before := normal.deltas.Load()
-	eventually(t, "the normal player to keep getting deltas", func() bool { return normal.deltas.Load() > before+30 })
+	testwait.Until(t, testwait.Default, "the normal player to keep getting deltas", func() bool { return normal.deltas.Load() > before+30 })
 	select {
 	case <-normal.done:
 		t.Errorf("the normal player was disconnected (close %d)", normal.code.Load())

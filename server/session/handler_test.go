@@ -1,14 +1,15 @@
 package session
 
 import (
-	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
+
+	"github.com/tickarena/tickarena/internal/servertest"
 )
 
 type apiResult struct {
@@ -17,41 +18,40 @@ type apiResult struct {
 	body   map[string]string
 }
 
-func startSessionServer(t *testing.T, opts HandlerOptions) (*httptest.Server, *Issuer, *fakeClock) {
+// sessionMux is a mux serving a Handler with opts, and the Handler's Issuer.
+func sessionMux(t *testing.T, opts HandlerOptions) (*http.ServeMux, *Issuer) {
 	t.Helper()
-	clock := newFakeClock()
-	is := newTestIssuer(t, clock)
-	if opts.Limit.Now == nil {
-		opts.Limit.Now = clock.Now
+	is := newTestIssuer(t)
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	opts.Logger = slog.New(slog.DiscardHandler)
 	mux := http.NewServeMux()
 	NewHandler(is, opts).Register(mux)
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	return srv, is, clock
+	return mux, is
 }
 
-func post(t *testing.T, url, contentType, body string) apiResult {
+// startSessionServer serves a Handler with opts on loopback.
+func startSessionServer(t *testing.T, opts HandlerOptions) (servertest.Client, *Issuer) {
 	t.Helper()
-	resp, err := http.Post(url+"/api/session", contentType, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	res := apiResult{status: resp.StatusCode, header: resp.Header}
-	if err := json.Unmarshal(raw, &res.body); err != nil {
-		t.Fatalf("status %d, body %q is not a JSON object of strings: %v", resp.StatusCode, raw, err)
-	}
+	mux, is := sessionMux(t, opts)
+	return servertest.Serve(t, mux), is
+}
+
+// post posts body with contentType to the session endpoint.
+func post(t *testing.T, c servertest.Client, contentType, body string) apiResult {
+	t.Helper()
+	r, _ := http.NewRequest(http.MethodPost, "/api/session", strings.NewReader(body))
+	r.Header.Set("Content-Type", contentType)
+	a := c.Send(t, r)
+	res := apiResult{status: a.Status, header: a.Header}
+	a.Decode(t, &res.body)
 	return res
 }
 
 func TestCreateSession(t *testing.T) {
-	srv, is, clock := startSessionServer(t, HandlerOptions{Limit: WindowOptions{Max: 1000}})
-	is.Issue("old name")
-	_, staleTok, _ := is.Issue("stale")
-	clock.Advance(31 * 24 * time.Hour)
+	srv, is := startSessionServer(t, HandlerOptions{Limit: WindowOptions{Max: 1000}})
+	stale, _, _ := is.Issue("stale")
+	_, staleTok, _ := is.issueAt(stale.PlayerID, "stale", time.Now().Add(-31*24*time.Hour))
 	_, validTok, _ := is.Issue("old name")
 	validSession, _ := is.Verify(validTok)
 	const ct = "application/json"
@@ -89,7 +89,7 @@ func TestCreateSession(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := post(t, srv.URL, tt.contentType, tt.body)
+			res := post(t, srv, tt.contentType, tt.body)
 			if res.status != tt.wantStatus {
 				t.Fatalf("status = %d, want %d; body %v", res.status, tt.wantStatus, res.body)
 			}
@@ -120,14 +120,9 @@ func TestCreateSession(t *testing.T) {
 }
 
 func TestCreateSessionMethodNotAllowed(t *testing.T) {
-	srv, _, _ := startSessionServer(t, HandlerOptions{})
-	resp, err := http.Get(srv.URL + "/api/session")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusMethodNotAllowed {
-		t.Fatalf("GET status = %d, want 405", resp.StatusCode)
+	srv, _ := startSessionServer(t, HandlerOptions{})
+	if code := srv.Get(t, "/api/session", nil); code != http.StatusMethodNotAllowed {
+		t.Fatalf("GET status = %d, want 405", code)
 	}
 }
 
@@ -171,48 +166,55 @@ func TestCreateSessionRateLimit(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv, _, clock := startSessionServer(t, HandlerOptions{Limit: WindowOptions{Max: 10}})
-			var now time.Duration
-			allowed := 0
-			for i, s := range tt.steps {
-				clock.Advance(s.at - now)
-				now = s.at
-				res := post(t, srv.URL, "application/json", body)
-				if res.status != s.want {
-					t.Fatalf("request %d at %v: status %d, want %d (%v)", i, s.at, res.status, s.want, res.body)
+			// The clock is synctest's: each request is made at the
+			// instant its step says.
+			synctest.Test(t, func(t *testing.T) {
+				mux, _ := sessionMux(t, HandlerOptions{Limit: WindowOptions{Max: 10}})
+				api := servertest.Direct(mux)
+				start := time.Now()
+				allowed := 0
+				for i, s := range tt.steps {
+					time.Sleep(start.Add(s.at).Sub(time.Now()))
+					res := post(t, api, "application/json", body)
+					if res.status != s.want {
+						t.Fatalf("request %d at %v: status %d, want %d (%v)", i, s.at, res.status, s.want, res.body)
+					}
+					if res.status == 201 && s.at < time.Minute {
+						allowed++
+					}
+					if got := res.header.Get("Retry-After"); got != s.wantRetry {
+						t.Fatalf("request %d at %v: Retry-After %q, want %q", i, s.at, got, s.wantRetry)
+					}
+					if res.status == 429 && res.body["error"] == "" {
+						t.Fatalf("request %d: 429 without an error message", i)
+					}
 				}
-				if res.status == 201 && s.at < time.Minute {
-					allowed++
+				if allowed != 10 {
+					t.Fatalf("%d sessions allowed in the first minute, want 10", allowed)
 				}
-				if got := res.header.Get("Retry-After"); got != s.wantRetry {
-					t.Fatalf("request %d at %v: Retry-After %q, want %q", i, s.at, got, s.wantRetry)
-				}
-				if res.status == 429 && res.body["error"] == "" {
-					t.Fatalf("request %d: 429 without an error message", i)
-				}
-			}
-			if allowed != 10 {
-				t.Fatalf("%d sessions allowed in the first minute, want 10", allowed)
-			}
+			})
 		})
 	}
 }
 
 func TestCreateSessionRateLimitCountsInvalidRequests(t *testing.T) {
-	srv, _, clock := startSessionServer(t, HandlerOptions{Limit: WindowOptions{Max: 2}})
-	for i, body := range []string{`{"name":""}`, `{"name":"ok"}`} {
-		if res := post(t, srv.URL, "application/json", body); res.status/100 == 5 || res.status == 429 {
-			t.Fatalf("request %d: status %d", i, res.status)
+	synctest.Test(t, func(t *testing.T) {
+		mux, _ := sessionMux(t, HandlerOptions{Limit: WindowOptions{Max: 2}})
+		api := servertest.Direct(mux)
+		for i, body := range []string{`{"name":""}`, `{"name":"ok"}`} {
+			if res := post(t, api, "application/json", body); res.status/100 == 5 || res.status == 429 {
+				t.Fatalf("request %d: status %d", i, res.status)
+			}
 		}
-	}
-	// The invalid request used its place, so a client cannot probe for free.
-	if res := post(t, srv.URL, "application/json", `{"name":"spam"}`); res.status != 429 {
-		t.Fatalf("third request: status %d, want 429", res.status)
-	}
-	clock.Advance(time.Minute)
-	if res := post(t, srv.URL, "application/json", `{"name":"spam"}`); res.status != 201 {
-		t.Fatalf("a minute later: status %d, want 201", res.status)
-	}
+		// The invalid request used its place, so a client cannot probe for free.
+		if res := post(t, api, "application/json", `{"name":"spam"}`); res.status != 429 {
+			t.Fatalf("third request: status %d, want 429", res.status)
+		}
+		time.Sleep(time.Minute)
+		if res := post(t, api, "application/json", `{"name":"spam"}`); res.status != 201 {
+			t.Fatalf("a minute later: status %d, want 201", res.status)
+		}
+	})
 }
 
 func TestClientIP(t *testing.T) {

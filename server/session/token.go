@@ -64,16 +64,11 @@ type Session struct {
 type IssuerOptions struct {
 	// TTL is how long a token is accepted after it was issued; default DefaultTokenTTL.
 	TTL time.Duration
-	// Now is the clock; default time.Now.
-	Now func() time.Time
 }
 
 func (o IssuerOptions) withDefaults() IssuerOptions {
 	if o.TTL <= 0 {
 		o.TTL = DefaultTokenTTL
-	}
-	if o.Now == nil {
-		o.Now = time.Now
 	}
 	return o
 }
@@ -121,6 +116,11 @@ func (is *Issuer) Renew(prev Session, name string) (Session, string, error) {
 }
 
 func (is *Issuer) issue(playerID, name string) (Session, string, error) {
+	return is.issueAt(playerID, name, time.Now())
+}
+
+// issueAt makes the token of playerID under name issued at the instant at.
+func (is *Issuer) issueAt(playerID, name string, at time.Time) (Session, string, error) {
 	clean, err := ValidateName(name)
 	if err != nil {
 		return Session{}, "", fmt.Errorf("issue token: %w", err)
@@ -129,7 +129,7 @@ func (is *Issuer) issue(playerID, name string) (Session, string, error) {
 	if err != nil || len(id) != idLen {
 		return Session{}, "", fmt.Errorf("issue token: %w: player id %q", ErrInvalidToken, playerID)
 	}
-	now := is.opts.Now().Truncate(time.Second)
+	now := at.Truncate(time.Second)
 	buf := make([]byte, headerLen, headerLen+len(clean)+macLen)
 	buf[0] = tokenVersion
 	copy(buf[1:], id)
@@ -174,7 +174,7 @@ func (is *Issuer) Verify(token string) (Session, error) {
 	if err != nil {
 		return Session{}, fmt.Errorf("verify: %w", err)
 	}
-	now := is.opts.Now()
+	now := time.Now()
 	if s.IssuedAt.After(now.Add(clockSkew)) {
 		return Session{}, fmt.Errorf("verify: %w: issued in the future", ErrInvalidToken)
 	}

@@ -15,8 +15,6 @@ type WindowOptions struct {
 	// keys with no request in the last Window are dropped first, then
 	// arbitrary ones.
 	MaxKeys int
-	// Now is the clock; default time.Now.
-	Now func() time.Time
 }
 
 func (o WindowOptions) withDefaults() WindowOptions {
@@ -29,16 +27,14 @@ func (o WindowOptions) withDefaults() WindowOptions {
 	if o.MaxKeys <= 0 {
 		o.MaxKeys = 10000
 	}
-	if o.Now == nil {
-		o.Now = time.Now
-	}
 	return o
 }
 
 // WindowLimiter allows each key (such as a client IP) at most Max requests in
 // any Window: "10 per minute" means 10 in every 60 seconds, all at once if
 // the client likes, and never an 11th before the first of them is a minute
-// old. It keeps the times of each key's requests in the last Window, so its
+// old. It is the server's one rate limiter: guest sessions per address, and
+// room creations per player and per address (lobby). It keeps the times of each key's requests in the last Window, so its
 // memory grows with the requests actually made, up to Max times per key and
 // MaxKeys keys. It is safe for concurrent use.
 type WindowLimiter struct {
@@ -56,7 +52,7 @@ func NewWindowLimiter(opts WindowOptions) *WindowLimiter {
 // last Window it returns false and how long until the oldest of them leaves
 // the window.
 func (l *WindowLimiter) Allow(key string) (ok bool, retryAfter time.Duration) {
-	now := l.opts.Now().UnixNano()
+	now := time.Now().UnixNano()
 	since := now - int64(l.opts.Window)
 	l.mu.Lock()
 	defer l.mu.Unlock()

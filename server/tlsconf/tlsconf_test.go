@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/tickarena/tickarena/internal/certtest"
+	"github.com/tickarena/tickarena/internal/testwait"
 )
 
 var quiet = slog.New(slog.DiscardHandler)
@@ -68,13 +69,7 @@ func TestReloadOnChange(t *testing.T) {
 
 func waitSerial(t *testing.T, addr string, want *big.Int, what string) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for serial(t, addr).Cmp(want) != 0 {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s was not served within 5s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	testwait.Until(t, 5*time.Second, what+" to be served", func() bool { return serial(t, addr).Cmp(want) == 0 })
 }
 
 func TestNewRejects(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickarena/tickarena/internal/cputime"
 	"github.com/tickarena/tickarena/server/leaderboard"
 	"github.com/tickarena/tickarena/server/leaderboard/storetest"
 )
@@ -94,12 +95,12 @@ type meter struct {
 	cpu  time.Duration
 }
 
-func startMeter() meter { return meter{wall: time.Now(), cpu: processCPU()} }
+func startMeter() meter { return meter{wall: time.Now(), cpu: cputime.Process()} }
 
 func (m meter) report(b *testing.B, unit string) {
 	n := float64(b.N)
 	b.ReportMetric(float64(time.Since(m.wall).Microseconds())/n/1000, "ms/"+unit)
-	b.ReportMetric(float64((processCPU()-m.cpu).Microseconds())/n/1000, "cpu-ms/"+unit)
+	b.ReportMetric(float64((cputime.Process()-m.cpu).Microseconds())/n/1000, "cpu-ms/"+unit)
 }
 
 func openBench(b *testing.B) *Store {

@@ -10,21 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickarena/tickarena/internal/testwait"
 	"github.com/tickarena/tickarena/server/leaderboard"
 	"github.com/tickarena/tickarena/server/leaderboard/storetest"
 )
-
-// waitFor polls cond until it holds or 15 s pass.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
 
 // A database locked by another connection is a transient failure: the
 // writer retries with backoff and records the result once the lock is gone,
@@ -62,14 +51,14 @@ func TestLockedDatabaseIsRetried(t *testing.T) {
 	if err := w.Enqueue(storetest.Round("r1", storetest.Sunday, storetest.Line("ann", "Ann", 10, 1, 1))); err != nil {
 		t.Fatalf("Enqueue: %v", err)
 	}
-	waitFor(t, "the writer to fail on the lock twice", func() bool { return w.Failures() >= 2 })
+	testwait.Until(t, testwait.Default, "the writer to fail on the lock twice", func() bool { return w.Failures() >= 2 })
 	if w.Written() != 0 || w.Dropped() != 0 || health.Err() != nil {
 		t.Fatalf("under the lock: written %d, dropped %d, health %v; want 0, 0, nil", w.Written(), w.Dropped(), health.Err())
 	}
 	if err := tx.Rollback(); err != nil {
 		t.Fatalf("release the lock: %v", err)
 	}
-	waitFor(t, "the result to be written once the lock is released", func() bool { return w.Written() == 1 })
+	testwait.Until(t, testwait.Default, "the result to be written once the lock is released", func() bool { return w.Written() == 1 })
 	if err := w.Close(context.Background()); err != nil {
 		t.Errorf("Close: %v", err)
 	}
@@ -117,8 +106,8 @@ func TestFullDatabaseIsPermanent(t *testing.T) {
 			t.Fatalf("Enqueue %d: %v", i, err)
 		}
 	}
-	waitFor(t, "the store to be declared failed", func() bool { return health.Err() != nil })
-	waitFor(t, "the queue to empty", func() bool { return w.Depth() == 0 })
+	testwait.Until(t, testwait.Default, "the store to be declared failed", func() bool { return health.Err() != nil })
+	testwait.Until(t, testwait.Default, "the queue to empty", func() bool { return w.Depth() == 0 })
 	if w.Failures() != 1 {
 		t.Errorf("%d failed writes, want 1: a permanent failure is not retried", w.Failures())
 	}
