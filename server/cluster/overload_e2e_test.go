@@ -10,14 +10,15 @@ import (
 
 	"github.com/tickarena/tickarena/internal/redistest"
 	"github.com/tickarena/tickarena/internal/servertest"
+	"github.com/tickarena/tickarena/internal/testwait"
 )
 
 // holdNode seats a flying player in room on n, started with -max-conns 1,
 // so that n is saturated ("too many connections") until the player closes.
 func holdNode(t *testing.T, n *node, room string) *servertest.Player {
 	t.Helper()
-	tok, _ := n.session(t, "Holder")
-	code, r := n.post("/api/join", tok, map[string]string{"room": room})
+	tok, _ := n.Session(t, "Holder")
+	code, r := n.Call(t, "/api/join", tok, map[string]string{"room": room})
 	if code != http.StatusOK {
 		t.Fatalf("join %s on %s: %d %v", room, n.base, code, r)
 	}
@@ -44,7 +45,7 @@ func TestQuickPlaySkipsSaturatedNode(t *testing.T) {
 		t.FailNow()
 	}
 	var byPort map[string][]roomInfo
-	eventually(t, "both nodes' rooms listed", 5*time.Second, func() bool {
+	testwait.Until(t, 5*time.Second, "both nodes' rooms listed", func() bool {
 		byPort = roomsByPort(a.rooms(t))
 		return len(byPort[a.port()]) == 1 && len(byPort[b.port()]) == 1
 	})
@@ -52,42 +53,42 @@ func TestQuickPlaySkipsSaturatedNode(t *testing.T) {
 
 	holderA := holdNode(t, a, roomA)
 	// A's heartbeat publishes its saturation within a second.
-	eventually(t, "a join to A's room to be refused as full", 5*time.Second, func() bool {
-		tok, _ := b.session(t, "Joiner")
-		code, _ := b.post("/api/join", tok, map[string]string{"room": roomA})
+	testwait.Until(t, 5*time.Second, "a join to A's room to be refused as full", func() bool {
+		tok, _ := b.Session(t, "Joiner")
+		code, _ := b.Call(t, "/api/join", tok, map[string]string{"room": roomA})
 		return code == http.StatusServiceUnavailable
 	})
-	tok, _ := b.session(t, "Joiner")
+	tok, _ := b.Session(t, "Joiner")
 	if code, retry, msg := postFull(t, b, "/api/join", tok, map[string]string{"room": roomA}); code != http.StatusServiceUnavailable || retry != "5" || !strings.Contains(msg, "full") {
 		t.Errorf("join to saturated A's room: %d, Retry-After %q, %q; want 503, 5 and a JSON error saying full", code, retry, msg)
 	}
 	for _, asked := range []*node{a, b} {
-		tok, _ := asked.session(t, "Quick")
-		code, r := asked.post("/api/play", tok, nil)
+		tok, _ := asked.Session(t, "Quick")
+		code, r := asked.Call(t, "/api/play", tok, nil)
 		if code != http.StatusOK || r["id"] != roomB || !strings.Contains(r["ws_url"].(string), ":"+b.port()+"/ws") {
 			t.Errorf("quick play on %s with A saturated: %d %v; want B's room %s", asked.base, code, r, roomB)
 		}
 	}
-	tok, _ = a.session(t, "Creator")
-	if code, r := a.post("/api/rooms", tok, map[string]any{"name": "New", "public": true}); code != http.StatusCreated || !strings.Contains(r["ws_url"].(string), ":"+b.port()+"/ws") {
+	tok, _ = a.Session(t, "Creator")
+	if code, r := a.Call(t, "/api/rooms", tok, map[string]any{"name": "New", "public": true}); code != http.StatusCreated || !strings.Contains(r["ws_url"].(string), ":"+b.port()+"/ws") {
 		t.Errorf("room created through saturated A: %d %v; want it on B", code, r)
 	}
 
 	holderB := holdNode(t, b, roomB)
-	eventually(t, "quick play to answer full with both nodes saturated", 5*time.Second, func() bool {
-		tok, _ := a.session(t, "Late")
-		code, _ := a.post("/api/play", tok, nil)
+	testwait.Until(t, 5*time.Second, "quick play to answer full with both nodes saturated", func() bool {
+		tok, _ := a.Session(t, "Late")
+		code, _ := a.Call(t, "/api/play", tok, nil)
 		return code == http.StatusServiceUnavailable
 	})
-	tok, _ = a.session(t, "Late")
+	tok, _ = a.Session(t, "Late")
 	if code, retry, msg := postFull(t, a, "/api/play", tok, nil); code != http.StatusServiceUnavailable || retry != "5" || !strings.Contains(msg, "full") {
 		t.Errorf("quick play with every node saturated: %d, Retry-After %q, %q; want 503, 5 and full", code, retry, msg)
 	}
 
 	holderA.Close()
-	eventually(t, "quick play to seat players on A again once its connection ended", 5*time.Second, func() bool {
-		tok, _ := b.session(t, "Back")
-		code, r := b.post("/api/play", tok, nil)
+	testwait.Until(t, 5*time.Second, "quick play to seat players on A again once its connection ended", func() bool {
+		tok, _ := b.Session(t, "Back")
+		code, r := b.Call(t, "/api/play", tok, nil)
 		return code == http.StatusOK && r["id"] == roomA
 	})
 	holderB.Close()

@@ -144,7 +144,7 @@ func BenchmarkRoomTickLoopback(b *testing.B) {
 	// more arrives for 50 ms after the writes completed.
 	settled := func() int64 {
 		last := int64(-1)
-		eventually(b, "the clients to read what was sent", func() bool {
+		testwait.Until(b, testwait.Default, "the clients to read what was sent", func() bool {
 			n := received()
 			if n == last {
 				return true
@@ -214,7 +214,7 @@ func BenchmarkRoomTickFanout(b *testing.B) {
 		}
 	}
 	drain := func() {
-		eventually(b, "the writes to drain", func() bool {
+		testwait.Until(b, testwait.Default, "the writes to drain", func() bool {
 			for _, p := range r.order {
 				if p.client.inflight.Load() != 0 {
 					return false

@@ -39,7 +39,7 @@ func TestConnectionEndsAreCountedByReason(t *testing.T) {
 			c := dial(t, url)
 			c.join("tok-ann", "arena-1")
 			tc.end(c)
-			eventually(t, "the server to count the connection as closed", func() bool { return m.Connections() == 0 })
+			testwait.Until(t, testwait.Default, "the server to count the connection as closed", func() bool { return m.Connections() == 0 })
 			for _, r := range reasons {
 				want := 0
 				if r == tc.reason {
@@ -67,7 +67,7 @@ func TestSilentConnectionIsCutByTheReadDeadline(t *testing.T) {
 	if after := time.Since(opened); after < idle+idleSlack-500*time.Millisecond {
 		t.Errorf("a silent connection was cut after %v, before IdleTimeout and its slack (%v)", after, idle+idleSlack)
 	}
-	eventually(t, "the server to count the cut connection under \"network\"", func() bool { return obs.closedCount("network") == 1 })
+	testwait.Until(t, testwait.Default, "the server to count the cut connection under \"network\"", func() bool { return obs.closedCount("network") == 1 })
 }
 
 // TestPingsCarryTheMeasuredRTT: every ping tells the client the round-trip
@@ -267,7 +267,7 @@ func TestStalledClientQueueStaysBounded(t *testing.T) {
 		t.Fatalf("send hello: %v", err)
 	}
 	var stalled *client
-	eventually(t, "the stalled client to join", func() bool {
+	testwait.Until(t, testwait.Default, "the stalled client to join", func() bool {
 		m.mu.Lock()
 		defer m.mu.Unlock()
 		for c := range m.conns {
@@ -278,7 +278,7 @@ func TestStalledClientQueueStaysBounded(t *testing.T) {
 		return stalled != nil
 	})
 	var most int32
-	eventually(t, "the stalled client to be closed as too slow", func() bool {
+	testwait.Until(t, testwait.Default, "the stalled client to be closed as too slow", func() bool {
 		most = max(most, stalled.inflight.Load())
 		return obs.closedCount("too slow") == 1
 	})
@@ -310,9 +310,9 @@ func TestSaturationChangesAreLoggedOnce(t *testing.T) {
 	}
 	time.Sleep(300 * time.Millisecond) // a few samples of a node on time
 	obs.sleep.Store(int64(100 * time.Millisecond))
-	eventually(t, "the Manager to be saturated while its room ticks late", func() bool { return m.Saturation().Full })
+	testwait.Until(t, testwait.Default, "the Manager to be saturated while its room ticks late", func() bool { return m.Saturation().Full })
 	obs.sleep.Store(0)
-	eventually(t, "the Manager to admit again once its room is on time", func() bool { return !m.Saturation().Full })
+	testwait.Until(t, testwait.Default, "the Manager to admit again once its room is on time", func() bool { return !m.Saturation().Full })
 	time.Sleep(300 * time.Millisecond) // a few more samples on time
 	if got := changes(); fmt.Sprint(got) != "[true false]" {
 		t.Fatalf("logged saturation changes %v, want one line saturated, then one recovered: [true false]", got)
