@@ -12,26 +12,19 @@ import (
 // nodeGate lets the lobby refuse new seats while the real-time server is
 // saturated (see realtime.Manager.Saturation), counting every refusal.
 type nodeGate struct {
-	h *lobbyHost
-	m *metrics.Metrics
+	rt *realtime.Manager
+	m  *metrics.Metrics
 }
 
 var _ lobby.Gate = nodeGate{}
 
 func (g nodeGate) Full() string {
-	s := g.saturation()
+	s := g.rt.Saturation()
 	if !s.Full {
 		return ""
 	}
 	g.m.RefusedFull.WithLabelValues(s.Reason).Inc()
 	return s.Reason
-}
-
-func (g nodeGate) saturation() realtime.Saturation {
-	if m := g.h.m(); m != nil {
-		return m.Saturation()
-	}
-	return realtime.Saturation{}
 }
 
 // saturationReadyCheck makes a saturated node not ready, with the reason,

@@ -13,18 +13,12 @@ import (
 	"github.com/tickarena/tickarena/server/lobby"
 )
 
-// Options configures a Node. Redis, Host, PublicURL and Secret are
-// required; every other field has a default, and the zero value of each
+// Options configures a node's Seats and the Node built on them. Redis,
+// PublicURL and Secret are required; every other field has a default, and the zero value of each
 // means that default.
 type Options struct {
 	// Redis is the shared Redis. The caller owns it.
 	Redis redis.UniversalClient
-	// Host runs this node's rooms.
-	Host lobby.Host
-	// Fleet is this node's rooms as the players' ships go: who has a ship
-	// where, and how to take one out. Nil means the node keeps no player to
-	// one ship across the cluster.
-	Fleet Fleet
 	// PublicURL is this node's base URL as players and other nodes reach
 	// it, e.g. http://10.0.0.5:8080; WebSocket URLs of its rooms are made from it.
 	PublicURL string

@@ -21,11 +21,16 @@ type LocalOptions struct {
 	// MaxRooms is the most rooms the node runs; default 100. Create and
 	// QuickPlay fail with ErrTooManyRooms past it.
 	MaxRooms int
+	// Seats is the ledger the node's rooms admit their players through (see
+	// Admit), made before the rooms so that they can consult it from the
+	// start. Nil makes one from ReservationTTL, ArrivalGrace and Now; when
+	// set, those three fields are ignored in favour of its own.
+	Seats *Seats
 	// ReservationTTL is how long a seat stays reserved for a player who has
-	// not arrived; default DefaultReservationTTL (20 s).
+	// not arrived; zero means DefaultReservationTTL (20 s).
 	ReservationTTL time.Duration
 	// ArrivalGrace is how long an admitted player is counted before the
-	// host's Rooms shows them; default DefaultArrivalGrace (3 s).
+	// host's Rooms shows them; zero means DefaultArrivalGrace (3 s).
 	ArrivalGrace time.Duration
 	// PublicURL is the node's base URL as players reach it, such as
 	// https://play.example.com; WebSocket URLs are built from it. When
@@ -100,10 +105,17 @@ type Local struct {
 // NewLocal returns a Local directory over host. It fails only for a
 // PublicURL that does not parse as an absolute http, https, ws or wss URL.
 func NewLocal(host Host, opts LocalOptions) (*Local, error) {
+	if s := opts.Seats; s != nil {
+		opts.ReservationTTL, opts.ArrivalGrace, opts.Now = s.opts.TTL, s.opts.ArrivalGrace, s.opts.Now
+	}
 	opts = opts.withDefaults()
+	seats := opts.Seats
+	if seats == nil {
+		seats = NewSeats(SeatsOptions{TTL: opts.ReservationTTL, ArrivalGrace: opts.ArrivalGrace, Now: opts.Now})
+	}
 	l := &Local{
 		host:  host,
-		seats: NewSeats(SeatsOptions{TTL: opts.ReservationTTL, ArrivalGrace: opts.ArrivalGrace, Now: opts.Now}),
+		seats: seats,
 		opts:  opts,
 	}
 	if opts.PublicURL != "" {
