@@ -201,14 +201,14 @@ func (a *App) newRooms(issuer *session.Issuer, secret []byte) (lobby.Directory, 
 		var err error
 		clusterSeats, err = cluster.NewSeats(cluster.Options{
 			Redis: a.rdb, PublicURL: cfg.PublicURL, Secret: secret, Limits: a.roomLimits(),
-			MaxRooms: cfg.MaxRooms, ReservationTTL: lobby.DefaultReservationTTL, Logger: a.log,
+			MaxRooms: cfg.Realtime.MaxRooms, ReservationTTL: cfg.Lobby.ReservationTTL, Logger: a.log,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("cluster: %w", err)
 		}
 		rt.Admission, rt.Ships, rt.RoomIDPrefix = lobbyAdmission{clusterSeats}, clusterSeats, clusterSeats.ID()+"-"
 	} else {
-		localSeats = lobby.NewSeats(lobby.SeatsOptions{TTL: lobby.DefaultReservationTTL})
+		localSeats = lobby.NewSeats(lobby.SeatsOptions{TTL: cfg.Lobby.ReservationTTL})
 		rt.Admission = lobbyAdmission{localSeats}
 	}
 	var err error
@@ -222,7 +222,7 @@ func (a *App) newRooms(issuer *session.Issuer, secret []byte) (lobby.Directory, 
 		return a.node, nil
 	}
 	local, err := lobby.NewLocal(lobbyHost{a.rt}, lobby.LocalOptions{
-		Seats: localSeats, MaxRooms: cfg.MaxRooms, PublicURL: cfg.PublicURL, Logger: a.log, Limits: a.roomLimits(),
+		Seats: localSeats, PublicURL: cfg.PublicURL, Logger: a.log, Limits: a.roomLimits(),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("lobby: %w", err)
@@ -230,52 +230,36 @@ func (a *App) newRooms(issuer *session.Issuer, secret []byte) (lobby.Directory, 
 	return local, nil
 }
 
-// realtimeOptions are the real-time server's options, Admission and Ships aside.
+// realtimeOptions are the real-time server's section of the configuration
+// with the node's hooks in it, Admission and Ships aside.
 func (a *App) realtimeOptions(issuer *session.Issuer) realtime.Options {
-	cfg := a.cfg
 	a.obs = newObserver(a.metrics)
-	bots := cfg.Bots
-	if bots == 0 {
-		bots = -1 // realtime reads 0 as "its default"
-	}
-	publicRooms := cfg.PublicRooms
-	if publicRooms == 0 {
-		publicRooms = -1
-	}
-	return realtime.Options{
-		Auth:                  issuerAuth{issuer},
-		UnjoinedRoomTimeout:   lobby.DefaultReservationTTL,
-		Observer:              a.obs,
-		Logger:                a.log,
-		OnRoundEnd:            a.recordRound,
-		TickRate:              cfg.TickRate,
-		Capacity:              cfg.RoomCapacity,
-		Bots:                  bots,
-		RoundSeconds:          int(cfg.RoundLength / time.Second),
-		PublicRooms:           publicRooms,
-		MaxRooms:              cfg.MaxRooms,
-		MaxConnections:        cfg.MaxConns,
-		MaxConnectionsPerAddr: cfg.MaxConnsPerIP,
-		ReconnectGrace:        cfg.ReconnectGrace,
-		RecordReplays:         a.keepsReplays(),
-	}
+	o := a.cfg.Realtime
+	o.Auth = issuerAuth{issuer}
+	o.Observer = a.obs
+	o.Logger = a.log
+	o.OnRoundEnd = a.recordRound
+	o.UnjoinedRoomTimeout = a.cfg.Lobby.ReservationTTL // a room lives as long as its creator's seat
+	o.RecordReplays = a.keepsReplays()
+	return o
 }
 
-// roomLimits bounds the rooms players create.
+// roomLimits bounds the rooms players create: up to the node's room
+// capacity, by default its capacity and round length.
 func (a *App) roomLimits() lobby.Limits {
-	cfg := a.cfg
-	return lobby.Limits{MaxCapacity: cfg.RoomCapacity, DefaultCapacity: cfg.RoomCapacity, DefaultRoundSeconds: int(cfg.RoundLength.Seconds()), MinRoundSeconds: min(30, int(cfg.RoundLength.Seconds()))}
+	rt := a.cfg.Realtime
+	return lobby.Limits{MaxCapacity: rt.Capacity, DefaultCapacity: rt.Capacity, DefaultRoundSeconds: rt.RoundSeconds, MinRoundSeconds: min(30, rt.RoundSeconds)}
 }
 
 // routes registers every endpoint of the node.
 func (a *App) routes(issuer *session.Issuer, dir lobby.Directory) (*http.ServeMux, error) {
 	cfg := a.cfg
 	mux := http.NewServeMux()
-	session.NewHandler(issuer, session.HandlerOptions{Logger: a.log,
-		Limit: session.WindowOptions{Max: cfg.SessionRate},
-	}).Register(mux)
-	lobbyOpts := lobby.HandlerOptions{ReservationTTL: lobby.DefaultReservationTTL, Logger: a.log, Limits: a.roomLimits(),
-		CreatePerPlayer: cfg.RoomCreateRate, CreatePerAddr: cfg.RoomCreateRatePerIP}
+	sessionOpts := cfg.Session
+	sessionOpts.Logger = a.log
+	session.NewHandler(issuer, sessionOpts).Register(mux)
+	lobbyOpts := cfg.Lobby
+	lobbyOpts.Logger, lobbyOpts.Limits = a.log, a.roomLimits()
 	lobbyOpts.Gate = nodeGate{rt: a.rt, m: a.metrics}
 	if a.node != nil {
 		lobbyOpts.CreateLimit = a.node // counted once for the whole cluster
@@ -306,9 +290,11 @@ func (a *App) openStore(ctx context.Context) ([]byte, error) {
 	if cfg.RedisURL != "" {
 		return a.openRedis(ctx)
 	}
-	store, err := sqlitestore.Open(ctx, sqlitestore.Options{Path: cfg.DB, Logger: a.log, ReplayKeep: cfg.ReplayKeep})
+	opts := cfg.Store
+	opts.Logger = a.log
+	store, err := sqlitestore.Open(ctx, opts)
 	if err != nil {
-		return nil, fmt.Errorf("open store %s: %w", cfg.DB, err)
+		return nil, fmt.Errorf("open store %s: %w", opts.Path, err)
 	}
 	a.store = store
 	if cfg.Secret != "" {

@@ -21,11 +21,7 @@ type lobbyHost struct{ m *realtime.Manager }
 var _ lobby.Host = lobbyHost{}
 
 func (h lobbyHost) CreateRoom(s lobby.RoomSpec) (string, string, error) {
-	bots := s.Bots
-	if bots == 0 {
-		bots = -1 // realtime reads 0 as "its default"
-	}
-	id, code, err := h.m.CreateRoom(realtime.RoomSpec{Name: s.Name, Capacity: s.Capacity, Bots: bots, RoundSeconds: s.RoundSeconds, Public: s.Public})
+	id, code, err := h.m.CreateRoom(realtime.RoomSpec{Name: s.Name, Capacity: s.Capacity, Bots: s.Bots, RoundSeconds: s.RoundSeconds, Public: s.Public})
 	if errors.Is(err, realtime.ErrTooManyRooms) {
 		err = lobby.ErrTooManyRooms
 	}

@@ -62,7 +62,7 @@ func newTestNode(t *testing.T, srv *redistest.Server, publicURL string) (*Node, 
 	rdb := redis.NewClient(opts)
 	t.Cleanup(func() { rdb.Close() })
 	host := &memHost{}
-	seats, err := NewSeats(Options{Redis: rdb, PublicURL: publicURL, Secret: []byte("test secret"),
+	seats, err := NewSeats(Options{Redis: rdb, PublicURL: publicURL, Secret: []byte("test secret"), MaxRooms: 100,
 		Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatalf("NewSeats: %v", err)

@@ -14,7 +14,7 @@ import (
 )
 
 // Options configures a node's Seats and the Node built on them. Redis,
-// PublicURL and Secret are required; every other field has a default, and the zero value of each
+// PublicURL, Secret and MaxRooms are required; every other field has a default, and the zero value of each
 // means that default.
 type Options struct {
 	// Redis is the shared Redis. The caller owns it.
@@ -32,11 +32,14 @@ type Options struct {
 	Prefix string
 	// Limits bounds the specs of created rooms; zero fields take their defaults.
 	Limits lobby.Limits
-	// MaxRooms is the most rooms this node runs. Default 100.
+	// MaxRooms is the most rooms this node runs, as its host bounds them
+	// (realtime.Options.MaxRooms); other nodes read it to place rooms.
+	// Required.
 	MaxRooms int
 	// QuickPlay is the spec of rooms made by quick play; its Name gets a
 	// number appended. Zero Name, Capacity and RoundSeconds take "Match",
-	// Limits.DefaultCapacity and Limits.DefaultRoundSeconds. Always public.
+	// Limits.DefaultCapacity and Limits.DefaultRoundSeconds, and zero Bots
+	// the host's default. Always public.
 	QuickPlay lobby.RoomSpec
 	// Heartbeat is how often the node publishes its rooms and load. Default 1 s.
 	Heartbeat time.Duration
@@ -68,9 +71,6 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Prefix == "" {
 		o.Prefix = "tickarena:"
-	}
-	if o.MaxRooms <= 0 {
-		o.MaxRooms = 100
 	}
 	if o.QuickPlay.Name == "" {
 		o.QuickPlay.Name = "Match"

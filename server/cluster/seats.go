@@ -35,6 +35,8 @@ func NewSeats(opts Options) (*Seats, error) {
 		return nil, errors.New("cluster: Options.Redis is required")
 	case len(opts.Secret) == 0:
 		return nil, errors.New("cluster: Options.Secret is required")
+	case opts.MaxRooms <= 0:
+		return nil, errors.New("cluster: Options.MaxRooms is required")
 	}
 	u, err := url.Parse(opts.PublicURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

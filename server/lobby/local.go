@@ -18,8 +18,9 @@ import (
 type LocalOptions struct {
 	// Limits bounds the specs of created rooms; zero fields take their defaults.
 	Limits Limits
-	// MaxRooms is the most rooms the node runs; default 100. Create and
-	// QuickPlay fail with ErrTooManyRooms past it.
+	// MaxRooms is the most rooms the node runs: Create and QuickPlay fail
+	// with ErrTooManyRooms past it. Zero means no bound of the lobby's own:
+	// the Host's (which refuses a room past its own with ErrTooManyRooms).
 	MaxRooms int
 	// Seats is the ledger the node's rooms admit their players through (see
 	// Admit), made before the rooms so that they can consult it from the
@@ -42,8 +43,8 @@ type LocalOptions struct {
 	Node string
 	// QuickPlay is the spec of rooms made by quick play. Its Name gets a
 	// number appended; zero Name, Capacity and RoundSeconds take defaults
-	// ("Match", Limits.DefaultCapacity, Limits.DefaultRoundSeconds); a
-	// wholly zero spec also gets 4 bots. Quick play rooms are always public.
+	// ("Match", Limits.DefaultCapacity, Limits.DefaultRoundSeconds), and
+	// zero Bots the Host's default. Quick play rooms are always public.
 	QuickPlay RoomSpec
 	// Now is the clock of reservations; default time.Now.
 	Now func() time.Time
@@ -53,9 +54,6 @@ type LocalOptions struct {
 
 func (o LocalOptions) withDefaults() LocalOptions {
 	o.Limits = o.Limits.withDefaults()
-	if o.MaxRooms <= 0 {
-		o.MaxRooms = 100
-	}
 	if o.ReservationTTL <= 0 {
 		o.ReservationTTL = DefaultReservationTTL
 	}
@@ -64,9 +62,6 @@ func (o LocalOptions) withDefaults() LocalOptions {
 	}
 	if o.Node == "" {
 		o.Node = "local"
-	}
-	if o.QuickPlay == (RoomSpec{}) {
-		o.QuickPlay.Bots = 4
 	}
 	if o.QuickPlay.Name == "" {
 		o.QuickPlay.Name = "Match"
@@ -201,7 +196,7 @@ func (l *Local) Create(ctx context.Context, spec RoomSpec) (RoomInfo, error) {
 
 // create starts a room; the caller holds createMu.
 func (l *Local) create(ctx context.Context, spec RoomSpec) (RoomInfo, error) {
-	if n := len(l.host.Rooms()); n >= l.opts.MaxRooms {
+	if n := len(l.host.Rooms()); l.opts.MaxRooms > 0 && n >= l.opts.MaxRooms {
 		return RoomInfo{}, fmt.Errorf("create room: %w (%d running)", ErrTooManyRooms, n)
 	}
 	id, code, err := l.host.CreateRoom(spec)
@@ -214,7 +209,7 @@ func (l *Local) create(ctx context.Context, spec RoomSpec) (RoomInfo, error) {
 	if errors.Is(err, ErrNotFound) {
 		// The host broke its promise to list the room at once; answer from
 		// the spec rather than fail a room that exists.
-		info = RoomInfo{ID: id, Name: spec.Name, Public: spec.Public, Bots: spec.Bots,
+		info = RoomInfo{ID: id, Name: spec.Name, Public: spec.Public, Bots: max(spec.Bots, 0),
 			Capacity: spec.Capacity, RoundSecondsLeft: spec.RoundSeconds, WSURL: l.wsURL(id), Node: l.opts.Node}
 		if !spec.Public {
 			info.Code = code

@@ -7,13 +7,15 @@ import (
 	"github.com/tickarena/tickarena/server/leaderboard"
 )
 
-// RoomSpec describes a room to create. Zero fields take the Manager's defaults.
+// RoomSpec describes a room to create. Zero fields take the Manager's
+// defaults (see Options).
 type RoomSpec struct {
 	// Name is shown in the lobby; empty gives "Room <code>".
 	Name string
 	// Capacity is the number of human seats.
 	Capacity int
-	// Bots is the number of bots the room fills up to; negative means none.
+	// Bots is the number of bots the room fills up to; zero means
+	// Options.Bots, negative means none.
 	Bots int
 	// RoundSeconds is the length of a round in seconds.
 	RoundSeconds int
