@@ -8,7 +8,9 @@ const Sub = 16
 // world units per second and in seconds; NewWorld turns them into per-tick
 // integers for the tick rate, so the game plays the same at 10 Hz and at 60 Hz.
 type Rules struct {
-	// TickRate is the number of ticks per second. Default 30; valid 10–60.
+	// TickRate is the number of ticks per second. Default 30; valid
+	// MinTickRate–MaxTickRate (a rate outside is brought within: servers
+	// reject one when they are configured).
 	TickRate int32
 	// WorldSize is the side of the square arena in world units. Default 4000.
 	WorldSize int32
@@ -40,6 +42,12 @@ const (
 	regenDelaySecs = 5
 )
 
+// The tick rates a world may run at, in ticks per second.
+const (
+	MinTickRate = 10
+	MaxTickRate = 60
+)
+
 // Default returns the rules used when a field is left zero.
 func Default() Rules {
 	return Rules{TickRate: 30, WorldSize: 4000, RoundSeconds: 300, IntermissionSeconds: 8, Pellets: 300, Seed: 1}
@@ -50,7 +58,7 @@ func (r Rules) withDefaults() Rules {
 	if r.TickRate <= 0 {
 		r.TickRate = d.TickRate
 	}
-	r.TickRate = min(max(r.TickRate, 10), 60)
+	r.TickRate = min(max(r.TickRate, MinTickRate), MaxTickRate)
 	if r.WorldSize <= 0 {
 		r.WorldSize = d.WorldSize
 	}

@@ -127,7 +127,7 @@ func serveDebug(addr string, log *slog.Logger) {
 func runStoreCommand(name string, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("tickarena "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	db := config.Default().DB
+	db := config.Default().Store.Path
 	if v := getenv(config.EnvName("db")); v != "" {
 		db = v
 	}

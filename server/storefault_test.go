@@ -114,9 +114,9 @@ func TestCorruptPagesFoundWhileRunning(t *testing.T) {
 	}
 	at := time.Now().Add(-time.Hour)
 	for i := range 40 {
-		lines := []leaderboard.PlayerResult{storetest.Line("p-old", "Veteran", int64(100+i), 2, 1)}
+		lines := []leaderboard.PlayerResult{storetest.Line("p-old", "Veteran", int32(100+i), 2, 1)}
 		for b := range 8 {
-			lines = append(lines, storetest.Bot("bot-"+strconv.Itoa(b), int64(b), 0, b+2))
+			lines = append(lines, storetest.Bot("bot-"+strconv.Itoa(b), int32(b), 0, b+2))
 		}
 		storetest.MustRecord(t, s, storetest.Round("old-"+strconv.Itoa(i), at.Add(time.Duration(i)*time.Second), lines...))
 	}

@@ -49,10 +49,8 @@ type App struct {
 	writer   *leaderboard.Writer
 	health   *leaderboard.Health // the store's permanent failure, if any
 	rt       *realtime.Manager
-	local    *lobby.Local
 	metrics  *metrics.Metrics
 	obs      *observer
-	rooms    *lobbyHost
 	handler  http.Handler
 	mux      *http.ServeMux // the routes, for the OpenAPI test
 	draining atomic.Bool
@@ -105,138 +103,43 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	if err != nil {
 		return nil, err
 	}
-	fail := func(err error) (*App, error) {
+	if err := a.build(secret); err != nil {
+		if a.rt != nil {
+			_ = a.rt.Shutdown(ctx)
+		}
 		a.closeStore()
 		return nil, err
 	}
-	if store, ok := a.store.(*sqlitestore.Store); ok && cfg.BackupDir != "" {
-		ctx, cancel := context.WithCancel(context.Background())
-		a.backups = cancel
-		a.backupWG.Go(func() { a.runBackups(ctx, store) })
-	}
+	return a, nil
+}
+
+// build makes every part of the node on the opened store, in the order
+// they need each other: sessions and results, then the rooms and the
+// lobby's directory over them, then the routes and the HTTP server.
+func (a *App) build(secret []byte) error {
+	a.startBackups()
 	issuer, err := session.NewIssuer(secret, session.IssuerOptions{})
 	if err != nil {
-		return fail(fmt.Errorf("session issuer: %w", err))
+		return fmt.Errorf("session issuer: %w", err)
 	}
-
-	a.health = leaderboard.NewHealth(func(err error) {
-		a.metrics.StoreFailures.Inc()
-		log.Error("leaderboard store failed: round results are no longer recorded and /readyz answers 503; repair the database and restart", "err", err)
-	})
-	writerOpts := leaderboard.WriterOptions{Logger: log, Health: a.health}
-	if a.rdb != nil {
-		// Redis outages are expected to be short: retry often enough that
-		// the board is current soon after Redis returns.
-		writerOpts.MaxBackoff = 2 * time.Second
-	}
-	a.writer = leaderboard.NewWriter(&timedRecorder{store: a.store, m: a.metrics}, writerOpts)
-	a.metrics.GaugeFunc("tickarena_leaderboard_queue_depth", "Round results waiting to be written.", func() float64 { return float64(a.writer.Depth()) })
-	a.metrics.CounterFunc("tickarena_leaderboard_results_lost_total", "Round results not recorded: rejected, refused or dropped after a store failure, or abandoned at shutdown.", func() float64 { return float64(a.writer.Dropped()) })
-	a.metrics.CounterFunc("tickarena_replays_left_out_total", "Rounds recorded without their replay: too many recordings waiting, or the file too large.", func() float64 { return float64(a.writer.ReplaysLeftOut()) })
-
-	host := &lobbyHost{}
-	a.rooms = host
-	reservation := 20 * time.Second
-	limits := lobby.Limits{MaxCapacity: cfg.RoomCapacity, DefaultCapacity: cfg.RoomCapacity, DefaultRoundSeconds: int(cfg.RoundLength.Seconds()), MinRoundSeconds: min(30, int(cfg.RoundLength.Seconds()))}
-	var (
-		dir       lobby.Directory
-		admission realtime.Admission
-		ships     realtime.Ships
-		roomIDs   string
-	)
-	if a.rdb != nil {
-		a.node, err = cluster.New(cluster.Options{
-			Redis: a.rdb, Host: host, PublicURL: cfg.PublicURL, Secret: secret,
-			Limits: limits, MaxRooms: cfg.MaxRooms, ReservationTTL: reservation, Logger: log, Fleet: fleet{host},
-			Saturated: nodeGate{h: host, m: a.metrics}.reason,
-		})
-		if err != nil {
-			return fail(fmt.Errorf("cluster: %w", err))
-		}
-		dir, admission, ships, roomIDs = a.node, lobbyAdmission{a.node}, a.node, a.node.ID()+"-"
-	} else {
-		a.local, err = lobby.NewLocal(host, lobby.LocalOptions{
-			MaxRooms: cfg.MaxRooms, ReservationTTL: reservation, PublicURL: cfg.PublicURL, Logger: log, Limits: limits,
-		})
-		if err != nil {
-			return fail(fmt.Errorf("lobby: %w", err))
-		}
-		dir, admission = a.local, lobbyAdmission{a.local}
-	}
-	a.obs = newObserver(a.metrics, host.roomKind)
-	bots := cfg.Bots
-	if bots == 0 {
-		bots = -1 // realtime reads 0 as "its default"
-	}
-	publicRooms := cfg.PublicRooms
-	if publicRooms == 0 {
-		publicRooms = -1
-	}
-	a.rt, err = realtime.New(realtime.Options{
-		Auth:                  issuerAuth{issuer},
-		Admission:             admission,
-		Ships:                 ships,
-		UnjoinedRoomTimeout:   reservation,
-		Observer:              a.obs,
-		Logger:                log,
-		OnRoundEnd:            a.recordRound,
-		TickRate:              cfg.TickRate,
-		Capacity:              cfg.RoomCapacity,
-		Bots:                  bots,
-		RoundSeconds:          int(cfg.RoundLength / time.Second),
-		PublicRooms:           publicRooms,
-		RoomIDPrefix:          roomIDs,
-		MaxRooms:              cfg.MaxRooms,
-		MaxConnections:        cfg.MaxConns,
-		MaxConnectionsPerAddr: cfg.MaxConnsPerIP,
-		ReconnectGrace:        cfg.ReconnectGrace,
-		RecordReplays:         a.keepsReplays(),
-	})
+	a.startWriter()
+	dir, err := a.newRooms(issuer, secret)
 	if err != nil {
-		return fail(fmt.Errorf("realtime: %w", err))
+		return err
 	}
-	host.mgr.Store(a.rt)
 	a.baseReadyChecks()
 	a.saturationReadyCheck()
 	a.metrics.GaugeFunc("tickarena_rooms", "Rooms open on this node.", func() float64 { return float64(len(a.rt.Rooms())) })
-
-	mux := http.NewServeMux()
-	session.NewHandler(issuer, session.HandlerOptions{Logger: log,
-		Limit: session.WindowOptions{Max: cfg.SessionRate},
-	}).Register(mux)
-	lobbyOpts := lobby.HandlerOptions{ReservationTTL: reservation, Logger: log, Limits: limits,
-		CreatePerPlayer: cfg.RoomCreateRate, CreatePerAddr: cfg.RoomCreateRatePerIP}
-	if a.node == nil {
-		// In a cluster, quick play and room creation pass over saturated
-		// nodes instead (cluster.Options.Saturated).
-		lobbyOpts.Gate = nodeGate{h: host, m: a.metrics}
+	if a.mux, err = a.routes(issuer, dir); err != nil {
+		return err
 	}
-	if a.node != nil {
-		lobbyOpts.CreateLimit = a.node // counted once for the whole cluster
-	}
-	lobby.NewHandler(dir, issuer, lobbyOpts).Register(mux)
-	if a.node != nil {
-		a.node.Register(mux)
-	}
-	leaderboard.NewHandler(a.store, leaderboard.HandlerOptions{Logger: log, Health: a.health}).Register(mux)
-	apidoc.Register(mux)
-	site, err := web.New(web.Options{Logger: log})
-	if err != nil {
-		return fail(fmt.Errorf("web files: %w", err))
-	}
-	site.Register(mux)
-	mux.Handle("GET /ws", newOriginCheck(cfg.Origins, cfg.PublicURL).wrap(a.rt))
-	mux.Handle("GET /metrics", a.metrics.Handler())
-	mux.HandleFunc("GET /healthz", a.healthz)
-	mux.HandleFunc("GET /readyz", a.readyz)
-	mux.HandleFunc("GET /status", a.status)
-	a.mux = mux
-	a.handler = cfg.TrustedProxies.Middleware(a.metrics.Middleware(a.refuseWhileDraining(mux)))
-	if cfg.TLS() {
+	a.handler = a.cfg.TrustedProxies.Middleware(a.metrics.Middleware(a.refuseWhileDraining(a.mux)))
+	if a.cfg.TLS() {
+		cfg := a.cfg
 		a.tls, err = tlsconf.New(tlsconf.Options{CertFile: cfg.TLSCert, KeyFile: cfg.TLSKey,
-			ACMEDomains: cfg.ACMEDomains, ACMECacheDir: cfg.ACMECacheDir(), ACMEEmail: cfg.ACMEEmail, Logger: log})
+			ACMEDomains: cfg.ACMEDomains, ACMECacheDir: cfg.ACMECacheDir(), ACMEEmail: cfg.ACMEEmail, Logger: a.log})
 		if err != nil {
-			return fail(err)
+			return err
 		}
 		a.handler = tlsconf.HSTSHandler(a.handler)
 	}
@@ -251,7 +154,137 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		MaxHeaderBytes:    16 << 10,
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
 	}
-	return a, nil
+	return nil
+}
+
+// startBackups copies the SQLite database into cfg.BackupDir now and then,
+// when one is set.
+func (a *App) startBackups() {
+	store, ok := a.store.(*sqlitestore.Store)
+	if !ok || a.cfg.BackupDir == "" {
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	a.backups = cancel
+	a.backupWG.Go(func() { a.runBackups(ctx, store) })
+}
+
+// startWriter starts the queue that writes round results to the store off
+// the rooms' goroutines, and the store's health it reports to.
+func (a *App) startWriter() {
+	a.health = leaderboard.NewHealth(func(err error) {
+		a.metrics.StoreFailures.Inc()
+		a.log.Error("leaderboard store failed: round results are no longer recorded and /readyz answers 503; repair the database and restart", "err", err)
+	})
+	opts := leaderboard.WriterOptions{Logger: a.log, Health: a.health}
+	if a.rdb != nil {
+		// Redis outages are expected to be short: retry often enough that
+		// the board is current soon after Redis returns.
+		opts.MaxBackoff = 2 * time.Second
+	}
+	a.writer = leaderboard.NewWriter(&timedRecorder{store: a.store, m: a.metrics}, opts)
+	a.metrics.GaugeFunc("tickarena_leaderboard_queue_depth", "Round results waiting to be written.", func() float64 { return float64(a.writer.Depth()) })
+	a.metrics.CounterFunc("tickarena_leaderboard_results_lost_total", "Round results not recorded: rejected, refused or dropped after a store failure, or abandoned at shutdown.", func() float64 { return float64(a.writer.Dropped()) })
+	a.metrics.CounterFunc("tickarena_replays_left_out_total", "Rounds recorded without their replay: too many recordings waiting, or the file too large.", func() float64 { return float64(a.writer.ReplaysLeftOut()) })
+}
+
+// newRooms starts the real-time server and returns the lobby's directory
+// over its rooms. The seats that admit players are made first (this node's
+// ledger, or the cluster's in Redis), so that the rooms consult them from
+// the start and the directory is built on rooms that exist.
+func (a *App) newRooms(issuer *session.Issuer, secret []byte) (lobby.Directory, error) {
+	cfg := a.cfg
+	rt := a.realtimeOptions(issuer)
+	var clusterSeats *cluster.Seats
+	var localSeats *lobby.Seats
+	if a.rdb != nil {
+		var err error
+		clusterSeats, err = cluster.NewSeats(cluster.Options{
+			Redis: a.rdb, PublicURL: cfg.PublicURL, Secret: secret, Limits: a.roomLimits(),
+			MaxRooms: cfg.Realtime.MaxRooms, ReservationTTL: cfg.Lobby.ReservationTTL, Logger: a.log,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("cluster: %w", err)
+		}
+		rt.Admission, rt.Ships, rt.RoomIDPrefix = lobbyAdmission{clusterSeats}, clusterSeats, clusterSeats.ID()+"-"
+	} else {
+		localSeats = lobby.NewSeats(lobby.SeatsOptions{TTL: cfg.Lobby.ReservationTTL})
+		rt.Admission = lobbyAdmission{localSeats}
+	}
+	var err error
+	if a.rt, err = realtime.New(rt); err != nil {
+		return nil, fmt.Errorf("realtime: %w", err)
+	}
+	if clusterSeats != nil {
+		if a.node, err = cluster.New(clusterSeats, lobbyHost{a.rt}, fleet{a.rt}); err != nil {
+			return nil, fmt.Errorf("cluster: %w", err)
+		}
+		return a.node, nil
+	}
+	local, err := lobby.NewLocal(lobbyHost{a.rt}, lobby.LocalOptions{
+		Seats: localSeats, PublicURL: cfg.PublicURL, Logger: a.log, Limits: a.roomLimits(),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("lobby: %w", err)
+	}
+	return local, nil
+}
+
+// realtimeOptions are the real-time server's section of the configuration
+// with the node's hooks in it, Admission and Ships aside.
+func (a *App) realtimeOptions(issuer *session.Issuer) realtime.Options {
+	a.obs = newObserver(a.metrics)
+	o := a.cfg.Realtime
+	o.Auth = issuerAuth{issuer}
+	o.Observer = a.obs
+	o.Logger = a.log
+	o.OnRoundEnd = a.recordRound
+	o.UnjoinedRoomTimeout = a.cfg.Lobby.ReservationTTL // a room lives as long as its creator's seat
+	o.RecordReplays = a.keepsReplays()
+	return o
+}
+
+// roomLimits bounds the rooms players create: up to the node's room
+// capacity, by default its capacity and round length.
+func (a *App) roomLimits() lobby.Limits {
+	rt := a.cfg.Realtime
+	return lobby.Limits{MaxCapacity: rt.Capacity, DefaultCapacity: rt.Capacity, DefaultRoundSeconds: rt.RoundSeconds, MinRoundSeconds: min(30, rt.RoundSeconds)}
+}
+
+// routes registers every endpoint of the node.
+func (a *App) routes(issuer *session.Issuer, dir lobby.Directory) (*http.ServeMux, error) {
+	cfg := a.cfg
+	mux := http.NewServeMux()
+	sessionOpts := cfg.Session
+	sessionOpts.Logger = a.log
+	session.NewHandler(issuer, sessionOpts).Register(mux)
+	lobbyOpts := cfg.Lobby
+	lobbyOpts.Logger, lobbyOpts.Limits = a.log, a.roomLimits()
+	if a.node == nil {
+		// In a cluster, quick play and room creation pass over saturated
+		// nodes instead (lobbyHost's Saturated, see cluster.Saturation).
+		lobbyOpts.Gate = nodeGate{rt: a.rt, m: a.metrics}
+	}
+	if a.node != nil {
+		lobbyOpts.CreateLimit = a.node // counted once for the whole cluster
+	}
+	lobby.NewHandler(dir, issuer, lobbyOpts).Register(mux)
+	if a.node != nil {
+		a.node.Register(mux)
+	}
+	leaderboard.NewHandler(a.store, leaderboard.HandlerOptions{Logger: a.log, Health: a.health}).Register(mux)
+	apidoc.Register(mux)
+	site, err := web.New(web.Options{Logger: a.log})
+	if err != nil {
+		return nil, fmt.Errorf("web files: %w", err)
+	}
+	site.Register(mux)
+	mux.Handle("GET /ws", newOriginCheck(cfg.Origins, cfg.PublicURL).wrap(a.rt))
+	mux.Handle("GET /metrics", a.metrics.Handler())
+	mux.HandleFunc("GET /healthz", a.healthz)
+	mux.HandleFunc("GET /readyz", a.readyz)
+	mux.HandleFunc("GET /status", a.status)
+	return mux, nil
 }
 
 // openStore opens the leaderboard store, SQLite or Redis, and returns the
@@ -261,9 +294,11 @@ func (a *App) openStore(ctx context.Context) ([]byte, error) {
 	if cfg.RedisURL != "" {
 		return a.openRedis(ctx)
 	}
-	store, err := sqlitestore.Open(ctx, sqlitestore.Options{Path: cfg.DB, Logger: a.log, ReplayKeep: cfg.ReplayKeep})
+	opts := cfg.Store
+	opts.Logger = a.log
+	store, err := sqlitestore.Open(ctx, opts)
 	if err != nil {
-		return nil, fmt.Errorf("open store %s: %w", cfg.DB, err)
+		return nil, fmt.Errorf("open store %s: %w", opts.Path, err)
 	}
 	a.store = store
 	if cfg.Secret != "" {
@@ -350,15 +385,10 @@ func (a *App) recordRound(rec realtime.RoundRecord) {
 		Round:    uint32(rec.Round),
 		EndedAt:  rec.EndedAt,
 	}
-	if a.rooms.roomKind(rec.RoomID) == "private" {
+	if rec.Private {
 		res.ID, res.RoomID = privateRoundID(res.ID), "" // public pages must not leak a private room's id
 	}
-	for _, p := range rec.Players {
-		res.Players = append(res.Players, leaderboard.PlayerResult{
-			PlayerID: p.PlayerID, Name: p.Name, Bot: p.Bot,
-			Score: int64(p.Score), Kills: p.Kills, Deaths: p.Deaths, Placement: p.Placement,
-		})
-	}
+	res.Players = rec.Players
 	if res.RoomID != "" {
 		// Encoded by the writer, off this goroutine. A private room's
 		// recording names the room, so it is not kept.

@@ -32,10 +32,10 @@ func startNode(t *testing.T, edit func(*config.Config)) *node {
 	t.Helper()
 	cfg := config.Default()
 	cfg.Addr = "127.0.0.1:0"
-	cfg.DB = filepath.Join(t.TempDir(), "tickarena.db")
-	cfg.RoundLength = 5 * time.Second
+	cfg.Store.Path = filepath.Join(t.TempDir(), "tickarena.db")
+	cfg.Realtime.RoundSeconds = 5
 	cfg.DrainTimeout = 10 * time.Second
-	cfg.Bots = 2
+	cfg.Realtime.Bots = 2
 	if edit != nil {
 		edit(&cfg)
 	}

@@ -141,8 +141,8 @@ func TestUpgradeLimitRefusalsCarryRetryAfter(t *testing.T) {
 		edit       func(*config.Config)
 		wantStatus int
 	}{
-		{"per address", func(c *config.Config) { c.MaxConnsPerIP = 1 }, http.StatusTooManyRequests},
-		{"node full", func(c *config.Config) { c.MaxConns = 1 }, http.StatusServiceUnavailable},
+		{"per address", func(c *config.Config) { c.Realtime.MaxConnectionsPerAddr = 1 }, http.StatusTooManyRequests},
+		{"node full", func(c *config.Config) { c.Realtime.MaxConnections = 1 }, http.StatusServiceUnavailable},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -222,7 +222,7 @@ func TestStatusNotReadyWhileDraining(t *testing.T) {
 	// A round far longer than the drain deadline: the drain waits on it for
 	// the whole deadline, whenever in the round it starts, so the node is
 	// seen draining before it stops.
-	n := startNode(t, func(c *config.Config) { c.RoundLength, c.DrainTimeout = time.Minute, 5*time.Second })
+	n := startNode(t, func(c *config.Config) { c.Realtime.RoundSeconds, c.DrainTimeout = 60, 5*time.Second })
 	token, room := n.player(t, "Stayer")
 	c, _, err := dialGame(t, n.base, "")
 	if err != nil {
@@ -248,7 +248,7 @@ func TestStatusNotReadyWhileDraining(t *testing.T) {
 }
 
 func TestSessionRateIsPerMinute(t *testing.T) {
-	n := startNode(t, func(c *config.Config) { c.SessionRate = 10 })
+	n := startNode(t, func(c *config.Config) { c.Session.Limit.Max = 10 })
 	for i := range 10 {
 		if code, body := n.Call(t, "/api/session", "", map[string]string{"name": "Rapid"}); code != http.StatusCreated {
 			t.Fatalf("session %d of 10: %d %v", i+1, code, body)

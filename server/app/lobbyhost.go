@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"sync/atomic"
 	"time"
 
 	"github.com/tickarena/tickarena/server/cluster"
@@ -14,23 +13,15 @@ import (
 	"github.com/tickarena/tickarena/server/session"
 )
 
-// lobbyHost lets the lobby create and list the real-time server's rooms. Its
-// manager is set after both exist, since each needs the other; rooms may
-// read it (roomKind) from their goroutines meanwhile, hence the atomic.
-type lobbyHost struct {
-	mgr atomic.Pointer[realtime.Manager]
-}
+// lobbyHost lets the lobby create and list the real-time server's rooms.
+// It is made after the Manager, whose rooms admit their players through
+// seats made before either (see newRooms).
+type lobbyHost struct{ m *realtime.Manager }
 
-func (h *lobbyHost) m() *realtime.Manager { return h.mgr.Load() }
+var _ lobby.Host = lobbyHost{}
 
-var _ lobby.Host = (*lobbyHost)(nil)
-
-func (h *lobbyHost) CreateRoom(s lobby.RoomSpec) (string, string, error) {
-	bots := s.Bots
-	if bots == 0 {
-		bots = -1 // realtime reads 0 as "its default"
-	}
-	id, code, err := h.m().CreateRoom(realtime.RoomSpec{Name: s.Name, Capacity: s.Capacity, Bots: bots, RoundSeconds: s.RoundSeconds, Public: s.Public})
+func (h lobbyHost) CreateRoom(s lobby.RoomSpec) (string, string, error) {
+	id, code, err := h.m.CreateRoom(realtime.RoomSpec{Name: s.Name, Capacity: s.Capacity, Bots: s.Bots, RoundSeconds: s.RoundSeconds, Public: s.Public})
 	if errors.Is(err, realtime.ErrTooManyRooms) {
 		err = lobby.ErrTooManyRooms
 	}
@@ -39,12 +30,18 @@ func (h *lobbyHost) CreateRoom(s lobby.RoomSpec) (string, string, error) {
 
 // Expect keeps a room that nobody has joined yet open while a reserved seat
 // in it is live (see lobby.Expecter).
-func (h *lobbyHost) Expect(id string, until time.Time) { h.m().Expect(id, until) }
+func (h lobbyHost) Expect(id string, until time.Time) { h.m.Expect(id, until) }
 
-var _ lobby.Expecter = (*lobbyHost)(nil)
+var _ lobby.Expecter = lobbyHost{}
 
-func (h *lobbyHost) Rooms() []lobby.RoomStats {
-	rs := h.m().Rooms()
+// Saturated reports why the real-time server seats nobody new now, or "":
+// what a cluster node publishes in its heartbeat (see cluster.Saturation).
+func (h lobbyHost) Saturated() string { return h.m.Saturation().Reason }
+
+var _ cluster.Saturation = lobbyHost{}
+
+func (h lobbyHost) Rooms() []lobby.RoomStats {
+	rs := h.m.Rooms()
 	out := make([]lobby.RoomStats, len(rs))
 	for i, r := range rs {
 		out[i] = lobby.RoomStats{ID: r.ID, Name: r.Name, Public: r.Public, Code: r.Code, Humans: r.Humans, Bots: r.Bots, Capacity: r.Capacity, RoundSecondsLeft: r.RoundSecondsLeft}
@@ -52,8 +49,8 @@ func (h *lobbyHost) Rooms() []lobby.RoomStats {
 	return out
 }
 
-func (h *lobbyHost) Scoreboard(id string) ([]lobby.ScoreLine, bool) {
-	b, err := h.m().Scoreboard(id)
+func (h lobbyHost) Scoreboard(id string) ([]lobby.ScoreLine, bool) {
+	b, err := h.m.Scoreboard(id)
 	if err != nil {
 		return nil, false
 	}
@@ -65,19 +62,6 @@ func (h *lobbyHost) Scoreboard(id string) ([]lobby.ScoreLine, bool) {
 		}
 	}
 	return out, true
-}
-
-// roomKind labels a room's tick metrics: "public" or "private".
-func (h *lobbyHost) roomKind(id string) string {
-	if h.m() == nil {
-		return "public"
-	}
-	for _, r := range h.m().Rooms() {
-		if r.ID == id && !r.Public {
-			return "private"
-		}
-	}
-	return "public"
 }
 
 // lobbyAdmission lets the lobby's seats (one node's, or the cluster's)
@@ -98,16 +82,12 @@ func (l lobbyAdmission) Admit(roomID, playerID string, humans, capacity int, ope
 
 // fleet tells the cluster where the node's players have their ships, and
 // takes out a ship whose player went to a room of another node.
-type fleet struct{ h *lobbyHost }
+type fleet struct{ m *realtime.Manager }
 
 var _ cluster.Fleet = fleet{}
 
 func (f fleet) Ships() []cluster.Ship {
-	m := f.h.m()
-	if m == nil {
-		return nil
-	}
-	seats := m.Players()
+	seats := f.m.Players()
 	out := make([]cluster.Ship, len(seats))
 	for i, s := range seats {
 		out[i] = cluster.Ship{RoomID: s.RoomID, PlayerID: s.PlayerID}
@@ -115,10 +95,7 @@ func (f fleet) Ships() []cluster.Ship {
 	return out
 }
 
-func (f fleet) Evict(roomID, playerID string) bool {
-	m := f.h.m()
-	return m != nil && m.Evict(roomID, playerID)
-}
+func (f fleet) Evict(roomID, playerID string) bool { return f.m.Evict(roomID, playerID) }
 
 // privateRoundID turns the id of a round played in a private room into one
 // that does not contain the room's id, yet is the same every time it is

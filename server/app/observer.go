@@ -15,7 +15,6 @@ import (
 // few figures the status page shows (recent tick times, bytes sent).
 type observer struct {
 	m        *metrics.Metrics
-	roomKind func(room string) string
 	sendRate rate
 
 	mu      sync.Mutex
@@ -30,8 +29,8 @@ var (
 	_ realtime.RoomObservers = (*observer)(nil)
 )
 
-func newObserver(m *metrics.Metrics, roomKind func(string) string) *observer {
-	return &observer{m: m, roomKind: roomKind, players: make(map[string][2]int)}
+func newObserver(m *metrics.Metrics) *observer {
+	return &observer{m: m, players: make(map[string][2]int)}
 }
 
 func (o *observer) ConnOpened() {
@@ -48,10 +47,11 @@ func (o *observer) ConnRejected(reason string) {
 	o.m.ConnsClosed.WithLabelValues("rejected: " + reason).Inc()
 }
 
-// Tick is the path of a room without a handle (see OpenRoom): it looks up
-// the room's kind on every call.
-func (o *observer) Tick(room string, d time.Duration) {
-	o.tick(o.m.TickSeconds.WithLabelValues(o.roomKind(room)), d)
+// Tick is the path of a room without a handle. The Manager opens a handle
+// for every room (OpenRoom), which knows the room's kind; this path cannot,
+// and counts the tick under "unknown".
+func (o *observer) Tick(_ string, d time.Duration) {
+	o.tick(o.m.TickSeconds.WithLabelValues("unknown"), d)
 }
 
 func (o *observer) LateTicks(_ string, late, dropped int) {

@@ -20,8 +20,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickarena/tickarena/game"
 	"github.com/tickarena/tickarena/internal/testwait"
 	"github.com/tickarena/tickarena/server/apidoc"
+	"github.com/tickarena/tickarena/server/leaderboard"
 	"github.com/tickarena/tickarena/server/leaderboard/storetest"
 	"github.com/tickarena/tickarena/server/realtime"
 )
@@ -265,9 +267,9 @@ func TestOpenAPIResponses(t *testing.T) {
 
 	// The leaderboard, after one recorded round.
 	n.app.recordRound(realtime.RoundRecord{RoomID: room, RoomName: "Arena 1", Round: 1, EndedAt: time.Now(),
-		Players: []realtime.RecordLine{
-			{PlayerID: playerID, Name: "Ada", Score: 120, Kills: 1, Placement: 1},
-			{PlayerID: "bot-" + room + "-1025", Name: "Bot 1", Bot: true, Score: 80, Deaths: 1, Placement: 2},
+		Players: []leaderboard.PlayerResult{
+			{PlayerID: playerID, PlayerResult: game.PlayerResult{Name: "Ada", Score: 120, Kills: 1, Placement: 1}},
+			{PlayerID: "bot-" + room + "-1025", PlayerResult: game.PlayerResult{Name: "Bot 1", Bot: true, Score: 80, Deaths: 1, Placement: 2}},
 		}, Replay: storetest.NewRecording(t, 1)})
 	testwait.Until(t, testwait.Default, "the round to reach the leaderboard", func() bool {
 		_, body := n.Text(t, "/api/leaderboard")

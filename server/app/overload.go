@@ -12,30 +12,19 @@ import (
 // nodeGate lets the lobby refuse new seats while the real-time server is
 // saturated (see realtime.Manager.Saturation), counting every refusal.
 type nodeGate struct {
-	h *lobbyHost
-	m *metrics.Metrics
+	rt *realtime.Manager
+	m  *metrics.Metrics
 }
 
 var _ lobby.Gate = nodeGate{}
 
 func (g nodeGate) Full() string {
-	s := g.saturation()
+	s := g.rt.Saturation()
 	if !s.Full {
 		return ""
 	}
 	g.m.RefusedFull.WithLabelValues(s.Reason).Inc()
 	return s.Reason
-}
-
-// reason returns why the node seats nobody new now, or "": what a cluster
-// node publishes in its heartbeat.
-func (g nodeGate) reason() string { return g.saturation().Reason }
-
-func (g nodeGate) saturation() realtime.Saturation {
-	if m := g.h.m(); m != nil {
-		return m.Saturation()
-	}
-	return realtime.Saturation{}
 }
 
 // saturationReadyCheck makes a saturated node not ready, with the reason,

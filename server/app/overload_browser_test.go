@@ -14,7 +14,7 @@ import (
 // and opens the play view.
 func TestLobbyRetriesWhenFull(t *testing.T) {
 	b := browsertest.New(t, browsertest.Options{})
-	n := startNode(t, func(c *config.Config) { c.MaxConns = 1 })
+	n := startNode(t, func(c *config.Config) { c.Realtime.MaxConnections = 1 })
 	holder := holdTheOnlyConnection(t, n)
 
 	p := b.NewPage()

@@ -36,7 +36,7 @@ func holdTheOnlyConnection(t *testing.T, n *node) *servertest.Player {
 // list and /status still answer; /readyz says why, the refusals are counted,
 // and once the connection ends the node seats players again.
 func TestSaturatedNodeAnswersFull(t *testing.T) {
-	n := startNode(t, func(c *config.Config) { c.MaxConns = 1 })
+	n := startNode(t, func(c *config.Config) { c.Realtime.MaxConnections = 1 })
 	code, s := n.Call(t, "/api/session", "", map[string]string{"name": "Ada"})
 	if code != http.StatusCreated {
 		t.Fatalf("session: %d %v", code, s)

@@ -3,9 +3,11 @@
 // reservations that no two nodes can over-fill, quick play across nodes,
 // and room creation on the least-loaded node.
 //
-// Each node runs a Node. It implements lobby.Directory for the node's HTTP
-// lobby and realtime's Admission hook for the node's rooms, and it publishes
-// the node's rooms and load to Redis every Heartbeat with a TTL, so that the
+// Each node makes its Seats first (NewSeats): realtime's Admission and
+// Ships hooks for the node's rooms, which need nothing of the rooms. The
+// node's Node is built on them once the rooms' host exists (New): it
+// implements lobby.Directory for the node's HTTP lobby, and it publishes the
+// node's rooms and load to Redis every Heartbeat with a TTL, so that the
 // rooms of a node that dies leave the directory within TTL.
 //
 // # Keys

@@ -36,7 +36,7 @@ func internalKey(secret []byte) []byte {
 	return m.Sum(nil)
 }
 
-func (n *Node) sign(method, path string, at time.Time, body []byte) string {
+func (n *Seats) sign(method, path string, at time.Time, body []byte) string {
 	m := hmac.New(sha256.New, n.key)
 	fmt.Fprintf(m, "%s\n%s\n%d\n", method, path, at.Unix())
 	m.Write(body)
@@ -44,7 +44,7 @@ func (n *Node) sign(method, path string, at time.Time, body []byte) string {
 }
 
 // verify reports whether a request carries a fresh, valid signature of body.
-func (n *Node) verify(r *http.Request, body []byte) bool {
+func (n *Seats) verify(r *http.Request, body []byte) bool {
 	var ts, sig string
 	for part := range strings.SplitSeq(r.Header.Get(signatureHeader), ",") {
 		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
@@ -163,7 +163,7 @@ func (n *Node) serveScoreboard(w http.ResponseWriter, r *http.Request) {
 }
 
 // call makes a signed request to another node and decodes its JSON answer.
-func (n *Node) call(ctx context.Context, method, base, path string, body []byte, out any) (int, error) {
+func (n *Seats) call(ctx context.Context, method, base, path string, body []byte, out any) (int, error) {
 	u, err := url.JoinPath(base, path)
 	if err != nil {
 		return 0, fmt.Errorf("node URL %q: %w", base, err)

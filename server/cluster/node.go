@@ -4,28 +4,23 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
-	"net/url"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/tickarena/tickarena/server/lobby"
 )
 
 // Node is this server's member of the cluster: the lobby's Directory over
-// every node's rooms, the Admission hook of this node's rooms, and the
-// heartbeat that publishes them. Make it with New; it is safe for
-// concurrent use.
+// every node's rooms and the heartbeat that publishes them, built on the
+// node's Seats (whose Admit and Claim it keeps). Make it with New; it is
+// safe for concurrent use.
 type Node struct {
-	opts Options
-	rdb  redis.UniversalClient
-	host lobby.Host
-	log  *slog.Logger
-	key  []byte // signs internal requests
+	*Seats
+	host  lobby.Host
+	sat   Saturation // host, when it can be saturated; nil: never
+	fleet Fleet      // nil: no player is kept to one ship across the cluster
 
 	// beatMu serialises heartbeats, so that the set of published rooms
 	// matches what Redis holds.
@@ -48,38 +43,28 @@ var (
 	_ lobby.Admission = (*Node)(nil)
 )
 
-// New returns a Node; call Run to start publishing. It fails when a
-// required option is missing or PublicURL is not an http(s) URL.
-func New(opts Options) (*Node, error) {
-	switch {
-	case opts.Redis == nil:
-		return nil, errors.New("cluster: Options.Redis is required")
-	case opts.Host == nil:
-		return nil, errors.New("cluster: Options.Host is required")
-	case len(opts.Secret) == 0:
-		return nil, errors.New("cluster: Options.Secret is required")
+// New returns the Node over seats that runs host's rooms; call Run to start
+// publishing. fleet is host's rooms as the players' ships go (who has a
+// ship where, and how to take one out); nil keeps no player to one ship
+// across the cluster. When host implements Saturation, the node publishes
+// its saturation and passes over itself while it is saturated. New fails
+// when host is nil.
+func New(seats *Seats, host lobby.Host, fleet Fleet) (*Node, error) {
+	if seats == nil || host == nil {
+		return nil, errors.New("cluster: New needs the node's Seats and its Host")
 	}
-	u, err := url.Parse(opts.PublicURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("cluster: public URL %q must be an http(s) URL with a host: other nodes and players reach this node there", opts.PublicURL)
-	}
-	opts = opts.withDefaults()
 	n := &Node{
-		opts:      opts,
-		rdb:       opts.Redis,
-		host:      opts.Host,
-		log:       opts.Logger.With("node", opts.NodeID),
-		key:       internalKey(opts.Secret),
+		Seats:     seats,
+		host:      host,
+		fleet:     fleet,
 		published: map[string]bool{},
 		cpu:       newCPUMeter(),
 		stop:      make(chan struct{}),
 		done:      make(chan struct{}),
 	}
+	n.sat, _ = host.(Saturation)
 	return n, nil
 }
-
-// ID returns the node's id, which starts the ids of its rooms.
-func (n *Node) ID() string { return n.opts.NodeID }
 
 // Run publishes the node and its rooms now and then every Heartbeat, until
 // Leave or ctx ends. It returns at once; a failed heartbeat is logged and
@@ -197,41 +182,22 @@ func (n *Node) publish(ctx context.Context) error {
 	return nil
 }
 
-// saturated returns why this node seats no more players now, or "".
-func (n *Node) saturated() string {
-	if n.opts.Saturated == nil {
-		return ""
-	}
-	return n.opts.Saturated()
+// Saturation is implemented by a Host whose node can be saturated (see
+// realtime.Manager.Saturation). Saturated reports why the node can seat no
+// more players now, or "" when it can; it must answer at once, without I/O.
+// The heartbeat publishes it; quick play and room creation pass over
+// saturated nodes, and a saturated node's rooms take no new reservations.
+// A Host without it is never saturated.
+type Saturation interface {
+	Saturated() string
 }
 
-// Admit decides a hello in one of this node's rooms; see lobby.Admission.
-// It runs on the connection's goroutine and asks Redis within AdmitTimeout.
-// When Redis does not answer, it admits the player to a free seat of an
-// open room: a player sent here by the lobby must not be turned away by an
-// outage, at the cost of a seat that another reservation may have counted
-// on. A private room named by its id stays shut (lobby.ErrUnavailable):
-// without Redis nobody can tell a reservation from a leaked id.
-func (n *Node) Admit(roomID, playerID string, humans, capacity int, open bool) error {
-	ctx, cancel := context.WithTimeout(context.Background(), n.opts.AdmitTimeout)
-	defer cancel()
-	got, err := admitScript.Run(ctx, n.rdb, nil, n.opts.Prefix, roomID, playerID, humans, capacity,
-		n.opts.ArrivalGrace.Milliseconds(), boolArg(open)).Int()
-	switch {
-	case err != nil && open:
-		n.log.Warn("cluster: admission without Redis", "room", roomID, "player", playerID, "err", err)
-		if humans >= capacity {
-			return fmt.Errorf("admit to room %q: %w", roomID, lobby.ErrRoomFull)
-		}
-		return nil
-	case err != nil:
-		return unavailable("admit to private room "+roomID, err)
-	case got == admitNoTicket:
-		return fmt.Errorf("admit to private room %q without a reservation: %w", roomID, lobby.ErrNotFound)
-	case got == admitFull:
-		return fmt.Errorf("admit to room %q: %w", roomID, lobby.ErrRoomFull)
+// saturated returns why this node seats no more players now, or "".
+func (n *Node) saturated() string {
+	if n.sat == nil {
+		return ""
 	}
-	return nil
+	return n.sat.Saturated()
 }
 
 func boolArg(b bool) string {
@@ -239,9 +205,4 @@ func boolArg(b bool) string {
 		return "1"
 	}
 	return "0"
-}
-
-// unavailable marks an error from Redis as the directory being unreachable.
-func unavailable(what string, err error) error {
-	return fmt.Errorf("%s: %w: %w", what, lobby.ErrUnavailable, err)
 }

@@ -62,8 +62,12 @@ func newTestNode(t *testing.T, srv *redistest.Server, publicURL string) (*Node, 
 	rdb := redis.NewClient(opts)
 	t.Cleanup(func() { rdb.Close() })
 	host := &memHost{}
-	n, err := New(Options{Redis: rdb, Host: host, PublicURL: publicURL, Secret: []byte("test secret"),
+	seats, err := NewSeats(Options{Redis: rdb, PublicURL: publicURL, Secret: []byte("test secret"), MaxRooms: 100,
 		Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatalf("NewSeats: %v", err)
+	}
+	n, err := New(seats, host, nil)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

@@ -13,24 +13,12 @@ import (
 	"github.com/tickarena/tickarena/server/lobby"
 )
 
-// Options configures a Node. Redis, Host, PublicURL and Secret are
-// required; every other field has a default, and the zero value of each
+// Options configures a node's Seats and the Node built on them. Redis,
+// PublicURL, Secret and MaxRooms are required; every other field has a default, and the zero value of each
 // means that default.
 type Options struct {
 	// Redis is the shared Redis. The caller owns it.
 	Redis redis.UniversalClient
-	// Host runs this node's rooms.
-	Host lobby.Host
-	// Saturated reports why this node can seat no more players now (see
-	// realtime.Manager.Saturation), or "" when it can. It must answer at
-	// once, without I/O. The heartbeat publishes it; quick play and room
-	// creation pass over saturated nodes, and a saturated node's rooms take
-	// no new reservations. Nil: never saturated.
-	Saturated func() string
-	// Fleet is this node's rooms as the players' ships go: who has a ship
-	// where, and how to take one out. Nil means the node keeps no player to
-	// one ship across the cluster.
-	Fleet Fleet
 	// PublicURL is this node's base URL as players and other nodes reach
 	// it, e.g. http://10.0.0.5:8080; WebSocket URLs of its rooms are made from it.
 	PublicURL string
@@ -44,11 +32,14 @@ type Options struct {
 	Prefix string
 	// Limits bounds the specs of created rooms; zero fields take their defaults.
 	Limits lobby.Limits
-	// MaxRooms is the most rooms this node runs. Default 100.
+	// MaxRooms is the most rooms this node runs, as its host bounds them
+	// (realtime.Options.MaxRooms); other nodes read it to place rooms.
+	// Required.
 	MaxRooms int
 	// QuickPlay is the spec of rooms made by quick play; its Name gets a
 	// number appended. Zero Name, Capacity and RoundSeconds take "Match",
-	// Limits.DefaultCapacity and Limits.DefaultRoundSeconds. Always public.
+	// Limits.DefaultCapacity and Limits.DefaultRoundSeconds, and zero Bots
+	// the host's default. Always public.
 	QuickPlay lobby.RoomSpec
 	// Heartbeat is how often the node publishes its rooms and load. Default 1 s.
 	Heartbeat time.Duration
@@ -80,9 +71,6 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Prefix == "" {
 		o.Prefix = "tickarena:"
-	}
-	if o.MaxRooms <= 0 {
-		o.MaxRooms = 100
 	}
 	if o.QuickPlay.Name == "" {
 		o.QuickPlay.Name = "Match"

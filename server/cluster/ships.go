@@ -37,7 +37,7 @@ type Fleet interface {
 // other node does not answer, the heartbeats of both nodes settle it within
 // a Heartbeat: every node takes out the ships whose player is claimed by
 // another room.
-func (n *Node) Claim(roomID, playerID string) error {
+func (n *Seats) Claim(roomID, playerID string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), n.opts.AdmitTimeout)
 	old, err := claimScript.Run(ctx, n.rdb, nil, n.opts.Prefix, roomID, playerID, n.opts.TTL.Milliseconds()).StringSlice()
 	cancel()
@@ -62,7 +62,7 @@ func (n *Node) Claim(roomID, playerID string) error {
 // ships whose player is claimed by another room: a player has one ship in
 // the cluster, in the room they said hello to last.
 func (n *Node) checkShips(ctx context.Context) error {
-	f := n.opts.Fleet
+	f := n.fleet
 	if f == nil {
 		return nil
 	}
@@ -110,7 +110,7 @@ func (n *Node) serveEvict(w http.ResponseWriter, r *http.Request) {
 		httpjson.WriteError(w, http.StatusBadRequest, "body must name a room and a player", "")
 		return
 	}
-	if n.opts.Fleet == nil {
+	if n.fleet == nil {
 		httpjson.WriteError(w, http.StatusNotFound, "room not found", "")
 		return
 	}
@@ -123,7 +123,7 @@ func (n *Node) serveEvict(w http.ResponseWriter, r *http.Request) {
 		httpjson.WriteError(w, http.StatusConflict, "the player's ship is in that room", "")
 		return
 	}
-	if !n.opts.Fleet.Evict(req.Room, req.Player) {
+	if !n.fleet.Evict(req.Room, req.Player) {
 		httpjson.WriteError(w, http.StatusNotFound, "room not found", "")
 		return
 	}

@@ -49,7 +49,7 @@ func TestHeartbeatTakesOutShipsClaimedElsewhere(t *testing.T) {
 	one, _ := newTestNode(t, srv, "http://127.0.0.1:1")
 	two, _ := newTestNode(t, srv, "http://127.0.0.1:2")
 	fleet := &memFleet{ships: []Ship{{"one-room", "ann"}, {"one-room", "bob"}}}
-	one.opts.Fleet = fleet
+	one.fleet = fleet
 	ctx := context.Background()
 
 	// The first heartbeat claims both players for the room they are in.
@@ -78,7 +78,7 @@ func TestEvictRequest(t *testing.T) {
 	srv := redistest.Start(t, redistest.Options{})
 	n, _ := newTestNode(t, srv, "http://127.0.0.1:1")
 	fleet := &memFleet{ships: []Ship{{"here", "ann"}, {"here", "bob"}}}
-	n.opts.Fleet = fleet
+	n.fleet = fleet
 	mux := http.NewServeMux()
 	n.Register(mux)
 	ts := httptest.NewServer(mux)

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
-	"time"
 )
 
 func envOf(m map[string]string) func(string) string {
@@ -22,12 +21,12 @@ func TestParse(t *testing.T) {
 	}{
 		{"defaults", nil, nil, func(t *testing.T, c Config) {
 			d := Default()
-			if c.Addr != d.Addr || c.TickRate != 30 || c.RoomCapacity != 50 || c.RoundLength != 5*time.Minute || c.DB != "tickarena.db" {
+			if c.Addr != d.Addr || c.Realtime.TickRate != 30 || c.Realtime.Capacity != 50 || c.Realtime.RoundSeconds != 300 || c.Store.Path != "tickarena.db" {
 				t.Errorf("got %+v, want defaults", c)
 			}
 		}},
 		{"flags", []string{"-addr", "127.0.0.1:9000", "-tick-rate", "60", "-round-length", "10s", "-origins", "https://a.example, http://b.example:8080/"}, nil, func(t *testing.T, c Config) {
-			if c.Addr != "127.0.0.1:9000" || c.TickRate != 60 || c.RoundLength != 10*time.Second {
+			if c.Addr != "127.0.0.1:9000" || c.Realtime.TickRate != 60 || c.Realtime.RoundSeconds != 10 {
 				t.Errorf("got %+v", c)
 			}
 			if strings.Join(c.Origins, " ") != "https://a.example http://b.example:8080" {
@@ -35,13 +34,24 @@ func TestParse(t *testing.T) {
 			}
 		}},
 		{"environment", nil, map[string]string{"TICKARENA_ADDR": ":7000", "TICKARENA_TICK_RATE": "20", "TICKARENA_LOG_LEVEL": "debug", "TICKARENA_LOG_FORMAT": "json"}, func(t *testing.T, c Config) {
-			if c.Addr != ":7000" || c.TickRate != 20 || c.LogLevel != slog.LevelDebug || c.LogFormat != "json" {
+			if c.Addr != ":7000" || c.Realtime.TickRate != 20 || c.LogLevel != slog.LevelDebug || c.LogFormat != "json" {
 				t.Errorf("got %+v", c)
 			}
 		}},
 		{"flag wins over environment", []string{"-tick-rate", "40"}, map[string]string{"TICKARENA_TICK_RATE": "20"}, func(t *testing.T, c Config) {
-			if c.TickRate != 40 {
-				t.Errorf("tick rate %d, want 40", c.TickRate)
+			if c.Realtime.TickRate != 40 {
+				t.Errorf("tick rate %d, want 40", c.Realtime.TickRate)
+			}
+		}},
+		{"zero means none", []string{"-bots", "0", "-public-rooms", "0", "-reconnect-grace", "0"}, nil, func(t *testing.T, c Config) {
+			if rt := c.Realtime; rt.Bots >= 0 || rt.PublicRooms >= 0 || rt.ReconnectGrace >= 0 {
+				t.Errorf("bots %d, public rooms %d, grace %s: want each negative (none), not zero (the default)", rt.Bots, rt.PublicRooms, rt.ReconnectGrace)
+			}
+		}},
+		{"sections take the flags", []string{"-bots", "3", "-max-conns-per-ip", "5", "-session-rate", "7", "-room-create-rate", "2", "-replay-keep", "9", "-db", "x.db"}, nil, func(t *testing.T, c Config) {
+			if c.Realtime.Bots != 3 || c.Realtime.MaxConnectionsPerAddr != 5 || c.Session.Limit.Max != 7 ||
+				c.Lobby.CreatePerPlayer != 2 || c.Store.ReplayKeep != 9 || c.Store.Path != "x.db" {
+				t.Errorf("got %+v", c)
 			}
 		}},
 	}
@@ -69,6 +79,11 @@ func TestParseRejects(t *testing.T) {
 		{"tick rate not a number", []string{"-tick-rate", "fast"}, nil, "tick-rate"},
 		{"bad env names the variable", nil, map[string]string{"TICKARENA_TICK_RATE": "x"}, "TICKARENA_TICK_RATE"},
 		{"capacity", []string{"-room-capacity", "1"}, nil, "-room-capacity"},
+		{"tick rate zero is not the default", []string{"-tick-rate", "0"}, nil, "-tick-rate"},
+		{"negative bots", []string{"-bots", "-1"}, nil, "bots"},
+		{"round of fractional seconds", []string{"-round-length", "10.5s"}, nil, "round-length"},
+		{"grace too long", []string{"-reconnect-grace", "11m"}, nil, "-reconnect-grace"},
+		{"max rooms zero", []string{"-max-rooms", "0"}, nil, "-max-rooms"},
 		{"bots over capacity", []string{"-room-capacity", "10", "-bots", "11"}, nil, "-bots"},
 		{"round too short", []string{"-round-length", "1s"}, nil, "-round-length"},
 		{"replay keep zero", []string{"-replay-keep", "0"}, nil, "-replay-keep"},
@@ -115,6 +130,7 @@ func TestHelpAndVersion(t *testing.T) {
 func TestLogAttrsHideSecrets(t *testing.T) {
 	c := Default()
 	c.Secret = strings.Repeat("s", 40)
+	c.Realtime.Bots = -1
 	c.RedisURL = "redis://user:hunter2@127.0.0.1:6379/0"
 	var b strings.Builder
 	for _, a := range c.LogAttrs() {
@@ -122,5 +138,10 @@ func TestLogAttrsHideSecrets(t *testing.T) {
 	}
 	if strings.Contains(b.String(), "hunter2") || strings.Contains(b.String(), c.Secret) {
 		t.Errorf("log attributes leak a secret: %s", b.String())
+	}
+	for _, want := range []string{"secret_set=true", "tick_rate=30", "bots=0", "max_conns_per_ip=64", "db=tickarena.db"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("log attributes lack %q: %s", want, b.String())
+		}
 	}
 }

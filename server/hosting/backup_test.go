@@ -18,6 +18,7 @@ import (
 	"github.com/tickarena/tickarena/internal/testwait"
 	"github.com/tickarena/tickarena/server/leaderboard"
 	"github.com/tickarena/tickarena/server/leaderboard/sqlitestore"
+	"github.com/tickarena/tickarena/server/leaderboard/storetest"
 )
 
 // round is the i-th round of the load: one player of its own, so that a
@@ -27,8 +28,8 @@ func round(i int) leaderboard.RoundResult {
 		ID: fmt.Sprintf("round-%d", i), RoomID: "arena-1", RoomName: "Arena 1", Round: uint32(i + 1),
 		EndedAt: time.Now(),
 		Players: []leaderboard.PlayerResult{
-			{PlayerID: fmt.Sprintf("player-%d", i), Name: fmt.Sprintf("Pilot %d", i), Score: int64(10 * i), Kills: 1, Placement: 1},
-			{PlayerID: "bot-1", Name: "Bot", Bot: true, Score: 5, Placement: 2},
+			storetest.Line(fmt.Sprintf("player-%d", i), fmt.Sprintf("Pilot %d", i), int32(10*i), 1, 1),
+			storetest.Bot("bot-1", 5, 0, 2),
 		},
 	}
 }

@@ -40,8 +40,8 @@ func TestSystemdUnit(t *testing.T) {
 	if m == nil {
 		t.Fatal("the unit sets no LimitNOFILE")
 	}
-	if n, _ := strconv.Atoi(m[1]); n < config.Default().MaxConns+100 {
-		t.Errorf("LimitNOFILE=%d leaves no room beside -max-conns %d", n, config.Default().MaxConns)
+	if n, _ := strconv.Atoi(m[1]); n < config.Default().Realtime.MaxConnections+100 {
+		t.Errorf("LimitNOFILE=%d leaves no room beside -max-conns %d", n, config.Default().Realtime.MaxConnections)
 	}
 	analyze, err := exec.LookPath("systemd-analyze")
 	if err != nil {

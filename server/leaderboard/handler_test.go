@@ -93,7 +93,7 @@ type errBody struct {
 func fill(t *testing.T, s leaderboard.Store, id string, at time.Time, n int) {
 	lines := make([]leaderboard.PlayerResult, n)
 	for i := range lines {
-		lines[i] = storetest.Line(fmt.Sprintf("p%03d", i), fmt.Sprintf("Pilot %d", i), int64(1000-i), 1, i+1)
+		lines[i] = storetest.Line(fmt.Sprintf("p%03d", i), fmt.Sprintf("Pilot %d", i), int32(1000-i), 1, i+1)
 	}
 	storetest.MustRecord(t, s, storetest.Round(id, at, lines...))
 }

@@ -22,7 +22,8 @@ type pages struct {
 func mustParsePages() *pages {
 	parse := func(name string) *template.Template {
 		return template.Must(template.New("layout.html").Funcs(template.FuncMap{
-			"number":    formatNumber,
+			"number":    formatNumber[int64],
+			"number32":  formatNumber[int32],
 			"when":      dateTime,
 			"playerURL": PlayerURL,
 		}).ParseFS(templateFS, "templates/layout.html", "templates/"+name))
@@ -31,8 +32,8 @@ func mustParsePages() *pages {
 }
 
 // formatNumber writes n with thin separators between thousands: 1 234 567.
-func formatNumber(n int64) string {
-	s := strconv.FormatInt(n, 10)
+func formatNumber[N int32 | int64](n N) string {
+	s := strconv.FormatInt(int64(n), 10)
 	neg := n < 0
 	if neg {
 		s = s[1:]

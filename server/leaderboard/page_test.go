@@ -134,7 +134,7 @@ func TestPagesEscapeNames(t *testing.T) {
 	srv := startServer(t)
 	var lines []leaderboard.PlayerResult
 	for i, h := range hostile {
-		lines = append(lines, storetest.Line(fmt.Sprintf("h%d", i), h.raw, int64(100-i), 1, i+1))
+		lines = append(lines, storetest.Line(fmt.Sprintf("h%d", i), h.raw, int32(100-i), 1, i+1))
 	}
 	r := storetest.Round("evil", storetest.Sunday, lines...)
 	r.RoomName = `<script>alert("room")</script>`

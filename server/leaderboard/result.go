@@ -6,6 +6,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/tickarena/tickarena/game"
 	"github.com/tickarena/tickarena/game/replay"
 )
 
@@ -52,17 +53,14 @@ type RoundResult struct {
 	recordingDropped bool // set by Writer.Enqueue when it left Recording out
 }
 
-// PlayerResult is one player's line in a RoundResult.
+// PlayerResult is one player's line in a RoundResult: the game's line of
+// their ship, as the round ended, and who played it. A Bot is recorded,
+// never ranked; Placement 1 is the winner; the Ship id is not stored.
 type PlayerResult struct {
+	// PlayerID is the session's player id of a human, and
+	// "bot-<room>-<ship>" for a bot.
 	PlayerID string
-	Name     string
-	// Bot marks a server-driven player: recorded, never ranked.
-	Bot    bool
-	Score  int64
-	Kills  int
-	Deaths int
-	// Placement is the player's place in the round; 1 is the winner.
-	Placement int
+	game.PlayerResult
 }
 
 // Won reports whether the player won the round.

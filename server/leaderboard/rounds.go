@@ -35,10 +35,15 @@ type RoundPlayer struct {
 	PlayerID  string `json:"player_id"`
 	Name      string `json:"name"`
 	Bot       bool   `json:"bot"`
-	Score     int64  `json:"score"`
-	Kills     int    `json:"kills"`
-	Deaths    int    `json:"deaths"`
+	Score     int32  `json:"score"`
+	Kills     int32  `json:"kills"`
+	Deaths    int32  `json:"deaths"`
 	Placement int    `json:"placement"`
+}
+
+// RoundPlayer returns the player's line as a RoundInfo shows it.
+func (p PlayerResult) RoundPlayer() RoundPlayer {
+	return RoundPlayer{PlayerID: p.PlayerID, Name: p.Name, Bot: p.Bot, Score: p.Score, Kills: p.Kills, Deaths: p.Deaths, Placement: p.Placement}
 }
 
 // ReplayInfo describes a kept replay.

@@ -123,9 +123,9 @@ type RecentRound struct {
 	RoomName  string    `json:"room_name"`
 	Round     uint32    `json:"round"`
 	EndedAt   time.Time `json:"ended_at"`
-	Score     int64     `json:"score"`
-	Kills     int       `json:"kills"`
-	Deaths    int       `json:"deaths"`
+	Score     int32     `json:"score"`
+	Kills     int32     `json:"kills"`
+	Deaths    int32     `json:"deaths"`
 	Placement int       `json:"placement"`
 	// ReplayURL is where the round's replay file is served; empty (absent in
 	// JSON) when none is kept.
@@ -159,7 +159,7 @@ func ClampLimit(limit, def, max int) int {
 func (p PlayerResult) Value(b Board) int64 {
 	switch b {
 	case BoardScore:
-		return p.Score
+		return int64(p.Score)
 	case BoardKills:
 		return int64(p.Kills)
 	case BoardWins:

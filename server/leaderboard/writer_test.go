@@ -63,7 +63,7 @@ func lockDB(t *testing.T, path string) (release func()) {
 }
 
 func round(i int) leaderboard.RoundResult {
-	return storetest.Round(fmt.Sprintf("round-%d", i), storetest.Sunday, storetest.Line("ann", "Ann", int64(i), 1, 1))
+	return storetest.Round(fmt.Sprintf("round-%d", i), storetest.Sunday, storetest.Line("ann", "Ann", int32(i), 1, 1))
 }
 
 // kills returns ann's all-time kills: one per round written.

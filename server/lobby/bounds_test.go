@@ -28,7 +28,7 @@ func TestRoomSpecBounds(t *testing.T) {
 		{"capacity above", func(s *RoomSpec) { s.Capacity = 9 }, "capacity"},
 		{"no bots", func(s *RoomSpec) { s.Bots = 0 }, ""},
 		{"as many bots as seats", func(s *RoomSpec) { s.Bots = 4 }, ""},
-		{"negative bots", func(s *RoomSpec) { s.Bots = -1 }, "bots"},
+		{"negative bots mean none", func(s *RoomSpec) { s.Bots = -1 }, ""},
 		{"more bots than seats", func(s *RoomSpec) { s.Bots = 5 }, "bots"},
 		{"shortest round", func(s *RoomSpec) { s.RoundSeconds = 30 }, ""},
 		{"longest round", func(s *RoomSpec) { s.RoundSeconds = 600 }, ""},
@@ -49,11 +49,13 @@ func TestRoomSpecBounds(t *testing.T) {
 	}
 }
 
-// TestLocalDefaults: a lobby made with zero options creates rooms (up to 100)
-// and tells the host's logger about each, once.
+// TestLocalDefaults: a lobby made with zero options creates rooms until its
+// host refuses one, and tells the host's logger about each, once.
 func TestLocalDefaults(t *testing.T) {
 	var logs syncBuffer
-	l, err := NewLocal(newMemHost(), LocalOptions{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	host := newMemHost()
+	host.maxRooms = 100
+	l, err := NewLocal(host, LocalOptions{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +68,7 @@ func TestLocalDefaults(t *testing.T) {
 	}
 	for i := 1; i < 100; i++ {
 		if _, err := l.Create(t.Context(), RoomSpec{Name: "More", Capacity: 4, RoundSeconds: 60}); err != nil {
-			t.Fatalf("room %d of the default 100: %v", i+1, err)
+			t.Fatalf("room %d of the host's 100: %v", i+1, err)
 		}
 	}
 	if _, err := l.Create(t.Context(), RoomSpec{Name: "Extra", Capacity: 4, RoundSeconds: 60}); !errors.Is(err, ErrTooManyRooms) {

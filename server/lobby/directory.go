@@ -59,7 +59,8 @@ type RoomSpec struct {
 	Name string
 	// Capacity is the most humans the room takes.
 	Capacity int
-	// Bots is the number of bots that fill the arena.
+	// Bots is the number of bots that fill the arena: zero means the
+	// Host's default, negative means none.
 	Bots int
 	// RoundSeconds is the length of a round.
 	RoundSeconds int

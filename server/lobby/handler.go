@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -23,8 +24,8 @@ type HandlerOptions struct {
 	// Limits as the Directory. Zero fields take their defaults.
 	Limits Limits
 	// ReservationTTL is how long a seat reserved by POST /api/rooms or
-	// /api/join is held; default DefaultReservationTTL (20 s). Quick play
-	// uses the Directory's own TTL.
+	// /api/join is held; zero means DefaultReservationTTL (20 s). Quick
+	// play uses the Directory's own TTL: give both the same.
 	ReservationTTL time.Duration
 	// ListCacheTTL is how long GET /api/rooms reuses a list; default 1 s.
 	ListCacheTTL time.Duration
@@ -49,6 +50,15 @@ type HandlerOptions struct {
 	MaxBody int64
 	// Logger receives a line per failed request; default slog.Default().
 	Logger *slog.Logger
+}
+
+// DefaultHandlerOptions returns the settings of a Handler given none, every
+// default filled in (the logger and hooks left nil): the base a
+// configuration writes its own settings into.
+func DefaultHandlerOptions() HandlerOptions {
+	o := HandlerOptions{}.withDefaults()
+	o.Logger = nil
+	return o
 }
 
 func (o HandlerOptions) withDefaults() HandlerOptions {
@@ -239,11 +249,14 @@ type createRoomRequest struct {
 }
 
 // spec fills the fields the request left out: the creator's name, the
-// default capacity and round length, no bots, public.
-func (req createRoomRequest) spec(limits Limits, creator string) RoomSpec {
+// default capacity and round length, no bots, public. The API's bots count
+// is exact (0 or absent: none), which a RoomSpec writes as negative; a
+// negative count in the request is refused.
+func (req createRoomRequest) spec(limits Limits, creator string) (RoomSpec, error) {
 	spec := RoomSpec{
 		Name:         creator + "'s room",
 		Capacity:     limits.DefaultCapacity,
+		Bots:         -1,
 		RoundSeconds: limits.DefaultRoundSeconds,
 		Public:       true,
 	}
@@ -253,7 +266,7 @@ func (req createRoomRequest) spec(limits Limits, creator string) RoomSpec {
 	if req.Capacity != nil {
 		spec.Capacity = *req.Capacity
 	}
-	if req.Bots != nil {
+	if req.Bots != nil && *req.Bots != 0 {
 		spec.Bots = *req.Bots
 	}
 	if req.RoundSeconds != nil {
@@ -262,7 +275,10 @@ func (req createRoomRequest) spec(limits Limits, creator string) RoomSpec {
 	if req.Public != nil {
 		spec.Public = *req.Public
 	}
-	return spec
+	if req.Bots != nil && *req.Bots < 0 {
+		return spec, &SpecError{Field: "bots", Reason: fmt.Sprintf("must be between 0 and the capacity (%d)", spec.Capacity)}
+	}
+	return spec, nil
 }
 
 func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
@@ -278,7 +294,10 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 		httpjson.WriteDecodeError(w, err)
 		return
 	}
-	spec, err := h.opts.Limits.Check(req.spec(h.opts.Limits, player.Name))
+	spec, err := req.spec(h.opts.Limits, player.Name)
+	if err == nil {
+		spec, err = h.opts.Limits.Check(spec)
+	}
 	if err != nil {
 		h.fail(w, r, err)
 		return

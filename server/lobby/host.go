@@ -28,7 +28,8 @@ type RoomStats struct {
 type Host interface {
 	// CreateRoom starts a room from a checked spec and returns its id and
 	// join code. The room must be listed by Rooms as soon as CreateRoom
-	// returns. Bots in the spec is exact: zero means no bots.
+	// returns. Zero Bots in the spec means the host's default, negative
+	// none.
 	CreateRoom(spec RoomSpec) (id, code string, err error)
 	// Rooms reports every room that is running, public or private. Its
 	// Humans may lag behind the rooms by less than SeatsOptions.ArrivalGrace.

@@ -16,6 +16,8 @@ type memHost struct {
 	// createDelay makes CreateRoom as slow as starting a real room, so
 	// that concurrent requests overlap it.
 	createDelay time.Duration
+	// maxRooms, when set, refuses rooms past it as the real-time server does.
+	maxRooms int
 
 	mu     sync.Mutex
 	seq    int
@@ -36,9 +38,12 @@ func (h *memHost) CreateRoom(spec RoomSpec) (string, string, error) {
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if h.maxRooms > 0 && len(h.rooms) >= h.maxRooms {
+		return "", "", ErrTooManyRooms
+	}
 	h.seq++
 	id := fmt.Sprintf("room%03d", h.seq)
-	h.rooms[id] = &RoomStats{ID: id, Name: spec.Name, Public: spec.Public, Code: string(b[:]), Bots: spec.Bots,
+	h.rooms[id] = &RoomStats{ID: id, Name: spec.Name, Public: spec.Public, Code: string(b[:]), Bots: max(spec.Bots, 0),
 		Capacity: spec.Capacity, RoundSecondsLeft: spec.RoundSeconds}
 	return id, string(b[:]), nil
 }

@@ -74,7 +74,7 @@ func (l Limits) Check(spec RoomSpec) (RoomSpec, error) {
 	if spec.Capacity < l.MinCapacity || spec.Capacity > l.MaxCapacity {
 		return spec, &SpecError{Field: "capacity", Reason: fmt.Sprintf("must be between %d and %d", l.MinCapacity, l.MaxCapacity)}
 	}
-	if spec.Bots < 0 || spec.Bots > spec.Capacity {
+	if spec.Bots > spec.Capacity {
 		return spec, &SpecError{Field: "bots", Reason: fmt.Sprintf("must be between 0 and the capacity (%d)", spec.Capacity)}
 	}
 	if spec.RoundSeconds < l.MinRoundSeconds || spec.RoundSeconds > l.MaxRoundSeconds {

@@ -18,14 +18,20 @@ import (
 type LocalOptions struct {
 	// Limits bounds the specs of created rooms; zero fields take their defaults.
 	Limits Limits
-	// MaxRooms is the most rooms the node runs; default 100. Create and
-	// QuickPlay fail with ErrTooManyRooms past it.
+	// MaxRooms is the most rooms the node runs: Create and QuickPlay fail
+	// with ErrTooManyRooms past it. Zero means no bound of the lobby's own:
+	// the Host's (which refuses a room past its own with ErrTooManyRooms).
 	MaxRooms int
+	// Seats is the ledger the node's rooms admit their players through (see
+	// Admit), made before the rooms so that they can consult it from the
+	// start. Nil makes one from ReservationTTL and ArrivalGrace; when set,
+	// those two fields are ignored in favour of its own.
+	Seats *Seats
 	// ReservationTTL is how long a seat stays reserved for a player who has
-	// not arrived; default DefaultReservationTTL (20 s).
+	// not arrived; zero means DefaultReservationTTL (20 s).
 	ReservationTTL time.Duration
 	// ArrivalGrace is how long an admitted player is counted before the
-	// host's Rooms shows them; default DefaultArrivalGrace (3 s).
+	// host's Rooms shows them; zero means DefaultArrivalGrace (3 s).
 	ArrivalGrace time.Duration
 	// PublicURL is the node's base URL as players reach it, such as
 	// https://play.example.com; WebSocket URLs are built from it. When
@@ -37,8 +43,8 @@ type LocalOptions struct {
 	Node string
 	// QuickPlay is the spec of rooms made by quick play. Its Name gets a
 	// number appended; zero Name, Capacity and RoundSeconds take defaults
-	// ("Match", Limits.DefaultCapacity, Limits.DefaultRoundSeconds); a
-	// wholly zero spec also gets 4 bots. Quick play rooms are always public.
+	// ("Match", Limits.DefaultCapacity, Limits.DefaultRoundSeconds), and
+	// zero Bots the Host's default. Quick play rooms are always public.
 	QuickPlay RoomSpec
 	// Logger receives a line per room created; default slog.Default().
 	Logger *slog.Logger
@@ -46,9 +52,6 @@ type LocalOptions struct {
 
 func (o LocalOptions) withDefaults() LocalOptions {
 	o.Limits = o.Limits.withDefaults()
-	if o.MaxRooms <= 0 {
-		o.MaxRooms = 100
-	}
 	if o.ReservationTTL <= 0 {
 		o.ReservationTTL = DefaultReservationTTL
 	}
@@ -57,9 +60,6 @@ func (o LocalOptions) withDefaults() LocalOptions {
 	}
 	if o.Node == "" {
 		o.Node = "local"
-	}
-	if o.QuickPlay == (RoomSpec{}) {
-		o.QuickPlay.Bots = 4
 	}
 	if o.QuickPlay.Name == "" {
 		o.QuickPlay.Name = "Match"
@@ -95,10 +95,17 @@ type Local struct {
 // NewLocal returns a Local directory over host. It fails only for a
 // PublicURL that does not parse as an absolute http, https, ws or wss URL.
 func NewLocal(host Host, opts LocalOptions) (*Local, error) {
+	if s := opts.Seats; s != nil {
+		opts.ReservationTTL, opts.ArrivalGrace = s.opts.TTL, s.opts.ArrivalGrace
+	}
 	opts = opts.withDefaults()
+	seats := opts.Seats
+	if seats == nil {
+		seats = NewSeats(SeatsOptions{TTL: opts.ReservationTTL, ArrivalGrace: opts.ArrivalGrace})
+	}
 	l := &Local{
 		host:  host,
-		seats: NewSeats(SeatsOptions{TTL: opts.ReservationTTL, ArrivalGrace: opts.ArrivalGrace}),
+		seats: seats,
 		opts:  opts,
 	}
 	if opts.PublicURL != "" {
@@ -184,7 +191,7 @@ func (l *Local) Create(ctx context.Context, spec RoomSpec) (RoomInfo, error) {
 
 // create starts a room; the caller holds createMu.
 func (l *Local) create(ctx context.Context, spec RoomSpec) (RoomInfo, error) {
-	if n := len(l.host.Rooms()); n >= l.opts.MaxRooms {
+	if n := len(l.host.Rooms()); l.opts.MaxRooms > 0 && n >= l.opts.MaxRooms {
 		return RoomInfo{}, fmt.Errorf("create room: %w (%d running)", ErrTooManyRooms, n)
 	}
 	id, code, err := l.host.CreateRoom(spec)
@@ -197,7 +204,7 @@ func (l *Local) create(ctx context.Context, spec RoomSpec) (RoomInfo, error) {
 	if errors.Is(err, ErrNotFound) {
 		// The host broke its promise to list the room at once; answer from
 		// the spec rather than fail a room that exists.
-		info = RoomInfo{ID: id, Name: spec.Name, Public: spec.Public, Bots: spec.Bots,
+		info = RoomInfo{ID: id, Name: spec.Name, Public: spec.Public, Bots: max(spec.Bots, 0),
 			Capacity: spec.Capacity, RoundSecondsLeft: spec.RoundSeconds, WSURL: l.wsURL(id), Node: l.opts.Node}
 		if !spec.Public {
 			info.Code = code

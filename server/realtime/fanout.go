@@ -6,6 +6,7 @@ import (
 
 	"github.com/tickarena/tickarena/game"
 	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/server/leaderboard"
 )
 
 // fanout captures the world once and queues every connected client one
@@ -204,11 +205,10 @@ func (r *room) roundEnded(round, endTick uint32, players []game.PlayerResult, no
 			Round: round, EndTick: endTick, NextRound: w.PhaseEnd, Players: players,
 		}), true)
 	}
-	rec := RoundRecord{RoomID: r.id, RoomName: r.spec.Name, Round: int(round), EndedAt: now, EndedEarly: early,
-		Players: make([]RecordLine, len(players)), Replay: r.finishRecording()}
+	rec := RoundRecord{RoomID: r.id, RoomName: r.spec.Name, Round: int(round), EndedAt: now, EndedEarly: early, Private: !r.spec.Public,
+		Players: make([]leaderboard.PlayerResult, len(players)), Replay: r.finishRecording()}
 	for i, pl := range players {
-		rec.Players[i] = RecordLine{PlayerID: r.playerID(pl.Ship), Name: pl.Name, Bot: pl.Bot,
-			Score: int(pl.Score), Kills: int(pl.Kills), Deaths: int(pl.Deaths), Placement: pl.Placement}
+		rec.Players[i] = leaderboard.PlayerResult{PlayerID: r.playerID(pl.Ship), PlayerResult: pl}
 	}
 	r.m.opts.OnRoundEnd(rec)
 	r.m.log.Info("realtime: round ended", "room", r.id, "round", round, "players", len(players), "early", early)

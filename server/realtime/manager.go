@@ -63,6 +63,9 @@ func New(opts Options) (*Manager, error) {
 		return nil, errors.New("realtime: Options.Auth is required")
 	}
 	opts = opts.withDefaults()
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
 	m := &Manager{
 		opts:   opts,
 		log:    opts.Logger,

@@ -1,9 +1,11 @@
 package realtime
 
 import (
+	"fmt"
 	"log/slog"
 	"time"
 
+	"github.com/tickarena/tickarena/game"
 	"github.com/tickarena/tickarena/game/wire"
 )
 
@@ -15,7 +17,9 @@ type Authenticator interface {
 }
 
 // Options configure a Manager. The zero value works once Auth is set: every
-// other field has a default, filled in by withDefaults.
+// other field has a default, filled in by withDefaults (DefaultOptions
+// returns them). Where a field can mean "none", a negative value does, and
+// zero always means the default.
 type Options struct {
 	// Auth verifies hello tokens. Required.
 	Auth Authenticator
@@ -37,16 +41,22 @@ type Options struct {
 	// false: nothing is recorded.
 	RecordReplays bool
 
-	// TickRate is the simulation rate in ticks per second. Default 30; clamped to 10–60.
+	// TickRate is the simulation rate in ticks per second, from
+	// game.MinTickRate to game.MaxTickRate (New rejects others). Zero means
+	// the game's default, 30.
 	TickRate int
-	// Capacity is the number of human seats of a room created without one. Default 50.
+	// Capacity is the number of human seats of a room created without one.
+	// Zero means 50.
 	Capacity int
-	// Bots is the number of bots a room created without a count fills up to. Default 8;
-	// negative means none.
+	// Bots is the number of bots that fill a room created without a count
+	// (the always-open rooms, quick play's) up to: a bot leaves when a human
+	// needs its seat. Zero means 10; negative means none.
 	Bots int
-	// RoundSeconds is the round length of a room created without one, in seconds. Default 300.
+	// RoundSeconds is the round length of a room created without one, in
+	// seconds. Zero means the game's default, 300.
 	RoundSeconds int
-	// PublicRooms is the number of always-open public rooms. Default 1; negative means none.
+	// PublicRooms is the number of always-open public rooms. Zero means 1;
+	// negative means none.
 	PublicRooms int
 	// PublicRoomName is the name format of the always-open rooms, with %d for their
 	// number. Default "Arena %d".
@@ -55,20 +65,24 @@ type Options struct {
 	// that several nodes sharing one directory never give two rooms one id.
 	// Default none.
 	RoomIDPrefix string
-	// MaxRooms bounds the number of rooms. Default 100.
+	// MaxRooms bounds the number of rooms; CreateRoom fails with
+	// ErrTooManyRooms past it. Zero means 200.
 	MaxRooms int
 	// EmptyRoomTimeout is how long a room without humans lives before it closes
-	// (always-open rooms never close). Default 60 s.
+	// (always-open rooms never close). Zero means 60 s.
 	EmptyRoomTimeout time.Duration
 	// UnjoinedRoomTimeout is how long a room that no human has ever joined
-	// lives (always-open rooms never close): about as long as the seat the
-	// lobby reserved for its creator. Default 20 s.
+	// lives (always-open rooms never close): as long as the seat the lobby
+	// reserved for its creator, which it gives here. Zero means
+	// EmptyRoomTimeout.
 	UnjoinedRoomTimeout time.Duration
 
-	// MaxConnections bounds the open WebSockets; past it upgrades get HTTP 503. Default 10000.
+	// MaxConnections bounds the open WebSockets; past it upgrades get HTTP
+	// 503. Zero means 10000 (200 rooms of 50).
 	MaxConnections int
-	// MaxConnectionsPerAddr bounds the open WebSockets of one remote IP address;
-	// past it upgrades get HTTP 429. Default 32.
+	// MaxConnectionsPerAddr bounds the open WebSockets of one remote IP
+	// address; past it upgrades get HTTP 429. Zero means 64: enough for a
+	// school or an office behind one NAT address.
 	MaxConnectionsPerAddr int
 	// HelloTimeout is how long a new connection has to send its hello. Default 5 s.
 	HelloTimeout time.Duration
@@ -76,7 +90,9 @@ type Options struct {
 	IdleTimeout time.Duration
 	// PingInterval is the period of the server's protocol pings. Default 2 s.
 	PingInterval time.Duration
-	// ReconnectGrace is how long a dropped player's ship is held for them. Default 15 s.
+	// ReconnectGrace is how long a dropped player's ship is held for them.
+	// Zero means 15 s; negative means not at all (the ship goes with the
+	// connection).
 	ReconnectGrace time.Duration
 	// WriteTimeout is the write deadline of every message, so that a dead peer
 	// errors out. Default 10 s.
@@ -135,6 +151,12 @@ type Options struct {
 	gateInterval time.Duration
 }
 
+// DefaultOptions returns the settings of a Manager given none, every
+// default filled in (Auth and the other hooks left nil): the base a
+// configuration writes its own settings into.
+func DefaultOptions() Options { return Options{}.withSettingDefaults() }
+
+// withDefaults fills every zero field with its default.
 func (o Options) withDefaults() Options {
 	if o.Observer == nil {
 		o.Observer = NopObserver{}
@@ -145,32 +167,36 @@ func (o Options) withDefaults() Options {
 	if o.OnRoundEnd == nil {
 		o.OnRoundEnd = func(RoundRecord) {}
 	}
-	if o.TickRate <= 0 {
-		o.TickRate = 30
-	}
-	o.TickRate = min(max(o.TickRate, 10), 60)
+	return o.withSettingDefaults()
+}
+
+// withSettingDefaults fills the zero settings (every field but the hooks)
+// with their defaults. It is the one place a default is written down.
+func (o Options) withSettingDefaults() Options {
+	rules := game.Default()
+	defInt(&o.TickRate, int(rules.TickRate))
 	defInt(&o.Capacity, 50)
 	if o.Bots == 0 {
-		o.Bots = 8
+		o.Bots = 10
 	}
-	o.Bots = max(o.Bots, 0)
-	defInt(&o.RoundSeconds, 300)
+	defInt(&o.RoundSeconds, int(rules.RoundSeconds))
 	if o.PublicRooms == 0 {
 		o.PublicRooms = 1
 	}
-	o.PublicRooms = max(o.PublicRooms, 0)
 	if o.PublicRoomName == "" {
 		o.PublicRoomName = "Arena %d"
 	}
-	defInt(&o.MaxRooms, 100)
+	defInt(&o.MaxRooms, 200)
 	defDur(&o.EmptyRoomTimeout, 60*time.Second)
-	defDur(&o.UnjoinedRoomTimeout, 20*time.Second)
+	defDur(&o.UnjoinedRoomTimeout, o.EmptyRoomTimeout)
 	defInt(&o.MaxConnections, 10000)
-	defInt(&o.MaxConnectionsPerAddr, 32)
+	defInt(&o.MaxConnectionsPerAddr, 64)
 	defDur(&o.HelloTimeout, 5*time.Second)
 	defDur(&o.IdleTimeout, 10*time.Second)
 	defDur(&o.PingInterval, 2*time.Second)
-	defDur(&o.ReconnectGrace, 15*time.Second)
+	if o.ReconnectGrace == 0 {
+		o.ReconnectGrace = 15 * time.Second
+	}
 	defDur(&o.WriteTimeout, 10*time.Second)
 	defInt(&o.MaxInFlight, 8)
 	defDur(&o.SlowTimeout, 5*time.Second)
@@ -192,6 +218,14 @@ func (o Options) withDefaults() Options {
 		o.Area = wire.DefaultArea
 	}
 	return o
+}
+
+// validate rejects settings that no default can stand for.
+func (o Options) validate() error {
+	if o.TickRate < game.MinTickRate || o.TickRate > game.MaxTickRate {
+		return fmt.Errorf("realtime: Options.TickRate %d is outside %d-%d", o.TickRate, game.MinTickRate, game.MaxTickRate)
+	}
+	return nil
 }
 
 func defInt(v *int, d int) {

@@ -74,7 +74,7 @@ func TestRoomRecordsRounds(t *testing.T) {
 			}
 			for i, p := range rp.Summary.Players {
 				l := rec.Players[i]
-				if p.Name != l.Name || int(p.Score) != l.Score || int(p.Kills) != l.Kills || int(p.Deaths) != l.Deaths {
+				if p.Name != l.Name || p.Score != l.Score || p.Kills != l.Kills || p.Deaths != l.Deaths {
 					t.Errorf("line %d: replay %+v, round record %+v", i+1, p, l)
 				}
 			}

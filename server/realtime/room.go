@@ -121,12 +121,10 @@ func newRoom(m *Manager, id, code string, spec RoomSpec, permanent bool) *room {
 	o := m.opts
 	defInt(&spec.Capacity, o.Capacity)
 	defInt(&spec.RoundSeconds, o.RoundSeconds)
-	switch {
-	case spec.Bots == 0:
+	if spec.Bots == 0 {
 		spec.Bots = o.Bots
-	case spec.Bots < 0:
-		spec.Bots = 0
 	}
+	spec.Bots = max(spec.Bots, 0) // negative means none
 	r := &room{
 		m: m, id: id, code: code, spec: spec, permanent: permanent,
 		dt:     time.Second / time.Duration(o.TickRate),

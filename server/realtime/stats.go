@@ -4,15 +4,18 @@ import (
 	"time"
 
 	"github.com/tickarena/tickarena/game/replay"
+	"github.com/tickarena/tickarena/server/leaderboard"
 )
 
-// RoomSpec describes a room to create. Zero fields take the Manager's defaults.
+// RoomSpec describes a room to create. Zero fields take the Manager's
+// defaults (see Options).
 type RoomSpec struct {
 	// Name is shown in the lobby; empty gives "Room <code>".
 	Name string
 	// Capacity is the number of human seats.
 	Capacity int
-	// Bots is the number of bots the room fills up to; negative means none.
+	// Bots is the number of bots the room fills up to; zero means
+	// Options.Bots, negative means none.
 	Bots int
 	// RoundSeconds is the length of a round in seconds.
 	RoundSeconds int
@@ -56,22 +59,15 @@ type RoundRecord struct {
 	EndedAt  time.Time
 	// EndedEarly is set for a round cut short by a shutdown; its standings are partial.
 	EndedEarly bool
-	Players    []RecordLine
+	// Private is set for a round of a private room (one joined by its
+	// code): whoever publishes the record must not reveal the room's id.
+	Private bool
+	// Players are the round's lines, best first, each as the leaderboard
+	// records it.
+	Players []leaderboard.PlayerResult
 	// Replay is the round's recording when Options.RecordReplays is set, else
 	// nil. It is not compressed yet: call its Encode off the room's goroutine.
 	Replay *replay.Recording
-}
-
-// RecordLine is one player's line in a RoundRecord.
-type RecordLine struct {
-	// PlayerID is the session's player id for humans and "bot-<room>-<ship>" for bots.
-	PlayerID  string
-	Name      string
-	Bot       bool
-	Score     int
-	Kills     int
-	Deaths    int
-	Placement int
 }
 
 // published is what a room shares with other goroutines through an atomic pointer.

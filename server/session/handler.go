@@ -13,12 +13,22 @@ import (
 // HandlerOptions tunes a Handler. The zero value works.
 type HandlerOptions struct {
 	// Limit is the rate limit per client IP on POST /api/session: at most
-	// Limit.Max requests in any minute; default 10.
+	// Limit.Max requests in any Limit.Window; zero fields take
+	// WindowOptions' defaults (10 a minute).
 	Limit WindowOptions
 	// MaxBody is the largest request body in bytes; default httpjson.MaxBody (4 KiB).
 	MaxBody int64
 	// Logger receives one line per refused request; default slog.Default().
 	Logger *slog.Logger
+}
+
+// DefaultHandlerOptions returns the settings of a Handler given none, every
+// default filled in (the logger left nil): the base a
+// configuration writes its own settings into.
+func DefaultHandlerOptions() HandlerOptions {
+	o := HandlerOptions{Limit: WindowOptions{}.withDefaults()}.withDefaults()
+	o.Logger = nil
+	return o
 }
 
 func (o HandlerOptions) withDefaults() HandlerOptions {

@@ -7,9 +7,9 @@ import (
 
 // WindowOptions tunes a WindowLimiter. The zero value works.
 type WindowOptions struct {
-	// Max is how many requests a key may make in any Window; default 10.
+	// Max is how many requests a key may make in any Window; zero means 10.
 	Max int
-	// Window is the length of the sliding window; default one minute.
+	// Window is the length of the sliding window; zero means one minute.
 	Window time.Duration
 	// MaxKeys bounds the number of keys remembered; default 10000. Past it,
 	// keys with no request in the last Window are dropped first, then

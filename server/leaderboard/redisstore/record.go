@@ -73,9 +73,9 @@ type recentLine struct {
 	RoomName  string `json:"n"`
 	Number    uint32 `json:"o"`
 	EndedAt   int64  `json:"e"`
-	Score     int64  `json:"s"`
-	Kills     int    `json:"k"`
-	Deaths    int    `json:"d"`
+	Score     int32  `json:"s"`
+	Kills     int32  `json:"k"`
+	Deaths    int32  `json:"d"`
 	Placement int    `json:"p"`
 }
 

@@ -19,7 +19,7 @@ func (s *Store) roundInfo(r leaderboard.RoundResult) (info, file string, err err
 	ri := leaderboard.RoundInfo{ID: r.ID, RoomID: r.RoomID, RoomName: r.RoomName, Round: r.Round, EndedAt: r.EndedAt.UTC(),
 		Players: make([]leaderboard.RoundPlayer, 0, len(r.Players))}
 	for _, p := range r.Players {
-		ri.Players = append(ri.Players, leaderboard.RoundPlayer(p))
+		ri.Players = append(ri.Players, p.RoundPlayer())
 	}
 	slices.SortStableFunc(ri.Players, func(a, b leaderboard.RoundPlayer) int {
 		if a.Placement != b.Placement {

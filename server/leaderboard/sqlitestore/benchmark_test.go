@@ -188,7 +188,7 @@ func BenchmarkRecord50PlayersAt1M(b *testing.B) {
 			if j%2 == 1 {
 				id = fmt.Sprintf("new-%d-%d-%d", time.Now().UnixNano(), i, j)
 			}
-			lines[j] = storetest.Line(id, "Bench", rng.Int64N(1_000_000), rng.IntN(10), j+1)
+			lines[j] = storetest.Line(id, "Bench", rng.Int32N(1_000_000), rng.Int32N(10), j+1)
 		}
 		r := storetest.Round(fmt.Sprintf("bench-%d-%d", time.Now().UnixNano(), i), time.Now(), lines...)
 		if err := s.Record(ctx, r); err != nil {

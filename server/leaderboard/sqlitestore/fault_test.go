@@ -87,7 +87,7 @@ func TestFullDatabaseIsPermanent(t *testing.T) {
 	}
 	var lines []leaderboard.PlayerResult
 	for i := range 200 {
-		lines = append(lines, storetest.Line("pilot-"+strconv.Itoa(i), "Pilot with a long name "+strconv.Itoa(i), int64(i), i%7, i+1))
+		lines = append(lines, storetest.Line("pilot-"+strconv.Itoa(i), "Pilot with a long name "+strconv.Itoa(i), int32(i), int32(i%7), i+1))
 	}
 	big := storetest.Round("big", storetest.Sunday, lines...)
 

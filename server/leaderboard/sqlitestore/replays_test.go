@@ -14,7 +14,7 @@ import (
 )
 
 // crowd is a round without a replay of n players scoring score each.
-func crowd(id string, at time.Time, n int, score int64) leaderboard.RoundResult {
+func crowd(id string, at time.Time, n int, score int32) leaderboard.RoundResult {
 	r := storetest.Round(id, at)
 	for i := range n {
 		r.Players = append(r.Players, storetest.Line(fmt.Sprintf("%s-%03d", id, i), fmt.Sprintf("P%d", i), score, 0, i+1))
@@ -137,7 +137,7 @@ func BenchmarkRecordWithReplay(b *testing.B) {
 	rec := func(i int) {
 		r := storetest.Round(fmt.Sprintf("r%07d", i), at.Add(time.Duration(i)*time.Millisecond))
 		for j := range 10 {
-			r.Players = append(r.Players, storetest.Line(fmt.Sprintf("p%04d", (i*10+j)%5000), "P", int64(i%977), j%3, j+1))
+			r.Players = append(r.Players, storetest.Line(fmt.Sprintf("p%04d", (i*10+j)%5000), "P", int32(i%977), int32(j%3), j+1))
 		}
 		if err := s.Record(context.Background(), storetest.WithReplay(r, file, d)); err != nil {
 			b.Fatalf("Record: %v", err)

@@ -27,7 +27,8 @@ import (
 
 // Options configures Open. The zero value works.
 type Options struct {
-	// Path is the database file, created when missing. Default "tickarena.db".
+	// Path is the database file, created when missing. Empty means
+	// "tickarena.db".
 	Path string
 	// BusyTimeout is how long a statement waits for a lock held by another
 	// connection before failing. Default 5s.
@@ -38,12 +39,21 @@ type Options struct {
 	Logger *slog.Logger
 	// ReplayKeep is how many of the newest rounds keep their replay; older
 	// ones keep it only while they hold a current top-100 entry (see
-	// Store.Replay). Default (zero or less) DefaultReplayKeep.
+	// Store.Replay). Zero (or less) means DefaultReplayKeep (1000).
 	ReplayKeep int
 }
 
 // DefaultReplayKeep is Options.ReplayKeep's default.
 const DefaultReplayKeep = 1000
+
+// DefaultOptions returns the settings of a Store given none, every default
+// filled in (the logger left nil): the base a configuration writes its own
+// settings into.
+func DefaultOptions() Options {
+	o := Options{}.withDefaults()
+	o.Logger = nil
+	return o
+}
 
 func (o Options) withDefaults() Options {
 	if o.Path == "" {

@@ -86,7 +86,7 @@ func RandomRounds(seed uint64, n int) []leaderboard.RoundResult {
 		perm := rng.Perm(40)[:size]
 		lines := make([]leaderboard.PlayerResult, size)
 		for j, who := range perm {
-			l := Line(fmt.Sprintf("pl-%02d", who), fmt.Sprintf("Name%d-%d", who, rng.IntN(2)), rng.Int64N(20)-3, rng.IntN(4), j+1)
+			l := Line(fmt.Sprintf("pl-%02d", who), fmt.Sprintf("Name%d-%d", who, rng.IntN(2)), rng.Int32N(20)-3, rng.Int32N(4), j+1)
 			if who >= 35 {
 				l.Bot = true
 			}

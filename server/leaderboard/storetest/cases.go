@@ -165,7 +165,7 @@ func testInvalidQueries(t *testing.T, s leaderboard.Store) {
 func players(t *testing.T, s leaderboard.Store, id string, at time.Time, n int) {
 	lines := make([]leaderboard.PlayerResult, n)
 	for i := range lines {
-		lines[i] = Line(fmt.Sprintf("p%03d", i), fmt.Sprintf("Player %d", i), int64(1000-i), i%3, i+1)
+		lines[i] = Line(fmt.Sprintf("p%03d", i), fmt.Sprintf("Player %d", i), int32(1000-i), int32(i%3), i+1)
 	}
 	MustRecord(t, s, Round(id, at, lines...))
 }
@@ -408,7 +408,7 @@ func testPlayer(t *testing.T, s leaderboard.Store) {
 
 func testRecentBounded(t *testing.T, s leaderboard.Store) {
 	for i := range leaderboard.RecentRounds + 5 {
-		MustRecord(t, s, Round(fmt.Sprintf("r%02d", i), Sunday.Add(time.Duration(i)*time.Minute), Line("ann", "Ann", int64(i), 0, 1)))
+		MustRecord(t, s, Round(fmt.Sprintf("r%02d", i), Sunday.Add(time.Duration(i)*time.Minute), Line("ann", "Ann", int32(i), 0, 1)))
 	}
 	p, err := s.Player(context.Background(), "ann", Sunday)
 	if err != nil {
@@ -455,7 +455,7 @@ func testConcurrent(t *testing.T, s leaderboard.Store) {
 	for w := range workers {
 		wg.Go(func() {
 			for i := range rounds {
-				r := Round(fmt.Sprintf("w%d-%d", w, i), Sunday, Line("ann", "Ann", int64(i), 1, 2), Line(fmt.Sprintf("w%d", w), "W", 1, 2, 1))
+				r := Round(fmt.Sprintf("w%d-%d", w, i), Sunday, Line("ann", "Ann", int32(i), 1, 2), Line(fmt.Sprintf("w%d", w), "W", 1, 2, 1))
 				errs <- s.Record(context.Background(), r)
 			}
 		})

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickarena/tickarena/game"
 	"github.com/tickarena/tickarena/server/leaderboard"
 )
 
@@ -64,12 +65,13 @@ func Round(id string, at time.Time, lines ...leaderboard.PlayerResult) leaderboa
 }
 
 // Line builds a human player's line; placement 1 is a win.
-func Line(id, name string, score int64, kills, placement int) leaderboard.PlayerResult {
-	return leaderboard.PlayerResult{PlayerID: id, Name: name, Score: score, Kills: kills, Deaths: 1, Placement: placement}
+func Line(id, name string, score, kills int32, placement int) leaderboard.PlayerResult {
+	return leaderboard.PlayerResult{PlayerID: id,
+		PlayerResult: game.PlayerResult{Name: name, Score: score, Kills: kills, Deaths: 1, Placement: placement}}
 }
 
 // Bot builds a bot's line.
-func Bot(id string, score int64, kills, placement int) leaderboard.PlayerResult {
+func Bot(id string, score, kills int32, placement int) leaderboard.PlayerResult {
 	l := Line(id, "bot "+id, score, kills, placement)
 	l.Bot = true
 	return l

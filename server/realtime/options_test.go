@@ -1,0 +1,43 @@
+package realtime
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/tickarena/tickarena/game"
+)
+
+// TestNewRejectsTickRateOutsideTheGame: a tick rate the game cannot run at
+// is refused, not silently brought within bounds.
+func TestNewRejectsTickRateOutsideTheGame(t *testing.T) {
+	for _, rate := range []int{game.MinTickRate - 1, game.MaxTickRate + 1} {
+		m, err := New(Options{Auth: mapAuth{}, TickRate: rate, PublicRooms: -1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		if err == nil {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			_ = m.Shutdown(ctx)
+			cancel()
+			t.Errorf("New with TickRate %d: no error; want it refused (outside %d-%d)", rate, game.MinTickRate, game.MaxTickRate)
+		}
+	}
+}
+
+// TestDefaultOptions: zero means the default and a negative count none;
+// DefaultOptions shows the defaults, and the game's for tick rate and round.
+func TestDefaultOptions(t *testing.T) {
+	d := DefaultOptions()
+	rules := game.Default()
+	if d.TickRate != int(rules.TickRate) || d.RoundSeconds != int(rules.RoundSeconds) || d.Bots != 10 ||
+		d.MaxRooms != 200 || d.MaxConnectionsPerAddr != 64 || d.PublicRooms != 1 {
+		t.Errorf("DefaultOptions() = %+v", d)
+	}
+	if d.Auth != nil || d.Logger != nil || d.Observer != nil || d.OnRoundEnd != nil {
+		t.Error("DefaultOptions sets a hook; a configuration must leave them to the caller")
+	}
+	none := Options{Bots: -1, PublicRooms: -1, ReconnectGrace: -1}.withDefaults()
+	if none.Bots >= 0 || none.PublicRooms >= 0 || none.ReconnectGrace >= 0 {
+		t.Errorf("negative (none) became %d bots, %d public rooms, grace %s", none.Bots, none.PublicRooms, none.ReconnectGrace)
+	}
+}
