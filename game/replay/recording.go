@@ -22,14 +22,25 @@ func (rec *Recording) Ticks() uint32 { return rec.Summary.ticks(&rec.Meta) }
 // encoder compresses recordings; EncodeAll may be called concurrently. It
 // lives as long as the process, so its level is "better", not "best": the
 // best-compression encoder kept 35 MiB in use on a server for 7% smaller
-// files (190 against 205 KB for a 5-minute round of 60 ships).
-var encoder = sync.OnceValue(func() *zstd.Encoder {
-	e, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBetterCompression), zstd.WithEncoderConcurrency(1))
-	if err != nil {
-		panic(fmt.Sprintf("replay: zstd encoder: %v", err)) // only for invalid options
-	}
-	return e
-})
+// files (190 against 205 KB for a 5-minute round of 60 ships). It is made
+// inside a function rather than by a package variable's initializer, so
+// that a program that only plays replays (the browser client) does not link
+// the encoder.
+func encoder() *zstd.Encoder {
+	encoderOnce.Do(func() {
+		e, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBetterCompression), zstd.WithEncoderConcurrency(1))
+		if err != nil {
+			panic(fmt.Sprintf("replay: zstd encoder: %v", err)) // only for invalid options
+		}
+		theEncoder = e
+	})
+	return theEncoder
+}
+
+var (
+	encoderOnce sync.Once
+	theEncoder  *zstd.Encoder
+)
 
 // Encode returns the recording as a file (docs/replay.md). It compresses, so
 // call it off any goroutine that must not wait.
