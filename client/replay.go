@@ -4,6 +4,7 @@ package client
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"math"
 	"time"
@@ -138,7 +139,7 @@ func NewReplay(o ReplayOptions) *ReplayGame {
 	}
 	r := &ReplayGame{opt: o, g: g, view: NewViewer(g.worldSize)}
 	if err := r.open(); err != nil {
-		r.err = err.Error()
+		r.err = Sentence(err.Error())
 		o.Logger.Error("replay: cannot play", "err", err)
 	}
 	return r
@@ -149,9 +150,9 @@ func (r *ReplayGame) open() error {
 	rp, err := replay.Decode(r.opt.File)
 	switch {
 	case errors.Is(err, replay.ErrVersion):
-		return errors.New("This replay was recorded by another version of the game and cannot be played here.")
+		return errors.New("this replay was recorded by another version of the game and cannot be played here")
 	case err != nil:
-		return errors.New("This replay file is damaged: " + err.Error())
+		return fmt.Errorf("this replay file is damaged: %w", err)
 	}
 	pb, err := playback.New(rp)
 	if err != nil {
@@ -246,7 +247,7 @@ func (r *ReplayGame) Update() error {
 
 // fail stops playback with err on the screen.
 func (r *ReplayGame) fail(err error) {
-	r.err = "The replay stopped: " + err.Error()
+	r.err = Sentence("the replay stopped: " + err.Error())
 	r.opt.Logger.Error("replay: playback failed", "err", err)
 	r.pb = nil
 }

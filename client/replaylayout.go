@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"unicode"
 )
 
 // ReplayLayout is where the replay viewer's controls and panels sit on a
@@ -129,4 +130,18 @@ func Wrap(s string, n, lines int) []string {
 		out[lines-1] = Truncate(out[lines-1]+" …", n)
 	}
 	return out
+}
+
+// Sentence turns an error message into a sentence for the screen: a capital
+// first letter and a full stop.
+func Sentence(msg string) string {
+	if msg == "" {
+		return ""
+	}
+	r := []rune(msg)
+	r[0] = unicode.ToUpper(r[0])
+	if !strings.HasSuffix(msg, ".") {
+		r = append(r, '.')
+	}
+	return string(r)
 }

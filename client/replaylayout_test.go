@@ -80,3 +80,11 @@ func TestElapsedAndWrap(t *testing.T) {
 		t.Errorf("Wrap = %q; want two lines like %q", got, want)
 	}
 }
+
+func TestSentence(t *testing.T) {
+	for in, want := range map[string]string{"": "", "this replay is damaged": "This replay is damaged.", "ok.": "Ok."} {
+		if got := Sentence(in); got != want {
+			t.Errorf("Sentence(%q) = %q; want %q", in, got, want)
+		}
+	}
+}

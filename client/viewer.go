@@ -296,5 +296,21 @@ func (v *Viewer) Release(ships []netcode.RenderEntity, sx, sy float64) uint32 {
 	return id
 }
 
+// PressTouch starts a press by the finger id at (sx, sy): that finger drives
+// the camera until ReleaseTouch.
+func (v *Viewer) PressTouch(id int, sx, sy float64) {
+	v.touching, v.touchID = true, id
+	v.Press(sx, sy)
+}
+
+// Touch returns the finger that drives the camera; ok is false when none does.
+func (v *Viewer) Touch() (id int, ok bool) { return v.touchID, v.touching }
+
+// ReleaseTouch ends the finger's press at (sx, sy), as Release does.
+func (v *Viewer) ReleaseTouch(ships []netcode.RenderEntity, sx, sy float64) uint32 {
+	v.touching = false
+	return v.Release(ships, sx, sy)
+}
+
 // Dragging reports whether the pointer is dragging the camera.
 func (v *Viewer) Dragging() bool { return v.pressed && v.dragged }

@@ -92,19 +92,18 @@ func (v *Viewer) readTouch(ships []netcode.RenderEntity, hud func(x, y float64) 
 	for _, id := range inpututil.AppendJustPressedTouchIDs(nil) {
 		x, y := ebiten.TouchPosition(id)
 		if !hud(float64(x), float64(y)) {
-			v.touching, v.touchID = true, int(id)
-			v.Press(float64(x), float64(y))
+			v.PressTouch(int(id), float64(x), float64(y))
 			return 0
 		}
 	}
-	if !v.touching {
+	finger, ok := v.Touch()
+	if !ok {
 		return 0
 	}
-	id := ebiten.TouchID(v.touchID)
+	id := ebiten.TouchID(finger)
 	if inpututil.IsTouchJustReleased(id) {
-		v.touching = false
 		x, y := inpututil.TouchPositionInPreviousTick(id)
-		return v.Release(ships, float64(x), float64(y))
+		return v.ReleaseTouch(ships, float64(x), float64(y))
 	}
 	x, y := ebiten.TouchPosition(id)
 	v.Drag(float64(x), float64(y))

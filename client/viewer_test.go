@@ -207,3 +207,26 @@ func TestViewerNext(t *testing.T) {
 		t.Errorf("Next with no ships = %d, following %d; want 0 and free", got, v.Following())
 	}
 }
+
+func TestViewerTouchTapAndDrag(t *testing.T) {
+	v, s := newTestViewer()
+	ships := viewerShips()
+	v.MoveTo(1000, 1000)
+	c := v.Update(s, ships, 0)
+	sx, sy := c.ToScreen(1000, 1000)
+	v.PressTouch(4, sx, sy)
+	if id, ok := v.Touch(); !ok || id != 4 {
+		t.Fatalf("Touch() = %d, %v; want finger 4", id, ok)
+	}
+	if got := v.ReleaseTouch(ships, sx, sy); got != 3 || v.Following() != 3 {
+		t.Errorf("a tap on ship 3 returned %d, follows %d; want 3", got, v.Following())
+	}
+	if _, ok := v.Touch(); ok {
+		t.Errorf("the finger still drives the camera after it lifted")
+	}
+	v.PressTouch(5, 100, 100)
+	v.Drag(160, 100)
+	if got := v.ReleaseTouch(ships, 160, 100); got != 0 || v.Following() != 0 {
+		t.Errorf("a finger drag picked %d and follows %d; want the free camera", got, v.Following())
+	}
+}
