@@ -95,6 +95,18 @@ type Game struct {
 	updates         int
 	netGraph        netGraph
 	speaker         *speaker
+	// watched is the followed ship of a game with no connection (a replay):
+	// the one drawn as the player's own.
+	watched uint32
+}
+
+// selfID returns the ship drawn as the player's own: the own ship, or in a
+// replay the followed one.
+func (g *Game) selfID() uint32 {
+	if g.net == nil {
+		return g.watched
+	}
+	return g.net.Ship()
 }
 
 // warmUpFrames is the number of frames drawn before the game connects.

@@ -19,6 +19,10 @@ const (
 
 func main() {
 	log := slog.Default()
+	if replayMode() {
+		runReplay(log)
+		return
+	}
 	query := js.Global().Get("URLSearchParams").New(js.Global().Get("location").Get("search"))
 	h := newHook()
 	h.obj.Set("frames", 0)

@@ -213,12 +213,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	if a.node != nil {
 		a.node.Register(mux)
 	}
-	leaderboard.NewHandler(a.store, leaderboard.HandlerOptions{Logger: log, Health: a.health}).Register(mux)
-	apidoc.Register(mux)
 	site, err := web.New(web.Options{Logger: log})
 	if err != nil {
 		return fail(fmt.Errorf("web files: %w", err))
 	}
+	leaderboard.NewHandler(a.store, leaderboard.HandlerOptions{Logger: log, Health: a.health,
+		ReplayPage: site.Page(web.ReplayPage)}).Register(mux)
+	apidoc.Register(mux)
 	site.Register(mux)
 	mux.Handle("GET /ws", newOriginCheck(cfg.Origins, cfg.PublicURL).wrap(a.rt))
 	mux.Handle("GET /metrics", a.metrics.Handler())
