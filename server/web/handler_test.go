@@ -26,7 +26,7 @@ var quietLogger = slog.New(slog.DiscardHandler)
 
 // wasmBody stands in for a built client: a WebAssembly header and enough
 // repetitive bytes for gzip to pay.
-var wasmBody = append([]byte("\x00asm\x01\x00\x00\x00"), bytes.Repeat([]byte("tickarena wasm "), 400)...)
+var wasmBody = append([]byte("\x00asm\x01\x00\x00\x00"), bytes.Repeat([]byte("tickarena wasm "), 5000)...) // above largeFile: served from the file system, not a copy
 
 func br(t testing.TB, b []byte) []byte {
 	t.Helper()
