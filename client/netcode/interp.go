@@ -148,6 +148,7 @@ func (c *Client) Frame(now time.Time) *Frame {
 	}
 	newest := c.history.newest()
 	want := c.clock.wantDelay(now, c.interval, c.opt.MinInterpDelay, c.opt.MaxInterpDelay)
+	last, depth := c.clock.play.at, c.clock.delay // the previous frame
 	rt := c.clock.renderTick(now, c.interval, want, c.opt.MaxInterpDelay, float64(newest.tick))
 	counted := c.history.n >= 2 && c.state == StatePlaying
 	if counted {
@@ -161,6 +162,9 @@ func (c *Client) Frame(now time.Time) *Frame {
 		f.Underflow = rt > float64(newest.tick)
 		if f.Underflow && counted {
 			c.stats.Underflows++
+			if !last.IsZero() && now.Sub(last) > depth {
+				c.stats.StallUnderflows++
+			}
 		}
 		c.othersFrom(f, &newest.ships, nil, min(rt-float64(newest.tick), 1), 0)
 	case rt <= float64(c.history.at(0).tick):

@@ -21,6 +21,12 @@ type Stats struct {
 	// Frames counts frames rendered with at least two snapshots;
 	// Underflows counts those where no snapshot was newer than the render time.
 	Frames, Underflows uint64
+	// StallUnderflows counts the Underflows on frames that came longer than
+	// the interpolation delay after the previous one: the page itself
+	// stalled (a browser runs no message handler while it does, so the
+	// updates waited too), which no delay covers. The others are the
+	// network's.
+	StallUnderflows uint64
 	// DelaySum is the sum of the interpolation delays of those Frames: over
 	// Frames, the mean time other entities were drawn in the past.
 	DelaySum time.Duration
