@@ -1,5 +1,7 @@
 package wire
 
+import "github.com/tickarena/tickarena/game"
+
 // Spectating: a hello that asks to watch a room instead of playing in it, the
 // follow message a spectator sends to change what it watches, and the
 // spectating message that tells it what it watches and how far behind.
@@ -68,4 +70,25 @@ func helloFields(m Hello) int {
 // decodeSpectateHello reads the fifth field of a spectator's hello.
 func decodeSpectateHello(r *reader, m *Hello) {
 	m.Spectate, m.Follow = true, r.u32()
+}
+
+// Load fills s with a world kept earlier at tick: its round and its entities,
+// pellets then ships as Capture leaves them (sorted by id), in an arena of
+// side size Sub units. s uses entities without copying them until the next
+// Load or Capture. A server keeps its recent snapshots' entities this way to
+// show spectators the room as it was a while ago.
+func (s *Snapshot) Load(tick uint32, round RoundInfo, entities []Entity, size int32) {
+	s.Tick, s.Round, s.Entities = tick, round, entities
+	if s.grid == nil || s.size != size {
+		s.grid, s.size = game.NewGridCells(size, viewCell), size
+	}
+	s.grid.Build(len(s.Entities), func(i int) (int32, int32) { return s.Entities[i].X, s.Entities[i].Y })
+}
+
+// Find returns the entity of the snapshot with id, or nil.
+func (s *Snapshot) Find(id uint32) *Entity {
+	if i := s.index(id); i >= 0 {
+		return &s.Entities[i]
+	}
+	return nil
 }
