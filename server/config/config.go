@@ -145,15 +145,15 @@ func Default() Config {
 		BackupInterval: 6 * time.Hour,
 		BackupKeep:     14,
 		ReplayKeep:     1000,
-
-		MaxSpectatorsPerRoom: 50,
-		MaxSpectators:        500,
-		SpectateDelay:        3 * time.Second,
 		LogLevel:       slog.LevelInfo,
 		LogFormat:      "text",
 
 		RoomCreateRate:      6,
 		RoomCreateRatePerIP: 30,
+
+		MaxSpectatorsPerRoom: 50,
+		MaxSpectators:        500,
+		SpectateDelay:        3 * time.Second,
 	}
 }
 
