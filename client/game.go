@@ -25,6 +25,10 @@ type Options struct {
 	Token, Name string
 	// Room is the room to join.
 	Room string
+	// Spectate watches the room without a ship (spectate.go), following
+	// ship Follow first (0: the whole arena). Default false: play.
+	Spectate bool
+	Follow   uint32
 	// Dial opens WebSocket connections.
 	Dial netcode.Dialer
 	// Logger receives the game's log lines. Default slog.Default().
@@ -106,7 +110,7 @@ func New(o Options) *Game {
 	o = o.withDefaults()
 	g := &Game{
 		opt:       o,
-		net:       netcode.New(netcode.Options{URL: o.URL, Token: o.Token, Room: o.Room, Dial: o.Dial, Logger: o.Logger}),
+		net:       netcode.New(netcode.Options{URL: o.URL, Token: o.Token, Room: o.Room, Dial: o.Dial, Logger: o.Logger, Spectate: o.Spectate, Follow: o.Follow}),
 		stars:     NewStarfield(o.Seed),
 		light:     batch{blend: ebiten.BlendLighter},
 		prevPos:   map[uint32][2]float64{},
@@ -159,6 +163,9 @@ func (g *Game) Update() error {
 		g.worldSize = float64(w.Rules.WorldSize)
 	}
 	g.readInput()
+	if g.net.Spectator() {
+		g.readSpectatorInput()
+	}
 	if g.input.leave && !g.left {
 		g.left = true
 		if g.net.State() != netcode.StateClosed {
@@ -236,6 +243,12 @@ func (g *Game) nameOf(id uint32) string {
 // updateCamera centres the camera on the own ship, leading a little toward
 // the aim, with the shake added.
 func (g *Game) updateCamera(dt float64) {
+	if g.net.Spectator() {
+		x, y, zoom := g.spectatorCamera()
+		g.cam = NewCamera(g.screen, x, y)
+		g.cam.Zoom = zoom
+		return
+	}
 	x, y := g.worldSize/2, g.worldSize/2
 	if f := g.frame; f != nil && f.HasSelf {
 		x, y = f.Self.X, f.Self.Y

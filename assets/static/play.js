@@ -20,6 +20,7 @@
   const params = new URLSearchParams(location.search);
   const room = params.get("room") || "";
   const ws = params.get("ws") || "";
+  const spectate = params.get("spectate") === "1";
 
   function backToLobby() {
     location.assign("/");
@@ -160,7 +161,7 @@
       fail("No room chosen. Pick a room or press Play in the lobby.");
       return;
     }
-    roomLabel.textContent = "Room " + room;
+    roomLabel.textContent = (spectate ? "Watching room " : "Room ") + room;
     if (typeof Go !== "function") {
       // An unbuilt client lacks both game.wasm and wasm_exec.js: say so
       // rather than blaming the loader.
