@@ -89,6 +89,7 @@ func (r *room) addSpectator(c *client, follow uint32) joinResult {
 	r.spectators = append(r.spectators, s)
 	if r.frames.frames == nil {
 		r.frames = newFrameRing(r.delayTicks())
+		r.pendingRoundEnd = nil // announced before anyone watched
 	}
 	tick := r.world.Tick - min(r.world.Tick, uint32(r.delayTicks()))
 	c.send(wire.AppendWelcome(nil, wire.Welcome{
@@ -146,6 +147,7 @@ func (r *room) announce(s *spectator) {
 // and closed after SlowTimeout.
 func (r *room) fanoutSpectators(now time.Time) {
 	if len(r.spectators) == 0 {
+		r.pendingRoundEnd = nil // nobody to keep it for
 		return
 	}
 	o := r.m.opts

@@ -321,3 +321,37 @@ func TestSlowSpectator(t *testing.T) {
 	}
 	eventually(t, "the slow spectator's place to be free", func() bool { return m.Spectators() == 0 })
 }
+
+// A spectator gets the round's end with the frame of the tick the round
+// ended at, SpectateDelay after the players: not earlier, which would spoil
+// the round it is still watching.
+func TestSpectatorRoundEndIsDelayed(t *testing.T) {
+	_, url := startServer(t, Options{Bots: 2, RoundSeconds: 2, SpectateDelay: 500 * time.Millisecond})
+	ann := dial(t, url)
+	annShip := ann.join("tok-ann", "arena-1").Ship
+	spec := dial(t, url)
+	spec.watch("tok-bob", "arena-1", annShip) // a follower gets every tick
+	var lastDelta uint32
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case b := <-spec.msgs:
+			var m wire.ServerMsg
+			if err := wire.DecodeServer(b, &m); err != nil {
+				t.Fatalf("decode: %v", err)
+			}
+			switch m.Type {
+			case wire.TypeDelta:
+				lastDelta = m.Delta.Tick
+			case wire.TypeRoundEnd:
+				end := m.RoundEnd.EndTick
+				if lastDelta == 0 || lastDelta >= end || end-lastDelta > 2 {
+					t.Fatalf("round end at tick %d came after the spectator's delta for tick %d; want it with the frame of tick %d", end, lastDelta, end)
+				}
+				return
+			}
+		case <-deadline:
+			t.Fatalf("no round end reached the spectator (last delta at tick %d)", lastDelta)
+		}
+	}
+}
