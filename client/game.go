@@ -99,6 +99,7 @@ type Game struct {
 	updates         int
 	netGraph        netGraph
 	speaker         *speaker
+	spec            *spectator // spectate mode (spectate.go), nil for a player
 }
 
 // warmUpFrames is the number of frames drawn before the game connects.
@@ -117,6 +118,9 @@ func New(o Options) *Game {
 		curPos:    map[uint32][2]float64{},
 		worldSize: float64(game.Default().WorldSize),
 		speaker:   newSpeaker(o.Sound),
+	}
+	if o.Spectate {
+		g.spec = newSpectator(g.worldSize, o.Follow)
 	}
 	f, err := loadFonts()
 	if err != nil {
@@ -163,8 +167,8 @@ func (g *Game) Update() error {
 		g.worldSize = float64(w.Rules.WorldSize)
 	}
 	g.readInput()
-	if g.net.Spectator() {
-		g.readSpectatorInput()
+	if g.spec != nil {
+		g.readSpectatorInput(dt)
 	}
 	if g.input.leave && !g.left {
 		g.left = true
@@ -243,10 +247,12 @@ func (g *Game) nameOf(id uint32) string {
 // updateCamera centres the camera on the own ship, leading a little toward
 // the aim, with the shake added.
 func (g *Game) updateCamera(dt float64) {
-	if g.net.Spectator() {
-		x, y, zoom := g.spectatorCamera()
-		g.cam = NewCamera(g.screen, x, y)
-		g.cam.Zoom = zoom
+	if g.spec != nil {
+		var ships []netcode.RenderEntity
+		if g.frame != nil {
+			ships = g.frame.Ships
+		}
+		g.cam = g.spec.viewer.Update(g.screen, ships, dt)
 		return
 	}
 	x, y := g.worldSize/2, g.worldSize/2

@@ -24,7 +24,7 @@ func (g *Game) drawHUD(dst *ebiten.Image) {
 	if st == netcode.StatePlaying || st == netcode.StateReconnecting {
 		g.drawMinimap(dst)
 		g.drawScorePanel(dst)
-		if g.net.Spectator() {
+		if g.spec != nil {
 			g.drawSpectating(dst)
 		}
 		g.drawRoundClock(dst, now)
@@ -235,7 +235,7 @@ func (g *Game) drawHints(dst *ebiten.Image) {
 	g.world.roundRect(dst, x, y, 250*ui, 84*ui, 9*ui, Fade(ColorPanel, a))
 	g.world.flush(dst)
 	lines := []string{"WASD / arrows  move", "Mouse  aim  ·  Click / Space  fire", "Tab  scores  ·  Esc  lobby"}
-	if g.net.Spectator() {
+	if g.spec != nil {
 		lines = spectatorHints
 	}
 	for i, l := range lines {

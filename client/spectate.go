@@ -4,100 +4,88 @@ package client
 
 import (
 	"fmt"
-	"math"
-	"slices"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/inpututil"
+
+	"github.com/tickarena/tickarena/client/netcode"
 )
 
-// Spectate mode: the game watches a room without a ship (Options.Spectate).
-// The camera follows the ship the spectator picked, or shows the whole arena;
-// the HUD says whom it follows and how far behind the live room it is.
+// Spectate mode: the game watches a room without a ship (Options.Spectate),
+// through the watcher's camera (Viewer, viewer.go). The server sends the
+// area around the ship the camera follows, or the whole arena while the
+// camera is free; the HUD says whom the spectator follows and how far behind
+// the live room it is.
 
-// pickRadius is how far from a ship's centre, in world units, a click still
-// picks it.
-const pickRadius = 60
+// spectator is the state of spectate mode.
+type spectator struct {
+	viewer *Viewer
+	asked  uint32                 // the ship last asked of the server, 0 for the whole arena
+	ships  []netcode.RenderEntity // the roster's ships, for F and Tab
+}
 
-// readSpectatorInput turns keys and clicks into follow requests: Tab or F
-// follows the next ship of the roster (Shift: the previous one), Space or 0
-// the whole arena, a click the ship under the cursor. Q holds the scoreboard.
-func (g *Game) readSpectatorInput() {
+// newSpectator returns spectate mode following ship follow (0: free).
+func newSpectator(arena float64, follow uint32) *spectator {
+	v := NewViewer(arena)
+	if follow != 0 {
+		v.Follow(follow)
+		v.Jump()
+	}
+	return &spectator{viewer: v, asked: follow}
+}
+
+// readSpectatorInput drives the camera: the viewer's keys, wheel, drags and
+// clicks, with F and Tab (Shift: backwards) going through every ship of the
+// room's roster rather than those in view, Space showing the whole arena and
+// Q holding the scoreboard. It then asks the server for what the camera
+// needs: the area around the followed ship, or the whole arena.
+func (g *Game) readSpectatorInput(dt float64) {
+	s := g.spec
+	v := s.viewer
 	g.scoreboard = ebiten.IsKeyPressed(ebiten.KeyQ)
-	shift := ebiten.IsKeyPressed(ebiten.KeyShift)
-	switch {
-	case inpututil.IsKeyJustPressed(ebiten.KeyTab), inpututil.IsKeyJustPressed(ebiten.KeyF):
+	v.SetArena(g.worldSize)
+	var ships []netcode.RenderEntity
+	if g.frame != nil {
+		ships = g.frame.Ships
+	}
+	v.ReadInput(ViewerControls{Reserved: []ebiten.Key{ebiten.KeyF}}, ships, dt)
+	if inpututil.IsKeyJustPressed(ebiten.KeyF) || inpututil.IsKeyJustPressed(ebiten.KeyTab) {
 		step := 1
-		if shift {
+		if ebiten.IsKeyPressed(ebiten.KeyShift) {
 			step = -1
 		}
-		g.net.Follow(g.nextShip(step))
-	case inpututil.IsKeyJustPressed(ebiten.KeySpace), inpututil.IsKeyJustPressed(ebiten.KeyDigit0):
-		g.net.Follow(0)
-	case inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonLeft):
-		mx, my := ebiten.CursorPosition()
-		if id := g.shipAt(float64(mx), float64(my)); id != 0 {
-			g.net.Follow(id)
-		}
+		v.Next(g.rosterShips(), step)
+	}
+	if inpututil.IsKeyJustPressed(ebiten.KeySpace) && v.Following() != 0 {
+		v.Overview()
+	}
+	// The followed ship left the room: the server watches the whole arena
+	// now, and the camera stays free where it was.
+	if server, _, ok := g.net.Following(); ok && server == 0 && s.asked != 0 && v.Following() == s.asked && findShip(ships, s.asked) == nil {
+		v.Free()
+		s.asked = 0
+	}
+	if want := v.Following(); want != s.asked {
+		s.asked = want
+		g.net.Follow(want)
 	}
 }
 
-// nextShip returns the ship step places after the followed one in the
-// roster, by id, wrapping around; the first ship when none is followed.
-func (g *Game) nextShip(step int) uint32 {
-	ids := make([]uint32, 0, len(g.net.Roster()))
+// rosterShips returns every ship of the roster as the entities Viewer.Next
+// goes through.
+func (g *Game) rosterShips() []netcode.RenderEntity {
+	s := g.spec
+	s.ships = s.ships[:0]
 	for _, l := range g.net.Roster() {
-		ids = append(ids, l.Ship)
+		s.ships = append(s.ships, netcode.RenderEntity{ID: l.Ship, Flags: l.Flags, Name: l.Name})
 	}
-	if len(ids) == 0 {
-		return 0
-	}
-	slices.Sort(ids)
-	cur, _, _ := g.net.Following()
-	i, found := slices.BinarySearch(ids, cur)
-	if !found && step > 0 {
-		i-- // the next one up is at i, the previous one down at i-1
-	}
-	return ids[((i+step)%len(ids)+len(ids))%len(ids)]
+	return s.ships
 }
 
-// shipAt returns the drawn ship nearest to the screen point (sx, sy) within
-// pickRadius, or 0.
-func (g *Game) shipAt(sx, sy float64) uint32 {
-	if g.frame == nil || g.cam.Zoom <= 0 {
-		return 0
-	}
-	wx, wy := g.cam.ToWorld(sx, sy)
-	best, bestD := uint32(0), max(pickRadius, 12/g.cam.Zoom)
-	for i := range g.frame.Ships {
-		s := &g.frame.Ships[i]
-		if d := math.Hypot(s.X-wx, s.Y-wy); d <= bestD {
-			best, bestD = s.ID, d
-		}
-	}
-	return best
-}
-
-// spectatorCamera returns where a spectator's camera looks and how close:
-// on the followed ship at the usual zoom, or on the whole arena, fitted to
-// the screen.
-func (g *Game) spectatorCamera() (x, y, zoom float64) {
-	ship, _, _ := g.net.Following()
-	if ship != 0 && g.frame != nil {
-		for i := range g.frame.Ships {
-			if s := &g.frame.Ships[i]; s.ID == ship {
-				return s.X, s.Y, g.screen.Zoom
-			}
-		}
-	}
-	side := g.worldSize * 1.04 // a margin around the border
-	return g.worldSize / 2, g.worldSize / 2, min(float64(g.screen.W), float64(g.screen.H)) / side
-}
-
-// followedName returns the name of the followed ship, or "" for the whole
-// arena.
+// followedName returns the name of the followed ship, or "" for the free
+// camera.
 func (g *Game) followedName() string {
-	ship, _, _ := g.net.Following()
+	ship := g.spec.viewer.Following()
 	if ship == 0 {
 		return ""
 	}
@@ -111,7 +99,7 @@ func (g *Game) followedName() string {
 // behind the live room it sees it.
 func (g *Game) drawSpectating(dst *ebiten.Image) {
 	ui := g.screen.UI
-	x, y, w, h := 14*ui, max(58*ui, 58*g.screen.Scale), 260*ui, 86*ui
+	x, y, w, h := 14*ui, max(58*ui, 58*g.screen.Scale), 270*ui, 86*ui
 	g.panel(dst, x, y, w, h)
 	_, delay, known := g.net.Following()
 	title := "Spectating the whole arena"
@@ -131,4 +119,4 @@ func (g *Game) drawSpectating(dst *ebiten.Image) {
 }
 
 // spectatorHints are the controls of spectate mode.
-var spectatorHints = []string{"Tab / F  next ship  ·  Click  follow", "Space  whole arena  ·  Q  scores", "Esc  lobby"}
+var spectatorHints = []string{"F / Tab  next ship  ·  Click  follow", "Drag / WASD  move  ·  Wheel  zoom", "Z / Space  whole arena  ·  Q  scores"}
