@@ -22,6 +22,9 @@ type spectator struct {
 	viewer *Viewer
 	asked  uint32                 // the ship last asked of the server, 0 for the whole arena
 	ships  []netcode.RenderEntity // the roster's ships, for F and Tab
+	// overview is set until the camera, which follows nobody, has zoomed out
+	// to the whole arena: it can only once it has seen the screen.
+	overview bool
 }
 
 // newSpectator returns spectate mode following ship follow (0: free).
@@ -31,7 +34,7 @@ func newSpectator(arena float64, follow uint32) *spectator {
 		v.Follow(follow)
 		v.Jump()
 	}
-	return &spectator{viewer: v, asked: follow}
+	return &spectator{viewer: v, asked: follow, overview: follow == 0}
 }
 
 // readSpectatorInput drives the camera: the viewer's keys, wheel, drags and
@@ -44,6 +47,10 @@ func (g *Game) readSpectatorInput(dt float64) {
 	v := s.viewer
 	g.scoreboard = ebiten.IsKeyPressed(ebiten.KeyQ)
 	v.SetArena(g.worldSize)
+	if s.overview && v.Camera().Zoom > 0 {
+		s.overview = false
+		v.Overview()
+	}
 	var ships []netcode.RenderEntity
 	if g.frame != nil {
 		ships = g.frame.Ships
