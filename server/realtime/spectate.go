@@ -153,7 +153,7 @@ func (r *room) fanoutSpectators(now time.Time) {
 	o := r.m.opts
 	r.frames.push(&r.snap, r.events, r.pendingRoundEnd)
 	r.pendingRoundEnd = nil
-	if f := r.frames.delayed(r.snap.Tick); f != nil {
+	if f := r.frames.nextFrame(r.snap.Tick); f != nil {
 		r.specSnap.Load(f.tick, f.round, f.entities, r.world.Size)
 		for _, s := range r.spectators {
 			if !s.client.closing.Load() {

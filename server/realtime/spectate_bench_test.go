@@ -52,7 +52,7 @@ func BenchmarkSpectatorFrames(b *testing.B) {
 				r.snap.Capture(r.world)
 				r.frames.push(&r.snap, r.events, nil)
 				r.events = r.events[:0]
-				f := r.frames.delayed(r.snap.Tick)
+				f := r.frames.nextFrame(r.snap.Tick)
 				if f == nil {
 					return 0
 				}

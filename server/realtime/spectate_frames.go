@@ -20,9 +20,11 @@ type keptFrame struct {
 // frame allocates nothing.
 type frameRing struct {
 	frames []keptFrame
-	delay  uint32 // ticks between the newest frame and the one spectators see
-	next   int    // the slot the next frame goes to
-	n      int    // frames kept so far, up to len(frames)
+	delay  uint32    // ticks between the newest frame and the one spectators see
+	next   int       // the slot the next frame goes to
+	n      int       // frames kept so far, up to len(frames)
+	served uint32    // the tick of the frame nextFrame returned last
+	out    keptFrame // what nextFrame returns: a frame with the events since the last
 }
 
 // newFrameRing returns a ring for a delay of delay ticks. A fan-out covers
@@ -43,14 +45,36 @@ func (q *frameRing) push(snap *wire.Snapshot, events []game.Event, roundEnd []by
 	q.n = min(q.n+1, len(q.frames))
 }
 
-// delayed returns the newest frame at least delay ticks older than tick, or
-// nil when the ring holds none yet.
-func (q *frameRing) delayed(tick uint32) *keptFrame {
-	for k := 1; k <= q.n; k++ {
-		f := &q.frames[(q.next-k+len(q.frames))%len(q.frames)]
-		if tick-f.tick >= q.delay {
-			return f
+// nextFrame returns the newest frame at least delay ticks older than tick,
+// with the events and the round end of every frame since the one it
+// returned last; nil when the ring holds none yet or that frame was
+// returned already. A late room steps several ticks in one fan-out and
+// keeps one frame for them, so the frame delay ticks old may be one the
+// spectators have, or come after one they never got: deltas then neither
+// repeat a tick nor lose an event. The frame returned is valid until the
+// next push; its memory is the ring's.
+func (q *frameRing) nextFrame(tick uint32) *keptFrame {
+	var f *keptFrame
+	for k := 1; k <= q.n && f == nil; k++ {
+		if c := &q.frames[(q.next-k+len(q.frames))%len(q.frames)]; tick-c.tick >= q.delay {
+			f = c
 		}
 	}
-	return nil
+	if f == nil || (q.served != 0 && f.tick == q.served) {
+		return nil
+	}
+	out := &q.out
+	out.tick, out.round, out.entities = f.tick, f.round, f.entities
+	out.events, out.roundEnd = out.events[:0], nil
+	for k := q.n; k >= 1; k-- { // oldest first
+		c := &q.frames[(q.next-k+len(q.frames))%len(q.frames)]
+		if (q.served == 0 || c.tick > q.served) && c.tick <= f.tick {
+			out.events = append(out.events, c.events...)
+			if c.roundEnd != nil {
+				out.roundEnd = c.roundEnd
+			}
+		}
+	}
+	q.served = f.tick
+	return out
 }
