@@ -61,7 +61,9 @@ func (g *Game) readSpectatorInput(dt float64) {
 		if ebiten.IsKeyPressed(ebiten.KeyShift) {
 			step = -1
 		}
-		v.Next(g.rosterShips(), step)
+		if v.Next(g.rosterShips(), step) != 0 && v.Zoom() < 1 {
+			v.Overview() // from the whole arena back to a pilot's view of the ship
+		}
 	}
 	if inpututil.IsKeyJustPressed(ebiten.KeySpace) && v.Following() != 0 {
 		v.Overview()
