@@ -234,7 +234,7 @@ func (c *Client) dropped(now time.Time, code int, reason string) {
 		return
 	}
 	why := closeReason(code, reason, c.lastError)
-	if !retryable(code, c.lastError.Code) {
+	if !retryable(code, c.lastError.Code) && !c.spectatorRetries(c.lastError.Code) {
 		c.opt.Logger.Info("connection closed", "code", code, "reason", why)
 		c.state, c.reason = StateClosed, why
 		return

@@ -47,3 +47,11 @@ func (c *Client) Follow(ship uint32) {
 		c.send(wire.AppendFollow(c.out[:0], wire.Follow{Ship: ship}))
 	}
 }
+
+// spectatorRetries reports whether a spectator reconnects after the server
+// closed it with errCode although a player would not: closed as idle, a
+// spectator's page was most likely in the background or starved, and it has
+// no ship to lose by coming back.
+func (c *Client) spectatorRetries(errCode wire.ErrorCode) bool {
+	return c.opt.Spectate && errCode == wire.ErrCodeIdle
+}

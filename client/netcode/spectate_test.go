@@ -89,3 +89,37 @@ func TestPlayerDoesNotFollow(t *testing.T) {
 		t.Fatalf("a player sent %+v", sent.msgs)
 	}
 }
+
+// A spectator closed as idle (its page was starved or in the background)
+// comes back, following the same ship; a player closed so stays closed.
+func TestIdleSpectatorReconnects(t *testing.T) {
+	for _, spectate := range []bool{true, false} {
+		sent := &sentLog{}
+		var inbox *Inbox
+		dials := 0
+		c := New(Options{URL: "ws://test/ws", Token: "tok", Spectate: spectate, Follow: 1025,
+			Dial: func(_ string, in *Inbox) (Transport, error) { inbox = in; dials++; return sent, nil }})
+		now := time.Unix(1000, 0)
+		c.Start(now)
+		inbox.Opened()
+		inbox.Received(wire.AppendWelcome(nil, wire.Welcome{Rules: game.Rules{TickRate: 30, WorldSize: 4000, RoundSeconds: 300, IntermissionSeconds: 8}}))
+		c.Update(now)
+		inbox.Received(wire.AppendError(nil, wire.Error{Code: wire.ErrCodeIdle, Reason: "no traffic for too long"}))
+		inbox.Closed(wire.ClosePolicy, "no traffic for too long")
+		c.Update(now)
+		for range 100 {
+			now = now.Add(100 * time.Millisecond)
+			c.Update(now)
+		}
+		if got := dials > 1; got != spectate {
+			t.Fatalf("spectate=%v: dialled %d times, state %v (%s)", spectate, dials, c.State(), c.Reason())
+		}
+		if spectate {
+			inbox.Opened()
+			c.Update(now)
+			if h := sent.msgs[len(sent.msgs)-1]; h.Type != wire.TypeHello || !h.Hello.Spectate || h.Hello.Follow != 1025 {
+				t.Fatalf("hello of the reconnect %+v, want a spectator's following 1025", h)
+			}
+		}
+	}
+}
