@@ -24,6 +24,9 @@ func (g *Game) drawHUD(dst *ebiten.Image) {
 	if st == netcode.StatePlaying || st == netcode.StateReconnecting {
 		g.drawMinimap(dst)
 		g.drawScorePanel(dst)
+		if g.spec != nil {
+			g.drawSpectating(dst)
+		}
 		g.drawRoundClock(dst, now)
 		g.drawNetPanel(dst)
 		g.drawKillFeed(dst, now)
@@ -236,6 +239,9 @@ func (g *Game) drawHints(dst *ebiten.Image) {
 	g.world.roundRect(dst, x, y, 250*ui, 84*ui, 9*ui, Fade(ColorPanel, a))
 	g.world.flush(dst)
 	lines := []string{"WASD / arrows  move", "Mouse  aim  ·  Click / Space  fire", "Tab  scores  ·  Esc  lobby"}
+	if g.spec != nil {
+		lines = spectatorHints
+	}
 	for i, l := range lines {
 		drawText(dst, l, g.fonts.small, x+12*ui, y+10*ui+float64(i)*22*ui, alignStart, Fade(ColorText, a))
 	}

@@ -25,6 +25,7 @@
   const ws = params.get("ws") || "";
   const replayRound = location.pathname.startsWith("/replay/")
     ? decodeURIComponent(location.pathname.slice("/replay/".length)) : "";
+  const spectate = params.get("spectate") === "1";
 
   function backToLobby() {
     location.assign($("leave").getAttribute("href") || "/");
@@ -249,7 +250,7 @@
       fail("No room chosen. Pick a room or press Play in the lobby.");
       return;
     } else {
-      roomLabel.textContent = "Room " + room;
+      roomLabel.textContent = (spectate ? "Watching room " : "Room ") + room;
     }
     if (typeof Go !== "function") {
       // An unbuilt client lacks both game.wasm and wasm_exec.js: say so

@@ -20,6 +20,11 @@ type Options struct {
 	Dial Dialer
 	// Logger receives connection events. Default slog.Default().
 	Logger *slog.Logger
+	// Spectate watches the room instead of playing (spectate.go): no ship,
+	// no inputs. Follow is then the ship to follow first, 0 for the whole
+	// arena. Default false: play.
+	Spectate bool
+	Follow   uint32
 
 	// History is the number of snapshots kept for interpolation. Default 32
 	// (about one second at 30 Hz).

@@ -67,5 +67,8 @@ func docExamples() []docExample {
 		}})},
 		{"leave", true, AppendLeave(nil)},
 		{"error", false, AppendError(nil, Error{Code: ErrCodeVersion, Reason: "protocol version 2, want 1"})},
+		{"hello-spectate", true, AppendHello(nil, Hello{Version: Version, Token: "tok", Room: "r1", Spectate: true, Follow: 1025})},
+		{"follow", true, AppendFollow(nil, Follow{Ship: 1024})},
+		{"spectating", false, AppendSpectating(nil, Spectating{Follow: 1024, DelayMs: 3000})},
 	}
 }

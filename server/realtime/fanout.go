@@ -13,11 +13,12 @@ import (
 // skipped, keeps its baseline and gets the gap in its next delta.
 func (r *room) fanout(now time.Time) {
 	o := r.m.opts
-	if len(r.order) == 0 {
+	if len(r.order) == 0 && len(r.spectators) == 0 {
 		r.events = r.events[:0]
 		return // nobody to tell
 	}
 	r.snap.Capture(r.world)
+	r.fanoutSpectators(now) // spectate.go
 	for _, p := range r.order {
 		c := p.client
 		if c == nil || c.closing.Load() {
@@ -154,9 +155,11 @@ func (r *room) ping(now time.Time) {
 func (r *room) roundEnded(round, endTick uint32, players []game.PlayerResult, now time.Time, early bool) {
 	w := r.world
 	if !early {
-		r.broadcast(wire.AppendRoundEnd(nil, wire.RoundEnd{
+		msg := wire.AppendRoundEnd(nil, wire.RoundEnd{
 			Round: round, EndTick: endTick, NextRound: w.PhaseEnd, Players: players,
-		}), true)
+		})
+		r.broadcast(msg, true)
+		r.pendingRoundEnd = msg // spectators get it with the frame of this tick
 	}
 	rec := RoundRecord{RoomID: r.id, RoomName: r.spec.Name, Round: int(round), EndedAt: now, EndedEarly: early,
 		Players: make([]RecordLine, len(players)), Replay: r.finishRecording()}

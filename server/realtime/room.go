@@ -37,6 +37,8 @@ const (
 	cmdJoin cmdKind = iota
 	cmdDetach
 	cmdEvict
+	cmdWatch   // a spectator's hello (spectate.go)
+	cmdUnwatch // a spectator's connection ended
 )
 
 // command is a request from a connection's goroutine to the room's.
@@ -47,6 +49,7 @@ type command struct {
 	admitted bool   // cmdJoin: the Admission gave the player a new seat
 	player   string // cmdEvict
 	force    bool   // cmdEvict: even if the Manager sees the ship here
+	ship     uint32 // cmdWatch: the ship to follow
 	reply    chan joinReply
 }
 
@@ -106,6 +109,13 @@ type room struct {
 	lastPing   time.Time
 	botNames   int
 	rec        replay.Recorder // records only when started (Options.RecordReplays); see replay.go
+
+	// spectators (spectate.go), on the room goroutine
+	spectators           []*spectator
+	frames               frameRing     // the recent frames, while the room has spectators
+	specSnap             wire.Snapshot // the frame spectators see now
+	pendingRoundEnd      []byte        // a round end not yet kept in a frame
+	specSecond, specPing time.Time
 }
 
 func newRoom(m *Manager, id, code string, spec RoomSpec, permanent bool) *room {
@@ -275,6 +285,9 @@ func humanIn(players []game.PlayerResult) bool {
 }
 
 func (r *room) handle(cmd command) {
+	if r.handleSpectator(cmd) {
+		return
+	}
 	switch cmd.kind {
 	case cmdJoin:
 		slot, res := r.admit(cmd.c, cmd.admitted)
@@ -493,6 +506,7 @@ func (r *room) finish(shutdown bool) {
 		}
 		r.m.releaseShip(p.id, r)
 	}
+	r.closeSpectators(shutdown)
 	r.m.closeRoom(r)
 	close(r.done)
 	r.m.opts.Observer.RoomPlayers(r.id, 0, 0)
@@ -504,7 +518,7 @@ func (r *room) publish() {
 	w := r.world
 	st := RoomStats{
 		ID: r.id, Name: r.spec.Name, Public: r.spec.Public, Code: r.code,
-		Humans: len(r.humans), Bots: len(r.bots), Capacity: r.spec.Capacity,
+		Humans: len(r.humans), Bots: len(r.bots), Capacity: r.spec.Capacity, Spectators: len(r.spectators),
 		RoundSecondsLeft: int((w.TicksLeft() + uint32(w.TickRate) - 1) / uint32(w.TickRate)),
 		Round:            int(w.Round), Intermission: w.Phase == game.Intermission,
 	}
