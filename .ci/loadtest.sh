@@ -7,6 +7,7 @@
 # for that long, its RSS, Go heap, goroutines and the updates/s read every
 # SOAK_SAMPLE (default 20s); it fails unless RSS stays within ±10% after the
 # warm-up (SOAK_WARMUP, default a fifth of the run) and no client saw an error.
+# SERVER_FLAGS adds flags to the server's command line (e.g. -round-length 2m).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CLIENTS="${CLIENTS:-200}"
@@ -26,7 +27,7 @@ if [[ -n "${SOAK:-}" ]]; then
   PORT=$(bin/loadgen -free-port)
   DB=$(mktemp -d)/soak.db
   bin/tickarena -addr "127.0.0.1:$PORT" -db "$DB" -bots 0 -public-rooms 1 \
-    -session-rate 100000 -max-conns-per-ip 100000 -max-conns 100000 -log-level warn &
+    -session-rate 100000 -max-conns-per-ip 100000 -max-conns 100000 -log-level warn ${SERVER_FLAGS:-} &
   SERVER=$!; pids+=("$SERVER")
   status=0
   bin/loadgen -api "http://127.0.0.1:$PORT" -wait 10s -pid "$SERVER" -n "$CLIENTS" -duration "$SOAK" \
@@ -47,7 +48,7 @@ echo "== tickarena: $CLIENTS clients, ${SECONDS_RUN}s, rooms of 50 without bots"
 PORT=$(bin/loadgen -free-port)
 DB=$(mktemp -d)/loadtest.db
 bin/tickarena -addr "127.0.0.1:$PORT" -db "$DB" -bots 0 -public-rooms 1 \
-  -session-rate 100000 -max-conns-per-ip 100000 -max-conns 100000 -log-level warn &
+  -session-rate 100000 -max-conns-per-ip 100000 -max-conns 100000 -log-level warn ${SERVER_FLAGS:-} &
 SERVER=$!; pids+=("$SERVER")
 bin/loadgen -api "http://127.0.0.1:$PORT" -wait 10s -pid "$SERVER" -n "$CLIENTS" -duration "${SECONDS_RUN}s" \
   -verify -baseline bin/loadtest-floor.json -json bin/loadtest.json

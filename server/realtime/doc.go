@@ -88,6 +88,18 @@
 // takes minutes. Both count in Observer.ConnClosed("too slow") and log one
 // rate-limited line.
 //
+// # Spectators
+//
+// A hello with Spectate set watches a room (spectate.go): no seat, no ship,
+// no inputs (an input closes it with 1008). It needs the same right to enter
+// as a player without a reservation (a public room, or a private one by its
+// code) and is capped per room and per Manager. The room keeps one ring of
+// its recent frames (spectate_frames.go), whatever the number of
+// spectators, and cuts every spectator's view out of the frame SpectateDelay
+// old, through the same delta encoder and slow-reader rules as players:
+// around the followed ship every tick, or the whole arena every
+// wholeArenaEvery ticks. Rosters and round ends reach spectators delayed too.
+//
 // # Wiring
 //
 //	rt, err := realtime.New(realtime.Options{Auth: auth, Admission: seats, Ships: cluster, OnRoundEnd: results.Enqueue})

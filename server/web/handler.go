@@ -12,7 +12,6 @@
 package web
 
 import (
-	"bytes"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -103,7 +102,7 @@ func New(opts Options) (*Handler, error) {
 	}
 	if h.clientBuilt {
 		f := files[assets.ClientFile]
-		opts.Logger.Info("web: game client ready", "bytes", len(f.body), "precompressed", f.precompressed, "brotli", len(f.br))
+		opts.Logger.Info("web: game client ready", "bytes", f.body.size, "precompressed", f.precompressed, "brotli", f.br.size)
 	} else {
 		opts.Logger.Warn("web: " + ClientMissing)
 	}
@@ -112,6 +111,26 @@ func New(opts Options) (*Handler, error) {
 
 // ClientBuilt reports whether the served files include the game client.
 func (h *Handler) ClientBuilt() bool { return h.clientBuilt }
+
+// ReplayPage is the file of the replay viewer's page: the game client in
+// replay mode, for /replay/{round} (routed by the leaderboard, which knows
+// the rounds).
+const ReplayPage = "replay.html"
+
+// Page returns a handler that answers GET and HEAD with the page file name
+// (such as ReplayPage), whatever the request's path, as the pages are
+// served: revalidated every time, compressed when the browser accepts it.
+// A file that is not among the served files is a 404.
+func (h *Handler) Page(name string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f := h.files[name]
+		if f == nil || !strings.HasSuffix(name, ".html") {
+			http.Error(w, "404 page not found", http.StatusNotFound)
+			return
+		}
+		h.serveFile(w, r, f)
+	})
+}
 
 // Register mounts the handler on mux at "/" (the lobby, /play, and the 404
 // answer for paths no other pattern claims) and at StaticPrefix.
@@ -179,31 +198,39 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, f *file) {
 	hdr.Set("Content-Type", f.contentType)
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	hdr.Set("Cache-Control", h.cacheControl(f, r))
-	hdr.Set("X-Uncompressed-Length", strconv.Itoa(len(f.body)))
+	hdr.Set("X-Uncompressed-Length", strconv.FormatInt(f.body.size, 10))
 	if f.contentType == contentTypes[".html"] {
 		hdr.Set("Referrer-Policy", "same-origin")
 		hdr.Set("X-Frame-Options", "DENY")
 	}
 	body, etag := f.body, f.etag
-	if f.mayGzip() || f.br != nil {
+	if f.mayGzip() || f.br.held() {
 		hdr.Add("Vary", "Accept-Encoding")
 		gzq, brq := acceptedQualities(r)
 		switch {
 		// Brotli wins a tie: it is the smaller of the two.
-		case f.br != nil && brq > 0 && brq >= gzq:
+		case f.br.held() && brq > 0 && brq >= gzq:
 			body, etag = f.br, f.brETag
 			hdr.Set("Content-Encoding", "br")
 		// Only a request that accepts gzip pays for compressing, once.
 		case gzq > 0:
-			if gz, gzETag := f.gzipped(); gz != nil {
+			if gz, gzETag := f.gzipped(); gz.held() {
 				body, etag = gz, gzETag
 				hdr.Set("Content-Encoding", "gzip")
 			}
 		}
 	}
 	hdr.Set("ETag", etag)
+	rs, closer, err := body.open()
+	if err != nil {
+		hdr.Del("Content-Encoding")
+		hdr.Del("ETag")
+		http.Error(w, "cannot read "+f.name, http.StatusInternalServerError)
+		return
+	}
+	defer closer.Close()
 	// ServeContent answers If-None-Match with 304, HEAD without a body, and Range.
-	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
+	http.ServeContent(w, r, "", time.Time{}, rs)
 }
 
 // cacheControl says how long a browser may keep f: pages are revalidated

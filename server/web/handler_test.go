@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,7 +26,7 @@ var quietLogger = slog.New(slog.DiscardHandler)
 
 // wasmBody stands in for a built client: a WebAssembly header and enough
 // repetitive bytes for gzip to pay.
-var wasmBody = append([]byte("\x00asm\x01\x00\x00\x00"), bytes.Repeat([]byte("tickarena wasm "), 400)...)
+var wasmBody = append([]byte("\x00asm\x01\x00\x00\x00"), bytes.Repeat([]byte("tickarena wasm "), 5000)...) // above largeFile: served from the file system, not a copy
 
 func br(t testing.TB, b []byte) []byte {
 	t.Helper()
@@ -564,4 +565,80 @@ func TestSharedRoomLink(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Page serves a page file at any path, as the pages are served, for the
+// routes of other packages (the leaderboard's /replay/{id}).
+func TestPageHandler(t *testing.T) {
+	fsys := siteFS(t, true)
+	fsys[web.ReplayPage] = &fstest.MapFile{Data: []byte(`<!doctype html><link rel="stylesheet" href="/static/style.css"><main data-replay="/api/rounds/"></main>`)}
+	h, err := web.New(web.Options{FS: fsys, Logger: quietLogger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	h.Register(mux)
+	mux.Handle("GET /replay/{id}", h.Page(web.ReplayPage))
+	mux.Handle("GET /broken/{id}", h.Page("style.css"))
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	res, body := get(t, http.MethodGet, srv.URL+"/replay/r1?t=3", nil)
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(body), `data-replay="/api/rounds/"`) ||
+		!strings.Contains(string(body), "/static/style.css?v=") {
+		t.Errorf("GET /replay/r1 = %d %q; want the replay page with versioned assets", res.StatusCode, body)
+	}
+	if cc := res.Header.Get("Cache-Control"); cc != "no-cache" || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+		t.Errorf("GET /replay/r1: Cache-Control %q, Content-Type %q; want a page's", cc, res.Header.Get("Content-Type"))
+	}
+	if res, _ := get(t, http.MethodGet, srv.URL+"/broken/x", nil); res.StatusCode != http.StatusNotFound {
+		t.Errorf("Page of a file that is not a page answered %d; want 404", res.StatusCode)
+	}
+}
+
+// TestLargeFilesStayOutOfTheHeap holds the host's memory rule: the game client
+// and its encodings (about 17 MB together) are served from the file system
+// they were embedded in, not copied onto the heap, where the garbage
+// collector would double what they cost.
+func TestLargeFilesStayOutOfTheHeap(t *testing.T) {
+	big := bytes.Repeat([]byte("\x00asm a large client "), 16<<20/20)
+	fsys := siteFS(t, true)
+	fsys["game.wasm"] = &fstest.MapFile{Data: big}
+	fsys["game.wasm.gz"] = &fstest.MapFile{Data: gz(t, big, gzip.BestSpeed)}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	h, err := web.New(web.Options{FS: fsys, Logger: quietLogger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	grown := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+	if grown > 2<<20 {
+		t.Errorf("loading a %d MiB client grew the heap by %.1f MiB; want it served without a copy", len(big)>>20, float64(grown)/(1<<20))
+	}
+	mux := http.NewServeMux()
+	h.Register(mux)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	for _, accept := range []string{"", "gzip"} {
+		res, body := get(t, http.MethodGet, srv.URL+"/static/game.wasm", map[string]string{"Accept-Encoding": accept})
+		if accept == "gzip" {
+			if res.Header.Get("Content-Encoding") != "gzip" {
+				t.Fatalf("Accept-Encoding gzip: Content-Encoding %q", res.Header.Get("Content-Encoding"))
+			}
+			zr, err := gzip.NewReader(bytes.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if body, err = io.ReadAll(zr); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if !bytes.Equal(body, big) {
+			t.Errorf("Accept-Encoding %q: the body (%d bytes) is not the client (%d bytes)", accept, len(body), len(big))
+		}
+	}
+	runtime.KeepAlive(h)
 }
