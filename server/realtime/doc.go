@@ -98,7 +98,11 @@
 // spectators, and cuts every spectator's view out of the frame SpectateDelay
 // old, through the same delta encoder and slow-reader rules as players:
 // around the followed ship every tick, or the whole arena every
-// wholeArenaEvery ticks. Rosters and round ends reach spectators delayed too.
+// wholeArenaEvery ticks. A spectator's tick frame goes out by the players'
+// path (queueFrame) and holds what a player's does: the delayed delta, the
+// roster of that delayed frame as a difference (a second rosterCast, so the
+// live roster never reaches a spectator), the ping and the pong. Round ends
+// reach spectators delayed too, just before the frame of their tick.
 //
 // # Wiring
 //
