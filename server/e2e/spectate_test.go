@@ -61,7 +61,10 @@ func TestSpectateLiveRoom(t *testing.T) {
 	watcher.WaitFor(`document.querySelector(".room .watch") !== null`)
 	browsertest.Eval[bool](watcher, `(() => { document.querySelector(".room").scrollIntoView({block: "center"}); return true })()`)
 	watcher.Screenshot("lobby with Watch")
-	watcher.Click(".room .watch")
+	// The lobby rebuilds its room list on every refresh, which can remove
+	// the node a driver-side click looked up before it lands ("Could not
+	// find node with given id"): the page finds and clicks it in one go.
+	browsertest.Eval[bool](watcher, `(() => { document.querySelector(".room .watch").click(); return true })()`)
 	watcher.WaitFor(`location.pathname === "/play" && new URLSearchParams(location.search).get("spectate") === "1"`)
 	watcher.WaitForWithin(`window.tickarena && window.tickarena.state === "playing" && window.tickarena.spectating && window.tickarena.tick > 0`, loadWithin)
 	if h := readSpectateHook(watcher); h.ShipID != 0 || h.DelayMs != int(delay/time.Millisecond) || h.Follow != 0 {
