@@ -130,6 +130,7 @@ func (a *App) build(secret []byte) error {
 	a.baseReadyChecks()
 	a.saturationReadyCheck()
 	a.metrics.GaugeFunc("tickarena_rooms", "Rooms open on this node.", func() float64 { return float64(len(a.rt.Rooms())) })
+	a.metrics.GaugeFunc("tickarena_spectators", "Spectators watching a room of this node.", func() float64 { return float64(a.rt.Spectators()) })
 	if a.mux, err = a.routes(issuer, dir); err != nil {
 		return err
 	}
@@ -272,12 +273,13 @@ func (a *App) routes(issuer *session.Issuer, dir lobby.Directory) (*http.ServeMu
 	if a.node != nil {
 		a.node.Register(mux)
 	}
-	leaderboard.NewHandler(a.store, leaderboard.HandlerOptions{Logger: a.log, Health: a.health}).Register(mux)
-	apidoc.Register(mux)
 	site, err := web.New(web.Options{Logger: a.log})
 	if err != nil {
 		return nil, fmt.Errorf("web files: %w", err)
 	}
+	leaderboard.NewHandler(a.store, leaderboard.HandlerOptions{Logger: a.log, Health: a.health,
+		ReplayPage: site.Page(web.ReplayPage)}).Register(mux)
+	apidoc.Register(mux)
 	site.Register(mux)
 	mux.Handle("GET /ws", newOriginCheck(cfg.Origins, cfg.PublicURL).wrap(a.rt))
 	mux.Handle("GET /metrics", a.metrics.Handler())

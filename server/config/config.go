@@ -95,7 +95,7 @@ type Config struct {
 	BackupKeep int
 
 	// Realtime is the real-time server's section: rooms, connections, bots,
-	// rounds. Its hooks (Auth, Admission, Observer, …) are the app's to set;
+	// rounds, spectators. Its hooks (Auth, Admission, Observer, …) are the app's to set;
 	// its UnjoinedRoomTimeout is Lobby.ReservationTTL.
 	Realtime realtime.Options
 	// Lobby is the lobby's HTTP section: room creation rates and how long a
@@ -249,6 +249,12 @@ func (c Config) Validate() error {
 		return bad("backup-keep", "must be at least 1")
 	case c.Store.ReplayKeep < 1 || c.Store.ReplayKeep > 1000000:
 		return bad("replay-keep", "%d is outside 1-1000000", c.Store.ReplayKeep)
+	case rt.MaxSpectatorsPerRoom > 10000:
+		return bad("max-spectators-per-room", "%d is outside 0-10000", rt.MaxSpectatorsPerRoom)
+	case rt.MaxSpectators > 100000:
+		return bad("max-spectators", "%d is outside 0-100000", rt.MaxSpectators)
+	case rt.SpectateDelay > time.Minute:
+		return bad("spectate-delay", "%s is outside 0-1m", rt.SpectateDelay)
 	}
 	if c.PublicURL != "" {
 		u, err := url.Parse(c.PublicURL)

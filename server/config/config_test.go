@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 )
 
 func envOf(m map[string]string) func(string) string {
@@ -48,6 +49,16 @@ func TestParse(t *testing.T) {
 				t.Errorf("bots %d, public rooms %d, grace %s: want each negative (none), not zero (the default)", rt.Bots, rt.PublicRooms, rt.ReconnectGrace)
 			}
 		}},
+		{"spectators: zero means none", []string{"-max-spectators-per-room", "0", "-max-spectators", "0", "-spectate-delay", "0"}, nil, func(t *testing.T, c Config) {
+			if rt := c.Realtime; rt.MaxSpectatorsPerRoom >= 0 || rt.MaxSpectators >= 0 || rt.SpectateDelay >= 0 {
+				t.Errorf("spectators per room %d, per node %d, delay %s: want each negative (none), not zero (the default)", rt.MaxSpectatorsPerRoom, rt.MaxSpectators, rt.SpectateDelay)
+			}
+		}},
+		{"spectators: the flags and their defaults", []string{"-max-spectators", "7", "-spectate-delay", "1500ms"}, nil, func(t *testing.T, c Config) {
+			if rt := c.Realtime; rt.MaxSpectatorsPerRoom != 50 || rt.MaxSpectators != 7 || rt.SpectateDelay != 1500*time.Millisecond {
+				t.Errorf("spectators per room %d, per node %d, delay %s; want 50 (the default), 7, 1.5s", rt.MaxSpectatorsPerRoom, rt.MaxSpectators, rt.SpectateDelay)
+			}
+		}},
 		{"sections take the flags", []string{"-bots", "3", "-max-conns-per-ip", "5", "-session-rate", "7", "-room-create-rate", "2", "-replay-keep", "9", "-db", "x.db"}, nil, func(t *testing.T, c Config) {
 			if c.Realtime.Bots != 3 || c.Realtime.MaxConnectionsPerAddr != 5 || c.Session.Limit.Max != 7 ||
 				c.Lobby.CreatePerPlayer != 2 || c.Store.ReplayKeep != 9 || c.Store.Path != "x.db" {
@@ -88,6 +99,11 @@ func TestParseRejects(t *testing.T) {
 		{"round too short", []string{"-round-length", "1s"}, nil, "-round-length"},
 		{"replay keep zero", []string{"-replay-keep", "0"}, nil, "-replay-keep"},
 		{"replay keep from env", nil, map[string]string{"TICKARENA_REPLAY_KEEP": "2000000"}, "-replay-keep"},
+		{"negative spectators per room", []string{"-max-spectators-per-room", "-1"}, nil, "-max-spectators-per-room"},
+		{"spectators from env", nil, map[string]string{"TICKARENA_MAX_SPECTATORS": "100001"}, "-max-spectators"},
+		{"spectators per room over the bound", []string{"-max-spectators-per-room", "10001"}, nil, "-max-spectators-per-room"},
+		{"spectate delay over a minute", []string{"-spectate-delay", "2m"}, nil, "-spectate-delay"},
+		{"negative spectate delay from env", nil, map[string]string{"TICKARENA_SPECTATE_DELAY": "-1s"}, "-spectate-delay"},
 		{"short secret", []string{"-secret", "abc"}, nil, "-secret"},
 		{"public url", []string{"-public-url", "ftp://x"}, nil, "-public-url"},
 		{"redis url", []string{"-redis-url", "http://x"}, nil, "-redis-url"},

@@ -46,6 +46,9 @@ func (c *Config) bind(fs *flag.FlagSet) {
 	fs.IntVar(&rt.MaxConnections, "max-conns", rt.MaxConnections, "most WebSocket connections on this node")
 	fs.IntVar(&rt.MaxConnectionsPerAddr, "max-conns-per-ip", rt.MaxConnectionsPerAddr, "most WebSocket connections from one remote address")
 	fs.Var(graceValue{&rt.ReconnectGrace}, "reconnect-grace", "how long a dropped player's ship waits for them, 0-10m (0: not at all)")
+	fs.Var(noneValue{&rt.MaxSpectatorsPerRoom}, "max-spectators-per-room", "most spectators watching one room (they hold no seat), 0-10000 (0: rooms cannot be watched)")
+	fs.Var(noneValue{&rt.MaxSpectators}, "max-spectators", "most spectators on this node, 0-100000 (0: no spectating)")
+	fs.Var(graceValue{&rt.SpectateDelay}, "spectate-delay", "how far behind the live room spectators see it, 0-1m (0: live)")
 
 	lb := &c.Lobby
 	fs.IntVar(&lb.CreatePerPlayer, "room-create-rate", lb.CreatePerPlayer, "rooms one player may create per minute (in any minute, all at once or spread out)")

@@ -30,7 +30,8 @@ func TestDefaultOptions(t *testing.T) {
 	d := DefaultOptions()
 	rules := game.Default()
 	if d.TickRate != int(rules.TickRate) || d.RoundSeconds != int(rules.RoundSeconds) || d.Bots != 10 ||
-		d.MaxRooms != 200 || d.MaxConnectionsPerAddr != 64 || d.PublicRooms != 1 {
+		d.MaxRooms != 200 || d.MaxConnectionsPerAddr != 64 || d.PublicRooms != 1 ||
+		d.MaxSpectatorsPerRoom != 50 || d.MaxSpectators != 500 || d.SpectateDelay != 3*time.Second {
 		t.Errorf("DefaultOptions() = %+v", d)
 	}
 	if d.Auth != nil || d.Logger != nil || d.Observer != nil || d.OnRoundEnd != nil {
@@ -39,5 +40,10 @@ func TestDefaultOptions(t *testing.T) {
 	none := Options{Bots: -1, PublicRooms: -1, ReconnectGrace: -1}.withDefaults()
 	if none.Bots >= 0 || none.PublicRooms >= 0 || none.ReconnectGrace >= 0 {
 		t.Errorf("negative (none) became %d bots, %d public rooms, grace %s", none.Bots, none.PublicRooms, none.ReconnectGrace)
+	}
+	noSpectators := Options{MaxSpectatorsPerRoom: -1, MaxSpectators: -1, SpectateDelay: -1}.withDefaults()
+	if noSpectators.MaxSpectatorsPerRoom != 0 || noSpectators.MaxSpectators != 0 || noSpectators.SpectateDelay != 0 {
+		t.Errorf("negative (none) became %d spectators per room, %d per node, delay %s; want 0, 0 and no delay",
+			noSpectators.MaxSpectatorsPerRoom, noSpectators.MaxSpectators, noSpectators.SpectateDelay)
 	}
 }
