@@ -25,6 +25,10 @@ type Options struct {
 	Token, Name string
 	// Room is the room to join.
 	Room string
+	// Spectate watches the room without a ship (spectate.go), following
+	// ship Follow first (0: the whole arena). Default false: play.
+	Spectate bool
+	Follow   uint32
 	// Dial opens WebSocket connections.
 	Dial netcode.Dialer
 	// Logger receives the game's log lines. Default slog.Default().
@@ -90,6 +94,19 @@ type Game struct {
 	updates         int
 	netGraph        netGraph
 	speaker         *speaker
+	spec            *spectator // spectate mode (spectate.go), nil for a player
+	// watched is the followed ship of a game with no connection (a replay):
+	// the one drawn as the player's own.
+	watched uint32
+}
+
+// selfID returns the ship drawn as the player's own: the own ship, or in a
+// replay the followed one.
+func (g *Game) selfID() uint32 {
+	if g.net == nil {
+		return g.watched
+	}
+	return g.net.Ship()
 }
 
 // warmUpFrames is the number of frames drawn before the game connects.
@@ -101,13 +118,16 @@ func New(o Options) *Game {
 	o = o.withDefaults()
 	g := &Game{
 		opt:       o,
-		net:       netcode.New(netcode.Options{URL: o.URL, Token: o.Token, Room: o.Room, Dial: o.Dial, Logger: o.Logger}),
+		net:       netcode.New(netcode.Options{URL: o.URL, Token: o.Token, Room: o.Room, Dial: o.Dial, Logger: o.Logger, Spectate: o.Spectate, Follow: o.Follow}),
 		stars:     NewStarfield(o.Seed),
 		light:     batch{blend: ebiten.BlendLighter},
 		prevPos:   map[uint32][2]float64{},
 		curPos:    map[uint32][2]float64{},
 		worldSize: float64(game.Default().WorldSize),
 		speaker:   newSpeaker(o.Sound),
+	}
+	if o.Spectate {
+		g.spec = newSpectator(g.worldSize, o.Follow)
 	}
 	f, err := loadFonts()
 	if err != nil {
@@ -154,6 +174,9 @@ func (g *Game) Update() error {
 		g.worldSize = float64(w.Rules.WorldSize)
 	}
 	g.readInput()
+	if g.spec != nil {
+		g.readSpectatorInput(dt)
+	}
 	if g.input.leave && !g.left {
 		g.left = true
 		if g.net.State() != netcode.StateClosed {
@@ -231,6 +254,14 @@ func (g *Game) nameOf(id uint32) string {
 // updateCamera centres the camera on the own ship, leading a little toward
 // the aim, with the shake added.
 func (g *Game) updateCamera(dt float64) {
+	if g.spec != nil {
+		var ships []netcode.RenderEntity
+		if g.frame != nil {
+			ships = g.frame.Ships
+		}
+		g.cam = g.spec.viewer.Update(g.screen, ships, dt)
+		return
+	}
 	x, y := g.worldSize/2, g.worldSize/2
 	if f := g.frame; f != nil && f.HasSelf {
 		x, y = f.Self.X, f.Self.Y

@@ -24,6 +24,9 @@ func (g *Game) drawHUD(dst *ebiten.Image) {
 	if st == netcode.StatePlaying || st == netcode.StateReconnecting {
 		g.drawMinimap(dst)
 		g.drawScorePanel(dst)
+		if g.spec != nil {
+			g.drawSpectating(dst)
+		}
 		g.drawRoundClock(dst, now)
 		g.drawNetPanel(dst)
 		g.drawKillFeed(dst, now)
@@ -155,15 +158,19 @@ const killFeedLife = 6 * time.Second
 
 // drawKillFeed lists the latest kills under the net panel, fading out.
 func (g *Game) drawKillFeed(dst *ebiten.Image, now time.Time) {
-	ui := g.screen.UI
 	interval := g.net.TickInterval()
 	if interval <= 0 {
 		return
 	}
-	tick := g.net.ServerTick(now)
-	self := g.net.Ship()
-	x, y := float64(g.screen.W)-14*ui, 56*ui
-	for _, k := range g.net.KillFeed() {
+	g.drawKills(dst, g.net.KillFeed(), g.net.ServerTick(now), interval, g.net.Ship(), 56*g.screen.UI)
+}
+
+// drawKills draws the kills of feed that are younger than killFeedLife at
+// tick, top right from y down, those of ship self highlighted.
+func (g *Game) drawKills(dst *ebiten.Image, feed []netcode.KillLine, tick float64, interval time.Duration, self uint32, y float64) {
+	ui := g.screen.UI
+	x := float64(g.screen.W) - 14*ui
+	for _, k := range feed {
 		age := time.Duration((tick - float64(k.Tick)) * float64(interval))
 		if age > killFeedLife {
 			continue
@@ -232,6 +239,9 @@ func (g *Game) drawHints(dst *ebiten.Image) {
 	g.world.roundRect(dst, x, y, 250*ui, 84*ui, 9*ui, Fade(ColorPanel, a))
 	g.world.flush(dst)
 	lines := []string{"WASD / arrows  move", "Mouse  aim  ·  Click / Space  fire", "Tab  scores  ·  Esc  lobby"}
+	if g.spec != nil {
+		lines = spectatorHints
+	}
 	for i, l := range lines {
 		drawText(dst, l, g.fonts.small, x+12*ui, y+10*ui+float64(i)*22*ui, alignStart, Fade(ColorText, a))
 	}
@@ -326,7 +336,7 @@ const maxRows = 10
 // drawTable draws a centred table of pilots with a title and a footer.
 func (g *Game) drawTable(dst *ebiten.Image, title, footer string, rows []scoreRow) {
 	ui := g.screen.UI
-	self := g.net.Ship()
+	self := g.selfID()
 	shown := rows
 	if len(shown) > maxRows {
 		shown = rows[:maxRows]
@@ -380,7 +390,9 @@ func (g *Game) drawTable(dst *ebiten.Image, title, footer string, rows []scoreRo
 		nc := ColorText
 		if r.ship == self {
 			nc = ColorAccent
-			name += "  (you)"
+			if g.net != nil { // a replay's followed pilot is not the viewer
+				name += "  (you)"
+			}
 		}
 		drawText(dst, name, g.fonts.body, x+w*0.12, ry+2*ui, alignStart, nc)
 		drawText(dst, strconv.Itoa(int(r.score)), g.fonts.label, x+w*0.70, ry, alignEnd, ColorGold)

@@ -26,7 +26,7 @@ func (g *Game) updateNetGraph(now time.Time, dt float64) {
 	if w, ok := g.net.Welcome(); ok {
 		tickRate = int(w.Rules.TickRate)
 	}
-	g.netGraph.meter.frame(now, dt, g.net.Stats(), g.net.RTTMean(), g.net.RTTMin(), g.net.RTTJitter(), tickRate)
+	g.netGraph.meter.frame(now, dt, g.net.Stats(), g.net.RTTMean(), g.net.RTTMin(), g.net.RTTJitter(), g.net.InterpDelay(), tickRate)
 	g.status.Net = g.netGraph.meter.figures
 	g.status.NetGraph = g.netGraph.shown
 }
@@ -48,12 +48,13 @@ func (g *Game) drawNetGraph(dst *ebiten.Image) {
 		fmt.Sprintf("updates %.0f/s of %d", f.UpdatesPerSec, f.TickRate),
 		fmt.Sprintf("down %s  up %s", byteRate(f.BytesDownPerSec), byteRate(f.BytesUpPerSec)),
 		fmt.Sprintf("corrections %d  avg %.1f  max %.1f", f.Corrections, f.CorrectionMean, f.CorrectionMax),
-		fmt.Sprintf("underflows %d (%.1f%%)", f.Underflows, f.UnderflowPct),
+		fmt.Sprintf("underflows %d (%.1f%%), %d after stalls", f.Underflows, f.UnderflowPct, f.StallUnderflows),
+		fmt.Sprintf("interp delay %.0f ms  avg %.0f", f.InterpDelay, f.InterpDelayMean),
 	}
 	// Under the score panel (see drawScorePanel).
 	x, y, w := 14*ui, max(58*ui, 58*g.screen.Scale)+96*ui, 250*ui
 	lh, plotH := 18*ui, 44*ui
-	h := 34*ui + float64(len(lines))*lh + plotH
+	h := 42*ui + float64(len(lines))*lh + plotH // 8 between the text and the plot
 	g.panel(dst, x, y, w, h)
 	drawText(dst, "NET GRAPH", g.fonts.small, x+12*ui, y+8*ui, alignStart, ColorAccent)
 	drawText(dst, "F3", g.fonts.small, x+w-12*ui, y+8*ui, alignEnd, ColorMuted)

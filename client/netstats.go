@@ -28,8 +28,16 @@ type NetFigures struct {
 	CorrectionMean, CorrectionMax float64
 	// Underflows counts the frames that ran out of snapshots to interpolate
 	// between, out of InterpFrames; UnderflowPct is their share in percent.
-	Underflows, InterpFrames uint64
-	UnderflowPct             float64
+	// StallUnderflows counts those of them that came after the page itself
+	// stalled for longer than the interpolation delay (the frame time plot
+	// shows it): the rest are the network's.
+	Underflows, InterpFrames, StallUnderflows uint64
+	UnderflowPct                              float64
+	// InterpDelay is how far in the past the other ships are drawn now, and
+	// InterpDelayMean its mean over the InterpFrames, in milliseconds. The
+	// client widens it when updates arrive unevenly and narrows it again
+	// when they come steadily.
+	InterpDelay, InterpDelayMean float64
 }
 
 // frameHistory is the number of frame times the net graph plots.
@@ -51,7 +59,8 @@ const meterWindow = time.Second
 
 // frame records one frame that took dt seconds, drawn at now with the
 // client's counters st, and refreshes the figures once per window.
-func (m *netMeter) frame(now time.Time, dt float64, st netcode.Stats, rtt, rttMin, jitter time.Duration, tickRate int) {
+// delay is the client's interpolation delay at this frame.
+func (m *netMeter) frame(now time.Time, dt float64, st netcode.Stats, rtt, rttMin, jitter, delay time.Duration, tickRate int) {
 	m.times[m.next] = dt
 	m.next = (m.next + 1) % frameHistory
 	if m.start.IsZero() {
@@ -67,10 +76,12 @@ func (m *netMeter) frame(now time.Time, dt float64, st netcode.Stats, rtt, rttMi
 		f.CorrectionMean = st.CorrectionSum / float64(st.Corrections)
 	}
 	f.CorrectionMax = st.CorrectionMax
-	f.Underflows, f.InterpFrames = st.Underflows, st.Frames
+	f.Underflows, f.InterpFrames, f.StallUnderflows = st.Underflows, st.Frames, st.StallUnderflows
 	if st.Frames > 0 {
 		f.UnderflowPct = 100 * float64(st.Underflows) / float64(st.Frames)
+		f.InterpDelayMean = ms(st.DelaySum) / float64(st.Frames)
 	}
+	f.InterpDelay = ms(delay)
 	elapsed := now.Sub(m.start)
 	if elapsed < meterWindow {
 		return

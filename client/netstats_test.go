@@ -14,7 +14,8 @@ func TestNetMeter(t *testing.T) {
 	var st netcode.Stats
 	// Two seconds at 50 frames a second, with 30 deltas of 200 bytes and
 	// 30 inputs of 20 bytes a second, one correction of 3 units and one
-	// underflow.
+	// underflow; the interpolation delay 60 ms for the first half, 100 ms
+	// for the second.
 	for i := 0; i <= 100; i++ {
 		now := t0.Add(time.Duration(i) * 20 * time.Millisecond)
 		if i%5 < 3 && i > 0 {
@@ -24,11 +25,16 @@ func TestNetMeter(t *testing.T) {
 			st.BytesOut += 20
 		}
 		st.Frames++
+		delay := 60 * time.Millisecond
+		if i > 50 {
+			delay = 100 * time.Millisecond
+		}
+		st.DelaySum += delay
 		if i == 50 {
 			st.Corrections, st.CorrectionSum, st.CorrectionMax = 1, 3, 3
-			st.Underflows = 1
+			st.Underflows, st.StallUnderflows = 1, 1
 		}
-		m.frame(now, 0.020, st, 98*time.Millisecond, 91*time.Millisecond, 6*time.Millisecond, 30)
+		m.frame(now, 0.020, st, 98*time.Millisecond, 91*time.Millisecond, 6*time.Millisecond, delay, 30)
 	}
 	f := m.figures
 	near := func(name string, got, want float64) {
@@ -46,7 +52,9 @@ func TestNetMeter(t *testing.T) {
 	near("RTT min", f.RTTMin, 91)
 	near("correction mean", f.CorrectionMean, 3)
 	near("underflow %", f.UnderflowPct, 100.0/101)
-	if f.Corrections != 1 || f.Underflows != 1 || f.TickRate != 30 {
+	near("interpolation delay", f.InterpDelay, 100)
+	near("mean interpolation delay", f.InterpDelayMean, (51*60+50*100)/101.0)
+	if f.Corrections != 1 || f.Underflows != 1 || f.StallUnderflows != 1 || f.TickRate != 30 {
 		t.Errorf("corrections %d, underflows %d, tick rate %d; want 1, 1, 30", f.Corrections, f.Underflows, f.TickRate)
 	}
 	if got := m.frameTime(0); got != 0.020 {

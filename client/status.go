@@ -58,6 +58,19 @@ type Status struct {
 	Firing bool
 	// Sound is the sound's settings and whether it started.
 	Sound SoundStatus
+	// Spectating is true in spectate mode; Follow is then the followed ship
+	// (0: the whole arena) and DelayMs how far behind the live room the
+	// spectator sees it.
+	Spectating bool
+	Follow     uint32
+	DelayMs    int
+	// ServerX, ServerY is where the server's latest state (at Tick) puts the
+	// own ship, or the followed ship of a spectator, in world units; HasServer
+	// says whether that ship is in it. Unlike X, Y, it is neither predicted
+	// nor interpolated: two clients that received the same tick agree on it
+	// exactly.
+	ServerX, ServerY float64
+	HasServer        bool
 }
 
 // MaxOthers bounds the ships listed in Status.Others.
@@ -89,6 +102,7 @@ func NewStatus(c *netcode.Client, f *netcode.Frame, now time.Time) Status {
 	}
 	s.Visible = len(f.Ships)
 	s.Others = othersList(f)
+	s.setServerPosition(c)
 	roster := c.Roster()
 	s.Players = len(roster)
 	s.Map = mapList(roster)
@@ -145,4 +159,17 @@ func mapList(lines []wire.RosterLine) string {
 		b = appendPoint(b, l.Ship, int64(l.MapX), int64(l.MapY))
 	}
 	return string(b)
+}
+
+// setServerPosition fills the spectating fields and the server's position
+// of the own or followed ship from the client's mirror.
+func (s *Status) setServerPosition(c *netcode.Client) {
+	ship := c.Ship()
+	if c.Spectator() {
+		follow, delay, _ := c.Following()
+		s.Spectating, s.Follow, s.DelayMs, ship = true, follow, int(delay), follow
+	}
+	if e := c.Mirror().Find(ship); e != nil && ship != 0 {
+		s.ServerX, s.ServerY, s.HasServer = float64(e.X)/game.Sub, float64(e.Y)/game.Sub, true
+	}
 }

@@ -43,6 +43,12 @@ func (h *hook) publish(s client.Status) {
 	h.publishNet(s)
 	h.publishSound(s.Sound)
 	o.Set("firing", s.Firing)
+	o.Set("spectating", s.Spectating)
+	o.Set("follow", s.Follow)
+	o.Set("delayMs", s.DelayMs)
+	o.Set("hasServer", s.HasServer)
+	o.Set("serverX", s.ServerX)
+	o.Set("serverY", s.ServerY)
 	n := o.Get("frames").Int() + 1
 	o.Set("frames", n)
 	if n == 1 {

@@ -32,4 +32,7 @@ func (h *hook) publishNet(s client.Status) {
 	n.Set("underflows", f.Underflows)
 	n.Set("interpFrames", f.InterpFrames)
 	n.Set("underflowPct", f.UnderflowPct)
+	n.Set("stallUnderflows", f.StallUnderflows)
+	n.Set("interpDelay", f.InterpDelay)
+	n.Set("interpDelayMean", f.InterpDelayMean)
 }

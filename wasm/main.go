@@ -4,6 +4,7 @@ package main
 
 import (
 	"log/slog"
+	"strconv"
 	"syscall/js"
 
 	"github.com/hajimehoshi/ebiten/v2"
@@ -19,6 +20,10 @@ const (
 
 func main() {
 	log := slog.Default()
+	if replayMode() {
+		runReplay(log)
+		return
+	}
 	query := js.Global().Get("URLSearchParams").New(js.Global().Get("location").Get("search"))
 	h := newHook()
 	h.obj.Set("frames", 0)
@@ -34,6 +39,9 @@ func main() {
 
 		Sound:           storedSound(),
 		OnSoundSettings: storeSound,
+
+		Spectate: param(query, "spectate") == "1",
+		Follow:   follow(query),
 	})
 	exposeSound(g)
 	ebiten.SetWindowTitle("tickarena")
@@ -44,6 +52,16 @@ func main() {
 	if err := ebiten.RunGame(g); err != nil {
 		log.Error("the game stopped", "err", err)
 	}
+}
+
+// follow returns the ship id of the query parameter "follow" (spectate
+// mode), or 0 for none or a value that is not an id.
+func follow(q js.Value) uint32 {
+	id, err := strconv.ParseUint(param(q, "follow"), 10, 32)
+	if err != nil {
+		return 0
+	}
+	return uint32(id)
 }
 
 // param returns the query parameter name, or "".

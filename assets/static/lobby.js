@@ -5,7 +5,9 @@
 //   localStorage["tickarena.name"]       the pilot name the player chose.
 //   localStorage["tickarena.player_id"]  the player id returned by POST /api/session.
 // The play view is opened as /play?room=<room id>&ws=<ws_url>; the game reads
-// the query parameters "room" and "ws" from the page URL.
+// the query parameters "room" and "ws" from the page URL. Watch opens it as
+// /play?room=<room id>&ws=<ws_url>&spectate=1: the game watches the room
+// without a ship (it may add &follow=<ship id>).
 //
 // Everything a player typed, and every string from the server, is put into the
 // page with textContent, never with innerHTML.
@@ -202,6 +204,16 @@
     location.assign("/play?" + q.toString());
   }
 
+  // watchRoom opens the game in spectate mode: no seat is asked for, so a
+  // full room can be watched too; the hello needs a session all the same.
+  function watchRoom(button, room) {
+    busy(button, async () => {
+      await ensureSession();
+      const q = new URLSearchParams({ room: String(room.id), ws: room.ws_url, spectate: "1" });
+      location.assign("/play?" + q.toString());
+    });
+  }
+
   // A node that is full (or cannot take a seat for a moment) answers 503
   // with Retry-After: the lobby says so, counts down and tries again by
   // itself, until it gets a seat or the player does something else.
@@ -353,6 +365,8 @@
       metaItem(Number(room.bots) === 1 ? "bot" : "bots", String(Number(room.bots) || 0)),
       metaItem("left in round", formatSeconds(room.round_seconds_left)),
     );
+    const watching = Number(room.spectators) || 0;
+    if (watching > 0) meta.append(metaItem("watching", String(watching)));
     info.append(meta);
 
     const fill = document.createElement("div");
@@ -372,7 +386,17 @@
     join.setAttribute("aria-label", "Join " + (room.name || "room " + room.id));
     join.addEventListener("click", () => joinRoom(join, { room: room.id }));
 
-    li.append(info, fill, join);
+    const watch = document.createElement("button");
+    watch.type = "button";
+    watch.className = "btn btn-small btn-ghost watch";
+    watch.textContent = "Watch";
+    watch.setAttribute("aria-label", "Watch " + (room.name || "room " + room.id));
+    watch.addEventListener("click", () => watchRoom(watch, room));
+
+    const actions = document.createElement("div");
+    actions.className = "room-actions";
+    actions.append(join, watch);
+    li.append(info, fill, actions);
     return li;
   }
 

@@ -1,5 +1,8 @@
 // tickarena play view: downloads game.wasm with a progress bar, runs it with
 // Go's wasm_exec.js, and takes the player back to the lobby on Esc or "Lobby".
+// On a replay's page, /replay/{round} (replay.html), it first downloads the
+// round's recording into window.tickarenaReplayFile, where the game reads it,
+// and says so plainly when the recording is no longer kept.
 //
 // The game reads localStorage["tickarena.token"], localStorage["tickarena.name"]
 // and the query parameters "room" and "ws" of this page's URL (see lobby.js).
@@ -20,9 +23,12 @@
   const params = new URLSearchParams(location.search);
   const room = params.get("room") || "";
   const ws = params.get("ws") || "";
+  const replayRound = location.pathname.startsWith("/replay/")
+    ? decodeURIComponent(location.pathname.slice("/replay/".length)) : "";
+  const spectate = params.get("spectate") === "1";
 
   function backToLobby() {
-    location.assign("/");
+    location.assign($("leave").getAttribute("href") || "/");
   }
   window.addEventListener("keydown", (ev) => {
     if (ev.key === "Escape") {
@@ -31,17 +37,20 @@
     }
   }, true);
 
+  // what names the download the progress bar shows.
+  let what = "Downloading the game…";
+
   function setProgress(done, total) {
     if (total > 0) {
       const pct = Math.min(100, Math.round((done / total) * 100));
       progress.classList.remove("indeterminate");
       progress.setAttribute("aria-valuenow", String(pct));
       fill.style.width = pct + "%";
-      status.textContent = "Downloading the game… " + (done / 1048576).toFixed(1) + " / " + (total / 1048576).toFixed(1) + " MB";
+      status.textContent = what + " " + (done / 1048576).toFixed(1) + " / " + (total / 1048576).toFixed(1) + " MB";
     } else {
       progress.classList.add("indeterminate");
       progress.removeAttribute("aria-valuenow");
-      status.textContent = "Downloading the game… " + (done / 1048576).toFixed(1) + " MB";
+      status.textContent = what + " " + (done / 1048576).toFixed(1) + " MB";
     }
   }
 
@@ -52,10 +61,29 @@
     if (!loading.querySelector(".back")) {
       const back = document.createElement("a");
       back.className = "btn back";
-      back.href = "/";
-      back.textContent = "Back to the lobby";
+      back.href = replayRound ? "/leaderboard" : "/";
+      back.textContent = replayRound ? "Back to the leaderboard" : "Back to the lobby";
       loading.append(back);
     }
+  }
+
+  // loadReplay downloads the round's recording for the game, moving the
+  // progress bar. A 404 means the replay was pruned (or never kept): the
+  // page says so instead of starting the game on nothing.
+  async function loadReplay() {
+    const url = main.dataset.replay + encodeURIComponent(replayRound) + "/replay";
+    const res = await fetch(url);
+    if (res.status === 404) {
+      const err = new Error("This round's replay is no longer kept: replays of older rounds are pruned to make room for new ones.");
+      err.title = "Replay not available";
+      throw err;
+    }
+    if (!res.ok) {
+      throw new Error("The server answered " + res.status + " for the recording. Reload the page to try again.");
+    }
+    const total = parseInt(res.headers.get("Content-Length") || "", 10) || 0;
+    const body = res.body && res.body.getReader ? new Response(counted(res, total)) : res;
+    window.tickarenaReplayFile = new Uint8Array(await body.arrayBuffer());
   }
 
   // counted wraps a response body so that every chunk the browser reads
@@ -155,12 +183,75 @@
     }, 250);
   }
 
+  // replayLink shows, on the results screen between rounds, a link to the
+  // replay of the round that just ended: the page asks the player's recent
+  // rounds (GET /api/players/{id}) for it, since the round's id is made when
+  // its result is stored, and keeps asking for a few seconds while the
+  // result is on its way to the store.
+  function replayLink() {
+    let playerID = "";
+    try { playerID = localStorage.getItem("tickarena.player_id") || ""; } catch { /* storage blocked */ }
+    if (!playerID) return;
+    const link = document.createElement("a");
+    link.id = "replay-link";
+    link.className = "btn replay-link";
+    link.target = "_blank";
+    link.rel = "noopener";
+    link.hidden = true;
+    document.body.append(link);
+    let wanted = "", asking = false, tries = 0;
+    setInterval(async () => {
+      const h = window.tickarena;
+      if (!h || h.phase !== "intermission" || !h.round) {
+        link.hidden = true;
+        wanted = "";
+        return;
+      }
+      const key = h.room + "#" + h.round;
+      if (key !== wanted) {
+        wanted = key;
+        tries = 0;
+        link.hidden = true;
+      }
+      if (!link.hidden || asking || tries >= 10) return;
+      asking = true;
+      tries++;
+      try {
+        const res = await fetch("/api/players/" + encodeURIComponent(playerID));
+        if (res.ok) {
+          const stats = await res.json();
+          const r = (stats.recent || []).find((x) => x.room_id === h.room && x.round === h.round && x.replay_url);
+          if (r && key === wanted) {
+            link.href = "/replay/" + encodeURIComponent(r.round_id);
+            link.textContent = "▶ Watch the replay of round " + h.round;
+            link.hidden = false;
+          }
+        }
+      } catch (err) {
+        // Asked again on the next tick.
+      } finally {
+        asking = false;
+      }
+    }, 1000);
+  }
+
   async function start() {
-    if (!room || !ws) {
+    if (replayRound) {
+      roomLabel.textContent = "Round " + replayRound;
+      try {
+        what = "Downloading the recording…";
+        await loadReplay();
+        what = "Downloading the game…";
+      } catch (err) {
+        fail(err.message || String(err), err.title || "Cannot load the replay");
+        return;
+      }
+    } else if (!room || !ws) {
       fail("No room chosen. Pick a room or press Play in the lobby.");
       return;
+    } else {
+      roomLabel.textContent = (spectate ? "Watching room " : "Room ") + room;
     }
-    roomLabel.textContent = "Room " + room;
     if (typeof Go !== "function") {
       // An unbuilt client lacks both game.wasm and wasm_exec.js: say so
       // rather than blaming the loader.
@@ -185,10 +276,11 @@
     }
     loading.hidden = true;
     soundControls();
+    if (!replayRound) replayLink();
     await go.run(instance);
     // The game returned: it ended or lost the server for good.
     loading.hidden = false;
-    fail("Go back to the lobby to play again.", "The game has ended");
+    fail(replayRound ? "Reload the page to watch again." : "Go back to the lobby to play again.", "The game has ended");
   }
 
   start();

@@ -62,12 +62,15 @@ type Client struct {
 	nextPing  time.Time
 
 	stats Stats
+
+	spec spectating // spectate.go
 }
 
 // New returns a client for the options, not yet connected: call Start.
 func New(o Options) *Client {
 	o = o.withDefaults()
 	c := &Client{opt: o, rng: game.NewRand(o.Seed)}
+	c.spec.follow = o.Follow
 	c.history.init(o.History)
 	return c
 }
@@ -219,7 +222,7 @@ func (c *Client) opened(now time.Time) {
 		return
 	}
 	c.lastError = wire.Error{}
-	c.send(wire.AppendHello(c.out[:0], wire.Hello{Version: wire.Version, Token: c.opt.Token, Room: c.opt.Room}))
+	c.send(wire.AppendHello(c.out[:0], c.hello()))
 	c.state = StateHelloSent
 	c.lastMsg = now
 }
@@ -233,7 +236,7 @@ func (c *Client) dropped(now time.Time, code int, reason string) {
 		return
 	}
 	why := closeReason(code, reason, c.lastError)
-	if !retryable(code, c.lastError.Code) {
+	if !retryable(code, c.lastError.Code) && !c.spectatorRetries(c.lastError.Code) {
 		c.opt.Logger.Info("connection closed", "code", code, "reason", why)
 		c.state, c.reason = StateClosed, why
 		return
@@ -377,6 +380,8 @@ func (c *Client) handleMessage(now time.Time) {
 	case wire.TypeError:
 		c.lastError = m.Error
 		c.reason = m.Error.Reason
+	case wire.TypeSpectating:
+		c.setSpectating(m.Spectating)
 	}
 }
 
@@ -407,8 +412,8 @@ func (c *Client) welcomed(now time.Time, w wire.Welcome) {
 // It keeps the input rate equal to the server's tick rate whatever the frame
 // rate, and is 0 unless the client is playing.
 func (c *Client) InputsDue(now time.Time) int {
-	if c.state != StatePlaying {
-		return 0
+	if c.state != StatePlaying || c.opt.Spectate {
+		return 0 // a spectator sends no inputs
 	}
 	return c.inputs.Steps(now)
 }

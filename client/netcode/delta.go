@@ -26,7 +26,11 @@ func (c *Client) applyDelta(now time.Time, d *wire.Delta) {
 	c.mirrorOK = true
 	c.stats.Deltas++
 	if c.interval > 0 {
-		c.clock.add(now, d.Tick, c.interval)
+		at := now // when it arrived, if the transport said
+		if !c.arrived.IsZero() && c.arrived.Before(now) {
+			at = c.arrived
+		}
+		c.clock.add(at, d.Tick, c.interval)
 	}
 	respawned := false
 	for i := range d.Events {

@@ -35,7 +35,13 @@
 // the server has not acknowledged yet, replayed with game.Tuning.Move. When a
 // delta disagrees with what was drawn, the drawn position blends toward the
 // correction over Options.BlendTime instead of jumping. Other ships are drawn
-// InterpDelay in the past, between the two snapshots around that time.
+// InterpDelay in the past, between the two snapshots around that time. The
+// delay is a jitter buffer: one and a half tick intervals plus the highest
+// lateness of the deltas of the last few seconds, within
+// Options.MinInterpDelay and Options.MaxInterpDelay. Drawn time runs up to
+// 5% slower or faster to reach a new delay rather than jumping; when no
+// snapshot is newer, the others move on along their velocity for one tick
+// and wait, and the frame counts as an underflow (Stats.Underflows).
 //
 // The prediction is exact when the server applies each input once, one per
 // tick, in sequence order (a small per-player FIFO): a server that applies

@@ -12,27 +12,33 @@ import (
 // looks at: about two seconds at 30 Hz.
 const clockSamples = 64
 
-// clock estimates which server tick it is from the arrival times of deltas.
-// Each arrival gives a sample: arrival time minus tick × interval. The least
-// recent sample is the fastest path from the server; how much later the
-// others came is the jitter.
+// clock estimates which server tick it is from the arrival times of deltas,
+// and keeps the drawn time (see jitter.go). Each arrival gives a sample:
+// arrival time minus tick × interval. The least recent sample is the
+// fastest path from the server; how much later an arrival came than that is
+// its lateness.
 type clock struct {
 	base    time.Time // first arrival; samples are relative to it
 	samples [clockSamples]time.Duration
 	n, next int
-	delay   time.Duration // smoothed interpolation delay
-	last    time.Time     // previous frame, for smoothing the delay
+	peaks   peakHold      // the highest lateness of the last seconds
+	play    playout       // the drawn time
+	delay   time.Duration // how far the drawn time was behind the server at the last frame
 }
 
 func (k *clock) reset() { *k = clock{} }
 
+// add records the arrival at at of the delta of tick.
 func (k *clock) add(at time.Time, tick uint32, interval time.Duration) {
 	if k.n == 0 {
 		k.base = at
 	}
-	k.samples[k.next] = at.Sub(k.base) - time.Duration(tick)*interval
+	s := at.Sub(k.base) - time.Duration(tick)*interval
+	k.samples[k.next] = s
 	k.next = (k.next + 1) % clockSamples
 	k.n = min(k.n+1, clockSamples)
+	fast, _ := k.offset()
+	k.peaks.add(at.Sub(k.base), s-fast)
 }
 
 // offset returns the fastest sample and the spread above it (the jitter).
@@ -51,30 +57,6 @@ func (k *clock) offset() (fast, jitter time.Duration) {
 func (k *clock) serverTick(now time.Time, interval time.Duration) float64 {
 	fast, _ := k.offset()
 	return float64(now.Sub(k.base)-fast) / float64(interval)
-}
-
-// targetDelay is the interpolation delay the jitter asks for.
-func (k *clock) targetDelay(interval, least time.Duration) time.Duration {
-	_, jitter := k.offset()
-	return max(least, 2*interval+jitter)
-}
-
-// smoothDelay moves the delay toward target at a tenth of real time, so that
-// drawn time never jumps; the first frame takes the target at once.
-func (k *clock) smoothDelay(now time.Time, target time.Duration) time.Duration {
-	if k.delay == 0 || k.last.IsZero() {
-		k.delay = target
-	} else if dt := now.Sub(k.last); dt > 0 {
-		step := dt / 10
-		switch {
-		case k.delay < target:
-			k.delay = min(k.delay+step, target)
-		case k.delay > target:
-			k.delay = max(k.delay-step, target)
-		}
-	}
-	k.last = now
-	return k.delay
 }
 
 // snap is the ships of one snapshot, for interpolation.
@@ -117,7 +99,9 @@ func (h *history) push(v *wire.View) {
 	}
 }
 
-// InterpDelay returns how far in the past other entities are drawn now.
+// InterpDelay returns how far in the past other entities were drawn at the
+// last Frame: the jitter buffer's depth. It widens when deltas arrive
+// unevenly and narrows again when they come steadily (see Options.MinInterpDelay).
 func (c *Client) InterpDelay() time.Duration { return c.clock.delay }
 
 // ServerTick returns the estimated server tick at now, with a fraction.
@@ -162,19 +146,25 @@ func (c *Client) Frame(now time.Time) *Frame {
 		c.othersFrom(f, &c.mirror.Entities, nil, 0, 0)
 		return f
 	}
-	delay := c.clock.smoothDelay(now, c.clock.targetDelay(c.interval, c.opt.MinInterpDelay))
-	rt := c.clock.serverTick(now.Add(-delay), c.interval)
 	newest := c.history.newest()
+	want := c.clock.wantDelay(now, c.interval, c.opt.MinInterpDelay, c.opt.MaxInterpDelay)
+	last, depth := c.clock.play.at, c.clock.delay // the previous frame
+	rt := c.clock.renderTick(now, c.interval, want, c.opt.MaxInterpDelay, float64(newest.tick))
 	counted := c.history.n >= 2 && c.state == StatePlaying
 	if counted {
 		c.stats.Frames++
+		c.stats.DelaySum += c.clock.delay
 	}
 	switch {
 	case rt >= float64(newest.tick):
-		// Nothing newer than the render time: extrapolate up to one tick, then hold.
+		// Nothing newer than the render time: extrapolate up to one tick
+		// (renderTick waits there).
 		f.Underflow = rt > float64(newest.tick)
 		if f.Underflow && counted {
 			c.stats.Underflows++
+			if !last.IsZero() && now.Sub(last) > depth {
+				c.stats.StallUnderflows++
+			}
 		}
 		c.othersFrom(f, &newest.ships, nil, min(rt-float64(newest.tick), 1), 0)
 	case rt <= float64(c.history.at(0).tick):

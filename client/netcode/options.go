@@ -20,14 +20,28 @@ type Options struct {
 	Dial Dialer
 	// Logger receives connection events. Default slog.Default().
 	Logger *slog.Logger
+	// Spectate watches the room instead of playing (spectate.go): no ship,
+	// no inputs. Follow is then the ship to follow first, 0 for the whole
+	// arena. Default false: play.
+	Spectate bool
+	Follow   uint32
 
 	// History is the number of snapshots kept for interpolation. Default 32
 	// (about one second at 30 Hz).
 	History int
 	// MinInterpDelay is the least time other entities are drawn in the past.
-	// Default 100 ms; the delay grows to two tick intervals plus the measured
-	// jitter when that is more.
+	// The delay is one and a half tick intervals plus the highest lateness
+	// of the deltas of the last seconds (the jitter), at least this. Default
+	// 0: no floor beyond the one and a half tick intervals (50 ms at 30 Hz).
 	MinInterpDelay time.Duration
+	// MaxInterpDelay is the most the jitter widens the interpolation delay
+	// to; the first second of a connection, while the jitter is measured,
+	// draws half of it in the past. Default 250 ms: without lag
+	// compensation on the server, a player aims at ships drawn this far in
+	// the past, and beyond it a few frames moved along their velocity or
+	// held are the lesser harm. Never less than MinInterpDelay and one and
+	// a half tick intervals.
+	MaxInterpDelay time.Duration
 	// BlendTime is how long the own ship's drawn position takes to reach a
 	// corrected prediction. Default 100 ms.
 	BlendTime time.Duration
@@ -74,8 +88,9 @@ func (o Options) withDefaults() Options {
 		o.History = 32
 	}
 	o.History = max(o.History, 2)
-	if o.MinInterpDelay <= 0 {
-		o.MinInterpDelay = 100 * time.Millisecond
+	o.MinInterpDelay = max(o.MinInterpDelay, 0)
+	if o.MaxInterpDelay <= 0 {
+		o.MaxInterpDelay = 250 * time.Millisecond
 	}
 	if o.BlendTime <= 0 {
 		o.BlendTime = 100 * time.Millisecond

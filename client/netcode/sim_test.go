@@ -25,6 +25,8 @@ type sim struct {
 	nextFrame time.Time
 	// frameEvery is the time between frames. Default frameInterval.
 	frameEvery time.Duration
+	// stalled, when set, says when the page draws no frame.
+	stalled func(t time.Time) bool
 }
 
 func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -58,7 +60,9 @@ func (s *sim) run(d time.Duration) {
 				every = frameInterval
 			}
 			s.nextFrame = s.nextFrame.Add(every)
-			s.frame(t)
+			if s.stalled == nil || !s.stalled(t) {
+				s.frame(t)
+			}
 		}
 	}
 }

@@ -36,6 +36,10 @@ type simNet struct {
 	// StampArrival makes the client's links report when each message
 	// arrived (Inbox.ReceivedAt), as the browser's WebSocket does.
 	StampArrival bool
+	// Shape, when set, moves the delivery time of each message to the
+	// client (after latency and jitter) to the time it returns, never
+	// earlier: bursts, stalls.
+	Shape func(at time.Time) time.Time
 }
 
 func newSimNet(latency, jitter time.Duration, seed uint64) *simNet {
@@ -51,8 +55,16 @@ func (n *simNet) delay() time.Duration {
 }
 
 // schedule runs f at the later of now+delay and *last, which keeps a link in order.
-func (n *simNet) schedule(last *time.Time, f func()) {
+func (n *simNet) schedule(last *time.Time, f func()) { n.scheduleShaped(last, nil, f) }
+
+// scheduleShaped is schedule with the delivery time passed through shape.
+func (n *simNet) scheduleShaped(last *time.Time, shape func(time.Time) time.Time, f func()) {
 	at := n.now.Add(n.delay())
+	if shape != nil {
+		if s := shape(at); s.After(at) {
+			at = s
+		}
+	}
 	if at.Before(*last) {
 		at = *last
 	}
@@ -134,7 +146,7 @@ func (sc *simConn) toClient(msg []byte) {
 	b := append([]byte(nil), msg...)
 	in := sc.in
 	n := sc.net
-	n.schedule(&sc.downLast, func() {
+	n.scheduleShaped(&sc.downLast, n.Shape, func() {
 		if n.StampArrival {
 			in.ReceivedAt(b, n.now)
 			return

@@ -1,5 +1,7 @@
 package netcode
 
+import "time"
+
 // Stats are a client's counters since it was made: what the load generator
 // prints and what a debug overlay shows.
 type Stats struct {
@@ -23,6 +25,15 @@ type Stats struct {
 	// Frames counts frames rendered with at least two snapshots;
 	// Underflows counts those where no snapshot was newer than the render time.
 	Frames, Underflows uint64
+	// StallUnderflows counts the Underflows on frames that came longer than
+	// the interpolation delay after the previous one: the page itself
+	// stalled (a browser runs no message handler while it does, so the
+	// updates waited too), which no delay covers. The others are the
+	// network's.
+	StallUnderflows uint64
+	// DelaySum is the sum of the interpolation delays of those Frames: over
+	// Frames, the mean time other entities were drawn in the past.
+	DelaySum time.Duration
 	// Resyncs counts deltas that did not apply to the mirror (wrong base,
 	// unknown entity) and forced a reconnect for a full snapshot.
 	Resyncs uint64

@@ -25,14 +25,25 @@ func (rec *Recording) Ticks() uint32 { return rec.Summary.ticks(&rec.Meta) }
 // files (190 against 205 KB for a 5-minute round of 60 ships), and its window
 // is 1 MiB rather than the level's 8 MiB: the history buffer is twice the
 // window (16 MiB at the default), while a round's files came out byte for
-// byte the same size at 512 KiB, 1 MiB and 2 MiB.
-var encoder = sync.OnceValue(func() *zstd.Encoder {
-	e, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBetterCompression), zstd.WithEncoderConcurrency(1), zstd.WithWindowSize(1<<20))
-	if err != nil {
-		panic(fmt.Sprintf("replay: zstd encoder: %v", err)) // only for invalid options
-	}
-	return e
-})
+// byte the same size at 512 KiB, 1 MiB and 2 MiB. It is made
+// inside a function rather than by a package variable's initializer, so
+// that a program that only plays replays (the browser client) does not link
+// the encoder.
+func encoder() *zstd.Encoder {
+	encoderOnce.Do(func() {
+		e, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBetterCompression), zstd.WithEncoderConcurrency(1), zstd.WithWindowSize(1<<20))
+		if err != nil {
+			panic(fmt.Sprintf("replay: zstd encoder: %v", err)) // only for invalid options
+		}
+		theEncoder = e
+	})
+	return theEncoder
+}
+
+var (
+	encoderOnce sync.Once
+	theEncoder  *zstd.Encoder
+)
 
 // Encode returns the recording as a file (docs/replay.md). It compresses, so
 // call it off any goroutine that must not wait.

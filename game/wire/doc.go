@@ -27,6 +27,8 @@
 //     views and encodes the difference with the tick's events.
 //   - delta_decode.go: the client side: decoding a delta and View.Apply,
 //     which turns the client's mirror into the server's view.
+//   - spectate.go: spectating: the hello that asks to watch, the follow
+//     and spectating messages.
 //   - msgpack.go: the MessagePack subset the protocol uses (shortest-form
 //     writers, a strict reader).
 //

@@ -88,5 +88,8 @@ func docExamples() []docExample {
 		}})},
 		{"leave", true, AppendLeave(nil)},
 		{"error", false, AppendError(nil, Error{Code: ErrCodeVersion, Reason: "protocol version 1 is not supported (this server speaks 2): reload the page"})},
+		{"hello-spectate", true, AppendHello(nil, Hello{Version: Version, Token: "tok", Room: "r1", Spectate: true, Follow: 1025})},
+		{"follow", true, AppendFollow(nil, Follow{Ship: 1024})},
+		{"spectating", false, AppendSpectating(nil, Spectating{Follow: 1024, DelayMs: 3000})},
 	}
 }

@@ -27,6 +27,8 @@ func encodeClient(m *ClientMsg) []byte {
 		return AppendPong(nil, m.Pong)
 	case TypeLeave:
 		return AppendLeave(nil)
+	case TypeFollow:
+		return AppendFollow(nil, m.Follow)
 	}
 	panic(fmt.Sprintf("no client message of type %d", m.Type))
 }
@@ -45,6 +47,8 @@ func sameClient(a, b *ClientMsg) bool {
 		return a.Ping == b.Ping
 	case TypePong:
 		return a.Pong == b.Pong
+	case TypeFollow:
+		return a.Follow == b.Follow
 	}
 	return true
 }
@@ -67,6 +71,8 @@ func encodeServer(m *ServerMsg) []byte {
 		return AppendRoster(nil, m.Roster)
 	case TypeError:
 		return AppendError(nil, m.Error)
+	case TypeSpectating:
+		return AppendSpectating(nil, m.Spectating)
 	}
 	panic(fmt.Sprintf("no server message of type %d", m.Type))
 }
@@ -168,6 +174,8 @@ func sameServer(a, b *ServerMsg) bool {
 			slices.Equal(a.Roster.Changes, b.Roster.Changes) && slices.Equal(a.Roster.Removed, b.Roster.Removed)
 	case TypeError:
 		return a.Error == b.Error
+	case TypeSpectating:
+		return a.Spectating == b.Spectating
 	}
 	return false
 }

@@ -46,6 +46,10 @@ type Hello struct {
 	Version uint16
 	Token   string
 	Room    string
+	// Spectate asks to watch the room without a ship (spectate.go); Follow
+	// is then the ship to follow, 0 for the whole arena.
+	Spectate bool
+	Follow   uint32
 }
 
 // Welcome answers a hello: the player's ship and what the client needs to run
@@ -200,6 +204,8 @@ type ClientMsg struct {
 	Input Input
 	Ping  Ping
 	Pong  Pong
+	// Follow is a spectator's follow message (spectate.go).
+	Follow Follow
 }
 
 // ServerMsg is a decoded server message: Type says which field holds it. A
@@ -213,15 +219,21 @@ type ServerMsg struct {
 	RoundEnd RoundEnd
 	Roster   Roster
 	Error    Error
+	// Spectating tells a spectator what it watches (spectate.go).
+	Spectating Spectating
 }
 
 // AppendHello appends a hello message.
 func AppendHello(b []byte, m Hello) []byte {
-	b = appendArray(b, 4)
+	b = appendArray(b, helloFields(m))
 	b = appendUint(b, uint64(TypeHello))
 	b = appendUint(b, uint64(m.Version))
 	b = appendString(b, m.Token)
-	return appendString(b, m.Room)
+	b = appendString(b, m.Room)
+	if m.Spectate {
+		b = appendSpectateHello(b, m)
+	}
+	return b
 }
 
 // AppendWelcome appends a welcome message.
@@ -311,8 +323,8 @@ func AppendError(b []byte, m Error) []byte {
 // clientFields and serverFields give the array length of each message type,
 // the type itself included.
 var (
-	clientFields = map[Type]int{TypeHello: 4, TypeInput: 4, TypePing: 3, TypePong: 3, TypeLeave: 1}
-	serverFields = map[Type]int{TypeWelcome: 9, TypeDelta: 9, TypePing: 3, TypePong: 3, TypeRoundEnd: 5, TypeRoster: 6, TypeError: 3}
+	clientFields = map[Type]int{TypeHello: 4, TypeInput: 4, TypePing: 3, TypePong: 3, TypeLeave: 1, TypeFollow: 2}
+	serverFields = map[Type]int{TypeWelcome: 9, TypeDelta: 9, TypePing: 3, TypePong: 3, TypeRoundEnd: 5, TypeRoster: 6, TypeError: 3, TypeSpectating: 3}
 )
 
 // DecodeClient decodes one client message. It never panics and allocates only
@@ -331,18 +343,23 @@ func DecodeClient(b []byte, m *ClientMsg) error {
 	if !ok {
 		return fmt.Errorf("decode client message: %w: unknown type %d", ErrMalformed, m.Type)
 	}
-	if n != want {
+	if n != want && (m.Type != TypeHello || n != spectateHelloFields) {
 		return fmt.Errorf("decode client message: %w: type %d with %d fields, want %d", ErrMalformed, m.Type, n, want)
 	}
 	switch m.Type {
 	case TypeHello:
 		m.Hello = Hello{Version: r.u16(), Token: r.str(MaxTokenLen), Room: r.str(MaxRoomLen)}
+		if n == spectateHelloFields {
+			decodeSpectateHello(&r, &m.Hello)
+		}
 	case TypeInput:
 		decodeInput(&r, &m.Input)
 	case TypePing:
 		m.Ping = Ping{Time: r.int(), RTT: r.u32()}
 	case TypePong:
 		m.Pong = Pong{Time: r.int(), Held: r.u32()}
+	case TypeFollow:
+		m.Follow = Follow{Ship: r.u32()}
 	}
 	if err := r.end(); err != nil {
 		return fmt.Errorf("decode client message type %d: %w", m.Type, err)
@@ -419,6 +436,8 @@ func DecodeServerNext(b []byte, m *ServerMsg) (rest []byte, err error) {
 		decodeRoster(&r, &m.Roster)
 	case TypeError:
 		m.Error = Error{Code: ErrorCode(r.u16()), Reason: r.str(MaxReasonLen)}
+	case TypeSpectating:
+		m.Spectating = Spectating{Follow: r.u32(), DelayMs: r.u32()}
 	}
 	if r.err != nil {
 		return nil, fmt.Errorf("decode server message type %d: %w", m.Type, r.err)

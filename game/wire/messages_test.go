@@ -135,7 +135,7 @@ func TestDeltaEncoderOutputDecodesToExpectedDelta(t *testing.T) {
 func TestEveryMessageIsOneArrayStartingWithItsType(t *testing.T) {
 	wantType := map[string]Type{"hello": TypeHello, "welcome": TypeWelcome, "input": TypeInput, "delta-full": TypeDelta,
 		"delta": TypeDelta, "ping": TypePing, "pong": TypePong, "roster": TypeRoster, "roster-difference": TypeRoster, "roundEnd": TypeRoundEnd,
-		"leave": TypeLeave, "error": TypeError}
+		"leave": TypeLeave, "error": TypeError, "hello-spectate": TypeHello, "follow": TypeFollow, "spectating": TypeSpectating}
 	for _, ex := range docExamples() {
 		t.Run(ex.name, func(t *testing.T) {
 			a, ok := tree(t, ex.b).([]any)
@@ -309,12 +309,14 @@ func TestWrongArrayLengths(t *testing.T) {
 					slot = at(mod, path)
 				}
 				a := (*slot).([]any)
+				// A hello of four elements is a player's, of five a spectator's:
+				// each grows or shrinks into the other (spectate.go).
 				*slot = append(append([]any(nil), a...), int64(0))
-				if err := decodeAny(marshal(t, mod), ex.client); !errors.Is(err, ErrMalformed) {
+				if err := decodeAny(marshal(t, mod), ex.client); !errors.Is(err, ErrMalformed) && (ex.name != "hello" || path != nil) {
 					t.Errorf("array at %v with one more element: err = %v", path, err)
 				}
 				*slot = a[:len(a)-1]
-				if err := decodeAny(marshal(t, mod), ex.client); !errors.Is(err, ErrMalformed) {
+				if err := decodeAny(marshal(t, mod), ex.client); !errors.Is(err, ErrMalformed) && (ex.name != "hello-spectate" || path != nil) {
 					t.Errorf("array at %v with one element less: err = %v", path, err)
 				}
 			}

@@ -172,6 +172,17 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	if publicRooms == 0 {
 		publicRooms = -1
 	}
+	// realtime reads 0 as "its default" here too; the host's 0 means none.
+	specRoom, specNode, specDelay := cfg.MaxSpectatorsPerRoom, cfg.MaxSpectators, cfg.SpectateDelay
+	if specRoom == 0 {
+		specRoom = -1
+	}
+	if specNode == 0 {
+		specNode = -1
+	}
+	if specDelay == 0 {
+		specDelay = -1
+	}
 	a.rt, err = realtime.New(realtime.Options{
 		Auth:                  issuerAuth{issuer},
 		Admission:             admission,
@@ -191,6 +202,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		MaxConnectionsPerAddr: cfg.MaxConnsPerIP,
 		ReconnectGrace:        cfg.ReconnectGrace,
 		RecordReplays:         a.keepsReplays(),
+		MaxSpectatorsPerRoom:  specRoom,
+		MaxSpectators:         specNode,
+		SpectateDelay:         specDelay,
 	})
 	if err != nil {
 		return fail(fmt.Errorf("realtime: %w", err))
@@ -199,6 +213,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	a.baseReadyChecks()
 	a.saturationReadyCheck()
 	a.metrics.GaugeFunc("tickarena_rooms", "Rooms open on this node.", func() float64 { return float64(len(a.rt.Rooms())) })
+	a.metrics.GaugeFunc("tickarena_spectators", "Spectators watching a room of this node.", func() float64 { return float64(a.rt.Spectators()) })
 
 	mux := http.NewServeMux()
 	session.NewHandler(issuer, session.HandlerOptions{Logger: log,
@@ -218,12 +233,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	if a.node != nil {
 		a.node.Register(mux)
 	}
-	leaderboard.NewHandler(a.store, leaderboard.HandlerOptions{Logger: log, Health: a.health}).Register(mux)
-	apidoc.Register(mux)
 	site, err := web.New(web.Options{Logger: log})
 	if err != nil {
 		return fail(fmt.Errorf("web files: %w", err))
 	}
+	leaderboard.NewHandler(a.store, leaderboard.HandlerOptions{Logger: log, Health: a.health,
+		ReplayPage: site.Page(web.ReplayPage)}).Register(mux)
+	apidoc.Register(mux)
 	site.Register(mux)
 	mux.Handle("GET /ws", newOriginCheck(cfg.Origins, cfg.PublicURL).wrap(a.rt))
 	mux.Handle("GET /metrics", a.metrics.Handler())

@@ -47,7 +47,7 @@ func (h *lobbyHost) Rooms() []lobby.RoomStats {
 	rs := h.m().Rooms()
 	out := make([]lobby.RoomStats, len(rs))
 	for i, r := range rs {
-		out[i] = lobby.RoomStats{ID: r.ID, Name: r.Name, Public: r.Public, Code: r.Code, Humans: r.Humans, Bots: r.Bots, Capacity: r.Capacity, RoundSecondsLeft: r.RoundSecondsLeft}
+		out[i] = lobby.RoomStats{ID: r.ID, Name: r.Name, Public: r.Public, Code: r.Code, Humans: r.Humans, Bots: r.Bots, Capacity: r.Capacity, RoundSecondsLeft: r.RoundSecondsLeft, Spectators: r.Spectators}
 	}
 	return out
 }

@@ -287,6 +287,8 @@ func TestOpenAPIResponses(t *testing.T) {
 	do(apiCall{method: "GET", path: "/api/rounds/{id}", url: "/api/rounds/nothing"})
 	do(apiCall{method: "GET", path: "/api/rounds/{id}/replay", url: "/api/rounds/" + url.PathEscape(roundID) + "/replay"})
 	do(apiCall{method: "GET", path: "/api/rounds/{id}/replay", url: "/api/rounds/nothing/replay"})
+	do(apiCall{method: "GET", path: "/replay/{id}", url: "/replay/" + url.PathEscape(roundID) + "?t=1"})
+	do(apiCall{method: "GET", path: "/replay/{id}", url: "/replay/nothing"})
 	do(apiCall{method: "GET", path: "/api/players/{id}", url: "/api/players/nobody"})
 	do(apiCall{method: "GET", path: "/leaderboard", url: "/leaderboard?q=Ad"})
 	do(apiCall{method: "GET", path: "/leaderboard/players/{id}", url: "/leaderboard/players/" + playerID})

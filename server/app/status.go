@@ -29,6 +29,7 @@ th,td{text-align:left;padding:8px 12px;border-bottom:1px solid #243056}th{color:
 <div class="card"><b>{{.RoomCount}}</b><span>rooms</span></div>
 <div class="card"><b>{{.Humans}}</b><span>players</span></div>
 <div class="card"><b>{{.Bots}}</b><span>bots</span></div>
+<div class="card"><b>{{.Spectators}}</b><span>spectators</span></div>
 <div class="card"><b>{{.Conns}}</b><span>connections</span></div>
 <div class="card"><b>{{.TickP50}}</b><span>tick p50</span></div>
 <div class="card"><b>{{.TickP99}}</b><span>tick p99</span></div>
@@ -36,9 +37,9 @@ th,td{text-align:left;padding:8px 12px;border-bottom:1px solid #243056}th{color:
 <div class="card"><b>{{.Queue}}</b><span>results waiting</span></div>
 <div class="card"><b>{{if .Full}}<span class="warn">full</span>{{else}}open{{end}}</b><span>{{if .Full}}{{.Full}}{{else}}new players{{end}}</span></div>
 </div>
-<table><thead><tr><th>room</th><th>kind</th><th>players</th><th>bots</th><th>round</th><th>time left</th></tr></thead><tbody>
-{{range .Rooms}}<tr><td><bdi>{{.Name}}</bdi></td><td>{{if .Public}}public{{else}}private{{end}}</td><td>{{.Humans}} / {{.Capacity}}</td><td>{{.Bots}}</td><td>{{.Round}}{{if .Intermission}} (intermission){{end}}</td><td>{{.RoundSecondsLeft}} s</td></tr>
-{{else}}<tr><td colspan="6">no rooms</td></tr>{{end}}
+<table><thead><tr><th>room</th><th>kind</th><th>players</th><th>bots</th><th>spectators</th><th>round</th><th>time left</th></tr></thead><tbody>
+{{range .Rooms}}<tr><td><bdi>{{.Name}}</bdi></td><td>{{if .Public}}public{{else}}private{{end}}</td><td>{{.Humans}} / {{.Capacity}}</td><td>{{.Bots}}</td><td>{{.Spectators}}</td><td>{{.Round}}{{if .Intermission}} (intermission){{end}}</td><td>{{.RoundSecondsLeft}} s</td></tr>
+{{else}}<tr><td colspan="7">no rooms</td></tr>{{end}}
 </tbody></table>
 <p class="sub" style="margin-top:16px"><a style="color:#7aa2ff" href="/metrics">/metrics</a> · <a style="color:#7aa2ff" href="/readyz">/readyz</a> · <a style="color:#7aa2ff" href="/">lobby</a></p>
 </main></body></html>`))
@@ -99,16 +100,18 @@ func (a *App) status(w http.ResponseWriter, r *http.Request) {
 		Version, Uptime, TickP50, TickP99, SendRate string
 		NotReady, Full                              string
 		RoomCount, Humans, Bots, Conns, Queue       int
+		Spectators                                  int
 		Rooms                                       any
 	}{
-		Version:  a.version,
-		Uptime:   time.Since(a.started).Round(time.Second).String(),
-		TickP50:  p50.Round(time.Microsecond).String(),
-		TickP99:  p99.Round(time.Microsecond).String(),
-		SendRate: humanBytes(a.obs.sendRate.perSecond(time.Now(), a.started)) + "/s",
-		Conns:    a.rt.Connections(),
-		Queue:    a.writer.Depth(),
-		Rooms:    rooms,
+		Version:    a.version,
+		Uptime:     time.Since(a.started).Round(time.Second).String(),
+		TickP50:    p50.Round(time.Microsecond).String(),
+		TickP99:    p99.Round(time.Microsecond).String(),
+		SendRate:   humanBytes(a.obs.sendRate.perSecond(time.Now(), a.started)) + "/s",
+		Conns:      a.rt.Connections(),
+		Spectators: a.rt.Spectators(),
+		Queue:      a.writer.Depth(),
+		Rooms:      rooms,
 	}
 	if err := a.readiness(r.Context()); err != nil {
 		data.NotReady = err.Error()

@@ -109,6 +109,15 @@ type Config struct {
 	// SQLite store, 1–1000000; older rounds keep theirs only while they hold a
 	// current top-100 entry. Default 1000.
 	ReplayKeep int
+	// MaxSpectatorsPerRoom caps the spectators of one room, 0–10000; they
+	// hold no seat. 0 means rooms cannot be watched. Default 50.
+	MaxSpectatorsPerRoom int
+	// MaxSpectators caps the spectators of this node, 0–100000. 0 means no
+	// spectating on this node. Default 500.
+	MaxSpectators int
+	// SpectateDelay is how far behind the live room spectators see it, 0–1m,
+	// so that they cannot relay positions to players. 0 means live. Default 3s.
+	SpectateDelay time.Duration
 }
 
 // TLS reports whether the node serves HTTPS itself.
@@ -141,6 +150,10 @@ func Default() Config {
 
 		RoomCreateRate:      6,
 		RoomCreateRatePerIP: 30,
+
+		MaxSpectatorsPerRoom: 50,
+		MaxSpectators:        500,
+		SpectateDelay:        3 * time.Second,
 	}
 }
 
@@ -197,6 +210,9 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 	fs.DurationVar(&c.BackupInterval, "backup-interval", c.BackupInterval, "time between two backups into -backup-dir, 1m-168h")
 	fs.IntVar(&c.BackupKeep, "backup-keep", c.BackupKeep, "backups kept in -backup-dir, newest first")
 	fs.IntVar(&c.ReplayKeep, "replay-keep", c.ReplayKeep, "newest rounds whose replay the SQLite store keeps, beside those behind a current top-100 entry")
+	fs.IntVar(&c.MaxSpectatorsPerRoom, "max-spectators-per-room", c.MaxSpectatorsPerRoom, "most spectators watching one room (they hold no seat); 0: rooms cannot be watched")
+	fs.IntVar(&c.MaxSpectators, "max-spectators", c.MaxSpectators, "most spectators on this node; 0: no spectating")
+	fs.DurationVar(&c.SpectateDelay, "spectate-delay", c.SpectateDelay, "how far behind the live room spectators see it, 0-1m; 0: live")
 	fs.BoolVar(&version, "version", false, "print the version and exit")
 	fs.Usage = func() {
 		fmt.Fprintf(out, "Usage: tickarena [flags]\n       tickarena backup [-db FILE] BACKUP\n       tickarena restore [-db FILE] BACKUP\n\nEvery flag can also be set by the environment variable named after it\n(-tick-rate is %s); a flag on the command line wins.\n\nFlags:\n", EnvName("tick-rate"))
@@ -311,6 +327,12 @@ func (c Config) Validate() error {
 		return bad("backup-keep", "must be at least 1")
 	case c.ReplayKeep < 1 || c.ReplayKeep > 1000000:
 		return bad("replay-keep", "%d is outside 1-1000000", c.ReplayKeep)
+	case c.MaxSpectatorsPerRoom < 0 || c.MaxSpectatorsPerRoom > 10000:
+		return bad("max-spectators-per-room", "%d is outside 0-10000", c.MaxSpectatorsPerRoom)
+	case c.MaxSpectators < 0 || c.MaxSpectators > 100000:
+		return bad("max-spectators", "%d is outside 0-100000", c.MaxSpectators)
+	case c.SpectateDelay < 0 || c.SpectateDelay > time.Minute:
+		return bad("spectate-delay", "%s is outside 0-1m", c.SpectateDelay)
 	}
 	if c.PublicURL != "" {
 		u, err := url.Parse(c.PublicURL)
@@ -380,5 +402,8 @@ func (c Config) LogAttrs() []slog.Attr {
 		slog.Duration("backup_interval", c.BackupInterval),
 		slog.Int("backup_keep", c.BackupKeep),
 		slog.Int("replay_keep", c.ReplayKeep),
+		slog.Int("max_spectators_per_room", c.MaxSpectatorsPerRoom),
+		slog.Int("max_spectators", c.MaxSpectators),
+		slog.Duration("spectate_delay", c.SpectateDelay),
 	}
 }

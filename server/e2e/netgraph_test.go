@@ -26,6 +26,25 @@ type netFigures struct {
 	Underflows      float64 `json:"underflows"`
 	InterpFrames    float64 `json:"interpFrames"`
 	UnderflowPct    float64 `json:"underflowPct"`
+	StallUnderflows float64 `json:"stallUnderflows"`
+	InterpDelay     float64 `json:"interpDelay"`
+	InterpDelayMean float64 `json:"interpDelayMean"`
+}
+
+// during returns the counters of f since earlier: the underflows, frames
+// and corrections in between, and the mean delay over those frames.
+func (f netFigures) during(earlier netFigures) netFigures {
+	d := f
+	d.Underflows -= earlier.Underflows
+	d.InterpFrames -= earlier.InterpFrames
+	d.Corrections -= earlier.Corrections
+	d.StallUnderflows -= earlier.StallUnderflows
+	d.UnderflowPct, d.InterpDelayMean = 0, 0
+	if d.InterpFrames > 0 {
+		d.UnderflowPct = 100 * d.Underflows / d.InterpFrames
+		d.InterpDelayMean = (f.InterpDelayMean*f.InterpFrames - earlier.InterpDelayMean*earlier.InterpFrames) / d.InterpFrames
+	}
+	return d
 }
 
 func readNet(p *browsertest.Page) netFigures {
@@ -60,10 +79,18 @@ func TestNetGraph(t *testing.T) {
 
 	// The client pings every 2 s: give it a dozen round trips.
 	p.WaitForWithin(`window.tickarena.net.rtt > 0 && window.tickarena.net.updatesPerSec > 0`, 20*time.Second)
+	f0 := readNet(p)
 	time.Sleep(25 * time.Second)
 	f := readNet(p)
 	shot := p.Screenshot("net graph at 100 ms")
 	t.Logf("net graph: %+v (screenshot %s)", f, shot)
+	// Underflows and the delay over the 25 s of play, apart from the game's
+	// first seconds (below).
+	play := f.during(f0)
+	netUnderflows := play.Underflows - play.StallUnderflows
+	t.Logf("over %.0f frames of play: %.0f underflows (%.2f%%), %.0f of them after stalls of the page, %.0f corrections, mean delay %.1f ms; since the start: %.0f underflows in %.0f frames (%.2f%%), %.0f after stalls",
+		play.InterpFrames, play.Underflows, play.UnderflowPct, play.StallUnderflows, play.Corrections, play.InterpDelayMean,
+		f.Underflows, f.InterpFrames, f.UnderflowPct, f.StallUnderflows)
 
 	// The lowest recent round trip is the path's: the mean also holds the
 	// time a pong waited for the page to finish a frame (a few frames a
@@ -81,11 +108,19 @@ func TestNetGraph(t *testing.T) {
 	if f.BytesDownPerSec <= 0 || f.BytesUpPerSec <= 0 {
 		t.Errorf("bytes down %.0f/s and up %.0f/s, want both above 0", f.BytesDownPerSec, f.BytesUpPerSec)
 	}
-	// The goal is under 1% (0.35% measured with the machine to itself); the
-	// test allows 2% because make test runs other packages beside it on the
-	// same two cores, and a starved server or proxy delays whole updates.
-	if f.InterpFrames < 20 || f.UnderflowPct >= 2 {
-		t.Errorf("%.0f underflows in %.0f frames (%.2f%%), want under 2%% (goal 1%%)", f.Underflows, f.InterpFrames, f.UnderflowPct)
+	// The client's jitter buffer widens the delay when updates come late.
+	// What no delay covers is the page itself stalling for longer (a busy
+	// machine, the game compiling its shaders in its first seconds): the
+	// browser runs no message handler meanwhile, so the frame after finds
+	// the updates of that time still waiting. The client counts those
+	// apart; the network's share is taken over the 25 s of play.
+	if pct := 100 * netUnderflows / play.InterpFrames; play.InterpFrames < 20 || pct >= 1 {
+		t.Errorf("%.0f underflows not after a stall of the page in %.0f frames of play (%.2f%%), want under 1%%", netUnderflows, play.InterpFrames, pct)
+	}
+	// One and a half ticks plus the jitter, at most 250 ms (a frame after
+	// a dry spell may be further behind, until drawn time catches up).
+	if tick := 1000 / float64(f.TickRate); f.InterpDelay < 1.5*tick || play.InterpDelayMean < 1.5*tick || play.InterpDelayMean > 300 {
+		t.Errorf("interpolation delay %.1f ms, over play %.1f ms on average, want from 1.5 ticks (%.0f ms) to about 250 ms", f.InterpDelay, play.InterpDelayMean, 1.5*tick)
 	}
 
 	// The host's /status counts what the server sent: this player is the

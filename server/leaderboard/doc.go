@@ -23,6 +23,9 @@
 // keeps the replays of its newest rounds (sqlitestore.Options.ReplayKeep)
 // and of rounds behind a current top-100 score entry; Redis keeps each for a
 // TTL, up to a size cap, and any node of a cluster serves them.
+// GET /replay/{id} is the page that plays a round in the browser
+// (HandlerOptions.ReplayPage), or a 404 page that says why it cannot; each
+// board entry names the round behind it (Entry.RoundID).
 //
 // # Failures
 //

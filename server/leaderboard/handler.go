@@ -25,6 +25,11 @@ type HandlerOptions struct {
 	// page) and, once failed, has the pages say that results are not being
 	// recorded. Share the Writer's. Default: a Health of the handler's own.
 	Health *Health
+	// ReplayPage serves the replay viewer's page (the game client in replay
+	// mode) for GET /replay/{id} once the round and its replay are found.
+	// Default nil: /replay/{id} is a 404 page that says replays cannot be
+	// watched on this server.
+	ReplayPage http.Handler
 }
 
 func (o HandlerOptions) withDefaults() HandlerOptions {
@@ -44,12 +49,13 @@ type Handler struct {
 	log    *slog.Logger
 	health *Health
 	pages  *pages
+	replay http.Handler
 }
 
 // NewHandler returns a handler reading from store.
 func NewHandler(store Store, opts HandlerOptions) *Handler {
 	opts = opts.withDefaults()
-	return &Handler{store: store, log: opts.Logger, health: opts.Health, pages: mustParsePages()}
+	return &Handler{store: store, log: opts.Logger, health: opts.Health, pages: mustParsePages(), replay: opts.ReplayPage}
 }
 
 // Register adds the handler's routes to mux:
@@ -61,6 +67,7 @@ func NewHandler(store Store, opts HandlerOptions) *Handler {
 //	GET /api/rounds/{id}/replay          a round's replay file (docs/replay.md)
 //	GET /leaderboard                     the boards and name search (HTML)
 //	GET /leaderboard/players/{id}        a player's page (HTML)
+//	GET /replay/{id}                     a round's replay in the browser (HTML)
 func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/leaderboard", h.serveTop)
 	mux.HandleFunc("GET /api/leaderboard/around/{player}", h.serveAround)
@@ -69,6 +76,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/rounds/{id}/replay", h.serveReplay)
 	mux.HandleFunc("GET /leaderboard", h.serveBoardPage)
 	mux.HandleFunc("GET /leaderboard/players/{id}", h.servePlayerPage)
+	mux.HandleFunc("GET /replay/{id}", h.serveReplayPage)
 }
 
 // paramError is a query parameter that failed validation.

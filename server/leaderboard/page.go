@@ -25,6 +25,7 @@ func mustParsePages() *pages {
 			"number":    formatNumber,
 			"when":      dateTime,
 			"playerURL": PlayerURL,
+			"watchURL":  WatchURL,
 		}).ParseFS(templateFS, "templates/layout.html", "templates/"+name))
 	}
 	return &pages{board: parse("board.html"), player: parse("player.html"), problem: parse("problem.html")}

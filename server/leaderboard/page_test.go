@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tickarena/tickarena/server/leaderboard"
 	"github.com/tickarena/tickarena/server/leaderboard/storetest"
@@ -167,5 +168,37 @@ func TestPagesEscapeNames(t *testing.T) {
 	_, _, js := srv.get(t, "/api/leaderboard")
 	if strings.Contains(js, "<script") {
 		t.Error("JSON carries a raw <script> tag")
+	}
+}
+
+// Each row of a board links to the round behind the entry: the round of the
+// best score, the last round that added kills.
+func TestBoardPageLinksRounds(t *testing.T) {
+	srv := startServer(t)
+	storetest.MustRecord(t, srv.store,
+		storetest.Round("early", storetest.Sunday.Add(-2*time.Hour), storetest.Line("a", "Al", 90, 1, 1), storetest.Line("b", "Bo", 10, 0, 2)),
+		storetest.Round("late", storetest.Sunday.Add(-time.Hour), storetest.Line("a", "Al", 50, 3, 1), storetest.Line("b", "Bo", 20, 0, 2)))
+	tests := []struct {
+		path string
+		want []string
+	}{
+		{"/leaderboard", []string{`href="/replay/early"`, `href="/replay/late"`}}, // Al's best in early, Bo's in late
+		{"/leaderboard?board=kills&period=all", []string{`href="/replay/late"`}},
+	}
+	for _, tt := range tests {
+		body := srv.getHTML(t, tt.path, http.StatusOK)
+		for _, w := range tt.want {
+			if !strings.Contains(body, w) {
+				t.Errorf("%s lacks %s", tt.path, w)
+			}
+		}
+	}
+	var page leaderboard.Page
+	srv.getJSON(t, "/api/leaderboard?board=score&period=all", http.StatusOK, &page)
+	if len(page.Entries) != 2 {
+		t.Fatalf("GET /api/leaderboard: %+v", page)
+	}
+	if page.Entries[0].RoundID != "early" || page.Entries[1].RoundID != "late" {
+		t.Errorf("entries' rounds = %q, %q; want early (Al's best) and late (Bo's best)", page.Entries[0].RoundID, page.Entries[1].RoundID)
 	}
 }

@@ -94,3 +94,35 @@ func replayFileName(id string) string {
 		return '_'
 	}, id) + ".tkrp"
 }
+
+// serveReplayPage answers GET /replay/{id}: the replay viewer's page when the
+// round's replay is kept, else a 404 page that says why there is nothing to
+// watch (an unknown round, or a replay not recorded or pruned).
+func (h *Handler) serveReplayPage(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	rs := h.rounds()
+	notFound := func(title, msg string) {
+		h.render(w, h.pages.problem, http.StatusNotFound, problemPage{Title: title, Status: http.StatusNotFound, Message: msg})
+	}
+	if rs == nil || h.replay == nil {
+		notFound("No replays here", "This server does not keep replays of its rounds.")
+		return
+	}
+	if len(id) > MaxIDLen {
+		notFound("Round not found", "No round with that id was recorded on this server.")
+		return
+	}
+	info, err := rs.Round(r.Context(), id)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		notFound("Round not found", "No round with that id was recorded on this server.")
+		return
+	case err != nil:
+		h.renderProblem(w, r, err)
+		return
+	case info.Replay == nil:
+		notFound("Replay not available", "This round's replay is no longer kept: replays of older rounds are pruned to make room for new ones (rounds on the leaderboard keep theirs). Its result is still on the players' pages.")
+		return
+	}
+	h.replay.ServeHTTP(w, r)
+}

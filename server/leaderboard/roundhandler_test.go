@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -125,7 +126,49 @@ func TestRoundAPI(t *testing.T) {
 		t.Errorf("recent rounds' replay URLs = %v; want r/1's file and none for r2", links)
 	}
 	resp, body = fetch(t, s.url+"/leaderboard/players/a", nil)
-	if page := string(body); resp.StatusCode != http.StatusOK || strings.Count(page, `/replay" download>replay</a>`) != 1 || !strings.Contains(page, `href="/api/rounds/r%2F1/replay"`) {
-		t.Errorf("player page (%d) does not link round r/1, and only it, to its replay:\n%s", resp.StatusCode, page)
+	if page := string(body); resp.StatusCode != http.StatusOK || strings.Count(page, `/replay" download>file</a>`) != 1 || !strings.Contains(page, `href="/api/rounds/r%2F1/replay"`) ||
+		strings.Count(page, `href="/replay/`) != 1 || !strings.Contains(page, `href="/replay/r%2F1">`) {
+		t.Errorf("player page (%d) does not link round r/1, and only it, to its replay and its file:\n%s", resp.StatusCode, page)
+	}
+}
+
+// The replay page is served for a round whose replay is kept; an unknown
+// round and a round whose replay is gone get a 404 page that says which.
+func TestReplayPage(t *testing.T) {
+	s, _ := openStore(t, 0)
+	file, d := storetest.Recording(t, 3)
+	storetest.MustRecord(t, s,
+		storetest.WithReplay(storetest.Round("kept", storetest.Sunday, storetest.Line("a", "Al", 9, 2, 1)), file, d),
+		storetest.Round("gone", storetest.Sunday, storetest.Line("a", "Al", 4, 0, 1)))
+	page := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, "<canvas>viewer of "+r.URL.Path+"</canvas>")
+	})
+	mux := http.NewServeMux()
+	leaderboard.NewHandler(s, leaderboard.HandlerOptions{Logger: quiet, ReplayPage: page}).Register(mux)
+	ts := httptest.NewServer(mux)
+	t.Cleanup(ts.Close)
+
+	tests := []struct {
+		path   string
+		status int
+		want   string
+	}{
+		{"/replay/kept?t=3&follow=1", http.StatusOK, "viewer of /replay/kept"},
+		{"/replay/nope", http.StatusNotFound, "Round not found"},
+		{"/replay/gone", http.StatusNotFound, "replay is no longer kept"},
+		{"/replay/" + strings.Repeat("x", leaderboard.MaxIDLen+1), http.StatusNotFound, "Round not found"},
+	}
+	for _, tt := range tests {
+		resp, body := fetch(t, ts.URL+tt.path, nil)
+		if resp.StatusCode != tt.status || !strings.Contains(string(body), tt.want) {
+			t.Errorf("GET %s = %d %q; want %d with %q", tt.path, resp.StatusCode, body, tt.status, tt.want)
+		}
+		if tt.status == http.StatusNotFound && strings.Contains(string(body), "<canvas") {
+			t.Errorf("GET %s: a 404 serves the viewer", tt.path)
+		}
+	}
+	if got := leaderboard.WatchURL("r/1"); got != "/replay/r%2F1" {
+		t.Errorf("WatchURL(r/1) = %q", got)
 	}
 }

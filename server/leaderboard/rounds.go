@@ -53,3 +53,7 @@ type ReplayInfo struct {
 
 // ReplayURL returns the path of round id's replay file.
 func ReplayURL(id string) string { return "/api/rounds/" + url.PathEscape(id) + "/replay" }
+
+// WatchURL returns the path of the page that plays round id's replay in the
+// browser.
+func WatchURL(id string) string { return "/replay/" + url.PathEscape(id) }

@@ -70,6 +70,13 @@ type Entry struct {
 	PlayerID string `json:"player_id"`
 	Name     string `json:"name"`
 	Value    int64  `json:"value"`
+	// RoundID is the round behind the entry, set by Top: on the score board
+	// the round of the player's best score in the period (the earliest of
+	// equal ones), on the kills board the last round that added kills, on
+	// the wins board the last round won (or, until there is one, the round
+	// that put the player on the board). Empty (absent in JSON) elsewhere
+	// and for entries recorded before stores kept it.
+	RoundID string `json:"round_id,omitempty"`
 }
 
 // Page is one page of a board.

@@ -43,6 +43,9 @@ type RoomInfo struct {
 	Capacity int `json:"capacity"`
 	// Reserved is the number of seats held for players on their way in.
 	Reserved int `json:"reserved"`
+	// Spectators is the number of connections watching the room; they hold
+	// no seat. Rooms of other nodes of a cluster report 0.
+	Spectators int `json:"spectators"`
 	// RoundSecondsLeft is the time left in the current round, in seconds.
 	RoundSecondsLeft int `json:"round_seconds_left"`
 	// WSURL is where to open the WebSocket for this room, such as

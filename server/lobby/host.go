@@ -18,6 +18,8 @@ type RoomStats struct {
 	Bots int
 	// Capacity is the most humans the room takes.
 	Capacity int
+	// Spectators is the number of connections watching the room; they hold no seat.
+	Spectators int
 	// RoundSecondsLeft is the time left in the current round, in seconds.
 	RoundSecondsLeft int
 }

@@ -309,7 +309,7 @@ func (l *Local) snapshot() []RoomInfo {
 	for _, st := range stats {
 		live[st.ID] = true
 		info := RoomInfo{ID: st.ID, Name: st.Name, Public: st.Public, Humans: st.Humans, Bots: st.Bots,
-			Capacity: st.Capacity, RoundSecondsLeft: st.RoundSecondsLeft, WSURL: l.wsURL(st.ID), Node: l.opts.Node}
+			Capacity: st.Capacity, Spectators: st.Spectators, RoundSecondsLeft: st.RoundSecondsLeft, WSURL: l.wsURL(st.ID), Node: l.opts.Node}
 		if !st.Public {
 			info.Code = NormalizeCode(st.Code)
 		}

@@ -54,6 +54,12 @@ type client struct {
 
 	helloTimer *time.Timer
 
+	// spectating is set once the connection watches a room (spectate.go);
+	// followReq is the ship its last follow message asked for, or
+	// noFollowRequest once the room took it.
+	spectating atomic.Bool
+	followReq  atomic.Int64
+
 	// read goroutine
 	room     *room
 	slot     *inputSlot
@@ -76,6 +82,7 @@ func newClient(m *Manager, conn *gws.Conn, addr string) *client {
 	c.writeFrame = c.writeNextFrame
 	c.otherDone = c.onWritten
 	c.lastRecv.Store(c.opened.UnixNano())
+	c.followReq.Store(noFollowRequest)
 	return c
 }
 
@@ -149,7 +156,10 @@ func (h handler) OnClose(socket *gws.Conn, err error) {
 		c.helloTimer.Stop()
 	}
 	reason, leave := closeReason(c, err)
-	if c.room != nil {
+	switch {
+	case c.spectating.Load():
+		c.unwatch()
+	case c.room != nil:
 		c.room.detach(c, leave)
 	}
 	h.m.forget(c)
@@ -238,6 +248,8 @@ func (h handler) OnMessage(socket *gws.Conn, message *gws.Message) {
 		c.closeWith(wire.ClosePolicy, wire.ErrCodeBadMessage, "second hello", "bad message")
 	case !joined:
 		c.closeWith(wire.ClosePolicy, wire.ErrCodeBadMessage, "hello must come first", "bad message")
+	case msg.Type == wire.TypeFollow, msg.Type == wire.TypeInput && c.spectating.Load():
+		c.spectatorMessage(&msg)
 	case msg.Type == wire.TypeInput:
 		c.input(&msg.Input)
 	case msg.Type == wire.TypePing:
@@ -271,6 +283,10 @@ func (c *client) hello(h wire.Hello) {
 		return
 	}
 	c.playerID, c.name = playerID, name
+	if h.Spectate {
+		c.spectate(r, open, h.Follow)
+		return
+	}
 	c.enter(r, open)
 }
 

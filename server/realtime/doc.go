@@ -88,6 +88,22 @@
 // takes minutes. Both count in Observer.ConnClosed("too slow") and log one
 // rate-limited line.
 //
+// # Spectators
+//
+// A hello with Spectate set watches a room (spectate.go): no seat, no ship,
+// no inputs (an input closes it with 1008). It needs the same right to enter
+// as a player without a reservation (a public room, or a private one by its
+// code) and is capped per room and per Manager. The room keeps one ring of
+// its recent frames (spectate_frames.go), whatever the number of
+// spectators, and cuts every spectator's view out of the frame SpectateDelay
+// old, through the same delta encoder and slow-reader rules as players:
+// around the followed ship every tick, or the whole arena every
+// wholeArenaEvery ticks. A spectator's tick frame goes out by the players'
+// path (queueFrame) and holds what a player's does: the delayed delta, the
+// roster of that delayed frame as a difference (a second rosterCast, so the
+// live roster never reaches a spectator), the ping and the pong. Round ends
+// reach spectators delayed too, just before the frame of their tick.
+//
 // # Wiring
 //
 //	rt, err := realtime.New(realtime.Options{Auth: auth, Admission: seats, Ships: cluster, OnRoundEnd: results.Enqueue})

@@ -16,15 +16,15 @@ import (
 func (r *room) fanout(now time.Time) {
 	o := r.m.opts
 	defer func() { r.rosterDue, r.pingDue = false, false }()
-	if len(r.order) == 0 {
+	if len(r.order) == 0 && len(r.spectators) == 0 {
 		r.events = r.events[:0]
 		return // nobody to tell
 	}
 	r.snap.Capture(r.world)
-	if r.rosterDue {
-		r.encodeRoster()
-		defer r.rosterSent()
+	if r.rosterDue && len(r.order) > 0 {
+		r.liveRoster.encode(&r.snap, r.world.Size)
 	}
+	r.fanoutSpectators(now) // spectate.go
 	for _, p := range r.order {
 		c := p.client
 		if c == nil || c.closing.Load() {
@@ -44,19 +44,39 @@ func (r *room) fanout(now time.Time) {
 // the rest, see appendExtras) into a recycled buffer and queues it; the view
 // sent becomes the new baseline.
 func (r *room) sendFrame(p *player, c *client, now time.Time) {
-	var buf []byte
-	select {
-	case buf = <-c.free:
-	default:
+	buf := r.encodeDelta(p, c.frameBuf())
+	if r.rosterDue {
+		buf = append(buf, r.liveRoster.forClient(p.rosterTick)...)
+		p.rosterTick = r.liveRoster.tick
 	}
-	buf = r.encodeDelta(p, buf)
-	buf = r.appendExtras(p, c, buf, now)
+	buf = appendPingPong(c, buf, r.pingDue, now)
+	if r.queueFrame(c, buf, now) {
+		r.commit(p)
+	}
+}
+
+// frameBuf returns a buffer to encode c's next tick frame into: one whose
+// frame was written, or nil.
+func (c *client) frameBuf() []byte {
+	select {
+	case buf := <-c.free:
+		return buf[:0]
+	default:
+		return nil
+	}
+}
+
+// queueFrame queues buf, c's tick frame, for writing, and reports whether
+// it did. It is the one path by which a player's or a spectator's frame
+// leaves the room goroutine: the write runs on the connection's task queue,
+// never here.
+func (r *room) queueFrame(c *client, buf []byte, now time.Time) bool {
 	select {
 	case c.pending <- buf:
 	default:
-		// Cannot happen while inflight bounds the queue; the delta is dropped
-		// and the baseline kept, which stays correct.
-		return
+		// Cannot happen while inflight bounds the queue; the frame is
+		// dropped and the caller keeps its baseline, which stays correct.
+		return false
 	}
 	c.inflight.Add(1)
 	if now.Sub(c.writeDeadlineSet) >= time.Second {
@@ -66,19 +86,14 @@ func (r *room) sendFrame(p *player, c *client, now time.Time) {
 		_ = c.conn.NetConn().SetWriteDeadline(now.Add(r.m.opts.WriteTimeout))
 	}
 	c.conn.Async(c.writeFrame)
-	r.commit(p)
+	return true
 }
 
-// appendExtras appends to a client's tick frame, after its delta, what else
-// the tick brings it: the roster (once a second), the server's ping (every
-// PingInterval) and the pong to the client's latest ping, with how long it
-// waited for this frame.
-func (r *room) appendExtras(p *player, c *client, buf []byte, now time.Time) []byte {
-	if r.rosterDue {
-		buf = append(buf, r.rosterFor(p)...)
-		p.rosterTick = r.snap.Tick
-	}
-	if r.pingDue {
+// appendPingPong appends to a client's tick frame, after its delta and
+// roster, the server's ping when ping is set (every PingInterval) and the
+// pong to the client's latest ping, with how long it waited for this frame.
+func appendPingPong(c *client, buf []byte, ping bool, now time.Time) []byte {
+	if ping {
 		buf = wire.AppendPing(buf, wire.Ping{Time: now.UnixMilli(), RTT: c.rtt.Load()})
 	}
 	if at := c.pingAt.Swap(0); at != 0 {
@@ -141,51 +156,57 @@ func (r *room) broadcast(msg []byte, force bool) {
 	}
 }
 
-// roster has the whole room's roster sent to every client in the next tick
-// frames, after the delta. It is made from the snapshot of that fan-out, so
+// roster has the room's roster sent to every player in the next tick
+// frames, after the delta, and to every spectator in its next frame, of the
+// delayed snapshot it sees. It is made from the snapshot of that fan-out, so
 // that the roster for tick T lists exactly the ships the deltas for tick T
 // hold, even when a ship left the world since (a reconnect grace that
 // ended, a player who left).
-func (r *room) roster() { r.rosterDue = len(r.order) > 0 }
+func (r *room) roster() { r.rosterDue = true }
 
-// encodeRoster makes the roster of the snapshot just captured and encodes,
-// once for every client's frame, its difference from the roster the room
-// sent last; the whole roster is encoded only if a client needs it
-// (rosterFor). It reuses the room's buffers.
-func (r *room) encodeRoster() {
-	lines := r.rosterLines[:0]
-	for i := range r.snap.Entities {
-		e := &r.snap.Entities[i]
+// rosterCast is a roster sent to many clients: the roster of the ships of
+// one snapshot at tick (0: none yet), encoded once as its difference from
+// the roster of the snapshot before (prev, at tick base) and, only if a
+// client needs it (forClient), whole. It reuses its buffers.
+type rosterCast struct {
+	prev, lines []wire.RosterLine
+	base, tick  uint32
+	diff, full  []byte
+}
+
+// encode makes the roster of snap, in an arena of side size, the one to
+// send, and the one sent until now the base of its difference.
+func (rc *rosterCast) encode(snap *wire.Snapshot, size int32) {
+	if rc.tick != 0 {
+		rc.prev, rc.lines, rc.base = rc.lines, rc.prev, rc.tick
+	}
+	lines := rc.lines[:0]
+	for i := range snap.Entities {
+		e := &snap.Entities[i]
 		if e.Kind != wire.KindShip {
 			continue
 		}
 		lines = append(lines, wire.RosterLine{
 			Ship: e.ID, Name: e.Name, Flags: e.Flags, Score: e.Score, Kills: e.Kills, Deaths: e.Deaths,
-			MapX: mapCoord(e.X, r.world.Size), MapY: mapCoord(e.Y, r.world.Size),
+			MapX: mapCoord(e.X, size), MapY: mapCoord(e.Y, size),
 		})
 	}
-	r.rosterLines = lines
-	r.rosterDiff = wire.AppendRosterDiff(r.rosterDiff[:0], r.snap.Tick, r.rosterBase, r.rosterPrev, lines)
-	r.rosterFull = r.rosterFull[:0]
+	rc.lines, rc.tick = lines, snap.Tick
+	rc.diff = wire.AppendRosterDiff(rc.diff[:0], rc.tick, rc.base, rc.prev, lines)
+	rc.full = rc.full[:0]
 }
 
-// rosterFor returns the encoded roster for p: the difference when p got the
-// last roster the room sent, else (a new client, or one skipped then) the
-// whole roster.
-func (r *room) rosterFor(p *player) []byte {
-	if r.rosterBase != 0 && p.rosterTick == r.rosterBase {
-		return r.rosterDiff
+// forClient returns the encoded roster for a client that holds the roster of
+// tick held (0: none): the difference when it holds the base, else (a new
+// client, or one skipped then) the whole roster.
+func (rc *rosterCast) forClient(held uint32) []byte {
+	if rc.base != 0 && held == rc.base {
+		return rc.diff
 	}
-	if len(r.rosterFull) == 0 {
-		r.rosterFull = wire.AppendRosterDiff(r.rosterFull, r.snap.Tick, 0, nil, r.rosterLines)
+	if len(rc.full) == 0 {
+		rc.full = wire.AppendRosterDiff(rc.full, rc.tick, 0, nil, rc.lines)
 	}
-	return r.rosterFull
-}
-
-// rosterSent makes the roster just sent the base of the next difference.
-func (r *room) rosterSent() {
-	r.rosterPrev, r.rosterLines = r.rosterLines, r.rosterPrev
-	r.rosterBase = r.snap.Tick
+	return rc.full
 }
 
 func mapCoord(v, size int32) uint8 {
@@ -200,9 +221,11 @@ func (r *room) ping(time.Time) { r.pingDue = true }
 func (r *room) roundEnded(round, endTick uint32, players []game.PlayerResult, now time.Time, early bool) {
 	w := r.world
 	if !early {
-		r.broadcast(wire.AppendRoundEnd(nil, wire.RoundEnd{
+		msg := wire.AppendRoundEnd(nil, wire.RoundEnd{
 			Round: round, EndTick: endTick, NextRound: w.PhaseEnd, Players: players,
-		}), true)
+		})
+		r.broadcast(msg, true)
+		r.pendingRoundEnd = msg // spectators get it with the frame of this tick
 	}
 	rec := RoundRecord{RoomID: r.id, RoomName: r.spec.Name, Round: int(round), EndedAt: now, EndedEarly: early,
 		Players: make([]RecordLine, len(players)), Replay: r.finishRecording()}

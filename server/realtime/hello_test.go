@@ -42,30 +42,41 @@ func TestHelloWithoutRoom(t *testing.T) {
 }
 
 // TestOldClientGetsVersionError: a client of protocol version 1 (a browser
-// tab that loaded the game before an upgrade) says hello as before; it gets
-// error 4001 with a reason that names both versions and close 1008, and
-// nothing else: no welcome, no delta in a format it cannot read.
+// tab that loaded the game before an upgrade) says hello as before, to play
+// or to spectate (spectating is part of version 2); it gets error 4001 with
+// a reason that names both versions and close 1008, and nothing else: no
+// welcome, no delta in a format it cannot read.
 func TestOldClientGetsVersionError(t *testing.T) {
 	_, url := startServer(t, Options{Bots: -1})
 	c := dial(t, url)
 	c.hello("tok-ann", "arena-1") // the current version works
 	c.next(wire.TypeWelcome)
 
-	old := dial(t, url)
-	old.write(wire.AppendHello(nil, wire.Hello{Version: 1, Token: "tok-bob", Room: "arena-1"}))
-	code, e := old.closed()
-	if code != wire.ClosePolicy || e == nil || e.Code != wire.ErrCodeVersion {
-		t.Fatalf("version 1 hello: close %d, error %+v; want %d and %d", code, e, wire.ClosePolicy, wire.ErrCodeVersion)
-	}
-	if want := fmt.Sprintf("protocol version 1 is not supported (this server speaks %d)", wire.Version); !strings.Contains(e.Reason, want) {
-		t.Errorf("reason %q, want it to say %q", e.Reason, want)
-	}
-	if old.reason != e.Reason {
-		t.Errorf("close frame reason %q, want the error's %q", old.reason, e.Reason)
-	}
-	for len(old.msgs) > 0 {
-		if typ := wire.PeekType(<-old.msgs); typ != wire.TypeError {
-			t.Errorf("the old client got a message of type %d, want only the error", typ)
-		}
+	for _, tc := range []struct {
+		name  string
+		hello wire.Hello
+	}{
+		{"player", wire.Hello{Version: 1, Token: "tok-bob", Room: "arena-1"}},
+		{"spectator", wire.Hello{Version: 1, Token: "tok-cat", Room: "arena-1", Spectate: true, Follow: 1024}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			old := dial(t, url)
+			old.write(wire.AppendHello(nil, tc.hello))
+			code, e := old.closed()
+			if code != wire.ClosePolicy || e == nil || e.Code != wire.ErrCodeVersion {
+				t.Fatalf("version 1 hello: close %d, error %+v; want %d and %d", code, e, wire.ClosePolicy, wire.ErrCodeVersion)
+			}
+			if want := fmt.Sprintf("protocol version 1 is not supported (this server speaks %d)", wire.Version); !strings.Contains(e.Reason, want) {
+				t.Errorf("reason %q, want it to say %q", e.Reason, want)
+			}
+			if old.reason != e.Reason {
+				t.Errorf("close frame reason %q, want the error's %q", old.reason, e.Reason)
+			}
+			for len(old.msgs) > 0 {
+				if typ := wire.PeekType(<-old.msgs); typ != wire.TypeError {
+					t.Errorf("the old client got a message of type %d, want only the error", typ)
+				}
+			}
+		})
 	}
 }

@@ -52,6 +52,8 @@ type Manager struct {
 
 	ships map[string]*room // player id -> the room that holds their ship (under mu)
 
+	spectators spectatorSeats // spectators of every room, within MaxSpectators
+
 	late     lateGate      // whether the rooms tick late (see overload.go)
 	gateStop chan struct{} // closed by Shutdown to end watchLate
 	gateOnce sync.Once

@@ -127,6 +127,19 @@ type Options struct {
 	// the system's autotuned buffer (up to megabytes).
 	SendBuffer int
 
+	// MaxSpectatorsPerRoom bounds the spectators of one room; past it a
+	// spectator's hello gets 1013 and error 4012. Spectators hold no seat.
+	// Default 50; negative means no spectators.
+	MaxSpectatorsPerRoom int
+	// MaxSpectators bounds the spectators of all rooms together; past it a
+	// spectator's hello gets 1013 and error 4012. Default 500; negative
+	// means no spectators.
+	MaxSpectators int
+	// SpectateDelay is how far behind the live room spectators see it, so
+	// that they cannot relay positions to players; it is rounded up to whole
+	// ticks. Default 3 s; negative means no delay.
+	SpectateDelay time.Duration
+
 	// viewHook, when set, sees every view queued to a client, on the room's
 	// goroutine. Tests use it to compare what clients rebuild with what was sent.
 	viewHook func(roomID, playerID string, v *wire.View)
@@ -188,6 +201,17 @@ func (o Options) withDefaults() Options {
 	if o.SendBuffer == 0 {
 		o.SendBuffer = 64 << 10
 	}
+	if o.MaxSpectatorsPerRoom == 0 {
+		o.MaxSpectatorsPerRoom = 50
+	}
+	if o.MaxSpectators == 0 {
+		o.MaxSpectators = 500
+	}
+	o.MaxSpectatorsPerRoom, o.MaxSpectators = max(o.MaxSpectatorsPerRoom, 0), max(o.MaxSpectators, 0)
+	if o.SpectateDelay == 0 {
+		o.SpectateDelay = 3 * time.Second
+	}
+	o.SpectateDelay = max(o.SpectateDelay, 0)
 	if o.Area == (wire.Area{}) {
 		o.Area = wire.DefaultArea
 	}

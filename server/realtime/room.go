@@ -38,6 +38,8 @@ const (
 	cmdJoin cmdKind = iota
 	cmdDetach
 	cmdEvict
+	cmdWatch   // a spectator's hello (spectate.go)
+	cmdUnwatch // a spectator's connection ended
 )
 
 // command is a request from a connection's goroutine to the room's.
@@ -48,6 +50,7 @@ type command struct {
 	admitted bool   // cmdJoin: the Admission gave the player a new seat
 	player   string // cmdEvict
 	force    bool   // cmdEvict: even if the Manager sees the ship here
+	ship     uint32 // cmdWatch: the ship to follow
 	reply    chan joinReply
 }
 
@@ -97,16 +100,13 @@ type room struct {
 	inputs []game.Input
 	events []game.Event // events of the ticks since the last fan-out
 	// rosterDue and pingDue put the roster and a ping into the next tick
-	// frames. rosterPrev is the roster sent last, at tick rosterBase (0:
-	// none yet), rosterLines the one being sent; rosterDiff and rosterFull
-	// are it encoded as a difference from rosterPrev and whole.
-	rosterDue, pingDue      bool
-	rosterPrev, rosterLines []wire.RosterLine
-	rosterBase              uint32
-	rosterDiff, rosterFull  []byte
-	emptySince              time.Time
-	opened                  time.Time
-	joined                  bool // a human has taken a seat at least once
+	// frames. liveRoster is the roster the players get, of the current
+	// snapshot.
+	rosterDue, pingDue bool
+	liveRoster         rosterCast
+	emptySince         time.Time
+	opened             time.Time
+	joined             bool // a human has taken a seat at least once
 	// expected is when the last seat reserved in the room by the lobby
 	// expires (Unix nanoseconds; see Manager.Expect): a room nobody has
 	// joined yet stays open until then.
@@ -115,6 +115,14 @@ type room struct {
 	lastPing   time.Time
 	botNames   int
 	rec        replay.Recorder // records only when started (Options.RecordReplays); see replay.go
+
+	// spectators (spectate.go), on the room goroutine
+	spectators      []*spectator
+	frames          frameRing     // the recent frames, while the room has spectators
+	specSnap        wire.Snapshot // the frame spectators see now
+	pendingRoundEnd []byte        // a round end not yet kept in a frame
+	delayedRoster   rosterCast    // the roster spectators get, of specSnap
+	specSecond      time.Time
 }
 
 func newRoom(m *Manager, id, code string, spec RoomSpec, permanent bool) *room {
@@ -284,6 +292,9 @@ func humanIn(players []game.PlayerResult) bool {
 }
 
 func (r *room) handle(cmd command) {
+	if r.handleSpectator(cmd) {
+		return
+	}
 	switch cmd.kind {
 	case cmdJoin:
 		slot, res := r.admit(cmd.c, cmd.admitted)
@@ -503,6 +514,7 @@ func (r *room) finish(shutdown bool) {
 		}
 		r.m.releaseShip(p.id, r)
 	}
+	r.closeSpectators(shutdown)
 	r.m.closeRoom(r)
 	close(r.done)
 	r.m.opts.Observer.RoomPlayers(r.id, 0, 0)
@@ -514,7 +526,7 @@ func (r *room) publish() {
 	w := r.world
 	st := RoomStats{
 		ID: r.id, Name: r.spec.Name, Public: r.spec.Public, Code: r.code,
-		Humans: len(r.humans), Bots: len(r.bots), Capacity: r.spec.Capacity,
+		Humans: len(r.humans), Bots: len(r.bots), Capacity: r.spec.Capacity, Spectators: len(r.spectators),
 		RoundSecondsLeft: int((w.TicksLeft() + uint32(w.TickRate) - 1) / uint32(w.TickRate)),
 		Round:            int(w.Round), Intermission: w.Phase == game.Intermission,
 	}

@@ -31,6 +31,9 @@ type RoomStats struct {
 	Humans   int
 	Bots     int
 	Capacity int
+	// Spectators is the number of connections watching the room; they hold
+	// no seat.
+	Spectators int
 	// RoundSecondsLeft is the time left in the current phase (round or intermission).
 	RoundSecondsLeft int
 	Round            int

@@ -112,6 +112,26 @@ func New(opts Options) (*Handler, error) {
 // ClientBuilt reports whether the served files include the game client.
 func (h *Handler) ClientBuilt() bool { return h.clientBuilt }
 
+// ReplayPage is the file of the replay viewer's page: the game client in
+// replay mode, for /replay/{round} (routed by the leaderboard, which knows
+// the rounds).
+const ReplayPage = "replay.html"
+
+// Page returns a handler that answers GET and HEAD with the page file name
+// (such as ReplayPage), whatever the request's path, as the pages are
+// served: revalidated every time, compressed when the browser accepts it.
+// A file that is not among the served files is a 404.
+func (h *Handler) Page(name string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f := h.files[name]
+		if f == nil || !strings.HasSuffix(name, ".html") {
+			http.Error(w, "404 page not found", http.StatusNotFound)
+			return
+		}
+		h.serveFile(w, r, f)
+	})
+}
+
 // Register mounts the handler on mux at "/" (the lobby, /play, and the 404
 // answer for paths no other pattern claims) and at StaticPrefix.
 func (h *Handler) Register(mux *http.ServeMux) {

@@ -567,6 +567,35 @@ func TestSharedRoomLink(t *testing.T) {
 	}
 }
 
+// Page serves a page file at any path, as the pages are served, for the
+// routes of other packages (the leaderboard's /replay/{id}).
+func TestPageHandler(t *testing.T) {
+	fsys := siteFS(t, true)
+	fsys[web.ReplayPage] = &fstest.MapFile{Data: []byte(`<!doctype html><link rel="stylesheet" href="/static/style.css"><main data-replay="/api/rounds/"></main>`)}
+	h, err := web.New(web.Options{FS: fsys, Logger: quietLogger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	h.Register(mux)
+	mux.Handle("GET /replay/{id}", h.Page(web.ReplayPage))
+	mux.Handle("GET /broken/{id}", h.Page("style.css"))
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	res, body := get(t, http.MethodGet, srv.URL+"/replay/r1?t=3", nil)
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(body), `data-replay="/api/rounds/"`) ||
+		!strings.Contains(string(body), "/static/style.css?v=") {
+		t.Errorf("GET /replay/r1 = %d %q; want the replay page with versioned assets", res.StatusCode, body)
+	}
+	if cc := res.Header.Get("Cache-Control"); cc != "no-cache" || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+		t.Errorf("GET /replay/r1: Cache-Control %q, Content-Type %q; want a page's", cc, res.Header.Get("Content-Type"))
+	}
+	if res, _ := get(t, http.MethodGet, srv.URL+"/broken/x", nil); res.StatusCode != http.StatusNotFound {
+		t.Errorf("Page of a file that is not a page answered %d; want 404", res.StatusCode)
+	}
+}
+
 // TestLargeFilesStayOutOfTheHeap holds the host's memory rule: the game client
 // and its encodings (about 17 MB together) are served from the file system
 // they were embedded in, not copied onto the heap, where the garbage

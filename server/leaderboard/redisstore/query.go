@@ -115,6 +115,21 @@ func (s *Store) Top(ctx context.Context, board leaderboard.Board, period leaderb
 	if err != nil {
 		return leaderboard.Page{}, fmt.Errorf("top %s/%s: %w", board, period, err)
 	}
+	if len(sp.entries) > 0 {
+		ids := make([]string, len(sp.entries))
+		for i, e := range sp.entries {
+			ids[i] = e.PlayerID
+		}
+		rounds, err := s.rdb.HMGet(ctx, s.behindKey(board, pk), ids...).Result()
+		if err != nil {
+			return leaderboard.Page{}, fmt.Errorf("top %s/%s: rounds behind entries: %w", board, period, err)
+		}
+		for i, v := range rounds {
+			if id, ok := v.(string); ok {
+				sp.entries[i].RoundID = id
+			}
+		}
+	}
 	next, prev := leaderboard.PageCursors(board, pk, offset, limit, sp.total)
 	return leaderboard.Page{Board: board, Period: period, Entries: sp.entries, Total: sp.total, Offset: offset, NextCursor: next, PrevCursor: prev}, nil
 }

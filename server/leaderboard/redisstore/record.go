@@ -20,10 +20,14 @@ import (
 // recent bound, the number of humans, then 7 per human: id, name, fold,
 // -score, -kills, -wins, recent member. Then the round key and the replay
 // key follow the recent keys, and the round's JSON, the replay file (empty
-// for none) and the replay's TTL (ms) follow the humans' arguments.
+// for none) and the replay's TTL (ms) follow the humans' arguments. Last
+// come the 9 keys of the rounds behind the board entries (in the boards'
+// order) and the round's id. A board's round is replaced when this round
+// betters the score, adds kills or wins, or puts the player on the board.
 var recordScript = redis.NewScript(`
 if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
 local stamp, bound, n = ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7])
+local rid = ARGV[8 + n * 7 + 3]
 for k = 0, n - 1 do
   local a = 8 + k * 7
   local id = ARGV[a]
@@ -38,6 +42,14 @@ for k = 0, n - 1 do
   end
   for p = 0, 2 do
     local b = 6 + p * 3
+    local r = 17 + n + p * 3
+    for j = 0, 2 do
+      local old = redis.call('ZSCORE', KEYS[b + j], id)
+      local v = tonumber(ARGV[a + 3 + j])
+      if (not old) or (j == 0 and v < tonumber(old)) or (j > 0 and v ~= 0) then
+        redis.call('HSET', KEYS[r + j], id, rid)
+      end
+    end
     redis.call('ZADD', KEYS[b], 'LT', ARGV[a + 3], id)
     redis.call('ZINCRBY', KEYS[b + 1], ARGV[a + 4], id)
     redis.call('ZINCRBY', KEYS[b + 2], ARGV[a + 5], id)
@@ -51,9 +63,10 @@ if n > 0 then
     local ttl = tonumber(ARGV[2 + p])
     if ttl > 0 then
       for j = 0, 2 do
-        local key = KEYS[6 + p * 3 + j]
-        local cur = redis.call('TTL', key)
-        if cur == -1 or cur < ttl then redis.call('EXPIRE', key, ttl) end
+        for _, key in ipairs({KEYS[6 + p * 3 + j], KEYS[17 + n + p * 3 + j]}) do
+          local cur = redis.call('TTL', key)
+          if cur == -1 or cur < ttl then redis.call('EXPIRE', key, ttl) end
+        end
       end
     end
   end
@@ -127,6 +140,12 @@ func (s *Store) Record(ctx context.Context, r leaderboard.RoundResult) error {
 	}
 	ks = append(ks, s.key("roundinfo:"+r.ID), s.key("replay:"+r.ID))
 	args = append(args, info, file, s.opts.ReplayTTL.Milliseconds())
+	for _, pk := range keys {
+		for _, b := range leaderboard.Boards {
+			ks = append(ks, s.behindKey(b, pk))
+		}
+	}
+	args = append(args, r.ID)
 	if err := recordScript.Run(ctx, s.rdb, ks, args...).Err(); err != nil {
 		return fmt.Errorf("record round %q: %w", r.ID, err)
 	}

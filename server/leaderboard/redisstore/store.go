@@ -110,4 +110,10 @@ func (s *Store) boardKey(b leaderboard.Board, periodKey string) string {
 
 func (s *Store) key(name string) string { return s.opts.Prefix + name }
 
+// behindKey is the hash of the round behind each entry of a board, by
+// player id (see leaderboard.Entry.RoundID).
+func (s *Store) behindKey(b leaderboard.Board, periodKey string) string {
+	return s.opts.Prefix + "behind:" + string(b) + ":" + periodKey
+}
+
 func (s *Store) recentKey(playerID string) string { return s.opts.Prefix + "recent:" + playerID }

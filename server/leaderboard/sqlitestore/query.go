@@ -35,6 +35,9 @@ func (s *Store) Top(ctx context.Context, board leaderboard.Board, period leaderb
 	total := tab.Len()
 	release()
 	entries, err := s.entries(ctx, rows)
+	if err == nil {
+		err = s.roundsBehind(ctx, entries, board, key)
+	}
 	if err != nil {
 		return leaderboard.Page{}, fmt.Errorf("top %s/%s: %w", board, period, err)
 	}
@@ -216,4 +219,46 @@ func (s *Store) entries(ctx context.Context, rows []ranking.Row) ([]leaderboard.
 		entries[i].Name = names[entries[i].PlayerID]
 	}
 	return entries, nil
+}
+
+// roundColumns are the standings columns that name the round behind each
+// board's value.
+var roundColumns = map[leaderboard.Board]string{
+	leaderboard.BoardScore: "score_round",
+	leaderboard.BoardKills: "kills_round",
+	leaderboard.BoardWins:  "wins_round",
+}
+
+// roundsBehind fills the RoundID of entries of board in the period instance
+// key from the standings.
+func (s *Store) roundsBehind(ctx context.Context, entries []leaderboard.Entry, board leaderboard.Board, key string) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	args := make([]any, 0, len(entries)+1)
+	args = append(args, key)
+	for _, e := range entries {
+		args = append(args, e.PlayerID)
+	}
+	q := `SELECT player_id, ` + roundColumns[board] + ` FROM standings WHERE period_key = ? AND player_id IN (?` + strings.Repeat(`, ?`, len(entries)-1) + `)`
+	res, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("read rounds behind entries: %w", err)
+	}
+	defer res.Close()
+	rounds := make(map[string]string, len(entries))
+	for res.Next() {
+		var id, round string
+		if err := res.Scan(&id, &round); err != nil {
+			return fmt.Errorf("read rounds behind entries: %w", err)
+		}
+		rounds[id] = round
+	}
+	if err := res.Err(); err != nil {
+		return fmt.Errorf("read rounds behind entries: %w", err)
+	}
+	for i := range entries {
+		entries[i].RoundID = rounds[entries[i].PlayerID]
+	}
+	return nil
 }

@@ -76,8 +76,15 @@ func (s *Store) recordTx(ctx context.Context, r leaderboard.RoundResult) ([]stan
 	if err != nil {
 		return nil, fmt.Errorf("prepare: %w", err)
 	}
-	upStanding, err := tx.PrepareContext(ctx, `INSERT INTO standings (period_key, player_id, score, kills, wins) VALUES (?, ?, ?, ?, ?)
+	// The *_round columns name the round behind each value (see
+	// leaderboard.Entry.RoundID): every right-hand side reads the row as it
+	// was before this round.
+	upStanding, err := tx.PrepareContext(ctx, `INSERT INTO standings (period_key, player_id, score, kills, wins, score_round, kills_round, wins_round)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (period_key, player_id) DO UPDATE SET
+			score_round = CASE WHEN excluded.score > score THEN excluded.score_round ELSE score_round END,
+			kills_round = CASE WHEN excluded.kills > 0 THEN excluded.kills_round ELSE kills_round END,
+			wins_round = CASE WHEN excluded.wins > 0 THEN excluded.wins_round ELSE wins_round END,
 			score = max(score, excluded.score), kills = kills + excluded.kills, wins = wins + excluded.wins
 		RETURNING score, kills, wins`)
 	if err != nil {
@@ -105,6 +112,7 @@ func (s *Store) recordTx(ctx context.Context, r leaderboard.RoundResult) ([]stan
 			vals := make([]int64, 3)
 			err := upStanding.QueryRowContext(ctx, key, p.PlayerID,
 				p.Value(leaderboard.BoardScore), p.Value(leaderboard.BoardKills), p.Value(leaderboard.BoardWins),
+				r.ID, r.ID, r.ID,
 			).Scan(&vals[0], &vals[1], &vals[2])
 			if err != nil {
 				return nil, fmt.Errorf("upsert standing %s of %q: %w", key, p.PlayerID, err)

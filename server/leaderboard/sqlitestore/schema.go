@@ -74,6 +74,14 @@ var migrations = []migration{
 		`CREATE INDEX replays_by_end ON replays (ended_at DESC, round_id)`,
 		`CREATE INDEX round_players_by_score ON round_players (player_id, score)`,
 	)},
+	{version: 3, name: "rounds behind entries", up: execAll(
+		// The round behind each board value: the round of the best score,
+		// the last round that added kills, the last round won. Empty for
+		// standings made before this version.
+		`ALTER TABLE standings ADD COLUMN score_round TEXT NOT NULL DEFAULT ''`,
+		`ALTER TABLE standings ADD COLUMN kills_round TEXT NOT NULL DEFAULT ''`,
+		`ALTER TABLE standings ADD COLUMN wins_round TEXT NOT NULL DEFAULT ''`,
+	)},
 }
 
 func execAll(stmts ...string) func(ctx context.Context, tx *sql.Tx) error {

@@ -16,6 +16,7 @@ import (
 // that a store's rankings can be compared with it.
 type Brute struct {
 	rounds map[string]leaderboard.RoundResult
+	order  []string // round ids in the order they were recorded
 }
 
 // NewBrute returns an empty brute-force board.
@@ -25,16 +26,20 @@ func NewBrute() *Brute { return &Brute{rounds: map[string]leaderboard.RoundResul
 func (b *Brute) Record(r leaderboard.RoundResult) {
 	if _, ok := b.rounds[r.ID]; !ok {
 		b.rounds[r.ID] = r
+		b.order = append(b.order, r.ID)
 	}
 }
 
-// Board returns every entry of board bd in the period instance containing now.
+// Board returns every entry of board bd in the period instance containing now,
+// as Top returns them (with the round behind each).
 func (b *Brute) Board(bd leaderboard.Board, p leaderboard.Period, now time.Time) []leaderboard.Entry {
 	key := p.Key(now)
 	vals := map[string]int64{}
 	names := map[string]string{}
 	latest := map[string]time.Time{}
-	for _, r := range b.rounds {
+	behind := map[string]string{}
+	for _, id := range b.order {
+		r := b.rounds[id]
 		for _, l := range r.Players {
 			if l.Bot {
 				continue
@@ -45,16 +50,22 @@ func (b *Brute) Board(bd leaderboard.Board, p leaderboard.Period, now time.Time)
 			if p.Key(r.EndedAt) != key {
 				continue
 			}
+			v := l.Value(bd)
 			if old, ok := vals[l.PlayerID]; ok {
-				vals[l.PlayerID] = leaderboard.Aggregate(bd, old, l.Value(bd))
+				// The round behind: the better score, or any round that added.
+				if bd == leaderboard.BoardScore && v > old || bd != leaderboard.BoardScore && v > 0 {
+					behind[l.PlayerID] = r.ID
+				}
+				vals[l.PlayerID] = leaderboard.Aggregate(bd, old, v)
 			} else {
-				vals[l.PlayerID] = l.Value(bd)
+				vals[l.PlayerID] = v
+				behind[l.PlayerID] = r.ID
 			}
 		}
 	}
 	entries := make([]leaderboard.Entry, 0, len(vals))
 	for id, v := range vals {
-		entries = append(entries, leaderboard.Entry{PlayerID: id, Name: names[id], Value: v})
+		entries = append(entries, leaderboard.Entry{PlayerID: id, Name: names[id], Value: v, RoundID: behind[id]})
 	}
 	slices.SortFunc(entries, func(x, y leaderboard.Entry) int {
 		if c := cmp.Compare(y.Value, x.Value); c != 0 {
@@ -111,14 +122,19 @@ func CheckAgainst(t *testing.T, s leaderboard.Store, b *Brute, instants ...time.
 					got = append(got, page.Entries...)
 				}
 				if !slices.Equal(got, want) {
-					t.Fatalf("%s/%s at %s:\n got  %s\n want %s", bd, p, now, brief(got), brief(want))
+					t.Fatalf("%s/%s at %s:\n got  %s\n want %s", bd, p, now, withRounds(got), withRounds(want))
 				}
 				for i, e := range want {
 					a, err := s.Around(ctx, bd, p, now, e.PlayerID, 2)
 					if err != nil {
 						t.Fatalf("Around(%s) on %s/%s: %v", e.PlayerID, bd, p, err)
 					}
-					if w := want[max(i-2, 0):min(i+3, len(want))]; a.Rank != e.Rank || !slices.Equal(a.Entries, w) {
+					// Around leaves out the round behind each entry.
+					w := slices.Clone(want[max(i-2, 0):min(i+3, len(want))])
+					for j := range w {
+						w[j].RoundID = ""
+					}
+					if a.Rank != e.Rank || !slices.Equal(a.Entries, w) {
 						t.Fatalf("Around(%s) on %s/%s = rank %d %s; want rank %d %s", e.PlayerID, bd, p, a.Rank, brief(a.Entries), e.Rank, brief(w))
 					}
 				}

@@ -103,6 +103,15 @@ func brief(es []leaderboard.Entry) string {
 	return strings.Join(parts, " ")
 }
 
+// withRounds is brief with the round behind each entry: "1:ann=5@r1".
+func withRounds(es []leaderboard.Entry) string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = fmt.Sprintf("%d:%s=%d@%s", e.Rank, e.PlayerID, e.Value, e.RoundID)
+	}
+	return strings.Join(parts, " ")
+}
+
 func wantEntries(t *testing.T, what string, got []leaderboard.Entry, want string) {
 	t.Helper()
 	if g := brief(got); g != want {

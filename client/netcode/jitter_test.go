@@ -1,0 +1,210 @@
+package netcode
+
+import (
+	"testing"
+	"time"
+
+	"github.com/tickarena/tickarena/game"
+	"github.com/tickarena/tickarena/game/wire"
+)
+
+// jitterRun is what one run of a client on a simulated network saw.
+type jitterRun struct {
+	frames, underflows uint64
+	stalls             uint64 // underflows after a stall of the page
+	meanDelay          time.Duration
+	// jumps counts frames whose drawn time went back or ran faster than
+	// real time allows (more than maxStretch); worst is the largest ratio
+	// of drawn time to real time between two frames.
+	jumps int
+	worst float64
+}
+
+// watchPlayout makes s count the frames whose drawn time went back or ran
+// faster than real time with the stretch; the first frame of a connection
+// (which snaps) is skipped.
+func watchPlayout(s *sim, r *jitterRun) {
+	var prevTick float64
+	var prevAt time.Time
+	var welcomes uint64
+	s.onFrame = func(f *Frame) {
+		c := s.client
+		if c.State() != StatePlaying || c.history.n < 2 {
+			prevAt = time.Time{}
+			return
+		}
+		now := s.net.now
+		if w := c.Stats().Welcomes; !prevAt.IsZero() && w == welcomes {
+			ratio := (f.RenderTick - prevTick) / (float64(now.Sub(prevAt)) / float64(c.interval))
+			r.worst = max(r.worst, ratio)
+			if ratio < -1e-9 || ratio > 1+maxStretch+1e-6 {
+				r.jumps++
+			}
+		}
+		welcomes = c.Stats().Welcomes
+		prevTick, prevAt = f.RenderTick, now
+	}
+}
+
+// runJitter plays d of virtual time on a network and returns what the
+// client saw over the last d-warm of it.
+func runJitter(t *testing.T, s *sim, warm, d time.Duration) jitterRun {
+	t.Helper()
+	var r jitterRun
+	watchPlayout(s, &r)
+	s.run(warm)
+	before := s.client.Stats()
+	s.run(d - warm)
+	st := s.client.Stats()
+	if s.client.State() != StatePlaying || st.Resyncs != 0 {
+		t.Fatalf("state %v (%s), resyncs %d: want playing throughout", s.client.State(), s.client.Reason(), st.Resyncs)
+	}
+	r.frames, r.underflows = st.Frames-before.Frames, st.Underflows-before.Underflows
+	r.stalls = st.StallUnderflows - before.StallUnderflows
+	if r.frames > 0 {
+		r.meanDelay = (st.DelaySum - before.DelaySum) / time.Duration(r.frames)
+	}
+	return r
+}
+
+// newJitterSim is a client and the test server with one other ship roaming
+// in view, on a network of latency ± jitter each way.
+func newJitterSim(latency, jitter time.Duration) *sim {
+	s := newSim(latency, jitter, game.Rules{Seed: 5}, Options{})
+	s.srv.area = wire.WholeWorld
+	other := s.srv.world.AddShip("runner", true)
+	dirs := [...]game.Buttons{game.Right, game.Down, game.Left, game.Up}
+	s.srv.script[other] = func(tick uint32) game.Input {
+		return game.Input{Ship: other, Seq: tick, Buttons: dirs[(tick/25)%4]}
+	}
+	s.buttons = roam
+	return s
+}
+
+// pairs delivers messages only on every second tick boundary: two deltas
+// arrive together, then none for two ticks.
+func pairs(at time.Time) time.Time {
+	const every = 2 * time.Second / 30
+	since := at.Sub(epoch)
+	return epoch.Add((since + every - 1) / every * every)
+}
+
+// stalls holds every message due within the first 200 ms of each 3 s,
+// as a busy machine does to a process it does not schedule.
+func stalls(at time.Time) time.Time {
+	const every, hold = 3 * time.Second, 200 * time.Millisecond
+	since := at.Sub(epoch)
+	if since%every < hold {
+		return epoch.Add(since - since%every + hold)
+	}
+	return at
+}
+
+// TestJitterBuffer plays on networks with jitter, bursts and stalls and
+// checks that the others are drawn without running short of snapshots on
+// more than a few frames in a thousand, and that drawn time never jumps.
+func TestJitterBuffer(t *testing.T) {
+	for _, tc := range []struct {
+		name             string
+		latency, jitter  time.Duration
+		stamp            bool                      // the transport stamps arrivals, as the browser's does
+		frame            time.Duration             // time between frames
+		shape            func(time.Time) time.Time // bursts or stalls on the way down
+		maxPerMille      float64                   // underflows allowed per thousand frames
+		delayLo, delayHi time.Duration             // the mean delay expected
+	}{
+		{"50±10ms each way (the browser test's proxy)", 50 * time.Millisecond, 10 * time.Millisecond, true, frameInterval, nil, 1, 60 * time.Millisecond, 90 * time.Millisecond},
+		{"100±20ms each way", 100 * time.Millisecond, 20 * time.Millisecond, true, frameInterval, nil, 1, 70 * time.Millisecond, 110 * time.Millisecond},
+		{"50±10ms, arrivals not stamped", 50 * time.Millisecond, 10 * time.Millisecond, false, frameInterval, nil, 1, 60 * time.Millisecond, 100 * time.Millisecond},
+		{"50±10ms at 20 frames a second", 50 * time.Millisecond, 10 * time.Millisecond, true, 50 * time.Millisecond, nil, 1, 60 * time.Millisecond, 90 * time.Millisecond},
+		{"two deltas in one frame, then a gap", 50 * time.Millisecond, 0, true, frameInterval, pairs, 1, 70 * time.Millisecond, 100 * time.Millisecond},
+		// The first stall costs a few frames; the delay covers the next ones.
+		{"200ms stall every 3s", 50 * time.Millisecond, 10 * time.Millisecond, true, frameInterval, stalls, 6, 150 * time.Millisecond, 250 * time.Millisecond},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newJitterSim(tc.latency, tc.jitter)
+			s.net.StampArrival = tc.stamp
+			s.net.Shape = tc.shape
+			s.frameEvery = tc.frame
+			r := runJitter(t, s, 2*time.Second, 32*time.Second)
+			perMille := 1000 * float64(r.underflows) / float64(r.frames)
+			t.Logf("%d underflows in %d frames (%.2f‰), mean delay %v, drawn time at most %.3f× real time", r.underflows, r.frames, perMille, r.meanDelay, r.worst)
+			if perMille > tc.maxPerMille {
+				t.Errorf("%d underflows in %d frames (%.2f‰), want at most %.1f‰", r.underflows, r.frames, perMille, tc.maxPerMille)
+			}
+			if r.stalls != 0 {
+				t.Errorf("%d underflows put down to stalls of the page, which drew every frame", r.stalls)
+			}
+			if r.jumps != 0 {
+				t.Errorf("drawn time went back or ran more than %.0f%% fast on %d frames (at most %.3f× real time)", 100*maxStretch, r.jumps, r.worst)
+			}
+			if r.meanDelay < tc.delayLo || r.meanDelay > tc.delayHi {
+				t.Errorf("mean interpolation delay %v, want %v–%v", r.meanDelay, tc.delayLo, tc.delayHi)
+			}
+		})
+	}
+}
+
+// TestJitterBufferAdapts checks that the delay is short on a steady
+// network, widens when jitter starts and narrows again when it stops.
+func TestJitterBufferAdapts(t *testing.T) {
+	s := newJitterSim(50*time.Millisecond, 0)
+	s.net.StampArrival = true
+	steady := runJitter(t, s, 5*time.Second, 10*time.Second)
+	calm := s.client.InterpDelay()
+
+	s.net.Jitter = 40 * time.Millisecond
+	jittery := runJitter(t, s, 3*time.Second, 15*time.Second)
+	wide := s.client.InterpDelay()
+
+	s.net.Jitter = 0
+	s.run(15 * time.Second)
+	after := runJitter(t, s, 0, 5*time.Second)
+	back := s.client.InterpDelay()
+
+	t.Logf("steady: %v (%d underflows in %d frames); ±40 ms: %v (%d in %d); steady again: %v (%d in %d)",
+		calm, steady.underflows, steady.frames, wide, jittery.underflows, jittery.frames, back, after.underflows, after.frames)
+	tick := time.Second / 30
+	if calm > 2*tick {
+		t.Errorf("delay %v on a steady network, want at most two ticks (%v)", calm, 2*tick)
+	}
+	// 80 ms between the fastest and the slowest delta.
+	if wide < calm+60*time.Millisecond {
+		t.Errorf("delay %v with ±40 ms of jitter, want at least 60 ms above the steady %v", wide, calm)
+	}
+	if back > calm+5*time.Millisecond {
+		t.Errorf("delay %v 15 s after the jitter stopped, want back near %v", back, calm)
+	}
+	for _, r := range []jitterRun{steady, jittery, after} {
+		if r.underflows*1000 > r.frames*2 || r.jumps != 0 {
+			t.Errorf("%d underflows in %d frames (want at most 2‰), %d jumps of drawn time", r.underflows, r.frames, r.jumps)
+		}
+	}
+}
+
+// TestJitterBufferPageStalls stalls the page instead of the network: no
+// frame for 400 ms every 3 s, and the updates of that time handed over
+// just after the first frame that follows, as a browser does when its
+// main thread was busy. The underflows those frames see are put down to
+// the stalls, not the network.
+func TestJitterBufferPageStalls(t *testing.T) {
+	const every, hold = 3 * time.Second, 400 * time.Millisecond
+	inStall := func(at time.Time) bool { return at.Sub(epoch)%every < hold }
+	s := newJitterSim(50*time.Millisecond, 10*time.Millisecond)
+	s.net.StampArrival = true
+	s.stalled = inStall
+	s.net.Shape = func(at time.Time) time.Time {
+		if since := at.Sub(epoch); since%every < hold+5*time.Millisecond {
+			return epoch.Add(since - since%every + hold + 5*time.Millisecond)
+		}
+		return at
+	}
+	r := runJitter(t, s, 2*time.Second, 32*time.Second)
+	t.Logf("%d underflows in %d frames, %d after stalls; mean delay %v", r.underflows, r.frames, r.stalls, r.meanDelay)
+	if r.stalls < 10 || r.underflows != r.stalls {
+		t.Errorf("%d underflows, %d of them after the 10 stalls of the page: want at least one per stall and none otherwise", r.underflows, r.stalls)
+	}
+	if r.jumps != 0 {
+		t.Errorf("drawn time went back or ran more than %.0f%% fast on %d frames", 100*maxStretch, r.jumps)
+	}
+}

@@ -1,0 +1,161 @@
+package realtime
+
+import (
+	"testing"
+	"time"
+
+	"github.com/lxzan/gws"
+	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/internal/testwait"
+)
+
+// spectatorFrame is one frame a spectator received and how far the room's
+// tick was ahead of the frame's delta when it arrived.
+type spectatorFrame struct {
+	b      []byte
+	behind uint32
+}
+
+// framed is a test client that keeps the frames it receives whole, stamped
+// with the room's tick, besides splitting them into messages as tclient does.
+type framed struct {
+	*tclient
+	r      *room
+	frames chan spectatorFrame
+}
+
+func (f *framed) OnMessage(socket *gws.Conn, msg *gws.Message) {
+	b := append([]byte(nil), msg.Bytes()...)
+	live := f.r.tick.Load()
+	var m wire.ServerMsg
+	var behind uint32
+	if _, err := wire.DecodeServerNext(b, &m); err == nil && m.Type == wire.TypeDelta {
+		behind = live - m.Delta.Tick
+	}
+	select {
+	case f.frames <- spectatorFrame{b: b, behind: behind}:
+	default:
+	}
+	f.tclient.OnMessage(socket, msg)
+}
+
+// TestSpectatorTickFrames: a spectator gets one frame per delta, like a
+// player: the delta of the delayed frame, then the roster of that same
+// delayed frame (never the live one, which would tell where every ship is
+// now) as a difference from the last one it got, the server's pings and the
+// pong to its own ping. Watching the whole arena, it gets a frame every
+// second tick, and the roster and pings still reach it.
+func TestSpectatorTickFrames(t *testing.T) {
+	const (
+		rate       = 20
+		delay      = 500 * time.Millisecond
+		delayTicks = rate / 2
+	)
+	m, url := startServer(t, Options{Bots: 4, TickRate: rate, PingInterval: 300 * time.Millisecond, SpectateDelay: delay})
+	ann := dial(t, url)
+	ann.join("tok-ann", "arena-1")
+	r := m.room("arena-1")
+
+	tc := &tclient{t: t, msgs: make(chan []byte, 1<<14), done: make(chan struct{}), errs: make(chan wire.Error, 4)}
+	sp := &framed{tclient: tc, r: r, frames: make(chan spectatorFrame, 1<<12)}
+	conn, _, err := gws.NewClient(sp, &gws.ClientOption{Addr: url})
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	tc.conn = conn
+	go conn.ReadLoop()
+	t.Cleanup(func() { _ = conn.NetConn().Close() })
+	tc.watch("tok-bob", "arena-1", 0)
+
+	var (
+		roster                            wire.RosterView
+		m2                                wire.ServerMsg
+		deltas, rosters, diffs, pings     int
+		pong                              *wire.Pong
+		pinged                            bool
+		lastDelta                         uint32
+		welcomeAndSpectating, otherFrames int
+	)
+	expired := testwait.Deadline(t, testwait.Default, "three rosters, three pings and a pong in a spectator's frames")
+	for !expired() && (rosters < 3 || pings < 3 || pong == nil) {
+		var f spectatorFrame
+		select {
+		case f = <-sp.frames:
+		case <-time.After(time.Second):
+			continue
+		}
+		rest, err := wire.DecodeServerNext(f.b, &m2)
+		if err != nil {
+			t.Fatalf("decode: %v", err)
+		}
+		if m2.Type != wire.TypeDelta {
+			if len(rest) != 0 {
+				t.Fatalf("a frame of type %d then %d more bytes: only tick frames hold several messages", m2.Type, len(rest))
+			}
+			switch m2.Type {
+			case wire.TypeWelcome, wire.TypeSpectating:
+				welcomeAndSpectating++
+			default:
+				otherFrames++
+			}
+			continue
+		}
+		tick := m2.Delta.Tick
+		if f.behind < delayTicks {
+			t.Fatalf("a frame of tick %d arrived %d ticks behind the room, want at least %d", tick, f.behind, delayTicks)
+		}
+		if lastDelta != 0 && tick-lastDelta != wholeArenaEvery {
+			t.Errorf("delta of tick %d after %d, want one every %d ticks for the whole arena", tick, lastDelta, wholeArenaEvery)
+		}
+		lastDelta = tick
+		deltas++
+		if deltas == 3 && !pinged {
+			pinged = true
+			_ = conn.WriteMessage(gws.OpcodeBinary, wire.AppendPing(nil, wire.Ping{Time: time.Now().UnixNano()}))
+		}
+		for len(rest) > 0 {
+			if rest, err = wire.DecodeServerNext(rest, &m2); err != nil {
+				t.Fatalf("decode the rest of the frame of tick %d: %v", tick, err)
+			}
+			switch m2.Type {
+			case wire.TypeRoster:
+				rosters++
+				// The roster of the delayed frame this delta is cut from, or of
+				// the one before when it fell due between two frames.
+				if rt := m2.Roster.Tick; rt > tick || tick-rt >= wholeArenaEvery {
+					t.Fatalf("roster of tick %d in the frame of tick %d: not the delayed frame's", rt, tick)
+				}
+				if m2.Roster.Base != 0 {
+					diffs++
+				}
+				if err := roster.Apply(&m2.Roster); err != nil {
+					t.Fatalf("apply roster %d (base %d) on %d: %v", m2.Roster.Tick, m2.Roster.Base, roster.Tick, err)
+				}
+				if len(roster.Lines) != 5 {
+					t.Fatalf("roster of %d ships, want 5 (ann and 4 bots)", len(roster.Lines))
+				}
+			case wire.TypePing:
+				pings++
+			case wire.TypePong:
+				p := m2.Pong
+				pong = &p
+			default:
+				t.Fatalf("message of type %d in a tick frame", m2.Type)
+			}
+		}
+	}
+	if rosters < 3 || pings < 3 || pong == nil {
+		t.Fatalf("%d rosters, %d pings, pong %v in %d frames", rosters, pings, pong, deltas)
+	}
+	if diffs < rosters-1 {
+		t.Errorf("%d of %d rosters were differences, want all but the first", diffs, rosters)
+	}
+	if welcomeAndSpectating != 2 || otherFrames != 0 {
+		t.Errorf("%d welcome and spectating frames (want 2) and %d other frames (want 0) besides the tick frames",
+			welcomeAndSpectating, otherFrames)
+	}
+	if held := time.Duration(pong.Held) * time.Microsecond; held > wholeArenaEvery*time.Second/rate+100*time.Millisecond {
+		t.Errorf("the pong says it waited %v, want at most about %d ticks", held, wholeArenaEvery)
+	}
+	t.Logf("%d frames: %d rosters (%d differences), %d pings", deltas, rosters, diffs, pings)
+}

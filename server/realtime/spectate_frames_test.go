@@ -1,0 +1,40 @@
+package realtime
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/tickarena/tickarena/game"
+	"github.com/tickarena/tickarena/game/wire"
+)
+
+// The ring gives spectators each frame once, delay ticks late, in order,
+// also when a late room kept one frame for several ticks: the frame delay
+// ticks old is then one they have, and nothing is sent rather than a delta
+// that repeats a tick (which a client cannot apply).
+func TestFrameRingServesEachFrameOnceInOrder(t *testing.T) {
+	q := newFrameRing(3)
+	var got, events []uint32
+	// Ticks 5 and 6 were stepped in one fan-out: no frame for tick 5.
+	for _, tick := range []uint32{1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12} {
+		snap := wire.Snapshot{Tick: tick}
+		q.push(&snap, []game.Event{{Tick: tick}}, nil)
+		if f := q.nextFrame(tick); f != nil {
+			got = append(got, f.tick)
+			for _, ev := range f.events {
+				events = append(events, ev.Tick)
+			}
+			if tick-f.tick < 3 {
+				t.Fatalf("at tick %d the frame of tick %d, less than 3 ticks old", tick, f.tick)
+			}
+		}
+	}
+	// At tick 6 the frame 3 ticks old is 3, after 1 (tick 4): frame 2 is
+	// skipped, its events are not.
+	if want := []uint32{1, 3, 4, 6, 7, 8, 9}; !slices.Equal(got, want) {
+		t.Fatalf("frames served %v, want %v", got, want)
+	}
+	if want := []uint32{1, 2, 3, 4, 6, 7, 8, 9}; !slices.Equal(events, want) {
+		t.Fatalf("events of the frames of ticks %v, want %v: each once, in order", events, want)
+	}
+}
