@@ -35,8 +35,6 @@ type ReplayOptions struct {
 	// OnLeave is called once when the viewer asks to go back (Esc).
 	// Default: nothing happens.
 	OnLeave func()
-	// Now returns the current time. Default time.Now.
-	Now func() time.Time
 	// Logger receives the viewer's log lines. Default slog.Default().
 	Logger *slog.Logger
 	// Seed seeds the starfield. Default 1.
@@ -46,9 +44,6 @@ type ReplayOptions struct {
 func (o ReplayOptions) withDefaults() ReplayOptions {
 	if o.OnLeave == nil {
 		o.OnLeave = func() {}
-	}
-	if o.Now == nil {
-		o.Now = time.Now
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
@@ -125,7 +120,7 @@ type ReplayGame struct {
 func NewReplay(o ReplayOptions) *ReplayGame {
 	o = o.withDefaults()
 	g := &Game{
-		opt:       Options{Logger: o.Logger, Now: o.Now, Seed: o.Seed},
+		opt:       Options{Logger: o.Logger, Seed: o.Seed},
 		stars:     NewStarfield(o.Seed),
 		light:     batch{blend: ebiten.BlendLighter},
 		prevPos:   map[uint32][2]float64{},
@@ -208,7 +203,7 @@ func (r *ReplayGame) Layout(outsideW, outsideH int) (int, int) { return r.g.Layo
 // Update reads the controls, advances playback and the camera, and reports
 // the status. It never blocks longer than a seek.
 func (r *ReplayGame) Update() error {
-	now := r.opt.Now()
+	now := time.Now()
 	g := r.g
 	if g.start.IsZero() {
 		g.start, r.last = now, now
