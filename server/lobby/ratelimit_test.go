@@ -87,7 +87,7 @@ func TestRoomCreationIsBoundedPerPlayerAndAddress(t *testing.T) {
 				if n := len(local.host.Rooms()); n != countOf(tt.want, 201) {
 					t.Errorf("%d rooms run, want one per 201", n)
 				}
-				time.Sleep(start.Add(59 * time.Second).Sub(time.Now()))
+				time.Sleep(time.Until(start.Add(59 * time.Second)))
 				if a := tl.do(t, "POST", "/api/rooms", token(tt.limited), `{}`); a.status != http.StatusTooManyRequests || a.header.Get("Retry-After") != "1" {
 					t.Errorf("59 s later, %s's create: %d, Retry-After %q; want 429, 1", tt.limited, a.status, a.header.Get("Retry-After"))
 				}

@@ -174,7 +174,7 @@ func TestCreateSessionRateLimit(t *testing.T) {
 				start := time.Now()
 				allowed := 0
 				for i, s := range tt.steps {
-					time.Sleep(start.Add(s.at).Sub(time.Now()))
+					time.Sleep(time.Until(start.Add(s.at)))
 					res := post(t, api, "application/json", body)
 					if res.status != s.want {
 						t.Fatalf("request %d at %v: status %d, want %d (%v)", i, s.at, res.status, s.want, res.body)

@@ -88,7 +88,7 @@ func TestWindowLimiterRules(t *testing.T) {
 				l := NewWindowLimiter(tt.opts)
 				start := time.Now()
 				for i, s := range tt.steps {
-					time.Sleep(start.Add(s.at).Sub(time.Now()))
+					time.Sleep(time.Until(start.Add(s.at)))
 					ok, retry := l.Allow(s.key)
 					if ok != s.wantOK || retry != s.wantRetry {
 						t.Fatalf("step %d at %v: Allow(%q) = %v, %v; want %v, %v", i, s.at, s.key, ok, retry, s.wantOK, s.wantRetry)
