@@ -236,7 +236,7 @@ func (c *Client) dropped(now time.Time, code int, reason string) {
 		return
 	}
 	why := closeReason(code, reason, c.lastError)
-	if !retryable(code, c.lastError.Code) && !c.spectatorRetries(c.lastError.Code) {
+	if !retryable(code, c.lastError.Code) && !c.spectatorRetries(c.lastError.Code) && !c.helloWasLate(c.lastError.Code) {
 		c.opt.Logger.Info("connection closed", "code", code, "reason", why)
 		c.state, c.reason = StateClosed, why
 		return
@@ -439,6 +439,15 @@ func closeReason(code int, reason string, last wire.Error) string {
 		return "connection lost"
 	}
 	return fmt.Sprintf("connection closed (code %d)", code)
+}
+
+// helloWasLate reports whether the server closed the connection as idle
+// before it welcomed the client: its hello came too late ("no hello in
+// time"), which happens when a page is starved of CPU while it opens the
+// socket. Nothing is lost by trying again, while closing for good would
+// leave the player at "Disconnected" before ever playing.
+func (c *Client) helloWasLate(errCode wire.ErrorCode) bool {
+	return errCode == wire.ErrCodeIdle && (c.state == StateConnecting || c.state == StateHelloSent)
 }
 
 // retryable reports whether a connection that ended with code, after the

@@ -123,3 +123,38 @@ func TestIdleSpectatorReconnects(t *testing.T) {
 		}
 	}
 }
+
+// TestLateHelloReconnects: a page starved of CPU while it opened its socket
+// sends its hello after the server gave up ("no hello in time", 4010). The
+// player was never welcomed and has nothing to lose, so the client tries
+// again rather than stopping at "Disconnected"; a player closed as idle
+// after its welcome still stops, as TestIdleSpectatorReconnects shows.
+func TestLateHelloReconnects(t *testing.T) {
+	sent := &sentLog{}
+	var inbox *Inbox
+	dials := 0
+	c := New(Options{URL: "ws://test/ws", Token: "tok",
+		Dial: func(_ string, in *Inbox) (Transport, error) { inbox = in; dials++; return sent, nil }})
+	now := time.Unix(1000, 0)
+	c.Start(now)
+	inbox.Opened()
+	c.Update(now)
+	if c.State() != StateHelloSent {
+		t.Fatalf("state %v after the socket opened, want hello sent", c.State())
+	}
+	inbox.Received(wire.AppendError(nil, wire.Error{Code: wire.ErrCodeIdle, Reason: "no hello in time"}))
+	inbox.Closed(wire.ClosePolicy, "no hello in time")
+	c.Update(now)
+	for range 100 {
+		now = now.Add(100 * time.Millisecond)
+		c.Update(now)
+	}
+	if dials < 2 || c.State() == StateClosed {
+		t.Fatalf("after \"no hello in time\": dialled %d times, state %v (%s); want a new attempt", dials, c.State(), c.Reason())
+	}
+	inbox.Opened()
+	c.Update(now)
+	if h := sent.msgs[len(sent.msgs)-1]; h.Type != wire.TypeHello || h.Hello.Token != "tok" {
+		t.Fatalf("last message %+v, want the hello of the new attempt", h)
+	}
+}
