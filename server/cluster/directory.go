@@ -51,6 +51,7 @@ func (n *Node) rooms(ctx context.Context, id string) ([]room, error) {
 		r.Bots, _ = strconv.Atoi(h["bots"])
 		r.Capacity, _ = strconv.Atoi(h["capacity"])
 		r.RoundSecondsLeft, _ = strconv.Atoi(h["left"])
+		r.Spectators, _ = strconv.Atoi(h["spectators"])
 		r.Reserved = int(reserved)
 		r.WSURL = wsURL(r.url, r.ID)
 		out = append(out, r)

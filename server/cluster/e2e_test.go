@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickarena/tickarena/game/wire"
 	"github.com/tickarena/tickarena/internal/redistest"
 	"github.com/tickarena/tickarena/internal/servertest"
 	"github.com/tickarena/tickarena/internal/testwait"
@@ -47,6 +48,8 @@ type roomInfo struct {
 	Reserved int    `json:"reserved"`
 	Capacity int    `json:"capacity"`
 	WSURL    string `json:"ws_url"`
+	// Spectators is the room's count of watching connections.
+	Spectators int `json:"spectators"`
 }
 
 func (n *node) rooms(t *testing.T) []roomInfo {
@@ -291,4 +294,37 @@ func TestRedisRestartLosesNoResult(t *testing.T) {
 		code, _ := n.Text(t, "/api/rooms")
 		return code == http.StatusOK
 	})
+}
+
+// TestSpectatorsListedAcrossNodes: a spectator watching a room of node B is
+// counted in that room's line of GET /api/rooms on node A too, from B's
+// heartbeat, so that the lobby of every node shows which arenas are watched.
+func TestSpectatorsListedAcrossNodes(t *testing.T) {
+	srv := redistest.Start(t, redistest.Options{})
+	var a, b *node
+	var wg sync.WaitGroup
+	wg.Go(func() { a = startNode(t, srv.URL(), "-public-rooms", "1") })
+	wg.Go(func() { b = startNode(t, srv.URL(), "-public-rooms", "1") })
+	wg.Wait()
+	testwait.Until(t, 5*time.Second, "B's room listed on A", func() bool { return len(roomsByPort(a.rooms(t))[b.port()]) == 1 })
+	room := roomsByPort(b.rooms(t))[b.port()][0]
+	tok, _ := b.Session(t, "Watcher")
+	s := servertest.MustDial(t, room.WSURL)
+	s.Send(wire.AppendHello(nil, wire.Hello{Version: wire.Version, Token: tok, Room: room.ID, Spectate: true}))
+	testwait.Until(t, 5*time.Second, "the spectator's welcome", s.Welcomed)
+	spectators := func(n *node) int {
+		for _, r := range roomsByPort(n.rooms(t))[b.port()] {
+			if r.ID == room.ID {
+				return r.Spectators
+			}
+		}
+		return -1
+	}
+	testwait.Until(t, 10*time.Second, "A to list one spectator in B's room", func() bool { return spectators(a) == 1 })
+	if got := spectators(b); got != 1 {
+		t.Errorf("B lists %d spectators in its own room; want 1", got)
+	}
+	if r := roomsByPort(a.rooms(t))[b.port()][0]; r.Humans != 0 {
+		t.Errorf("A lists %d humans in B's room; a spectator holds no seat", r.Humans)
+	}
 }

@@ -151,7 +151,7 @@ func (n *Node) publish(ctx context.Context) error {
 	rooms := n.host.Rooms()
 	humans := 0
 	live := make(map[string]bool, len(rooms))
-	roomArgs := make([]any, 0, 8*len(rooms))
+	roomArgs := make([]any, 0, 9*len(rooms))
 	for _, r := range rooms {
 		humans += r.Humans
 		live[r.ID] = true
@@ -159,7 +159,7 @@ func (n *Node) publish(ctx context.Context) error {
 		if !r.Public {
 			code = lobby.NormalizeCode(r.Code)
 		}
-		roomArgs = append(roomArgs, r.ID, r.Name, boolArg(r.Public), code, r.Humans, r.Bots, r.Capacity, r.RoundSecondsLeft)
+		roomArgs = append(roomArgs, r.ID, r.Name, boolArg(r.Public), code, r.Humans, r.Bots, r.Capacity, r.RoundSecondsLeft, r.Spectators)
 	}
 	var gone []any
 	for id := range n.published {

@@ -19,8 +19,8 @@ end
 // heartbeatScript publishes a node and its rooms, and removes the rooms it
 // no longer runs. ARGV: prefix, node id, TTL ms, url, humans, rooms,
 // max_rooms, cpu, draining, saturated (why the node seats nobody, or ""),
-// then the number of rooms and 8 fields per room (id, name, public, code,
-// humans, bots, capacity, seconds left), then the number of rooms gone and
+// then the number of rooms and 9 fields per room (id, name, public, code,
+// humans, bots, capacity, seconds left, spectators), then the number of rooms gone and
 // their ids. Each room is marked saturated ("1") with its node. It returns
 // the Redis time.
 var heartbeatScript = redis.NewScript(nowMs + `
@@ -38,11 +38,11 @@ for r = 1, tonumber(ARGV[11]) do
   local k = p .. 'room:' .. id
   redis.call('HSET', k, 'id', id, 'name', ARGV[i + 1], 'public', ARGV[i + 2], 'code', code,
     'humans', ARGV[i + 4], 'bots', ARGV[i + 5], 'capacity', ARGV[i + 6], 'left', ARGV[i + 7], 'node', node, 'url', url,
-    'saturated', sat)
+    'saturated', sat, 'spectators', ARGV[i + 8])
   redis.call('PEXPIRE', k, ttl)
   redis.call('ZADD', p .. 'rooms', dl, id)
   if code ~= '' then redis.call('SET', p .. 'code:' .. code, id, 'PX', ttl) end
-  i = i + 8
+  i = i + 9
 end
 local gone = tonumber(ARGV[i])
 for r = 1, gone do

@@ -44,7 +44,8 @@ type RoomInfo struct {
 	// Reserved is the number of seats held for players on their way in.
 	Reserved int `json:"reserved"`
 	// Spectators is the number of connections watching the room; they hold
-	// no seat. Rooms of other nodes of a cluster report 0.
+	// no seat. In a cluster, a room of another node reports the count of
+	// its node's last heartbeat.
 	Spectators int `json:"spectators"`
 	// RoundSecondsLeft is the time left in the current round, in seconds.
 	RoundSecondsLeft int `json:"round_seconds_left"`
