@@ -206,7 +206,11 @@ func TestReplayInTheBrowser(t *testing.T) {
 	second := readReplay(p)
 	t.Logf("F: followed ship %d → %d (%s)", first, second.Follow, second.FollowName)
 
-	// A click on another scoreboard row follows that pilot.
+	// A click on another scoreboard row follows that pilot. Paused first, so
+	// that the standings cannot reorder (or the round end) under the pointer.
+	tap(t, p, ' ')
+	p.WaitFor(`!window.tickarena.replay.playing`)
+	second = readReplay(p)
 	ids := strings.Split(second.Board, ",")
 	if len(ids) < 2 {
 		t.Fatalf("the scoreboard lists %q; want the round's pilots", second.Board)
