@@ -16,19 +16,32 @@ import (
 // rather than go over.
 const maxVoices = 16
 
+// streamBuffer is how much of the mix the audio player reads ahead: what a
+// new sound waits before it is heard, on top of the browser's own buffer.
+const streamBuffer = 40 * time.Millisecond
+
 // lowHealthEvery is the time between two low-health warnings.
 const lowHealthEvery = 1100 * time.Millisecond
 
 // speaker plays the game's sounds. Browsers start audio only after a user
 // gesture, so the audio context is made on the first key, click or touch;
-// until then nothing is made and nothing is logged.
+// until then nothing is made and nothing is logged. Every sound goes through
+// one mixer and one audio player, started with the context.
 type speaker struct {
 	settings SoundSettings
 	changes  chan SoundSettings // from the page's button and slider
 	ctx      *audio.Context
+	out      *audio.Player
+	mix      mixer
 	pcm      [numSounds][]float32
-	baked    [numSounds][panSteps][]byte // made on first use, a sound at a time
-	voices   []*audio.Player
+	baked    [numSounds][panSteps][]float32
+	// prepared counts the (sound, position) pairs made ahead of use, a
+	// step a frame once the audio has started, so that the first explosion
+	// does not cost a frame its synthesis; making is the sound being
+	// synthesized, a part a frame. A sound played before its turn is made on
+	// the spot.
+	prepared int
+	making   *renderer
 	played   uint64
 
 	round     uint32
@@ -71,25 +84,80 @@ func (g *Game) updateSound(now time.Time) {
 	}
 	if changed {
 		sp.settings.Volume = max(0, min(1, sp.settings.Volume))
-		for _, v := range sp.voices {
-			if sp.settings.Muted {
-				v.Pause()
-			} else {
-				v.SetVolume(min(v.Volume(), sp.settings.Volume))
-			}
-		}
 		if g.opt.OnSoundSettings != nil {
 			g.opt.OnSoundSettings(sp.settings)
 		}
 	}
 	if sp.ctx == nil && userGesture() {
 		sp.ctx = audio.NewContext(sampleRate)
+		out, err := sp.ctx.NewPlayerF32(&sp.mix)
+		if err != nil { // not expected: the mixer is a plain reader
+			sp.ctx = nil
+			return
+		}
+		out.SetBufferSize(streamBuffer)
+		sp.out = out
+		changed = true
 	}
-	sp.prune()
-	if sp.ctx == nil || sp.settings.Muted || sp.settings.Volume == 0 {
+	if sp.ctx == nil {
+		return
+	}
+	if changed {
+		sp.apply()
+	}
+	sp.prepareNext()
+	if sp.settings.Muted || sp.settings.Volume == 0 {
 		return
 	}
 	g.playEvents(now)
+}
+
+// prepareNext takes the next step of preparation: a part of the next sound
+// to synthesize, or the next sound at the next position that is not made
+// yet, in the order of preparation.
+func (sp *speaker) prepareNext() {
+	for sp.prepared < preparations {
+		s, i := preparation(sp.prepared)
+		if sp.pcm[s] == nil {
+			if sp.making == nil {
+				sp.making = recipe(s)
+			}
+			if sp.making.step(prepareStepSamples) {
+				sp.pcm[s], sp.making = sp.making.out, nil
+			}
+			return
+		}
+		sp.making = nil // played before its turn, and made on the spot
+		sp.prepared++
+		if sp.baked[s][i] == nil {
+			sp.bake(s, i)
+			return
+		}
+	}
+}
+
+// apply makes the output follow the settings: muted, it stops every sound
+// and pauses; otherwise it plays at the master volume.
+func (sp *speaker) apply() {
+	sp.out.SetVolume(sp.settings.Volume)
+	if sp.settings.Muted || sp.settings.Volume == 0 {
+		sp.mix.stop()
+		sp.out.Pause()
+		return
+	}
+	sp.out.Play()
+}
+
+// bake makes sound s at prepared position i (synthesizing the sound first
+// if needed).
+func (sp *speaker) bake(s sound, i int) []float32 {
+	if sp.pcm[s] == nil {
+		sp.pcm[s] = synthesize(s)
+	}
+	if sp.baked[s][i] == nil {
+		sp.baked[s][i] = stereo(sp.pcm[s], float64(i)/(panSteps-1)*2-1)
+	}
+	return sp.baked[s][i]
 }
 
 // userGesture reports whether the player pressed a key, clicked or touched
@@ -149,38 +217,15 @@ func (g *Game) playEvents(now time.Time) {
 
 // play starts sound s at volume gain (times the master volume) and pan.
 func (sp *speaker) play(s sound, gain, pan float64) {
-	if gain < 0.02 || (len(sp.voices) >= maxVoices && gain < 0.5) || len(sp.voices) >= 2*maxVoices {
+	n := sp.mix.playing()
+	if gain < 0.02 || (n >= maxVoices && gain < 0.5) || n >= 2*maxVoices {
 		return
 	}
-	if sp.pcm[s] == nil {
-		sp.pcm[s] = synthesize(s)
-	}
-	i := panIndex(pan)
-	if sp.baked[s][i] == nil {
-		sp.baked[s][i] = stereo(sp.pcm[s], float64(i)/(panSteps-1)*2-1)
-	}
-	p := sp.ctx.NewPlayerF32FromBytes(sp.baked[s][i])
-	p.SetVolume(gain * sp.settings.Volume)
-	p.Play()
-	sp.voices = append(sp.voices, p)
+	sp.mix.add(sp.bake(s, panIndex(pan)), gain)
 	sp.played++
-}
-
-// prune forgets the sounds that finished.
-func (sp *speaker) prune() {
-	kept := sp.voices[:0]
-	for _, p := range sp.voices {
-		if p.IsPlaying() {
-			kept = append(kept, p)
-		} else {
-			_ = p.Close()
-		}
-	}
-	clear(sp.voices[len(kept):])
-	sp.voices = kept
 }
 
 // status returns what the test hook shows.
 func (sp *speaker) status() SoundStatus {
-	return SoundStatus{SoundSettings: sp.settings, Started: sp.ctx != nil, Played: sp.played}
+	return SoundStatus{SoundSettings: sp.settings, Started: sp.ctx != nil, Played: sp.played, Audible: sp.mix.audibleFrames()}
 }

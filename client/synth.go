@@ -1,9 +1,6 @@
 package client
 
-import (
-	"encoding/binary"
-	"math"
-)
+import "math"
 
 // The game's sounds are synthesized in code at start, so that they cost no
 // download and no licence: short tones, sweeps and filtered noise.
@@ -24,6 +21,10 @@ type SoundStatus struct {
 	Started bool
 	// Played counts the sounds started so far.
 	Played uint64
+	// Audible counts the stereo frames of sound the audio output has taken
+	// from the mix with at least one sound in them: it grows only while
+	// sound really goes out.
+	Audible uint64
 }
 
 // sampleRate is the rate of every sound and of the audio context, in Hz.
@@ -46,6 +47,13 @@ const (
 
 // synthesize returns sound s as mono samples in [-1, 1] at sampleRate.
 func synthesize(s sound) []float32 {
+	r := recipe(s)
+	r.step(len(r.out))
+	return r.out
+}
+
+// recipe returns a renderer of sound s, which makes nothing until stepped.
+func recipe(s sound) *renderer {
 	switch s {
 	case soundShot:
 		return render(0.11, func(t, _ float64, n *noise) float64 {
@@ -84,26 +92,46 @@ func synthesize(s sound) []float32 {
 			return 0.4 * math.Sin(2*math.Pi*70*beat) * math.Sin(2*math.Pi*440*t) * decay(beat, 28)
 		})
 	}
-	return nil
+	return render(0, nil)
 }
 
-// render samples f over seconds, with a short fade at both ends so that no
-// sound starts or stops with a click.
-func render(seconds float64, f func(t, dur float64, n *noise) float64) []float32 {
-	out := make([]float32, int(seconds*sampleRate))
-	n := &noise{state: 0x9e3779b9}
-	const fade = 0.004
-	for i := range out {
-		t := float64(i) / sampleRate
-		v := f(t, seconds, n)
-		v *= min(t/fade, 1, (seconds-t)/fade)
-		out[i] = float32(max(-1, min(1, v)))
-	}
-	return out
+// renderer samples a sound's function a part at a time, so that making a
+// long sound can be spread over frames; the result is the same however it
+// is stepped.
+type renderer struct {
+	seconds float64
+	f       func(t, dur float64, n *noise) float64
+	n       noise
+	out     []float32
+	done    int // samples made
 }
+
+// render returns a renderer of f over seconds, with a short fade at both
+// ends so that no sound starts or stops with a click.
+func render(seconds float64, f func(t, dur float64, n *noise) float64) *renderer {
+	return &renderer{seconds: seconds, f: f, n: noise{state: 0x9e3779b9}, out: make([]float32, int(seconds*sampleRate))}
+}
+
+// step makes up to samples more samples and reports whether the sound is
+// whole.
+func (r *renderer) step(samples int) bool {
+	const fade = 0.004
+	end := min(len(r.out), r.done+samples)
+	for i := r.done; i < end; i++ {
+		t := float64(i) / sampleRate
+		v := r.f(t, r.seconds, &r.n)
+		v *= min(t/fade, 1, (r.seconds-t)/fade)
+		r.out[i] = float32(clamp1(v))
+	}
+	r.done = end
+	return r.done == len(r.out)
+}
+
+// clamp1 returns v limited to [-1, 1].
+func clamp1(v float64) float64 { return max(-1, min(1, v)) }
 
 // melody plays notes (Hz) one after the other, each lasting step seconds.
-func melody(notes []float64, step float64) []float32 {
+func melody(notes []float64, step float64) *renderer {
 	return render(step*float64(len(notes))+0.15, func(t, _ float64, _ *noise) float64 {
 		i := min(int(t/step), len(notes)-1)
 		local := t - float64(i)*step
@@ -147,17 +175,36 @@ func (n *noise) lowpass(k float64) float64 {
 // full left to full right.
 const panSteps = 9
 
-// stereo returns mono as 32-bit float stereo PCM, little-endian, panned to
-// pan in [-1, 1] with equal power.
-func stereo(mono []float32, pan float64) []byte {
+// stereo returns mono as interleaved stereo samples (left, right), panned
+// to pan in [-1, 1] with equal power.
+func stereo(mono []float32, pan float64) []float32 {
 	a := (max(-1, min(1, pan)) + 1) * math.Pi / 4
 	l, r := float32(math.Cos(a)), float32(math.Sin(a))
-	b := make([]byte, 8*len(mono))
+	out := make([]float32, 2*len(mono))
 	for i, v := range mono {
-		binary.LittleEndian.PutUint32(b[8*i:], math.Float32bits(v*l))
-		binary.LittleEndian.PutUint32(b[8*i+4:], math.Float32bits(v*r))
+		out[2*i] = v * l
+		out[2*i+1] = v * r
 	}
-	return b
+	return out
+}
+
+// prepareStepSamples is the most a frame synthesizes ahead of use.
+const prepareStepSamples = sampleRate / 10
+
+// preparations is the number of (sound, position) pairs a speaker prepares.
+const preparations = int(numSounds) * panSteps
+
+// preparation returns the n-th pair to prepare, n in [0, preparations):
+// every sound in the middle first (the own ship's sounds and the nearest
+// ones), then the positions next to it, outwards.
+func preparation(n int) (s sound, pos int) {
+	s = sound(n % int(numSounds))
+	k := n / int(numSounds) // 0, 1, 2, ... → middle, right of it, left of it, ...
+	off := (k + 1) / 2
+	if k%2 == 0 {
+		off = -off
+	}
+	return s, panSteps/2 + off
 }
 
 // panIndex returns the prepared position nearest to pan.

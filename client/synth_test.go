@@ -1,9 +1,10 @@
 package client
 
 import (
-	"encoding/binary"
 	"math"
+	"slices"
 	"testing"
+	"time"
 )
 
 func TestSynthesize(t *testing.T) {
@@ -43,8 +44,7 @@ func TestStereoPan(t *testing.T) {
 	}
 	for _, tt := range tests {
 		b := stereo(mono, tt.pan)
-		l := math.Float32frombits(binary.LittleEndian.Uint32(b))
-		r := math.Float32frombits(binary.LittleEndian.Uint32(b[4:]))
+		l, r := b[0], b[1]
 		if math.Abs(float64(l)-tt.l) > 1e-6 || math.Abs(float64(r)-tt.r) > 1e-6 {
 			t.Errorf("pan %v: left %v right %v, want %v %v", tt.pan, l, r, tt.l, tt.r)
 		}
@@ -70,4 +70,93 @@ func TestSpatial(t *testing.T) {
 	if v, pan := spatial(0, 0); v != 1 || pan != 0 {
 		t.Errorf("a sound at the listener: volume %.2f pan %.2f, want 1 and 0", v, pan)
 	}
+}
+
+// TestPreparationCoversEverySoundOnce: a speaker prepares every sound at
+// every position exactly once, all sounds in the middle before any other
+// position, and nearer positions before farther ones.
+func TestPreparationCoversEverySoundOnce(t *testing.T) {
+	var seen [numSounds][panSteps]bool
+	lastDist := 0
+	for n := range preparations {
+		s, pos := preparation(n)
+		if s < 0 || s >= numSounds || pos < 0 || pos >= panSteps {
+			t.Fatalf("preparation %d is sound %d at position %d, out of range", n, s, pos)
+		}
+		if seen[s][pos] {
+			t.Fatalf("preparation %d makes sound %d at position %d a second time", n, s, pos)
+		}
+		seen[s][pos] = true
+		d := pos - panSteps/2
+		if d < 0 {
+			d = -d
+		}
+		if d < lastDist {
+			t.Fatalf("preparation %d is %d positions from the middle after one %d away", n, d, lastDist)
+		}
+		lastDist = d
+		if n < int(numSounds) && pos != panSteps/2 {
+			t.Errorf("preparation %d (sound %d) is at position %d, want the middle first", n, s, pos)
+		}
+	}
+}
+
+// TestRendererInParts: a sound made a part at a time is the same as made at
+// once.
+func TestRendererInParts(t *testing.T) {
+	for s := range numSounds {
+		whole := synthesize(s)
+		r := recipe(s)
+		steps := 0
+		for !r.step(1000) {
+			steps++
+		}
+		if len(r.out) != len(whole) {
+			t.Fatalf("sound %d: %d samples in parts, %d at once", s, len(r.out), len(whole))
+		}
+		for i := range whole {
+			if r.out[i] != whole[i] {
+				t.Fatalf("sound %d: sample %d is %v in parts (%d steps), %v at once", s, i, r.out[i], steps, whole[i])
+			}
+		}
+	}
+}
+
+// BenchmarkPrepareAllSounds measures what a speaker spends preparing every
+// sound at every position, the way it does after the audio starts (a step
+// a frame: a part of a sound, or a sound at one position), and the longest
+// step: for each step the fastest of all iterations, so that a step the
+// machine interrupted does not count.
+func BenchmarkPrepareAllSounds(b *testing.B) {
+	var fastest []time.Duration
+	for b.Loop() {
+		var pcm [numSounds][]float32
+		k := 0
+		took := func(start time.Time) {
+			d := time.Since(start)
+			if k == len(fastest) {
+				fastest = append(fastest, d)
+			}
+			fastest[k] = min(fastest[k], d)
+			k++
+		}
+		for n := range preparations {
+			s, pos := preparation(n)
+			if pcm[s] == nil {
+				r := recipe(s)
+				for done := false; !done; {
+					start := time.Now()
+					done = r.step(prepareStepSamples)
+					took(start)
+				}
+				pcm[s] = r.out
+			}
+			start := time.Now()
+			_ = stereo(pcm[s], float64(pos)/(panSteps-1)*2-1)
+			took(start)
+		}
+	}
+	longest := slices.Max(fastest)
+	b.ReportMetric(float64(longest.Microseconds())/1000, "ms-longest-step")
+	b.ReportMetric(float64(len(fastest)), "steps")
 }

@@ -69,4 +69,5 @@ func (h *hook) publishSound(s client.SoundStatus) {
 	o.Set("muted", s.Muted)
 	o.Set("volume", s.Volume)
 	o.Set("played", s.Played)
+	o.Set("audible", s.Audible)
 }
