@@ -51,8 +51,10 @@ func (numberedAuth) Verify(token string) (string, string, error) {
 // server holds), heapgoal-B/conn what the GC lets the heap grow to before it
 // collects again (GOGC's headroom included), stack-B/conn the goroutine
 // stacks and goroutines/conn the goroutines; gc-ms/s is the CPU time the
-// GC took per second of play and gc/s its cycles per second (set GOGC to
-// see what a setting costs). Kernel socket buffers are not
+// GC took per second of play, gc/s its cycles per second and
+// alloc-B/conn/s what a connection allocates per second, which with the
+// headroom (heapgoal minus heap) sets how often the GC runs: set GOGC to see
+// what a setting costs. Kernel socket buffers are not
 // in any of them (nor in the process's RSS).
 func BenchmarkConnMemory(b *testing.B) {
 	for _, n := range []int{500} {
@@ -135,6 +137,7 @@ func measureConnMemory(b *testing.B, n int) {
 	b.ReportMetric(per(after.stack, before.stack), "stack-B/conn")
 	b.ReportMetric((gc1.cpu-gc0.cpu)/secs*1000, "gc-ms/s")
 	b.ReportMetric((gc1.cycles-gc0.cycles)/secs, "gc/s")
+	b.ReportMetric((gc1.alloc-gc0.alloc)/secs/float64(n), "alloc-B/conn/s")
 	b.ReportMetric((float64(after.goroutines)-float64(before.goroutines))/float64(n), "goroutines/conn")
 }
 
@@ -144,13 +147,16 @@ type memSample struct {
 	goroutines        int
 }
 
-// gcSample is the GC's CPU time (seconds) and cycles so far.
-type gcSample struct{ cpu, cycles float64 }
+// gcSample is the GC's CPU time (seconds), its cycles and the bytes allocated
+// so far.
+type gcSample struct{ cpu, cycles, alloc float64 }
 
 func gcNow() gcSample {
-	s := []metrics.Sample{{Name: "/cpu/classes/gc/total:cpu-seconds"}, {Name: "/gc/cycles/total:gc-cycles"}}
+	s := []metrics.Sample{{Name: "/cpu/classes/gc/total:cpu-seconds"}, {Name: "/gc/cycles/total:gc-cycles"},
+		{Name: "/gc/heap/allocs:bytes"}}
 	metrics.Read(s)
-	return gcSample{cpu: s[0].Value.Float64(), cycles: float64(s[1].Value.Uint64())}
+	return gcSample{cpu: s[0].Value.Float64(), cycles: float64(s[1].Value.Uint64()),
+		alloc: float64(s[2].Value.Uint64())}
 }
 
 func memNow() memSample {
