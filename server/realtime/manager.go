@@ -81,7 +81,7 @@ func New(opts Options) (*Manager, error) {
 	}
 	m.upgrader = gws.NewUpgrader(handler{m: m}, &gws.ServerOption{
 		ReadMaxPayloadSize: wire.MaxClientMessage,
-		ReadBufferSize:     1024,
+		ReadBufferSize:     512, // kept for the connection's life; holds a whole client frame (MaxClientMessage and a 14-byte header)
 		ParallelEnabled:    false,
 		Recovery:           gws.Recovery,
 		Logger:             gwsLogger{m.log},
