@@ -41,7 +41,7 @@ func (numberedAuth) Verify(token string) (string, string, error) {
 
 // BenchmarkConnMemory measures what one seated connection costs the server
 // in memory: it seats real WebSocket clients, 50 to a room, over loopback,
-// lets the rooms tick for two seconds with every client sending inputs, and
+// lets the rooms tick for four seconds with every client sending inputs, and
 // reports the growth over the idle server divided by the number of clients.
 // The clients run in a child process (this test binary, see
 // TestConnMemoryClients) so that only the server's memory is counted.
