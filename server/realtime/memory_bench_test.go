@@ -51,7 +51,8 @@ func (numberedAuth) Verify(token string) (string, string, error) {
 // server holds), heapgoal-B/conn what the GC lets the heap grow to before it
 // collects again (GOGC's headroom included), stack-B/conn the goroutine
 // stacks and goroutines/conn the goroutines; gc-ms/s is the CPU time the
-// GC took per second of play, gc/s its cycles per second and
+// GC took per second of play (the runtime's estimate, from its workers' wall
+// time: a loaded machine inflates it), gc/s its cycles per second and
 // alloc-B/conn/s what a connection allocates per second, which with the
 // headroom (heapgoal minus heap) sets how often the GC runs: set GOGC to see
 // what a setting costs. Kernel socket buffers are not
