@@ -19,6 +19,7 @@ import (
 	"net/http/pprof"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -46,6 +47,9 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	case err != nil:
 		fmt.Fprintln(stderr, "tickarena:", err)
 		return 2
+	}
+	if cfg.GCPercent > 0 {
+		debug.SetGCPercent(cfg.GCPercent)
 	}
 	log := app.NewLogger(cfg, stderr)
 	attrs := []any{}

@@ -59,6 +59,26 @@ func TestParse(t *testing.T) {
 				t.Errorf("spectators per room %d, per node %d, delay %s; want 50 (the default), 7, 1.5s", rt.MaxSpectatorsPerRoom, rt.MaxSpectators, rt.SpectateDelay)
 			}
 		}},
+		{"gc percent: the default", nil, nil, func(t *testing.T, c Config) {
+			if c.GCPercent != 50 {
+				t.Errorf("gc percent %d, want the default 50", c.GCPercent)
+			}
+		}},
+		{"gc percent: GOGC in the environment is left to the runtime", nil, map[string]string{"GOGC": "200"}, func(t *testing.T, c Config) {
+			if c.GCPercent != 0 {
+				t.Errorf("gc percent %d with GOGC=200 and no flag, want 0 (the runtime's GOGC)", c.GCPercent)
+			}
+		}},
+		{"gc percent: the flag wins over GOGC", []string{"-gc-percent", "80"}, map[string]string{"GOGC": "200"}, func(t *testing.T, c Config) {
+			if c.GCPercent != 80 {
+				t.Errorf("gc percent %d, want 80 from the flag", c.GCPercent)
+			}
+		}},
+		{"gc percent: its variable wins over GOGC", nil, map[string]string{"GOGC": "200", "TICKARENA_GC_PERCENT": "30"}, func(t *testing.T, c Config) {
+			if c.GCPercent != 30 {
+				t.Errorf("gc percent %d, want 30 from TICKARENA_GC_PERCENT", c.GCPercent)
+			}
+		}},
 		{"sections take the flags", []string{"-bots", "3", "-max-conns-per-ip", "5", "-session-rate", "7", "-room-create-rate", "2", "-replay-keep", "9", "-db", "x.db"}, nil, func(t *testing.T, c Config) {
 			if c.Realtime.Bots != 3 || c.Realtime.MaxConnectionsPerAddr != 5 || c.Session.Limit.Max != 7 ||
 				c.Lobby.CreatePerPlayer != 2 || c.Store.ReplayKeep != 9 || c.Store.Path != "x.db" {
@@ -111,6 +131,8 @@ func TestParseRejects(t *testing.T) {
 		{"log level", []string{"-log-level", "loud"}, nil, "-log-level"},
 		{"log format", []string{"-log-format", "xml"}, nil, "-log-format"},
 		{"max conns", []string{"-max-conns", "0"}, nil, "-max-conns"},
+		{"gc percent too low", []string{"-gc-percent", "5"}, nil, "-gc-percent"},
+		{"gc percent too high from env", nil, map[string]string{"TICKARENA_GC_PERCENT": "1001"}, "-gc-percent"},
 		{"unknown flag", []string{"-nope"}, nil, "nope"},
 		{"stray argument", []string{"extra"}, nil, "extra"},
 	}

@@ -23,6 +23,7 @@ func (c *Config) bind(fs *flag.FlagSet) {
 	fs.Var(listValue{&c.Origins}, "origins", "comma-separated extra origins allowed to open /ws (the server's own is always allowed; * for any)")
 	fs.DurationVar(&c.DrainTimeout, "drain-timeout", c.DrainTimeout, "how long running rounds may go on after SIGTERM, 0-1h")
 	fs.StringVar(&c.DebugAddr, "debug-addr", c.DebugAddr, "address for Go's profiler (/debug/pprof/), e.g. 127.0.0.1:6060; empty: off")
+	fs.IntVar(&c.GCPercent, "gc-percent", c.GCPercent, "garbage collector target as GOGC: heap growth over the live heap before a collection, in percent, 10-1000; 0: Go's own (GOGC)")
 	fs.TextVar(&c.LogLevel, "log-level", c.LogLevel, "log level: debug, info, warn or error")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log format: text or json")
 	fs.Var(trustedValue{&c.TrustedProxies}, "trusted-proxies", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For/Forwarded (and PROXY header) name the client; empty: none")

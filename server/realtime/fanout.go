@@ -116,7 +116,7 @@ func (r *room) encodeDelta(p *player, buf []byte) []byte {
 	}
 	p.events = a.EventsNear(p.events[:0], p.missed, cx, cy, p.ship)
 	p.events = a.EventsNear(p.events, r.events, cx, cy, p.ship)
-	p.missed = p.missed[:0]
+	p.missed = drained(p.missed)
 	return r.enc.Append(buf, &p.base, &p.cur, lastSeq, p.events)
 }
 
