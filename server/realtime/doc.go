@@ -97,9 +97,10 @@
 // (overload.go's queued, called where the fan-out decides to skip);
 // every room also counts its late ticks. A sampler, off every room's
 // goroutine, sums both over the last SaturationWindow every quarter of it:
-// past LateFrameShare late frames (beyond a few slow clients' worth) or
-// LateTickShare late ticks, Saturation turns Full at once, and it turns
-// back only after SaturationClear of clean windows. TakeSeat, which the
+// past LateFrameShare late frames (beyond a few slow clients' worth)
+// Saturation turns Full at once, past LateTickShare late ticks once that
+// has lasted LateTickHold, and it turns back only after SaturationClear of
+// clean windows. TakeSeat, which the
 // lobby asks before every seat it hands out, adds SeatRate: a token bucket
 // that bounds how many players arrive before the signal can see them.
 //

@@ -127,9 +127,10 @@ type Options struct {
 	// SaturationWindow is the span over which the Manager measures how
 	// late its rooms tick and how late its players' frames go out: it turns
 	// saturated (see Saturation) as soon as the last SaturationWindow holds
-	// more than LateTickShare late ticks or LateFrameShare late frames, so
-	// that it stops seating players within about a window of falling
-	// behind. Zero or negative means 1 s.
+	// more than LateFrameShare late frames, so that it stops seating
+	// players within about a window of falling behind, or once every
+	// window of the last LateTickHold held more than LateTickShare late
+	// ticks. Zero or negative means 1 s.
 	SaturationWindow time.Duration
 	// SaturationClear is how long a saturated Manager must keep up (every
 	// window within both shares) before it seats new players again. Zero or
@@ -141,6 +142,13 @@ type Options struct {
 	// catches up now and then on a busy machine is not saturated; one that
 	// is behind on every other tick is).
 	LateTickShare float64
+	// LateTickHold is how long every window must hold more than
+	// LateTickShare late ticks before the Manager turns saturated for
+	// them, so that rooms that fall behind for a moment on a busy machine
+	// do not refuse players. Late frames need no such hold: a node short of
+	// CPU shows them first, with every tick on time. Zero or negative means
+	// 2 s.
+	LateTickHold time.Duration
 	// LateFrameShare is the share of the frames due to players in a window,
 	// over all rooms, that found their connection still holding an earlier
 	// frame unwritten (or were skipped, MaxInFlight queued) that makes the
@@ -248,6 +256,7 @@ func (o Options) withSettingDefaults() Options {
 	if o.LateTickShare <= 0 || o.LateTickShare > 1 {
 		o.LateTickShare = 0.5
 	}
+	defDur(&o.LateTickHold, 2*time.Second)
 	if o.LateFrameShare <= 0 || o.LateFrameShare > 1 {
 		o.LateFrameShare = 0.1
 	}

@@ -21,7 +21,8 @@ type Saturation struct {
 // Reasons of a Saturation.
 const (
 	// SaturatedLate is the reason of a node whose rooms ran more than
-	// LateTickShare of their ticks late in the last SaturationWindow.
+	// LateTickShare of their ticks late in every SaturationWindow of the
+	// last LateTickHold.
 	SaturatedLate = "ticks late"
 	// SaturatedFrames is the reason of a node that could not deliver its
 	// players' frames on time: more than LateFrameShare of the frames due
@@ -110,7 +111,9 @@ func (s *gateSample) add(o gateSample) {
 
 // satGate turns the samples of the rooms' late ticks and late frames into a
 // saturation signal with hysteresis: it turns on at the first sample whose
-// window (the last len(window) samples) is over either share, and off only
+// window (the last len(window) samples) is over the late frames' share, or
+// after tickHold samples in a row whose windows are over the late ticks'
+// share, and off only
 // after clear samples in a row with a clean window, so that the node stops
 // seating players within about a window of falling behind, and does not
 // seat them again until it has kept up for a while.
@@ -118,10 +121,12 @@ type satGate struct {
 	tickShare  float64 // share of late ticks that makes a window late
 	frameShare float64 // share of late frames that makes a window late
 	minFrames  int64   // late frames a window tolerates whatever the share
+	tickHold   int     // samples in a row with late ticks that saturate
 	clear      int     // clean samples in a row that end a saturation
 
 	window []gateSample // ring of the last samples
 	next   int          // where the next sample goes in window
+	ticky  int          // samples in a row whose window had late ticks
 	clean  int          // clean samples in a row while saturated
 	reason atomic.Pointer[string]
 }
@@ -133,6 +138,7 @@ func newSatGate(o Options) *satGate {
 		tickShare:  o.LateTickShare,
 		frameShare: o.LateFrameShare,
 		minFrames:  slowClientsTolerated * max(ticksPerWindow, 1),
+		tickHold:   max(int((o.LateTickHold+o.gateInterval-1)/o.gateInterval), 1),
 		clear:      max(int((o.SaturationClear+o.gateInterval-1)/o.gateInterval), samples),
 		window:     make([]gateSample, samples),
 	}
@@ -147,11 +153,16 @@ func (g *satGate) sample(s gateSample) string {
 	for _, x := range g.window {
 		w.add(x)
 	}
+	if w.lateTicks > 0 && float64(w.lateTicks) >= g.tickShare*float64(max(w.dueTicks, 1)) {
+		g.ticky++
+	} else {
+		g.ticky = 0
+	}
 	why := ""
 	switch {
 	case w.lateFrames > g.minFrames && float64(w.lateFrames) >= g.frameShare*float64(w.dueFrames):
 		why = SaturatedFrames
-	case w.lateTicks > 0 && float64(w.lateTicks) >= g.tickShare*float64(max(w.dueTicks, 1)):
+	case g.ticky >= g.tickHold:
 		why = SaturatedLate
 	}
 	was := g.reason.Load()

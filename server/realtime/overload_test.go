@@ -12,10 +12,12 @@ import (
 )
 
 // TestSaturationGate feeds the saturation rule one sample (a second here)
-// at a time, with a window of two samples and three clean samples to clear:
-// it turns on at the first window over a share, late ticks or late frames,
-// tolerates a few slow clients and a little lateness, and turns off only
-// after three samples in a row with a clean window.
+// at a time, with a window of two samples, three windows of late ticks to
+// turn on for them and three clean samples to clear: it turns on at the
+// first window over the late frames' share, or after three windows in a row
+// over the late ticks' share, tolerates a few slow clients, a little
+// lateness and a late moment, and turns off only after three samples in a
+// row with a clean window.
 func TestSaturationGate(t *testing.T) {
 	const (
 		late = SaturatedLate
@@ -36,7 +38,8 @@ func TestSaturationGate(t *testing.T) {
 	}{
 		{"clean node stays open", []sec{{clean, ""}, {clean, ""}, {gateSample{}, ""}}},
 		{"late frames saturate at once", []sec{{clean, ""}, {behind, fr}, {behind, fr}}},
-		{"late ticks saturate at once", []sec{{clean, ""}, {lateTicks, late}}},
+		{"late ticks saturate after three seconds", []sec{{clean, ""}, {lateTicks, ""}, {lateTicks, ""}, {lateTicks, late}}},
+		{"a late moment is tolerated", []sec{{lateTicks, ""}, {clean, ""}, {clean, ""}, {lateTicks, ""}, {clean, ""}}},
 		{"a few slow clients are tolerated", []sec{{slowFew, ""}, {slowFew, ""}, {slowFew, ""}}},
 		{"a little lateness is tolerated", []sec{{littleLate, ""}, {littleLate, ""}, {littleLate, ""}}},
 		{"recovers after three clean windows", []sec{
@@ -48,12 +51,12 @@ func TestSaturationGate(t *testing.T) {
 			{behind, fr}, {clean, fr}, {clean, fr}, {clean, fr},
 			{behind, fr}, {clean, fr}, {clean, fr}, {clean, fr}, {clean, ""},
 		}},
-		{"the reason follows the signal", []sec{{lateTicks, late}, {behind, fr}, {behind, fr}}},
+		{"the reason follows the signal", []sec{{lateTicks, ""}, {lateTicks, ""}, {lateTicks, late}, {behind, fr}, {behind, fr}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			g := newSatGate(Options{SaturationWindow: 2 * time.Second, SaturationClear: 3 * time.Second,
-				gateInterval: time.Second}.withDefaults())
+				LateTickHold: 3 * time.Second, gateInterval: time.Second}.withDefaults())
 			for i, s := range tt.secs {
 				if got := g.sample(s.s); got != s.want {
 					t.Fatalf("second %d (%+v): saturated %q, want %q", i, s.s, got, s.want)
@@ -169,12 +172,11 @@ func TestSaturatedWhileFramesGoUndelivered(t *testing.T) {
 	testwait.Until(t, testwait.Default, "the four stalled players to take their seats", func() bool {
 		return m.room("arena-1").pub.Load().stats.Humans == 5
 	})
-	testwait.Until(t, testwait.Default, "the Manager to be saturated while its players' frames go unwritten", func() bool {
-		return m.Saturation().Full
+	// On a loaded machine the room may also tick late; late frames are
+	// what must show.
+	testwait.Until(t, testwait.Default, "the Manager to be saturated (\"frames late\") while its players' frames go unwritten", func() bool {
+		return m.Saturation().Reason == SaturatedFrames
 	})
-	if s := m.Saturation(); s.Reason != SaturatedFrames {
-		t.Errorf("saturation reason = %q, want %q", s.Reason, SaturatedFrames)
-	}
 	if s := m.TakeSeat(); !s.Full || s.Reason != SaturatedFrames {
 		t.Errorf("TakeSeat while frames go unwritten = %+v, want refused, %q", s, SaturatedFrames)
 	}

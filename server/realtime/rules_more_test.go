@@ -191,7 +191,7 @@ func TestLateGateCountsTheExactShare(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			g := newSatGate(Options{LateTickShare: tc.fraction, LateFrameShare: 1}.withDefaults())
+			g := newSatGate(Options{LateTickShare: tc.fraction, LateFrameShare: 1, LateTickHold: time.Millisecond}.withDefaults())
 			if got := g.sample(gateSample{lateTicks: tc.late, dueTicks: tc.due}) != ""; got != tc.want {
 				t.Fatalf("one second with %d late of %d due, share %v: saturated = %v, want %v", tc.late, tc.due, tc.fraction, got, tc.want)
 			}
