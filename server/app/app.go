@@ -264,8 +264,9 @@ func (a *App) routes(issuer *session.Issuer, dir lobby.Directory) (*http.ServeMu
 	if a.node == nil {
 		// In a cluster, quick play and room creation pass over saturated
 		// nodes instead (lobbyHost's Saturated, see cluster.Saturation).
-		lobbyOpts.Gate = nodeGate{rt: a.rt, m: a.metrics}
+		lobbyOpts.Gate = nodeGate{rt: a.rt}
 	}
+	lobbyOpts.OnFull = countRefusedFull(a.metrics)
 	if a.node != nil {
 		lobbyOpts.CreateLimit = a.node // counted once for the whole cluster
 	}

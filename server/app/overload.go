@@ -10,21 +10,18 @@ import (
 )
 
 // nodeGate lets the lobby refuse new seats while the real-time server is
-// saturated (see realtime.Manager.Saturation), counting every refusal.
-type nodeGate struct {
-	rt *realtime.Manager
-	m  *metrics.Metrics
-}
+// saturated or seats players faster than its SeatRate (see
+// realtime.Manager.TakeSeat).
+type nodeGate struct{ rt *realtime.Manager }
 
 var _ lobby.Gate = nodeGate{}
 
-func (g nodeGate) Full() string {
-	s := g.rt.Saturation()
-	if !s.Full {
-		return ""
-	}
-	g.m.RefusedFull.WithLabelValues(s.Reason).Inc()
-	return s.Reason
+func (g nodeGate) Full() string { return g.rt.TakeSeat().Reason }
+
+// countRefusedFull counts every request the lobby answered 503 "full", on
+// one node or in a cluster, by reason.
+func countRefusedFull(m *metrics.Metrics) func(string) {
+	return func(reason string) { m.RefusedFull.WithLabelValues(reason).Inc() }
 }
 
 // saturationReadyCheck makes a saturated node not ready, with the reason,

@@ -1,11 +1,14 @@
 package app
 
 import (
+	"net"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/lxzan/gws"
+	"github.com/tickarena/tickarena/game/wire"
 	"github.com/tickarena/tickarena/internal/servertest"
 	"github.com/tickarena/tickarena/internal/testwait"
 	"github.com/tickarena/tickarena/server/config"
@@ -86,4 +89,93 @@ func TestSaturatedNodeAnswersFull(t *testing.T) {
 	if code, body := n.Text(t, "/readyz"); code != http.StatusOK {
 		t.Errorf("/readyz after recovery: %d %s, want 200", code, body)
 	}
+}
+
+// stalledPlayer is a real WebSocket player that stops reading after its
+// hello: its first message blocks its read loop until release is closed,
+// behind a tiny receive buffer, so that the frames the node sends it pile
+// up unwritten on the server.
+type stalledPlayer struct {
+	gws.BuiltinEventHandler
+	release chan struct{}
+}
+
+func (s *stalledPlayer) OnMessage(_ *gws.Conn, m *gws.Message) {
+	<-s.release
+	_ = m.Close()
+}
+
+// stall seats a player with quick play and has it stop reading until
+// release is closed.
+func stall(t *testing.T, n *node, name string, release chan struct{}) {
+	t.Helper()
+	token, room := n.player(t, name)
+	socket, _, err := gws.NewClient(&stalledPlayer{release: release}, &gws.ClientOption{Addr: "ws" + strings.TrimPrefix(n.base, "http") + "/ws"})
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	t.Cleanup(func() { _ = socket.NetConn().Close() })
+	if tc, ok := socket.NetConn().(*net.TCPConn); ok {
+		_ = tc.SetReadBuffer(4096)
+	}
+	go socket.ReadLoop()
+	if err := socket.WriteMessage(gws.OpcodeBinary, wire.AppendHello(nil, wire.Hello{Version: wire.Version, Token: token, Room: room})); err != nil {
+		t.Fatalf("hello: %v", err)
+	}
+}
+
+// TestNodeThatCannotDeliverAnswersFull: four players of a node stop
+// reading, so that the frames its rooms produce on time pile up unwritten
+// (what a node whose writes starve looks like to its players). Quick play
+// answers 503 with Retry-After and a JSON error saying why, the refusal is
+// counted, and once the players read again the node seats players again.
+func TestNodeThatCannotDeliverAnswersFull(t *testing.T) {
+	n := startNode(t, func(c *config.Config) {
+		c.Realtime.SendBuffer = 4096
+		c.Realtime.Area = wire.WholeWorld
+		c.Realtime.Bots = 16
+		c.Realtime.SlowTimeout, c.Realtime.IdleTimeout, c.Realtime.MaxAckLag = time.Minute, time.Minute, time.Minute
+	})
+	token, _ := n.player(t, "Ada")
+	release := make(chan struct{})
+	for _, name := range []string{"Bob", "Cat", "Dan", "Eve"} {
+		stall(t, n, name, release)
+	}
+	var a servertest.Answer
+	// On a loaded machine the rooms may also tick late; late frames are
+	// what must show.
+	testwait.Until(t, testwait.Default, "quick play to answer 503 \"frames late\" while the node's frames go unwritten", func() bool {
+		a = n.Do(t, http.MethodPost, "/api/play", token, nil)
+		return a.Status == http.StatusServiceUnavailable && strings.Contains(a.Message(), "frames late")
+	})
+	if retry, msg := a.Header.Get("Retry-After"), a.Message(); retry == "" || !strings.Contains(msg, "full (frames late)") {
+		t.Errorf("quick play on a node that cannot deliver: Retry-After %q, error %q; want a Retry-After and \"all arenas are full (frames late) ...\"", retry, msg)
+	}
+	if got := n.metricValue(t, `tickarena_lobby_refused_full_total{reason="frames late"}`); got == "" || got == "0" {
+		t.Errorf("refusals for late frames counted: %q, want at least 1", got)
+	}
+	close(release)
+	testwait.Until(t, testwait.Default, "quick play to seat the player again once the frames are delivered", func() bool {
+		return n.Do(t, http.MethodPost, "/api/play", token, nil).Status == http.StatusOK
+	})
+}
+
+// TestNodeSeatsAtMostSeatRatePlayersASecond: players asking for seats
+// faster than -seat-rate get 503 with Retry-After and a JSON error saying
+// so, however idle the node, so that a crowd cannot take more seats than
+// the saturation signal can follow.
+func TestNodeSeatsAtMostSeatRatePlayersASecond(t *testing.T) {
+	n := startNode(t, func(c *config.Config) { c.Realtime.SeatRate = 1 })
+	token, _ := n.player(t, "Ada")
+	var a servertest.Answer
+	testwait.Until(t, testwait.Default, "a quick play right after another to be refused at one seat a second", func() bool {
+		a = n.Do(t, http.MethodPost, "/api/play", token, nil)
+		return a.Status != http.StatusOK
+	})
+	if a.Status != http.StatusServiceUnavailable || a.Header.Get("Retry-After") == "" || !strings.Contains(a.Message(), "full (too many arrivals)") {
+		t.Errorf("quick play past the seat rate: %d, Retry-After %q, %q; want 503, a Retry-After and \"all arenas are full (too many arrivals) ...\"", a.Status, a.Header.Get("Retry-After"), a.Message())
+	}
+	testwait.Until(t, testwait.Default, "quick play to seat the player again a second later", func() bool {
+		return n.Do(t, http.MethodPost, "/api/play", token, nil).Status == http.StatusOK
+	})
 }

@@ -45,12 +45,14 @@
 //
 // # Saturated nodes
 //
-// A node whose rooms tick late or that is at its connection limit (see
+// A node that cannot deliver its players' frames on time, whose rooms tick
+// late, or that is at its connection limit (see
 // realtime.Manager.Saturation) publishes why in its heartbeat. Quick play
 // passes over its rooms, room creation over the node, and the reserve
 // script gives no new seat in its rooms, so that players go to a node with
 // room; when every node is saturated, the lobby answers 503 "full" with
-// Retry-After.
+// Retry-After, counted in tickarena_lobby_refused_full_total with reason
+// "nodes saturated" like a single node's refusals.
 //
 // # One ship per player
 //

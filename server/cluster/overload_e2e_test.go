@@ -81,8 +81,13 @@ func TestQuickPlaySkipsSaturatedNode(t *testing.T) {
 		return code == http.StatusServiceUnavailable
 	})
 	tok, _ = a.Session(t, "Late")
+	const refused = `tickarena_lobby_refused_full_total{reason="nodes saturated"}`
+	before, _ := a.Metric(t, refused)
 	if code, retry, msg := postFull(t, a, "/api/play", tok, nil); code != http.StatusServiceUnavailable || retry != "5" || !strings.Contains(msg, "full") {
 		t.Errorf("quick play with every node saturated: %d, Retry-After %q, %q; want 503, 5 and full", code, retry, msg)
+	}
+	if after, ok := a.Metric(t, refused); !ok || after != before+1 {
+		t.Errorf("%s after one more refusal: %v (listed: %v), want %v: a cluster's \"full\" must be counted like a node's", refused, after, ok, before+1)
 	}
 
 	holderA.Close()

@@ -46,6 +46,11 @@ type HandlerOptions struct {
 	// POST /api/play, /api/join and /api/rooms answer 503 with Retry-After
 	// at once. nil means always open.
 	Gate Gate
+	// OnFull is called with the reason of every request answered 503
+	// "full": the Gate's, or ReasonNodesFull when the Directory found every
+	// node that could seat the player saturated (ErrSaturated). It must not
+	// block; nil means nobody is told.
+	OnFull func(reason string)
 	// MaxBody is the largest request body in bytes; default httpjson.MaxBody.
 	MaxBody int64
 	// Logger receives a line per failed request; default slog.Default().
@@ -95,6 +100,10 @@ type Gate interface {
 // because the node is full.
 const RetryFullSeconds = 5
 
+// ReasonNodesFull is the reason given to OnFull, and to the player, of a
+// refusal because every node that could seat the player is saturated.
+const ReasonNodesFull = "nodes saturated"
+
 // full answers 503 with Retry-After and returns true when the Gate says the
 // node is saturated.
 func (h *Handler) full(w http.ResponseWriter, r *http.Request) bool {
@@ -106,12 +115,16 @@ func (h *Handler) full(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	h.opts.Logger.Debug("lobby: refused, node full", "method", r.Method, "path", r.URL.Path, "reason", reason)
-	writeFull(w, reason)
+	h.writeFull(w, reason)
 	return true
 }
 
-// writeFull answers 503 "all arenas are full" with Retry-After.
-func writeFull(w http.ResponseWriter, reason string) {
+// writeFull answers 503 "all arenas are full" with Retry-After, and tells
+// OnFull.
+func (h *Handler) writeFull(w http.ResponseWriter, reason string) {
+	if h.opts.OnFull != nil {
+		h.opts.OnFull(reason)
+	}
 	w.Header().Set("Retry-After", strconv.Itoa(RetryFullSeconds))
 	w.Header().Set("Cache-Control", "no-store")
 	httpjson.WriteError(w, http.StatusServiceUnavailable, "all arenas are full ("+reason+"); try again in a few seconds", "")
@@ -470,8 +483,8 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, ErrRoomFull):
 		httpjson.WriteError(w, http.StatusConflict, "room is full", "")
 	case errors.Is(err, ErrSaturated):
-		h.opts.Logger.Debug("lobby: refused, every node full", "method", r.Method, "path", r.URL.Path)
-		writeFull(w, "saturated")
+		h.opts.Logger.Debug("lobby: refused, every node full", "method", r.Method, "path", r.URL.Path, "err", err)
+		h.writeFull(w, ReasonNodesFull)
 	case errors.Is(err, ErrTooManyRooms):
 		w.Header().Set("Retry-After", "10")
 		httpjson.WriteError(w, http.StatusServiceUnavailable, "the server runs as many rooms as it can; try again soon", "")

@@ -64,7 +64,7 @@ func New(version string) *Metrics {
 		MessagesReceived: f.counter("tickarena_ws_received_messages_total", "WebSocket messages received from clients."),
 		DeltasSkipped:    f.counter("tickarena_deltas_skipped_total", "Per-client deltas not sent because the client was behind (slow consumer)."),
 		InputsRejected:   f.counterVec("tickarena_inputs_rejected_total", "Client messages rejected, by reason.", "reason"),
-		RefusedFull:      f.counterVec("tickarena_lobby_refused_full_total", "Quick plays, joins and room creations refused with 503 because the node is saturated, by reason.", "reason"),
+		RefusedFull:      f.counterVec("tickarena_lobby_refused_full_total", "Quick plays, joins and room creations refused with 503 \"full\" because the node (in a cluster, every node that could seat the player) is saturated or seats players faster than -seat-rate, by reason.", "reason"),
 		RoundsEnded:      f.counter("tickarena_rounds_ended_total", "Rounds finished on this node."),
 		StoreWrite:       f.histogram("tickarena_leaderboard_write_duration_seconds", "Time to record one round's results.", prometheus.DefBuckets),
 		StoreErrors:      f.counter("tickarena_leaderboard_write_errors_total", "Failed attempts to record a round's results."),

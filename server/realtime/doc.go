@@ -88,6 +88,22 @@
 // takes minutes. Both count in Observer.ConnClosed("too slow") and log one
 // rate-limited line.
 //
+// # Saturation
+//
+// A node is full long before its ticks run late: on one core, its rooms
+// can tick on time while the writes of their frames starve. The fan-out
+// counts, for every connected player at every tick, whether an earlier
+// frame is still queued unwritten (lateQueue) or the client is skipped
+// (overload.go's queued, called where the fan-out decides to skip);
+// every room also counts its late ticks. A sampler, off every room's
+// goroutine, sums both over the last SaturationWindow every quarter of it:
+// past LateFrameShare late frames (beyond a few slow clients' worth)
+// Saturation turns Full at once, past LateTickShare late ticks once that
+// has lasted LateTickHold, and it turns back only after SaturationClear of
+// clean windows. TakeSeat, which the
+// lobby asks before every seat it hands out, adds SeatRate: a token bucket
+// that bounds how many players arrive before the signal can see them.
+//
 // # Spectators
 //
 // A hello with Spectate set watches a room (spectate.go): no seat, no ship,

@@ -31,7 +31,7 @@ func (r *room) fanout(now time.Time) {
 		if c == nil || c.closing.Load() {
 			continue
 		}
-		if int(c.inflight.Load()) >= o.MaxInFlight {
+		if r.queued(c) >= o.MaxInFlight { // overload.go counts late frames here
 			r.skip(p, now)
 			continue
 		}

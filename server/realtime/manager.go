@@ -54,7 +54,8 @@ type Manager struct {
 
 	spectators spectatorSeats // spectators of every room, within MaxSpectators
 
-	late     lateGate      // whether the rooms tick late (see overload.go)
+	gate     *satGate      // whether the node keeps up (see overload.go)
+	seats    seatPace      // new seats handed out, within SeatRate
 	gateStop chan struct{} // closed by Shutdown to end watchLate
 	gateOnce sync.Once
 }
@@ -76,7 +77,8 @@ func New(opts Options) (*Manager, error) {
 		byAddr: make(map[string]int),
 		ships:  make(map[string]*room),
 
-		late:     lateGate{need: opts.SaturationSeconds, fraction: opts.LateTickShare},
+		gate:     newSatGate(opts),
+		seats:    seatPace{rate: float64(max(opts.SeatRate, 0))},
 		gateStop: make(chan struct{}),
 	}
 	m.upgrader = gws.NewUpgrader(handler{m: m}, &gws.ServerOption{

@@ -124,16 +124,47 @@ type Options struct {
 	// MaxCatchUp is the number of ticks a late room runs back to back; beyond it
 	// the backlog is dropped and counted. Default 5.
 	MaxCatchUp int
-	// SaturationSeconds is the number of seconds in a row in which the
-	// rooms tick late that make the Manager saturated (see Saturation), and
-	// the number of clean seconds in a row that end it. Default 5.
-	SaturationSeconds int
-	// LateTickShare is the share of a second's ticks, over all rooms, run
-	// late (caught up or dropped) that makes that second late, from 0 to 1.
-	// Default 0.5 (one tick in two: a room that catches up now and then
-	// on a busy machine is not saturated; one that is behind on every
-	// other tick is).
+	// SaturationWindow is the span over which the Manager measures how
+	// late its rooms tick and how late its players' frames go out: it turns
+	// saturated (see Saturation) as soon as the last SaturationWindow holds
+	// more than LateFrameShare late frames, so that it stops seating
+	// players within about a window of falling behind, or once every
+	// window of the last LateTickHold held more than LateTickShare late
+	// ticks. Zero or negative means 1 s.
+	SaturationWindow time.Duration
+	// SaturationClear is how long a saturated Manager must keep up (every
+	// window within both shares) before it seats new players again. Zero or
+	// negative means 5 s; it is never shorter than SaturationWindow.
+	SaturationClear time.Duration
+	// LateTickShare is the share of a window's ticks, over all rooms, run
+	// late (caught up or dropped) that makes the window late, from 0 to 1.
+	// Zero, negative or above 1 means 0.5 (one tick in two: a room that
+	// catches up now and then on a busy machine is not saturated; one that
+	// is behind on every other tick is).
 	LateTickShare float64
+	// LateTickHold is how long every window must hold more than
+	// LateTickShare late ticks before the Manager turns saturated for
+	// them, so that rooms that fall behind for a moment on a busy machine
+	// do not refuse players. Late frames need no such hold: a node short of
+	// CPU shows them first, with every tick on time. Zero or negative means
+	// 2 s.
+	LateTickHold time.Duration
+	// LateFrameShare is the share of the frames due to players in a window,
+	// over all rooms, that found their connection still holding an earlier
+	// frame unwritten (or were skipped, MaxInFlight queued) that makes the
+	// window late, from 0 to 1: the node cannot write what its rooms
+	// produce, although they tick on time. A window in which only three
+	// players' worth of frames were late is never late, so that a few
+	// clients on bad networks do not saturate a node. Zero, negative or
+	// above 1 means 0.1.
+	LateFrameShare float64
+	// SeatRate bounds the new seats handed out through TakeSeat, per
+	// second, with up to a second's worth at once: players arriving faster
+	// are refused like those of a saturated node, so that a crowd cannot
+	// overshoot what the node carries by more than about SeatRate players
+	// before the saturation signal sees them. Zero means 200; negative
+	// means no bound.
+	SeatRate int
 	// Area is the area of interest of every client. Default wire.DefaultArea.
 	Area wire.Area
 	// SendBuffer is the kernel send buffer of each connection in bytes. It
@@ -159,8 +190,8 @@ type Options struct {
 	// viewHook, when set, sees every view queued to a client, on the room's
 	// goroutine. Tests use it to compare what clients rebuild with what was sent.
 	viewHook func(roomID, playerID string, v *wire.View)
-	// gateInterval is the period of the saturation sampler; default 1 s.
-	// Tests shorten it.
+	// gateInterval is the period of the saturation sampler; default 250 ms,
+	// a quarter of the default SaturationWindow. Tests shorten it.
 	gateInterval time.Duration
 }
 
@@ -219,11 +250,20 @@ func (o Options) withSettingDefaults() Options {
 	defInt(&o.FloodRate, 4)
 	defInt(&o.FloodSeconds, 2)
 	defInt(&o.MaxCatchUp, 5)
-	defInt(&o.SaturationSeconds, 5)
+	defDur(&o.SaturationWindow, time.Second)
+	defDur(&o.SaturationClear, 5*time.Second)
+	o.SaturationClear = max(o.SaturationClear, o.SaturationWindow)
 	if o.LateTickShare <= 0 || o.LateTickShare > 1 {
 		o.LateTickShare = 0.5
 	}
-	defDur(&o.gateInterval, time.Second)
+	defDur(&o.LateTickHold, 2*time.Second)
+	if o.LateFrameShare <= 0 || o.LateFrameShare > 1 {
+		o.LateFrameShare = 0.1
+	}
+	if o.SeatRate == 0 {
+		o.SeatRate = 200
+	}
+	defDur(&o.gateInterval, time.Second/4)
 	if o.SendBuffer == 0 {
 		o.SendBuffer = 64 << 10
 	}

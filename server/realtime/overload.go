@@ -1,6 +1,7 @@
 package realtime
 
 import (
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -12,68 +13,180 @@ import (
 type Saturation struct {
 	// Full is set when no more players should be seated.
 	Full bool
-	// Reason says why, for logs, /readyz and the player: "ticks late" or
-	// "too many connections". Empty when not Full.
+	// Reason says why, for logs, /readyz and the player: one of the
+	// Saturated constants. Empty when not Full.
 	Reason string
 }
 
 // Reasons of a Saturation.
 const (
-	// SaturatedLate is the reason of a node whose rooms ticked late for
-	// SaturationSeconds seconds in a row.
+	// SaturatedLate is the reason of a node whose rooms ran more than
+	// LateTickShare of their ticks late in every SaturationWindow of the
+	// last LateTickHold.
 	SaturatedLate = "ticks late"
+	// SaturatedFrames is the reason of a node that could not deliver its
+	// players' frames on time: more than LateFrameShare of the frames due
+	// in the last SaturationWindow found their client still holding an
+	// earlier frame unwritten, or skipped it.
+	SaturatedFrames = "frames late"
 	// SaturatedConns is the reason of a node at MaxConnections.
 	SaturatedConns = "too many connections"
+	// SaturatedArrivals is the reason TakeSeat gives once SeatRate seats
+	// were handed out in the last second.
+	SaturatedArrivals = "too many arrivals"
 )
 
+// lateQueue is the number of frames a player's connection may hold
+// unwritten when its next frame is due before that frame counts as late: a
+// second frame still queued a tick after the first means the node writes
+// slower than its rooms tick. A node that keeps up writes a frame within a
+// millisecond or so of queueing it, so it finds none queued.
+const lateQueue = 2
+
+// slowClientsTolerated is how many players' frames a window may find late,
+// whatever the share, without counting as saturated: a few clients on a bad
+// network fall behind by themselves, and on a node with few players they
+// would be the whole share.
+const slowClientsTolerated = 3
+
 // Saturation reports whether the Manager can seat more players. It reads
-// what the once-a-second sampler last decided and the live connection
-// count; it never waits for a room.
+// what the sampler last decided and the live connection count; it never
+// waits for a room.
 func (m *Manager) Saturation() Saturation {
 	m.mu.Lock()
 	atMax := m.count >= m.opts.MaxConnections
 	m.mu.Unlock()
-	switch {
-	case atMax:
+	if atMax {
 		return Saturation{Full: true, Reason: SaturatedConns}
-	case m.late.full.Load():
-		return Saturation{Full: true, Reason: SaturatedLate}
+	}
+	if why := m.gate.reason.Load(); why != nil {
+		return Saturation{Full: true, Reason: *why}
 	}
 	return Saturation{}
 }
 
-// lateGate turns the rooms' late-tick counts, sampled once a second, into
-// a saturation signal with hysteresis: it turns on after need late seconds
-// in a row and off after need clean seconds in a row, so that one slow
-// second neither refuses players nor lets them in while the node is still
-// behind.
-type lateGate struct {
-	need     int     // seconds in a row that switch the state
-	fraction float64 // share of late ticks that makes a second late
-	run      int     // seconds in a row that disagree with full
-	full     atomic.Bool
+// TakeSeat reports whether one more seat may be handed out now, like
+// Saturation, and when it may, counts it against SeatRate: past SeatRate
+// seats in a second it answers Full with SaturatedArrivals. The lobby calls
+// it before every seat it hands out, so that a crowd arriving faster than
+// the saturation signal can see the new players cannot overshoot what the
+// node carries by more than about a second's worth of SeatRate.
+func (m *Manager) TakeSeat() Saturation {
+	if s := m.Saturation(); s.Full {
+		return s
+	}
+	if !m.seats.take(time.Now()) {
+		return Saturation{Full: true, Reason: SaturatedArrivals}
+	}
+	return Saturation{}
 }
 
-// sample takes one second's counts: late (catch-up and dropped) ticks out
-// of all the ticks due, and returns whether the node is now saturated.
-func (g *lateGate) sample(late, due int64) bool {
-	isLate := late > 0 && float64(late) >= g.fraction*float64(max(due, 1))
-	full := g.full.Load()
-	if isLate != full {
-		g.run++
+// queued returns how many frames c holds queued and unwritten, and counts
+// the frame now due to c in the room's delivery figures, as late when
+// lateQueue frames (or MaxInFlight, if fewer) are still queued. The fan-out
+// calls it once per connected player per tick, where it decides whether to
+// skip the client; it costs two uncontended atomic adds and allocates
+// nothing.
+func (r *room) queued(c *client) int {
+	n := int(c.inflight.Load())
+	r.framesDue.Add(1)
+	if n >= min(lateQueue, r.m.opts.MaxInFlight) {
+		r.framesLate.Add(1)
+	}
+	return n
+}
+
+// gateSample is what the rooms counted between two reads of the sampler.
+type gateSample struct {
+	lateTicks, dueTicks   int64
+	lateFrames, dueFrames int64
+}
+
+func (s *gateSample) add(o gateSample) {
+	s.lateTicks += o.lateTicks
+	s.dueTicks += o.dueTicks
+	s.lateFrames += o.lateFrames
+	s.dueFrames += o.dueFrames
+}
+
+// satGate turns the samples of the rooms' late ticks and late frames into a
+// saturation signal with hysteresis: it turns on at the first sample whose
+// window (the last len(window) samples) is over the late frames' share, or
+// after tickHold samples in a row whose windows are over the late ticks'
+// share, and off only
+// after clear samples in a row with a clean window, so that the node stops
+// seating players within about a window of falling behind, and does not
+// seat them again until it has kept up for a while.
+type satGate struct {
+	tickShare  float64 // share of late ticks that makes a window late
+	frameShare float64 // share of late frames that makes a window late
+	minFrames  int64   // late frames a window tolerates whatever the share
+	tickHold   int     // samples in a row with late ticks that saturate
+	clear      int     // clean samples in a row that end a saturation
+
+	window []gateSample // ring of the last samples
+	next   int          // where the next sample goes in window
+	ticky  int          // samples in a row whose window had late ticks
+	clean  int          // clean samples in a row while saturated
+	reason atomic.Pointer[string]
+}
+
+func newSatGate(o Options) *satGate {
+	samples := max(int((o.SaturationWindow+o.gateInterval-1)/o.gateInterval), 1)
+	ticksPerWindow := int64(o.TickRate) * int64(o.SaturationWindow) / int64(time.Second)
+	return &satGate{
+		tickShare:  o.LateTickShare,
+		frameShare: o.LateFrameShare,
+		minFrames:  slowClientsTolerated * max(ticksPerWindow, 1),
+		tickHold:   max(int((o.LateTickHold+o.gateInterval-1)/o.gateInterval), 1),
+		clear:      max(int((o.SaturationClear+o.gateInterval-1)/o.gateInterval), samples),
+		window:     make([]gateSample, samples),
+	}
+}
+
+// sample takes the counts since the last sample and returns why the node is
+// now saturated, or "".
+func (g *satGate) sample(s gateSample) string {
+	g.window[g.next] = s
+	g.next = (g.next + 1) % len(g.window)
+	var w gateSample
+	for _, x := range g.window {
+		w.add(x)
+	}
+	if w.lateTicks > 0 && float64(w.lateTicks) >= g.tickShare*float64(max(w.dueTicks, 1)) {
+		g.ticky++
 	} else {
-		g.run = 0
+		g.ticky = 0
 	}
-	if g.run >= g.need {
-		g.run = 0
-		full = !full
-		g.full.Store(full)
+	why := ""
+	switch {
+	case w.lateFrames > g.minFrames && float64(w.lateFrames) >= g.frameShare*float64(w.dueFrames):
+		why = SaturatedFrames
+	case g.ticky >= g.tickHold:
+		why = SaturatedLate
 	}
-	return full
+	was := g.reason.Load()
+	switch {
+	case why != "":
+		g.clean = 0
+		if was == nil || *was != why {
+			g.reason.Store(&why)
+		}
+		return why
+	case was == nil:
+		return ""
+	}
+	if g.clean++; g.clean >= g.clear {
+		g.clean = 0
+		g.reason.Store(nil)
+		return ""
+	}
+	return *was
 }
 
-// watchLate samples the rooms' late ticks every interval until the Manager
-// shuts down. It runs on its own goroutine, off every room's.
+// watchLate samples the rooms' late ticks and late frames every interval
+// until the Manager shuts down. It runs on its own goroutine, off every
+// room's, and holds the Manager's lock only to list the rooms.
 func (m *Manager) watchLate(interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -83,16 +196,48 @@ func (m *Manager) watchLate(interval time.Duration) {
 			return
 		case <-t.C:
 		}
-		var late, due int64
+		var s gateSample
 		m.mu.Lock()
 		for _, r := range m.order {
-			late += r.lateSteps.Swap(0)
-			due += r.dueSteps.Swap(0)
+			s.lateTicks += r.lateSteps.Swap(0)
+			s.dueTicks += r.dueSteps.Swap(0)
+			s.lateFrames += r.framesLate.Swap(0)
+			s.dueFrames += r.framesDue.Swap(0)
 		}
 		m.mu.Unlock()
-		was := m.late.full.Load()
-		if now := m.late.sample(late, due); now != was {
-			m.log.Warn("realtime: saturation changed", "saturated", now, "late_ticks", late, "ticks", due)
+		was := m.gate.reason.Load() != nil
+		if now := m.gate.sample(s); (now != "") != was {
+			m.log.Warn("realtime: saturation changed", "saturated", now != "", "reason", now,
+				"late_ticks", s.lateTicks, "ticks", s.dueTicks, "late_frames", s.lateFrames, "frames", s.dueFrames)
 		}
 	}
+}
+
+// seatPace is a token bucket of seats: rate a second, at most a second's
+// worth saved up. A zero rate hands out seats without bound.
+type seatPace struct {
+	rate   float64
+	mu     sync.Mutex
+	tokens float64
+	last   time.Time
+}
+
+// take spends one seat at now, or reports false when none is left.
+func (p *seatPace) take(now time.Time) bool {
+	if p.rate <= 0 {
+		return true
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.last.IsZero() {
+		p.tokens = p.rate
+	} else if d := now.Sub(p.last); d > 0 {
+		p.tokens = min(p.tokens+d.Seconds()*p.rate, p.rate)
+	}
+	p.last = now
+	if p.tokens < 1 {
+		return false
+	}
+	p.tokens--
+	return true
 }

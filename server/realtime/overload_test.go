@@ -1,45 +1,106 @@
 package realtime
 
 import (
+	"io"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/lxzan/gws"
+	"github.com/tickarena/tickarena/game/wire"
 	"github.com/tickarena/tickarena/internal/testwait"
 )
 
-// TestLateGateHysteresis feeds the saturation rule one second at a time: it
-// turns on after three late seconds in a row, not before, and off only after
-// three clean seconds in a row.
-func TestLateGateHysteresis(t *testing.T) {
+// TestSaturationGate feeds the saturation rule one sample (a second here)
+// at a time, with a window of two samples, three windows of late ticks to
+// turn on for them and three clean samples to clear: it turns on at the
+// first window over the late frames' share, or after three windows in a row
+// over the late ticks' share, tolerates a few slow clients, a little
+// lateness and a late moment, and turns off only after three samples in a
+// row with a clean window.
+func TestSaturationGate(t *testing.T) {
+	const (
+		late = SaturatedLate
+		fr   = SaturatedFrames
+	)
 	type sec struct {
-		late, due int64
-		want      bool
+		s    gateSample
+		want string
 	}
+	clean := gateSample{dueTicks: 30, dueFrames: 3000}                       // 100 players on time
+	behind := gateSample{dueTicks: 30, lateFrames: 600, dueFrames: 3000}     // a fifth of the frames late
+	slowFew := gateSample{dueTicks: 30, lateFrames: 90, dueFrames: 150}      // 3 of 5 players on bad networks
+	littleLate := gateSample{dueTicks: 30, lateFrames: 200, dueFrames: 3000} // a fifteenth late
+	lateTicks := gateSample{lateTicks: 30, dueTicks: 30, dueFrames: 3000}    // the rooms a tick behind on every tick
 	tests := []struct {
 		name string
 		secs []sec
 	}{
-		{"clean node stays open", []sec{{0, 30, false}, {0, 30, false}, {0, 30, false}, {0, 0, false}}},
-		{"a little lateness is tolerated", []sec{{2, 300, false}, {2, 300, false}, {2, 300, false}, {2, 300, false}}},
-		{"three late seconds saturate", []sec{{10, 30, false}, {10, 30, false}, {10, 30, true}, {10, 30, true}}},
-		{"a clean second breaks the run", []sec{{10, 30, false}, {10, 30, false}, {0, 30, false}, {10, 30, false}, {10, 30, false}, {10, 30, true}}},
-		{"recovers after three clean seconds", []sec{
-			{10, 30, false}, {10, 30, false}, {10, 30, true},
-			{0, 30, true}, {0, 30, true}, {10, 30, true}, // a late second restarts the count
-			{0, 30, true}, {0, 30, true}, {0, 30, false}, {0, 30, false},
+		{"clean node stays open", []sec{{clean, ""}, {clean, ""}, {gateSample{}, ""}}},
+		{"late frames saturate at once", []sec{{clean, ""}, {behind, fr}, {behind, fr}}},
+		{"late ticks saturate after three seconds", []sec{{clean, ""}, {lateTicks, ""}, {lateTicks, ""}, {lateTicks, late}}},
+		{"a late moment is tolerated", []sec{{lateTicks, ""}, {clean, ""}, {clean, ""}, {lateTicks, ""}, {clean, ""}}},
+		{"a few slow clients are tolerated", []sec{{slowFew, ""}, {slowFew, ""}, {slowFew, ""}}},
+		{"a little lateness is tolerated", []sec{{littleLate, ""}, {littleLate, ""}, {littleLate, ""}}},
+		{"recovers after three clean windows", []sec{
+			{behind, fr},
+			{clean, fr}, // the window still holds the late second
+			{clean, fr}, {clean, fr}, {clean, ""}, {clean, ""},
 		}},
-		{"dropped ticks with none due count as late", []sec{{5, 0, false}, {5, 0, false}, {5, 0, true}}},
+		{"a late second restarts the count", []sec{
+			{behind, fr}, {clean, fr}, {clean, fr}, {clean, fr},
+			{behind, fr}, {clean, fr}, {clean, fr}, {clean, fr}, {clean, ""},
+		}},
+		{"the reason follows the signal", []sec{{lateTicks, ""}, {lateTicks, ""}, {lateTicks, late}, {behind, fr}, {behind, fr}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			g := lateGate{need: 3, fraction: 0.1}
+			g := newSatGate(Options{SaturationWindow: 2 * time.Second, SaturationClear: 3 * time.Second,
+				LateTickHold: 3 * time.Second, gateInterval: time.Second}.withDefaults())
 			for i, s := range tt.secs {
-				if got := g.sample(s.late, s.due); got != s.want {
-					t.Fatalf("second %d (%d late of %d): saturated = %v, want %v", i, s.late, s.due, got, s.want)
+				if got := g.sample(s.s); got != s.want {
+					t.Fatalf("second %d (%+v): saturated %q, want %q", i, s.s, got, s.want)
 				}
 			}
 		})
+	}
+}
+
+// TestSeatPace hands out seats on a clock of its own: a second's worth at
+// once, then one per 1/rate seconds, never more than a second's worth saved
+// up; a negative SeatRate bounds nothing.
+func TestSeatPace(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	p := seatPace{rate: 4}
+	taken := 0
+	for range 10 {
+		if p.take(t0) {
+			taken++
+		}
+	}
+	if taken != 4 {
+		t.Fatalf("seats at once: %d, want a second's worth, 4", taken)
+	}
+	if p.take(t0.Add(200 * time.Millisecond)) {
+		t.Errorf("a seat 200 ms later at 4 a second: given, want refused")
+	}
+	if !p.take(t0.Add(260 * time.Millisecond)) {
+		t.Errorf("a seat 260 ms later at 4 a second: refused, want given")
+	}
+	taken = 0
+	for range 10 {
+		if p.take(t0.Add(time.Hour)) {
+			taken++
+		}
+	}
+	if taken != 4 {
+		t.Errorf("seats after an idle hour: %d, want still a second's worth, 4", taken)
+	}
+	free := seatPace{rate: float64(max(Options{SeatRate: -1}.withDefaults().SeatRate, 0))}
+	for i := range 1000 {
+		if !free.take(t0) {
+			t.Fatalf("SeatRate -1: seat %d refused, want no bound", i)
+		}
 	}
 }
 
@@ -84,4 +145,52 @@ func TestSaturatedAtMaxConnections(t *testing.T) {
 	}
 	_ = c.conn.WriteClose(1000, nil)
 	testwait.Until(t, testwait.Default, "the Manager to admit again after the connection closed", func() bool { return !m.Saturation().Full })
+}
+
+// TestSaturatedWhileFramesGoUndelivered: four players stop reading (tiny
+// kernel buffers on both ends), so that their frames pile up unwritten
+// while the room ticks on time. The Manager reports itself saturated
+// ("frames late") and TakeSeat refuses; once they read again and their
+// queues drain, it seats players again.
+func TestSaturatedWhileFramesGoUndelivered(t *testing.T) {
+	m, url := startServer(t, Options{
+		Bots: 16, TickRate: 60, Area: wire.WholeWorld, SendBuffer: 4096,
+		SlowTimeout: time.Minute, IdleTimeout: time.Minute, MaxAckLag: time.Minute,
+		SaturationWindow: 250 * time.Millisecond, SaturationClear: 500 * time.Millisecond,
+		gateInterval: 50 * time.Millisecond,
+	})
+	fast := dial(t, url)
+	fast.join("tok-ann", "arena-1")
+	var stalled []*rawConn
+	for _, tok := range []string{"tok-bob", "tok-cat", "tok-dan", "tok-eve"} {
+		raw := rawDial(t, url, 4096)
+		if _, err := raw.Write(frame(byte(gws.OpcodeBinary), wire.AppendHello(nil, wire.Hello{Version: wire.Version, Token: tok, Room: "arena-1"}))); err != nil {
+			t.Fatalf("send hello: %v", err)
+		}
+		stalled = append(stalled, raw)
+	}
+	testwait.Until(t, testwait.Default, "the four stalled players to take their seats", func() bool {
+		return m.room("arena-1").pub.Load().stats.Humans == 5
+	})
+	// On a loaded machine the room may also tick late; late frames are
+	// what must show.
+	testwait.Until(t, testwait.Default, "the Manager to be saturated (\"frames late\") while its players' frames go unwritten", func() bool {
+		return m.Saturation().Reason == SaturatedFrames
+	})
+	if s := m.TakeSeat(); !s.Full || s.Reason != SaturatedFrames {
+		t.Errorf("TakeSeat while frames go unwritten = %+v, want refused, %q", s, SaturatedFrames)
+	}
+	if late := m.room("arena-1").lateSteps.Load(); late > 0 {
+		t.Logf("the room also ran %d ticks late", late)
+	}
+
+	for _, raw := range stalled {
+		go func() { _, _ = io.Copy(io.Discard, raw) }() // they read again
+	}
+	testwait.Until(t, testwait.Default, "the Manager to seat players again once the frames are delivered", func() bool {
+		return !m.Saturation().Full
+	})
+	if s := m.TakeSeat(); s.Full {
+		t.Errorf("TakeSeat once the frames are delivered = %+v, want a seat", s)
+	}
 }

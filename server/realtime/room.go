@@ -89,6 +89,10 @@ type room struct {
 	obs                 RoomObserver // this room's timings, made when it opens
 	inbox               inbox
 
+	// framesDue and framesLate count the frames due to connected players
+	// and those that found an earlier one still queued (see queued).
+	framesDue, framesLate atomic.Int64
+
 	// room goroutine
 	world  *game.World
 	snap   wire.Snapshot

@@ -191,8 +191,8 @@ func TestLateGateCountsTheExactShare(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			g := lateGate{need: 1, fraction: tc.fraction}
-			if got := g.sample(tc.late, tc.due); got != tc.want {
+			g := newSatGate(Options{LateTickShare: tc.fraction, LateFrameShare: 1, LateTickHold: time.Millisecond}.withDefaults())
+			if got := g.sample(gateSample{lateTicks: tc.late, dueTicks: tc.due}) != ""; got != tc.want {
 				t.Fatalf("one second with %d late of %d due, share %v: saturated = %v, want %v", tc.late, tc.due, tc.fraction, got, tc.want)
 			}
 		})
