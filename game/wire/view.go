@@ -189,26 +189,35 @@ func (s *Snapshot) ViewInto(dst *View, self uint32, base *View, a Area) {
 	if base != nil {
 		baseEnts = base.Entities
 	}
+	marked := 0
+	for _, m := range s.marks {
+		marked += bits.OnesCount64(m)
+	}
+	// Room for every marked entity, so that the copies below go straight
+	// into place, without append's checks.
+	out := slices.Grow(dst.Entities[:0], marked)[:marked]
+	n := 0
 	for w := range s.marks {
 		in := s.inner[w]
 		for m := s.marks[w]; m != 0; m &= m - 1 {
 			b := bits.TrailingZeros64(m)
 			i := w<<6 + b
-			e := &s.Entities[i]
-			inside := in&(1<<uint(b)) != 0
-			if !inside {
+			if in&(1<<uint(b)) == 0 && i != selfIdx {
 				// In the margin: in view only if it was.
-				for bi < len(baseEnts) && baseEnts[bi].ID < e.ID {
+				id := s.Entities[i].ID
+				for bi < len(baseEnts) && baseEnts[bi].ID < id {
 					bi++
 				}
-				inside = (bi < len(baseEnts) && baseEnts[bi].ID == e.ID) || i == selfIdx
+				if bi == len(baseEnts) || baseEnts[bi].ID != id {
+					continue
+				}
 			}
-			if inside {
-				dst.Entities = append(dst.Entities, *e)
-			}
+			out[n] = s.Entities[i]
+			n++
 		}
 		s.marks[w], s.inner[w] = 0, 0
 	}
+	dst.Entities = out[:n]
 	if selfIdx >= 0 {
 		// The own ship is always in view, even outside its own rectangle (never, in
 		// practice, but the guarantee is cheap).
