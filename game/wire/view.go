@@ -173,12 +173,15 @@ func (s *Snapshot) ViewInto(dst *View, self uint32, base *View, a Area) {
 	// |x-cx| <= ow as one unsigned comparison, and without branches: whether
 	// a candidate is in is a coin toss the branch predictor loses.
 	x0, y0, ix0, iy0 := int64(cx)-ow, int64(cy)-oh, int64(cx)-hw, int64(cy)-hh
-	for row := cy0; row <= cy1; row++ {
+	// A negative extent, which no Area should have, holds nothing, as |x-cx|
+	// <= a negative number does not.
+	inOK := b2u(hw >= 0 && hh >= 0)
+	for row := cy0; row <= cy1 && ow >= 0 && oh >= 0; row++ {
 		c := row * s.side
 		for _, p := range s.cellPos[s.cellStart[c+cx0]:s.cellStart[c+cx1+1]] {
 			x, y := int64(p.x), int64(p.y)
 			out := b2u(uint64(x-x0) <= uint64(2*ow)) & b2u(uint64(y-y0) <= uint64(2*oh))
-			in := b2u(uint64(x-ix0) <= uint64(2*hw)) & b2u(uint64(y-iy0) <= uint64(2*hh))
+			in := b2u(uint64(x-ix0) <= uint64(2*hw)) & b2u(uint64(y-iy0) <= uint64(2*hh)) & inOK
 			w, sh := p.i>>6, uint(p.i)&63
 			s.marks[w] |= out << sh
 			s.inner[w] |= in << sh
