@@ -8,6 +8,7 @@ import (
 	"github.com/tickarena/tickarena/game"
 	"github.com/tickarena/tickarena/game/bot"
 	"github.com/tickarena/tickarena/game/replay"
+	"github.com/tickarena/tickarena/internal/cputime"
 )
 
 // fullRoom is the room the size goal is set for: a 5-minute round at 30 Hz
@@ -16,6 +17,10 @@ type fullRoom struct {
 	w      *game.World
 	brains []*bot.Brain
 	inputs []game.Input
+	// sweep, when set, replaces the aim of the 50 humans with one that
+	// sweeps round at a steady speed each, as the load generator's players
+	// aim: tracking no ship, so the recorder looks for a target every tick.
+	sweep []game.Angle
 }
 
 func newFullRoom(seed uint64) *fullRoom {
@@ -30,6 +35,10 @@ func (fr *fullRoom) step() {
 	fr.inputs = fr.inputs[:0]
 	for _, b := range fr.brains {
 		fr.inputs = append(fr.inputs, b.Think(fr.w))
+	}
+	for i := range fr.sweep {
+		fr.sweep[i] += game.Angle(100 + 37*i)
+		fr.inputs[i].Aim = fr.sweep[i]
 	}
 	game.Step(fr.w, fr.inputs)
 }
@@ -62,20 +71,30 @@ func BenchmarkRoundSize(b *testing.B) {
 	b.ReportMetric(size/minutes, "B/player-minute")
 }
 
-// BenchmarkRecorderStep plays a 60-player room and measures what recording
+// BenchmarkRecorderStep plays a 60-player room, its humans aiming as the bots
+// do or sweeping their aim (see fullRoom.sweep), and measures what recording
 // adds to each tick (Recorder.Step, keyframes and round ends included), as
 // ns/record. Each iteration is one tick; allocations are those of the whole
 // tick (bots, Step and recording), which must be none once the recorder's
-// buffers have grown.
+// buffers have grown. cpu-ns/record is the same in process CPU time, steadier
+// than the wall clock on a busy machine.
 func BenchmarkRecorderStep(b *testing.B) {
-	fr := newFullRoom(1)
+	b.Run("bots", func(b *testing.B) { benchmarkRecorderStep(b, newFullRoom(1)) })
+	b.Run("sweep", func(b *testing.B) {
+		fr := newFullRoom(1)
+		fr.sweep = make([]game.Angle, 50)
+		benchmarkRecorderStep(b, fr)
+	})
+}
+
+func benchmarkRecorderStep(b *testing.B, fr *fullRoom) {
 	rec := replay.NewRecorder(replay.Options{})
 	recordFullRound(b, fr, rec) // grow the buffers to a round's size
 	for fr.w.Phase != game.Playing {
 		fr.step()
 	}
 	rec.Start(fr.w, replay.Meta{})
-	var spent time.Duration
+	var spent, cpu time.Duration
 	b.ReportAllocs()
 	for b.Loop() {
 		fr.step()
@@ -85,9 +104,10 @@ func BenchmarkRecorderStep(b *testing.B) {
 			}
 			continue
 		}
-		t0 := time.Now()
+		t0, c0 := time.Now(), cputime.Process()
 		rec.Step(fr.w)
 		spent += time.Since(t0)
+		cpu += cputime.Process() - c0
 		if fr.w.Result != nil {
 			if _, err := rec.Finish(fr.w); err != nil {
 				b.Fatal(err)
@@ -95,6 +115,7 @@ func BenchmarkRecorderStep(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(spent.Nanoseconds())/float64(b.N), "ns/record")
+	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/record")
 }
 
 // BenchmarkSeek measures a seek to minute 4 of a recorded 5-minute round of

@@ -36,9 +36,12 @@ type benchClient struct {
 	buf       []byte
 }
 
-func newFanout(area Area) *fanout {
-	f := &fanout{r: newRoom(game.Rules{Seed: 42}, benchShips, 0), area: area}
-	for _, b := range f.r.brains[:benchClients] {
+func newFanout(area Area) *fanout { return newFanoutShips(area, benchShips) }
+
+// newFanoutShips is newFanout with the given number of ships.
+func newFanoutShips(area Area, ships int) *fanout {
+	f := &fanout{r: newRoom(game.Rules{Seed: 42}, ships, 0), area: area}
+	for _, b := range f.r.brains[:min(benchClients, ships)] {
 		f.clients = append(f.clients, benchClient{self: b.Ship})
 	}
 	for range benchWarmup {
@@ -92,8 +95,9 @@ func (h *sizeHistogram) quantile(q float64) float64 {
 	return 0
 }
 
-func benchmarkDeltas(b *testing.B, area Area) {
-	f := newFanout(area)
+func benchmarkDeltas(b *testing.B, area Area) { benchmarkFanout(b, newFanout(area)) }
+
+func benchmarkFanout(b *testing.B, f *fanout) {
 	f.measure = true
 	var cpu time.Duration
 	b.ReportAllocs()
@@ -107,9 +111,11 @@ func benchmarkDeltas(b *testing.B, area Area) {
 		cpu += cputime.Process() - t0
 	}
 	b.StopTimer()
-	perClient := float64(b.Elapsed().Nanoseconds()) / float64(b.N*benchClients)
+	clients := len(f.clients)
+	perClient := float64(b.Elapsed().Nanoseconds()) / float64(b.N*clients)
 	b.ReportMetric(perClient, "ns/client/tick")
-	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N*benchClients), "cpu-ns/client/tick")
+	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N*clients), "cpu-ns/client/tick")
+	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/tick")
 	b.ReportMetric(f.sizes.quantile(0.5), "B/client/tick-median")
 	b.ReportMetric(f.sizes.quantile(0.99), "B/client/tick-p99")
 }
@@ -117,6 +123,10 @@ func benchmarkDeltas(b *testing.B, area Area) {
 // BenchmarkDeltaAOI measures the fan-out of one tick with area of interest:
 // Capture, then for each of 50 clients ViewInto, EventsNear and Append.
 func BenchmarkDeltaAOI(b *testing.B) { benchmarkDeltas(b, DefaultArea) }
+
+// BenchmarkDeltaRoom50 is BenchmarkDeltaAOI in the load test's room: 50
+// ships, every one a client, in the default arena with its 300 pellets.
+func BenchmarkDeltaRoom50(b *testing.B) { benchmarkFanout(b, newFanoutShips(DefaultArea, 50)) }
 
 // BenchmarkDeltaWholeWorld is BenchmarkDeltaAOI with every client seeing everything.
 func BenchmarkDeltaWholeWorld(b *testing.B) { benchmarkDeltas(b, WholeWorld) }

@@ -411,3 +411,26 @@ func TestEventsNear(t *testing.T) {
 		t.Fatalf("spectator got %v", got)
 	}
 }
+
+// TestNegativeAreaHoldsOnlyTheOwnShip checks that an Area with a negative
+// extent, which no configuration should have, cuts a view of the own ship
+// alone: pellets on it, near it and farther off are all left out.
+func TestNegativeAreaHoldsOnlyTheOwnShip(t *testing.T) {
+	for _, dx := range []int32{0, -300, 1000} {
+		testNegativeArea(t, dx)
+	}
+}
+
+func testNegativeArea(t *testing.T, pelletDX int32) {
+	t.Helper()
+	w, self := placedWorld(t, pelletDX)
+	var snap Snapshot
+	snap.Capture(w)
+	for _, a := range []Area{{HalfW: -10, HalfH: 100}, {HalfW: -1000, HalfH: 100}, {HalfW: 100, HalfH: 100, Margin: -200}} {
+		var v View
+		snap.ViewInto(&v, self, nil, a)
+		if len(v.Entities) != 1 || v.Entities[0].ID != self {
+			t.Fatalf("area %+v, pellet %d units off: the view holds %d entities, want the own ship alone", a, pelletDX, len(v.Entities))
+		}
+	}
+}

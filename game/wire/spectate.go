@@ -1,7 +1,5 @@
 package wire
 
-import "github.com/tickarena/tickarena/game"
-
 // Spectating: a hello that asks to watch a room instead of playing in it, the
 // follow message a spectator sends to change what it watches, and the
 // spectating message that tells it what it watches and how far behind.
@@ -79,10 +77,7 @@ func decodeSpectateHello(r *reader, m *Hello) {
 // show spectators the room as it was a while ago.
 func (s *Snapshot) Load(tick uint32, round RoundInfo, entities []Entity, size int32) {
 	s.Tick, s.Round, s.Entities = tick, round, entities
-	if s.grid == nil || s.size != size {
-		s.grid, s.size = game.NewGridCells(size, viewCell), size
-	}
-	s.grid.Build(len(s.Entities), func(i int) (int32, int32) { return s.Entities[i].X, s.Entities[i].Y })
+	s.buildGrid(size)
 }
 
 // Find returns the entity of the snapshot with id, or nil.

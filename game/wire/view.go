@@ -77,11 +77,21 @@ type Snapshot struct {
 	Tick     uint32
 	Round    RoundInfo
 	Entities []Entity // pellets then ships, so sorted by id
-	grid     *game.Grid
 	size     int32
-	scratch  []int32
-	marks    []uint64 // scratch bitset of entity indices, all zero between calls
+	// The grid: side×side cells of viewCell; the entities of cell c are
+	// cellPos[cellStart[c]:cellStart[c+1]], with their positions, so that a
+	// query reads one contiguous run per row of cells and touches no entity
+	// that lies outside the rectangle.
+	side      int32
+	cellStart []int32
+	cellPos   []cellEntry
+	cells     []int32  // scratch for buildGrid: the cell of each entity
+	marks     []uint64 // scratch bitset of entity indices, all zero between calls
+	inner     []uint64 // scratch bitset: the marked entities inside the inner rectangle
 }
+
+// cellEntry is an entity of a snapshot's grid: its position and its index.
+type cellEntry struct{ x, y, i int32 }
 
 // Capture fills s from w, reusing s's memory.
 func (s *Snapshot) Capture(w *game.World) {
@@ -94,11 +104,47 @@ func (s *Snapshot) Capture(w *game.World) {
 	for i := range w.Ships {
 		s.Entities = append(s.Entities, ShipEntity(&w.Ships[i]))
 	}
-	if s.grid == nil || s.size != w.Size {
-		s.grid, s.size = game.NewGridCells(w.Size, viewCell), w.Size
-	}
-	s.grid.Build(len(s.Entities), func(i int) (int32, int32) { return s.Entities[i].X, s.Entities[i].Y })
+	s.buildGrid(w.Size)
 }
+
+// buildGrid builds s's grid over its entities in an arena of side size Sub
+// units: a counting sort of the entities by cell.
+func (s *Snapshot) buildGrid(size int32) {
+	if s.cellStart == nil || s.size != size {
+		s.size = size
+		s.side = max((size+viewCell-1)/viewCell, 1)
+		s.cellStart = make([]int32, s.side*s.side+1)
+	}
+	clear(s.cellStart)
+	s.cells = s.cells[:0]
+	for i := range s.Entities {
+		c := s.cellOf(s.Entities[i].X, s.Entities[i].Y)
+		s.cells = append(s.cells, c)
+		s.cellStart[c+1]++
+	}
+	for c := 1; c < len(s.cellStart); c++ {
+		s.cellStart[c] += s.cellStart[c-1]
+	}
+	if cap(s.cellPos) < len(s.Entities) {
+		s.cellPos = make([]cellEntry, len(s.Entities))
+	}
+	s.cellPos = s.cellPos[:len(s.Entities)]
+	for i, c := range s.cells { // cellStart[c] runs ahead as cell c fills…
+		e := &s.Entities[i]
+		s.cellPos[s.cellStart[c]] = cellEntry{x: e.X, y: e.Y, i: int32(i)}
+		s.cellStart[c]++
+	}
+	copy(s.cellStart[1:], s.cellStart[:len(s.cellStart)-1]) // …and is put back
+	s.cellStart[0] = 0
+}
+
+// cellOf returns the cell of a position; one outside the arena counts in
+// the nearest cell.
+func (s *Snapshot) cellOf(x, y int32) int32 {
+	return s.cellCoord(y)*s.side + s.cellCoord(x)
+}
+
+func (s *Snapshot) cellCoord(v int32) int32 { return min(max(v/viewCell, 0), s.side-1) }
 
 // ViewInto fills dst with the view of the client whose ship is self, given the
 // client's baseline base (nil or empty for a new client). dst must not be base.
@@ -113,50 +159,68 @@ func (s *Snapshot) ViewInto(dst *View, self uint32, base *View, a Area) {
 	}
 	hw, hh := int64(a.HalfW)*game.Sub, int64(a.HalfH)*game.Sub
 	ow, oh := hw+int64(a.Margin)*game.Sub, hh+int64(a.Margin)*game.Sub
-	s.scratch = s.grid.Query(s.scratch[:0], clamp32(int64(cx)-ow), clamp32(int64(cy)-oh), clamp32(int64(cx)+ow), clamp32(int64(cy)+oh))
 	// The grid's cells overshoot the rectangle: keep what lies inside it, marked
 	// in a bitset over entity indices, which are in id order; reading the set bits
-	// back yields the view sorted without a sort.
+	// back yields the view sorted without a sort. A second bitset marks those
+	// inside the inner rectangle, which are in view whatever the baseline holds.
 	words := (len(s.Entities) + 63) / 64
 	if cap(s.marks) < words {
-		s.marks = make([]uint64, words)
+		s.marks, s.inner = make([]uint64, words), make([]uint64, words)
 	}
-	s.marks = s.marks[:words]
-	lo, hi := words, -1
-	for _, i := range s.scratch {
-		e := &s.Entities[i]
-		if abs64(int64(e.X)-int64(cx)) <= ow && abs64(int64(e.Y)-int64(cy)) <= oh {
-			w := int(i >> 6)
-			s.marks[w] |= 1 << (uint(i) & 63)
-			lo, hi = min(lo, w), max(hi, w)
+	s.marks, s.inner = s.marks[:words], s.inner[:words]
+	cx0, cx1 := s.cellCoord(clamp32(int64(cx)-ow)), s.cellCoord(clamp32(int64(cx)+ow))
+	cy0, cy1 := s.cellCoord(clamp32(int64(cy)-oh)), s.cellCoord(clamp32(int64(cy)+oh))
+	// |x-cx| <= ow as one unsigned comparison, and without branches: whether
+	// a candidate is in is a coin toss the branch predictor loses.
+	x0, y0, ix0, iy0 := int64(cx)-ow, int64(cy)-oh, int64(cx)-hw, int64(cy)-hh
+	// A negative extent, which no Area should have, holds nothing, as |x-cx|
+	// <= a negative number does not.
+	inOK := b2u(hw >= 0 && hh >= 0)
+	for row := cy0; row <= cy1 && ow >= 0 && oh >= 0; row++ {
+		c := row * s.side
+		for _, p := range s.cellPos[s.cellStart[c+cx0]:s.cellStart[c+cx1+1]] {
+			x, y := int64(p.x), int64(p.y)
+			out := b2u(uint64(x-x0) <= uint64(2*ow)) & b2u(uint64(y-y0) <= uint64(2*oh))
+			in := b2u(uint64(x-ix0) <= uint64(2*hw)) & b2u(uint64(y-iy0) <= uint64(2*hh)) & inOK
+			w, sh := p.i>>6, uint(p.i)&63
+			s.marks[w] |= out << sh
+			s.inner[w] |= in << sh
 		}
-	}
-	near := s.scratch[:0]
-	for w := lo; w <= hi; w++ {
-		for m := s.marks[w]; m != 0; m &= m - 1 {
-			near = append(near, int32(w<<6+bits.TrailingZeros64(m)))
-		}
-		s.marks[w] = 0
 	}
 	var bi int
 	var baseEnts []Entity
 	if base != nil {
 		baseEnts = base.Entities
 	}
-	for _, i := range near {
-		e := &s.Entities[i]
-		dx, dy := abs64(int64(e.X)-int64(cx)), abs64(int64(e.Y)-int64(cy))
-		inside := dx <= hw && dy <= hh
-		if !inside {
-			for bi < len(baseEnts) && baseEnts[bi].ID < e.ID {
-				bi++
-			}
-			inside = bi < len(baseEnts) && baseEnts[bi].ID == e.ID
-		}
-		if inside || int(i) == selfIdx {
-			dst.Entities = append(dst.Entities, *e)
-		}
+	marked := 0
+	for _, m := range s.marks {
+		marked += bits.OnesCount64(m)
 	}
+	// Room for every marked entity, so that the copies below go straight
+	// into place, without append's checks.
+	out := slices.Grow(dst.Entities[:0], marked)[:marked]
+	n := 0
+	for w := range s.marks {
+		in := s.inner[w]
+		for m := s.marks[w]; m != 0; m &= m - 1 {
+			b := bits.TrailingZeros64(m)
+			i := w<<6 + b
+			if in&(1<<uint(b)) == 0 && i != selfIdx {
+				// In the margin: in view only if it was.
+				id := s.Entities[i].ID
+				for bi < len(baseEnts) && baseEnts[bi].ID < id {
+					bi++
+				}
+				if bi == len(baseEnts) || baseEnts[bi].ID != id {
+					continue
+				}
+			}
+			out[n] = s.Entities[i]
+			n++
+		}
+		s.marks[w], s.inner[w] = 0, 0
+	}
+	dst.Entities = out[:n]
 	if selfIdx >= 0 {
 		// The own ship is always in view, even outside its own rectangle (never, in
 		// practice, but the guarantee is cheap).
@@ -179,6 +243,14 @@ func (s *Snapshot) index(id uint32) int {
 		return i
 	}
 	return -1
+}
+
+// b2u returns 1 for true and 0 for false, without a branch.
+func b2u(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func abs64(v int64) int64 {

@@ -10,6 +10,7 @@ import (
 	"github.com/lxzan/gws"
 	"github.com/tickarena/tickarena/game/bot"
 	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/internal/cputime"
 	"github.com/tickarena/tickarena/internal/testwait"
 )
 
@@ -26,11 +27,13 @@ func benchRoom(b *testing.B, m *Manager) *room {
 	return r
 }
 
-// BenchmarkRoomTickEncode measures one whole room tick in process, without
+// BenchmarkRoomTickEncode measures one whole room tick in process, recording
+// its replay as a server does by default, without
 // sockets: 50 players' inputs through the inbox, bots, game.Step, one
-// snapshot, and for every player its view, events and encoded delta.
+// snapshot, and for every player its view, events and encoded delta; with
+// the CPU time of the step and of the encoding apart.
 func BenchmarkRoomTickEncode(b *testing.B) {
-	m, err := New(Options{Auth: testAuth, PublicRooms: -1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	m, err := New(Options{Auth: testAuth, PublicRooms: -1, RecordReplays: true, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -43,11 +46,14 @@ func BenchmarkRoomTickEncode(b *testing.B) {
 	}
 	r.balanceBots()
 	var buf []byte
+	var stepCPU, encodeCPU time.Duration
 	tick := func() int {
+		t0 := cputime.Process()
 		for i, p := range players {
 			p.slot.put(brains[i].Think(r.world))
 		}
 		r.step(time.Time{})
+		t1 := cputime.Process()
 		r.snap.Capture(r.world)
 		n := 0
 		for _, p := range players {
@@ -56,18 +62,29 @@ func BenchmarkRoomTickEncode(b *testing.B) {
 			r.commit(p)
 		}
 		r.events = r.events[:0]
+		t2 := cputime.Process()
+		stepCPU, encodeCPU = stepCPU+t1-t0, encodeCPU+t2-t1
 		return n
 	}
 	for range 3 * m.opts.TickRate { // past the full snapshots
 		tick()
 	}
+	stepCPU, encodeCPU = 0, 0
 	b.ReportAllocs()
 	b.ResetTimer()
 	total := 0
 	for range b.N {
 		total += tick()
 	}
+	b.StopTimer()
 	b.ReportMetric(float64(total)/float64(b.N*benchClients), "B/client/tick")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N), "ns/tick")
+	// In process CPU time, steadier than the clock on a busy machine: the
+	// step (bots, inputs, game.Step, the replay recorder) and the encoding
+	// (the snapshot, then every player's view and delta).
+	b.ReportMetric(float64(stepCPU.Nanoseconds())/float64(b.N), "step-cpu-ns/tick")
+	b.ReportMetric(float64(encodeCPU.Nanoseconds())/float64(b.N), "encode-cpu-ns/tick")
+	b.ReportMetric(float64(encodeCPU.Nanoseconds())/float64(b.N*benchClients), "encode-cpu-ns/client/tick")
 }
 
 // BenchmarkRoomTickLoopback measures one room tick with fan-out to 50 real
