@@ -247,9 +247,10 @@ func (g *Game) drawHints(dst *ebiten.Image) {
 	}
 }
 
-// drawMinimap shows every ship of the roster on a map of the arena, the own
-// ship highlighted and the part of the arena on screen outlined.
-func (g *Game) drawMinimap(dst *ebiten.Image) {
+// drawMinimapFrame draws the minimap's panel: its border, its background, a
+// 4x4 grid, and the outline of the part of the arena on screen. The game and
+// the replay viewer draw their ships on it.
+func (g *Game) drawMinimapFrame(dst *ebiten.Image) {
 	ui := g.screen.UI
 	m := g.screen.Minimap
 	g.world.roundRect(dst, m.X-2*ui, m.Y-2*ui, m.W+4*ui, m.H+4*ui, 8*ui, Fade(ColorPanelLine, 0.8))
@@ -263,6 +264,14 @@ func (g *Game) drawMinimap(dst *ebiten.Image) {
 	vx0, vy0 := MinimapWorld(m, g.worldSize, x0, y0)
 	vx1, vy1 := MinimapWorld(m, g.worldSize, x1, y1)
 	g.world.strokeRect(dst, vx0, vy0, vx1-vx0, vy1-vy0, max(ui, 1), Fade(ColorText, 0.35))
+}
+
+// drawMinimap shows every ship of the roster on a map of the arena, the own
+// ship highlighted and the part of the arena on screen outlined.
+func (g *Game) drawMinimap(dst *ebiten.Image) {
+	g.drawMinimapFrame(dst)
+	ui := g.screen.UI
+	m := g.screen.Minimap
 	self := g.net.Ship()
 	for _, l := range g.net.Roster() {
 		if l.Ship == self || l.Flags&wire.FlagDead != 0 {

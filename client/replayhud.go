@@ -4,7 +4,6 @@ package client
 
 import (
 	"fmt"
-	"image/color"
 	"math"
 	"strconv"
 	"time"
@@ -125,19 +124,9 @@ func (r *ReplayGame) drawBoard(dst *ebiten.Image) {
 // the camera there.
 func (r *ReplayGame) drawMinimap(dst *ebiten.Image) {
 	g := r.g
+	g.drawMinimapFrame(dst)
 	ui := g.screen.UI
 	m := g.screen.Minimap
-	g.world.roundRect(dst, m.X-2*ui, m.Y-2*ui, m.W+4*ui, m.H+4*ui, 8*ui, Fade(ColorPanelLine, 0.8))
-	g.world.roundRect(dst, m.X, m.Y, m.W, m.H, 7*ui, color.RGBA{0x05, 0x08, 0x18, 0xd8})
-	for i := 1; i < 4; i++ {
-		k := float64(i) / 4
-		g.world.rect(dst, m.X+m.W*k, m.Y, max(ui, 1), m.H, Fade(ColorGrid, 0.6))
-		g.world.rect(dst, m.X, m.Y+m.H*k, m.W, max(ui, 1), Fade(ColorGrid, 0.6))
-	}
-	x0, y0, x1, y1 := g.cam.View()
-	vx0, vy0 := MinimapWorld(m, g.worldSize, x0, y0)
-	vx1, vy1 := MinimapWorld(m, g.worldSize, x1, y1)
-	g.world.strokeRect(dst, vx0, vy0, vx1-vx0, vy1-vy0, max(ui, 1), Fade(ColorText, 0.35))
 	follow := r.view.Following()
 	for i := range g.frame.Ships {
 		e := &g.frame.Ships[i]
