@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickarena/tickarena/internal/servertest"
 	"github.com/tickarena/tickarena/internal/testwait"
 )
 
@@ -78,10 +79,10 @@ func TestSaturatedWhileRoomsTickLate(t *testing.T) {
 // at once, and open again as soon as a connection ends.
 func TestSaturatedAtMaxConnections(t *testing.T) {
 	m, url := startServer(t, Options{MaxConnections: 1})
-	c := dial(t, url)
+	c := servertest.MustDial(t, url)
 	if s := m.Saturation(); !s.Full || s.Reason != SaturatedConns {
 		t.Fatalf("with 1 of 1 connections open: saturation = %+v, want full with %q", s, SaturatedConns)
 	}
-	_ = c.conn.WriteClose(1000, nil)
+	_ = c.Conn().WriteClose(1000, nil)
 	testwait.Until(t, testwait.Default, "the Manager to admit again after the connection closed", func() bool { return !m.Saturation().Full })
 }
