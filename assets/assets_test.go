@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -91,5 +92,49 @@ func TestClientBuilt(t *testing.T) {
 				t.Errorf("ClientBuilt = %v, want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestGamePagesShareTheirHead holds replay.html to play.html. The two pages
+// run the same client through the same play.js and differ only in their
+// words (title, back link, loading texts) and replay.html's data-replay. They
+// stay two plain files rather than one template: the web handler serves
+// pages as they are, precompressed and revalidated by ETag, and a player
+// sees the right words before any script runs. This test is what keeps the
+// copy honest: the same head but for the title, and every element play.js
+// looks up present in both.
+func TestGamePagesShareTheirHead(t *testing.T) {
+	fsys := assets.Static()
+	read := func(name string) string {
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			t.Fatalf("read %s: %v", name, err)
+		}
+		return string(b)
+	}
+	head := func(name, page string) []string {
+		start, end := strings.Index(page, "<head>"), strings.Index(page, "</head>")
+		if start < 0 || end < start {
+			t.Fatalf("%s has no <head>", name)
+		}
+		var lines []string
+		for l := range strings.SplitSeq(page[start:end], "\n") {
+			if l = strings.TrimSpace(l); !strings.HasPrefix(l, "<title>") {
+				lines = append(lines, l)
+			}
+		}
+		return lines
+	}
+	play, replay := read("play.html"), read("replay.html")
+	if p, r := head("play.html", play), head("replay.html", replay); !slices.Equal(p, r) {
+		t.Errorf("the heads of play.html and replay.html differ beyond the title:\n%s\n---\n%s",
+			strings.Join(p, "\n"), strings.Join(r, "\n"))
+	}
+	for _, id := range []string{"leave", "sound", "mute", "volume", "play", "loading", "room-label", "progress", "progress-fill", "load-status"} {
+		for name, page := range map[string]string{"play.html": play, "replay.html": replay} {
+			if !strings.Contains(page, `id="`+id+`"`) {
+				t.Errorf("%s has no element id=%q, which play.js uses", name, id)
+			}
+		}
 	}
 }

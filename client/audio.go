@@ -174,7 +174,7 @@ func userGesture() bool {
 func (g *Game) playEvents(now time.Time) {
 	sp := g.speaker
 	self := g.net.Ship()
-	lx, ly := g.cam.X, g.cam.Y
+	lx, ly := g.cam.x, g.cam.y
 	if f := g.frame; f != nil && f.HasSelf {
 		lx, ly = f.Self.X, f.Self.Y
 	}

@@ -64,7 +64,7 @@ func (b *batch) glow(dst *ebiten.Image, x, y, r float64, inner color.RGBA) {
 	b.room(dst, n+1)
 	c := b.vertex(x, y, inner)
 	first := uint16(len(b.vs))
-	edge := Fade(inner, 0)
+	edge := fade(inner, 0)
 	for i := range n {
 		a := float64(i) / float64(n) * 2 * math.Pi
 		b.vertex(x+math.Cos(a)*r, y+math.Sin(a)*r, edge)

@@ -22,7 +22,7 @@ func TestClock(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.d.String(), func(t *testing.T) {
-			if got := Clock(tt.d); got != tt.want {
+			if got := clock(tt.d); got != tt.want {
 				t.Errorf("Clock(%v) = %q, want %q", tt.d, got, tt.want)
 			}
 		})
@@ -35,17 +35,17 @@ func TestPing(t *testing.T) {
 		want      string
 		wantColor [3]uint8
 	}{
-		{0, "– ms", [3]uint8{ColorMuted.R, ColorMuted.G, ColorMuted.B}},
-		{48400 * time.Microsecond, "48 ms", [3]uint8{ColorGood.R, ColorGood.G, ColorGood.B}},
-		{120 * time.Millisecond, "120 ms", [3]uint8{ColorGold.R, ColorGold.G, ColorGold.B}},
-		{400 * time.Millisecond, "400 ms", [3]uint8{ColorDanger.R, ColorDanger.G, ColorDanger.B}},
+		{0, "– ms", [3]uint8{colorMuted.R, colorMuted.G, colorMuted.B}},
+		{48400 * time.Microsecond, "48 ms", [3]uint8{colorGood.R, colorGood.G, colorGood.B}},
+		{120 * time.Millisecond, "120 ms", [3]uint8{colorGold.R, colorGold.G, colorGold.B}},
+		{400 * time.Millisecond, "400 ms", [3]uint8{colorDanger.R, colorDanger.G, colorDanger.B}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.want, func(t *testing.T) {
-			if got := Ping(tt.rtt); got != tt.want {
+			if got := ping(tt.rtt); got != tt.want {
 				t.Errorf("Ping(%v) = %q, want %q", tt.rtt, got, tt.want)
 			}
-			if got := PingColor(tt.rtt); got != tt.wantColor {
+			if got := pingColor(tt.rtt); got != tt.wantColor {
 				t.Errorf("PingColor(%v) = %v, want %v", tt.rtt, got, tt.wantColor)
 			}
 		})
@@ -55,7 +55,7 @@ func TestPing(t *testing.T) {
 func TestOrdinal(t *testing.T) {
 	want := map[int]string{1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 11: "11th", 12: "12th", 13: "13th", 21: "21st", 22: "22nd", 101: "101st", 111: "111th"}
 	for n, w := range want {
-		if got := Ordinal(n); got != w {
+		if got := ordinal(n); got != w {
 			t.Errorf("Ordinal(%d) = %q, want %q", n, got, w)
 		}
 	}
@@ -79,8 +79,8 @@ func TestConnectionBanner(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := ConnectionBanner(tt.state, tt.reason)
-			if b.Title != tt.title || b.Detail != tt.detail || b.BackToLobby != tt.backHint {
+			b := connectionBanner(tt.state, tt.reason)
+			if b.title != tt.title || b.detail != tt.detail || b.backToLobby != tt.backHint {
 				t.Errorf("ConnectionBanner(%v, %q) = %+v, want {%q %q %v}", tt.state, tt.reason, b, tt.title, tt.detail, tt.backHint)
 			}
 		})
@@ -100,7 +100,7 @@ func TestTruncate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.s, func(t *testing.T) {
-			got := Truncate(tt.s, tt.n)
+			got := truncate(tt.s, tt.n)
 			if got != tt.want {
 				t.Errorf("Truncate(%q, %d) = %q, want %q", tt.s, tt.n, got, tt.want)
 			}

@@ -38,8 +38,8 @@ type Options struct {
 	// OnLeave is called once when the player asks to go back to the lobby.
 	// Default: nothing happens beyond leaving the room.
 	OnLeave func()
-	// Seed seeds the starfield. Default 1.
-	Seed uint64
+	// seed seeds the starfield. Default 1.
+	seed uint64
 	// Sound is the player's sound settings at start; OnSoundSettings, when
 	// set, receives them whenever the player changes them, to keep them.
 	Sound           SoundSettings
@@ -53,8 +53,8 @@ func (o Options) withDefaults() Options {
 	if o.OnLeave == nil {
 		o.OnLeave = func() {}
 	}
-	if o.Seed == 0 {
-		o.Seed = 1
+	if o.seed == 0 {
+		o.seed = 1
 	}
 	return o
 }
@@ -64,9 +64,9 @@ type Game struct {
 	opt Options
 	net *netcode.Client
 
-	screen Screen
+	screen screen
 	fonts  *fonts
-	stars  []StarLayer
+	stars  []starLayer
 	world  batch // normal blending
 	light  batch // additive blending, for glows
 
@@ -74,11 +74,11 @@ type Game struct {
 	elapsed     float64 // seconds since the game started
 	frame       *netcode.Frame
 	effects     []netcode.Effect
-	bursts      []Burst
-	particles   Particles
-	shake       Shake
-	lead        Lead
-	cam         Camera
+	bursts      []burst
+	particles   particles
+	shake       shake
+	lead        lead
+	cam         camera
 	hurt        float64 // 1 right after the own ship was hit, fading to 0
 	deathAt     time.Time
 	killerName  string
@@ -119,7 +119,7 @@ func New(o Options) *Game {
 	g := &Game{
 		opt:       o,
 		net:       netcode.New(netcode.Options{URL: o.URL, Token: o.Token, Room: o.Room, Dial: o.Dial, Logger: o.Logger, Spectate: o.Spectate, Follow: o.Follow}),
-		stars:     NewStarfield(o.Seed),
+		stars:     newStarfield(o.seed),
 		light:     batch{blend: ebiten.BlendLighter},
 		prevPos:   map[uint32][2]float64{},
 		curPos:    map[uint32][2]float64{},
@@ -141,8 +141,8 @@ func New(o Options) *Game {
 // the arena is drawn at the screen's full sharpness.
 func (g *Game) LayoutF(outsideW, outsideH float64) (float64, float64) {
 	dpr := ebiten.Monitor().DeviceScaleFactor()
-	g.screen = NewScreen(int(math.Ceil(outsideW)), int(math.Ceil(outsideH)), dpr)
-	return float64(g.screen.W), float64(g.screen.H)
+	g.screen = newScreen(int(math.Ceil(outsideW)), int(math.Ceil(outsideH)), dpr)
+	return float64(g.screen.w), float64(g.screen.h)
 }
 
 // Layout is LayoutF for callers that use integers.
@@ -189,12 +189,12 @@ func (g *Game) Update() error {
 	}
 	g.frame = g.net.Frame(now)
 	g.applyEffects(now)
-	g.particles.Update(dt)
+	g.particles.update(dt)
 	g.hurt = max(g.hurt-dt*2.5, 0)
 	g.updateCamera(dt)
 	g.trackMotion()
 
-	g.status = NewStatus(g.net, g.frame, now)
+	g.status = newStatus(g.net, g.frame, now)
 	g.updateNetGraph(now, dt)
 	g.updateSound(now)
 	g.status.Sound = g.speaker.status()
@@ -212,23 +212,23 @@ func (g *Game) applyEffects(now time.Time) {
 	self := g.net.Ship()
 	for i := range g.effects {
 		fx := &g.effects[i]
-		if fx.Kind == game.Shot && !g.cam.Visible(fx.X, fx.Y, 200) {
+		if fx.Kind == game.Shot && !g.cam.visible(fx.X, fx.Y, 200) {
 			continue
 		}
-		g.bursts = Bursts(g.bursts[:0], fx, ShipColor)
+		g.bursts = bursts(g.bursts[:0], fx, shipColor)
 		for _, b := range g.bursts {
-			g.particles.Emit(b)
+			g.particles.emit(b)
 		}
 		switch {
 		case fx.Kind == game.Hit && fx.A == self:
 			g.hurt = 1
-			g.shake.Kick(7)
+			g.shake.kick(7)
 		case fx.Kind == game.Death && fx.A == self:
-			g.shake.Kick(20)
+			g.shake.kick(20)
 			g.deathAt = now
 			g.killerName = g.nameOf(fx.B)
-		case fx.Kind == game.Death && g.cam.Visible(fx.X, fx.Y, 0):
-			g.shake.Kick(5)
+		case fx.Kind == game.Death && g.cam.visible(fx.X, fx.Y, 0):
+			g.shake.kick(5)
 		}
 	}
 }
@@ -259,16 +259,16 @@ func (g *Game) updateCamera(dt float64) {
 		if g.frame != nil {
 			ships = g.frame.Ships
 		}
-		g.cam = g.spec.viewer.Update(g.screen, ships, dt)
+		g.cam = g.spec.viewer.update(g.screen, ships, dt)
 		return
 	}
 	x, y := g.worldSize/2, g.worldSize/2
 	if f := g.frame; f != nil && f.HasSelf {
 		x, y = f.Self.X, f.Self.Y
 	}
-	lx, ly := g.lead.Follow(g.input.leadX, g.input.leadY, dt)
-	sx, sy := g.shake.Update(dt)
-	g.cam = NewCamera(g.screen, x+lx+sx, y+ly+sy)
+	lx, ly := g.lead.follow(g.input.leadX, g.input.leadY, dt)
+	sx, sy := g.shake.update(dt)
+	g.cam = newCamera(g.screen, x+lx+sx, y+ly+sy)
 }
 
 // trackMotion remembers where every ship was drawn, so that the next frame
@@ -297,11 +297,11 @@ func (g *Game) velocityOf(e *netcode.RenderEntity) (vx, vy float64) {
 
 // Draw draws the arena, then the HUD.
 func (g *Game) Draw(screen *ebiten.Image) {
-	screen.Fill(ColorSpace)
+	screen.Fill(colorSpace)
 	if g.fonts == nil {
 		return
 	}
-	g.fonts.resize(g.screen.UI)
+	g.fonts.resize(g.screen.ui)
 	g.drawWorld(screen)
 	g.drawHUD(screen)
 	g.drawNetGraph(screen)
@@ -311,14 +311,11 @@ func (g *Game) Draw(screen *ebiten.Image) {
 // the page's mute button; they apply at the next frame.
 func (g *Game) SetSound(s SoundSettings) { g.speaker.Set(s) }
 
-// Status returns the summary of the game published after the last Update.
-func (g *Game) Status() Status { return g.status }
-
 // colorOfShip returns a ship's colour, dimmed when its player is away.
 func colorOfShip(e *netcode.RenderEntity) color.RGBA {
-	c := ShipColor(e.ID)
+	c := shipColor(e.ID)
 	if e.Flags&wire.FlagIdle != 0 {
-		c = Mix(c, ColorMuted, 0.7)
+		c = mix(c, colorMuted, 0.7)
 	}
 	return c
 }

@@ -48,9 +48,9 @@ func (g *Game) drawHUD(dst *ebiten.Image) {
 
 // panel draws a translucent rounded box with a thin edge.
 func (g *Game) panel(dst *ebiten.Image, x, y, w, h float64) {
-	ui := g.screen.UI
-	g.world.roundRect(dst, x-ui, y-ui, w+2*ui, h+2*ui, 10*ui, Fade(ColorPanelLine, 0.6))
-	g.world.roundRect(dst, x, y, w, h, 9*ui, ColorPanel)
+	ui := g.screen.ui
+	g.world.roundRect(dst, x-ui, y-ui, w+2*ui, h+2*ui, 10*ui, fade(colorPanelLine, 0.6))
+	g.world.roundRect(dst, x, y, w, h, 9*ui, colorPanel)
 	g.world.flush(dst)
 }
 
@@ -59,10 +59,10 @@ func (g *Game) drawHurt(dst *ebiten.Image) {
 	if g.hurt <= 0 {
 		return
 	}
-	w, h := float64(g.screen.W), float64(g.screen.H)
+	w, h := float64(g.screen.w), float64(g.screen.h)
 	e := min(w, h) * 0.12
-	a := Fade(ColorDanger, 0.45*g.hurt)
-	z := Fade(ColorDanger, 0)
+	a := fade(colorDanger, 0.45*g.hurt)
+	z := fade(colorDanger, 0)
 	b := &g.world
 	quad := func(x0, y0, x1, y1, x2, y2, x3, y3 float64, c0, c1 color.RGBA) {
 		k := b.vertex(x0, y0, c0)
@@ -84,17 +84,17 @@ func (g *Game) drawScorePanel(dst *ebiten.Image) {
 	if !g.frame.HasSelf {
 		return
 	}
-	ui := g.screen.UI
+	ui := g.screen.ui
 	s := &g.frame.Self
 	// The page's "Lobby" link sits in the top-left corner, 50 CSS pixels high.
-	x, y, w, h := 14*ui, max(58*ui, 58*g.screen.Scale), 190*ui, 86*ui
+	x, y, w, h := 14*ui, max(58*ui, 58*g.screen.scale), 190*ui, 86*ui
 	g.panel(dst, x, y, w, h)
-	drawText(dst, "SCORE", g.fonts.small, x+14*ui, y+10*ui, alignStart, ColorMuted)
-	drawText(dst, strconv.Itoa(int(s.Score)), g.fonts.title, x+14*ui, y+24*ui, alignStart, ColorGold)
-	drawText(dst, fmt.Sprintf("%d kills · %d deaths", s.Kills, s.Deaths), g.fonts.small, x+14*ui, y+63*ui, alignStart, ColorText)
+	drawText(dst, "SCORE", g.fonts.small, x+14*ui, y+10*ui, alignStart, colorMuted)
+	drawText(dst, strconv.Itoa(int(s.Score)), g.fonts.title, x+14*ui, y+24*ui, alignStart, colorGold)
+	drawText(dst, fmt.Sprintf("%d kills · %d deaths", s.Kills, s.Deaths), g.fonts.small, x+14*ui, y+63*ui, alignStart, colorText)
 	if rank, of := g.rank(); rank > 0 {
-		drawText(dst, Ordinal(rank), g.fonts.label, x+w-14*ui, y+12*ui, alignEnd, ColorAccent)
-		drawText(dst, "of "+strconv.Itoa(of), g.fonts.small, x+w-14*ui, y+32*ui, alignEnd, ColorMuted)
+		drawText(dst, ordinal(rank), g.fonts.label, x+w-14*ui, y+12*ui, alignEnd, colorAccent)
+		drawText(dst, "of "+strconv.Itoa(of), g.fonts.small, x+w-14*ui, y+32*ui, alignEnd, colorMuted)
 	}
 }
 
@@ -117,40 +117,40 @@ func (g *Game) rank() (int, int) {
 
 // drawRoundClock shows the time left in the round, top centre.
 func (g *Game) drawRoundClock(dst *ebiten.Image, now time.Time) {
-	ui := g.screen.UI
+	ui := g.screen.ui
 	left, phase := g.net.RoundTimeLeft(now)
-	cx := float64(g.screen.W) / 2
+	cx := float64(g.screen.w) / 2
 	w, h := 150*ui, 64*ui
 	g.panel(dst, cx-w/2, 12*ui, w, h)
 	label := fmt.Sprintf("ROUND %d", g.frame.Round.Round)
 	if phase == game.Intermission {
 		label = "NEXT ROUND"
 	}
-	drawText(dst, label, g.fonts.small, cx, 18*ui, alignCenter, ColorMuted)
-	c := ColorText
+	drawText(dst, label, g.fonts.small, cx, 18*ui, alignCenter, colorMuted)
+	c := colorText
 	if phase == game.Playing && left < 10*time.Second {
-		c = Mix(ColorDanger, ColorText, 0.5+0.5*math.Cos(g.elapsed*6))
+		c = mix(colorDanger, colorText, 0.5+0.5*math.Cos(g.elapsed*6))
 	}
-	drawText(dst, Clock(left), g.fonts.title, cx, 32*ui, alignCenter, c)
+	drawText(dst, clock(left), g.fonts.title, cx, 32*ui, alignCenter, c)
 }
 
 // drawNetPanel shows the ping and the number of pilots, top right.
 func (g *Game) drawNetPanel(dst *ebiten.Image) {
-	ui := g.screen.UI
-	w := float64(g.screen.W)
+	ui := g.screen.ui
+	w := float64(g.screen.w)
 	x, y, pw, ph := w-14*ui-170*ui, 12*ui, 170*ui, 34*ui
 	g.panel(dst, x, y, pw, ph)
 	rtt := g.net.RTT()
-	pc := PingColor(rtt)
+	pc := pingColor(rtt)
 	g.world.circle(dst, x+16*ui, y+ph/2, 4.5*ui, color.RGBA{pc[0], pc[1], pc[2], 0xff})
 	g.world.flush(dst)
-	drawText(dst, Ping(rtt), g.fonts.body, x+28*ui, y+8*ui, alignStart, ColorText)
+	drawText(dst, ping(rtt), g.fonts.body, x+28*ui, y+8*ui, alignStart, colorText)
 	n := len(g.net.Roster())
 	pilots := strconv.Itoa(n) + " pilots"
 	if n == 1 {
 		pilots = "1 pilot"
 	}
-	drawText(dst, pilots, g.fonts.body, x+pw-12*ui, y+8*ui, alignEnd, ColorMuted)
+	drawText(dst, pilots, g.fonts.body, x+pw-12*ui, y+8*ui, alignEnd, colorMuted)
 }
 
 // killFeedLife is how long a kill stays in the feed.
@@ -162,14 +162,14 @@ func (g *Game) drawKillFeed(dst *ebiten.Image, now time.Time) {
 	if interval <= 0 {
 		return
 	}
-	g.drawKills(dst, g.net.KillFeed(), g.net.ServerTick(now), interval, g.net.Ship(), 56*g.screen.UI)
+	g.drawKills(dst, g.net.KillFeed(), g.net.ServerTick(now), interval, g.net.Ship(), 56*g.screen.ui)
 }
 
 // drawKills draws the kills of feed that are younger than killFeedLife at
 // tick, top right from y down, those of ship self highlighted.
 func (g *Game) drawKills(dst *ebiten.Image, feed []netcode.KillLine, tick float64, interval time.Duration, self uint32, y float64) {
-	ui := g.screen.UI
-	x := float64(g.screen.W) - 14*ui
+	ui := g.screen.ui
+	x := float64(g.screen.w) - 14*ui
 	for _, k := range feed {
 		age := time.Duration((tick - float64(k.Tick)) * float64(interval))
 		if age > killFeedLife {
@@ -180,23 +180,23 @@ func (g *Game) drawKills(dst *ebiten.Image, feed []netcode.KillLine, tick float6
 		if killer == "" {
 			killer = "The arena"
 		}
-		killer, victim := Truncate(killer, 16), Truncate(k.VictimName, 16)
+		killer, victim := truncate(killer, 16), truncate(k.VictimName, 16)
 		kw, vw := textWidth(killer, g.fonts.body), textWidth(victim, g.fonts.body)
 		icon, pad := 22*ui, 10*ui
 		lw := pad + kw + icon + vw + pad
-		bg := Fade(ColorPanel, a)
+		bg := fade(colorPanel, a)
 		if k.Killer == self || k.Victim == self {
-			bg = Fade(Mix(ColorPanel, ColorAccent, 0.25), a)
+			bg = fade(mix(colorPanel, colorAccent, 0.25), a)
 		}
 		left := x - lw
 		g.world.roundRect(dst, left, y, lw, 26*ui, 6*ui, bg)
 		// A small red cross between the names: the fonts have no such glyph.
 		cx, cy, arm := left+pad+kw+icon/2, y+13*ui, 4*ui
-		g.world.line(dst, cx-arm, cy-arm, cx+arm, cy+arm, 2*ui, Fade(ColorDanger, a), Fade(ColorDanger, a))
-		g.world.line(dst, cx-arm, cy+arm, cx+arm, cy-arm, 2*ui, Fade(ColorDanger, a), Fade(ColorDanger, a))
+		g.world.line(dst, cx-arm, cy-arm, cx+arm, cy+arm, 2*ui, fade(colorDanger, a), fade(colorDanger, a))
+		g.world.line(dst, cx-arm, cy+arm, cx+arm, cy-arm, 2*ui, fade(colorDanger, a), fade(colorDanger, a))
 		g.world.flush(dst)
-		drawText(dst, killer, g.fonts.body, left+pad, y+4*ui, alignStart, Fade(g.feedColor(k.Killer), a))
-		drawText(dst, victim, g.fonts.body, left+pad+kw+icon, y+4*ui, alignStart, Fade(g.feedColor(k.Victim), a))
+		drawText(dst, killer, g.fonts.body, left+pad, y+4*ui, alignStart, fade(g.feedColor(k.Killer), a))
+		drawText(dst, victim, g.fonts.body, left+pad+kw+icon, y+4*ui, alignStart, fade(g.feedColor(k.Victim), a))
 		y += 30 * ui
 	}
 }
@@ -204,9 +204,9 @@ func (g *Game) drawKills(dst *ebiten.Image, feed []netcode.KillLine, tick float6
 // feedColor is the colour of a ship's name in the kill feed.
 func (g *Game) feedColor(id uint32) color.RGBA {
 	if id == 0 {
-		return ColorMuted
+		return colorMuted
 	}
-	return Mix(ShipColor(id), ColorText, 0.35)
+	return mix(shipColor(id), colorText, 0.35)
 }
 
 // drawHealth shows the own health bar, bottom centre.
@@ -214,17 +214,17 @@ func (g *Game) drawHealth(dst *ebiten.Image) {
 	if !g.frame.HasSelf || g.frame.Self.Dead() {
 		return
 	}
-	ui := g.screen.UI
+	ui := g.screen.ui
 	hp := float64(g.frame.Self.HP) / game.MaxHP
 	w, h := 260*ui, 14*ui
-	x, y := float64(g.screen.W)/2-w/2, float64(g.screen.H)-34*ui
-	g.world.roundRect(dst, x-2*ui, y-2*ui, w+4*ui, h+4*ui, 8*ui, Fade(ColorPanelLine, 0.8))
+	x, y := float64(g.screen.w)/2-w/2, float64(g.screen.h)-34*ui
+	g.world.roundRect(dst, x-2*ui, y-2*ui, w+4*ui, h+4*ui, 8*ui, fade(colorPanelLine, 0.8))
 	g.world.roundRect(dst, x, y, w, h, 7*ui, color.RGBA{0x05, 0x08, 0x14, 0xe0})
 	if hp > 0 {
-		g.world.roundRect(dst, x, y, w*min(hp, 1), h, 7*ui, HealthColor(hp))
+		g.world.roundRect(dst, x, y, w*min(hp, 1), h, 7*ui, healthColor(hp))
 	}
 	g.world.flush(dst)
-	drawText(dst, fmt.Sprintf("%d HP", g.frame.Self.HP), g.fonts.small, x+w/2, y-18*ui, alignCenter, ColorText)
+	drawText(dst, fmt.Sprintf("%d HP", g.frame.Self.HP), g.fonts.small, x+w/2, y-18*ui, alignCenter, colorText)
 }
 
 // drawHints shows the controls for the first seconds of the game.
@@ -233,53 +233,62 @@ func (g *Game) drawHints(dst *ebiten.Image) {
 	if g.elapsed > show || g.input.touch {
 		return
 	}
-	ui := g.screen.UI
+	ui := g.screen.ui
 	a := clamp01(show - g.elapsed)
-	x, y := 14*ui, float64(g.screen.H)-98*ui
-	g.world.roundRect(dst, x, y, 250*ui, 84*ui, 9*ui, Fade(ColorPanel, a))
+	x, y := 14*ui, float64(g.screen.h)-98*ui
+	g.world.roundRect(dst, x, y, 250*ui, 84*ui, 9*ui, fade(colorPanel, a))
 	g.world.flush(dst)
 	lines := []string{"WASD / arrows  move", "Mouse  aim  ·  Click / Space  fire", "Tab  scores  ·  Esc  lobby"}
 	if g.spec != nil {
 		lines = spectatorHints
 	}
 	for i, l := range lines {
-		drawText(dst, l, g.fonts.small, x+12*ui, y+10*ui+float64(i)*22*ui, alignStart, Fade(ColorText, a))
+		drawText(dst, l, g.fonts.small, x+12*ui, y+10*ui+float64(i)*22*ui, alignStart, fade(colorText, a))
 	}
+}
+
+// drawMinimapFrame draws the minimap's panel: its border, its background, a
+// 4x4 grid, and the outline of the part of the arena on screen. The game and
+// the replay viewer draw their ships on it.
+func (g *Game) drawMinimapFrame(dst *ebiten.Image) {
+	ui := g.screen.ui
+	m := g.screen.minimap
+	g.world.roundRect(dst, m.x-2*ui, m.y-2*ui, m.w+4*ui, m.h+4*ui, 8*ui, fade(colorPanelLine, 0.8))
+	g.world.roundRect(dst, m.x, m.y, m.w, m.h, 7*ui, color.RGBA{0x05, 0x08, 0x18, 0xd8})
+	for i := 1; i < 4; i++ {
+		k := float64(i) / 4
+		g.world.rect(dst, m.x+m.w*k, m.y, max(ui, 1), m.h, fade(colorGrid, 0.6))
+		g.world.rect(dst, m.x, m.y+m.h*k, m.w, max(ui, 1), fade(colorGrid, 0.6))
+	}
+	x0, y0, x1, y1 := g.cam.view()
+	vx0, vy0 := minimapWorld(m, g.worldSize, x0, y0)
+	vx1, vy1 := minimapWorld(m, g.worldSize, x1, y1)
+	g.world.strokeRect(dst, vx0, vy0, vx1-vx0, vy1-vy0, max(ui, 1), fade(colorText, 0.35))
 }
 
 // drawMinimap shows every ship of the roster on a map of the arena, the own
 // ship highlighted and the part of the arena on screen outlined.
 func (g *Game) drawMinimap(dst *ebiten.Image) {
-	ui := g.screen.UI
-	m := g.screen.Minimap
-	g.world.roundRect(dst, m.X-2*ui, m.Y-2*ui, m.W+4*ui, m.H+4*ui, 8*ui, Fade(ColorPanelLine, 0.8))
-	g.world.roundRect(dst, m.X, m.Y, m.W, m.H, 7*ui, color.RGBA{0x05, 0x08, 0x18, 0xd8})
-	for i := 1; i < 4; i++ {
-		k := float64(i) / 4
-		g.world.rect(dst, m.X+m.W*k, m.Y, max(ui, 1), m.H, Fade(ColorGrid, 0.6))
-		g.world.rect(dst, m.X, m.Y+m.H*k, m.W, max(ui, 1), Fade(ColorGrid, 0.6))
-	}
-	x0, y0, x1, y1 := g.cam.View()
-	vx0, vy0 := MinimapWorld(m, g.worldSize, x0, y0)
-	vx1, vy1 := MinimapWorld(m, g.worldSize, x1, y1)
-	g.world.strokeRect(dst, vx0, vy0, vx1-vx0, vy1-vy0, max(ui, 1), Fade(ColorText, 0.35))
+	g.drawMinimapFrame(dst)
+	ui := g.screen.ui
+	m := g.screen.minimap
 	self := g.net.Ship()
 	for _, l := range g.net.Roster() {
 		if l.Ship == self || l.Flags&wire.FlagDead != 0 {
 			continue
 		}
-		px, py := MinimapPoint(m, l.MapX, l.MapY)
-		c := ShipColor(l.Ship)
+		px, py := minimapPoint(m, l.MapX, l.MapY)
+		c := shipColor(l.Ship)
 		if l.Flags&wire.FlagIdle != 0 {
-			c = Mix(c, ColorMuted, 0.7)
+			c = mix(c, colorMuted, 0.7)
 		}
 		g.world.circle(dst, px, py, 3*ui, c)
 	}
 	if g.frame.HasSelf {
-		px, py := MinimapWorld(m, g.worldSize, g.frame.Self.X, g.frame.Self.Y)
+		px, py := minimapWorld(m, g.worldSize, g.frame.Self.X, g.frame.Self.Y)
 		pulse := 0.5 + 0.5*math.Sin(g.elapsed*5)
-		g.world.ring(dst, px, py, (6+2*pulse)*ui, 1.5*ui, Fade(ColorText, 0.8), 0, 2*math.Pi)
-		g.world.circle(dst, px, py, 3.5*ui, ColorText)
+		g.world.ring(dst, px, py, (6+2*pulse)*ui, 1.5*ui, fade(colorText, 0.8), 0, 2*math.Pi)
+		g.world.circle(dst, px, py, 3.5*ui, colorText)
 	}
 	g.world.flush(dst)
 }
@@ -294,7 +303,7 @@ func (g *Game) drawScoreboard(dst *ebiten.Image) {
 // roster's standings stand in for it.
 func (g *Game) drawResults(dst *ebiten.Image, now time.Time) {
 	left, _ := g.net.RoundTimeLeft(now)
-	footer := "Next round in " + Clock(left)
+	footer := "Next round in " + clock(left)
 	end, ok := g.net.RoundEnd()
 	if !ok || (end.Round != g.frame.Round.Round && end.NextRound != g.frame.Round.PhaseEnd) {
 		g.drawTable(dst, fmt.Sprintf("Round %d over", g.frame.Round.Round), footer, g.rosterRows())
@@ -335,7 +344,7 @@ const maxRows = 10
 
 // drawTable draws a centred table of pilots with a title and a footer.
 func (g *Game) drawTable(dst *ebiten.Image, title, footer string, rows []scoreRow) {
-	ui := g.screen.UI
+	ui := g.screen.ui
 	self := g.selfID()
 	shown := rows
 	if len(shown) > maxRows {
@@ -347,16 +356,16 @@ func (g *Game) drawTable(dst *ebiten.Image, title, footer string, rows []scoreRo
 		}
 	}
 	rowH := 30 * ui
-	w := min(560*ui, float64(g.screen.W)-40*ui)
+	w := min(560*ui, float64(g.screen.w)-40*ui)
 	h := 96*ui + float64(len(shown))*rowH
 	if footer != "" {
 		h += 40 * ui
 	}
-	x, y := float64(g.screen.W)/2-w/2, float64(g.screen.H)/2-h/2
-	g.world.rect(dst, 0, 0, float64(g.screen.W), float64(g.screen.H), color.RGBA{0, 0, 0, 0x70})
+	x, y := float64(g.screen.w)/2-w/2, float64(g.screen.h)/2-h/2
+	g.world.rect(dst, 0, 0, float64(g.screen.w), float64(g.screen.h), color.RGBA{0, 0, 0, 0x70})
 	g.world.flush(dst)
 	g.panel(dst, x, y, w, h)
-	drawText(dst, title, g.fonts.title, x+w/2, y+14*ui, alignCenter, ColorText)
+	drawText(dst, title, g.fonts.title, x+w/2, y+14*ui, alignCenter, colorText)
 	cols := []struct {
 		label string
 		at    float64
@@ -364,60 +373,60 @@ func (g *Game) drawTable(dst *ebiten.Image, title, footer string, rows []scoreRo
 	}{{"#", 0.06, alignCenter}, {"PILOT", 0.12, alignStart}, {"SCORE", 0.70, alignEnd}, {"KILLS", 0.83, alignEnd}, {"DEATHS", 0.96, alignEnd}}
 	hy := y + 62*ui
 	for _, c := range cols {
-		drawText(dst, c.label, g.fonts.small, x+w*c.at, hy, c.al, ColorMuted)
+		drawText(dst, c.label, g.fonts.small, x+w*c.at, hy, c.al, colorMuted)
 	}
 	ry := hy + 24*ui
 	for _, r := range shown {
 		if r.ship == self {
-			g.world.roundRect(dst, x+8*ui, ry-3*ui, w-16*ui, rowH-2*ui, 6*ui, Fade(ColorAccent, 0.16))
+			g.world.roundRect(dst, x+8*ui, ry-3*ui, w-16*ui, rowH-2*ui, 6*ui, fade(colorAccent, 0.16))
 		}
-		g.world.circle(dst, x+w*0.12-10*ui, ry+rowH/2-5*ui, 5*ui, ShipColor(r.ship))
+		g.world.circle(dst, x+w*0.12-10*ui, ry+rowH/2-5*ui, 5*ui, shipColor(r.ship))
 		g.world.flush(dst)
-		pc := ColorText
+		pc := colorText
 		switch r.place {
 		case 1:
-			pc = ColorGold
+			pc = colorGold
 		case 2:
 			pc = color.RGBA{0xcf, 0xd8, 0xe6, 0xff}
 		case 3:
 			pc = color.RGBA{0xe0, 0x9a, 0x5a, 0xff}
 		}
 		drawText(dst, strconv.Itoa(r.place), g.fonts.label, x+w*0.06, ry, alignCenter, pc)
-		name := Truncate(r.name, 16)
+		name := truncate(r.name, 16)
 		if r.bot {
 			name += "  · bot"
 		}
-		nc := ColorText
+		nc := colorText
 		if r.ship == self {
-			nc = ColorAccent
+			nc = colorAccent
 			if g.net != nil { // a replay's followed pilot is not the viewer
 				name += "  (you)"
 			}
 		}
 		drawText(dst, name, g.fonts.body, x+w*0.12, ry+2*ui, alignStart, nc)
-		drawText(dst, strconv.Itoa(int(r.score)), g.fonts.label, x+w*0.70, ry, alignEnd, ColorGold)
-		drawText(dst, strconv.Itoa(int(r.kills)), g.fonts.body, x+w*0.83, ry+2*ui, alignEnd, ColorText)
-		drawText(dst, strconv.Itoa(int(r.deaths)), g.fonts.body, x+w*0.96, ry+2*ui, alignEnd, ColorMuted)
+		drawText(dst, strconv.Itoa(int(r.score)), g.fonts.label, x+w*0.70, ry, alignEnd, colorGold)
+		drawText(dst, strconv.Itoa(int(r.kills)), g.fonts.body, x+w*0.83, ry+2*ui, alignEnd, colorText)
+		drawText(dst, strconv.Itoa(int(r.deaths)), g.fonts.body, x+w*0.96, ry+2*ui, alignEnd, colorMuted)
 		ry += rowH
 	}
 	if footer != "" {
-		drawText(dst, footer, g.fonts.label, x+w/2, ry+12*ui, alignCenter, ColorAccent)
+		drawText(dst, footer, g.fonts.label, x+w/2, ry+12*ui, alignCenter, colorAccent)
 	}
 }
 
 // drawDeath shows who destroyed the own ship and when it comes back.
 func (g *Game) drawDeath(dst *ebiten.Image, now time.Time) {
-	ui := g.screen.UI
-	w, h := float64(g.screen.W), float64(g.screen.H)
+	ui := g.screen.ui
+	w, h := float64(g.screen.w), float64(g.screen.h)
 	g.world.rect(dst, 0, 0, w, h, color.RGBA{0x10, 0, 0x04, 0x60})
 	g.world.flush(dst)
 	cy := h * 0.36
-	drawText(dst, "DESTROYED", g.fonts.huge, w/2, cy, alignCenter, ColorDanger)
+	drawText(dst, "DESTROYED", g.fonts.huge, w/2, cy, alignCenter, colorDanger)
 	by := "You hit the arena"
 	if g.killerName != "" {
-		by = "Shot down by " + Truncate(g.killerName, 16)
+		by = "Shot down by " + truncate(g.killerName, 16)
 	}
-	drawText(dst, by, g.fonts.label, w/2, cy+70*ui, alignCenter, ColorText)
+	drawText(dst, by, g.fonts.label, w/2, cy+70*ui, alignCenter, colorText)
 	total := time.Duration(g.net.Tuning().RespawnTicks) * g.net.TickInterval()
 	if total <= 0 || g.deathAt.IsZero() {
 		return
@@ -425,59 +434,59 @@ func (g *Game) drawDeath(dst *ebiten.Image, now time.Time) {
 	left := max(total-now.Sub(g.deathAt), 0)
 	k := 1 - left.Seconds()/total.Seconds()
 	rx, ry, rr := w/2, cy+140*ui, 26*ui
-	g.world.ring(dst, rx, ry, rr, 5*ui, Fade(ColorPanelLine, 0.8), 0, 2*math.Pi)
+	g.world.ring(dst, rx, ry, rr, 5*ui, fade(colorPanelLine, 0.8), 0, 2*math.Pi)
 	if k > 0 {
-		g.world.ring(dst, rx, ry, rr, 5*ui, ColorAccent, -math.Pi/2, -math.Pi/2+2*math.Pi*clamp01(k))
+		g.world.ring(dst, rx, ry, rr, 5*ui, colorAccent, -math.Pi/2, -math.Pi/2+2*math.Pi*clamp01(k))
 	}
 	g.world.flush(dst)
-	drawText(dst, fmt.Sprintf("%.0f", math.Ceil(left.Seconds())), g.fonts.label, rx, ry-10*ui, alignCenter, ColorText)
-	drawText(dst, "Respawning…", g.fonts.body, rx, ry+rr+12*ui, alignCenter, ColorMuted)
+	drawText(dst, fmt.Sprintf("%.0f", math.Ceil(left.Seconds())), g.fonts.label, rx, ry-10*ui, alignCenter, colorText)
+	drawText(dst, "Respawning…", g.fonts.body, rx, ry+rr+12*ui, alignCenter, colorMuted)
 }
 
 // drawBanner shows the connection's state when it is not simply playing.
 func (g *Game) drawBanner(dst *ebiten.Image, st netcode.State) {
-	b := ConnectionBanner(st, g.net.Reason())
-	if b.Title == "" {
+	b := connectionBanner(st, g.net.Reason())
+	if b.title == "" {
 		return
 	}
-	ui := g.screen.UI
-	w, h := float64(g.screen.W), float64(g.screen.H)
+	ui := g.screen.ui
+	w, h := float64(g.screen.w), float64(g.screen.h)
 	switch st {
 	case netcode.StateReconnecting:
 		pw := min(520*ui, w-40*ui)
 		g.panel(dst, w/2-pw/2, 90*ui, pw, 64*ui)
 		g.spinner(dst, w/2-pw/2+32*ui, 122*ui)
-		drawText(dst, b.Title, g.fonts.label, w/2-pw/2+60*ui, 100*ui, alignStart, ColorGold)
-		drawText(dst, Truncate(b.Detail, 60), g.fonts.small, w/2-pw/2+60*ui, 124*ui, alignStart, ColorText)
+		drawText(dst, b.title, g.fonts.label, w/2-pw/2+60*ui, 100*ui, alignStart, colorGold)
+		drawText(dst, truncate(b.detail, 60), g.fonts.small, w/2-pw/2+60*ui, 124*ui, alignStart, colorText)
 	case netcode.StateClosed:
 		g.world.rect(dst, 0, 0, w, h, color.RGBA{0, 0, 0, 0x90})
 		g.world.flush(dst)
 		pw := min(560*ui, w-40*ui)
 		g.panel(dst, w/2-pw/2, h/2-110*ui, pw, 230*ui)
-		drawText(dst, b.Title, g.fonts.title, w/2, h/2-90*ui, alignCenter, ColorDanger)
-		drawText(dst, Truncate(b.Detail, 64), g.fonts.body, w/2, h/2-40*ui, alignCenter, ColorText)
+		drawText(dst, b.title, g.fonts.title, w/2, h/2-90*ui, alignCenter, colorDanger)
+		drawText(dst, truncate(b.detail, 64), g.fonts.body, w/2, h/2-40*ui, alignCenter, colorText)
 		r := g.backButton()
-		g.world.roundRect(dst, r.X, r.Y, r.W, r.H, 10*ui, ColorAccent)
+		g.world.roundRect(dst, r.x, r.y, r.w, r.h, 10*ui, colorAccent)
 		g.world.flush(dst)
-		drawText(dst, "Back to lobby", g.fonts.label, r.X+r.W/2, r.Y+r.H/2-10*ui, alignCenter, ColorSpace)
-		drawText(dst, "or press Esc", g.fonts.small, w/2, r.Y+r.H+10*ui, alignCenter, ColorMuted)
+		drawText(dst, "Back to lobby", g.fonts.label, r.x+r.w/2, r.y+r.h/2-10*ui, alignCenter, colorSpace)
+		drawText(dst, "or press Esc", g.fonts.small, w/2, r.y+r.h+10*ui, alignCenter, colorMuted)
 	default:
-		detail := b.Detail
+		detail := b.detail
 		if g.opt.Name != "" {
-			detail += " as " + Truncate(g.opt.Name, 16)
+			detail += " as " + truncate(g.opt.Name, 16)
 		}
 		g.spinner(dst, w/2, h/2-30*ui)
-		drawText(dst, b.Title, g.fonts.title, w/2, h/2+10*ui, alignCenter, ColorText)
-		drawText(dst, detail, g.fonts.body, w/2, h/2+52*ui, alignCenter, ColorMuted)
+		drawText(dst, b.title, g.fonts.title, w/2, h/2+10*ui, alignCenter, colorText)
+		drawText(dst, detail, g.fonts.body, w/2, h/2+52*ui, alignCenter, colorMuted)
 	}
 }
 
 // spinner draws a turning arc centred on (x, y).
 func (g *Game) spinner(dst *ebiten.Image, x, y float64) {
-	ui := g.screen.UI
+	ui := g.screen.ui
 	a := g.elapsed * 5
-	g.world.ring(dst, x, y, 14*ui, 3.5*ui, Fade(ColorPanelLine, 0.9), 0, 2*math.Pi)
-	g.world.ring(dst, x, y, 14*ui, 3.5*ui, ColorAccent, a, a+math.Pi*0.6)
+	g.world.ring(dst, x, y, 14*ui, 3.5*ui, fade(colorPanelLine, 0.9), 0, 2*math.Pi)
+	g.world.ring(dst, x, y, 14*ui, 3.5*ui, colorAccent, a, a+math.Pi*0.6)
 	g.world.flush(dst)
 }
 
@@ -487,24 +496,24 @@ func (g *Game) drawTouch(dst *ebiten.Image) {
 	if !in.touch {
 		return
 	}
-	ui := g.screen.UI
-	w, h := float64(g.screen.W), float64(g.screen.H)
-	draw := func(s *Stick, homeX, homeY float64, c color.RGBA, label string) {
+	ui := g.screen.ui
+	w, h := float64(g.screen.w), float64(g.screen.h)
+	draw := func(s *stick, homeX, homeY float64, c color.RGBA, label string) {
 		ox, oy, kx, ky := homeX, homeY, homeX, homeY
 		r := 70 * ui
-		if s.Active {
-			ox, oy = s.OX, s.OY
-			dx, dy := s.Vector()
-			kx, ky = ox+dx*s.Radius, oy+dy*s.Radius
+		if s.active {
+			ox, oy = s.ox, s.oy
+			dx, dy := s.vector()
+			kx, ky = ox+dx*s.radius, oy+dy*s.radius
 		}
-		g.world.circle(dst, ox, oy, r, Fade(c, 0.12))
-		g.world.ring(dst, ox, oy, r, 2*ui, Fade(c, 0.45), 0, 2*math.Pi)
-		g.world.circle(dst, kx, ky, r*0.42, Fade(c, 0.5))
+		g.world.circle(dst, ox, oy, r, fade(c, 0.12))
+		g.world.ring(dst, ox, oy, r, 2*ui, fade(c, 0.45), 0, 2*math.Pi)
+		g.world.circle(dst, kx, ky, r*0.42, fade(c, 0.5))
 		g.world.flush(dst)
-		if label != "" && !s.Active {
-			drawText(dst, label, g.fonts.small, ox, oy-8*ui, alignCenter, ColorText)
+		if label != "" && !s.active {
+			drawText(dst, label, g.fonts.small, ox, oy-8*ui, alignCenter, colorText)
 		}
 	}
-	draw(&in.move, 120*ui, h-130*ui, ColorText, "")
-	draw(&in.fire, w-120*ui, h-g.screen.Minimap.H-140*ui, ColorDanger, "FIRE")
+	draw(&in.move, 120*ui, h-130*ui, colorText, "")
+	draw(&in.fire, w-120*ui, h-g.screen.minimap.h-140*ui, colorDanger, "FIRE")
 }

@@ -22,7 +22,7 @@ type controls struct {
 	leave        bool
 	// touch is set once a touch was seen: the touch controls are drawn.
 	touch      bool
-	move, fire Stick
+	move, fire stick
 	touchIDs   []ebiten.TouchID
 }
 
@@ -57,10 +57,10 @@ func (g *Game) readInput() {
 	mx, my := ebiten.CursorPosition()
 	dx, dy := float64(mx)-sx, float64(my)-sy
 	if dx != 0 || dy != 0 {
-		in.aim = AimAngle(dx, dy)
+		in.aim = aimAngle(dx, dy)
 	}
-	if g.cam.Zoom > 0 {
-		in.leadX, in.leadY = dx/g.cam.Zoom, dy/g.cam.Zoom
+	if g.cam.zoom > 0 {
+		in.leadX, in.leadY = dx/g.cam.zoom, dy/g.cam.zoom
 	}
 	g.readTouches()
 }
@@ -68,10 +68,10 @@ func (g *Game) readInput() {
 // shipOnScreen returns where the own ship is drawn (the screen's centre when
 // there is none).
 func (g *Game) shipOnScreen() (float64, float64) {
-	if f := g.frame; f != nil && f.HasSelf && g.cam.Zoom > 0 {
-		return g.cam.ToScreen(f.Self.X, f.Self.Y)
+	if f := g.frame; f != nil && f.HasSelf && g.cam.zoom > 0 {
+		return g.cam.toScreen(f.Self.X, f.Self.Y)
 	}
-	return float64(g.screen.W) / 2, float64(g.screen.H) / 2
+	return float64(g.screen.w) / 2, float64(g.screen.h) / 2
 }
 
 // readTouches drives the twin sticks: a finger on the left half moves, a
@@ -79,45 +79,45 @@ func (g *Game) shipOnScreen() (float64, float64) {
 func (g *Game) readTouches() {
 	in := &g.input
 	in.touchIDs = inpututil.AppendJustPressedTouchIDs(in.touchIDs[:0])
-	radius := 70 * g.screen.UI
+	radius := 70 * g.screen.ui
 	for _, id := range in.touchIDs {
 		in.touch = true
 		x, y := ebiten.TouchPosition(id)
 		fx, fy := float64(x), float64(y)
-		if g.backButton().Contains(fx, fy) {
+		if g.backButton().contains(fx, fy) {
 			continue
 		}
-		if fx < float64(g.screen.W)/2 {
-			if !in.move.Active {
-				in.move.Press(int(id), fx, fy, radius)
+		if fx < float64(g.screen.w)/2 {
+			if !in.move.active {
+				in.move.press(int(id), fx, fy, radius)
 			}
-		} else if !in.fire.Active {
-			in.fire.Press(int(id), fx, fy, radius)
+		} else if !in.fire.active {
+			in.fire.press(int(id), fx, fy, radius)
 		}
 	}
-	for _, s := range []*Stick{&in.move, &in.fire} {
-		if !s.Active {
+	for _, s := range []*stick{&in.move, &in.fire} {
+		if !s.active {
 			continue
 		}
-		id := ebiten.TouchID(s.Touch)
+		id := ebiten.TouchID(s.touch)
 		if inpututil.IsTouchJustReleased(id) {
-			s.Release()
+			s.release()
 			continue
 		}
 		x, y := ebiten.TouchPosition(id)
-		s.Move(float64(x), float64(y))
+		s.move(float64(x), float64(y))
 	}
 	if !in.touch {
 		return
 	}
-	in.buttons |= in.move.Buttons()
-	if in.fire.Active {
+	in.buttons |= in.move.buttons()
+	if in.fire.active {
 		in.buttons |= game.Fire
-		if dx, dy := in.fire.Vector(); dx != 0 || dy != 0 {
-			in.aim = AimAngle(dx, dy)
+		if dx, dy := in.fire.vector(); dx != 0 || dy != 0 {
+			in.aim = aimAngle(dx, dy)
 		}
-	} else if dx, dy := in.move.Vector(); dx != 0 || dy != 0 {
-		in.aim = AimAngle(dx, dy) // no aim stick: face where the ship goes
+	} else if dx, dy := in.move.vector(); dx != 0 || dy != 0 {
+		in.aim = aimAngle(dx, dy) // no aim stick: face where the ship goes
 	}
 	a := float64(in.aim) / 65536 * 2 * math.Pi
 	in.leadX, in.leadY = math.Cos(a)*300, math.Sin(a)*300
@@ -132,7 +132,7 @@ func (g *Game) backClicked() bool {
 	r := g.backButton()
 	if inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonLeft) {
 		x, y := ebiten.CursorPosition()
-		if r.Contains(float64(x), float64(y)) {
+		if r.contains(float64(x), float64(y)) {
 			return true
 		}
 	}
@@ -141,7 +141,7 @@ func (g *Game) backClicked() bool {
 	}
 	for _, id := range inpututil.AppendJustPressedTouchIDs(nil) {
 		x, y := ebiten.TouchPosition(id)
-		if r.Contains(float64(x), float64(y)) {
+		if r.contains(float64(x), float64(y)) {
 			return true
 		}
 	}
@@ -149,8 +149,8 @@ func (g *Game) backClicked() bool {
 }
 
 // backButton is where the "Back to lobby" button of the closed screen is.
-func (g *Game) backButton() Rect {
-	ui := g.screen.UI
+func (g *Game) backButton() rect {
+	ui := g.screen.ui
 	w, h := 220*ui, 48*ui
-	return Rect{X: float64(g.screen.W)/2 - w/2, Y: float64(g.screen.H)/2 + 40*ui, W: w, H: h}
+	return rect{x: float64(g.screen.w)/2 - w/2, y: float64(g.screen.h)/2 + 40*ui, w: w, h: h}
 }

@@ -21,30 +21,30 @@ func TestNewScreen(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := NewScreen(tt.w, tt.h, tt.dpr)
-			if s.W != tt.wantW || s.H != tt.wantH || s.Zoom != tt.wantZoom {
-				t.Errorf("NewScreen(%d, %d, %v) = %d×%d zoom %v, want %d×%d zoom %v", tt.w, tt.h, tt.dpr, s.W, s.H, s.Zoom, tt.wantW, tt.wantH, tt.wantZoom)
+			s := newScreen(tt.w, tt.h, tt.dpr)
+			if s.w != tt.wantW || s.h != tt.wantH || s.zoom != tt.wantZoom {
+				t.Errorf("NewScreen(%d, %d, %v) = %d×%d zoom %v, want %d×%d zoom %v", tt.w, tt.h, tt.dpr, s.w, s.h, s.zoom, tt.wantW, tt.wantH, tt.wantZoom)
 			}
 			// The world on screen never exceeds the server's area of interest.
-			if ww, wh := float64(s.W)/s.Zoom, float64(s.H)/s.Zoom; ww > refWidth+0.5 && wh > refHeight+0.5 {
+			if ww, wh := float64(s.w)/s.zoom, float64(s.h)/s.zoom; ww > refWidth+0.5 && wh > refHeight+0.5 {
 				t.Errorf("the screen shows %.0f×%.0f world units, more than %d×%d", ww, wh, refWidth, refHeight)
 			}
-			m := s.Minimap
-			if m.X < 0 || m.Y < 0 || m.X+m.W > float64(s.W) || m.Y+m.H > float64(s.H) || m.W != m.H {
-				t.Errorf("minimap %+v is not a square inside the %d×%d screen", m, s.W, s.H)
+			m := s.minimap
+			if m.x < 0 || m.y < 0 || m.x+m.w > float64(s.w) || m.y+m.h > float64(s.h) || m.w != m.h {
+				t.Errorf("minimap %+v is not a square inside the %d×%d screen", m, s.w, s.h)
 			}
 		})
 	}
 }
 
 func TestCamera(t *testing.T) {
-	c := NewCamera(NewScreen(1280, 800, 2), 1000, 500)
-	if x, y := c.ToScreen(1000, 500); x != 1280 || y != 800 {
+	c := newCamera(newScreen(1280, 800, 2), 1000, 500)
+	if x, y := c.toScreen(1000, 500); x != 1280 || y != 800 {
 		t.Errorf("the camera's centre is drawn at (%v, %v), want the screen's centre (1280, 800)", x, y)
 	}
 	for _, p := range [][2]float64{{0, 0}, {1234.5, 99}, {-50, 4000}} {
-		sx, sy := c.ToScreen(p[0], p[1])
-		wx, wy := c.ToWorld(sx, sy)
+		sx, sy := c.toScreen(p[0], p[1])
+		wx, wy := c.toWorld(sx, sy)
 		if math.Abs(wx-p[0]) > 1e-9 || math.Abs(wy-p[1]) > 1e-9 {
 			t.Errorf("ToWorld(ToScreen(%v)) = (%v, %v)", p, wx, wy)
 		}
@@ -61,7 +61,7 @@ func TestCamera(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := c.Visible(tt.x, tt.y, tt.r); got != tt.want {
+			if got := c.visible(tt.x, tt.y, tt.r); got != tt.want {
 				t.Errorf("Visible(%v, %v, %v) = %v, want %v", tt.x, tt.y, tt.r, got, tt.want)
 			}
 		})
@@ -69,26 +69,26 @@ func TestCamera(t *testing.T) {
 }
 
 func TestLeadFollowsTheAimWithinBounds(t *testing.T) {
-	var l Lead
+	var l lead
 	var x, y float64
 	for range 200 {
-		x, y = l.Follow(10000, 0, 1.0/60)
+		x, y = l.follow(10000, 0, 1.0/60)
 	}
 	if math.Abs(x-110) > 0.5 || math.Abs(y) > 1e-9 {
 		t.Errorf("after aiming far right for a while the lead is (%v, %v), want (110, 0)", x, y)
 	}
-	x1, _ := l.Follow(0, 0, 1.0/60)
+	x1, _ := l.follow(0, 0, 1.0/60)
 	if x1 >= x || x1 <= 0 {
 		t.Errorf("the lead jumped from %v to %v instead of easing back", x, x1)
 	}
 }
 
 func TestMinimap(t *testing.T) {
-	m := Rect{X: 100, Y: 50, W: 256, H: 256}
-	if x, y := MinimapPoint(m, 0, 255); x != 100.5 || y != 305.5 {
+	m := rect{x: 100, y: 50, w: 256, h: 256}
+	if x, y := minimapPoint(m, 0, 255); x != 100.5 || y != 305.5 {
 		t.Errorf("MinimapPoint(0, 255) = (%v, %v), want the bottom-left cell's centre (100.5, 305.5)", x, y)
 	}
-	if x, y := MinimapWorld(m, 4000, 2000, 8000); x != 228 || y != 306 {
+	if x, y := minimapWorld(m, 4000, 2000, 8000); x != 228 || y != 306 {
 		t.Errorf("MinimapWorld(2000, 8000) = (%v, %v), want clamped to (228, 306)", x, y)
 	}
 }

@@ -40,7 +40,7 @@ func (g *Game) drawNetGraph(dst *ebiten.Image) {
 	if !g.netGraph.shown {
 		return
 	}
-	ui := g.screen.UI
+	ui := g.screen.ui
 	f := &g.netGraph.meter.figures
 	lines := []string{
 		fmt.Sprintf("%.0f fps", f.FPS),
@@ -52,14 +52,14 @@ func (g *Game) drawNetGraph(dst *ebiten.Image) {
 		fmt.Sprintf("interp delay %.0f ms  avg %.0f", f.InterpDelay, f.InterpDelayMean),
 	}
 	// Under the score panel (see drawScorePanel).
-	x, y, w := 14*ui, max(58*ui, 58*g.screen.Scale)+96*ui, 250*ui
+	x, y, w := 14*ui, max(58*ui, 58*g.screen.scale)+96*ui, 250*ui
 	lh, plotH := 18*ui, 44*ui
 	h := 42*ui + float64(len(lines))*lh + plotH // 8 between the text and the plot
 	g.panel(dst, x, y, w, h)
-	drawText(dst, "NET GRAPH", g.fonts.small, x+12*ui, y+8*ui, alignStart, ColorAccent)
-	drawText(dst, "F3", g.fonts.small, x+w-12*ui, y+8*ui, alignEnd, ColorMuted)
+	drawText(dst, "NET GRAPH", g.fonts.small, x+12*ui, y+8*ui, alignStart, colorAccent)
+	drawText(dst, "F3", g.fonts.small, x+w-12*ui, y+8*ui, alignEnd, colorMuted)
 	for i, l := range lines {
-		drawText(dst, l, g.fonts.small, x+12*ui, y+28*ui+float64(i)*lh, alignStart, ColorText)
+		drawText(dst, l, g.fonts.small, x+12*ui, y+28*ui+float64(i)*lh, alignStart, colorText)
 	}
 	// Frame times, newest on the right; the line marks 33 ms (30 fps).
 	px, py, pw := x+12*ui, y+h-10*ui, w-24*ui
@@ -68,17 +68,17 @@ func (g *Game) drawNetGraph(dst *ebiten.Image) {
 	for i := range frameHistory {
 		dt := g.netGraph.meter.frameTime(i)
 		bh := min(dt/frameScale, 1) * plotH
-		c := ColorGood
+		c := colorGood
 		if dt > 1.0/30 {
-			c = ColorGold
+			c = colorGold
 		}
 		if dt > 1.0/15 {
-			c = ColorDanger
+			c = colorDanger
 		}
 		b.rect(dst, px+pw-float64(i+1)*bw, py-bh, bw*0.8, bh, c)
 	}
 	mark := py - (1.0/30)/frameScale*plotH
-	b.rect(dst, px, mark, pw, max(1, ui), Fade(ColorMuted, 0.6))
+	b.rect(dst, px, mark, pw, max(1, ui), fade(colorMuted, 0.6))
 	b.flush(dst)
 }
 

@@ -8,15 +8,15 @@ import (
 func TestShipColorDistinctAndStable(t *testing.T) {
 	// Ships that play together (consecutive ids) must be told apart at a glance.
 	for id := uint32(1024); id < 1040; id++ {
-		a, b := ShipColor(id), ShipColor(id+1)
-		if a != ShipColor(id) {
+		a, b := shipColor(id), shipColor(id+1)
+		if a != shipColor(id) {
 			t.Fatalf("ShipColor(%d) changed between calls", id)
 		}
 		if d := colorDistance(a, b); d < 60 {
 			t.Errorf("ShipColor(%d) = %v and ShipColor(%d) = %v are too close (distance %d)", id, a, id+1, b, d)
 		}
-		if d := colorDistance(a, ColorPellet); d < 40 {
-			t.Errorf("ShipColor(%d) = %v looks like a pellet (%v)", id, a, ColorPellet)
+		if d := colorDistance(a, colorPellet); d < 40 {
+			t.Errorf("ShipColor(%d) = %v looks like a pellet (%v)", id, a, colorPellet)
 		}
 		if a.A != 0xff {
 			t.Errorf("ShipColor(%d) is not opaque: %v", id, a)
@@ -50,7 +50,7 @@ func TestHSV(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := HSV(tt.h, tt.s, tt.v); got != tt.want {
+			if got := hsv(tt.h, tt.s, tt.v); got != tt.want {
 				t.Errorf("HSV(%v, %v, %v) = %v, want %v", tt.h, tt.s, tt.v, got, tt.want)
 			}
 		})
@@ -63,14 +63,14 @@ func TestHealthColor(t *testing.T) {
 		hp   float64
 		want color.RGBA
 	}{
-		{"full health is green", 1, ColorGood},
-		{"half health is gold", 0.5, ColorGold},
-		{"no health is red", 0, ColorDanger},
-		{"over full stays green", 1.5, ColorGood},
+		{"full health is green", 1, colorGood},
+		{"half health is gold", 0.5, colorGold},
+		{"no health is red", 0, colorDanger},
+		{"over full stays green", 1.5, colorGood},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := HealthColor(tt.hp); got != tt.want {
+			if got := healthColor(tt.hp); got != tt.want {
 				t.Errorf("HealthColor(%v) = %v, want %v", tt.hp, got, tt.want)
 			}
 		})
@@ -79,10 +79,10 @@ func TestHealthColor(t *testing.T) {
 
 func TestFadeAndMix(t *testing.T) {
 	c := color.RGBA{200, 100, 50, 255}
-	if got := Fade(c, 0.5); got != (color.RGBA{200, 100, 50, 128}) {
+	if got := fade(c, 0.5); got != (color.RGBA{200, 100, 50, 128}) {
 		t.Errorf("Fade(%v, 0.5) = %v: the colour must stay, only alpha halves", c, got)
 	}
-	if got := Mix(color.RGBA{0, 0, 0, 255}, color.RGBA{255, 255, 255, 255}, 0.5); got != (color.RGBA{128, 128, 128, 255}) {
+	if got := mix(color.RGBA{0, 0, 0, 255}, color.RGBA{255, 255, 255, 255}, 0.5); got != (color.RGBA{128, 128, 128, 255}) {
 		t.Errorf("Mix(black, white, 0.5) = %v, want mid grey", got)
 	}
 }

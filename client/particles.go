@@ -5,69 +5,69 @@ import (
 	"math"
 )
 
-// Particle is one spark of an effect, in world units and seconds.
-type Particle struct {
-	X, Y, VX, VY float64
-	// Age and Life are how long it has lived and will live, in seconds.
-	Age, Life float64
-	// Size is the radius in world units at birth; it shrinks to nothing.
-	Size  float64
-	Color color.RGBA
+// particle is one spark of an effect, in world units and seconds.
+type particle struct {
+	x, y, vx, vy float64
+	// age and Life are how long it has lived and will live, in seconds.
+	age, life float64
+	// size is the radius in world units at birth; it shrinks to nothing.
+	size  float64
+	color color.RGBA
 }
 
-// Fraction returns how far the particle is through its life, from 0 to 1.
-func (p *Particle) Fraction() float64 {
-	if p.Life <= 0 {
+// fraction returns how far the particle is through its life, from 0 to 1.
+func (p *particle) fraction() float64 {
+	if p.life <= 0 {
 		return 1
 	}
-	return clamp01(p.Age / p.Life)
+	return clamp01(p.age / p.life)
 }
 
-// Burst describes a spray of particles from one point.
-type Burst struct {
-	X, Y float64
-	// N is the number of particles.
-	N int
-	// Speed is the largest speed in world units per second; each particle
+// burst describes a spray of particles from one point.
+type burst struct {
+	x, y float64
+	// n is the number of particles.
+	n int
+	// speed is the largest speed in world units per second; each particle
 	// gets between a third of it and all of it.
-	Speed float64
-	// Life is the longest life in seconds; each gets between half and all of it.
-	Life  float64
-	Size  float64
-	Color color.RGBA
-	// Angle and Spread aim the burst: particles leave within Spread radians
+	speed float64
+	// life is the longest life in seconds; each gets between half and all of it.
+	life  float64
+	size  float64
+	color color.RGBA
+	// angle and Spread aim the burst: particles leave within Spread radians
 	// either side of Angle. A Spread of zero or less sprays all around.
-	Angle, Spread float64
+	angle, spread float64
 }
 
-// Particles is a bounded pool of short-lived sparks. When full, a new
+// particles is a bounded pool of short-lived sparks. When full, a new
 // particle replaces the oldest. Its zero value holds up to 2048.
-type Particles struct {
-	list []Particle
+type particles struct {
+	list []particle
 	next int // the slot to overwrite when full
 	rng  uint64
-	// Max bounds the live particles. Default 2048.
-	Max int
+	// max bounds the live particles. Default 2048.
+	max int
 }
 
-// Live returns the particles alive now. The slice is reused by later calls.
-func (ps *Particles) Live() []Particle { return ps.list }
+// live returns the particles alive now. The slice is reused by later calls.
+func (ps *particles) live() []particle { return ps.list }
 
-// Emit adds the particles of b.
-func (ps *Particles) Emit(b Burst) {
-	limit := ps.Max
+// emit adds the particles of b.
+func (ps *particles) emit(b burst) {
+	limit := ps.max
 	if limit <= 0 {
 		limit = 2048
 	}
-	for range b.N {
+	for range b.n {
 		a := ps.rand() * 2 * math.Pi
-		if b.Spread > 0 {
-			a = b.Angle + (ps.rand()*2-1)*b.Spread
+		if b.spread > 0 {
+			a = b.angle + (ps.rand()*2-1)*b.spread
 		}
-		sp := b.Speed * (0.33 + 0.67*ps.rand())
-		p := Particle{
-			X: b.X, Y: b.Y, VX: math.Cos(a) * sp, VY: math.Sin(a) * sp,
-			Life: b.Life * (0.5 + 0.5*ps.rand()), Size: b.Size * (0.6 + 0.4*ps.rand()), Color: b.Color,
+		sp := b.speed * (0.33 + 0.67*ps.rand())
+		p := particle{
+			x: b.x, y: b.y, vx: math.Cos(a) * sp, vy: math.Sin(a) * sp,
+			life: b.life * (0.5 + 0.5*ps.rand()), size: b.size * (0.6 + 0.4*ps.rand()), color: b.color,
 		}
 		if len(ps.list) < limit {
 			ps.list = append(ps.list, p)
@@ -79,23 +79,23 @@ func (ps *Particles) Emit(b Burst) {
 	}
 }
 
-// Update ages every particle by dt seconds, moves it with drag and removes
+// update ages every particle by dt seconds, moves it with drag and removes
 // the ones whose life is over.
-func (ps *Particles) Update(dt float64) {
+func (ps *particles) update(dt float64) {
 	if dt <= 0 {
 		return
 	}
 	drag := math.Exp(-3 * dt)
 	kept := ps.list[:0]
 	for _, p := range ps.list {
-		p.Age += dt
-		if p.Age >= p.Life {
+		p.age += dt
+		if p.age >= p.life {
 			continue
 		}
-		p.X += p.VX * dt
-		p.Y += p.VY * dt
-		p.VX *= drag
-		p.VY *= drag
+		p.x += p.vx * dt
+		p.y += p.vy * dt
+		p.vx *= drag
+		p.vy *= drag
 		kept = append(kept, p)
 	}
 	ps.list = kept
@@ -106,7 +106,7 @@ func (ps *Particles) Update(dt float64) {
 
 // rand returns a pseudo-random number in [0, 1) from a xorshift generator:
 // effects need variety, not quality, and must not touch a global source.
-func (ps *Particles) rand() float64 {
+func (ps *particles) rand() float64 {
 	if ps.rng == 0 {
 		ps.rng = 0x9e3779b97f4a7c15
 	}

@@ -37,8 +37,8 @@ type ReplayOptions struct {
 	OnLeave func()
 	// Logger receives the viewer's log lines. Default slog.Default().
 	Logger *slog.Logger
-	// Seed seeds the starfield. Default 1.
-	Seed uint64
+	// seed seeds the starfield. Default 1.
+	seed uint64
 }
 
 func (o ReplayOptions) withDefaults() ReplayOptions {
@@ -48,8 +48,8 @@ func (o ReplayOptions) withDefaults() ReplayOptions {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	if o.Seed == 0 {
-		o.Seed = 1
+	if o.seed == 0 {
+		o.seed = 1
 	}
 	return o
 }
@@ -95,14 +95,14 @@ type ReplayStatus struct {
 
 // ReplayGame is the replay viewer for Ebiten: it plays a recorded round
 // in the arena's own drawing, with play/pause, speeds, a seek bar, the kill
-// feed, a clickable scoreboard and a Viewer camera. It implements
+// feed, a clickable scoreboard and a viewer camera. It implements
 // ebiten.Game.
 type ReplayGame struct {
 	opt    ReplayOptions
 	g      *Game // draws the arena; it has no connection
 	pb     *playback.Playback
-	view   *Viewer
-	layout ReplayLayout
+	view   *viewer
+	layout replayLayout
 	err    string
 
 	last     time.Time
@@ -120,8 +120,8 @@ type ReplayGame struct {
 func NewReplay(o ReplayOptions) *ReplayGame {
 	o = o.withDefaults()
 	g := &Game{
-		opt:       Options{Logger: o.Logger, Seed: o.Seed},
-		stars:     NewStarfield(o.Seed),
+		opt:       Options{Logger: o.Logger, seed: o.seed},
+		stars:     newStarfield(o.seed),
 		light:     batch{blend: ebiten.BlendLighter},
 		prevPos:   map[uint32][2]float64{},
 		curPos:    map[uint32][2]float64{},
@@ -132,9 +132,9 @@ func NewReplay(o ReplayOptions) *ReplayGame {
 	} else {
 		g.fonts = f
 	}
-	r := &ReplayGame{opt: o, g: g, view: NewViewer(g.worldSize)}
+	r := &ReplayGame{opt: o, g: g, view: newViewer(g.worldSize)}
 	if err := r.open(); err != nil {
-		r.err = Sentence(err.Error())
+		r.err = sentence(err.Error())
 		o.Logger.Error("replay: cannot play", "err", err)
 	}
 	return r
@@ -155,8 +155,8 @@ func (r *ReplayGame) open() error {
 	}
 	r.pb = pb
 	r.g.worldSize = float64(rp.Meta.Rules.WorldSize)
-	r.view.SetArena(r.g.worldSize)
-	r.view.MoveTo(r.g.worldSize/2, r.g.worldSize/2)
+	r.view.setArena(r.g.worldSize)
+	r.view.moveTo(r.g.worldSize/2, r.g.worldSize/2)
 	m := r.opt.Moment
 	if m.Set {
 		if err := r.seek(m.T); err != nil {
@@ -174,11 +174,11 @@ func (r *ReplayGame) open() error {
 // follow follows ship id (0: the free camera), landing on it at once.
 func (r *ReplayGame) follow(id uint32) {
 	if id == 0 {
-		r.view.Free()
+		r.view.free()
 		return
 	}
-	r.view.Follow(id)
-	r.view.Jump()
+	r.view.followShip(id)
+	r.view.jump()
 }
 
 // seek moves playback to t seconds and times it.
@@ -187,8 +187,8 @@ func (r *ReplayGame) seek(t float64) error {
 	err := r.pb.Seek(t)
 	r.seekTook = time.Since(start)
 	r.seeks++
-	r.view.Jump()
-	r.g.particles = Particles{}
+	r.view.jump()
+	r.g.particles = particles{}
 	return err
 }
 
@@ -220,7 +220,7 @@ func (r *ReplayGame) Update() error {
 		r.publish()
 		return nil
 	}
-	r.layout = NewReplayLayout(g.screen, len(r.pb.World().Ships))
+	r.layout = newReplayLayout(g.screen, len(r.pb.World().Ships))
 	if err := r.readControls(dt); err != nil {
 		r.fail(err)
 		return nil
@@ -229,11 +229,11 @@ func (r *ReplayGame) Update() error {
 		r.fail(err)
 		return nil
 	}
-	r.g.watched = r.view.Following()
+	r.g.watched = r.view.following()
 	g.frame = r.pb.Frame(g.watched)
 	r.applyEffects()
-	g.particles.Update(dt)
-	g.cam = r.view.Update(g.screen, g.frame.Ships, dt)
+	g.particles.update(dt)
+	g.cam = r.view.update(g.screen, g.frame.Ships, dt)
 	g.trackMotion()
 	r.reportMoment()
 	r.publish()
@@ -242,7 +242,7 @@ func (r *ReplayGame) Update() error {
 
 // fail stops playback with err on the screen.
 func (r *ReplayGame) fail(err error) {
-	r.err = Sentence("the replay stopped: " + err.Error())
+	r.err = sentence("the replay stopped: " + err.Error())
 	r.opt.Logger.Error("replay: playback failed", "err", err)
 	r.pb = nil
 }
@@ -254,12 +254,12 @@ func (r *ReplayGame) applyEffects() {
 	g.effects = r.pb.Effects(g.effects[:0])
 	for i := range g.effects {
 		fx := &g.effects[i]
-		if !g.cam.Visible(fx.X, fx.Y, 200) {
+		if !g.cam.visible(fx.X, fx.Y, 200) {
 			continue
 		}
-		g.bursts = Bursts(g.bursts[:0], fx, ShipColor)
+		g.bursts = bursts(g.bursts[:0], fx, shipColor)
 		for _, b := range g.bursts {
-			g.particles.Emit(b)
+			g.particles.emit(b)
 		}
 	}
 }
@@ -309,16 +309,16 @@ func (r *ReplayGame) readControls(dt float64) error {
 	if err := r.readPointer(); err != nil {
 		return err
 	}
-	ctl := ViewerControls{
-		Reserved: []ebiten.Key{ebiten.KeyArrowLeft, ebiten.KeyArrowRight},
-		HUD:      func(x, y float64) bool { return r.layout.HUD(x, y) || r.g.screen.Minimap.Contains(x, y) },
+	ctl := viewerControls{
+		reserved: []ebiten.Key{ebiten.KeyArrowLeft, ebiten.KeyArrowRight},
+		hud:      func(x, y float64) bool { return r.layout.hud(x, y) || r.g.screen.minimap.contains(x, y) },
 	}
 	var ships []netcode.RenderEntity
 	if r.g.frame != nil {
 		ships = r.g.frame.Ships
 	}
-	if id := r.view.ReadInput(ctl, ships, dt); id != 0 {
-		r.view.Jump()
+	if id := r.view.readInput(ctl, ships, dt); id != 0 {
+		r.view.jump()
 	}
 	return nil
 }
@@ -348,23 +348,23 @@ func (r *ReplayGame) readPointer() error {
 	for _, p := range presses {
 		px, py := p[0], p[1]
 		switch {
-		case l.Play.Contains(px, py):
+		case l.play.contains(px, py):
 			if err := pb.Toggle(); err != nil {
 				return err
 			}
-		case l.Slower.Contains(px, py):
+		case l.slower.contains(px, py):
 			pb.Faster(-1)
-		case l.Faster.Contains(px, py):
+		case l.faster.contains(px, py):
 			pb.Faster(1)
-		case l.OnSeek(px, py):
+		case l.onSeek(px, py):
 			r.scrub = true
 			x = px
-		case r.g.screen.Minimap.Contains(px, py):
-			wx := clamp01((px-r.g.screen.Minimap.X)/r.g.screen.Minimap.W) * r.g.worldSize
-			wy := clamp01((py-r.g.screen.Minimap.Y)/r.g.screen.Minimap.H) * r.g.worldSize
-			r.view.MoveTo(wx, wy)
+		case r.g.screen.minimap.contains(px, py):
+			wx := clamp01((px-r.g.screen.minimap.x)/r.g.screen.minimap.w) * r.g.worldSize
+			wy := clamp01((py-r.g.screen.minimap.y)/r.g.screen.minimap.h) * r.g.worldSize
+			r.view.moveTo(wx, wy)
 		default:
-			if i := l.BoardRow(px, py); i >= 0 && i < len(r.boardIDs) {
+			if i := l.boardRow(px, py); i >= 0 && i < len(r.boardIDs) {
 				r.follow(r.boardIDs[i])
 			}
 		}
@@ -381,7 +381,7 @@ func (r *ReplayGame) readPointer() error {
 		x = float64(tx)
 	}
 	// Seek when the pointer points at another tenth of a second.
-	if t := l.SeekTime(x, pb.Duration()); math.Abs(t-pb.Time()) >= 0.1 {
+	if t := l.seekTime(x, pb.Duration()); math.Abs(t-pb.Time()) >= 0.1 {
 		return r.seek(t)
 	}
 	return nil
@@ -396,7 +396,7 @@ func (r *ReplayGame) reportMoment() {
 	if !r.pb.Playing() {
 		m.T = math.Floor(r.pb.Time()*10) / 10
 	}
-	if id := r.view.Following(); id != 0 {
+	if id := r.view.following(); id != 0 {
 		m.Follow = uitoa(id)
 	}
 	if m != r.moment {
@@ -420,9 +420,6 @@ func uitoa(v uint32) string {
 	return string(b[i:])
 }
 
-// Status returns the status published after the last Update.
-func (r *ReplayGame) Status() ReplayStatus { return r.status }
-
 // publish refreshes the status and hands it to OnFrame.
 func (r *ReplayGame) publish() {
 	s := ReplayStatus{Error: r.err, Seeks: r.seeks, SeekMS: float64(r.seekTook) / float64(time.Millisecond)}
@@ -431,9 +428,9 @@ func (r *ReplayGame) publish() {
 		s.Time, s.Duration, s.Tick = pb.Time(), pb.Duration(), pb.World().Tick
 		s.Playing, s.Ended, s.Speed = pb.Playing(), pb.Ended(), pb.Speed()
 		s.Round, s.Room = rp.Meta.Round, rp.Meta.Room.Name
-		s.Follow = r.view.Following()
-		s.CamX, s.CamY = r.view.Center()
-		s.Zoom = r.view.Zoom()
+		s.Follow = r.view.following()
+		s.CamX, s.CamY = r.view.center()
+		s.Zoom = r.view.zoomLevel()
 		if f := r.g.frame; f != nil {
 			b := make([]byte, 0, 20*len(f.Ships))
 			for i := range f.Ships {
@@ -456,9 +453,9 @@ func (r *ReplayGame) publish() {
 			b = append(b, uitoa(id)...)
 		}
 		s.Board = string(b)
-		if k := r.g.screen.Scale; k > 0 {
+		if k := r.g.screen.scale; k > 0 {
 			l := &r.layout
-			s.BoardX, s.BoardY, s.BoardRowH = (l.Board.X+l.Board.W/2)/k, (l.BoardTop+l.RowH/2)/k, l.RowH/k
+			s.BoardX, s.BoardY, s.BoardRowH = (l.board.x+l.board.w/2)/k, (l.boardTop+l.rowH/2)/k, l.rowH/k
 		}
 	}
 	r.status = s
@@ -470,11 +467,11 @@ func (r *ReplayGame) publish() {
 // Draw draws the arena as the camera sees it, then the replay's HUD.
 func (r *ReplayGame) Draw(screen *ebiten.Image) {
 	g := r.g
-	screen.Fill(ColorSpace)
+	screen.Fill(colorSpace)
 	if g.fonts == nil {
 		return
 	}
-	g.fonts.resize(g.screen.UI)
+	g.fonts.resize(g.screen.ui)
 	if r.pb == nil {
 		r.drawError(screen)
 		return

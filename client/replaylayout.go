@@ -7,105 +7,105 @@ import (
 	"unicode"
 )
 
-// ReplayLayout is where the replay viewer's controls and panels sit on a
+// replayLayout is where the replay viewer's controls and panels sit on a
 // screen: a control bar along the bottom (play button, time, seek bar,
 // speed buttons) left of the minimap, and the scoreboard down the left.
-type ReplayLayout struct {
-	// Bar is the control bar; Play, Slower and Faster its buttons.
-	Bar, Play, Slower, Faster Rect
-	// Seek is the seek bar's track: its left edge is the start of the
+type replayLayout struct {
+	// bar is the control bar; Play, Slower and Faster its buttons.
+	bar, play, slower, faster rect
+	// seek is the seek bar's track: its left edge is the start of the
 	// recording and its right edge the end.
-	Seek Rect
-	// Board is the scoreboard panel; its first row starts at BoardTop and
+	seek rect
+	// board is the scoreboard panel; its first row starts at BoardTop and
 	// each takes RowH pixels. Rows is how many fit.
-	Board          Rect
-	BoardTop, RowH float64
-	Rows           int
+	board          rect
+	boardTop, rowH float64
+	rows           int
 }
 
 // maxBoardRows bounds the scoreboard's rows.
 const maxBoardRows = 12
 
-// NewReplayLayout lays out the replay controls on s for a scoreboard of
+// newReplayLayout lays out the replay controls on s for a scoreboard of
 // pilots lines.
-func NewReplayLayout(s Screen, pilots int) ReplayLayout {
-	ui := s.UI
-	var l ReplayLayout
+func newReplayLayout(s screen, pilots int) replayLayout {
+	ui := s.ui
+	var l replayLayout
 	m := 14 * ui
 	h := 54 * ui
-	right := s.Minimap.X - m
-	l.Bar = Rect{X: m, Y: float64(s.H) - m - h, W: max(right-m, 200*ui), H: h}
+	right := s.minimap.x - m
+	l.bar = rect{x: m, y: float64(s.h) - m - h, w: max(right-m, 200*ui), h: h}
 	b := 38 * ui
-	l.Play = Rect{X: l.Bar.X + 8*ui, Y: l.Bar.Y + (h-b)/2, W: b, H: b}
-	l.Faster = Rect{X: l.Bar.X + l.Bar.W - 8*ui - b, Y: l.Play.Y, W: b, H: b}
-	l.Slower = Rect{X: l.Faster.X - 58*ui - b, Y: l.Play.Y, W: b, H: b}
+	l.play = rect{x: l.bar.x + 8*ui, y: l.bar.y + (h-b)/2, w: b, h: b}
+	l.faster = rect{x: l.bar.x + l.bar.w - 8*ui - b, y: l.play.y, w: b, h: b}
+	l.slower = rect{x: l.faster.x - 58*ui - b, y: l.play.y, w: b, h: b}
 	// The time's label sits between the play button and the track.
-	x0 := l.Play.X + l.Play.W + 118*ui
-	x1 := l.Slower.X - 16*ui
-	l.Seek = Rect{X: x0, Y: l.Bar.Y + h/2 - 4*ui, W: max(x1-x0, 20*ui), H: 8 * ui}
+	x0 := l.play.x + l.play.w + 118*ui
+	x1 := l.slower.x - 16*ui
+	l.seek = rect{x: x0, y: l.bar.y + h/2 - 4*ui, w: max(x1-x0, 20*ui), h: 8 * ui}
 
-	l.RowH = 26 * ui
-	top := max(58*ui, 58*s.Scale) // under the page's "Lobby" link
-	avail := l.Bar.Y - m - top - 52*ui
-	l.Rows = min(max(pilots, 1), maxBoardRows, max(int(avail/l.RowH), 1))
-	l.Board = Rect{X: m, Y: top, W: 250 * ui, H: 46*ui + float64(l.Rows)*l.RowH}
-	l.BoardTop = l.Board.Y + 40*ui
+	l.rowH = 26 * ui
+	top := max(58*ui, 58*s.scale) // under the page's "Lobby" link
+	avail := l.bar.y - m - top - 52*ui
+	l.rows = min(max(pilots, 1), maxBoardRows, max(int(avail/l.rowH), 1))
+	l.board = rect{x: m, y: top, w: 250 * ui, h: 46*ui + float64(l.rows)*l.rowH}
+	l.boardTop = l.board.y + 40*ui
 	return l
 }
 
-// SeekTime returns the time, in seconds of a recording of duration seconds,
+// seekTime returns the time, in seconds of a recording of duration seconds,
 // that the screen x points at on the seek bar, clamped to the recording.
-func (l ReplayLayout) SeekTime(x, duration float64) float64 {
-	if l.Seek.W <= 0 {
+func (l replayLayout) seekTime(x, duration float64) float64 {
+	if l.seek.w <= 0 {
 		return 0
 	}
-	return clamp01((x-l.Seek.X)/l.Seek.W) * max(duration, 0)
+	return clamp01((x-l.seek.x)/l.seek.w) * max(duration, 0)
 }
 
-// SeekX returns where the time t of a recording of duration seconds is on
+// seekX returns where the time t of a recording of duration seconds is on
 // the seek bar.
-func (l ReplayLayout) SeekX(t, duration float64) float64 {
+func (l replayLayout) seekX(t, duration float64) float64 {
 	if duration <= 0 {
-		return l.Seek.X
+		return l.seek.x
 	}
-	return l.Seek.X + clamp01(t/duration)*l.Seek.W
+	return l.seek.x + clamp01(t/duration)*l.seek.w
 }
 
-// OnSeek reports whether the point (x, y) grabs the seek bar: its track
+// onSeek reports whether the point (x, y) grabs the seek bar: its track
 // and a band around it tall enough for a finger.
-func (l ReplayLayout) OnSeek(x, y float64) bool {
-	pad := math.Max(l.Bar.H/2-l.Seek.H/2, 0)
-	return Rect{X: l.Seek.X - 8, Y: l.Seek.Y - pad, W: l.Seek.W + 16, H: l.Seek.H + 2*pad}.Contains(x, y)
+func (l replayLayout) onSeek(x, y float64) bool {
+	pad := math.Max(l.bar.h/2-l.seek.h/2, 0)
+	return rect{x: l.seek.x - 8, y: l.seek.y - pad, w: l.seek.w + 16, h: l.seek.h + 2*pad}.contains(x, y)
 }
 
-// BoardRow returns the scoreboard row under the point (x, y), or -1.
-func (l ReplayLayout) BoardRow(x, y float64) int {
-	if !l.Board.Contains(x, y) || y < l.BoardTop || l.RowH <= 0 {
+// boardRow returns the scoreboard row under the point (x, y), or -1.
+func (l replayLayout) boardRow(x, y float64) int {
+	if !l.board.contains(x, y) || y < l.boardTop || l.rowH <= 0 {
 		return -1
 	}
-	i := int((y - l.BoardTop) / l.RowH)
-	if i >= l.Rows {
+	i := int((y - l.boardTop) / l.rowH)
+	if i >= l.rows {
 		return -1
 	}
 	return i
 }
 
-// HUD reports whether the point (x, y) is on a control or a panel, rather
+// hud reports whether the point (x, y) is on a control or a panel, rather
 // than on the arena.
-func (l ReplayLayout) HUD(x, y float64) bool {
-	return l.Bar.Contains(x, y) || l.Board.Contains(x, y)
+func (l replayLayout) hud(x, y float64) bool {
+	return l.bar.contains(x, y) || l.board.contains(x, y)
 }
 
-// Elapsed formats a playback time in seconds as minutes and seconds, "1:35",
+// elapsed formats a playback time in seconds as minutes and seconds, "1:35",
 // rounding down: the time shown is the time played.
-func Elapsed(t float64) string {
+func elapsed(t float64) string {
 	s := int(math.Floor(max(t, 0)))
 	return fmt.Sprintf("%d:%02d", s/60, s%60)
 }
 
-// Wrap breaks s at spaces into at most lines lines of at most n characters,
+// wrap breaks s at spaces into at most lines lines of at most n characters,
 // the last cut short with "…" when s does not fit.
-func Wrap(s string, n, lines int) []string {
+func wrap(s string, n, lines int) []string {
 	var out []string
 	cur := ""
 	for _, w := range strings.Fields(s) {
@@ -123,18 +123,18 @@ func Wrap(s string, n, lines int) []string {
 		out = append(out, cur)
 	}
 	for i := range out {
-		out[i] = Truncate(out[i], n)
+		out[i] = truncate(out[i], n)
 	}
 	if len(out) > lines {
 		out = out[:lines]
-		out[lines-1] = Truncate(out[lines-1]+" …", n)
+		out[lines-1] = truncate(out[lines-1]+" …", n)
 	}
 	return out
 }
 
-// Sentence turns an error message into a sentence for the screen: a capital
+// sentence turns an error message into a sentence for the screen: a capital
 // first letter and a full stop.
-func Sentence(msg string) string {
+func sentence(msg string) string {
 	if msg == "" {
 		return ""
 	}

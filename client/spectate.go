@@ -12,14 +12,14 @@ import (
 )
 
 // Spectate mode: the game watches a room without a ship (Options.Spectate),
-// through the watcher's camera (Viewer, viewer.go). The server sends the
+// through the watcher's camera (viewer, viewer.go). The server sends the
 // area around the ship the camera follows, or the whole arena while the
 // camera is free; the HUD says whom the spectator follows and how far behind
 // the live room it is.
 
 // spectator is the state of spectate mode.
 type spectator struct {
-	viewer *Viewer
+	viewer *viewer
 	asked  uint32                 // the ship last asked of the server, 0 for the whole arena
 	ships  []netcode.RenderEntity // the roster's ships, for F and Tab
 	// overview is set until the camera, which follows nobody, has zoomed out
@@ -29,10 +29,10 @@ type spectator struct {
 
 // newSpectator returns spectate mode following ship follow (0: free).
 func newSpectator(arena float64, follow uint32) *spectator {
-	v := NewViewer(arena)
+	v := newViewer(arena)
 	if follow != 0 {
-		v.Follow(follow)
-		v.Jump()
+		v.followShip(follow)
+		v.jump()
 	}
 	return &spectator{viewer: v, asked: follow, overview: follow == 0}
 }
@@ -46,41 +46,41 @@ func (g *Game) readSpectatorInput(dt float64) {
 	s := g.spec
 	v := s.viewer
 	g.scoreboard = ebiten.IsKeyPressed(ebiten.KeyQ)
-	v.SetArena(g.worldSize)
-	if s.overview && v.Camera().Zoom > 0 {
+	v.setArena(g.worldSize)
+	if s.overview && v.camera().zoom > 0 {
 		s.overview = false
-		v.Overview()
+		v.overview()
 	}
 	var ships []netcode.RenderEntity
 	if g.frame != nil {
 		ships = g.frame.Ships
 	}
-	v.ReadInput(ViewerControls{Reserved: []ebiten.Key{ebiten.KeyF}}, ships, dt)
+	v.readInput(viewerControls{reserved: []ebiten.Key{ebiten.KeyF}}, ships, dt)
 	if inpututil.IsKeyJustPressed(ebiten.KeyF) || inpututil.IsKeyJustPressed(ebiten.KeyTab) {
 		step := 1
 		if ebiten.IsKeyPressed(ebiten.KeyShift) {
 			step = -1
 		}
-		if v.Next(g.rosterShips(), step) != 0 && v.Zoom() < 1 {
-			v.Overview() // from the whole arena back to a pilot's view of the ship
+		if v.next(g.rosterShips(), step) != 0 && v.zoomLevel() < 1 {
+			v.overview() // from the whole arena back to a pilot's view of the ship
 		}
 	}
-	if inpututil.IsKeyJustPressed(ebiten.KeySpace) && v.Following() != 0 {
-		v.Overview()
+	if inpututil.IsKeyJustPressed(ebiten.KeySpace) && v.following() != 0 {
+		v.overview()
 	}
 	// The followed ship left the room: the server watches the whole arena
 	// now, and the camera stays free where it was.
-	if server, _, ok := g.net.Following(); ok && server == 0 && s.asked != 0 && v.Following() == s.asked && findShip(ships, s.asked) == nil {
-		v.Free()
+	if server, _, ok := g.net.Following(); ok && server == 0 && s.asked != 0 && v.following() == s.asked && findShip(ships, s.asked) == nil {
+		v.free()
 		s.asked = 0
 	}
-	if want := v.Following(); want != s.asked {
+	if want := v.following(); want != s.asked {
 		s.asked = want
 		g.net.Follow(want)
 	}
 }
 
-// rosterShips returns every ship of the roster as the entities Viewer.Next
+// rosterShips returns every ship of the roster as the entities viewer.next
 // goes through.
 func (g *Game) rosterShips() []netcode.RenderEntity {
 	s := g.spec
@@ -94,7 +94,7 @@ func (g *Game) rosterShips() []netcode.RenderEntity {
 // followedName returns the name of the followed ship, or "" for the free
 // camera.
 func (g *Game) followedName() string {
-	ship := g.spec.viewer.Following()
+	ship := g.spec.viewer.following()
 	if ship == 0 {
 		return ""
 	}
@@ -107,16 +107,16 @@ func (g *Game) followedName() string {
 // drawSpectating shows, top left, whom the spectator follows and how far
 // behind the live room it sees it.
 func (g *Game) drawSpectating(dst *ebiten.Image) {
-	ui := g.screen.UI
-	x, y, w, h := 14*ui, max(58*ui, 58*g.screen.Scale), 270*ui, 86*ui
+	ui := g.screen.ui
+	x, y, w, h := 14*ui, max(58*ui, 58*g.screen.scale), 270*ui, 86*ui
 	g.panel(dst, x, y, w, h)
 	_, delay, known := g.net.Following()
 	title := "Spectating the whole arena"
 	if n := g.followedName(); n != "" {
 		title = "Spectating " + n
 	}
-	drawText(dst, "SPECTATOR", g.fonts.small, x+14*ui, y+10*ui, alignStart, ColorMuted)
-	drawText(dst, title, g.fonts.label, x+14*ui, y+28*ui, alignStart, ColorAccent)
+	drawText(dst, "SPECTATOR", g.fonts.small, x+14*ui, y+10*ui, alignStart, colorMuted)
+	drawText(dst, title, g.fonts.label, x+14*ui, y+28*ui, alignStart, colorAccent)
 	behind := "live"
 	if delay > 0 {
 		behind = fmt.Sprintf("%.1f s behind the game", float64(delay)/1000)
@@ -124,7 +124,7 @@ func (g *Game) drawSpectating(dst *ebiten.Image) {
 	if !known {
 		behind = "joining…"
 	}
-	drawText(dst, behind, g.fonts.small, x+14*ui, y+60*ui, alignStart, ColorText)
+	drawText(dst, behind, g.fonts.small, x+14*ui, y+60*ui, alignStart, colorText)
 }
 
 // spectatorHints are the controls of spectate mode.

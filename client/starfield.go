@@ -2,26 +2,26 @@ package client
 
 import "math"
 
-// Star is one point of the background, in a tile of the starfield.
-type Star struct {
-	// X, Y are its place in the tile, from 0 to 1.
-	X, Y float64
-	// Size is its radius in world units at zoom 1; Bright is its alpha from 0 to 1.
-	Size, Bright float64
+// star is one point of the background, in a tile of the starfield.
+type star struct {
+	// x, Y are its place in the tile, from 0 to 1.
+	x, y float64
+	// size is its radius in world units at zoom 1; Bright is its alpha from 0 to 1.
+	size, bright float64
 }
 
-// StarLayer is one plane of the starfield. A layer moves by Depth times the
+// starLayer is one plane of the starfield. A layer moves by Depth times the
 // camera's motion, so far layers (small depth) drift slowly behind near ones.
-type StarLayer struct {
-	Depth float64
-	// Tile is the side, in world units, of the square the stars repeat in.
-	Tile  float64
-	Stars []Star
+type starLayer struct {
+	depth float64
+	// tile is the side, in world units, of the square the stars repeat in.
+	tile  float64
+	stars []star
 }
 
-// NewStarfield returns three layers of stars generated from seed; the same
+// newStarfield returns three layers of stars generated from seed; the same
 // seed gives the same sky.
-func NewStarfield(seed uint64) []StarLayer {
+func newStarfield(seed uint64) []starLayer {
 	specs := []struct {
 		depth, tile float64
 		n           int
@@ -32,7 +32,7 @@ func NewStarfield(seed uint64) []StarLayer {
 		{0.35, 1100, 60, 1.4, 0.65},
 		{0.6, 1300, 30, 2.0, 0.9},
 	}
-	layers := make([]StarLayer, 0, len(specs))
+	layers := make([]starLayer, 0, len(specs))
 	x := seed | 1
 	next := func() float64 {
 		x ^= x << 13
@@ -41,34 +41,34 @@ func NewStarfield(seed uint64) []StarLayer {
 		return float64(x>>11) / (1 << 53)
 	}
 	for _, sp := range specs {
-		l := StarLayer{Depth: sp.depth, Tile: sp.tile, Stars: make([]Star, sp.n)}
-		for i := range l.Stars {
-			l.Stars[i] = Star{X: next(), Y: next(), Size: sp.size * (0.5 + next()), Bright: sp.bright * (0.4 + 0.6*next())}
+		l := starLayer{depth: sp.depth, tile: sp.tile, stars: make([]star, sp.n)}
+		for i := range l.stars {
+			l.stars[i] = star{x: next(), y: next(), size: sp.size * (0.5 + next()), bright: sp.bright * (0.4 + 0.6*next())}
 		}
 		layers = append(layers, l)
 	}
 	return layers
 }
 
-// Each calls fn with the screen position of every copy of every star of the
+// each calls fn with the screen position of every copy of every star of the
 // layer that shows on a w×h screen whose camera is centred on the world
 // point (camX, camY) at zoom pixels per world unit.
-func (l *StarLayer) Each(camX, camY, zoom, w, h float64, fn func(sx, sy float64, s *Star)) {
-	if l.Tile <= 0 || zoom <= 0 {
+func (l *starLayer) each(camX, camY, zoom, w, h float64, fn func(sx, sy float64, s *star)) {
+	if l.tile <= 0 || zoom <= 0 {
 		return
 	}
 	// The tile in screen pixels; stars are placed so that the layer scrolls
 	// by Depth of the camera's motion.
-	t := l.Tile * zoom
-	offX := positiveMod(-camX*l.Depth*zoom+w/2, t)
-	offY := positiveMod(-camY*l.Depth*zoom+h/2, t)
-	for i := range l.Stars {
-		s := &l.Stars[i]
-		for x := offX + s.X*t - t; x < w+t; x += t {
+	t := l.tile * zoom
+	offX := positiveMod(-camX*l.depth*zoom+w/2, t)
+	offY := positiveMod(-camY*l.depth*zoom+h/2, t)
+	for i := range l.stars {
+		s := &l.stars[i]
+		for x := offX + s.x*t - t; x < w+t; x += t {
 			if x < -4 || x > w+4 {
 				continue
 			}
-			for y := offY + s.Y*t - t; y < h+t; y += t {
+			for y := offY + s.y*t - t; y < h+t; y += t {
 				if y < -4 || y > h+4 {
 					continue
 				}
@@ -86,11 +86,11 @@ func positiveMod(v, m float64) float64 {
 	return r
 }
 
-// GridLines calls fn with the screen coordinate of every grid line of spacing
+// gridLines calls fn with the screen coordinate of every grid line of spacing
 // step world units that crosses the screen along one axis: cam is the world
 // coordinate at the screen's centre, size the screen's extent in pixels. Lines
 // are limited to the arena, from 0 to arena world units.
-func GridLines(cam, zoom, size, step, arena float64, fn func(s float64, world float64)) {
+func gridLines(cam, zoom, size, step, arena float64, fn func(s float64, world float64)) {
 	if step <= 0 || zoom <= 0 {
 		return
 	}

@@ -6,27 +6,27 @@ import (
 )
 
 func TestStarfieldIsStable(t *testing.T) {
-	a, b := NewStarfield(7), NewStarfield(7)
+	a, b := newStarfield(7), newStarfield(7)
 	if len(a) != 3 {
 		t.Fatalf("%d layers, want 3", len(a))
 	}
 	for i := range a {
-		for j := range a[i].Stars {
-			if a[i].Stars[j] != b[i].Stars[j] {
+		for j := range a[i].stars {
+			if a[i].stars[j] != b[i].stars[j] {
 				t.Fatalf("layer %d star %d differs for the same seed", i, j)
 			}
 		}
 	}
-	if NewStarfield(8)[0].Stars[0] == a[0].Stars[0] {
+	if newStarfield(8)[0].stars[0] == a[0].stars[0] {
 		t.Error("another seed gives the same sky")
 	}
 }
 
 func TestStarLayerParallax(t *testing.T) {
-	l := StarLayer{Depth: 0.5, Tile: 300, Stars: []Star{{X: 0.5, Y: 0.5, Size: 1, Bright: 1}}}
+	l := starLayer{depth: 0.5, tile: 300, stars: []star{{x: 0.5, y: 0.5, size: 1, bright: 1}}}
 	pos := func(camX float64) []float64 {
 		var xs []float64
-		l.Each(camX, 0, 1, 800, 600, func(sx, sy float64, s *Star) { xs = append(xs, sx) })
+		l.each(camX, 0, 1, 800, 600, func(sx, sy float64, s *star) { xs = append(xs, sx) })
 		return xs
 	}
 	before, after := pos(0), pos(100)
@@ -37,7 +37,7 @@ func TestStarLayerParallax(t *testing.T) {
 	if d := before[0] - after[0]; math.Abs(d-50) > 1e-9 {
 		t.Errorf("the star moved %v pixels for 100 units of camera motion at depth 0.5, want 50", d)
 	}
-	l.Each(12345, -999, 1, 800, 600, func(sx, sy float64, s *Star) {
+	l.each(12345, -999, 1, 800, 600, func(sx, sy float64, s *star) {
 		if sx < -4 || sx > 804 || sy < -4 || sy > 604 {
 			t.Errorf("a star is drawn off screen at (%v, %v)", sx, sy)
 		}
@@ -46,7 +46,7 @@ func TestStarLayerParallax(t *testing.T) {
 
 func TestGridLines(t *testing.T) {
 	var worlds []float64
-	GridLines(150, 1, 400, 100, 4000, func(s, w float64) {
+	gridLines(150, 1, 400, 100, 4000, func(s, w float64) {
 		worlds = append(worlds, w)
 		if want := (w-150)*1 + 200; s != want {
 			t.Errorf("line %v drawn at %v, want %v", w, s, want)
@@ -59,13 +59,13 @@ func TestGridLines(t *testing.T) {
 }
 
 func BenchmarkStarfield(b *testing.B) {
-	layers := NewStarfield(1)
+	layers := newStarfield(1)
 	b.ReportAllocs()
 	n := 0
 	for b.Loop() {
 		n = 0
 		for i := range layers {
-			layers[i].Each(1234, 567, 2, 2560, 1600, func(sx, sy float64, s *Star) { n++ })
+			layers[i].each(1234, 567, 2, 2560, 1600, func(sx, sy float64, s *star) { n++ })
 		}
 	}
 	b.ReportMetric(float64(n), "stars/frame")

@@ -29,7 +29,7 @@ type Status struct {
 	Alive bool
 	// Visible is the number of other ships drawn this frame.
 	Visible int
-	// Others lists up to MaxOthers other drawn ships, nearest first, as
+	// Others lists up to maxOthers other drawn ships, nearest first, as
 	// "id:x:y" joined by commas, positions rounded to world units.
 	Others string
 	// Map lists every ship of the roster as "id:mapX:mapY" joined by commas,
@@ -73,22 +73,22 @@ type Status struct {
 	HasServer        bool
 }
 
-// MaxOthers bounds the ships listed in Status.Others.
-const MaxOthers = 8
+// maxOthers bounds the ships listed in Status.Others.
+const maxOthers = 8
 
-// PhaseName returns "playing" or "intermission".
-func PhaseName(p game.Phase) string {
+// phaseName returns "playing" or "intermission".
+func phaseName(p game.Phase) string {
 	if p == game.Intermission {
 		return "intermission"
 	}
 	return "playing"
 }
 
-// NewStatus summarizes the client at now and the frame drawn from it.
-func NewStatus(c *netcode.Client, f *netcode.Frame, now time.Time) Status {
+// newStatus summarizes the client at now and the frame drawn from it.
+func newStatus(c *netcode.Client, f *netcode.Frame, now time.Time) Status {
 	s := Status{
 		State: c.State().String(), Reason: c.Reason(), Tick: c.Mirror().Tick, ShipID: c.Ship(),
-		Round: f.Round.Round, Phase: PhaseName(f.Round.Phase), RTT: int(c.RTT() / time.Millisecond),
+		Round: f.Round.Round, Phase: phaseName(f.Round.Phase), RTT: int(c.RTT() / time.Millisecond),
 	}
 	left, _ := c.RoundTimeLeft(now)
 	s.TimeLeft = left.Seconds()
@@ -126,9 +126,9 @@ func othersList(f *netcode.Frame) string {
 		}
 		return int(int64(f.Ships[a].ID) - int64(f.Ships[b].ID))
 	})
-	b := make([]byte, 0, 20*min(len(idx), MaxOthers))
+	b := make([]byte, 0, 20*min(len(idx), maxOthers))
 	for n, i := range idx {
-		if n == MaxOthers {
+		if n == maxOthers {
 			break
 		}
 		e := &f.Ships[i]

@@ -16,7 +16,7 @@ func TestOthersListNearestFirst(t *testing.T) {
 	got := othersList(f)
 	want := "2000:100:100,1999:110:100,1998:120:100,1997:130:100,1996:140:100,1995:150:100,1994:160:100,1993:170:100"
 	if got != want {
-		t.Errorf("othersList = %q, want the %d nearest, nearest first:\n%q", got, MaxOthers, want)
+		t.Errorf("othersList = %q, want the %d nearest, nearest first:\n%q", got, maxOthers, want)
 	}
 	if got := othersList(&netcode.Frame{}); got != "" {
 		t.Errorf("othersList of an empty frame = %q", got)
@@ -31,8 +31,8 @@ func TestMapList(t *testing.T) {
 }
 
 func TestPhaseName(t *testing.T) {
-	if PhaseName(game.Playing) != "playing" || PhaseName(game.Intermission) != "intermission" {
-		t.Errorf("PhaseName gives %q and %q", PhaseName(game.Playing), PhaseName(game.Intermission))
+	if phaseName(game.Playing) != "playing" || phaseName(game.Intermission) != "intermission" {
+		t.Errorf("PhaseName gives %q and %q", phaseName(game.Playing), phaseName(game.Intermission))
 	}
 }
 

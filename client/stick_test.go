@@ -25,7 +25,7 @@ func TestDirectionButtons(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := DirectionButtons(tt.dx, tt.dy); got != tt.want {
+			if got := directionButtons(tt.dx, tt.dy); got != tt.want {
 				t.Errorf("DirectionButtons(%v, %v) = %05b, want %05b", tt.dx, tt.dy, got, tt.want)
 			}
 		})
@@ -46,13 +46,13 @@ func TestStick(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var s Stick
-			s.Press(7, 100, 100, 70)
-			s.Move(tt.to[0], tt.to[1])
-			if got := s.Buttons(); got != tt.want {
+			var s stick
+			s.press(7, 100, 100, 70)
+			s.move(tt.to[0], tt.to[1])
+			if got := s.buttons(); got != tt.want {
 				t.Errorf("after moving to %v the stick reads %05b, want %05b", tt.to, got, tt.want)
 			}
-			dx, dy := s.Vector()
+			dx, dy := s.vector()
 			if l := math.Hypot(dx, dy); math.Abs(l-tt.wantLen) > 1e-9 {
 				t.Errorf("after moving to %v the push is %v, want %v", tt.to, l, tt.wantLen)
 			}
@@ -61,15 +61,15 @@ func TestStick(t *testing.T) {
 }
 
 func TestStickOriginFollowsAFingerPastTheRadius(t *testing.T) {
-	var s Stick
-	s.Press(1, 100, 100, 50)
-	s.Move(300, 100) // far right: the origin is dragged to 250
-	s.Move(200, 100) // back left by 100: already a full push left
-	if got := s.Buttons(); got != game.Left {
+	var s stick
+	s.press(1, 100, 100, 50)
+	s.move(300, 100) // far right: the origin is dragged to 250
+	s.move(200, 100) // back left by 100: already a full push left
+	if got := s.buttons(); got != game.Left {
 		t.Errorf("reversing after a long drag reads %05b, want Left at once", got)
 	}
-	s.Release()
-	if s.Pushed() || s.Buttons() != 0 {
+	s.release()
+	if s.pushed() || s.buttons() != 0 {
 		t.Error("a released stick still pushes")
 	}
 }
@@ -86,7 +86,7 @@ func TestAimAngle(t *testing.T) {
 		{1, -1e-9, 0},
 	}
 	for _, tt := range tests {
-		if got := AimAngle(tt.dx, tt.dy); got != tt.want {
+		if got := aimAngle(tt.dx, tt.dy); got != tt.want {
 			t.Errorf("AimAngle(%v, %v) = %d, want %d", tt.dx, tt.dy, got, tt.want)
 		}
 	}

@@ -7,19 +7,19 @@ import (
 	"github.com/tickarena/tickarena/game"
 )
 
-// Viewer is the camera of someone who watches rather than plays: it follows
+// viewer is the camera of someone who watches rather than plays: it follows
 // a chosen ship, or flies free (dragged with the mouse, moved with keys,
 // zoomed in and out down to the whole arena). Replays and live spectating
 // share it. It knows nothing of Ebiten: the game feeds it the pointer and
 // keys (see viewer_input.go) and the ships of each frame, and draws with the
-// Camera that Update returns. Make one with NewViewer.
-type Viewer struct {
+// camera that update returns. Make one with newViewer.
+type viewer struct {
 	follow uint32  // the followed ship, 0 for the free camera
 	x, y   float64 // the world point at the centre of the screen
 	zoom   float64 // a multiple of the screen's own zoom
 	arena  float64 // the arena's side in world units
 	snap   bool    // the next Update jumps to the followed ship
-	cam    Camera  // the camera of the last Update
+	cam    camera  // the camera of the last Update
 	base   float64 // the screen's own zoom at the last Update
 
 	// The pointer: pressed at (px, py) on the screen; dragged once it moved
@@ -32,7 +32,7 @@ type Viewer struct {
 	touchID  int
 }
 
-// Viewer limits: how far in it zooms (multiples of the screen's zoom), how
+// viewer limits: how far in it zooms (multiples of the screen's zoom), how
 // far a press may move and still be a click (device pixels), how fast keys
 // pan (screen widths per second) and how quickly the camera catches up with
 // the ship it follows (per second).
@@ -46,84 +46,84 @@ const (
 	pickRadius = 2.2
 )
 
-// NewViewer returns a free camera over the middle of an arena of side arena
+// newViewer returns a free camera over the middle of an arena of side arena
 // world units, at the zoom of a player's view.
-func NewViewer(arena float64) *Viewer {
-	return &Viewer{x: arena / 2, y: arena / 2, zoom: 1, arena: arena}
+func newViewer(arena float64) *viewer {
+	return &viewer{x: arena / 2, y: arena / 2, zoom: 1, arena: arena}
 }
 
-// SetArena changes the arena's size, keeping the camera where it is.
-func (v *Viewer) SetArena(size float64) { v.arena = size }
+// setArena changes the arena's size, keeping the camera where it is.
+func (v *viewer) setArena(size float64) { v.arena = size }
 
-// Follow makes the camera follow ship id from the next Update, catching up
+// followShip makes the camera follow ship id from the next Update, catching up
 // smoothly. Follow(0) is Free.
-func (v *Viewer) Follow(id uint32) { v.follow = id }
+func (v *viewer) followShip(id uint32) { v.follow = id }
 
-// Free stops following: the camera stays where it is and moves only when
+// free stops following: the camera stays where it is and moves only when
 // told to.
-func (v *Viewer) Free() { v.follow = 0 }
+func (v *viewer) free() { v.follow = 0 }
 
-// Following returns the followed ship, 0 for the free camera.
-func (v *Viewer) Following() uint32 { return v.follow }
+// following returns the followed ship, 0 for the free camera.
+func (v *viewer) following() uint32 { return v.follow }
 
-// Jump makes the next Update centre on the followed ship at once instead of
+// jump makes the next Update centre on the followed ship at once instead of
 // gliding there: after a seek, or when a ship is picked from a list.
-func (v *Viewer) Jump() { v.snap = true }
+func (v *viewer) jump() { v.snap = true }
 
-// Center returns the world point at the centre of the screen.
-func (v *Viewer) Center() (x, y float64) { return v.x, v.y }
+// center returns the world point at the centre of the screen.
+func (v *viewer) center() (x, y float64) { return v.x, v.y }
 
-// Zoom returns the zoom as a multiple of a player's view: 1 shows what a
+// zoomLevel returns the zoom as a multiple of a player's view: 1 shows what a
 // player sees, less shows more of the arena.
-func (v *Viewer) Zoom() float64 { return v.zoom }
+func (v *viewer) zoomLevel() float64 { return v.zoom }
 
-// MoveTo turns the camera free and centres it on the world point (x, y).
-func (v *Viewer) MoveTo(x, y float64) {
+// moveTo turns the camera free and centres it on the world point (x, y).
+func (v *viewer) moveTo(x, y float64) {
 	v.follow = 0
 	v.x, v.y = x, y
 	v.clamp()
 }
 
-// Pan turns the camera free and moves it by (dx, dy) screen pixels: the
+// pan turns the camera free and moves it by (dx, dy) screen pixels: the
 // world moves with the pointer that drags it.
-func (v *Viewer) Pan(dx, dy float64) {
-	z := v.cam.Zoom
+func (v *viewer) pan(dx, dy float64) {
+	z := v.cam.zoom
 	if z <= 0 {
 		return
 	}
-	v.MoveTo(v.x-dx/z, v.y-dy/z)
+	v.moveTo(v.x-dx/z, v.y-dy/z)
 }
 
-// PanKeys moves the free camera while keys are held: (kx, ky) is the held
+// panKeys moves the free camera while keys are held: (kx, ky) is the held
 // direction (-1, 0 or 1 on each axis) and dt the frame time in seconds.
-func (v *Viewer) PanKeys(kx, ky, dt float64) {
+func (v *viewer) panKeys(kx, ky, dt float64) {
 	if kx == 0 && ky == 0 {
 		return
 	}
-	step := viewerKeySpeed * v.cam.W * max(dt, 0)
-	v.Pan(-kx*step, -ky*step)
+	step := viewerKeySpeed * v.cam.w * max(dt, 0)
+	v.pan(-kx*step, -ky*step)
 }
 
-// ZoomAt multiplies the zoom by factor, keeping the world point under the
+// zoomAt multiplies the zoom by factor, keeping the world point under the
 // screen point (sx, sy) in place when the camera is free (a followed ship
 // stays in the middle), within the arena-wide view and viewerMaxZoom.
-func (v *Viewer) ZoomAt(factor, sx, sy float64) {
-	if factor <= 0 || v.cam.Zoom <= 0 {
+func (v *viewer) zoomAt(factor, sx, sy float64) {
+	if factor <= 0 || v.cam.zoom <= 0 {
 		return
 	}
-	wx, wy := v.cam.ToWorld(sx, sy)
+	wx, wy := v.cam.toWorld(sx, sy)
 	v.zoom = min(max(v.zoom*factor, v.minZoom()), viewerMaxZoom)
 	if v.follow != 0 {
 		return
 	}
 	z := v.base * v.zoom // the new device pixels per world unit
-	v.x, v.y = wx-(sx-v.cam.W/2)/z, wy-(sy-v.cam.H/2)/z
+	v.x, v.y = wx-(sx-v.cam.w/2)/z, wy-(sy-v.cam.h/2)/z
 	v.clamp()
 }
 
-// Overview toggles between the whole arena, free, and a player's view: the
+// overview toggles between the whole arena, free, and a player's view: the
 // arena's centre when free, the followed ship otherwise.
-func (v *Viewer) Overview() {
+func (v *viewer) overview() {
 	if v.zoom > v.minZoom()*1.01 {
 		v.zoom = v.minZoom()
 		v.follow = 0
@@ -135,16 +135,16 @@ func (v *Viewer) Overview() {
 
 // minZoom is the zoom at which the whole arena fits on the screen, with a
 // margin, or 1 when the screen shows the arena already.
-func (v *Viewer) minZoom() float64 {
-	if v.base <= 0 || v.arena <= 0 || v.cam.W <= 0 {
+func (v *viewer) minZoom() float64 {
+	if v.base <= 0 || v.arena <= 0 || v.cam.w <= 0 {
 		return 1
 	}
-	fit := min(v.cam.W, v.cam.H) / (v.arena * 1.08) / v.base
+	fit := min(v.cam.w, v.cam.h) / (v.arena * 1.08) / v.base
 	return min(fit, 1)
 }
 
 // clamp keeps the centre within the arena.
-func (v *Viewer) clamp() {
+func (v *viewer) clamp() {
 	if v.arena <= 0 {
 		return
 	}
@@ -152,15 +152,15 @@ func (v *Viewer) clamp() {
 	v.y = min(max(v.y, 0), v.arena)
 }
 
-// Update moves the camera for a frame of dt seconds on screen s, following
+// update moves the camera for a frame of dt seconds on screen s, following
 // its ship among ships when it has one (a ship that is gone leaves the
 // camera where it was), and returns the camera to draw with.
-func (v *Viewer) Update(s Screen, ships []netcode.RenderEntity, dt float64) Camera {
+func (v *viewer) update(s screen, ships []netcode.RenderEntity, dt float64) camera {
 	if v.zoom <= 0 {
 		v.zoom = 1
 	}
-	v.base = s.Zoom
-	v.cam = NewCamera(s, v.x, v.y)
+	v.base = s.zoom
+	v.cam = newCamera(s, v.x, v.y)
 	v.zoom = min(max(v.zoom, v.minZoom()), viewerMaxZoom)
 	if v.follow != 0 {
 		if e := findShip(ships, v.follow); e != nil {
@@ -174,13 +174,13 @@ func (v *Viewer) Update(s Screen, ships []netcode.RenderEntity, dt float64) Came
 	}
 	v.snap = false
 	v.clamp()
-	v.cam = NewCamera(s, v.x, v.y)
-	v.cam.Zoom = s.Zoom * v.zoom
+	v.cam = newCamera(s, v.x, v.y)
+	v.cam.zoom = s.zoom * v.zoom
 	return v.cam
 }
 
-// Camera returns the camera of the last Update.
-func (v *Viewer) Camera() Camera { return v.cam }
+// camera returns the camera of the last Update.
+func (v *viewer) camera() camera { return v.cam }
 
 // findShip returns the ship id among ships, or nil.
 func findShip(ships []netcode.RenderEntity, id uint32) *netcode.RenderEntity {
@@ -192,17 +192,17 @@ func findShip(ships []netcode.RenderEntity, id uint32) *netcode.RenderEntity {
 	return nil
 }
 
-// Pick returns the living ship drawn under the screen point (sx, sy) by the
+// pick returns the living ship drawn under the screen point (sx, sy) by the
 // last Update's camera, the nearest when several are, or 0.
-func (v *Viewer) Pick(ships []netcode.RenderEntity, sx, sy float64) uint32 {
+func (v *viewer) pick(ships []netcode.RenderEntity, sx, sy float64) uint32 {
 	c := v.cam
-	if c.Zoom <= 0 {
+	if c.zoom <= 0 {
 		return 0
 	}
-	wx, wy := c.ToWorld(sx, sy)
+	wx, wy := c.toWorld(sx, sy)
 	// A ship far away is a few pixels wide: the reach never drops below
 	// 18 pixels.
-	reach := max(game.ShipRadius*pickRadius, 18/c.Zoom)
+	reach := max(game.ShipRadius*pickRadius, 18/c.zoom)
 	best, bestD := uint32(0), reach
 	for i := range ships {
 		e := &ships[i]
@@ -216,11 +216,11 @@ func (v *Viewer) Pick(ships []netcode.RenderEntity, sx, sy float64) uint32 {
 	return best
 }
 
-// Next follows the living ship after the followed one in id order (step 1)
+// next follows the living ship after the followed one in id order (step 1)
 // or before it (step -1), wrapping around, and returns it; from the free
 // camera it starts at the first (or last). It returns 0 and changes nothing
 // when no ship is alive.
-func (v *Viewer) Next(ships []netcode.RenderEntity, step int) uint32 {
+func (v *viewer) next(ships []netcode.RenderEntity, step int) uint32 {
 	var first, last, after, before uint32
 	for i := range ships {
 		e := &ships[i]
@@ -258,15 +258,15 @@ func (v *Viewer) Next(ships []netcode.RenderEntity, step int) uint32 {
 	return next
 }
 
-// Press starts a press of the pointer at the screen point (sx, sy).
-func (v *Viewer) Press(sx, sy float64) {
+// press starts a press of the pointer at the screen point (sx, sy).
+func (v *viewer) press(sx, sy float64) {
 	v.pressed, v.dragged = true, false
 	v.px, v.py = sx, sy
 }
 
-// Drag moves the pressed pointer to (sx, sy): past a few pixels the press
+// drag moves the pressed pointer to (sx, sy): past a few pixels the press
 // is a drag, and the camera, free from then, moves with the pointer.
-func (v *Viewer) Drag(sx, sy float64) {
+func (v *viewer) drag(sx, sy float64) {
 	if !v.pressed {
 		return
 	}
@@ -275,13 +275,13 @@ func (v *Viewer) Drag(sx, sy float64) {
 		return
 	}
 	v.dragged = true
-	v.Pan(dx, dy)
+	v.pan(dx, dy)
 	v.px, v.py = sx, sy
 }
 
-// Release ends a press at (sx, sy). A press that did not drag is a click:
+// release ends a press at (sx, sy). A press that did not drag is a click:
 // a click on a ship follows it, and Release returns its id; otherwise 0.
-func (v *Viewer) Release(ships []netcode.RenderEntity, sx, sy float64) uint32 {
+func (v *viewer) release(ships []netcode.RenderEntity, sx, sy float64) uint32 {
 	if !v.pressed {
 		return 0
 	}
@@ -289,28 +289,25 @@ func (v *Viewer) Release(ships []netcode.RenderEntity, sx, sy float64) uint32 {
 	if v.dragged {
 		return 0
 	}
-	id := v.Pick(ships, sx, sy)
+	id := v.pick(ships, sx, sy)
 	if id != 0 {
 		v.follow = id
 	}
 	return id
 }
 
-// PressTouch starts a press by the finger id at (sx, sy): that finger drives
+// pressTouch starts a press by the finger id at (sx, sy): that finger drives
 // the camera until ReleaseTouch.
-func (v *Viewer) PressTouch(id int, sx, sy float64) {
+func (v *viewer) pressTouch(id int, sx, sy float64) {
 	v.touching, v.touchID = true, id
-	v.Press(sx, sy)
+	v.press(sx, sy)
 }
 
-// Touch returns the finger that drives the camera; ok is false when none does.
-func (v *Viewer) Touch() (id int, ok bool) { return v.touchID, v.touching }
+// touch returns the finger that drives the camera; ok is false when none does.
+func (v *viewer) touch() (id int, ok bool) { return v.touchID, v.touching }
 
-// ReleaseTouch ends the finger's press at (sx, sy), as Release does.
-func (v *Viewer) ReleaseTouch(ships []netcode.RenderEntity, sx, sy float64) uint32 {
+// releaseTouch ends the finger's press at (sx, sy), as Release does.
+func (v *viewer) releaseTouch(ships []netcode.RenderEntity, sx, sy float64) uint32 {
 	v.touching = false
-	return v.Release(ships, sx, sy)
+	return v.release(ships, sx, sy)
 }
-
-// Dragging reports whether the pointer is dragging the camera.
-func (v *Viewer) Dragging() bool { return v.pressed && v.dragged }

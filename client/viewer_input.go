@@ -11,18 +11,18 @@ import (
 	"github.com/tickarena/tickarena/client/netcode"
 )
 
-// ViewerControls says what a Viewer's ReadInput answers to. Its zero value
+// viewerControls says what a viewer's readInput answers to. Its zero value
 // answers to everything: WASD and the arrow keys pan, the wheel zooms at the
 // pointer, Z shows the whole arena, F and Shift+F follow the next and the
 // previous ship, and the left button (or a finger) drags the camera or,
 // clicked on a ship, follows it.
-type ViewerControls struct {
-	// Reserved lists keys the caller uses for something else (a replay seeks
+type viewerControls struct {
+	// reserved lists keys the caller uses for something else (a replay seeks
 	// with ← and →): the viewer ignores them.
-	Reserved []ebiten.Key
-	// HUD, when set, reports whether a screen point belongs to the caller's
+	reserved []ebiten.Key
+	// hud, when set, reports whether a screen point belongs to the caller's
 	// buttons or panels: a press there is not the viewer's.
-	HUD func(x, y float64) bool
+	hud func(x, y float64) bool
 }
 
 // panKeys are the keys that move the free camera, with their direction.
@@ -34,12 +34,12 @@ var panKeys = [...]struct {
 	{ebiten.KeyArrowUp, 0, -1}, {ebiten.KeyArrowDown, 0, 1}, {ebiten.KeyArrowLeft, -1, 0}, {ebiten.KeyArrowRight, 1, 0},
 }
 
-// ReadInput applies this frame's keys, wheel, mouse and touches to the
+// readInput applies this frame's keys, wheel, mouse and touches to the
 // camera; dt is the frame time in seconds and ships those of the frame,
 // which a click picks from. It returns the ship a click or a key chose to
 // follow, or 0.
-func (v *Viewer) ReadInput(ctl ViewerControls, ships []netcode.RenderEntity, dt float64) uint32 {
-	free := func(k ebiten.Key) bool { return !slices.Contains(ctl.Reserved, k) }
+func (v *viewer) readInput(ctl viewerControls, ships []netcode.RenderEntity, dt float64) uint32 {
+	free := func(k ebiten.Key) bool { return !slices.Contains(ctl.reserved, k) }
 	var kx, ky float64
 	for _, p := range panKeys {
 		if free(p.key) && ebiten.IsKeyPressed(p.key) {
@@ -48,7 +48,7 @@ func (v *Viewer) ReadInput(ctl ViewerControls, ships []netcode.RenderEntity, dt 
 		}
 	}
 	if kx != 0 || ky != 0 {
-		v.PanKeys(kx, ky, dt)
+		v.panKeys(kx, ky, dt)
 	}
 	var picked uint32
 	if free(ebiten.KeyF) && inpututil.IsKeyJustPressed(ebiten.KeyF) {
@@ -56,10 +56,10 @@ func (v *Viewer) ReadInput(ctl ViewerControls, ships []netcode.RenderEntity, dt 
 		if ebiten.IsKeyPressed(ebiten.KeyShift) {
 			step = -1
 		}
-		picked = v.Next(ships, step)
+		picked = v.next(ships, step)
 	}
 	if free(ebiten.KeyZ) && inpututil.IsKeyJustPressed(ebiten.KeyZ) {
-		v.Overview()
+		v.overview()
 	}
 	mx, my := ebiten.CursorPosition()
 	x, y := float64(mx), float64(my)
@@ -68,18 +68,18 @@ func (v *Viewer) ReadInput(ctl ViewerControls, ships []netcode.RenderEntity, dt 
 		if wy < 0 {
 			f = 1 / f
 		}
-		v.ZoomAt(f, x, y)
+		v.zoomAt(f, x, y)
 	}
-	hud := func(x, y float64) bool { return ctl.HUD != nil && ctl.HUD(x, y) }
+	hud := func(x, y float64) bool { return ctl.hud != nil && ctl.hud(x, y) }
 	switch {
 	case inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonLeft) && !hud(x, y):
-		v.Press(x, y)
+		v.press(x, y)
 	case inpututil.IsMouseButtonJustReleased(ebiten.MouseButtonLeft):
-		if id := v.Release(ships, x, y); id != 0 {
+		if id := v.release(ships, x, y); id != 0 {
 			picked = id
 		}
 	case ebiten.IsMouseButtonPressed(ebiten.MouseButtonLeft):
-		v.Drag(x, y)
+		v.drag(x, y)
 	}
 	if id := v.readTouch(ships, hud); id != 0 {
 		picked = id
@@ -88,24 +88,24 @@ func (v *Viewer) ReadInput(ctl ViewerControls, ships []netcode.RenderEntity, dt 
 }
 
 // readTouch lets one finger do what the left button does.
-func (v *Viewer) readTouch(ships []netcode.RenderEntity, hud func(x, y float64) bool) uint32 {
+func (v *viewer) readTouch(ships []netcode.RenderEntity, hud func(x, y float64) bool) uint32 {
 	for _, id := range inpututil.AppendJustPressedTouchIDs(nil) {
 		x, y := ebiten.TouchPosition(id)
 		if !hud(float64(x), float64(y)) {
-			v.PressTouch(int(id), float64(x), float64(y))
+			v.pressTouch(int(id), float64(x), float64(y))
 			return 0
 		}
 	}
-	finger, ok := v.Touch()
+	finger, ok := v.touch()
 	if !ok {
 		return 0
 	}
 	id := ebiten.TouchID(finger)
 	if inpututil.IsTouchJustReleased(id) {
 		x, y := inpututil.TouchPositionInPreviousTick(id)
-		return v.ReleaseTouch(ships, float64(x), float64(y))
+		return v.releaseTouch(ships, float64(x), float64(y))
 	}
 	x, y := ebiten.TouchPosition(id)
-	v.Drag(float64(x), float64(y))
+	v.drag(float64(x), float64(y))
 	return 0
 }

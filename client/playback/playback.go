@@ -22,10 +22,10 @@ import (
 	"github.com/tickarena/tickarena/game/wire"
 )
 
-// Speeds are the playback speeds a viewer can choose, slowest first.
-var Speeds = [...]float64{0.25, 0.5, 1, 2, 4, 8}
+// speeds are the playback speeds a viewer can choose, slowest first.
+var speeds = [...]float64{0.25, 0.5, 1, 2, 4, 8}
 
-// normalSpeed is the index of 1× in Speeds.
+// normalSpeed is the index of 1× in speeds.
 const normalSpeed = 2
 
 // FeedSeconds is how far back a seek looks for kills to show in the kill
@@ -51,7 +51,7 @@ type Playback struct {
 	clock  float64 // the render time, in ticks since the start
 	steps  int     // steps the world took since the start
 	paused bool
-	speed  int // index in Speeds
+	speed  int // index in speeds
 	ended  bool
 
 	prev    []pose
@@ -99,7 +99,7 @@ func (pb *Playback) Playing() bool { return !pb.paused }
 func (pb *Playback) Ended() bool { return pb.ended }
 
 // Speed returns the playback speed, a multiple of real time.
-func (pb *Playback) Speed() float64 { return Speeds[pb.speed] }
+func (pb *Playback) Speed() float64 { return speeds[pb.speed] }
 
 // SetPlaying starts or pauses the clock. Playing from the end starts again
 // from the beginning.
@@ -116,16 +116,16 @@ func (pb *Playback) SetPlaying(on bool) error {
 // Toggle pauses a running clock and starts a paused one.
 func (pb *Playback) Toggle() error { return pb.SetPlaying(pb.paused) }
 
-// Faster moves to the next speed up (step 1) or down (step -1), within Speeds.
+// Faster moves to the next speed up (step 1) or down (step -1), within speeds.
 func (pb *Playback) Faster(step int) {
-	pb.speed = min(max(pb.speed+step, 0), len(Speeds)-1)
+	pb.speed = min(max(pb.speed+step, 0), len(speeds)-1)
 }
 
-// SetSpeed picks the speed of Speeds nearest to x.
+// SetSpeed picks the speed of speeds nearest to x.
 func (pb *Playback) SetSpeed(x float64) {
 	best := 0
-	for i, s := range Speeds {
-		if math.Abs(math.Log(s/x)) < math.Abs(math.Log(Speeds[best]/x)) {
+	for i, s := range speeds {
+		if math.Abs(math.Log(s/x)) < math.Abs(math.Log(speeds[best]/x)) {
 			best = i
 		}
 	}

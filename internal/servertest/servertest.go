@@ -9,7 +9,6 @@
 package servertest
 
 import (
-	"bytes"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -108,7 +107,7 @@ type Proc struct {
 	// Addr is its listen address, 127.0.0.1:port.
 	Addr   string
 	cmd    *exec.Cmd
-	logs   *syncBuffer
+	logs   *LogBuffer
 	exited chan struct{}
 	err    error
 }
@@ -156,7 +155,7 @@ func StartWith(t testing.TB, opts Options) *Proc {
 		scheme = "https"
 		poll = &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
 	}
-	p := &Proc{Client: Client{URL: scheme + "://" + addr, HTTP: apiClient(opts.HTTPS)}, Addr: addr, cmd: exec.Command(bin, append([]string{"-addr", addr}, args...)...), logs: &syncBuffer{}, exited: make(chan struct{})}
+	p := &Proc{Client: Client{URL: scheme + "://" + addr, HTTP: apiClient(opts.HTTPS)}, Addr: addr, cmd: exec.Command(bin, append([]string{"-addr", addr}, args...)...), logs: &LogBuffer{}, exited: make(chan struct{})}
 	p.cmd.Env = cleanEnv()
 	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
 	if err := p.cmd.Start(); err != nil {
@@ -231,24 +230,6 @@ func apiClient(https bool) *http.Client {
 		return nil
 	}
 	return &http.Client{Timeout: testwait.Default, Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
-}
-
-// syncBuffer collects a process's output from its copying goroutine.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 func cleanEnv() []string {

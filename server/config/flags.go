@@ -47,10 +47,10 @@ func (c *Config) bind(fs *flag.FlagSet) {
 	fs.IntVar(&rt.MaxConnections, "max-conns", rt.MaxConnections, "most WebSocket connections on this node")
 	fs.IntVar(&rt.MaxConnectionsPerAddr, "max-conns-per-ip", rt.MaxConnectionsPerAddr, "most WebSocket connections from one remote address")
 	fs.Var(noneValue{&rt.SeatRate}, "seat-rate", "most new seats this node hands out per second, a second's worth at once; past it quick play, joins and new rooms answer 503 \"full\" (0: no bound)")
-	fs.Var(graceValue{&rt.ReconnectGrace}, "reconnect-grace", "how long a dropped player's ship waits for them, 0-10m (0: not at all)")
+	fs.Var(noneDurationValue{&rt.ReconnectGrace}, "reconnect-grace", "how long a dropped player's ship waits for them, 0-10m (0: not at all)")
 	fs.Var(noneValue{&rt.MaxSpectatorsPerRoom}, "max-spectators-per-room", "most spectators watching one room (they hold no seat), 0-10000 (0: rooms cannot be watched)")
 	fs.Var(noneValue{&rt.MaxSpectators}, "max-spectators", "most spectators on this node, 0-100000 (0: no spectating)")
-	fs.Var(graceValue{&rt.SpectateDelay}, "spectate-delay", "how far behind the live room spectators see it, 0-1m (0: live)")
+	fs.Var(noneDurationValue{&rt.SpectateDelay}, "spectate-delay", "how far behind the live room spectators see it, 0-1m (0: live)")
 
 	lb := &c.Lobby
 	fs.IntVar(&lb.CreatePerPlayer, "room-create-rate", lb.CreatePerPlayer, "rooms one player may create per minute (in any minute, all at once or spread out)")
@@ -63,7 +63,7 @@ func (c *Config) bind(fs *flag.FlagSet) {
 }
 
 // noneValue is a count flag whose 0 means none: it writes 0 into its option
-// field as -1, the options' "none" (their zero means the default).
+// field as -1ns, the options' "none" (their zero means the default).
 type noneValue struct{ p *int }
 
 func (v noneValue) String() string {
@@ -87,18 +87,19 @@ func (v noneValue) Set(s string) error {
 	return nil
 }
 
-// graceValue is a duration flag whose 0 means none, written as a negative
-// duration (see noneValue).
-type graceValue struct{ p *time.Duration }
+// noneDurationValue is noneValue for durations: a duration flag whose 0 means
+// none (no reconnect grace, no spectating delay), written into its option
+// field as -1ns, the options' "none" (their zero means the default).
+type noneDurationValue struct{ p *time.Duration }
 
-func (v graceValue) String() string {
+func (v noneDurationValue) String() string {
 	if v.p == nil {
 		return ""
 	}
 	return max(*v.p, 0).String()
 }
 
-func (v graceValue) Set(s string) error {
+func (v noneDurationValue) Set(s string) error {
 	d, err := time.ParseDuration(s)
 	switch {
 	case err != nil:

@@ -38,7 +38,8 @@ func BenchmarkSeatsReserveAdmit(b *testing.B) {
 // each reservation released again so that the rooms never fill.
 func BenchmarkQuickPlay(b *testing.B) {
 	host := newMemHost()
-	l, err := NewLocal(host, LocalOptions{MaxRooms: 100, Logger: slog.New(slog.DiscardHandler)})
+	host.maxRooms = 100
+	l, err := NewLocal(host, LocalOptions{Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -8,6 +8,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/tickarena/tickarena/internal/servertest"
 )
 
 // TestRoomSpecBounds: a host's limits are inclusive. A room of exactly the
@@ -52,7 +54,7 @@ func TestRoomSpecBounds(t *testing.T) {
 // TestLocalDefaults: a lobby made with zero options creates rooms until its
 // host refuses one, and tells the host's logger about each, once.
 func TestLocalDefaults(t *testing.T) {
-	var logs syncBuffer
+	var logs servertest.LogBuffer
 	host := newMemHost()
 	host.maxRooms = 100
 	l, err := NewLocal(host, LocalOptions{Logger: slog.New(slog.NewTextHandler(&logs, nil))})

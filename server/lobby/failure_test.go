@@ -1,7 +1,6 @@
 package lobby
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,8 +8,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
+
+	"github.com/tickarena/tickarena/internal/servertest"
 )
 
 // brokenDirectory is a Directory whose quick play fails with err, as one
@@ -22,24 +22,6 @@ type brokenDirectory struct {
 
 func (d brokenDirectory) QuickPlay(context.Context, string) (RoomInfo, error) {
 	return RoomInfo{}, d.err
-}
-
-// syncBuffer is a bytes.Buffer safe for a handler's goroutine and the test's.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // TestDirectoryFailuresAreLoggedOnce: when the room directory fails, the
@@ -60,7 +42,7 @@ func TestDirectoryFailuresAreLoggedOnce(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tl := startLobby(t, LocalOptions{})
-			var logs syncBuffer
+			var logs servertest.LogBuffer
 			mux := http.NewServeMux()
 			NewHandler(brokenDirectory{tl.local, tt.err}, tl.issuer, HandlerOptions{
 				Logger: slog.New(slog.NewTextHandler(&logs, nil)),

@@ -184,7 +184,8 @@ func testListRooms(t *testing.T) {
 }
 
 func TestCreateRoom(t *testing.T) {
-	tl := startLobby(t, LocalOptions{MaxRooms: 3})
+	tl := startLobby(t, LocalOptions{})
+	tl.host.maxRooms = 3
 	// A synctest bubble's clock starts in 2000: a token issued there has
 	// long expired.
 	var expiredTok string
@@ -456,7 +457,8 @@ func TestQuickPlayConcurrent(t *testing.T) {
 		// while a room is created, and a goroutine waiting on a mutex keeps
 		// a bubble's clock still. A short arrival grace passes in real time.
 		t.Run(tt.name, func(t *testing.T) {
-			tl := startLobby(t, LocalOptions{MaxRooms: tt.maxRooms, ArrivalGrace: 20 * time.Millisecond})
+			tl := startLobby(t, LocalOptions{ArrivalGrace: 20 * time.Millisecond})
+			tl.host.maxRooms = tt.maxRooms
 			tl.host.createDelay = 5 * time.Millisecond
 			first := tl.room(t, RoomSpec{Name: "almost full", Capacity: 50, Public: true})
 			for i := range 47 {

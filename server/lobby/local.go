@@ -18,10 +18,6 @@ import (
 type LocalOptions struct {
 	// Limits bounds the specs of created rooms; zero fields take their defaults.
 	Limits Limits
-	// MaxRooms is the most rooms the node runs: Create and QuickPlay fail
-	// with ErrTooManyRooms past it. Zero means no bound of the lobby's own:
-	// the Host's (which refuses a room past its own with ErrTooManyRooms).
-	MaxRooms int
 	// Seats is the ledger the node's rooms admit their players through (see
 	// Admit), made before the rooms so that they can consult it from the
 	// start. Nil makes one from ReservationTTL and ArrivalGrace; when set,
@@ -191,9 +187,6 @@ func (l *Local) Create(ctx context.Context, spec RoomSpec) (RoomInfo, error) {
 
 // create starts a room; the caller holds createMu.
 func (l *Local) create(ctx context.Context, spec RoomSpec) (RoomInfo, error) {
-	if n := len(l.host.Rooms()); l.opts.MaxRooms > 0 && n >= l.opts.MaxRooms {
-		return RoomInfo{}, fmt.Errorf("create room: %w (%d running)", ErrTooManyRooms, n)
-	}
 	id, code, err := l.host.CreateRoom(spec)
 	if err != nil {
 		return RoomInfo{}, fmt.Errorf("create room: %w", err)

@@ -60,7 +60,8 @@ func TestNewLocalPublicURL(t *testing.T) {
 
 func TestLocalCreate(t *testing.T) {
 	ctx := context.Background()
-	l, host := newTestLocal(t, LocalOptions{MaxRooms: 2})
+	l, host := newTestLocal(t, LocalOptions{})
+	host.maxRooms = 2
 	pub, err := l.Create(ctx, RoomSpec{Name: "  open  ", Capacity: 8, Bots: 2, RoundSeconds: 120, Public: true})
 	if err != nil {
 		t.Fatal(err)
@@ -157,7 +158,8 @@ func TestLocalQuickPlay(t *testing.T) {
 
 func testLocalQuickPlay(t *testing.T) {
 	ctx := context.Background()
-	l, host := newTestLocal(t, LocalOptions{MaxRooms: 3, QuickPlay: RoomSpec{Name: "Quick", Capacity: 3, Bots: 1}})
+	l, host := newTestLocal(t, LocalOptions{QuickPlay: RoomSpec{Name: "Quick", Capacity: 3, Bots: 1}})
+	host.maxRooms = 3
 	a, _ := l.Create(ctx, RoomSpec{Name: "a", Capacity: 4, RoundSeconds: 60, Public: true})
 	b, _ := l.Create(ctx, RoomSpec{Name: "b", Capacity: 4, RoundSeconds: 60, Public: true})
 	host.hello(l, b.ID, "seated")

@@ -43,7 +43,7 @@ func TestRoomCreationIsBoundedPerPlayerAndAddress(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				local, err := NewLocal(newMemHost(), LocalOptions{MaxRooms: 200, Logger: slog.New(slog.DiscardHandler)})
+				local, err := NewLocal(newMemHost(), LocalOptions{Logger: slog.New(slog.DiscardHandler)})
 				if err != nil {
 					t.Fatal(err)
 				}

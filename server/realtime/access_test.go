@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/internal/servertest"
 	"github.com/tickarena/tickarena/internal/testwait"
 )
 
@@ -26,15 +27,15 @@ func TestPrivateRoomIsEnteredByCodeNotByID(t *testing.T) {
 		t.Fatalf("CreateRoom: %v", err)
 	}
 
-	ann := dial(t, url)
-	if w := ann.join("tok-ann", code); w.RoomID != id {
+	ann := servertest.MustDial(t, url)
+	if w := ann.Join(t, "tok-ann", code); w.RoomID != id {
 		t.Fatalf("joined by code into %q, want %q", w.RoomID, id)
 	}
 
 	// Bob learnt the id (the welcome, a ws_url, a player page), not the code.
-	bob := dial(t, url)
-	bob.hello("tok-bob", id)
-	if code, e := bob.closed(); code != wire.ClosePolicy || e == nil || e.Code != wire.ErrCodeNoRoom || e.Reason != "no such room" {
+	bob := servertest.MustDial(t, url)
+	bob.Hello("tok-bob", id)
+	if code, e := bob.WaitClosed(t); code != wire.ClosePolicy || e == nil || e.Code != wire.ErrCodeNoRoom || e.Reason != "no such room" {
 		t.Errorf("hello by a private room's id: close %d %+v; want %d and error %d \"no such room\"", code, e, wire.ClosePolicy, wire.ErrCodeNoRoom)
 	}
 	if st, _ := roomStats(m, id); st.Humans != 1 {
@@ -42,16 +43,16 @@ func TestPrivateRoomIsEnteredByCodeNotByID(t *testing.T) {
 	}
 
 	// Ann's connection drops; she is back in her own ship by the id she was welcomed with.
-	_ = ann.conn.NetConn().Close()
+	ann.Drop()
 	testwait.Until(t, testwait.Default, "Ann's dropped connection to be noticed", func() bool { return m.Connections() == 0 })
-	again := dial(t, url)
-	if w := again.join("tok-ann", id); w.RoomID != id {
+	again := servertest.MustDial(t, url)
+	if w := again.Join(t, "tok-ann", id); w.RoomID != id {
 		t.Errorf("Ann's reconnect by id went to %q", w.RoomID)
 	}
 
 	// Bob with the code is let in.
-	bob2 := dial(t, url)
-	if w := bob2.join("tok-bob", code); w.RoomID != id {
+	bob2 := servertest.MustDial(t, url)
+	if w := bob2.Join(t, "tok-bob", code); w.RoomID != id {
 		t.Errorf("Bob with the code joined %q, want %q", w.RoomID, id)
 	}
 }
@@ -95,12 +96,12 @@ func TestOnePlayerOneShipAcrossRooms(t *testing.T) {
 		t.Fatalf("CreateRoom: %v", err)
 	}
 
-	first := dial(t, url)
-	first.join("tok-ann", "arena-1")
-	other := dial(t, url)
-	other.join("tok-ann", second)
+	first := servertest.MustDial(t, url)
+	first.Join(t, "tok-ann", "arena-1")
+	other := servertest.MustDial(t, url)
+	other.Join(t, "tok-ann", second)
 
-	code, e := first.closed()
+	code, e := first.WaitClosed(t)
 	if code != wire.ClosePolicy || e == nil || e.Code != wire.ErrCodeReplaced {
 		t.Fatalf("first room's connection closed with %d %+v; want %d and error %d (connected again elsewhere)", code, e, wire.ClosePolicy, wire.ErrCodeReplaced)
 	}
@@ -131,9 +132,9 @@ func TestOnePlayerOneShipAcrossRooms(t *testing.T) {
 	}
 
 	// Coming back to the first room gives up the second ship in turn.
-	back := dial(t, url)
-	back.join("tok-ann", "arena-1")
-	if code, e := other.closed(); code != wire.ClosePolicy || e == nil || e.Code != wire.ErrCodeReplaced {
+	back := servertest.MustDial(t, url)
+	back.Join(t, "tok-ann", "arena-1")
+	if code, e := other.WaitClosed(t); code != wire.ClosePolicy || e == nil || e.Code != wire.ErrCodeReplaced {
 		t.Errorf("second room's connection closed with %d %+v; want error 4009", code, e)
 	}
 }
@@ -148,10 +149,10 @@ func TestRoomNobodyJoinedClosesSoon(t *testing.T) {
 	if err != nil {
 		t.Fatalf("CreateRoom: %v", err)
 	}
-	c := dial(t, url)
-	c.join("tok-ann", visited)
-	c.write(wire.AppendLeave(nil))
-	c.closed()
+	c := servertest.MustDial(t, url)
+	c.Join(t, "tok-ann", visited)
+	c.Send(wire.AppendLeave(nil))
+	c.WaitClosed(t)
 
 	testwait.Until(t, testwait.Default, "the room nobody joined to close", func() bool { _, open := roomStats(m, lonely); return !open })
 	if _, open := roomStats(m, visited); !open {
@@ -195,8 +196,8 @@ func TestBotsOnlyRoundsAreNotRecorded(t *testing.T) {
 		t.Fatalf("%d bots-only rounds recorded, want none: %+v", len(recs), recs[0])
 	}
 
-	c := dial(t, url)
-	c.join("tok-ann", "arena-1")
+	c := servertest.MustDial(t, url)
+	c.Join(t, "tok-ann", "arena-1")
 	testwait.Until(t, testwait.Default, "a round with a human to be recorded", func() bool { return len(rec.roomsOf("p-ann")) > 0 })
 }
 
@@ -216,23 +217,23 @@ func (a *blockingAdmission) Admit(roomID, playerID string, humans, capacity int,
 func TestAdmissionNeverHoldsTheRoom(t *testing.T) {
 	adm := &blockingAdmission{asked: make(chan string, 4), release: make(chan struct{})}
 	m, url := startServer(t, Options{Bots: 1, Admission: adm})
-	ann := dial(t, url)
-	ann.hello("tok-ann", "arena-1")
+	ann := servertest.MustDial(t, url)
+	ann.Hello("tok-ann", "arena-1")
 	<-adm.asked
 	adm.release <- struct{}{}
-	ann.next(wire.TypeWelcome)
+	ann.Next(t, wire.TypeWelcome)
 
 	// Bob's admission hangs; the room ticks on and Ann keeps getting deltas.
-	bob := dial(t, url)
-	bob.hello("tok-bob", "arena-1")
+	bob := servertest.MustDial(t, url)
+	bob.Hello("tok-bob", "arena-1")
 	<-adm.asked
 	room := m.room("arena-1")
-	tick, deltas := room.tick.Load(), ann.deltas.Load()
+	tick, deltas := room.tick.Load(), ann.Deltas()
 	testwait.Until(t, testwait.Default, "the room to tick and Ann to get 15 deltas while Bob's admission waits", func() bool {
-		return room.tick.Load() >= tick+15 && ann.deltas.Load() >= deltas+15
+		return room.tick.Load() >= tick+15 && ann.Deltas() >= deltas+15
 	})
 	close(adm.release)
-	if w := bob.next(wire.TypeWelcome).Welcome; w.RoomID != "arena-1" {
+	if w := bob.Next(t, wire.TypeWelcome).Welcome; w.RoomID != "arena-1" {
 		t.Errorf("Bob welcomed to %q once admitted", w.RoomID)
 	}
 }

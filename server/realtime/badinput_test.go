@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lxzan/gws"
 	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/internal/servertest"
 	"github.com/tickarena/tickarena/internal/testwait"
 )
 
@@ -23,23 +23,23 @@ func TestBadInput(t *testing.T) {
 	if err != nil {
 		t.Fatalf("CreateRoom: %v", err)
 	}
-	occupant := dial(t, url)
-	occupant.join("tok-fay", tiny)
+	occupant := servertest.MustDial(t, url)
+	occupant.Join(t, "tok-fay", tiny)
 
-	bystander := dial(t, url)
-	bystander.join("tok-eve", "arena-1")
+	bystander := servertest.MustDial(t, url)
+	bystander.Join(t, "tok-eve", "arena-1")
 	arena := m.room("arena-1")
-	bystander.next(wire.TypeDelta)
-	startTick, startDeltas, startLate := arena.tick.Load(), bystander.deltas.Load(), obs.lateCount()
+	bystander.Next(t, wire.TypeDelta)
+	startTick, startDeltas, startLate := arena.tick.Load(), bystander.Deltas(), obs.lateCount()
 
 	nanAim := []byte{0x94, byte(wire.TypeInput), 0x01, 0x00, 0x92, 0x00, 0xcb}
 	nanAim = binary.BigEndian.AppendUint64(nanAim, math.Float64bits(math.NaN()))
-	joined := func(c *tclient) { c.join("tok-ann", "arena-1") }
-	send := func(b []byte) func(*testing.T, *tclient) {
-		return func(t *testing.T, c *tclient) { c.write(b) }
+	joined := func(t *testing.T, c *servertest.Player) { c.Join(t, "tok-ann", "arena-1") }
+	send := func(b []byte) func(*testing.T, *servertest.Player) {
+		return func(t *testing.T, c *servertest.Player) { c.Send(b) }
 	}
-	afterJoin := func(b []byte) func(*testing.T, *tclient) {
-		return func(t *testing.T, c *tclient) { joined(c); c.write(b) }
+	afterJoin := func(b []byte) func(*testing.T, *servertest.Player) {
+		return func(t *testing.T, c *servertest.Player) { joined(t, c); c.Send(b) }
 	}
 	hello := func(version uint16, token, room string) []byte {
 		return wire.AppendHello(nil, wire.Hello{Version: version, Token: token, Room: room})
@@ -48,12 +48,12 @@ func TestBadInput(t *testing.T) {
 
 	tests := []struct {
 		name     string
-		run      func(*testing.T, *tclient)
+		run      func(*testing.T, *servertest.Player)
 		wantCode uint16
 		wantErr  wire.ErrorCode // 0: no error message expected
 	}{
-		{"text frame before hello", func(t *testing.T, c *tclient) { _ = c.conn.WriteString("hello") }, wire.CloseUnsupported, wire.ErrCodeBadMessage},
-		{"text frame after join", func(t *testing.T, c *tclient) { joined(c); _ = c.conn.WriteString("{}") }, wire.CloseUnsupported, wire.ErrCodeBadMessage},
+		{"text frame before hello", func(t *testing.T, c *servertest.Player) { _ = c.Conn().WriteString("hello") }, wire.CloseUnsupported, wire.ErrCodeBadMessage},
+		{"text frame after join", func(t *testing.T, c *servertest.Player) { joined(t, c); _ = c.Conn().WriteString("{}") }, wire.CloseUnsupported, wire.ErrCodeBadMessage},
 		{"oversized frame", send(make([]byte, wire.MaxClientMessage+1)), wire.CloseTooBig, 0},
 		{"garbage bytes", send([]byte{0xc1, 0xff, 0x00, 0x13}), wire.CloseInvalidData, wire.ErrCodeBadMessage},
 		{"empty frame", send([]byte{}), wire.CloseInvalidData, wire.ErrCodeBadMessage},
@@ -72,52 +72,52 @@ func TestBadInput(t *testing.T) {
 		{"unknown room", send(hello(wire.Version, "tok-ann", "nowhere")), wire.ClosePolicy, wire.ErrCodeNoRoom},
 		{"bad token", send(hello(wire.Version, "forged", "arena-1")), wire.ClosePolicy, wire.ErrCodeAuth},
 		{"room full", send(hello(wire.Version, "tok-bob", tiny)), wire.CloseTryAgainLater, wire.ErrCodeRoomFull},
-		{"slow handshake", func(t *testing.T, c *tclient) {}, wire.ClosePolicy, wire.ErrCodeIdle},
-		{"input flood", func(t *testing.T, c *tclient) {
-			joined(c)
+		{"slow handshake", func(t *testing.T, c *servertest.Player) {}, wire.ClosePolicy, wire.ErrCodeIdle},
+		{"input flood", func(t *testing.T, c *servertest.Player) {
+			joined(t, c)
 			expired := testwait.Deadline(t, testwait.Default, "the server to close a client that floods inputs")
 			for seq := uint32(1); !expired(); seq++ {
 				select {
-				case <-c.done:
+				case <-c.Closed():
 					return
 				default:
 				}
-				c.write(wire.AppendInput(nil, wire.Input{Seq: seq}))
+				c.Send(wire.AppendInput(nil, wire.Input{Seq: seq}))
 				time.Sleep(time.Millisecond)
 			}
 		}, wire.ClosePolicy, wire.ErrCodeFlood},
-		{"ping flood", func(t *testing.T, c *tclient) {
-			joined(c)
+		{"ping flood", func(t *testing.T, c *servertest.Player) {
+			joined(t, c)
 			expired := testwait.Deadline(t, testwait.Default, "the server to close a client that floods pings")
 			for !expired() {
 				select {
-				case <-c.done:
+				case <-c.Closed():
 					return
 				default:
 				}
-				c.write(wire.AppendPing(nil, wire.Ping{Time: 1}))
+				c.Send(wire.AppendPing(nil, wire.Ping{Time: 1}))
 				time.Sleep(time.Millisecond)
 			}
 		}, wire.ClosePolicy, wire.ErrCodeFlood},
-		{"replayed sequence numbers", func(t *testing.T, c *tclient) {
-			joined(c)
+		{"replayed sequence numbers", func(t *testing.T, c *servertest.Player) {
+			joined(t, c)
 			before := obs.rejectedCount("replayed")
 			for _, seq := range []uint32{5, 5, 3, 6} {
-				c.write(wire.AppendInput(nil, wire.Input{Seq: seq}))
+				c.Send(wire.AppendInput(nil, wire.Input{Seq: seq}))
 			}
 			testwait.Until(t, testwait.Default, "two replayed inputs dropped", func() bool { return obs.rejectedCount("replayed") == before+2 })
-			c.awaitAck(6)
-			c.write(wire.AppendLeave(nil))
+			awaitAck(t, c, 6)
+			c.Send(wire.AppendLeave(nil))
 		}, wire.CloseNormal, 0},
 		{"leave", afterJoin(wire.AppendLeave(nil)), wire.CloseNormal, 0},
-		{"silent after joining", func(t *testing.T, c *tclient) { c.silent.Store(true); joined(c) }, wire.ClosePolicy, wire.ErrCodeIdle},
+		{"silent after joining", func(t *testing.T, c *servertest.Player) { c.SetSilent(true); joined(t, c) }, wire.ClosePolicy, wire.ErrCodeIdle},
 		{"panic while handling a message", send(hello(wire.Version, "panic", "arena-1")), wire.CloseInternalError, wire.ErrCodeBadMessage},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			c := dial(t, url)
+			c := servertest.MustDial(t, url)
 			tc.run(t, c)
-			code, e := c.closed()
+			code, e := c.WaitClosed(t)
 			if code != tc.wantCode {
 				t.Errorf("close code %d, want %d", code, tc.wantCode)
 			}
@@ -133,8 +133,8 @@ func TestBadInput(t *testing.T) {
 	}
 	t.Run("abrupt TCP close mid-frame", func(t *testing.T) {
 		before := obs.closedCount("network")
-		raw := rawDial(t, url, 0)
-		f := frame(byte(gws.OpcodeBinary), hello(wire.Version, "tok-cat", "arena-1"))
+		raw := servertest.DialRaw(t, url, 0)
+		f := servertest.ClientFrame(servertest.OpBinary, hello(wire.Version, "tok-cat", "arena-1"))
 		if _, err := raw.Write(f[:len(f)/2]); err != nil {
 			t.Fatalf("write half a frame: %v", err)
 		}
@@ -145,7 +145,7 @@ func TestBadInput(t *testing.T) {
 	t.Run("bystander unaffected", func(t *testing.T) {
 		ticks := int64(arena.tick.Load() - startTick)
 		merged := int64(obs.lateCount() - startLate) // ticks folded into one delta by a late room
-		got := bystander.deltas.Load() - startDeltas
+		got := bystander.Deltas() - startDeltas
 		t.Logf("bystander: %d deltas over %d ticks (%d caught up)", got, ticks, merged)
 		if want := ticks - merged; got < want-3 {
 			t.Errorf("bystander got %d deltas, want %d", got, want)
@@ -154,7 +154,7 @@ func TestBadInput(t *testing.T) {
 			t.Errorf("%d deltas skipped, want 0", obs.skippedCount())
 		}
 		select {
-		case <-bystander.done:
+		case <-bystander.Closed():
 			t.Errorf("bystander was disconnected")
 		default:
 		}

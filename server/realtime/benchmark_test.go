@@ -7,10 +7,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lxzan/gws"
 	"github.com/tickarena/tickarena/game/bot"
 	"github.com/tickarena/tickarena/game/wire"
 	"github.com/tickarena/tickarena/internal/cputime"
+	"github.com/tickarena/tickarena/internal/servertest"
 	"github.com/tickarena/tickarena/internal/testwait"
 )
 
@@ -27,17 +27,22 @@ func benchRoom(b *testing.B, m *Manager) *room {
 	return r
 }
 
-// BenchmarkRoomTickEncode measures one whole room tick in process, recording
-// its replay as a server does by default, without
-// sockets: 50 players' inputs through the inbox, bots, game.Step, one
-// snapshot, and for every player its view, events and encoded delta; with
-// the CPU time of the step and of the encoding apart.
-func BenchmarkRoomTickEncode(b *testing.B) {
-	m, err := New(Options{Auth: testAuth, PublicRooms: -1, RecordReplays: true, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+// benchManager returns a Manager with no public room, for a benchmark that
+// drives a room of its own in process (no sockets).
+func benchManager(b *testing.B, opts Options) *Manager {
+	b.Helper()
+	opts.Auth, opts.PublicRooms = testAuth, -1
+	opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	m, err := New(opts)
 	if err != nil {
 		b.Fatal(err)
 	}
-	r := benchRoom(b, m)
+	return m
+}
+
+// seatBenchPlayers seats benchClients players in r, each steered by a bot's
+// brain, and fills the room with its bots.
+func seatBenchPlayers(r *room) ([]*player, []*bot.Brain) {
 	players := make([]*player, benchClients)
 	brains := make([]*bot.Brain, benchClients)
 	for i := range players {
@@ -45,13 +50,121 @@ func BenchmarkRoomTickEncode(b *testing.B) {
 		brains[i] = bot.New(players[i].ship)
 	}
 	r.balanceBots()
+	return players, brains
+}
+
+// think puts each player's brain's input in its slot, as its client would.
+func think(r *room, players []*player, brains []*bot.Brain) {
+	for i, p := range players {
+		p.slot.put(brains[i].Think(r.world))
+	}
+}
+
+// loopbackBench is a room of benchClients players on real sockets, which
+// the benchmark drives as the room's goroutine.
+type loopbackBench struct {
+	b      *testing.B
+	m      *Manager
+	r      *room
+	url    string
+	brains []*bot.Brain
+	now    time.Time
+	ticks  int
+}
+
+// newLoopbackBench starts a server as opts say and a room on it that the
+// benchmark owns; the players arrive through join.
+func newLoopbackBench(b *testing.B, opts Options) *loopbackBench {
+	opts.PublicRooms, opts.MaxConnectionsPerAddr = -1, 1000
+	m, url := startServer(b, opts)
+	tokens := mapAuth{}
+	for i := range benchClients {
+		tokens[benchToken(i)] = [2]string{fmt.Sprint("p-", i), fmt.Sprint("Player ", i)}
+	}
+	m.opts.Auth = tokens
+	return &loopbackBench{b: b, m: m, r: benchRoom(b, m), url: url, now: time.Now()}
+}
+
+// benchToken is the token of a loopbackBench's player i.
+func benchToken(i int) string { return fmt.Sprint("tok-", i) }
+
+// join lets in the hello a player has just sent, as the room's goroutine
+// would. The hello names the room by its code: a private room by its id
+// admits only reservations.
+func (lb *loopbackBench) join() { lb.r.handle(<-lb.r.cmds) }
+
+// play gives every seated player a bot's brain, once they have all joined.
+func (lb *loopbackBench) play() {
+	lb.brains = make([]*bot.Brain, len(lb.r.order))
+	for i, p := range lb.r.order {
+		lb.brains[i] = bot.New(p.ship)
+	}
+}
+
+// tick runs one room tick as the room's loop does, the players moving and
+// firing like bots, with the roster once a second and a ping every two, so
+// that the bytes sent are all that a client receives.
+func (lb *loopbackBench) tick() {
+	lb.ticks++
+	think(lb.r, lb.r.order, lb.brains)
+	lb.r.step(lb.now)
+	lb.r.fanout(lb.now)
+	if lb.ticks%lb.m.opts.TickRate == 0 {
+		lb.r.roster()
+	}
+	if lb.ticks%(2*lb.m.opts.TickRate) == 0 {
+		lb.r.ping(lb.now)
+	}
+}
+
+// drain waits for the sockets to take every queued message, so that each
+// measured tick starts like a real one, 1/TickRate s after the last.
+func (lb *loopbackBench) drain() {
+	testwait.Until(lb.b, testwait.Default, "the writes to drain", func() bool {
+		for _, p := range lb.r.order {
+			if p.client.inflight.Load() != 0 {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// warmUp plays the room past its full snapshots.
+func (lb *loopbackBench) warmUp() {
+	for range 3 * lb.m.opts.TickRate {
+		lb.tick()
+		lb.drain()
+	}
+}
+
+// measure times b.N ticks, each followed (outside the timer) by drain.
+func (lb *loopbackBench) measure() {
+	lb.b.ReportAllocs()
+	lb.b.ResetTimer()
+	for range lb.b.N {
+		lb.tick()
+		lb.b.StopTimer()
+		lb.drain()
+		lb.b.StartTimer()
+	}
+	lb.b.StopTimer()
+}
+
+// BenchmarkRoomTickEncode measures one whole room tick in process, recording
+// its replay as a server does by default, without sockets: 50 players'
+// inputs through the inbox, bots, game.Step, one snapshot, and for every
+// player its view, events and encoded delta; with the CPU time of the step
+// and of the encoding apart.
+func BenchmarkRoomTickEncode(b *testing.B) {
+	m := benchManager(b, Options{RecordReplays: true})
+	r := benchRoom(b, m)
+	players, brains := seatBenchPlayers(r)
 	var buf []byte
 	var stepCPU, encodeCPU time.Duration
 	tick := func() int {
 		t0 := cputime.Process()
-		for i, p := range players {
-			p.slot.put(brains[i].Think(r.world))
-		}
+		think(r, players, brains)
 		r.step(time.Time{})
 		t1 := cputime.Process()
 		r.snap.Capture(r.world)
@@ -94,66 +207,21 @@ func BenchmarkRoomTickEncode(b *testing.B) {
 // for the sockets to take what was queued, as a real tick interval would.
 func BenchmarkRoomTickLoopback(b *testing.B) {
 	obs := newCountingObserver()
-	m, url := startServer(b, Options{PublicRooms: -1, Observer: obs, MaxConnectionsPerAddr: 1000})
-	r := benchRoom(b, m)
-	clients := make([]*tclient, benchClients)
-	tokens := mapAuth{}
+	lb := newLoopbackBench(b, Options{Observer: obs})
+	clients := make([]*servertest.Player, benchClients)
 	for i := range clients {
-		tokens[fmt.Sprint("tok-", i)] = [2]string{fmt.Sprint("p-", i), fmt.Sprint("Player ", i)}
-	}
-	m.opts.Auth = tokens
-	for i := range clients {
-		clients[i] = dial(b, url)
-		clients[i].hello(fmt.Sprint("tok-", i), r.code) // by its code: a private room by its id admits only reservations
-		r.handle(<-r.cmds)                              // the benchmark is the room's goroutine
+		clients[i] = servertest.MustDial(b, lb.url)
+		clients[i].Hello(benchToken(i), lb.r.code)
+		lb.join()
 	}
 	for _, c := range clients {
-		c.next(wire.TypeWelcome)
+		c.Next(b, wire.TypeWelcome)
 	}
-	// drain waits for the sockets to take every queued message, so that each
-	// measured tick starts like a real one, 1/TickRate s after the last.
-	drain := func() {
-		testwait.Until(b, testwait.Default, "the writes to drain", func() bool {
-			for _, p := range r.order {
-				if p.client.inflight.Load() != 0 {
-					return false
-				}
-			}
-			return true
-		})
-	}
-	// The players move and fire like bots, as in BenchmarkRoomTickEncode, so
-	// that their deltas and roster lines change as in a real game.
-	brains := make([]*bot.Brain, len(r.order))
-	for i, p := range r.order {
-		brains[i] = bot.New(p.ship)
-	}
-	now := time.Now()
-	ticks := 0
-	// tick runs one room tick as the room's loop does, with the roster once
-	// a second and a ping every two, so that the bytes counted are all that
-	// a client receives.
-	tick := func() {
-		ticks++
-		for i, p := range r.order {
-			p.slot.put(brains[i].Think(r.world))
-		}
-		r.step(now)
-		r.fanout(now)
-		if ticks%m.opts.TickRate == 0 {
-			r.roster()
-		}
-		if ticks%(2*m.opts.TickRate) == 0 {
-			r.ping(now)
-		}
-	}
-	for range 3 * m.opts.TickRate {
-		tick()
-		drain()
-	}
+	lb.play()
+	lb.warmUp()
 	received := func() (n int64) {
 		for _, c := range clients {
-			n += c.bytes.Load()
+			n += c.Bytes()
 		}
 		return n
 	}
@@ -174,18 +242,10 @@ func BenchmarkRoomTickLoopback(b *testing.B) {
 	}
 	before := settled()
 	skipped := obs.skippedCount()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for range b.N {
-		tick()
-		b.StopTimer()
-		drain()
-		b.StartTimer()
-	}
-	b.StopTimer()
+	lb.measure()
 	perClient := float64(settled()-before) / float64(b.N*benchClients)
 	b.ReportMetric(perClient, "B/client/tick")
-	b.ReportMetric(perClient*float64(m.opts.TickRate), "B/client/s")
+	b.ReportMetric(perClient*float64(lb.m.opts.TickRate), "B/client/s")
 	b.ReportMetric(float64(obs.skippedCount()-skipped)/float64(b.N), "skipped/tick")
 }
 
@@ -194,63 +254,17 @@ func BenchmarkRoomTickLoopback(b *testing.B) {
 // its allocations are the server's alone: the room tick, the fan-out of 50
 // tick frames, gws writing them, and the reading of the clients' inputs.
 func BenchmarkRoomTickFanout(b *testing.B) {
-	m, url := startServer(b, Options{PublicRooms: -1, MaxConnectionsPerAddr: 1000})
-	r := benchRoom(b, m)
-	tokens := mapAuth{}
+	lb := newLoopbackBench(b, Options{})
 	for i := range benchClients {
-		tokens[fmt.Sprint("tok-", i)] = [2]string{fmt.Sprint("p-", i), fmt.Sprint("Player ", i)}
-	}
-	m.opts.Auth = tokens
-	for i := range benchClients {
-		raw := rawDial(b, url, 0)
-		hello := wire.AppendHello(nil, wire.Hello{Version: wire.Version, Token: fmt.Sprint("tok-", i), Room: r.code})
-		if _, err := raw.Write(frame(byte(gws.OpcodeBinary), hello)); err != nil {
+		raw := servertest.DialRaw(b, lb.url, 0)
+		hello := wire.AppendHello(nil, wire.Hello{Version: wire.Version, Token: benchToken(i), Room: lb.r.code})
+		if err := raw.Send(servertest.OpBinary, hello); err != nil {
 			b.Fatal(err)
 		}
-		r.handle(<-r.cmds) // the benchmark is the room's goroutine
-		go func() { _, _ = io.Copy(io.Discard, raw.br) }()
+		lb.join()
+		go func() { _, _ = io.Copy(io.Discard, raw) }()
 	}
-	brains := make([]*bot.Brain, len(r.order))
-	for i, p := range r.order {
-		brains[i] = bot.New(p.ship)
-	}
-	now := time.Now()
-	ticks := 0
-	tick := func() {
-		ticks++
-		for i, p := range r.order {
-			p.slot.put(brains[i].Think(r.world))
-		}
-		r.step(now)
-		r.fanout(now)
-		if ticks%m.opts.TickRate == 0 {
-			r.roster()
-		}
-		if ticks%(2*m.opts.TickRate) == 0 {
-			r.ping(now)
-		}
-	}
-	drain := func() {
-		testwait.Until(b, testwait.Default, "the writes to drain", func() bool {
-			for _, p := range r.order {
-				if p.client.inflight.Load() != 0 {
-					return false
-				}
-			}
-			return true
-		})
-	}
-	for range 3 * m.opts.TickRate {
-		tick()
-		drain()
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for range b.N {
-		tick()
-		b.StopTimer()
-		drain()
-		b.StartTimer()
-	}
-	b.StopTimer()
+	lb.play()
+	lb.warmUp()
+	lb.measure()
 }

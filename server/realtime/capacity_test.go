@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/internal/servertest"
 )
 
 // admitAll is an Admission that lets everyone in, like a cluster's seat
@@ -23,11 +24,11 @@ func (a *admitAll) Admit(roomID, playerID string, humans, capacity int, open boo
 func TestRoomCapacityHasTheLastWord(t *testing.T) {
 	adm := &admitAll{}
 	m, url := startServer(t, Options{Bots: -1, Capacity: 1, Admission: adm})
-	ann := dial(t, url)
-	ann.join("tok-ann", "arena-1")
-	bob := dial(t, url)
-	bob.hello("tok-bob", "arena-1")
-	if code, e := bob.closed(); code != wire.CloseTryAgainLater || e == nil || e.Code != wire.ErrCodeRoomFull {
+	ann := servertest.MustDial(t, url)
+	ann.Join(t, "tok-ann", "arena-1")
+	bob := servertest.MustDial(t, url)
+	bob.Hello("tok-bob", "arena-1")
+	if code, e := bob.WaitClosed(t); code != wire.CloseTryAgainLater || e == nil || e.Code != wire.ErrCodeRoomFull {
 		t.Errorf("Bob in a full room the Admission let him into: close %d, error %+v; want %d and %d", code, e, wire.CloseTryAgainLater, wire.ErrCodeRoomFull)
 	}
 	if n := adm.asked.Load(); n != 2 {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/internal/servertest"
 	"github.com/tickarena/tickarena/internal/testwait"
 )
 
@@ -25,36 +26,36 @@ func TestFloodCloseIsReadable(t *testing.T) {
 	}
 	_, url := startServer(t, Options{Auth: auth, Bots: -1, Capacity: trials, FloodRate: 1, FloodSeconds: 1})
 
-	clients := make([]*tclient, trials)
+	clients := make([]*servertest.Player, trials)
 	for i := range clients {
-		clients[i] = dial(t, url)
-		clients[i].join(fmt.Sprintf("tok-%d", i), "arena-1")
+		clients[i] = servertest.MustDial(t, url)
+		clients[i].Join(t, fmt.Sprintf("tok-%d", i), "arena-1")
 	}
 	var wg sync.WaitGroup
 	for _, c := range clients {
 		// Answers to pings would wait behind the flood on the client's side,
 		// and its reading with them: a flooder reads but does not answer.
-		c.silent.Store(true)
+		c.SetSilent(true)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for seq := uint32(1); ; seq++ {
 				select {
-				case <-c.done:
+				case <-c.Closed():
 					return
 				default:
 				}
-				c.write(wire.AppendInput(nil, wire.Input{Seq: seq}))
+				c.Send(wire.AppendInput(nil, wire.Input{Seq: seq}))
 			}
 		}()
 	}
 	failed := 0
 	for i, c := range clients {
-		code, e := c.closed()
-		if code != wire.ClosePolicy || c.reason != "too many messages" || e == nil || e.Code != wire.ErrCodeFlood {
+		code, e := c.WaitClosed(t)
+		if code != wire.ClosePolicy || c.CloseReason() != "too many messages" || e == nil || e.Code != wire.ErrCodeFlood {
 			failed++
 			t.Errorf("flooder %d: close %d %q, error message %+v; want close %d %q after error %d",
-				i, code, c.reason, e, wire.ClosePolicy, "too many messages", wire.ErrCodeFlood)
+				i, code, c.CloseReason(), e, wire.ClosePolicy, "too many messages", wire.ErrCodeFlood)
 		}
 	}
 	wg.Wait()
@@ -67,8 +68,8 @@ func TestFloodCloseIsReadable(t *testing.T) {
 // the close linger when the peer never answers the close frame.
 func TestCloseWaitsForThePeer(t *testing.T) {
 	m, url := startServer(t, Options{Bots: -1})
-	raw := rawDial(t, url, 0)
-	if _, err := raw.Write(frame(2, wire.AppendInput(nil, wire.Input{Seq: 1}))); err != nil {
+	raw := servertest.DialRaw(t, url, 0)
+	if err := raw.Send(servertest.OpBinary, wire.AppendInput(nil, wire.Input{Seq: 1})); err != nil {
 		t.Fatalf("write: %v", err)
 	}
 	start := time.Now()

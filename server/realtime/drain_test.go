@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/internal/servertest"
 	"github.com/tickarena/tickarena/internal/testwait"
 )
 
@@ -15,27 +16,27 @@ import (
 func TestDrain(t *testing.T) {
 	ended := make(chan RoundRecord, 4)
 	m, url := startServer(t, Options{Bots: -1, RoundSeconds: 2, ReconnectGrace: time.Minute, OnRoundEnd: func(r RoundRecord) { ended <- r }})
-	ann := dial(t, url)
-	ann.join("tok-ann", "arena-1")
+	ann := servertest.MustDial(t, url)
+	ann.Join(t, "tok-ann", "arena-1")
 	testwait.Until(t, testwait.Default, "the room publishes its player", func() bool { return m.Rooms()[0].Humans == 1 })
 
 	drained := make(chan error, 1)
 	go func() { drained <- m.Drain(context.Background()) }()
 	testwait.Until(t, testwait.Default, "the drain begins", m.Draining)
 
-	bob := dial(t, url)
-	bob.hello("tok-bob", "arena-1")
-	if code, e := bob.closed(); code != wire.CloseTryAgainLater || e == nil || e.Code != wire.ErrCodeShutdown {
+	bob := servertest.MustDial(t, url)
+	bob.Hello("tok-bob", "arena-1")
+	if code, e := bob.WaitClosed(t); code != wire.CloseTryAgainLater || e == nil || e.Code != wire.ErrCodeShutdown {
 		t.Errorf("a new player during the drain got close %d, error %+v; want 1013 with ErrCodeShutdown", code, e)
 	}
 	if _, _, err := m.CreateRoom(RoomSpec{Name: "late"}); !errors.Is(err, ErrShutdown) {
 		t.Errorf("CreateRoom during the drain: %v, want ErrShutdown", err)
 	}
 
-	_ = ann.conn.NetConn().Close() // a reload during the drain
+	ann.Drop() // a reload during the drain
 	testwait.Until(t, testwait.Default, "the server notices the drop", func() bool { return m.Connections() == 0 })
-	again := dial(t, url)
-	again.join("tok-ann", "arena-1")
+	again := servertest.MustDial(t, url)
+	again.Join(t, "tok-ann", "arena-1")
 
 	select {
 	case err := <-drained:
@@ -58,7 +59,7 @@ func TestDrain(t *testing.T) {
 // Drain gives up when its context ends before the round does.
 func TestDrainDeadline(t *testing.T) {
 	m, url := startServer(t, Options{Bots: -1, RoundSeconds: 600})
-	dial(t, url).join("tok-ann", "arena-1")
+	servertest.MustDial(t, url).Join(t, "tok-ann", "arena-1")
 	testwait.Until(t, testwait.Default, "the room publishes its player", func() bool { return m.Rooms()[0].Humans == 1 })
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()

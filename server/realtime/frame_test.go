@@ -4,8 +4,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lxzan/gws"
 	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/internal/servertest"
 	"github.com/tickarena/tickarena/internal/testwait"
 )
 
@@ -16,19 +16,19 @@ import (
 func TestOneFramePerTick(t *testing.T) {
 	const rate = 20
 	_, url := startServer(t, Options{Bots: 2, TickRate: rate, PingInterval: 300 * time.Millisecond})
-	c := dial(t, url)
-	c.join("tok-ann", "arena-1")
+	c := servertest.MustDial(t, url)
+	c.Join(t, "tok-ann", "arena-1")
 	counts := map[wire.Type]int{}
 	var pong *wire.Pong
 	expired := testwait.Deadline(t, testwait.Default, "two rosters, three pings and a pong")
 	for !expired() && (counts[wire.TypeRoster] < 2 || counts[wire.TypePing] < 3 || pong == nil) {
 		if counts[wire.TypeDelta] == 5 {
 			sent := time.Now().UnixNano()
-			_ = c.conn.WriteMessage(gws.OpcodeBinary, wire.AppendPing(nil, wire.Ping{Time: sent}))
+			c.Send(wire.AppendPing(nil, wire.Ping{Time: sent}))
 		}
 		var b []byte
 		select {
-		case b = <-c.msgs:
+		case b = <-c.Messages():
 		case <-time.After(time.Second):
 			continue
 		}
@@ -41,11 +41,11 @@ func TestOneFramePerTick(t *testing.T) {
 			pong = &m.Pong
 		}
 	}
-	frames, deltas := c.frames.Load(), int64(counts[wire.TypeDelta])
+	frames, deltas := c.Frames(), int64(counts[wire.TypeDelta])
 	t.Logf("%d frames: %v by type", frames, counts)
 	// Frames may have arrived that the loop has not read yet: count again.
-	for len(c.msgs) > 0 {
-		if wire.PeekType(<-c.msgs) == wire.TypeDelta {
+	for len(c.Messages()) > 0 {
+		if wire.PeekType(<-c.Messages()) == wire.TypeDelta {
 			deltas++
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/internal/servertest"
 )
 
 // TestHelloWithoutRoom checks what a hello with an empty room gets, as the
@@ -22,21 +23,21 @@ func TestHelloWithoutRoom(t *testing.T) {
 		{"tok-dan", "", "arena-1"},
 	}
 	for _, j := range joins {
-		c := dial(t, url)
-		if got := c.join(j.token, j.room).RoomID; got != j.want {
+		c := servertest.MustDial(t, url)
+		if got := c.Join(t, j.token, j.room).RoomID; got != j.want {
 			t.Errorf("%s with room %q joined %q, want %q", j.token, j.room, got, j.want)
 		}
 	}
-	c := dial(t, url)
-	c.hello("tok-eve", "")
-	if code, e := c.closed(); code != wire.CloseTryAgainLater || e == nil || e.Code != wire.ErrCodeRoomFull {
+	c := servertest.MustDial(t, url)
+	c.Hello("tok-eve", "")
+	if code, e := c.WaitClosed(t); code != wire.CloseTryAgainLater || e == nil || e.Code != wire.ErrCodeRoomFull {
 		t.Errorf("empty room with every public room full: close %d, error %+v; want %d and %d", code, e, wire.CloseTryAgainLater, wire.ErrCodeRoomFull)
 	}
 
 	_, bare := startServer(t, Options{Bots: -1, PublicRooms: -1})
-	c = dial(t, bare)
-	c.hello("tok-ann", "")
-	if code, e := c.closed(); code != wire.ClosePolicy || e == nil || e.Code != wire.ErrCodeNoRoom {
+	c = servertest.MustDial(t, bare)
+	c.Hello("tok-ann", "")
+	if code, e := c.WaitClosed(t); code != wire.ClosePolicy || e == nil || e.Code != wire.ErrCodeNoRoom {
 		t.Errorf("empty room on a server without public rooms: close %d, error %+v; want %d and %d", code, e, wire.ClosePolicy, wire.ErrCodeNoRoom)
 	}
 }
@@ -48,9 +49,9 @@ func TestHelloWithoutRoom(t *testing.T) {
 // welcome, no delta in a format it cannot read.
 func TestOldClientGetsVersionError(t *testing.T) {
 	_, url := startServer(t, Options{Bots: -1})
-	c := dial(t, url)
-	c.hello("tok-ann", "arena-1") // the current version works
-	c.next(wire.TypeWelcome)
+	c := servertest.MustDial(t, url)
+	c.Hello("tok-ann", "arena-1") // the current version works
+	c.Next(t, wire.TypeWelcome)
 
 	for _, tc := range []struct {
 		name  string
@@ -60,20 +61,20 @@ func TestOldClientGetsVersionError(t *testing.T) {
 		{"spectator", wire.Hello{Version: 1, Token: "tok-cat", Room: "arena-1", Spectate: true, Follow: 1024}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			old := dial(t, url)
-			old.write(wire.AppendHello(nil, tc.hello))
-			code, e := old.closed()
+			old := servertest.MustDial(t, url)
+			old.Send(wire.AppendHello(nil, tc.hello))
+			code, e := old.WaitClosed(t)
 			if code != wire.ClosePolicy || e == nil || e.Code != wire.ErrCodeVersion {
 				t.Fatalf("version 1 hello: close %d, error %+v; want %d and %d", code, e, wire.ClosePolicy, wire.ErrCodeVersion)
 			}
 			if want := fmt.Sprintf("protocol version 1 is not supported (this server speaks %d)", wire.Version); !strings.Contains(e.Reason, want) {
 				t.Errorf("reason %q, want it to say %q", e.Reason, want)
 			}
-			if old.reason != e.Reason {
-				t.Errorf("close frame reason %q, want the error's %q", old.reason, e.Reason)
+			if old.CloseReason() != e.Reason {
+				t.Errorf("close frame reason %q, want the error's %q", old.CloseReason(), e.Reason)
 			}
-			for len(old.msgs) > 0 {
-				if typ := wire.PeekType(<-old.msgs); typ != wire.TypeError {
+			for len(old.Messages()) > 0 {
+				if typ := wire.PeekType(<-old.Messages()); typ != wire.TypeError {
 					t.Errorf("the old client got a message of type %d, want only the error", typ)
 				}
 			}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/tickarena/tickarena/game"
 	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/internal/servertest"
 )
 
 // viewLog records the views the server queued, by player and tick.
@@ -58,7 +59,7 @@ func TestJoinMoveAndSee(t *testing.T) {
 	type side struct {
 		name, token, player string
 		buttons             game.Buttons
-		c                   *tclient
+		c                   *servertest.Player
 		ship                uint32
 		mir                 mirror
 		seq                 uint32
@@ -68,8 +69,8 @@ func TestJoinMoveAndSee(t *testing.T) {
 		{name: "bob moves down", token: "tok-bob", player: "p-bob", buttons: game.Down},
 	}
 	for _, s := range sides {
-		s.c = dial(t, url)
-		w := s.c.join(s.token, "arena-1")
+		s.c = servertest.MustDial(t, url)
+		w := s.c.Join(t, s.token, "arena-1")
 		if w.RoomID != "arena-1" || w.RoomName != "Arena 1" || w.Rules.TickRate != 30 {
 			t.Fatalf("%s: welcome %+v", s.name, w)
 		}
@@ -86,7 +87,7 @@ func TestJoinMoveAndSee(t *testing.T) {
 			other = sides[1]
 		}
 		for s.mir.view.Find(other.ship) == nil {
-			s.mir.apply(t, s.c.next(wire.TypeDelta))
+			s.mir.apply(t, s.c.Next(t, wire.TypeDelta))
 		}
 	}
 	start := map[*side]map[uint32]wire.Entity{}
@@ -95,11 +96,11 @@ func TestJoinMoveAndSee(t *testing.T) {
 		for _, o := range sides {
 			start[s][o.ship] = *s.mir.view.Find(o.ship)
 		}
-		s.seq = s.c.input(uint8(s.buttons), 0)
+		s.seq = s.c.Input(s.buttons, 0)
 	}
 	for _, s := range sides {
 		for n := 0; n < 30 || s.mir.lastSeq != s.seq; n++ {
-			s.mir.apply(t, s.c.next(wire.TypeDelta))
+			s.mir.apply(t, s.c.Next(t, wire.TypeDelta))
 		}
 	}
 

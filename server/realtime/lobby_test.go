@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lxzan/gws"
 	"github.com/tickarena/tickarena/game/wire"
 
+	"github.com/tickarena/tickarena/internal/servertest"
 	"github.com/tickarena/tickarena/internal/testwait"
 )
 
@@ -41,8 +41,8 @@ func TestRoomsForTheLobby(t *testing.T) {
 		t.Errorf("new room stats %+v", st)
 	}
 
-	c := dial(t, url)
-	w := c.join("tok-ann", code) // by join code
+	c := servertest.MustDial(t, url)
+	w := c.Join(t, "tok-ann", code) // by join code
 	if w.RoomID != id || w.RoomName != "Friends" {
 		t.Errorf("joined by code into %q %q, want %q Friends", w.RoomID, w.RoomName, id)
 	}
@@ -53,21 +53,21 @@ func TestRoomsForTheLobby(t *testing.T) {
 	if err != nil || len(board) != 3 {
 		t.Fatalf("Scoreboard: %v, %d lines, want 3", err, len(board))
 	}
-	roster := c.next(wire.TypeRoster).Roster
+	roster := c.Next(t, wire.TypeRoster).Roster
 	if len(roster.Lines) != 3 {
 		t.Errorf("roster has %d ships, want 3", len(roster.Lines))
 	}
-	ping := c.next(wire.TypePing).Ping
+	ping := c.Next(t, wire.TypePing).Ping
 	if ping.Time == 0 {
 		t.Errorf("ping without a time")
 	}
-	c.write(wire.AppendPing(nil, wire.Ping{Time: 42}))
-	if got := c.next(wire.TypePong).Pong.Time; got != 42 {
+	c.Send(wire.AppendPing(nil, wire.Ping{Time: 42}))
+	if got := c.Next(t, wire.TypePong).Pong.Time; got != 42 {
 		t.Errorf("pong echoes %d, want 42", got)
 	}
 
-	c.write(wire.AppendLeave(nil))
-	c.closed()
+	c.Send(wire.AppendLeave(nil))
+	c.WaitClosed(t)
 	testwait.Until(t, testwait.Default, "a bot to take the seat back", func() bool { st := stats(); return st.Humans == 0 && st.Bots == 3 })
 	testwait.Until(t, testwait.Default, "the empty room to close", func() bool { return stats().ID == "" })
 	if n := len(m.Rooms()); n != 2 {
@@ -83,9 +83,9 @@ func TestRoundEnd(t *testing.T) {
 		default:
 		}
 	}})
-	c := dial(t, url)
-	c.join("tok-ann", "arena-1")
-	end := c.next(wire.TypeRoundEnd).RoundEnd
+	c := servertest.MustDial(t, url)
+	c.Join(t, "tok-ann", "arena-1")
+	end := c.Next(t, wire.TypeRoundEnd).RoundEnd
 	if end.Round != 1 || len(end.Players) != 2 || end.NextRound <= end.EndTick {
 		t.Errorf("round end %+v, want round 1 with 2 players and a next round after it", end)
 	}
@@ -107,9 +107,9 @@ func TestConnectionLimits(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			_, url := startServer(t, tc.opts)
-			dial(t, url)
-			dial(t, url)
-			_, resp, err := gws.NewClient(&tclient{}, &gws.ClientOption{Addr: url})
+			servertest.MustDial(t, url)
+			servertest.MustDial(t, url)
+			_, resp, err := servertest.Dial(t, url, nil)
 			if err == nil || resp == nil || resp.StatusCode != tc.status {
 				t.Errorf("third connection: err %v, response %v; want %d", err, resp, tc.status)
 			}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/lxzan/gws"
+	"github.com/tickarena/tickarena/game"
 	"github.com/tickarena/tickarena/game/wire"
 )
 
@@ -224,7 +225,7 @@ func TestConnMemoryClients(t *testing.T) {
 		}
 		for _, c := range clients {
 			c.write(wire.AppendInput(nil, wire.Input{Seq: seq, Ack: c.tick.Load(), N: 1,
-				Steps: [wire.MaxInputSteps]wire.InputStep{{Buttons: gameButtons(uint8(seq>>4) & 3), Aim: gameAngle(uint16(seq * 500))}}}))
+				Steps: [wire.MaxInputSteps]wire.InputStep{{Buttons: game.Buttons(uint8(seq>>4) & 3), Aim: game.Angle(uint16(seq * 500))}}}))
 		}
 	}
 }

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lxzan/gws"
 	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/internal/servertest"
 	"github.com/tickarena/tickarena/internal/testwait"
 )
 
@@ -139,11 +139,11 @@ func TestSaturatedWhileRoomsTickLate(t *testing.T) {
 // at once, and open again as soon as a connection ends.
 func TestSaturatedAtMaxConnections(t *testing.T) {
 	m, url := startServer(t, Options{MaxConnections: 1})
-	c := dial(t, url)
+	c := servertest.MustDial(t, url)
 	if s := m.Saturation(); !s.Full || s.Reason != SaturatedConns {
 		t.Fatalf("with 1 of 1 connections open: saturation = %+v, want full with %q", s, SaturatedConns)
 	}
-	_ = c.conn.WriteClose(1000, nil)
+	_ = c.Conn().WriteClose(1000, nil)
 	testwait.Until(t, testwait.Default, "the Manager to admit again after the connection closed", func() bool { return !m.Saturation().Full })
 }
 
@@ -159,12 +159,12 @@ func TestSaturatedWhileFramesGoUndelivered(t *testing.T) {
 		SaturationWindow: 250 * time.Millisecond, SaturationClear: 500 * time.Millisecond,
 		gateInterval: 50 * time.Millisecond,
 	})
-	fast := dial(t, url)
-	fast.join("tok-ann", "arena-1")
-	var stalled []*rawConn
+	fast := servertest.MustDial(t, url)
+	fast.Join(t, "tok-ann", "arena-1")
+	var stalled []*servertest.RawConn
 	for _, tok := range []string{"tok-bob", "tok-cat", "tok-dan", "tok-eve"} {
-		raw := rawDial(t, url, 4096)
-		if _, err := raw.Write(frame(byte(gws.OpcodeBinary), wire.AppendHello(nil, wire.Hello{Version: wire.Version, Token: tok, Room: "arena-1"}))); err != nil {
+		raw := servertest.DialRaw(t, url, 4096)
+		if err := raw.Send(servertest.OpBinary, wire.AppendHello(nil, wire.Hello{Version: wire.Version, Token: tok, Room: "arena-1"})); err != nil {
 			t.Fatalf("send hello: %v", err)
 		}
 		stalled = append(stalled, raw)

@@ -7,6 +7,7 @@ import (
 	"github.com/tickarena/tickarena/game"
 	"github.com/tickarena/tickarena/game/replay"
 	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/internal/servertest"
 	"github.com/tickarena/tickarena/internal/testwait"
 )
 
@@ -25,26 +26,26 @@ func TestRoomRecordsRounds(t *testing.T) {
 					default:
 					}
 				}})
-			ann := dial(t, url)
-			ann.join("tok-ann", "arena-1")
-			bob := dial(t, url)
-			bob.join("tok-bob", "arena-1")
-			cat := dial(t, url)
-			cat.join("tok-cat", "arena-1")
+			ann := servertest.MustDial(t, url)
+			ann.Join(t, "tok-ann", "arena-1")
+			bob := servertest.MustDial(t, url)
+			bob.Join(t, "tok-bob", "arena-1")
+			cat := servertest.MustDial(t, url)
+			cat.Join(t, "tok-cat", "arena-1")
 			for i := range 10 {
-				ann.input(uint8(game.Right|game.Fire), uint16(i*3000))
-				bob.input(uint8(game.Down), 16384)
-				cat.input(uint8(game.Left|game.Up|game.Fire), 40000)
-				ann.next(wire.TypeDelta) // keeps the inputs a tick apart
+				ann.Input(game.Right|game.Fire, game.Angle(i*3000))
+				bob.Input(game.Down, 16384)
+				cat.Input(game.Left|game.Up|game.Fire, 40000)
+				ann.Next(t, wire.TypeDelta) // keeps the inputs a tick apart
 			}
-			cat.write(wire.AppendLeave(nil))
-			_ = bob.conn.NetConn().Close() // a reload: the ship is held, idle
+			cat.Send(wire.AppendLeave(nil))
+			bob.Drop() // a reload: the ship is held, idle
 			testwait.Until(t, testwait.Default, "the server to notice the drop and the leave", func() bool { return m.Connections() == 1 })
-			bob = dial(t, url)
-			bob.join("tok-bob", "arena-1") // back in the same ship, numbering inputs from 1
+			bob = servertest.MustDial(t, url)
+			bob.Join(t, "tok-bob", "arena-1") // back in the same ship, numbering inputs from 1
 			for range 5 {
-				bob.input(uint8(game.Up|game.Fire), 100)
-				ann.next(wire.TypeDelta)
+				bob.Input(game.Up|game.Fire, 100)
+				ann.Next(t, wire.TypeDelta)
 			}
 
 			var rec RoundRecord

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/internal/servertest"
 	"github.com/tickarena/tickarena/internal/testwait"
 )
 
@@ -15,11 +16,11 @@ import (
 // which the held ship goes.
 func TestRosterAgreesWithDelta(t *testing.T) {
 	_, url := startServer(t, Options{Bots: 2, ReconnectGrace: 300 * time.Millisecond, Area: wire.WholeWorld})
-	watcher := dial(t, url)
-	watcher.join("tok-ann", "arena-1")
-	leaver := dial(t, url)
-	gone := leaver.join("tok-bob", "arena-1").Ship
-	_ = leaver.conn.NetConn().Close()
+	watcher := servertest.MustDial(t, url)
+	watcher.Join(t, "tok-ann", "arena-1")
+	leaver := servertest.MustDial(t, url)
+	gone := leaver.Join(t, "tok-bob", "arena-1").Ship
+	leaver.Drop()
 
 	var mirror wire.View
 	var roster wire.RosterView
@@ -29,7 +30,7 @@ func TestRosterAgreesWithDelta(t *testing.T) {
 	for rostersAfter < 2 {
 		var b []byte
 		select {
-		case b = <-watcher.msgs:
+		case b = <-watcher.Messages():
 		case <-deadline:
 			t.Fatalf("gave up waiting for the held ship %d to leave the roster (%d rosters compared)", gone, compared)
 		}
@@ -80,8 +81,8 @@ func TestRosterAgreesWithDelta(t *testing.T) {
 // exactly and are smaller than the whole one when little changed.
 func TestRosterSendsOnlyChanges(t *testing.T) {
 	_, url := startServer(t, Options{Bots: 6, Area: wire.WholeWorld})
-	c := dial(t, url)
-	c.join("tok-ann", "arena-1")
+	c := servertest.MustDial(t, url)
+	c.Join(t, "tok-ann", "arena-1")
 	var roster wire.RosterView
 	var m wire.ServerMsg
 	var whole, diffs, wholeBytes, diffBytes int
@@ -89,7 +90,7 @@ func TestRosterSendsOnlyChanges(t *testing.T) {
 	for !expired() && (whole < 1 || diffs < 3) {
 		var b []byte
 		select {
-		case b = <-c.msgs:
+		case b = <-c.Messages():
 		case <-time.After(time.Second):
 			continue
 		}

@@ -1,19 +1,17 @@
 package realtime
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/lxzan/gws"
 	"github.com/tickarena/tickarena/game"
 	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/internal/servertest"
 	"github.com/tickarena/tickarena/internal/testwait"
 )
 
@@ -24,20 +22,20 @@ import (
 func TestConnectionEndsAreCountedByReason(t *testing.T) {
 	tests := []struct {
 		reason string
-		end    func(c *tclient)
+		end    func(c *servertest.Player)
 	}{
-		{"client closed", func(c *tclient) { _ = c.conn.WriteClose(wire.CloseNormal, nil) }},
-		{"client closed with error", func(c *tclient) { _ = c.conn.WriteClose(wire.CloseGoingAway, []byte("tab closed")) }},
-		{"too large", func(c *tclient) { c.write(make([]byte, wire.MaxClientMessage+1)) }},
-		{"network", func(c *tclient) { _ = c.conn.NetConn().Close() }},
+		{"client closed", func(c *servertest.Player) { _ = c.Conn().WriteClose(wire.CloseNormal, nil) }},
+		{"client closed with error", func(c *servertest.Player) { _ = c.Conn().WriteClose(wire.CloseGoingAway, []byte("tab closed")) }},
+		{"too large", func(c *servertest.Player) { c.Send(make([]byte, wire.MaxClientMessage+1)) }},
+		{"network", func(c *servertest.Player) { c.Drop() }},
 	}
 	reasons := []string{"client closed", "client closed with error", "too large", "network"}
 	for _, tc := range tests {
 		t.Run(tc.reason, func(t *testing.T) {
 			obs := newCountingObserver()
 			m, url := startServer(t, Options{Bots: -1, Observer: obs})
-			c := dial(t, url)
-			c.join("tok-ann", "arena-1")
+			c := servertest.MustDial(t, url)
+			c.Join(t, "tok-ann", "arena-1")
 			tc.end(c)
 			testwait.Until(t, testwait.Default, "the server to count the connection as closed", func() bool { return m.Connections() == 0 })
 			for _, r := range reasons {
@@ -61,9 +59,9 @@ func TestSilentConnectionIsCutByTheReadDeadline(t *testing.T) {
 	const idle = 200 * time.Millisecond
 	obs := newCountingObserver()
 	_, url := startServer(t, Options{Bots: -1, Observer: obs, HelloTimeout: time.Minute, IdleTimeout: idle})
-	c := dial(t, url)
+	c := servertest.MustDial(t, url)
 	opened := time.Now()
-	testwait.Recv(t, idle+idleSlack+10*time.Second, "the server to cut a connection silent for IdleTimeout and its slack", c.done)
+	testwait.Recv(t, idle+idleSlack+10*time.Second, "the server to cut a connection silent for IdleTimeout and its slack", c.Closed())
 	if after := time.Since(opened); after < idle+idleSlack-500*time.Millisecond {
 		t.Errorf("a silent connection was cut after %v, before IdleTimeout and its slack (%v)", after, idle+idleSlack)
 	}
@@ -77,17 +75,17 @@ func TestSilentConnectionIsCutByTheReadDeadline(t *testing.T) {
 func TestPingsCarryTheMeasuredRTT(t *testing.T) {
 	const delay = 80 * time.Millisecond
 	_, url := startServer(t, Options{Bots: -1, PingInterval: 50 * time.Millisecond})
-	c := dial(t, url)
-	c.silent.Store(true) // this test answers the pings itself
-	c.join("tok-ann", "arena-1")
-	pong := func(at int64) { c.write(wire.AppendPong(nil, wire.Pong{Time: at})) }
+	c := servertest.MustDial(t, url)
+	c.SetSilent(true) // this test answers the pings itself
+	c.Join(t, "tok-ann", "arena-1")
+	pong := func(at int64) { c.Send(wire.AppendPong(nil, wire.Pong{Time: at})) }
 
 	// pingAfter returns the first ping sent at least 100 ms after at.
 	pingAfter := func(at time.Time, what string) wire.Ping {
 		t.Helper()
 		expired := testwait.Deadline(t, testwait.Default, what)
 		for !expired() {
-			if p := c.next(wire.TypePing).Ping; p.Time >= at.Add(100*time.Millisecond).UnixMilli() {
+			if p := c.Next(t, wire.TypePing).Ping; p.Time >= at.Add(100*time.Millisecond).UnixMilli() {
 				return p
 			}
 		}
@@ -98,7 +96,7 @@ func TestPingsCarryTheMeasuredRTT(t *testing.T) {
 	var lastPong time.Time
 	expired := testwait.Deadline(t, testwait.Default, fmt.Sprintf("a ping carrying a round-trip time of at least %v", delay))
 	for !expired() {
-		p := c.next(wire.TypePing).Ping
+		p := c.Next(t, wire.TypePing).Ping
 		if time.Duration(p.RTT)*time.Millisecond >= delay {
 			break
 		}
@@ -117,40 +115,22 @@ func TestPingsCarryTheMeasuredRTT(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer that a logger and a test may use at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestFellBehindLogSaysHowFar: when a client is closed because its inputs
 // acknowledge a tick more than MaxAckLag old, the host's log line says how
 // far behind it was, in time: the ticks between the acknowledged one and the
 // room's, at the room's tick rate.
 func TestFellBehindLogSaysHowFar(t *testing.T) {
 	const tickRate = 10
-	var logs syncBuffer
+	var logs servertest.LogBuffer
 	_, url := startServer(t, Options{Bots: -1, TickRate: tickRate, MaxAckLag: 300 * time.Millisecond,
 		Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
-	c := dial(t, url)
-	joinedAt := c.join("tok-ann", "arena-1").ServerTick
+	c := servertest.MustDial(t, url)
+	joinedAt := c.Join(t, "tok-ann", "arena-1").ServerTick
 	expired := testwait.Deadline(t, testwait.Default, "a delta a second after the join")
-	for !expired() && c.next(wire.TypeDelta).Delta.Tick < joinedAt+tickRate {
+	for !expired() && c.Next(t, wire.TypeDelta).Delta.Tick < joinedAt+tickRate {
 	}
-	c.write(wire.AppendInput(nil, wire.Input{Seq: 1, Ack: joinedAt}))
-	if code, e := c.closed(); code != wire.ClosePolicy || e == nil || e.Code != wire.ErrCodeTooSlow {
+	c.Send(wire.AppendInput(nil, wire.Input{Seq: 1, Ack: joinedAt}))
+	if code, e := c.WaitClosed(t); code != wire.ClosePolicy || e == nil || e.Code != wire.ErrCodeTooSlow {
 		t.Fatalf("closed with %d %+v, want %d and ErrCodeTooSlow", code, e, wire.ClosePolicy)
 	}
 	var line struct {
@@ -262,8 +242,8 @@ func TestStalledClientQueueStaysBounded(t *testing.T) {
 		Bots: 8, TickRate: 60, Area: wire.WholeWorld, SendBuffer: 4096, MaxInFlight: maxInFlight,
 		PingInterval: 20 * time.Millisecond, SlowTimeout: 1500 * time.Millisecond, Observer: obs,
 	})
-	raw := rawDial(t, url, 4096) // says hello, then never reads a byte
-	if _, err := raw.Write(frame(byte(gws.OpcodeBinary), wire.AppendHello(nil, wire.Hello{Version: wire.Version, Token: "tok-cat", Room: "arena-1"}))); err != nil {
+	raw := servertest.DialRaw(t, url, 4096) // says hello, then never reads a byte
+	if err := raw.Send(servertest.OpBinary, wire.AppendHello(nil, wire.Hello{Version: wire.Version, Token: "tok-cat", Room: "arena-1"})); err != nil {
 		t.Fatalf("send hello: %v", err)
 	}
 	var stalled *client
@@ -292,7 +272,7 @@ func TestStalledClientQueueStaysBounded(t *testing.T) {
 // each change, and stays quiet while nothing changes.
 func TestSaturationChangesAreLoggedOnce(t *testing.T) {
 	obs := &slowTickObserver{}
-	var logs syncBuffer
+	var logs servertest.LogBuffer
 	m, _ := startServer(t, Options{Observer: obs, gateInterval: 100 * time.Millisecond,
 		Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
 	changes := func() []bool {
@@ -328,11 +308,11 @@ func TestRoomSeatsNoMoreHumansThanItsCapacity(t *testing.T) {
 	if err != nil {
 		t.Fatalf("CreateRoom: %v", err)
 	}
-	dial(t, url).join("tok-ann", id)
-	dial(t, url).join("tok-bob", id)
-	third := dial(t, url)
-	third.hello("tok-cat", id)
-	if code, e := third.closed(); code != wire.CloseTryAgainLater || e == nil || e.Code != wire.ErrCodeRoomFull {
+	servertest.MustDial(t, url).Join(t, "tok-ann", id)
+	servertest.MustDial(t, url).Join(t, "tok-bob", id)
+	third := servertest.MustDial(t, url)
+	third.Hello("tok-cat", id)
+	if code, e := third.WaitClosed(t); code != wire.CloseTryAgainLater || e == nil || e.Code != wire.ErrCodeRoomFull {
 		t.Fatalf("a third player in a room of 2: closed with %d %+v, want %d and ErrCodeRoomFull", code, e, wire.CloseTryAgainLater)
 	}
 }
@@ -364,7 +344,7 @@ func TestHumanTakingAFreeSeatLeavesTheBots(t *testing.T) {
 	if len(before) != 2 {
 		t.Fatalf("a new room of 3 with 2 bots lists bots %v", before)
 	}
-	dial(t, url).join("tok-ann", id)
+	servertest.MustDial(t, url).Join(t, "tok-ann", id)
 	if after := bots(); !slices.Equal(after, before) {
 		t.Fatalf("after a human took the free seat the bots are %v, want the same %v", after, before)
 	}

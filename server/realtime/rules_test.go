@@ -6,15 +6,16 @@ import (
 	"time"
 
 	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/internal/servertest"
 	"github.com/tickarena/tickarena/internal/testwait"
 )
 
 // awaitAck reads deltas until one acknowledges input seq, failing the test
 // after testwait.Default with what it waited for.
-func (c *tclient) awaitAck(seq uint32) {
-	c.t.Helper()
-	expired := testwait.Deadline(c.t, testwait.Default, fmt.Sprintf("a delta that acknowledges input %d", seq))
-	for !expired() && c.next(wire.TypeDelta).Delta.LastSeq != seq {
+func awaitAck(t testing.TB, c *servertest.Player, seq uint32) {
+	t.Helper()
+	expired := testwait.Deadline(t, testwait.Default, fmt.Sprintf("a delta that acknowledges input %d", seq))
+	for !expired() && c.Next(t, wire.TypeDelta).Delta.LastSeq != seq {
 	}
 }
 
@@ -27,27 +28,27 @@ func TestRejoinedPlayerNumbersInputsAnew(t *testing.T) {
 		for _, start := range []uint32{1, 7} {
 			t.Run(fmt.Sprintf("%s, first input %d", how, start), func(t *testing.T) {
 				m, url := startServer(t, Options{Bots: -1, ReconnectGrace: time.Minute})
-				old := dial(t, url)
-				old.join("tok-ann", "arena-1")
+				old := servertest.MustDial(t, url)
+				old.Join(t, "tok-ann", "arena-1")
 				var last uint32
 				for range 20 { // one a tick, as a client does
-					last = old.input(0, 0)
-					old.awaitAck(last)
+					last = old.Input(0, 0)
+					awaitAck(t, old, last)
 				}
 				if how == "after a drop" {
-					_ = old.conn.NetConn().Close()
+					old.Drop()
 					testwait.Until(t, testwait.Default, "the server to notice the drop", func() bool { return m.Connections() == 0 })
 				}
-				next := dial(t, url)
-				next.join("tok-ann", "arena-1")
-				next.seq = start - 1
-				seq := next.input(8, 0)
+				next := servertest.MustDial(t, url)
+				next.Join(t, "tok-ann", "arena-1")
+				next.SetSeq(start - 1)
+				seq := next.Input(8, 0)
 				if seq != start || seq >= last {
 					t.Fatalf("sent input %d, want %d, below the old connection's %d", seq, start, last)
 				}
-				next.awaitAck(seq)
-				seq = next.input(8, 0)
-				next.awaitAck(seq)
+				awaitAck(t, next, seq)
+				seq = next.Input(8, 0)
+				awaitAck(t, next, seq)
 			})
 		}
 	}
@@ -62,8 +63,8 @@ func TestInputsPerTickLimit(t *testing.T) {
 			obs := newCountingObserver()
 			// 10 Hz: a burst sent right after a delta lands well inside one tick.
 			_, url := startServer(t, Options{Bots: -1, TickRate: 10, MaxInputsPerTick: limit, FloodRate: 50, Observer: obs})
-			c := dial(t, url)
-			c.join("tok-ann", "arena-1")
+			c := servertest.MustDial(t, url)
+			c.Join(t, "tok-ann", "arena-1")
 
 			// burst sends n inputs right after a tick and returns the last
 			// input acknowledged once they are handled and how many were
@@ -71,45 +72,45 @@ func TestInputsPerTickLimit(t *testing.T) {
 			burst := func(n int) (acked uint32, refused int) {
 				t.Helper()
 				before := obs.rejectedCount("too many")
-				first := c.seq + 1
-				c.next(wire.TypeDelta)
+				first := c.Seq() + 1
+				c.Next(t, wire.TypeDelta)
 				for range n {
-					c.input(0, 0)
+					c.Input(0, 0)
 				}
 				// The room applies one queued input a tick. Wait until it has
 				// applied the last but one of the burst: by then the whole burst
 				// has been handled, and the next tick applies the last one if it
 				// was accepted.
-				expired := testwait.Deadline(t, testwait.Default, fmt.Sprintf("a delta that acknowledges input %d", c.seq-1))
+				expired := testwait.Deadline(t, testwait.Default, fmt.Sprintf("a delta that acknowledges input %d", c.Seq()-1))
 				acked = first - 1
-				for !expired() && acked < c.seq-1 {
-					acked = c.next(wire.TypeDelta).Delta.LastSeq
+				for !expired() && acked < c.Seq()-1 {
+					acked = c.Next(t, wire.TypeDelta).Delta.LastSeq
 				}
-				if acked < c.seq {
-					acked = c.next(wire.TypeDelta).Delta.LastSeq
+				if acked < c.Seq() {
+					acked = c.Next(t, wire.TypeDelta).Delta.LastSeq
 				}
 				return acked, obs.rejectedCount("too many") - before
 			}
 
-			if acked, refused := burst(limit); acked != c.seq || refused != 0 {
-				t.Fatalf("%d inputs in one tick: acknowledged up to %d with %d refused; want all %d accepted (ack %d)", limit, acked, refused, limit, c.seq)
+			if acked, refused := burst(limit); acked != c.Seq() || refused != 0 {
+				t.Fatalf("%d inputs in one tick: acknowledged up to %d with %d refused; want all %d accepted (ack %d)", limit, acked, refused, limit, c.Seq())
 			}
 			// One more than the limit: the last is refused. A burst that
 			// happened to straddle two ticks is accepted whole; try again.
 			for attempt := 1; ; attempt++ {
 				acked, refused := burst(limit + 1)
-				if refused == 0 && acked == c.seq && attempt < 5 {
+				if refused == 0 && acked == c.Seq() && attempt < 5 {
 					t.Logf("attempt %d straddled a tick; again", attempt)
 					continue
 				}
-				if refused != 1 || acked != c.seq-1 {
-					t.Fatalf("%d inputs in one tick: acknowledged up to %d with %d refused; want input %d refused and %d acknowledged", limit+1, acked, refused, c.seq, c.seq-1)
+				if refused != 1 || acked != c.Seq()-1 {
+					t.Fatalf("%d inputs in one tick: acknowledged up to %d with %d refused; want input %d refused and %d acknowledged", limit+1, acked, refused, c.Seq(), c.Seq()-1)
 				}
 				break
 			}
 			// The next tick takes inputs again.
-			if acked, refused := burst(1); acked != c.seq || refused != 0 {
-				t.Fatalf("input after the limit was hit: acknowledged up to %d with %d refused; want %d accepted", acked, refused, c.seq)
+			if acked, refused := burst(1); acked != c.Seq() || refused != 0 {
+				t.Fatalf("input after the limit was hit: acknowledged up to %d with %d refused; want %d accepted", acked, refused, c.Seq())
 			}
 		})
 	}
@@ -125,8 +126,8 @@ func TestFloodClosesAfterFloodSeconds(t *testing.T) {
 	obs := newCountingObserver()
 	// 10 Hz × FloodRate 4: more than 40 messages in a second is a flood.
 	_, url := startServer(t, Options{Bots: -1, TickRate: 10, FloodRate: 4, FloodSeconds: floodSeconds, Observer: obs})
-	c := dial(t, url)
-	c.join("tok-ann", "arena-1")
+	c := servertest.MustDial(t, url)
+	c.Join(t, "tok-ann", "arena-1")
 	joined := time.Now()
 
 	// About 150 messages a second for floodSeconds+0.15 s: every whole
@@ -136,13 +137,13 @@ func TestFloodClosesAfterFloodSeconds(t *testing.T) {
 	stopFlood := joined.Add(floodSeconds*time.Second + 150*time.Millisecond)
 	giveUp := joined.Add(floodSeconds*time.Second + 3*time.Second)
 	for closedAt.IsZero() && time.Now().Before(giveUp) {
-		c.input(0, 0)
+		c.Input(0, 0)
 		pause := 7 * time.Millisecond
 		if time.Now().After(stopFlood) {
 			pause = 250 * time.Millisecond // calm: 4 a second
 		}
 		select {
-		case <-c.done:
+		case <-c.Closed():
 			closedAt = time.Now()
 		case <-time.After(pause):
 		}
@@ -154,7 +155,7 @@ func TestFloodClosesAfterFloodSeconds(t *testing.T) {
 	if after < floodSeconds*time.Second-300*time.Millisecond {
 		t.Errorf("closed %v after it started flooding, before %d s of flood", after, floodSeconds)
 	}
-	code, e := c.closed()
+	code, e := c.WaitClosed(t)
 	if code != wire.ClosePolicy || e == nil || e.Code != wire.ErrCodeFlood {
 		t.Errorf("closed with %d %+v, want %d and ErrCodeFlood", code, e, wire.ClosePolicy)
 	}

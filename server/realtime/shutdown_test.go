@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lxzan/gws"
 	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/internal/servertest"
 )
 
 func TestShutdown(t *testing.T) {
@@ -19,12 +19,12 @@ func TestShutdown(t *testing.T) {
 		default:
 		}
 	}})
-	players := []*tclient{dial(t, url), dial(t, url)}
-	players[0].join("tok-ann", "arena-1")
-	players[1].join("tok-bob", "arena-1")
-	waiting := dial(t, url) // connected, no hello yet
+	players := []*servertest.Player{servertest.MustDial(t, url), servertest.MustDial(t, url)}
+	players[0].Join(t, "tok-ann", "arena-1")
+	players[1].Join(t, "tok-bob", "arena-1")
+	waiting := servertest.MustDial(t, url) // connected, no hello yet
 	for _, c := range players {
-		c.next(wire.TypeDelta)
+		c.Next(t, wire.TypeDelta)
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
@@ -34,7 +34,7 @@ func TestShutdown(t *testing.T) {
 	}
 
 	for i, c := range append(players, waiting) {
-		code, e := c.closed()
+		code, e := c.WaitClosed(t)
 		if code != wire.CloseGoingAway || e == nil || e.Code != wire.ErrCodeShutdown {
 			t.Errorf("client %d closed with %d %+v, want 1001 and ErrCodeShutdown", i, code, e)
 		}
@@ -60,7 +60,7 @@ func TestShutdown(t *testing.T) {
 	if rooms := m.Rooms(); len(rooms) != 0 {
 		t.Errorf("%d rooms open after shutdown", len(rooms))
 	}
-	_, resp, err := gws.NewClient(&tclient{}, &gws.ClientOption{Addr: url})
+	_, resp, err := servertest.Dial(t, url, nil)
 	if err == nil || resp == nil || resp.StatusCode != http.StatusServiceUnavailable {
 		t.Errorf("upgrade after shutdown: err %v, response %v; want 503", err, resp)
 	}

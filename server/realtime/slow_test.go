@@ -1,14 +1,12 @@
 package realtime
 
 import (
-	"encoding/binary"
-	"io"
 	"testing"
 	"time"
 
-	"github.com/lxzan/gws"
 	"github.com/tickarena/tickarena/game"
 	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/internal/servertest"
 	"github.com/tickarena/tickarena/internal/testwait"
 )
 
@@ -19,14 +17,14 @@ func TestSlowReader(t *testing.T) {
 		Bots: 16, TickRate: 60, Area: wire.WholeWorld, SendBuffer: 4096,
 		MaxInFlight: maxInFlight, SlowTimeout: time.Second, Observer: obs,
 	})
-	fast := []*tclient{dial(t, url), dial(t, url)}
-	fast[0].join("tok-ann", "arena-1")
-	fast[1].join("tok-bob", "arena-1")
+	fast := []*servertest.Player{servertest.MustDial(t, url), servertest.MustDial(t, url)}
+	fast[0].Join(t, "tok-ann", "arena-1")
+	fast[1].Join(t, "tok-bob", "arena-1")
 	arena := m.room("arena-1")
 
 	// The slow client says hello and then never reads a byte.
-	raw := rawDial(t, url, 4096)
-	if _, err := raw.Write(frame(byte(gws.OpcodeBinary), wire.AppendHello(nil, wire.Hello{Version: wire.Version, Token: "tok-cat", Room: "arena-1"}))); err != nil {
+	raw := servertest.DialRaw(t, url, 4096)
+	if err := raw.Send(servertest.OpBinary, wire.AppendHello(nil, wire.Hello{Version: wire.Version, Token: "tok-cat", Room: "arena-1"})); err != nil {
 		t.Fatalf("send hello: %v", err)
 	}
 	var slow *client
@@ -42,7 +40,7 @@ func TestSlowReader(t *testing.T) {
 	})
 
 	startTick, startLate := arena.tick.Load(), obs.lateCount()
-	start := []int64{fast[0].deltas.Load(), fast[1].deltas.Load()}
+	start := []int64{fast[0].Deltas(), fast[1].Deltas()}
 	var maxSeen int32
 	testwait.Until(t, testwait.Default, "the slow client to be closed as too slow", func() bool {
 		maxSeen = max(maxSeen, slow.inflight.Load())
@@ -57,13 +55,13 @@ func TestSlowReader(t *testing.T) {
 		t.Errorf("no delta was skipped for the slow client")
 	}
 	for i, c := range fast {
-		got := c.deltas.Load() - start[i]
+		got := c.Deltas() - start[i]
 		t.Logf("fast client %d: %d deltas while the room sent %d", i, got, ticks)
 		if got < ticks-3 {
 			t.Errorf("fast client %d got %d deltas, want %d", i, got, ticks)
 		}
 		select {
-		case <-c.done:
+		case <-c.Closed():
 			t.Errorf("fast client %d was disconnected", i)
 		default:
 		}
@@ -78,8 +76,8 @@ func TestSlowReader(t *testing.T) {
 func TestReaderThatStopsReading(t *testing.T) {
 	obs := newCountingObserver()
 	m, url := startServer(t, Options{Observer: obs})
-	normal := dial(t, url)
-	normal.join("tok-ann", "arena-1")
+	normal := servertest.MustDial(t, url)
+	normal.Join(t, "tok-ann", "arena-1")
 	stopFlying := make(chan struct{})
 	flown := make(chan struct{})
 	go func() {
@@ -89,23 +87,20 @@ func TestReaderThatStopsReading(t *testing.T) {
 			case <-stopFlying:
 				return
 			case <-time.After(time.Second / 30):
-				normal.input(uint8(game.Fire), 0)
+				normal.Input(game.Fire, 0)
 			}
 		}
 	}()
 	t.Cleanup(func() { close(stopFlying); <-flown })
 
-	raw := rawDial(t, url, 4<<20)
-	send := func(b []byte) error { _, err := raw.Write(frame(byte(gws.OpcodeBinary), b)); return err }
+	raw := servertest.DialRaw(t, url, 4<<20)
+	send := func(b []byte) error { return raw.Send(servertest.OpBinary, b) }
 	if err := send(wire.AppendHello(nil, wire.Hello{Version: wire.Version, Token: "tok-cat", Room: "arena-1"})); err != nil {
 		t.Fatalf("send hello: %v", err)
 	}
 	start := time.Now()
-	deadline := start.Add(10 * time.Second)
-	for seq := uint32(1); obs.closedCount("too slow") == 0; seq++ {
-		if time.Now().After(deadline) {
-			t.Fatalf("a client that never reads was still connected %s after its hello", time.Since(start))
-		}
+	expired := testwait.Deadline(t, 10*time.Second, "the server to close a client that never reads as too slow")
+	for seq := uint32(1); obs.closedCount("too slow") == 0 && !expired(); seq++ {
 		// It has read nothing, so it acknowledges nothing.
 		if err := send(wire.AppendInput(nil, wire.Input{Seq: seq, Ack: 0, N: 1, Steps: [wire.MaxInputSteps]wire.InputStep{{Buttons: game.Fire}}})); err != nil {
 			t.Fatalf("send input %d: %v (the server closed the socket before counting the close)", seq, err)
@@ -116,60 +111,19 @@ func TestReaderThatStopsReading(t *testing.T) {
 	testwait.Until(t, testwait.Default, "the slow client's connection to be released", func() bool { return m.Connections() == 1 })
 
 	// What it would have read: its deltas, then why it was closed.
-	code, ec := readUntilClose(t, raw)
+	code, ec := raw.ReadUntilClose(t, 10*time.Second)
 	if code != wire.ClosePolicy || ec != wire.ErrCodeTooSlow {
 		t.Errorf("slow reader got close %d after error %d, want %d after %d", code, ec, wire.ClosePolicy, wire.ErrCodeTooSlow)
 	}
 
-	before := normal.deltas.Load()
-	testwait.Until(t, testwait.Default, "the normal player to keep getting deltas", func() bool { return normal.deltas.Load() > before+30 })
+	before := normal.Deltas()
+	testwait.Until(t, testwait.Default, "the normal player to keep getting deltas", func() bool { return normal.Deltas() > before+30 })
 	select {
-	case <-normal.done:
-		t.Errorf("the normal player was disconnected (close %d)", normal.code.Load())
+	case <-normal.Closed():
+		t.Errorf("the normal player was disconnected (close %d)", normal.CloseCode())
 	default:
 	}
 	if n := obs.closedCount("too slow"); n != 1 {
 		t.Errorf("%d connections closed as too slow, want 1", n)
-	}
-}
-
-// readUntilClose reads server frames from c until a close frame and returns
-// its code and the code of the last error message before it (0 if none).
-func readUntilClose(t *testing.T, c *rawConn) (uint16, wire.ErrorCode) {
-	t.Helper()
-	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
-	var ec wire.ErrorCode
-	for {
-		var hdr [2]byte
-		if _, err := io.ReadFull(c.br, hdr[:]); err != nil {
-			t.Fatalf("read until the close frame: %v", err)
-		}
-		n := uint64(hdr[1] & 0x7f)
-		switch n {
-		case 126:
-			var b [2]byte
-			_, _ = io.ReadFull(c.br, b[:])
-			n = uint64(binary.BigEndian.Uint16(b[:]))
-		case 127:
-			var b [8]byte
-			_, _ = io.ReadFull(c.br, b[:])
-			n = binary.BigEndian.Uint64(b[:])
-		}
-		payload := make([]byte, n)
-		if _, err := io.ReadFull(c.br, payload); err != nil {
-			t.Fatalf("read a frame of %d bytes: %v", n, err)
-		}
-		switch hdr[0] & 0x0f {
-		case byte(gws.OpcodeCloseConnection):
-			if len(payload) < 2 {
-				return 0, ec
-			}
-			return binary.BigEndian.Uint16(payload), ec
-		case byte(gws.OpcodeBinary):
-			var m wire.ServerMsg
-			if wire.PeekType(payload) == wire.TypeError && wire.DecodeServer(payload, &m) == nil {
-				ec = m.Error.Code
-			}
-		}
 	}
 }

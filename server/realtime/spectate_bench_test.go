@@ -1,13 +1,8 @@
 package realtime
 
 import (
-	"fmt"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
-
-	"github.com/tickarena/tickarena/game/bot"
 )
 
 // BenchmarkSpectatorFrames measures what a room does per tick for its
@@ -25,19 +20,9 @@ func BenchmarkSpectatorFrames(b *testing.B) {
 	}{{"follow", true, 1}, {"whole-every-1", false, 1}, {"whole-every-2", false, 2}, {"whole-every-3", false, 3}}
 	for _, mode := range modes {
 		b.Run(mode.name, func(b *testing.B) {
-			m, err := New(Options{Auth: testAuth, PublicRooms: -1, SpectateDelay: 3 * time.Second,
-				Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-			if err != nil {
-				b.Fatal(err)
-			}
+			m := benchManager(b, Options{SpectateDelay: 3 * time.Second})
 			r := benchRoom(b, m)
-			players := make([]*player, benchClients)
-			brains := make([]*bot.Brain, benchClients)
-			for i := range players {
-				players[i] = r.seat(fmt.Sprintf("p-%d", i), fmt.Sprintf("Player %d", i))
-				brains[i] = bot.New(players[i].ship)
-			}
-			r.balanceBots()
+			players, brains := seatBenchPlayers(r)
 			r.frames = newFrameRing(r.delayTicks())
 			s := &spectator{}
 			if mode.follow {
@@ -45,9 +30,7 @@ func BenchmarkSpectatorFrames(b *testing.B) {
 			}
 			var buf []byte
 			tick := func() int {
-				for i, p := range players {
-					p.slot.put(brains[i].Think(r.world))
-				}
+				think(r, players, brains)
 				r.step(time.Time{})
 				r.snap.Capture(r.world)
 				r.frames.push(&r.snap, r.events, nil)

@@ -4,8 +4,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lxzan/gws"
 	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/internal/servertest"
 	"github.com/tickarena/tickarena/internal/testwait"
 )
 
@@ -16,27 +16,29 @@ type spectatorFrame struct {
 	behind uint32
 }
 
-// framed is a test client that keeps the frames it receives whole, stamped
-// with the room's tick, besides splitting them into messages as tclient does.
-type framed struct {
-	*tclient
-	r      *room
-	frames chan spectatorFrame
-}
-
-func (f *framed) OnMessage(socket *gws.Conn, msg *gws.Message) {
-	b := append([]byte(nil), msg.Bytes()...)
-	live := f.r.tick.Load()
-	var m wire.ServerMsg
-	var behind uint32
-	if _, err := wire.DecodeServerNext(b, &m); err == nil && m.Type == wire.TypeDelta {
-		behind = live - m.Delta.Tick
+// framedDial dials a spectator's connection whose frames, kept whole and
+// stamped with how far room r was ahead of them, go to the channel returned
+// besides being split into messages as usual.
+func framedDial(t *testing.T, url string, r *room) (*servertest.Player, <-chan spectatorFrame) {
+	t.Helper()
+	frames := make(chan spectatorFrame, 1<<12)
+	c, _, err := servertest.DialWith(t, url, servertest.DialOptions{OnFrame: func(frame []byte) {
+		b := append([]byte(nil), frame...)
+		live := r.tick.Load()
+		var m wire.ServerMsg
+		var behind uint32
+		if _, err := wire.DecodeServerNext(b, &m); err == nil && m.Type == wire.TypeDelta {
+			behind = live - m.Delta.Tick
+		}
+		select {
+		case frames <- spectatorFrame{b: b, behind: behind}:
+		default:
+		}
+	}})
+	if err != nil {
+		t.Fatalf("dial: %v", err)
 	}
-	select {
-	case f.frames <- spectatorFrame{b: b, behind: behind}:
-	default:
-	}
-	f.tclient.OnMessage(socket, msg)
+	return c, frames
 }
 
 // TestSpectatorTickFrames: a spectator gets one frame per delta, like a
@@ -52,20 +54,12 @@ func TestSpectatorTickFrames(t *testing.T) {
 		delayTicks = rate / 2
 	)
 	m, url := startServer(t, Options{Bots: 4, TickRate: rate, PingInterval: 300 * time.Millisecond, SpectateDelay: delay})
-	ann := dial(t, url)
-	ann.join("tok-ann", "arena-1")
+	ann := servertest.MustDial(t, url)
+	ann.Join(t, "tok-ann", "arena-1")
 	r := m.room("arena-1")
 
-	tc := &tclient{t: t, msgs: make(chan []byte, 1<<14), done: make(chan struct{}), errs: make(chan wire.Error, 4)}
-	sp := &framed{tclient: tc, r: r, frames: make(chan spectatorFrame, 1<<12)}
-	conn, _, err := gws.NewClient(sp, &gws.ClientOption{Addr: url})
-	if err != nil {
-		t.Fatalf("dial: %v", err)
-	}
-	tc.conn = conn
-	go conn.ReadLoop()
-	t.Cleanup(func() { _ = conn.NetConn().Close() })
-	tc.watch("tok-bob", "arena-1", 0)
+	tc, frames := framedDial(t, url, r)
+	watch(t, tc, "tok-bob", "arena-1", 0)
 
 	var (
 		roster                            wire.RosterView
@@ -80,7 +74,7 @@ func TestSpectatorTickFrames(t *testing.T) {
 	for !expired() && (rosters < 3 || pings < 3 || pong == nil) {
 		var f spectatorFrame
 		select {
-		case f = <-sp.frames:
+		case f = <-frames:
 		case <-time.After(time.Second):
 			continue
 		}
@@ -111,7 +105,7 @@ func TestSpectatorTickFrames(t *testing.T) {
 		deltas++
 		if deltas == 3 && !pinged {
 			pinged = true
-			_ = conn.WriteMessage(gws.OpcodeBinary, wire.AppendPing(nil, wire.Ping{Time: time.Now().UnixNano()}))
+			tc.Send(wire.AppendPing(nil, wire.Ping{Time: time.Now().UnixNano()}))
 		}
 		for len(rest) > 0 {
 			if rest, err = wire.DecodeServerNext(rest, &m2); err != nil {

@@ -4,30 +4,31 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lxzan/gws"
+	"github.com/tickarena/tickarena/game"
 	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/internal/servertest"
 	"github.com/tickarena/tickarena/internal/testwait"
 )
 
 // spectate says a spectator's hello.
-func (c *tclient) spectate(token, room string, follow uint32) {
-	c.write(wire.AppendHello(nil, wire.Hello{Version: wire.Version, Token: token, Room: room, Spectate: true, Follow: follow}))
+func spectate(c *servertest.Player, token, room string, follow uint32) {
+	c.Send(wire.AppendHello(nil, wire.Hello{Version: wire.Version, Token: token, Room: room, Spectate: true, Follow: follow}))
 }
 
 // watch says a spectator's hello and returns the welcome and the first
 // spectating message.
-func (c *tclient) watch(token, room string, follow uint32) (wire.Welcome, wire.Spectating) {
-	c.t.Helper()
-	c.spectate(token, room, follow)
-	w := c.next(wire.TypeWelcome).Welcome
-	return w, c.next(wire.TypeSpectating).Spectating
+func watch(t testing.TB, c *servertest.Player, token, room string, follow uint32) (wire.Welcome, wire.Spectating) {
+	t.Helper()
+	spectate(c, token, room, follow)
+	w := c.Next(t, wire.TypeWelcome).Welcome
+	return w, c.Next(t, wire.TypeSpectating).Spectating
 }
 
 // wantClosed waits for c to be closed with close code and an error message
 // with ec and reason.
-func wantClosed(t *testing.T, c *tclient, code uint16, ec wire.ErrorCode, reason string) {
+func wantClosed(t *testing.T, c *servertest.Player, code uint16, ec wire.ErrorCode, reason string) {
 	t.Helper()
-	gotCode, e := c.closed()
+	gotCode, e := c.WaitClosed(t)
 	if gotCode != code || e == nil || e.Code != ec || e.Reason != reason {
 		t.Fatalf("closed with %d and error %+v, want %d and {%d %q}", gotCode, e, code, ec, reason)
 	}
@@ -37,16 +38,16 @@ func wantClosed(t *testing.T, c *tclient, code uint16, ec wire.ErrorCode, reason
 // cap, and the cap of the room and of the server refuse with 1013 and 4012.
 func TestSpectatorsTakeNoSeatWithinCaps(t *testing.T) {
 	m, url := startServer(t, Options{Capacity: 2, Bots: -1, PublicRooms: 2, MaxSpectatorsPerRoom: 2, MaxSpectators: 3, SpectateDelay: -1})
-	ann, bob := dial(t, url), dial(t, url)
-	ann.join("tok-ann", "arena-1")
-	bob.join("tok-bob", "arena-1")
-	cat := dial(t, url)
-	cat.hello("tok-cat", "arena-1")
+	ann, bob := servertest.MustDial(t, url), servertest.MustDial(t, url)
+	ann.Join(t, "tok-ann", "arena-1")
+	bob.Join(t, "tok-bob", "arena-1")
+	cat := servertest.MustDial(t, url)
+	cat.Hello("tok-cat", "arena-1")
 	wantClosed(t, cat, wire.CloseTryAgainLater, wire.ErrCodeRoomFull, "room is full")
 
 	// The room is full, and still two spectators come in; they get no ship.
 	for _, tok := range []string{"tok-cat", "tok-dan"} {
-		w, sp := dial(t, url).watch(tok, "arena-1", 0)
+		w, sp := watch(t, servertest.MustDial(t, url), tok, "arena-1", 0)
 		if w.Ship != 0 || w.RoomID != "arena-1" || sp.Follow != 0 {
 			t.Fatalf("%s: welcome %+v, spectating %+v; want no ship in arena-1, the whole arena", tok, w, sp)
 		}
@@ -59,14 +60,14 @@ func TestSpectatorsTakeNoSeatWithinCaps(t *testing.T) {
 		t.Fatalf("Manager.Spectators() = %d, want 2", got)
 	}
 
-	third := dial(t, url)
-	third.spectate("tok-eve", "arena-1", 0)
+	third := servertest.MustDial(t, url)
+	spectate(third, "tok-eve", "arena-1", 0)
 	wantClosed(t, third, wire.CloseTryAgainLater, wire.ErrCodeSpectators, "too many spectators in this room")
 
 	// Arena 2 has room for spectators, but the server takes 3 in all.
-	dial(t, url).watch("tok-eve", "arena-2", 0)
-	fourth := dial(t, url)
-	fourth.spectate("tok-fay", "arena-2", 0)
+	watch(t, servertest.MustDial(t, url), "tok-eve", "arena-2", 0)
+	fourth := servertest.MustDial(t, url)
+	spectate(fourth, "tok-fay", "arena-2", 0)
 	wantClosed(t, fourth, wire.CloseTryAgainLater, wire.ErrCodeSpectators, "too many spectators on this server")
 	if got := m.Spectators(); got != 3 {
 		t.Fatalf("Manager.Spectators() = %d after the refusals, want 3", got)
@@ -76,14 +77,14 @@ func TestSpectatorsTakeNoSeatWithinCaps(t *testing.T) {
 // A spectator leaving frees its place in the caps.
 func TestSpectatorLeavingFreesItsPlace(t *testing.T) {
 	m, url := startServer(t, Options{Bots: -1, MaxSpectators: 1, SpectateDelay: -1})
-	first := dial(t, url)
-	first.watch("tok-ann", "arena-1", 0)
-	first.write(wire.AppendLeave(nil))
-	first.closed()
+	first := servertest.MustDial(t, url)
+	watch(t, first, "tok-ann", "arena-1", 0)
+	first.Send(wire.AppendLeave(nil))
+	first.WaitClosed(t)
 	testwait.Until(t, testwait.Default, "the spectator's place to be free", func() bool {
 		return m.Spectators() == 0 && m.room("arena-1").pub.Load().stats.Spectators == 0
 	})
-	dial(t, url).watch("tok-bob", "arena-1", 0)
+	watch(t, servertest.MustDial(t, url), "tok-bob", "arena-1", 0)
 }
 
 // A private room is watched by its join code like it is joined; its id
@@ -94,10 +95,10 @@ func TestSpectatePrivateRoomNeedsTheCode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	byID := dial(t, url)
-	byID.spectate("tok-ann", id, 0)
+	byID := servertest.MustDial(t, url)
+	spectate(byID, "tok-ann", id, 0)
 	wantClosed(t, byID, wire.ClosePolicy, wire.ErrCodeNoRoom, "no such room")
-	if w, _ := dial(t, url).watch("tok-ann", code, 0); w.RoomID != id {
+	if w, _ := watch(t, servertest.MustDial(t, url), "tok-ann", code, 0); w.RoomID != id {
 		t.Fatalf("watching by code %s gave room %q, want %q", code, w.RoomID, id)
 	}
 }
@@ -106,45 +107,45 @@ func TestSpectatePrivateRoomNeedsTheCode(t *testing.T) {
 // errors that close the connection with a reason; the room plays on.
 func TestSpectatorMessagesOutOfRole(t *testing.T) {
 	_, url := startServer(t, Options{Bots: -1, SpectateDelay: -1})
-	ann := dial(t, url)
-	ann.join("tok-ann", "arena-1")
+	ann := servertest.MustDial(t, url)
+	ann.Join(t, "tok-ann", "arena-1")
 
-	spec := dial(t, url)
-	spec.watch("tok-bob", "arena-1", 0)
-	spec.write(wire.AppendInput(nil, wire.Input{Seq: 1, N: 1, Steps: [wire.MaxInputSteps]wire.InputStep{{Buttons: 1}}}))
+	spec := servertest.MustDial(t, url)
+	watch(t, spec, "tok-bob", "arena-1", 0)
+	spec.Send(wire.AppendInput(nil, wire.Input{Seq: 1, N: 1, Steps: [wire.MaxInputSteps]wire.InputStep{{Buttons: 1}}}))
 	wantClosed(t, spec, wire.ClosePolicy, wire.ErrCodeBadMessage, "spectators send no inputs")
 
-	cat := dial(t, url)
-	cat.join("tok-cat", "arena-1")
-	cat.write(wire.AppendFollow(nil, wire.Follow{Ship: 1024}))
+	cat := servertest.MustDial(t, url)
+	cat.Join(t, "tok-cat", "arena-1")
+	cat.Send(wire.AppendFollow(nil, wire.Follow{Ship: 1024}))
 	wantClosed(t, cat, wire.ClosePolicy, wire.ErrCodeBadMessage, "only spectators follow")
 
-	before := ann.deltas.Load()
-	testwait.Until(t, testwait.Default, "ann to go on receiving deltas", func() bool { return ann.deltas.Load() > before+5 })
+	before := ann.Deltas()
+	testwait.Until(t, testwait.Default, "ann to go on receiving deltas", func() bool { return ann.Deltas() > before+5 })
 }
 
 // A spectator follows the ship it asks for, keeps it when it asks for a ship
 // that is not in the room, and watches the whole arena once its ship leaves.
 func TestSpectatorFollow(t *testing.T) {
 	_, url := startServer(t, Options{Bots: -1, SpectateDelay: -1})
-	ann, bob := dial(t, url), dial(t, url)
-	annShip := ann.join("tok-ann", "arena-1").Ship
-	bobShip := bob.join("tok-bob", "arena-1").Ship
+	ann, bob := servertest.MustDial(t, url), servertest.MustDial(t, url)
+	annShip := ann.Join(t, "tok-ann", "arena-1").Ship
+	bobShip := bob.Join(t, "tok-bob", "arena-1").Ship
 
-	spec := dial(t, url)
-	if _, sp := spec.watch("tok-cat", "arena-1", annShip); sp.Follow != annShip || sp.DelayMs != 0 {
+	spec := servertest.MustDial(t, url)
+	if _, sp := watch(t, spec, "tok-cat", "arena-1", annShip); sp.Follow != annShip || sp.DelayMs != 0 {
 		t.Fatalf("spectating %+v, want ann's ship %d without delay", sp, annShip)
 	}
-	spec.write(wire.AppendFollow(nil, wire.Follow{Ship: bobShip}))
-	if sp := spec.next(wire.TypeSpectating).Spectating; sp.Follow != bobShip {
+	spec.Send(wire.AppendFollow(nil, wire.Follow{Ship: bobShip}))
+	if sp := spec.Next(t, wire.TypeSpectating).Spectating; sp.Follow != bobShip {
 		t.Fatalf("after follow bob: spectating %+v, want ship %d", sp, bobShip)
 	}
-	spec.write(wire.AppendFollow(nil, wire.Follow{Ship: 99999}))
-	if sp := spec.next(wire.TypeSpectating).Spectating; sp.Follow != bobShip {
+	spec.Send(wire.AppendFollow(nil, wire.Follow{Ship: 99999}))
+	if sp := spec.Next(t, wire.TypeSpectating).Spectating; sp.Follow != bobShip {
 		t.Fatalf("after follow of an unknown ship: spectating %+v, want bob's ship %d still", sp, bobShip)
 	}
-	bob.write(wire.AppendLeave(nil))
-	if sp := spec.next(wire.TypeSpectating).Spectating; sp.Follow != 0 {
+	bob.Send(wire.AppendLeave(nil))
+	if sp := spec.Next(t, wire.TypeSpectating).Spectating; sp.Follow != 0 {
 		t.Fatalf("after bob left: spectating %+v, want the whole arena", sp)
 	}
 }
@@ -174,48 +175,33 @@ func (mr *track) apply(t *testing.T, b []byte, ship uint32) (tick uint32, ok boo
 	return mr.view.Tick, true
 }
 
-// stamped is a test client that notes the room's tick when each delta
-// arrives, to see how far behind the room a spectator is.
-type stamped struct {
-	*tclient
-	r      *room
-	behind chan uint32
-}
-
-func (s *stamped) OnMessage(socket *gws.Conn, msg *gws.Message) {
-	if wire.PeekType(msg.Bytes()) == wire.TypeDelta {
-		var m wire.ServerMsg
-		if wire.DecodeServer(msg.Bytes(), &m) == nil {
-			select {
-			case s.behind <- s.r.tick.Load() - m.Delta.Tick:
-			default:
-			}
-		}
-	}
-	s.tclient.OnMessage(socket, msg)
-}
-
 // A spectator following a ship sees it, tick for tick, where its player sees
 // it, SpectateDelay later: every delta it gets is at least the delay behind
 // the room's tick.
 func TestSpectatorSeesTheFollowedShipDelayed(t *testing.T) {
 	const delay = 500 * time.Millisecond // 15 ticks at 30 Hz
 	m, url := startServer(t, Options{Bots: 4, SpectateDelay: delay})
-	ann := dial(t, url)
-	annShip := ann.join("tok-ann", "arena-1").Ship
+	ann := servertest.MustDial(t, url)
+	annShip := ann.Join(t, "tok-ann", "arena-1").Ship
 	r := m.room("arena-1")
 
-	tc := &tclient{t: t, msgs: make(chan []byte, 1<<14), done: make(chan struct{}), errs: make(chan wire.Error, 4)}
-	sp := &stamped{tclient: tc, r: r, behind: make(chan uint32, 1<<12)}
-	conn, _, err := gws.NewClient(sp, &gws.ClientOption{Addr: url})
+	// The spectator notes the room's tick as each delta arrives, to see how
+	// far behind the room it is.
+	behind := make(chan uint32, 1<<12)
+	tc, _, err := servertest.DialWith(t, url, servertest.DialOptions{OnFrame: func(frame []byte) {
+		var m wire.ServerMsg
+		if wire.PeekType(frame) == wire.TypeDelta && wire.DecodeServer(frame, &m) == nil {
+			select {
+			case behind <- r.tick.Load() - m.Delta.Tick:
+			default:
+			}
+		}
+	}})
 	if err != nil {
 		t.Fatalf("dial: %v", err)
 	}
-	tc.conn = conn
-	go conn.ReadLoop()
-	t.Cleanup(func() { _ = conn.NetConn().Close() })
 	hello := time.Now()
-	if _, s := tc.watch("tok-bob", "arena-1", annShip); s.DelayMs != 500 || s.Follow != annShip {
+	if _, s := watch(t, tc, "tok-bob", "arena-1", annShip); s.DelayMs != 500 || s.Follow != annShip {
 		t.Fatalf("spectating %+v, want ann's ship %d 500 ms behind", s, annShip)
 	}
 
@@ -229,7 +215,7 @@ func TestSpectatorSeesTheFollowedShipDelayed(t *testing.T) {
 			case <-stop:
 				return
 			case <-tick.C:
-				ann.input([]uint8{1, 8, 2, 4}[i/20%4], uint16(i*500))
+				ann.Input([]game.Buttons{1, 8, 2, 4}[i/20%4], game.Angle(i*500))
 			}
 		}
 	}()
@@ -238,10 +224,10 @@ func TestSpectatorSeesTheFollowedShipDelayed(t *testing.T) {
 
 	annSees := track{pos: map[uint32][2]int32{}}
 	specSees := track{pos: map[uint32][2]int32{}}
-	drain := func(c *tclient, mr *track) {
+	drain := func(c *servertest.Player, mr *track) {
 		for {
 			select {
-			case b := <-c.msgs:
+			case b := <-c.Messages():
 				mr.apply(t, b, annShip)
 			default:
 				return
@@ -271,12 +257,16 @@ func TestSpectatorSeesTheFollowedShipDelayed(t *testing.T) {
 	if waited := time.Since(hello); waited < delay {
 		t.Fatalf("test ran %v, shorter than the delay", waited)
 	}
-	close(sp.behind)
 	n := 0
-	for b := range sp.behind {
-		n++
-		if b < 15 {
-			t.Fatalf("a delta arrived %d ticks behind the room, want at least 15 (%v)", b, delay)
+	for stamped := true; stamped; {
+		select {
+		case b := <-behind:
+			n++
+			if b < 15 {
+				t.Fatalf("a delta arrived %d ticks behind the room, want at least 15 (%v)", b, delay)
+			}
+		default:
+			stamped = false
 		}
 	}
 	if n == 0 {
@@ -292,30 +282,30 @@ func TestSlowSpectator(t *testing.T) {
 		Bots: 16, TickRate: 60, Area: wire.WholeWorld, SendBuffer: 4096, SpectateDelay: -1,
 		MaxInFlight: 8, SlowTimeout: time.Second, Observer: obs,
 	})
-	players := []*tclient{dial(t, url), dial(t, url)}
-	players[0].join("tok-ann", "arena-1")
-	players[1].join("tok-bob", "arena-1")
+	players := []*servertest.Player{servertest.MustDial(t, url), servertest.MustDial(t, url)}
+	players[0].Join(t, "tok-ann", "arena-1")
+	players[1].Join(t, "tok-bob", "arena-1")
 	arena := m.room("arena-1")
 
-	raw := rawDial(t, url, 4096)
+	raw := servertest.DialRaw(t, url, 4096)
 	hello := wire.AppendHello(nil, wire.Hello{Version: wire.Version, Token: "tok-cat", Room: "arena-1", Spectate: true})
-	if _, err := raw.Write(frame(byte(gws.OpcodeBinary), hello)); err != nil {
+	if err := raw.Send(servertest.OpBinary, hello); err != nil {
 		t.Fatalf("send hello: %v", err)
 	}
 	testwait.Until(t, testwait.Default, "the slow spectator to be counted", func() bool { return m.Spectators() == 1 })
 	startTick, startLate := arena.tick.Load(), obs.lateCount()
-	start := []int64{players[0].deltas.Load(), players[1].deltas.Load()}
+	start := []int64{players[0].Deltas(), players[1].Deltas()}
 	testwait.Until(t, testwait.Default, "the slow spectator to be closed as too slow", func() bool { return obs.closedCount("too slow") == 1 })
 	ticks := int64(arena.tick.Load()-startTick) - int64(obs.lateCount()-startLate)
 	if obs.skippedCount() == 0 {
 		t.Errorf("no delta was skipped for the slow spectator")
 	}
 	for i, c := range players {
-		if got := c.deltas.Load() - start[i]; got < ticks-3 {
+		if got := c.Deltas() - start[i]; got < ticks-3 {
 			t.Errorf("player %d got %d deltas while the room sent %d", i, got, ticks)
 		}
 		select {
-		case <-c.done:
+		case <-c.Closed():
 			t.Errorf("player %d was disconnected", i)
 		default:
 		}
@@ -328,15 +318,15 @@ func TestSlowSpectator(t *testing.T) {
 // the round it is still watching.
 func TestSpectatorRoundEndIsDelayed(t *testing.T) {
 	_, url := startServer(t, Options{Bots: 2, RoundSeconds: 2, SpectateDelay: 500 * time.Millisecond})
-	ann := dial(t, url)
-	annShip := ann.join("tok-ann", "arena-1").Ship
-	spec := dial(t, url)
-	spec.watch("tok-bob", "arena-1", annShip) // a follower gets every tick
+	ann := servertest.MustDial(t, url)
+	annShip := ann.Join(t, "tok-ann", "arena-1").Ship
+	spec := servertest.MustDial(t, url)
+	watch(t, spec, "tok-bob", "arena-1", annShip) // a follower gets every tick
 	var lastDelta uint32
 	deadline := time.After(10 * time.Second)
 	for {
 		select {
-		case b := <-spec.msgs:
+		case b := <-spec.Messages():
 			var m wire.ServerMsg
 			if err := wire.DecodeServer(b, &m); err != nil {
 				t.Fatalf("decode: %v", err)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/internal/servertest"
 )
 
 // TestHandlerReturnsAfterUpgrade checks that Manager.ServeHTTP returns once
@@ -33,19 +34,19 @@ func TestHandlerReturnsAfterUpgrade(t *testing.T) {
 		_ = m.Shutdown(ctx)
 		srv.Close()
 	})
-	c := dial(t, "ws"+strings.TrimPrefix(srv.URL, "http"))
+	c := servertest.MustDial(t, "ws"+strings.TrimPrefix(srv.URL, "http"))
 	select {
 	case <-returned:
 	case <-time.After(5 * time.Second):
 		t.Fatal("ServeHTTP still runs 5 s after the upgrade: net/http keeps the request's buffers for the connection's life")
 	}
 	// The connection lives on without its handler: it joins and plays.
-	c.join("tok-ann", "arena-1")
-	seq := c.input(0, 0)
+	c.Join(t, "tok-ann", "arena-1")
+	seq := c.Input(0, 0)
 	deadline := time.After(10 * time.Second)
 	for {
 		select {
-		case b := <-c.msgs:
+		case b := <-c.Messages():
 			var msg wire.ServerMsg
 			if wire.PeekType(b) == wire.TypeDelta && wire.DecodeServer(b, &msg) == nil && msg.Delta.LastSeq >= seq {
 				return
