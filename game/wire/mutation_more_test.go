@@ -41,3 +41,38 @@ func TestEventsNearReachEveryEdge(t *testing.T) {
 		})
 	}
 }
+
+// TestShotPastACornerIsNotTold: a shot fired from outside a client's area is
+// told only when its flight crosses the area: one that flies diagonally past a
+// corner, close but outside, is not, whichever edge's line it crosses first; one
+// that flies along an edge is.
+func TestShotPastACornerIsNotTold(t *testing.T) {
+	const cx, cy = 2000 * game.Sub, 2000 * game.Sub
+	a := Area{HalfW: 100, HalfH: 50, Margin: 10}
+	const x0, y0 = cx - (100+10)*game.Sub, cy - (50+10)*game.Sub
+	const x1 = cx + (100+10)*game.Sub
+	const downRight = game.Angle(8192) // 45°: x and y grow alike, about 9050 Sub units over the bullet's range
+	tests := []struct {
+		name string
+		x, y int32
+		a    game.Angle
+		want bool
+	}{
+		// Crosses the top edge's line 4520 units in, past the right edge (3520 wide).
+		{"down-right, passing right of the top-right corner", x0 - 100, y0 - 4520, downRight, false},
+		// Crosses the left edge's line 3000 units in, below the bottom edge (1920 high).
+		{"down-right, passing below the bottom-left corner", x0 - 3000, y0 - 100, downRight, false},
+		{"down-right, through the top-left corner's neighbourhood", x0 - 100, y0 - 200, downRight, true},
+		{"along the top edge", x0 - 1000, y0, 0, true},
+		{"along the right edge, upwards", x1, y0 + 3000, 49152, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ev := game.Event{Kind: game.Shot, A: 1, B: 9, X: tc.x, Y: tc.y, Angle: tc.a}
+			got := a.EventsNear(nil, []game.Event{ev}, cx, cy, 7)
+			if (len(got) == 1) != tc.want {
+				t.Fatalf("shot from (%+d, %+d) at angle %d: told = %v, want %v", tc.x-cx, tc.y-cy, tc.a, len(got) == 1, tc.want)
+			}
+		})
+	}
+}
