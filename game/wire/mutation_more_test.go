@@ -50,7 +50,7 @@ func TestShotPastACornerIsNotTold(t *testing.T) {
 	const cx, cy = 2000 * game.Sub, 2000 * game.Sub
 	a := Area{HalfW: 100, HalfH: 50, Margin: 10}
 	const x0, y0 = cx - (100+10)*game.Sub, cy - (50+10)*game.Sub
-	const x1 = cx + (100+10)*game.Sub
+	const x1, y1 = cx + (100+10)*game.Sub, cy + (50+10)*game.Sub
 	const downRight = game.Angle(8192) // 45°: x and y grow alike, about 9050 Sub units over the bullet's range
 	tests := []struct {
 		name string
@@ -62,6 +62,8 @@ func TestShotPastACornerIsNotTold(t *testing.T) {
 		{"down-right, passing right of the top-right corner", x0 - 100, y0 - 4520, downRight, false},
 		// Crosses the left edge's line 3000 units in, below the bottom edge (1920 high).
 		{"down-right, passing below the bottom-left corner", x0 - 3000, y0 - 100, downRight, false},
+		// Starts one unit below the bottom-right corner, flying away from it.
+		{"down-right, away from the bottom-right corner", x1, y1 + 1, downRight, false},
 		{"down-right, through the top-left corner's neighbourhood", x0 - 100, y0 - 200, downRight, true},
 		{"along the top edge", x0 - 1000, y0, 0, true},
 		{"along the right edge, upwards", x1, y0 + 3000, 49152, true},
