@@ -1,6 +1,8 @@
 package wire
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/tickarena/tickarena/game"
@@ -76,5 +78,23 @@ func TestShotPastACornerIsNotTold(t *testing.T) {
 				t.Fatalf("shot from (%+d, %+d) at angle %d: told = %v, want %v", tc.x-cx, tc.y-cy, tc.a, len(got) == 1, tc.want)
 			}
 		})
+	}
+}
+
+// TestInputErrorSaysTheLimit: a host reading the log of an input message
+// refused for an odd number of step integers learns how many it may carry.
+func TestInputErrorSaysTheLimit(t *testing.T) {
+	b := appendArray(nil, 4)
+	b = appendUint(b, uint64(TypeInput))
+	b = appendUint(b, 9) // seq
+	b = appendUint(b, 0) // ack
+	b = appendArray(b, 3)
+	for range 3 {
+		b = appendUint(b, 0)
+	}
+	var m ClientMsg
+	err := DecodeClient(b, &m)
+	if want := fmt.Sprintf("want 2 to %d, even", 2*MaxInputSteps); err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("an input with 3 step integers: DecodeClient = %v, want an error saying %q", err, want)
 	}
 }
