@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -96,5 +97,26 @@ func TestInputErrorSaysTheLimit(t *testing.T) {
 	err := DecodeClient(b, &m)
 	if want := fmt.Sprintf("want 2 to %d, even", 2*MaxInputSteps); err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("an input with 3 step integers: DecodeClient = %v, want an error saying %q", err, want)
+	}
+}
+
+// TestServerFrameAtTheLimitIsRead: a client reads a server frame of exactly
+// MaxServerMessage bytes and refuses one a byte longer.
+func TestServerFrameAtTheLimitIsRead(t *testing.T) {
+	ping := AppendPing(nil, Ping{Time: 0, RTT: 0})
+	if MaxServerMessage%len(ping) != 0 {
+		t.Fatalf("a ping is %d bytes, which does not divide %d", len(ping), MaxServerMessage)
+	}
+	frame := make([]byte, 0, MaxServerMessage+1)
+	for len(frame) < MaxServerMessage {
+		frame = append(frame, ping...)
+	}
+	var m ServerMsg
+	if _, err := DecodeServerNext(frame, &m); err != nil || m.Type != TypePing {
+		t.Fatalf("a frame of %d bytes of pings: type %d, err %v; want its first ping read", len(frame), m.Type, err)
+	}
+	frame = append(frame, 0)
+	if _, err := DecodeServerNext(frame, &m); !errors.Is(err, ErrRange) {
+		t.Fatalf("a frame of %d bytes: err %v, want ErrRange", len(frame), err)
 	}
 }
