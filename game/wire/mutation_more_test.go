@@ -120,3 +120,51 @@ func TestServerFrameAtTheLimitIsRead(t *testing.T) {
 		t.Fatalf("a frame of %d bytes: err %v, want ErrRange", len(frame), err)
 	}
 }
+
+// TestViewEdgesOnEverySide: a client's view takes in what lies on the edge of
+// its area, and keeps what it had up to the edge of the margin, on all four
+// sides alike; one unit beyond, a pellet is not shown.
+func TestViewEdgesOnEverySide(t *testing.T) {
+	a := DefaultArea
+	w, h := a.HalfW, a.HalfH
+	mw, mh := a.HalfW+a.Margin, a.HalfH+a.Margin
+	tests := []struct {
+		name   string
+		dx, dy int32 // the pellet's offset from the ship, in world units
+		inBase bool
+		want   bool
+	}{
+		{"right edge enters", w, 0, false, true},
+		{"left edge enters", -w, 0, false, true},
+		{"bottom edge enters", 0, h, false, true},
+		{"top edge enters", 0, -h, false, true},
+		{"corner enters", w, -h, false, true},
+		{"past the bottom edge does not enter", 0, h + 1, false, false},
+		{"past the top edge does not enter", 0, -h - 1, false, false},
+		{"right margin edge keeps", mw, 0, true, true},
+		{"left margin edge keeps", -mw, 0, true, true},
+		{"bottom margin edge keeps", 0, mh, true, true},
+		{"top margin edge keeps", 0, -mh, true, true},
+		{"past the bottom margin leaves", 0, mh + 1, true, false},
+		{"past the top margin leaves", 0, -mh - 1, true, false},
+		{"past the left margin leaves", -mw - 1, 0, true, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			world, self := placedWorld(t, tc.dx)
+			world.Pellets[0].Y += tc.dy * game.Sub
+			var snap Snapshot
+			snap.Capture(world)
+			base := View{Tick: 9, Entities: []Entity{ShipEntity(world.Ship(self))}}
+			if tc.inBase {
+				base.Entities = append([]Entity{PelletEntity(&world.Pellets[0])}, base.Entities...)
+			}
+			var v View
+			snap.ViewInto(&v, self, &base, a)
+			if got := v.Find(1) != nil; got != tc.want {
+				t.Fatalf("pellet at (%+d, %+d) from the ship, in the baseline %v: in view = %v, want %v",
+					tc.dx, tc.dy, tc.inBase, got, tc.want)
+			}
+		})
+	}
+}
