@@ -33,3 +33,19 @@ func TestRestoreWorldRefusesTheSameShipTwice(t *testing.T) {
 		t.Fatalf("a ship id not yet given: RestoreWorld = %v, want an error saying %q", err, want)
 	}
 }
+
+// TestIntnOfNothingIsZero: asking the random generator for a number in
+// [0, n) with n zero or negative gives 0 and draws nothing, so that an empty
+// choice (no pellets, no spawn candidates) neither panics nor shifts the
+// sequence that makes a game repeat.
+func TestIntnOfNothingIsZero(t *testing.T) {
+	for _, n := range []int32{0, -1, -1 << 31} {
+		r, fresh := game.NewRand(7), game.NewRand(7)
+		if got := r.Intn(n); got != 0 {
+			t.Errorf("Intn(%d) = %d, want 0", n, got)
+		}
+		if r.Uint64() != fresh.Uint64() {
+			t.Errorf("Intn(%d) drew a number from the sequence", n)
+		}
+	}
+}
