@@ -168,3 +168,19 @@ func TestViewEdgesOnEverySide(t *testing.T) {
 		})
 	}
 }
+
+// TestDeltaCutBeforeItsRoundIsMalformed: a delta whose bytes end just where
+// its round information (or the nil that stands for none) belongs is
+// malformed, and the decoder says so rather than crash the client, even when
+// the fields before it are long enough to pass the array header's check.
+func TestDeltaCutBeforeItsRoundIsMalformed(t *testing.T) {
+	b := appendArray(nil, 9)
+	b = appendUint(b, uint64(TypeDelta))
+	b = appendUint(b, 1<<31) // tick, in five bytes
+	b = appendUint(b, 1<<30) // ticks since the base
+	b = appendUint(b, 1<<29) // last input
+	var m ServerMsg
+	if err := DecodeServer(b, &m); !errors.Is(err, ErrTruncated) {
+		t.Fatalf("a delta cut before its round: err %v, want ErrTruncated", err)
+	}
+}
