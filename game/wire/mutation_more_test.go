@@ -69,6 +69,8 @@ func TestShotPastACornerIsNotTold(t *testing.T) {
 		{"down-right, away from the bottom-right corner", x1, y1 + 1, downRight, false},
 		{"down-right, through the top-left corner's neighbourhood", x0 - 100, y0 - 200, downRight, true},
 		{"along the top edge", x0 - 1000, y0, 0, true},
+		// A bullet flies BulletRange (12800 Sub units): this one ends on the left edge.
+		{"rightwards, its range ending on the left edge", x0 - game.BulletRange*game.Sub, cy, 0, true},
 		{"along the right edge, upwards", x1, y0 + 3000, 49152, true},
 	}
 	for _, tc := range tests {
