@@ -3,6 +3,7 @@ package wire
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -184,5 +185,56 @@ func TestDeltaCutBeforeItsRoundIsMalformed(t *testing.T) {
 	var m ServerMsg
 	if err := DecodeServer(b, &m); !errors.Is(err, ErrTruncated) {
 		t.Fatalf("a delta cut before its round: err %v, want ErrTruncated", err)
+	}
+}
+
+// TestRosterChangeOfOneField: when one column of a ship's scoreboard line
+// changes (its flags, its score, its kills or deaths, its place on the
+// minimap across or up and down), every client's roster follows, and the list
+// of changes on the wire counts the integers that follow as the protocol says
+// (ship, mask, then one integer for flags or score, two for kills and deaths
+// or for the minimap), so that any decoder of the protocol reads it.
+func TestRosterChangeOfOneField(t *testing.T) {
+	line := RosterLine{Ship: 1030, Name: "ann", Flags: FlagBot, Score: 40, Kills: 2, Deaths: 1, MapX: 100, MapY: 60}
+	tests := []struct {
+		name   string
+		change func(l *RosterLine)
+		ints   int
+	}{
+		{"flags", func(l *RosterLine) { l.Flags |= FlagDead }, 3},
+		{"score", func(l *RosterLine) { l.Score += 10 }, 3},
+		{"kills", func(l *RosterLine) { l.Kills++ }, 4},
+		{"deaths", func(l *RosterLine) { l.Deaths++ }, 4},
+		{"minimap across", func(l *RosterLine) { l.MapX++ }, 4},
+		{"minimap up and down", func(l *RosterLine) { l.MapY-- }, 4},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			prev := []RosterLine{line}
+			cur := []RosterLine{line}
+			tc.change(&cur[0])
+			b := AppendRosterDiff(nil, 60, 30, prev, cur)
+
+			r := reader{b: b}
+			r.array(6)
+			r.u8()  // type
+			r.u32() // tick
+			r.u32() // base
+			if n := r.array(MaxEntities); n != 0 {
+				t.Fatalf("%d whole lines, want none", n)
+			}
+			if n := r.array(MaxEntities * 8); r.err != nil || n != tc.ints {
+				t.Fatalf("the list of changes holds %d integers (err %v), want %d", n, r.err, tc.ints)
+			}
+
+			client := RosterView{Tick: 30, Lines: slices.Clone(prev)}
+			var m ServerMsg
+			if err := DecodeServer(b, &m); err != nil {
+				t.Fatalf("decode: %v", err)
+			}
+			if err := client.Apply(&m.Roster); err != nil || !slices.Equal(client.Lines, cur) {
+				t.Fatalf("client's roster %+v (err %v), want %+v", client.Lines, err, cur)
+			}
+		})
 	}
 }
