@@ -238,3 +238,29 @@ func TestRosterChangeOfOneField(t *testing.T) {
 		})
 	}
 }
+
+// TestRosterWhereEveryoneChangesDecodes: a roster difference in which every
+// ship of a full room changes every column at once (the second after a big
+// fight) reaches the client whole: the bound on the list of changes counts
+// integers (up to MaxEntities ships with every field), not ships.
+func TestRosterWhereEveryoneChangesDecodes(t *testing.T) {
+	for _, ships := range []int{1, 600, 5000} {
+		t.Run(fmt.Sprintf("%d ships", ships), func(t *testing.T) {
+			var prev, cur []RosterLine
+			for i := range ships {
+				l := RosterLine{Ship: uint32(1024 + i), Name: fmt.Sprintf("s%d", i), Score: 10, Kills: 1, Deaths: 2, MapX: 5, MapY: 6}
+				prev = append(prev, l)
+				l.Flags, l.Score, l.Kills, l.Deaths, l.MapX, l.MapY = FlagDead, 110, 2, 3, 7, 8
+				cur = append(cur, l)
+			}
+			var m ServerMsg
+			if err := DecodeServer(AppendRosterDiff(nil, 60, 30, prev, cur), &m); err != nil {
+				t.Fatalf("a roster where %d ships change every column: %v", ships, err)
+			}
+			client := RosterView{Tick: 30, Lines: prev}
+			if err := client.Apply(&m.Roster); err != nil || !slices.Equal(client.Lines, cur) {
+				t.Fatalf("the client's roster differs from the room's after the difference (err %v)", err)
+			}
+		})
+	}
+}
