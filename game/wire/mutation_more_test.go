@@ -264,3 +264,28 @@ func TestRosterWhereEveryoneChangesDecodes(t *testing.T) {
 		})
 	}
 }
+
+// TestSnapshotReusedForABiggerArena: a Snapshot that captured a small arena
+// and then a bigger one cuts views of the bigger one: a ship near its far
+// corner sees the pellet beside it, and a spectator is centred on the middle
+// of the bigger arena.
+func TestSnapshotReusedForABiggerArena(t *testing.T) {
+	var snap Snapshot
+	snap.Capture(game.NewWorld(game.Rules{Seed: 1, WorldSize: 1000, Pellets: 1}))
+	w := game.NewWorld(game.Rules{Seed: 1, WorldSize: 8000, Pellets: 2})
+	self := w.AddShip("me", false)
+	s := w.Ship(self)
+	s.X, s.Y = 7900*game.Sub, 7900*game.Sub
+	w.Pellets[0].X, w.Pellets[0].Y = s.X-50*game.Sub, s.Y
+	w.Pellets[1].X, w.Pellets[1].Y = w.Size/2, w.Size/2
+	snap.Capture(w)
+	var v View
+	snap.ViewInto(&v, self, nil, DefaultArea)
+	if v.Find(w.Pellets[0].ID) == nil || v.Find(self) == nil {
+		t.Fatalf("view near the far corner of the bigger arena holds %d entities, want the ship and the pellet beside it", len(v.Entities))
+	}
+	snap.ViewInto(&v, 0, nil, DefaultArea)
+	if len(v.Entities) != 1 || v.Entities[0].ID != w.Pellets[1].ID {
+		t.Fatalf("a spectator of the bigger arena sees %v, want only the pellet at its middle", v.Entities)
+	}
+}
