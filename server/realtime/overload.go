@@ -128,6 +128,7 @@ type satGate struct {
 	next   int          // where the next sample goes in window
 	ticky  int          // samples in a row whose window had late ticks
 	clean  int          // clean samples in a row while saturated
+	last   gateSample   // the counts over the window of the last sample
 	reason atomic.Pointer[string]
 }
 
@@ -165,6 +166,7 @@ func (g *satGate) sample(s gateSample) string {
 	case g.ticky >= g.tickHold:
 		why = SaturatedLate
 	}
+	g.last = w
 	was := g.reason.Load()
 	switch {
 	case why != "":
@@ -207,8 +209,9 @@ func (m *Manager) watchLate(interval time.Duration) {
 		m.mu.Unlock()
 		was := m.gate.reason.Load() != nil
 		if now := m.gate.sample(s); (now != "") != was {
+			w := m.gate.last // over the window, which the verdict is about
 			m.log.Warn("realtime: saturation changed", "saturated", now != "", "reason", now,
-				"late_ticks", s.lateTicks, "ticks", s.dueTicks, "late_frames", s.lateFrames, "frames", s.dueFrames)
+				"late_ticks", w.lateTicks, "ticks", w.dueTicks, "late_frames", w.lateFrames, "frames", w.dueFrames)
 		}
 	}
 }

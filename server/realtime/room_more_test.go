@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickarena/tickarena/internal/servertest"
 	"github.com/tickarena/tickarena/internal/testwait"
 )
 
@@ -17,8 +18,8 @@ import (
 // count went wrong.
 func TestDroppedTicksCountAsDue(t *testing.T) {
 	obs := &slowTickObserver{}
-	var logs syncBuffer
-	m, _ := startServer(t, Options{Observer: obs, SaturationSeconds: 1, gateInterval: time.Second,
+	var logs servertest.LogBuffer
+	m, _ := startServer(t, Options{Observer: obs, SaturationWindow: time.Second, LateTickHold: time.Second, gateInterval: 250 * time.Millisecond,
 		Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
 	type change struct {
 		Msg       string
