@@ -11,6 +11,7 @@ import (
 
 	"github.com/tickarena/tickarena/internal/certtest"
 	"github.com/tickarena/tickarena/internal/servertest"
+	"github.com/tickarena/tickarena/internal/testwait"
 )
 
 // TestTLSInTheBinary: with -tls-cert the node serves HTTPS with HSTS, the
@@ -99,12 +100,8 @@ func TestCertificateRenewalNeedsNoRestart(t *testing.T) {
 	}
 	second := certtest.Write(t, dir, "node")
 	// The node checks the files at most every 10 seconds.
-	deadline := time.Now().Add(30 * time.Second)
-	for serial() != second.Serial.String() {
-		if time.Now().After(deadline) {
-			t.Fatal("the renewed certificate was not served within 30s")
-		}
-		time.Sleep(500 * time.Millisecond)
-	}
+	testwait.Until(t, 30*time.Second, "the renewed certificate to be served", func() bool {
+		return serial() == second.Serial.String()
+	})
 	p.WaitLog(t, 10*time.Second, "certificate reloaded")
 }
