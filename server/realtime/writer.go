@@ -98,11 +98,31 @@ func (s *sockConn) NetConn() net.Conn { return s.Conn }
 // be written through its TLS layer, so always by drain).
 func (c *client) attach(s *sockConn) {
 	c.sock = s
-	if tc, ok := s.Conn.(*net.TCPConn); ok {
-		if rc, err := tc.SyscallConn(); err == nil && canTryWrite {
+	if tc, ok := plainTCP(s.Conn); ok && canTryWrite {
+		if rc, err := tc.SyscallConn(); err == nil {
 			c.raw = rc
 		}
 	}
+}
+
+// plainTCP returns the TCP connection under conn when conn writes its bytes
+// to it unchanged: conn itself, or a wrapper that says so (the PROXY
+// protocol's, which only reads a header), never TLS.
+func plainTCP(conn net.Conn) (*net.TCPConn, bool) {
+	for range 4 {
+		switch v := conn.(type) {
+		case *net.TCPConn:
+			return v, true
+		case interface {
+			NetConn() net.Conn
+			WritesThrough()
+		}:
+			conn = v.NetConn()
+		default:
+			return nil, false
+		}
+	}
+	return nil, false
 }
 
 // push queues m. When the outbox was idle it becomes next and push reports
