@@ -103,3 +103,12 @@ func (c *proxyConn) RemoteAddr() net.Addr {
 // NetConn returns the connection under the PROXY header, as tls.Conn does,
 // so that socket options (such as the send buffer) reach the TCP socket.
 func (c *proxyConn) NetConn() net.Conn { return c.Conn }
+
+var _ interface {
+	NetConn() net.Conn
+	WritesThrough()
+} = (*proxyConn)(nil) // the WebSocket writer's fast path looks for both
+
+// WritesThrough says that what is written to c reaches the connection under
+// it unchanged, so that a writer may write to that one directly.
+func (c *proxyConn) WritesThrough() {}

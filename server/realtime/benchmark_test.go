@@ -202,7 +202,7 @@ func BenchmarkRoomTickEncode(b *testing.B) {
 
 // BenchmarkRoomTickLoopback measures one room tick with fan-out to 50 real
 // WebSocket clients over loopback: everything BenchmarkRoomTickEncode does plus
-// queueing every delta on its socket with WriteAsync. The clients read in
+// queueing every tick frame for the room's writer (writer.go). The clients read in
 // their own goroutines; between ticks (outside the timer) the benchmark waits
 // for the sockets to take what was queued, as a real tick interval would.
 func BenchmarkRoomTickLoopback(b *testing.B) {
@@ -252,7 +252,7 @@ func BenchmarkRoomTickLoopback(b *testing.B) {
 // BenchmarkRoomTickFanout is BenchmarkRoomTickLoopback with clients that only
 // read and discard their bytes (raw sockets, no WebSocket library), so that
 // its allocations are the server's alone: the room tick, the fan-out of 50
-// tick frames, gws writing them, and the reading of the clients' inputs.
+// tick frames, the room's writer writing them, and the reading of the clients' inputs.
 func BenchmarkRoomTickFanout(b *testing.B) {
 	lb := newLoopbackBench(b, Options{})
 	for i := range benchClients {

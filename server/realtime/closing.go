@@ -19,24 +19,15 @@ func (c *client) closeWith(code uint16, ec wire.ErrorCode, reason, logReason str
 	c.reason.Store(&logReason)
 	// A write stuck on a full socket must give up soon so that the close
 	// frame, queued behind it, goes out or the socket dies.
-	_ = c.conn.NetConn().SetWriteDeadline(time.Now().Add(time.Second))
-	var msg []byte
+	_ = c.sock.Conn.SetWriteDeadline(time.Now().Add(time.Second))
 	if ec != 0 {
-		msg = wire.AppendError(nil, wire.Error{Code: ec, Reason: reason})
+		c.queueOff(outMsg{data: wire.AppendError(nil, wire.Error{Code: ec, Reason: reason}), op: gws.OpcodeBinary, kind: msgError})
 	}
-	c.conn.Async(func() {
-		if msg != nil {
-			if err := c.conn.WriteMessage(gws.OpcodeBinary, msg); err == nil {
-				c.m.opts.Observer.MessageSent(len(msg))
-			}
-		}
-		// Not gws's WriteClose, which closes the socket right after the frame:
-		// the read loop goes on (discarding) until the peer answers with its
-		// own close frame, then gws closes the socket, or until closeLinger.
-		if c.conn.WriteMessage(gws.OpcodeCloseConnection, closePayload(code, reason)) == nil {
-			_ = c.conn.NetConn().SetReadDeadline(time.Now().Add(closeLinger))
-		}
-	})
+	// Not gws's WriteClose, which closes the socket right after the frame:
+	// the read loop goes on (discarding) until the peer answers with its own
+	// close frame, then gws closes the socket, or until closeLinger (see
+	// client.done).
+	c.queueOff(outMsg{data: closePayload(code, reason), op: gws.OpcodeCloseConnection, kind: msgClose})
 }
 
 // closeLinger is how long a connection keeps reading after its close frame

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/lxzan/gws"
@@ -36,16 +37,23 @@ type client struct {
 	// writeDeadlineSet is when the room last moved the write deadline; only the
 	// room's goroutine touches it.
 	writeDeadlineSet time.Time
-	rtt              atomic.Uint32 // milliseconds, 0 when unknown
-	// pending holds the delta buffers queued to the socket, oldest first;
-	// free holds buffers ready for reuse. Both belong to the fan-out.
-	pending chan []byte
-	free    chan []byte
-	// writeFrame and otherDone are the write task and callback, bound once
-	// so that a write does not allocate them.
-	writeFrame func()
-	otherDone  func(error)
-	sentBytes  atomic.Int64
+	// frameCap is the capacity of the largest tick frame buffer so far; only
+	// the room's goroutine touches it.
+	frameCap int
+	rtt      atomic.Uint32 // milliseconds, 0 when unknown
+	// out is the queue of messages to write (writer.go); free holds tick
+	// frame buffers written and ready for reuse by the fan-out.
+	out  outbox
+	free chan []byte
+	// sock is the socket gws holds, with the connection's write lock; raw
+	// is its descriptor for the fast path, nil when there is none.
+	sock *sockConn
+	raw  syscall.RawConn
+	// drainFn and drainLockedFn are the slow path, bound once so that
+	// starting it allocates nothing.
+	drainFn, drainLockedFn func()
+
+	sentBytes atomic.Int64
 	// pingTime and pingAt are the time field of the client's latest ping and
 	// when it arrived (unix nanoseconds, 0 when answered): the room answers
 	// it in the client's next tick frame.
@@ -77,43 +85,18 @@ type client struct {
 func newClient(m *Manager, conn *gws.Conn, addr string) *client {
 	c := &client{m: m, conn: conn, addr: addr, opened: time.Now()}
 	n := m.opts.MaxInFlight + 1
-	c.pending = make(chan []byte, n)
+	c.out.q = make([]outMsg, n+1) // the frames, and a message besides
 	c.free = make(chan []byte, n)
-	c.writeFrame = c.writeNextFrame
-	c.otherDone = c.onWritten
+	c.drainFn, c.drainLockedFn = c.drain, c.drainLocked
 	c.lastRecv.Store(c.opened.UnixNano())
 	c.followReq.Store(noFollowRequest)
 	return c
 }
 
-// writeNextFrame is the connection's write task for one tick frame: it
-// writes the oldest frame queued and recycles its buffer. gws runs a
-// connection's tasks one at a time in order, so the frames go out in the
-// order the room queued them. Unlike WriteAsync, queueing this bound task
-// allocates nothing.
-func (c *client) writeNextFrame() {
-	select {
-	case buf := <-c.pending:
-		if err := c.conn.WriteMessage(gws.OpcodeBinary, buf); err == nil {
-			c.m.opts.Observer.MessageSent(len(buf))
-			c.sentBytes.Add(int64(len(buf)))
-		}
-		select {
-		case c.free <- buf[:0]:
-		default:
-		}
-	default:
-	}
-	c.inflight.Add(-1)
-}
-
-func (c *client) onWritten(err error) { c.inflight.Add(-1) }
-
 // send queues an encoded message that stays untouched until written.
 func (c *client) send(msg []byte) {
-	c.inflight.Add(1)
 	c.m.opts.Observer.MessageSent(len(msg))
-	c.conn.WriteAsync(gws.OpcodeBinary, msg, c.otherDone)
+	c.queueOff(outMsg{data: msg, op: gws.OpcodeBinary, kind: msgOther})
 }
 
 // handler receives gws's events and routes them to the connection's client.
@@ -318,9 +301,8 @@ func (c *client) reply(opcode gws.Opcode, msg []byte) {
 	if int(c.inflight.Load()) >= c.m.opts.MaxInFlight {
 		return
 	}
-	c.inflight.Add(1)
 	c.m.opts.Observer.MessageSent(len(msg))
-	c.conn.WriteAsync(opcode, msg, c.otherDone)
+	c.queueOff(outMsg{data: msg, op: opcode, kind: msgOther})
 }
 
 // input takes the steps of one input message that the server has not

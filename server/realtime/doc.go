@@ -23,11 +23,25 @@
 //   - A player has one ship: a room that seats a player tells the room that
 //     held their ship, if another, to take it out (error 4009), through the
 //     Manager's map of where each player's ship is.
-//   - A connection's write queue (gws's per-connection worker, fed by
-//     Async with a task bound once per connection for the tick frames, and
-//     WriteAsync for the rest) does all socket writes in order. Every queued
-//     frame is counted in the client's in-flight counter and uncounted when
-//     written; each write has a deadline so that a dead peer errors out.
+//   - A connection's outbox (writer.go) holds every message to it in
+//     order: tick frames, other messages, and the error message and close
+//     frame of closeWith; one owner at a time writes it. After its fan-out
+//     a room hands the clients with new frames to its roomWriter, a
+//     goroutine started once per room and tick (a func value bound once, so
+//     no allocation), which frames each message itself (unmasked, one
+//     write(2) that does not wait, through syscall.RawConn). A socket that
+//     does not take a frame whole (its send buffer is full), a TLS
+//     connection, and messages queued off the room's goroutine (pongs,
+//     welcomes, closes) go to the connection's own drain goroutine instead,
+//     which writes with blocking writes under the write deadline until the
+//     outbox is empty, then ends: a stalled client holds up only its own
+//     goroutine, never its room's writer or the room. gws's own writes (the
+//     101, its answer to a close frame, a close after a read error) go
+//     through a net.Conn wrapper that takes the same per-connection write
+//     lock as our writers, which hold it for whole frames, so its frames
+//     never land inside ours. Every tick frame and other message queued is
+//     counted in the client's in-flight counter and uncounted when written
+//     or dropped; a failed write closes the socket, as gws does.
 //   - A room's goroutine owns its game.World, its players (humans and bots),
 //     their baselines and the delta encoder. It alone calls game.Step. Every
 //     1/TickRate s, on an absolute schedule, it drains the inbox, lets bots
@@ -45,7 +59,8 @@
 //     held only for map updates, never across I/O.
 //
 // Closing a connection (closeWith) queues an error message and a close frame
-// behind the connection's pending writes and shortens its write deadline, so
+// behind the connection's pending writes (nothing queued after the close
+// frame is written) and shortens its write deadline, so
 // that neither the room nor a read goroutine ever waits on a socket. The
 // socket itself is closed when the peer answers with its close frame, or
 // after closeLinger: closing it with the peer's messages unread would reset

@@ -4,6 +4,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/lxzan/gws"
 	"github.com/tickarena/tickarena/game"
 	"github.com/tickarena/tickarena/game/wire"
 	"github.com/tickarena/tickarena/server/leaderboard"
@@ -38,6 +39,7 @@ func (r *room) fanout(now time.Time) {
 		p.skippedSince = time.Time{}
 		r.sendFrame(p, c, now)
 	}
+	r.out.kick()
 	r.events = r.events[:0]
 }
 
@@ -57,36 +59,42 @@ func (r *room) sendFrame(p *player, c *client, now time.Time) {
 }
 
 // frameBuf returns a buffer to encode c's next tick frame into: one whose
-// frame was written, or nil.
+// frame was written, or, when all are still queued, a new one as large as
+// the largest frame's buffer so far, so that encoding does not grow it
+// step by step.
 func (c *client) frameBuf() []byte {
 	select {
 	case buf := <-c.free:
 		return buf[:0]
 	default:
-		return nil
+		if c.frameCap == 0 {
+			return nil
+		}
+		return make([]byte, 0, c.frameCap)
 	}
 }
 
 // queueFrame queues buf, c's tick frame, for writing, and reports whether
 // it did. It is the one path by which a player's or a spectator's frame
-// leaves the room goroutine: the write runs on the connection's task queue,
-// never here.
+// leaves the room goroutine: the room's writer (writer.go) writes it once
+// the fan-out is done, never this goroutine.
 func (r *room) queueFrame(c *client, buf []byte, now time.Time) bool {
-	select {
-	case c.pending <- buf:
-	default:
-		// Cannot happen while inflight bounds the queue; the frame is
-		// dropped and the caller keeps its baseline, which stays correct.
+	start, ok := c.push(outMsg{data: buf, op: gws.OpcodeBinary, kind: msgFrame}, outQueued)
+	if !ok {
+		// The connection failed or is closing: the frame is dropped, and
+		// the caller keeps its baseline, which stays correct.
 		return false
 	}
-	c.inflight.Add(1)
+	if start {
+		r.out.add(c)
+	}
+	c.frameCap = max(c.frameCap, cap(buf))
 	if now.Sub(c.writeDeadlineSet) >= time.Second {
 		// At most once a second: the deadline only has to catch a peer that
 		// stopped reading for WriteTimeout, not time each write.
 		c.writeDeadlineSet = now
-		_ = c.conn.NetConn().SetWriteDeadline(now.Add(r.m.opts.WriteTimeout))
+		_ = c.sock.Conn.SetWriteDeadline(now.Add(r.m.opts.WriteTimeout))
 	}
-	c.conn.Async(c.writeFrame)
 	return true
 }
 

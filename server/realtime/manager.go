@@ -83,7 +83,7 @@ func New(opts Options) (*Manager, error) {
 	}
 	m.upgrader = gws.NewUpgrader(handler{m: m}, &gws.ServerOption{
 		ReadMaxPayloadSize: wire.MaxClientMessage,
-		ReadBufferSize:     512, // kept for the connection's life; holds a whole client frame (MaxClientMessage and a 14-byte header)
+		ReadBufferSize:     readBufferSize,
 		ParallelEnabled:    false,
 		Recovery:           gws.Recovery,
 		Logger:             gwsLogger{m.log},
@@ -128,7 +128,7 @@ func (m *Manager) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		httpjson.WriteError(w, status, msg, "")
 		return
 	}
-	socket, err := m.upgrader.Upgrade(w, r)
+	socket, sock, err := m.upgrade(w, r)
 	if err != nil {
 		// The headers were checked above, so this is the network failing
 		// mid-handshake; the request has been hijacked and counts as 101 in
@@ -139,13 +139,16 @@ func (m *Manager) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := newClient(m, socket, addr)
+	c.attach(sock)
 	socket.Session().Store(clientKey, c)
 	if m.opts.SendBuffer > 0 {
 		if tc, ok := tcpConn(socket.NetConn()); ok {
 			_ = tc.SetWriteBuffer(m.opts.SendBuffer)
 		}
 	}
-	_ = socket.SetNoDelay(true)
+	if tc, ok := tcpConn(socket.NetConn()); ok {
+		_ = tc.SetNoDelay(true) // gws's SetNoDelay does not look through sockConn
+	}
 	// Deadlines an http.Server set before the hijack no longer apply; the
 	// connection sets its own (see touch and sendDelta).
 	_ = socket.NetConn().SetWriteDeadline(time.Time{})

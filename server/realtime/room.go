@@ -119,6 +119,7 @@ type room struct {
 	lastPing   time.Time
 	botNames   int
 	rec        replay.Recorder // records only when started (Options.RecordReplays); see replay.go
+	out        roomWriter      // writes the tick frames the fan-out queued (writer.go)
 
 	// spectators (spectate.go), on the room goroutine
 	spectators      []*spectator
