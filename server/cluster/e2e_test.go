@@ -321,9 +321,9 @@ func TestSpectatorsListedAcrossNodes(t *testing.T) {
 		return -1
 	}
 	testwait.Until(t, 10*time.Second, "A to list one spectator in B's room", func() bool { return spectators(a) == 1 })
-	if got := spectators(b); got != 1 {
-		t.Errorf("B lists %d spectators in its own room; want 1", got)
-	}
+	// B's lobby may answer from its list of a moment ago (the room list is
+	// cached briefly), made before the spectator came.
+	testwait.Until(t, 10*time.Second, "B to list one spectator in its own room", func() bool { return spectators(b) == 1 })
 	if r := roomsByPort(a.rooms(t))[b.port()][0]; r.Humans != 0 {
 		t.Errorf("A lists %d humans in B's room; a spectator holds no seat", r.Humans)
 	}
