@@ -158,6 +158,19 @@ type Options struct {
 	// clients on bad networks do not saturate a node. Zero, negative or
 	// above 1 means 0.1.
 	LateFrameShare float64
+	// SchedLatency is how long a goroutine of the node may wait for a CPU
+	// once runnable (Go's scheduling latency, the runtime/metrics histogram
+	// /sched/latencies:seconds) before the wait counts as slow. A node short
+	// of CPU makes every goroutine wait — its readers, its rooms' writers,
+	// its HTTP handlers — while its ticks keep time and its writes never
+	// block, so neither late ticks nor late frames show it. Zero means
+	// 100 ms; negative turns this signal off.
+	SchedLatency time.Duration
+	// SlowSchedShare is the share of a window's scheduling events that
+	// waited longer than SchedLatency that makes the window late, from 0 to
+	// 1; the Manager turns saturated once every window of the last
+	// LateTickHold was. Zero, negative or above 1 means 0.1.
+	SlowSchedShare float64
 	// SeatRate bounds the new seats handed out through TakeSeat, per
 	// second, with up to a second's worth at once: players arriving faster
 	// are refused like those of a saturated node, so that a crowd cannot
@@ -257,6 +270,12 @@ func (o Options) withSettingDefaults() Options {
 		o.LateTickShare = 0.5
 	}
 	defDur(&o.LateTickHold, 2*time.Second)
+	if o.SchedLatency == 0 {
+		o.SchedLatency = 100 * time.Millisecond
+	}
+	if o.SlowSchedShare <= 0 || o.SlowSchedShare > 1 {
+		o.SlowSchedShare = 0.1
+	}
 	if o.LateFrameShare <= 0 || o.LateFrameShare > 1 {
 		o.LateFrameShare = 0.1
 	}

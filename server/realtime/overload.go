@@ -1,6 +1,7 @@
 package realtime
 
 import (
+	"runtime/metrics"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -29,6 +30,10 @@ const (
 	// in the last SaturationWindow found their client still holding an
 	// earlier frame unwritten, or skipped it.
 	SaturatedFrames = "frames late"
+	// SaturatedCPU is the reason of a node whose goroutines waited longer
+	// than SchedLatency for a CPU in more than SlowSchedShare of their
+	// wake-ups, in every SaturationWindow of the last LateTickHold.
+	SaturatedCPU = "cpu busy"
 	// SaturatedConns is the reason of a node at MaxConnections.
 	SaturatedConns = "too many connections"
 	// SaturatedArrivals is the reason TakeSeat gives once SeatRate seats
@@ -100,6 +105,7 @@ func (r *room) queued(c *client) int {
 type gateSample struct {
 	lateTicks, dueTicks   int64
 	lateFrames, dueFrames int64
+	slowSched, sched      int64 // goroutine wake-ups that waited too long, all of them
 }
 
 func (s *gateSample) add(o gateSample) {
@@ -107,18 +113,77 @@ func (s *gateSample) add(o gateSample) {
 	s.dueTicks += o.dueTicks
 	s.lateFrames += o.lateFrames
 	s.dueFrames += o.dueFrames
+	s.slowSched += o.slowSched
+	s.sched += o.sched
 }
 
-// satGate turns the samples of the rooms' late ticks and late frames into a
-// saturation signal with hysteresis: it turns on at the first sample whose
-// window (the last len(window) samples) is over the late frames' share, or
-// after tickHold samples in a row whose windows are over the late ticks'
-// share, and off only
-// after clear samples in a row with a clean window, so that the node stops
+// minSchedEvents is the fewest goroutine wake-ups a window must hold for
+// their latencies to say anything: an idle node wakes a handful.
+const minSchedEvents = 200
+
+// schedWaits reads Go's scheduling latencies: how many goroutines became
+// runnable since the last read, and how many of them waited longer than a
+// threshold for a CPU. Only the sampler's goroutine uses it.
+type schedWaits struct {
+	threshold float64 // seconds; 0 or less: never read
+	sample    [1]metrics.Sample
+	prev      []uint64
+}
+
+func newSchedWaits(threshold time.Duration) *schedWaits {
+	w := &schedWaits{threshold: threshold.Seconds()}
+	w.sample[0].Name = "/sched/latencies:seconds"
+	if w.threshold > 0 {
+		w.read() // the counts since the process started are not a window's
+	}
+	return w
+}
+
+// read returns the wake-ups since the last read that waited at least the
+// threshold (by the lower bound of their histogram bucket), and all of them.
+func (w *schedWaits) read() (slow, all int64) {
+	if w.threshold <= 0 {
+		return 0, 0
+	}
+	metrics.Read(w.sample[:])
+	if w.sample[0].Value.Kind() != metrics.KindFloat64Histogram {
+		return 0, 0
+	}
+	h := w.sample[0].Value.Float64Histogram()
+	if len(w.prev) != len(h.Counts) {
+		w.prev = make([]uint64, len(h.Counts))
+		copy(w.prev, h.Counts)
+		return 0, 0
+	}
+	return histogramSince(h, w.prev, w.threshold)
+}
+
+// histogramSince counts the events of h since prev (the counts of an
+// earlier read, updated to h's), all of them and those in buckets whose
+// lower bound is at least threshold.
+func histogramSince(h *metrics.Float64Histogram, prev []uint64, threshold float64) (slow, all int64) {
+	for i, c := range h.Counts {
+		d := int64(c - prev[i])
+		prev[i] = c
+		all += d
+		if h.Buckets[i] >= threshold {
+			slow += d
+		}
+	}
+	return slow, all
+}
+
+// satGate turns the samples of the rooms' late ticks and late frames and of
+// the node's slow goroutine wake-ups into a saturation signal with
+// hysteresis: it turns on at the first sample whose window (the last
+// len(window) samples) is over the late frames' share, or after tickHold
+// samples in a row whose windows are over the late ticks' share or the slow
+// wake-ups' share, and off only after clear samples in a row with a clean window, so that the node stops
 // seating players within about a window of falling behind, and does not
 // seat them again until it has kept up for a while.
 type satGate struct {
 	tickShare  float64 // share of late ticks that makes a window late
+	schedShare float64 // share of slow wake-ups that makes a window late
 	frameShare float64 // share of late frames that makes a window late
 	minFrames  int64   // late frames a window tolerates whatever the share
 	tickHold   int     // samples in a row with late ticks that saturate
@@ -127,6 +192,7 @@ type satGate struct {
 	window []gateSample // ring of the last samples
 	next   int          // where the next sample goes in window
 	ticky  int          // samples in a row whose window had late ticks
+	busy   int          // samples in a row whose window had slow wake-ups
 	clean  int          // clean samples in a row while saturated
 	last   gateSample   // the counts over the window of the last sample
 	reason atomic.Pointer[string]
@@ -137,6 +203,7 @@ func newSatGate(o Options) *satGate {
 	ticksPerWindow := int64(o.TickRate) * int64(o.SaturationWindow) / int64(time.Second)
 	return &satGate{
 		tickShare:  o.LateTickShare,
+		schedShare: o.SlowSchedShare,
 		frameShare: o.LateFrameShare,
 		minFrames:  slowClientsTolerated * max(ticksPerWindow, 1),
 		tickHold:   max(int((o.LateTickHold+o.gateInterval-1)/o.gateInterval), 1),
@@ -159,12 +226,19 @@ func (g *satGate) sample(s gateSample) string {
 	} else {
 		g.ticky = 0
 	}
+	if w.sched >= minSchedEvents && w.slowSched > 0 && float64(w.slowSched) >= g.schedShare*float64(w.sched) {
+		g.busy++
+	} else {
+		g.busy = 0
+	}
 	why := ""
 	switch {
 	case w.lateFrames > g.minFrames && float64(w.lateFrames) >= g.frameShare*float64(w.dueFrames):
 		why = SaturatedFrames
 	case g.ticky >= g.tickHold:
 		why = SaturatedLate
+	case g.busy >= g.tickHold:
+		why = SaturatedCPU
 	}
 	g.last = w
 	was := g.reason.Load()
@@ -192,6 +266,7 @@ func (g *satGate) sample(s gateSample) string {
 func (m *Manager) watchLate(interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	waits := newSchedWaits(m.opts.SchedLatency)
 	for {
 		select {
 		case <-m.gateStop:
@@ -199,6 +274,7 @@ func (m *Manager) watchLate(interval time.Duration) {
 		case <-t.C:
 		}
 		var s gateSample
+		s.slowSched, s.sched = waits.read()
 		m.mu.Lock()
 		for _, r := range m.order {
 			s.lateTicks += r.lateSteps.Swap(0)
@@ -211,7 +287,8 @@ func (m *Manager) watchLate(interval time.Duration) {
 		if now := m.gate.sample(s); (now != "") != was {
 			w := m.gate.last // over the window, which the verdict is about
 			m.log.Warn("realtime: saturation changed", "saturated", now != "", "reason", now,
-				"late_ticks", w.lateTicks, "ticks", w.dueTicks, "late_frames", w.lateFrames, "frames", w.dueFrames)
+				"late_ticks", w.lateTicks, "ticks", w.dueTicks, "late_frames", w.lateFrames, "frames", w.dueFrames,
+				"slow_wakeups", w.slowSched, "wakeups", w.sched)
 		}
 	}
 }

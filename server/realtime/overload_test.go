@@ -2,6 +2,8 @@ package realtime
 
 import (
 	"io"
+	"math"
+	"runtime/metrics"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -22,6 +24,7 @@ func TestSaturationGate(t *testing.T) {
 	const (
 		late = SaturatedLate
 		fr   = SaturatedFrames
+		cpu  = SaturatedCPU
 	)
 	type sec struct {
 		s    gateSample
@@ -32,6 +35,11 @@ func TestSaturationGate(t *testing.T) {
 	slowFew := gateSample{dueTicks: 30, lateFrames: 90, dueFrames: 150}      // 3 of 5 players on bad networks
 	littleLate := gateSample{dueTicks: 30, lateFrames: 200, dueFrames: 3000} // a fifteenth late
 	lateTicks := gateSample{lateTicks: 30, dueTicks: 30, dueFrames: 3000}    // the rooms a tick behind on every tick
+	// Goroutines waiting for a CPU: a fifth of the wake-ups slow, every
+	// tick and frame on time (a node short of CPU whose writes never block).
+	starved := gateSample{dueTicks: 30, dueFrames: 3000, slowSched: 2000, sched: 10000}
+	fewWaits := gateSample{dueTicks: 30, dueFrames: 3000, slowSched: 20, sched: 40}      // an idle node: too few wake-ups to judge
+	someWaits := gateSample{dueTicks: 30, dueFrames: 3000, slowSched: 500, sched: 10000} // one in twenty slow
 	tests := []struct {
 		name string
 		secs []sec
@@ -52,6 +60,10 @@ func TestSaturationGate(t *testing.T) {
 			{behind, fr}, {clean, fr}, {clean, fr}, {clean, fr}, {clean, ""},
 		}},
 		{"the reason follows the signal", []sec{{lateTicks, ""}, {lateTicks, ""}, {lateTicks, late}, {behind, fr}, {behind, fr}}},
+		{"goroutines waiting for a CPU saturate after three seconds", []sec{{clean, ""}, {starved, ""}, {starved, ""}, {starved, cpu}}},
+		{"a busy moment is tolerated", []sec{{starved, ""}, {clean, ""}, {clean, ""}, {starved, ""}, {clean, ""}}},
+		{"few wake-ups say nothing", []sec{{fewWaits, ""}, {fewWaits, ""}, {fewWaits, ""}, {fewWaits, ""}}},
+		{"some slow wake-ups are tolerated", []sec{{someWaits, ""}, {someWaits, ""}, {someWaits, ""}, {someWaits, ""}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -192,5 +204,41 @@ func TestSaturatedWhileFramesGoUndelivered(t *testing.T) {
 	})
 	if s := m.TakeSeat(); s.Full {
 		t.Errorf("TakeSeat once the frames are delivered = %+v, want a seat", s)
+	}
+}
+
+// TestSchedWaitsCountsSinceTheLastRead: the scheduling histogram is read as
+// a difference from the previous read, and a wake-up counts as slow when
+// its bucket starts at the threshold or above.
+func TestSchedWaitsCountsSinceTheLastRead(t *testing.T) {
+	h := &metrics.Float64Histogram{
+		Buckets: []float64{0, 0.001, 0.01, 0.1, 1, math.Inf(1)},
+		Counts:  []uint64{100, 50, 20, 5, 1},
+	}
+	prev := []uint64{90, 50, 10, 5, 0}
+	slow, all := histogramSince(h, prev, 0.1)
+	if slow != 1 || all != 21 {
+		t.Errorf("since the last read: %d slow of %d wake-ups, want 1 of 21 (10 + 10 under the threshold, 1 in [1, +Inf))", slow, all)
+	}
+	if slow, all := histogramSince(h, prev, 0.1); slow != 0 || all != 0 {
+		t.Errorf("read again with nothing new: %d slow of %d, want 0 of 0", slow, all)
+	}
+	h.Counts[3] += 7
+	if slow, all := histogramSince(h, prev, 0.01); slow != 7 || all != 7 {
+		t.Errorf("7 new wake-ups in [0.1, 1) with a 10 ms threshold: %d slow of %d, want 7 of 7", slow, all)
+	}
+
+	// The runtime's own histogram reads and adds up.
+	w := newSchedWaits(100 * time.Millisecond)
+	done := make(chan struct{})
+	for range 100 {
+		go func() { done <- struct{}{} }()
+		<-done
+	}
+	if _, all := w.read(); all <= 0 {
+		t.Errorf("100 goroutines woke and the runtime's histogram counted %d wake-ups since the last read", all)
+	}
+	if off := newSchedWaits(-1); func() bool { s, a := off.read(); return s != 0 || a != 0 }() {
+		t.Error("with a negative SchedLatency the signal is off but read counted wake-ups")
 	}
 }
