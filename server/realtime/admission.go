@@ -109,6 +109,9 @@ func (c *client) refuse(r *room, err error) {
 	case errors.Is(err, ErrNoRoom):
 		c.m.limitedLog("not invited", "realtime: hello refused: private room without a seat", "addr", c.addr, "player", c.playerID, "room", r.id)
 		c.closeWith(wire.ClosePolicy, wire.ErrCodeNoRoom, "no such room", "no room")
+	case errors.As(err, new(saturatedError)):
+		c.m.limitedLog("saturated", "realtime: hello refused: the server is full", "addr", c.addr, "player", c.playerID, "room", r.id, "err", err)
+		c.closeWith(wire.CloseTryAgainLater, wire.ErrCodeRoomFull, err.Error()+": try again in a few seconds", "saturated")
 	case errors.Is(err, ErrRoomFull):
 		c.closeWith(wire.CloseTryAgainLater, wire.ErrCodeRoomFull, "room is full", "room full")
 	default:
@@ -117,10 +120,35 @@ func (c *client) refuse(r *room, err error) {
 	}
 }
 
+// saturatedError refuses a new seat on a saturated node to a player who
+// holds no reservation; it names the reason of the saturation.
+type saturatedError struct{ reason string }
+
+func (e saturatedError) Error() string { return "the server is full (" + e.reason + ")" }
+
 // admit asks the Admission whether playerID may take a new seat in r. With
 // no Admission, anyone may take a free seat of an open room, and nobody
-// enters a private room by its id.
+// enters a private room by its id. While the node is saturated (see
+// Saturation) no hello takes a free seat: only a player holding a
+// reservation the lobby handed out before may enter, as in a private room
+// named by its id, and the others are refused with saturatedError, so that
+// a hello sent without the lobby cannot seat a player the lobby would
+// refuse.
 func (m *Manager) admit(r *room, playerID string, open bool) error {
+	// The gate's reasons only: a connection that got in at MaxConnections
+	// was let in.
+	if why := m.gate.reason.Load(); why != nil && open {
+		err := m.ask(r, playerID, false)
+		if errors.Is(err, ErrNoRoom) {
+			return saturatedError{*why}
+		}
+		return err
+	}
+	return m.ask(r, playerID, open)
+}
+
+// ask puts the question of admit to the Admission, or answers it without one.
+func (m *Manager) ask(r *room, playerID string, open bool) error {
 	st := r.pub.Load().stats
 	if a := m.opts.Admission; a != nil {
 		return a.Admit(r.id, playerID, st.Humans, st.Capacity, open)

@@ -4,6 +4,7 @@ import (
 	"io"
 	"math"
 	"runtime/metrics"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -240,5 +241,53 @@ func TestSchedWaitsCountsSinceTheLastRead(t *testing.T) {
 	}
 	if off := newSchedWaits(-1); func() bool { s, a := off.read(); return s != 0 || a != 0 }() {
 		t.Error("with a negative SchedLatency the signal is off but read counted wake-ups")
+	}
+}
+
+// reservedAdmission admits the players holding a reservation anywhere, and
+// anyone else to a free seat of an open room, like the lobby's.
+type reservedAdmission struct{ reserved map[string]bool }
+
+func (a reservedAdmission) Admit(roomID, playerID string, humans, capacity int, open bool) error {
+	switch {
+	case a.reserved[playerID]:
+		return nil
+	case !open:
+		return ErrNoRoom
+	}
+	return nil
+}
+
+// TestSaturatedNodeSeatsOnlyReservations: while the node is saturated, a
+// hello sent without the lobby does not take a free seat of a public room
+// (the lobby would have answered 503): it is closed with 1013 and an error
+// that says the server is full and why. A player holding a reservation the
+// lobby handed out before still gets in, and once the node keeps up again
+// anyone does.
+func TestSaturatedNodeSeatsOnlyReservations(t *testing.T) {
+	m, url := startServer(t, Options{Bots: -1, Admission: reservedAdmission{reserved: map[string]bool{"p-bob": true}},
+		SaturationClear: time.Hour})
+	busy := SaturatedCPU
+	m.gate.reason.Store(&busy)
+
+	ann := servertest.MustDial(t, url)
+	ann.Hello("tok-ann", "arena-1")
+	code, e := ann.WaitClosed(t)
+	if code != wire.CloseTryAgainLater || e == nil || e.Code != wire.ErrCodeRoomFull || !strings.Contains(e.Reason, "full (cpu busy)") {
+		t.Fatalf("a hello without a reservation to a saturated node: close %d, error %+v; want close 1013 with error 4005 saying the server is full (cpu busy)", code, e)
+	}
+	if got := m.room("arena-1").pub.Load().stats.Humans; got != 0 {
+		t.Errorf("the refused hello took a seat: %d humans", got)
+	}
+
+	bob := servertest.MustDial(t, url)
+	if w := bob.Join(t, "tok-bob", "arena-1"); w.RoomID != "arena-1" {
+		t.Errorf("the player with a reservation was welcomed to %q, want arena-1", w.RoomID)
+	}
+
+	m.gate.reason.Store(nil)
+	cat := servertest.MustDial(t, url)
+	if w := cat.Join(t, "tok-cat", "arena-1"); w.RoomID != "arena-1" {
+		t.Errorf("once the node keeps up, a hello without a reservation was welcomed to %q, want arena-1", w.RoomID)
 	}
 }
