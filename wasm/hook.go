@@ -18,6 +18,17 @@ func newHook() *hook {
 	return &hook{obj: obj}
 }
 
+// child returns window.tickarena[name], an object of its own, made on first
+// use.
+func (h *hook) child(name string) js.Value {
+	o := h.obj.Get(name)
+	if o.Type() != js.TypeObject {
+		o = js.Global().Get("Object").New()
+		h.obj.Set(name, o)
+	}
+	return o
+}
+
 // publish copies s into the page's object.
 func (h *hook) publish(s client.Status) {
 	o := h.obj

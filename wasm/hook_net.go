@@ -2,20 +2,12 @@
 
 package main
 
-import (
-	"syscall/js"
-
-	"github.com/tickarena/tickarena/client"
-)
+import "github.com/tickarena/tickarena/client"
 
 // publishNet copies the net graph's figures into window.tickarena.net,
 // whether the graph is shown or not.
 func (h *hook) publishNet(s client.Status) {
-	n := h.obj.Get("net")
-	if n.Type() != js.TypeObject {
-		n = js.Global().Get("Object").New()
-		h.obj.Set("net", n)
-	}
+	n := h.child("net")
 	f := s.Net
 	n.Set("shown", s.NetGraph)
 	n.Set("fps", f.FPS)

@@ -53,11 +53,7 @@ func runReplay(log *slog.Logger) {
 
 // publishReplay copies s into window.tickarena.replay.
 func (h *hook) publishReplay(s client.ReplayStatus) {
-	o := h.obj.Get("replay")
-	if o.Type() != js.TypeObject {
-		o = js.Global().Get("Object").New()
-		h.obj.Set("replay", o)
-	}
+	o := h.child("replay")
 	o.Set("error", s.Error)
 	o.Set("time", s.Time)
 	o.Set("duration", s.Duration)

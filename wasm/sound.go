@@ -60,11 +60,7 @@ func exposeSound(g *client.Game) {
 
 // publishSound copies the sound's state into window.tickarena.sound.
 func (h *hook) publishSound(s client.SoundStatus) {
-	o := h.obj.Get("sound")
-	if o.Type() != js.TypeObject {
-		o = js.Global().Get("Object").New()
-		h.obj.Set("sound", o)
-	}
+	o := h.child("sound")
 	o.Set("started", s.Started)
 	o.Set("muted", s.Muted)
 	o.Set("volume", s.Volume)
