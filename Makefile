@@ -37,7 +37,8 @@ IMAGE ?= tickarena
 image: build
 	./deploy/image/build.sh $(BIN)/tickarena $(IMAGE)
 
-## wasm: the browser client, raw, gzip- and Brotli-compressed, and the toolchain's wasm_exec.js
+## wasm: the browser client, raw, gzip- and Brotli-compressed with their sums (game.wasm.sums,
+## which the server trusts instead of reading the client at start), and the toolchain's wasm_exec.js
 ## into assets/static/.
 wasm:
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(WASM_OUT) ./wasm

@@ -1,6 +1,9 @@
 // Command precompress writes the gzip and Brotli encodings of static files
 // beside them, name.gz (gzip's best level) and name.br (Brotli), so that the
-// server sends them without compressing anything itself.
+// server sends them without compressing anything itself. It checks that each
+// encoding decodes to the file, then writes name.sums, a manifest of the
+// sizes and SHA-256 sums of the three (see package assets/sums), from which
+// the server knows the file's ETag without reading it at start.
 // `make wasm` runs it on the game client:
 //
 //	go run ./cmd/precompress assets/static/game.wasm
@@ -19,7 +22,7 @@ import (
 
 func main() {
 	flag.Usage = func() {
-		fmt.Fprintln(flag.CommandLine.Output(), "usage: precompress FILE...\n\nwrites FILE.gz and FILE.br beside each FILE")
+		fmt.Fprintln(flag.CommandLine.Output(), "usage: precompress FILE...\n\nwrites FILE.gz, FILE.br and FILE.sums beside each FILE")
 		flag.PrintDefaults()
 	}
 	flag.Parse()

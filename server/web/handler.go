@@ -12,6 +12,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -72,6 +73,7 @@ type Handler struct {
 	files        map[string]*file
 	assetControl string
 	clientBuilt  bool
+	log          *slog.Logger
 	// mux is the ServeMux the Handler is registered on, asked which methods
 	// a path has when it answers a request no other route took.
 	mux *http.ServeMux
@@ -80,7 +82,10 @@ type Handler struct {
 // New reads every file of opts.FS into memory and returns a Handler for them.
 // A missing game.wasm is not an error: /play then tells the player that the
 // client is not built. A .gz file that does not match its original is logged
-// and ignored.
+// and ignored. A large file with a sums manifest beside it (game.wasm.sums,
+// written by cmd/precompress) is not read: see loadFiles. A manifest that
+// does not match the files' sizes is logged and ignored, and the files are
+// then read as without one.
 func New(opts Options) (*Handler, error) {
 	opts = opts.withDefaults()
 	files, warnings, err := loadFiles(opts.FS)
@@ -93,20 +98,34 @@ func New(opts Options) (*Handler, error) {
 		}
 	}
 	for _, w := range warnings {
+		if errors.Is(w, errManifest) {
+			opts.Logger.Warn("web: "+errManifest.Error(), "err", w)
+			continue
+		}
 		opts.Logger.Warn("web: ignoring precompressed file", "err", w)
 	}
 	h := &Handler{
 		files:        files,
 		assetControl: "public, max-age=" + strconv.Itoa(int(opts.AssetMaxAge/time.Second)),
 		clientBuilt:  assets.ClientBuilt(opts.FS),
+		log:          opts.Logger,
 	}
 	if h.clientBuilt {
 		f := files[assets.ClientFile]
-		opts.Logger.Info("web: game client ready", "bytes", f.body.size, "precompressed", f.precompressed, "brotli", f.br.size)
+		opts.Logger.Info("web: game client ready", "bytes", f.body.size, "precompressed", f.precompressed, "brotli", f.br.size,
+			"sums", sumsSource(f))
 	} else {
 		opts.Logger.Warn("web: " + ClientMissing)
 	}
 	return h, nil
+}
+
+// sumsSource says where the sums of f came from, for the startup log.
+func sumsSource(f *file) string {
+	if f.expect != nil {
+		return "manifest, checked when first served"
+	}
+	return "read at start"
 }
 
 // ClientBuilt reports whether the served files include the game client.
@@ -194,6 +213,10 @@ func validCode(s string) bool {
 }
 
 func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, f *file) {
+	if err := f.verify(h.log); err != nil {
+		http.Error(w, "cannot read "+f.name, http.StatusInternalServerError)
+		return
+	}
 	hdr := w.Header()
 	hdr.Set("Content-Type", f.contentType)
 	hdr.Set("X-Content-Type-Options", "nosniff")
