@@ -17,7 +17,9 @@ import (
 
 // ClientFile is the name, inside Static, of the WebAssembly game client.
 // `make wasm` writes it to assets/static/game.wasm, its gzip encoding to
-// game.wasm.gz and its Brotli encoding to game.wasm.br (see cmd/precompress).
+// game.wasm.gz, its Brotli encoding to game.wasm.br and the sizes and sums
+// of the three to game.wasm.sums (see cmd/precompress and package
+// assets/sums).
 const ClientFile = "game.wasm"
 
 // LoaderFile is the name, inside Static, of Go's wasm_exec.js, the script that

@@ -6,6 +6,9 @@
 // .gz file when there is one and otherwise from a copy compressed once. A
 // file with a precompressed .br beside it (the game client, see
 // cmd/precompress) is sent Brotli-compressed to browsers that accept that.
+// Large files are served from their file system without a copy; the game
+// client, whose sums cmd/precompress writes to game.wasm.sums (see package
+// assets/sums), is not even read at start, only when a browser first asks.
 //
 // The package serves only files; it never answers the JSON API, except for
 // a JSON 404 to an /api path nobody else handles.
