@@ -9,7 +9,8 @@ import (
 )
 
 // clockSamples is the number of recent arrivals the server clock estimate
-// looks at: about two seconds at 30 Hz.
+// looks at: about two seconds at 30 Hz with a delta every tick, more
+// with fewer.
 const clockSamples = 64
 
 // clock estimates which server tick it is from the arrival times of deltas,
@@ -22,6 +23,7 @@ type clock struct {
 	samples [clockSamples]time.Duration
 	n, next int
 	peaks   peakHold      // the highest lateness of the last seconds
+	gaps    gapWindow     // the ticks between consecutive deltas (jitter.go)
 	play    playout       // the drawn time
 	delay   time.Duration // how far the drawn time was behind the server at the last frame
 }
@@ -33,6 +35,7 @@ func (k *clock) add(at time.Time, tick uint32, interval time.Duration) {
 	if k.n == 0 {
 		k.base = at
 	}
+	k.gaps.add(tick)
 	s := at.Sub(k.base) - time.Duration(tick)*interval
 	k.samples[k.next] = s
 	k.next = (k.next + 1) % clockSamples
@@ -103,6 +106,13 @@ func (h *history) push(v *wire.View) {
 // last Frame: the jitter buffer's depth. It widens when deltas arrive
 // unevenly and narrows again when they come steadily (see Options.MinInterpDelay).
 func (c *Client) InterpDelay() time.Duration { return c.clock.delay }
+
+// TickSpacing returns the ticks the server's deltas usually span, as the
+// client learned it from the deltas of the last seconds: 1 when the server
+// sends a delta every tick, k when it sends one every k ticks (a send rate
+// below its tick rate). A rare longer gap, a slow connection skipped for a
+// while, does not count. It is 1 before the second delta of a connection.
+func (c *Client) TickSpacing() int { return c.clock.gaps.spacing() }
 
 // ServerTick returns the estimated server tick at now, with a fraction.
 func (c *Client) ServerTick(now time.Time) float64 {

@@ -1,0 +1,140 @@
+package netcode
+
+import (
+	"testing"
+	"time"
+)
+
+// sendRateRun is what a client saw of a server that sends a frame every k
+// ticks.
+type sendRateRun struct {
+	jitterRun
+	maxDelay  time.Duration // the largest interpolation delay of a frame
+	compared  int           // inputs whose prediction was compared with the server
+	mismatch  int           // of them, predicted otherwise than the server applied
+	corrected uint64
+}
+
+// runSendRate plays d of virtual time and returns what the client saw
+// after the first warm of it.
+func runSendRate(t *testing.T, s *sim, warm, d time.Duration) sendRateRun {
+	t.Helper()
+	var r sendRateRun
+	s.run(warm)
+	before := s.client.Stats()
+	firstSeq := s.client.pred.seq + 1
+	watchPlayout(s, &r.jitterRun)
+	playout := s.onFrame
+	s.onFrame = func(f *Frame) {
+		playout(f)
+		r.maxDelay = max(r.maxDelay, s.client.InterpDelay())
+	}
+	s.run(d - warm)
+	st := s.client.Stats()
+	if s.client.State() != StatePlaying || st.Resyncs != 0 {
+		t.Fatalf("state %v (%s), resyncs %d: want playing throughout", s.client.State(), s.client.Reason(), st.Resyncs)
+	}
+	r.frames, r.underflows = st.Frames-before.Frames, st.Underflows-before.Underflows
+	if r.frames > 0 {
+		r.meanDelay = (st.DelaySum - before.DelaySum) / time.Duration(r.frames)
+	}
+	r.corrected = st.Corrections - before.Corrections
+	applied := s.srv.applied[s.client.Ship()]
+	for seq := firstSeq; seq <= s.client.pred.seq; seq++ {
+		want, ok := applied[seq]
+		if !ok {
+			continue // still on its way
+		}
+		r.compared++
+		if s.predicted[seq] != want {
+			r.mismatch++
+		}
+	}
+	return r
+}
+
+// TestSendRate plays at 100 ms of round trip (50 ms ± 10 each way) against
+// a server that sends a frame every 1, 2 and 3 ticks, each delta spanning
+// those ticks. After the warm-up, each must be as smooth as a frame every
+// tick: no frame short of snapshots, no correction of the own ship, which
+// its own inputs drive, and the others drawn no further in the past than
+// the spacing, half a tick and the jitter ask for. The round trip the
+// client measures leaves out the time its pong waited for the next frame.
+func TestSendRate(t *testing.T) {
+	const (
+		tick       = time.Second / 30
+		jitterPeak = 20 * time.Millisecond // ±10 ms each way, the server to the client
+		margin     = 10 * time.Millisecond
+	)
+	for _, k := range []uint32{1, 2, 3} {
+		t.Run(map[uint32]string{1: "every tick", 2: "every 2 ticks", 3: "every 3 ticks"}[k], func(t *testing.T) {
+			s := newJitterSim(50*time.Millisecond, 10*time.Millisecond)
+			s.net.StampArrival = true
+			s.srv.sendEvery = k
+			s.client.opt.PingInterval = 500 * time.Millisecond
+			r := runSendRate(t, s, 4*time.Second, 34*time.Second)
+			c := s.client
+			spacing := time.Duration(k) * tick
+			t.Logf("k=%d: %d underflows in %d frames, mean delay %v, max %v; %d inputs compared, %d corrections; spacing %d ticks; RTT %v (min %v)",
+				k, r.underflows, r.frames, r.meanDelay, r.maxDelay, r.compared, r.corrected, c.TickSpacing(), c.RTTMean(), c.RTTMin())
+			if r.frames < 1500 {
+				t.Fatalf("%d frames drawn with snapshots in 30 s, want about 1800", r.frames)
+			}
+			if r.underflows != 0 {
+				t.Errorf("%d frames in %d short of snapshots, want none", r.underflows, r.frames)
+			}
+			if r.jumps != 0 {
+				t.Errorf("drawn time went back or ran more than %.0f%% fast on %d frames", 100*maxStretch, r.jumps)
+			}
+			if r.corrected != 0 || r.mismatch != 0 || r.compared < 800 {
+				t.Errorf("%d corrections, %d of %d inputs predicted otherwise than the server applied them; want none of at least 800",
+					r.corrected, r.mismatch, r.compared)
+			}
+			if got := c.TickSpacing(); got != int(k) {
+				t.Errorf("TickSpacing() = %d, want %d", got, k)
+			}
+			// The delay covers the spacing and half a tick, and the jitter
+			// on top of that; not more.
+			lo, hi := spacing+tick/2, spacing+tick/2+jitterPeak+margin
+			if r.meanDelay < lo || r.maxDelay > hi {
+				t.Errorf("interpolation delay %v on average, at most %v; want from %v to %v", r.meanDelay, r.maxDelay, lo, hi)
+			}
+			if rtt := c.RTTMean(); rtt < 90*time.Millisecond || rtt > 110*time.Millisecond {
+				t.Errorf("mean RTT %v, want 100 ms ± 10: the pong's wait for the next frame is not network time", rtt)
+			}
+		})
+	}
+}
+
+// TestSendRateLongGap sends a frame every 2 ticks and once skips the
+// client for a quarter of a second, as the server does to a socket that
+// fell behind. The next delta spans the gap; the delay must not take that
+// gap as the spacing: a few seconds later it is back where it was, the
+// spacing still 2 ticks, and no frame runs short of snapshots any more.
+func TestSendRateLongGap(t *testing.T) {
+	const tick = time.Second / 30
+	s := newJitterSim(50*time.Millisecond, 10*time.Millisecond)
+	s.net.StampArrival = true
+	s.srv.sendEvery = 2
+	s.run(6 * time.Second)
+	before := s.client.InterpDelay()
+	if before < 2*tick+tick/2 {
+		t.Fatalf("delay %v at a frame every 2 ticks, want at least the spacing and half a tick (%v)", before, 2*tick+tick/2)
+	}
+	// Skip the next 7 ticks: one delta then spans 9 ticks (300 ms).
+	now := s.srv.world.Tick
+	s.srv.skipFrom, s.srv.skipTo = now+1, now+8
+	after := runSendRate(t, s, 4*time.Second, 7*time.Second)
+	back := s.client.InterpDelay()
+	t.Logf("delay %v before the gap, %v on average from 4 s to 7 s after, %v at the end, at most %v; spacing %d ticks; %d underflows in %d frames from 4 s after the gap",
+		before, after.meanDelay, back, after.maxDelay, s.client.TickSpacing(), after.underflows, after.frames)
+	if got := s.client.TickSpacing(); got != 2 {
+		t.Errorf("TickSpacing() = %d after one long gap, want 2", got)
+	}
+	if back > before+5*time.Millisecond || after.maxDelay > before+10*time.Millisecond {
+		t.Errorf("delay %v at the end, at most %v from 4 s to 7 s after a single long gap, want back near %v", back, after.maxDelay, before)
+	}
+	if after.underflows != 0 || after.jumps != 0 {
+		t.Errorf("%d underflows in %d frames from 4 s after the gap, %d jumps of drawn time; want none", after.underflows, after.frames, after.jumps)
+	}
+}
