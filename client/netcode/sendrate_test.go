@@ -1,8 +1,12 @@
 package netcode
 
 import (
+	"fmt"
 	"testing"
 	"time"
+
+	"github.com/tickarena/tickarena/game"
+	"github.com/tickarena/tickarena/game/wire"
 )
 
 // sendRateRun is what a client saw of a server that sends a frame every k
@@ -137,4 +141,124 @@ func TestSendRateLongGap(t *testing.T) {
 	if after.underflows != 0 || after.jumps != 0 {
 		t.Errorf("%d underflows in %d frames from 4 s after the gap, %d jumps of drawn time; want none", after.underflows, after.frames, after.jumps)
 	}
+}
+
+// TestSendRateHits has one ship fire at another that strafes, with the
+// client watching, against a server that sends every 1, 2 and 3 ticks. A
+// delta spanning k ticks says only that a hit happened in one of them;
+// the client must still end the bullet near the tick of the hit, not fly
+// it on through the ship for the rest of the delta, and show the hit's
+// effect, and the wreck of a kill, at that tick. The client places the
+// hit from the target's path between two snapshots, which it estimates:
+// a target that turns within the span may be placed a tick off, never
+// more, and a bullet is never drawn a whole tick past its hit.
+func TestSendRateHits(t *testing.T) {
+	for _, run := range []struct {
+		name   string
+		period uint32 // ticks the target strafes one way before turning
+	}{{"dodging", 8}, {"strafing", 20}} {
+		for _, k := range []uint32{1, 2, 3} {
+			t.Run(fmt.Sprintf("%s every %d ticks", run.name, k), func(t *testing.T) {
+				r := playHits(t, k, run.period)
+				t.Logf("k=%d: %d hits, %d kills; %d hit and death effects, %d a tick off, %d more; %d frames drew a bullet after its hit, %d a tick or more after",
+					k, r.hits, r.kills, r.effects, r.offByOne, r.offMore, r.drawnAfter, r.drawnTickAfter)
+				if r.hits < 25 || r.effects < 25 || r.kills < 5 {
+					t.Fatalf("%d hits, %d kills, %d effects in 60 s: the scene proves nothing", r.hits, r.kills, r.effects)
+				}
+				if r.offMore != 0 || r.offByOne*5 > r.effects {
+					t.Errorf("%d of %d hit and death effects a tick off the event, %d more: want at most a fifth, and none more", r.offByOne, r.effects, r.offMore)
+				}
+				if r.drawnTickAfter != 0 {
+					t.Errorf("%d frames drew a bullet a tick or more after it hit its target, want none", r.drawnTickAfter)
+				}
+				if k == 1 && (r.offByOne != 0 || r.drawnAfter != 0) {
+					t.Errorf("a delta every tick: %d effects a tick off, %d frames drew a bullet after its hit; want none", r.offByOne, r.drawnAfter)
+				}
+			})
+		}
+	}
+}
+
+// hitRun is what TestSendRateHits counts.
+type hitRun struct {
+	hits, kills, effects       int
+	offByOne, offMore          int // effects at another tick than their event
+	drawnAfter, drawnTickAfter int // frames that drew a bullet at or after its hit's tick, a tick or more after
+}
+
+// playHits plays 60 s of a ship firing at one that strafes period ticks
+// each way, the server sending every k ticks.
+func playHits(t *testing.T, k, period uint32) hitRun {
+	t.Helper()
+	s := newSim(50*time.Millisecond, 10*time.Millisecond, game.Rules{Seed: 5}, Options{})
+	s.net.StampArrival = true
+	s.srv.sendEvery = k
+	s.srv.area = wire.WholeWorld
+	w := s.srv.world
+	shooter, target := w.AddShip("shooter", true), w.AddShip("target", true)
+	const gap = 300 * game.Sub
+	s.srv.script[shooter] = func(tick uint32) game.Input {
+		a, b := w.Ship(shooter), w.Ship(target)
+		if b.Dead {
+			return game.Input{Ship: shooter, Seq: tick}
+		}
+		if dx, dy := b.X-a.X, b.Y-a.Y; max(dx, -dx) > 2*gap || max(dy, -dy) > 2*gap {
+			// Respawned far away: back in range (the deltas say so).
+			b.X, b.Y = a.X+gap, a.Y
+		}
+		return game.Input{Ship: shooter, Seq: tick, Buttons: game.Fire, Aim: game.Atan2(b.Y-a.Y, b.X-a.X)}
+	}
+	dirs := [...]game.Buttons{game.Up, game.Down}
+	s.srv.script[target] = func(tick uint32) game.Input {
+		return game.Input{Ship: target, Seq: tick, Buttons: dirs[(tick/period)%2]}
+	}
+	hitAt := map[uint32]uint32{}   // bullet id: the tick it hit
+	deathAt := map[uint32]uint32{} // kill number: the tick
+	s.srv.onEvent = func(ev game.Event, tick uint32) {
+		switch {
+		case ev.Kind == game.Hit && ev.A == target:
+			hitAt[ev.C] = tick
+		case ev.Kind == game.Death && ev.A == target:
+			deathAt[uint32(len(deathAt))] = tick
+		}
+	}
+	var r hitRun
+	off := func(got, want uint32) {
+		switch {
+		case got == want:
+		case got+1 == want || got == want+1:
+			r.offByOne++
+		default:
+			r.offMore++
+		}
+	}
+	var fx []Effect
+	deaths := 0
+	s.onFrame = func(f *Frame) {
+		for _, b := range f.Bullets {
+			if h, ok := hitAt[b.ID]; ok && f.RenderTick >= float64(h) {
+				r.drawnAfter++
+				if f.RenderTick >= float64(h+1) {
+					r.drawnTickAfter++
+				}
+			}
+		}
+		fx = s.client.Effects(fx[:0])
+		for _, e := range fx {
+			switch e.Kind {
+			case game.Hit:
+				r.effects++
+				off(e.Tick, hitAt[e.C])
+			case game.Death:
+				r.effects++
+				off(e.Tick, deathAt[uint32(deaths)])
+				deaths++
+			}
+		}
+	}
+	a := w.Ship(shooter)
+	w.Ship(target).X, w.Ship(target).Y = a.X+gap, a.Y
+	s.run(60 * time.Second)
+	r.hits, r.kills = len(hitAt), len(deathAt)
+	return r
 }

@@ -228,6 +228,8 @@ type testServer struct {
 	// skipFrom to skipTo, as the real server skips a client whose socket
 	// fell behind: the next delta spans the gap.
 	skipFrom, skipTo uint32
+	// onEvent, when set, sees every event of every tick.
+	onEvent func(ev game.Event, tick uint32)
 }
 
 func newTestServer(n *simNet, rules game.Rules) *testServer {
@@ -381,6 +383,9 @@ func (s *testServer) tick() {
 	}
 	s.events = s.events[:0]
 	for _, ev := range w.Events {
+		if s.onEvent != nil {
+			s.onEvent(ev, w.Tick)
+		}
 		s.events = append(s.events, wire.WireEvent(ev))
 	}
 	s.snap.Capture(w)
