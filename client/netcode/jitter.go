@@ -50,9 +50,11 @@ const (
 // is taken over: about a second at one delta a tick, three at one every
 // three ticks. rareGaps is the share of them, 1 in rareGaps, that may be
 // longer than the spacing and still not count: a server that skips a
-// slow socket for a while, or the page that drops a frame, makes one gap
-// longer now and then; a spacing they raised would draw everything
-// further in the past for seconds after each, for no gain.
+// socket that fell behind makes one gap longer now and then; a spacing
+// such gaps raised would draw everything further in the past for seconds
+// after each, for no gain. (The gaps are in the server's ticks: a page
+// that stalls delays deltas, which the jitter measure sees, but does not
+// widen their gaps.)
 const (
 	gapSamples = 32
 	rareGaps   = 8
