@@ -9,8 +9,10 @@ import (
 )
 
 // clockSamples is the number of recent arrivals the server clock estimate
-// looks at: about two seconds at 30 Hz with a delta every tick, more
-// with fewer.
+// keeps, and the ticks it looks back: about two seconds at 30 Hz. A
+// server that sends a delta every k ticks fills the window with a k-th of
+// the samples; the window stays two seconds, so that a path that became
+// slower for good is taken as the fastest as soon as with a delta a tick.
 const clockSamples = 64
 
 // clock estimates which server tick it is from the arrival times of deltas,
@@ -21,6 +23,7 @@ const clockSamples = 64
 type clock struct {
 	base    time.Time // first arrival; samples are relative to it
 	samples [clockSamples]time.Duration
+	ticks   [clockSamples]uint32 // the tick of each sample
 	n, next int
 	peaks   peakHold      // the highest lateness of the last seconds
 	gaps    gapWindow     // the ticks between consecutive deltas (jitter.go)
@@ -37,21 +40,28 @@ func (k *clock) add(at time.Time, tick uint32, interval time.Duration) {
 	}
 	k.gaps.add(tick)
 	s := at.Sub(k.base) - time.Duration(tick)*interval
-	k.samples[k.next] = s
+	k.samples[k.next], k.ticks[k.next] = s, tick
 	k.next = (k.next + 1) % clockSamples
 	k.n = min(k.n+1, clockSamples)
 	fast, _ := k.offset()
 	k.peaks.add(at.Sub(k.base), s-fast)
 }
 
-// offset returns the fastest sample and the spread above it (the jitter).
+// offset returns the fastest sample of the last clockSamples ticks and the
+// spread above it (the jitter).
 func (k *clock) offset() (fast, jitter time.Duration) {
 	if k.n == 0 {
 		return 0, 0
 	}
-	lo, hi := k.samples[0], k.samples[0]
-	for _, s := range k.samples[1:k.n] {
-		lo, hi = min(lo, s), max(hi, s)
+	newest := k.next - 1
+	if newest < 0 {
+		newest = clockSamples - 1
+	}
+	lo, hi := k.samples[newest], k.samples[newest]
+	for i, s := range k.samples[:k.n] {
+		if k.ticks[newest]-k.ticks[i] < clockSamples {
+			lo, hi = min(lo, s), max(hi, s)
+		}
 	}
 	return lo, hi - lo
 }

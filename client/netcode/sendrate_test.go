@@ -262,3 +262,29 @@ func playHits(t *testing.T, k, period uint32) hitRun {
 	r.hits, r.kills = len(hitAt), len(deathAt)
 	return r
 }
+
+// TestSendRateSlowerPath makes the path 200 ms slower for good, at a frame
+// every 1, 2 and 3 ticks. The client takes the new path as the fastest
+// once its old samples are two seconds old, whatever the spacing: after
+// the first seconds of the change it draws as smoothly with a delta every
+// 3 ticks as with one every tick.
+func TestSendRateSlowerPath(t *testing.T) {
+	for _, k := range []uint32{1, 2, 3} {
+		t.Run(fmt.Sprintf("every %d ticks", k), func(t *testing.T) {
+			s := newJitterSim(50*time.Millisecond, 10*time.Millisecond)
+			s.net.StampArrival = true
+			s.srv.sendEvery = k
+			s.run(6 * time.Second)
+			s.net.Latency = 250 * time.Millisecond
+			s.run(3 * time.Second) // the change: the others wait for the slower deltas
+			before := s.client.Stats()
+			s.run(7 * time.Second)
+			st := s.client.Stats()
+			under, frames := st.Underflows-before.Underflows, st.Frames-before.Frames
+			t.Logf("k=%d: %d underflows in %d frames from 3 s to 10 s after the path became 200 ms slower; delay %v", k, under, frames, s.client.InterpDelay())
+			if frames < 300 || under != 0 {
+				t.Errorf("%d underflows in %d frames from 3 s after the change, want none", under, frames)
+			}
+		})
+	}
+}
