@@ -18,8 +18,8 @@ import (
 // it; a frame runs short of snapshots when a delta is later than the delay
 // less that spacing. The delay the jitter asks for is therefore the
 // spacing plus half a tick plus that peak, between Options.MinInterpDelay
-// and Options.MaxInterpDelay (which never cuts into the spacing and its
-// half tick).
+// and Options.MaxInterpDelay, the latter raised by the spacing beyond one
+// tick: the jitter gets the same room at every spacing.
 //
 // Drawn time does not jump to a new delay: it runs a few percent slower
 // or faster than real time until it reaches it (playout). When no snapshot
@@ -141,9 +141,14 @@ type playout struct {
 
 // wantDelay returns the interpolation delay the measured jitter asks for at
 // now, between least and most.
+//
+// most is the cap for a delta every tick; a spacing of k ticks raises it by
+// k−1 ticks, so that the jitter has as much room at every spacing: the
+// others drawn as smoothly, the further in the past by the spacing only.
 func (k *clock) wantDelay(now time.Time, interval, least, most time.Duration) time.Duration {
-	cover := time.Duration(k.gaps.spacing())*interval + interval/2
-	most = max(most, least, cover)
+	spacing := time.Duration(k.gaps.spacing())
+	cover := spacing*interval + interval/2
+	most = max(most+(spacing-1)*interval, least, cover)
 	if k.n < startSamples {
 		return max(most/2, least, cover)
 	}

@@ -41,9 +41,11 @@ type Options struct {
 	// while the jitter is measured, draw half of it in the past. Default 250 ms: without lag
 	// compensation on the server, a player aims at ships drawn this far in
 	// the past, and beyond it a few frames moved along their velocity or
-	// held are the lesser harm. Never less than MinInterpDelay and one and
-	// a half tick intervals, nor than the spacing of the deltas and half a
-	// tick: the jitter is cut, never the spacing.
+	// held are the lesser harm. It is the cap for a delta every tick: a
+	// server that sends every k ticks raises it by k−1 ticks (67 ms at
+	// 30 Hz and k = 3), so that the jitter has as much room as with a
+	// delta every tick. Never less than MinInterpDelay and one and a half
+	// tick intervals.
 	MaxInterpDelay time.Duration
 	// BlendTime is how long the own ship's drawn position takes to reach a
 	// corrected prediction. Default 100 ms.

@@ -288,3 +288,27 @@ func TestSendRateSlowerPath(t *testing.T) {
 		})
 	}
 }
+
+// TestSendRateHeavyJitter plays at 100 ms ± 95 each way, a jitter that
+// takes most of the room MaxInterpDelay leaves at a delta every tick. A
+// server that sends every 2 or 3 ticks must leave the jitter the same
+// room: the cap grows by the spacing, and no frame runs short.
+func TestSendRateHeavyJitter(t *testing.T) {
+	const tick = time.Second / 30
+	for _, k := range []uint32{1, 2, 3} {
+		t.Run(fmt.Sprintf("every %d ticks", k), func(t *testing.T) {
+			s := newJitterSim(100*time.Millisecond, 95*time.Millisecond)
+			s.net.StampArrival = true
+			s.srv.sendEvery = k
+			r := runSendRate(t, s, 6*time.Second, 36*time.Second)
+			most := 250*time.Millisecond + time.Duration(k-1)*tick
+			t.Logf("k=%d: %d underflows in %d frames, mean delay %v, max %v (cap %v)", k, r.underflows, r.frames, r.meanDelay, r.maxDelay, most)
+			if r.frames < 1500 || r.underflows != 0 {
+				t.Errorf("%d underflows in %d frames, want none", r.underflows, r.frames)
+			}
+			if r.meanDelay > most {
+				t.Errorf("mean delay %v, want at most the cap %v", r.meanDelay, most)
+			}
+		})
+	}
+}
