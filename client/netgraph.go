@@ -26,7 +26,7 @@ func (g *Game) updateNetGraph(now time.Time, dt float64) {
 	if w, ok := g.net.Welcome(); ok {
 		tickRate = int(w.Rules.TickRate)
 	}
-	g.netGraph.meter.frame(now, dt, g.net.Stats(), g.net.RTTMean(), g.net.RTTMin(), g.net.RTTJitter(), g.net.InterpDelay(), tickRate)
+	g.netGraph.meter.frame(now, dt, g.net.Stats(), g.net.RTTMean(), g.net.RTTMin(), g.net.RTTJitter(), g.net.InterpDelay(), tickRate, g.net.TickSpacing())
 	g.status.Net = g.netGraph.meter.figures
 	g.status.NetGraph = g.netGraph.shown
 }
@@ -45,7 +45,7 @@ func (g *Game) drawNetGraph(dst *ebiten.Image) {
 	lines := []string{
 		fmt.Sprintf("%.0f fps", f.FPS),
 		fmt.Sprintf("rtt %.0f ms  avg %.0f ± %.0f", f.RTTMin, f.RTT, f.Jitter),
-		fmt.Sprintf("updates %.0f/s of %d", f.UpdatesPerSec, f.TickRate),
+		updatesLine(f),
 		fmt.Sprintf("down %s  up %s", byteRate(f.BytesDownPerSec), byteRate(f.BytesUpPerSec)),
 		fmt.Sprintf("corrections %d  avg %.1f  max %.1f", f.Corrections, f.CorrectionMean, f.CorrectionMax),
 		fmt.Sprintf("underflows %d (%.1f%%), %d after stalls", f.Underflows, f.UnderflowPct, f.StallUnderflows),

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/tickarena/tickarena/client/netcode"
@@ -16,9 +17,12 @@ type NetFigures struct {
 	// milliseconds.
 	RTT, RTTMin, Jitter float64
 	// UpdatesPerSec is the deltas received in the last second; TickRate is
-	// the room's tick rate, what it should be.
+	// the room's tick rate; TickSpacing is the ticks a delta usually spans
+	// (1 when the server sends one every tick, k when it sends one every k
+	// ticks), so that UpdatesPerSec × TickSpacing is what TickRate should be.
 	UpdatesPerSec float64
 	TickRate      int
+	TickSpacing   int
 	// BytesDownPerSec and BytesUpPerSec are the message bytes received and
 	// sent in the last second (WebSocket payloads, framing excluded).
 	BytesDownPerSec, BytesUpPerSec float64
@@ -59,8 +63,9 @@ const meterWindow = time.Second
 
 // frame records one frame that took dt seconds, drawn at now with the
 // client's counters st, and refreshes the figures once per window.
-// delay is the client's interpolation delay at this frame.
-func (m *netMeter) frame(now time.Time, dt float64, st netcode.Stats, rtt, rttMin, jitter, delay time.Duration, tickRate int) {
+// delay is the client's interpolation delay at this frame, spacing the
+// ticks its deltas usually span.
+func (m *netMeter) frame(now time.Time, dt float64, st netcode.Stats, rtt, rttMin, jitter, delay time.Duration, tickRate, spacing int) {
 	m.times[m.next] = dt
 	m.next = (m.next + 1) % frameHistory
 	if m.start.IsZero() {
@@ -70,7 +75,7 @@ func (m *netMeter) frame(now time.Time, dt float64, st netcode.Stats, rtt, rttMi
 	m.frames++
 	f := &m.figures
 	f.RTT, f.RTTMin, f.Jitter = ms(rtt), ms(rttMin), ms(jitter)
-	f.TickRate = tickRate
+	f.TickRate, f.TickSpacing = tickRate, spacing
 	f.Corrections = st.Corrections
 	if st.Corrections > 0 {
 		f.CorrectionMean = st.CorrectionSum / float64(st.Corrections)
@@ -98,6 +103,16 @@ func (m *netMeter) frame(now time.Time, dt float64, st netcode.Stats, rtt, rttMi
 // newest.
 func (m *netMeter) frameTime(i int) float64 {
 	return m.times[(m.next-1-i+2*frameHistory)%frameHistory]
+}
+
+// updatesLine says how many updates came in the last second for how many
+// ticks: "updates 30/s of 30", or "updates 15/s of 30, 2 ticks each" when
+// the server sends every second tick.
+func updatesLine(f *NetFigures) string {
+	if f.TickSpacing > 1 {
+		return fmt.Sprintf("updates %.0f/s of %d, %d ticks each", f.UpdatesPerSec, f.TickRate, f.TickSpacing)
+	}
+	return fmt.Sprintf("updates %.0f/s of %d", f.UpdatesPerSec, f.TickRate)
 }
 
 // ms returns d in milliseconds.

@@ -34,7 +34,7 @@ func TestNetMeter(t *testing.T) {
 			st.Corrections, st.CorrectionSum, st.CorrectionMax = 1, 3, 3
 			st.Underflows, st.StallUnderflows = 1, 1
 		}
-		m.frame(now, 0.020, st, 98*time.Millisecond, 91*time.Millisecond, 6*time.Millisecond, delay, 30)
+		m.frame(now, 0.020, st, 98*time.Millisecond, 91*time.Millisecond, 6*time.Millisecond, delay, 30, 2)
 	}
 	f := m.figures
 	near := func(name string, got, want float64) {
@@ -54,10 +54,26 @@ func TestNetMeter(t *testing.T) {
 	near("underflow %", f.UnderflowPct, 100.0/101)
 	near("interpolation delay", f.InterpDelay, 100)
 	near("mean interpolation delay", f.InterpDelayMean, (51*60+50*100)/101.0)
-	if f.Corrections != 1 || f.Underflows != 1 || f.StallUnderflows != 1 || f.TickRate != 30 {
-		t.Errorf("corrections %d, underflows %d, tick rate %d; want 1, 1, 30", f.Corrections, f.Underflows, f.TickRate)
+	if f.Corrections != 1 || f.Underflows != 1 || f.StallUnderflows != 1 || f.TickRate != 30 || f.TickSpacing != 2 {
+		t.Errorf("corrections %d, underflows %d, tick rate %d, tick spacing %d; want 1, 1, 30, 2", f.Corrections, f.Underflows, f.TickRate, f.TickSpacing)
 	}
 	if got := m.frameTime(0); got != 0.020 {
 		t.Errorf("newest frame time %v, want 0.020", got)
+	}
+}
+
+func TestUpdatesLine(t *testing.T) {
+	for _, tc := range []struct {
+		f    NetFigures
+		want string
+	}{
+		{NetFigures{UpdatesPerSec: 30, TickRate: 30, TickSpacing: 1}, "updates 30/s of 30"},
+		{NetFigures{UpdatesPerSec: 29.6, TickRate: 30}, "updates 30/s of 30"},
+		{NetFigures{UpdatesPerSec: 15, TickRate: 30, TickSpacing: 2}, "updates 15/s of 30, 2 ticks each"},
+		{NetFigures{UpdatesPerSec: 10, TickRate: 30, TickSpacing: 3}, "updates 10/s of 30, 3 ticks each"},
+	} {
+		if got := updatesLine(&tc.f); got != tc.want {
+			t.Errorf("updatesLine(%+v) = %q, want %q", tc.f, got, tc.want)
+		}
 	}
 }

@@ -16,6 +16,7 @@ func (h *hook) publishNet(s client.Status) {
 	n.Set("jitter", f.Jitter)
 	n.Set("updatesPerSec", f.UpdatesPerSec)
 	n.Set("tickRate", f.TickRate)
+	n.Set("tickSpacing", f.TickSpacing)
 	n.Set("bytesDownPerSec", f.BytesDownPerSec)
 	n.Set("bytesUpPerSec", f.BytesUpPerSec)
 	n.Set("corrections", f.Corrections)

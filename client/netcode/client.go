@@ -46,6 +46,7 @@ type Client struct {
 	frame   Frame
 
 	bullets  []bullet
+	hits     []hitPlace // the hits of the delta being applied (delta.go)
 	effects  []Effect
 	fxTick   float64 // render tick of the last frame: effects up to it are due
 	killFeed []KillLine

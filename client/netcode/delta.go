@@ -2,6 +2,8 @@ package netcode
 
 import (
 	"fmt"
+	"math"
+	"sort"
 	"time"
 
 	"github.com/tickarena/tickarena/game"
@@ -44,25 +46,130 @@ func (c *Client) applyDelta(now time.Time, d *wire.Delta) {
 	}
 	c.history.push(&c.mirror)
 	c.pruneBullets(c.history.at(0).tick)
-	c.queueEffects(d, false)
+	c.hits = c.hits[:0]
 	for i := range d.Events {
 		ev := &d.Events[i]
 		switch ev.Kind {
 		case game.Shot:
 			c.bullets = append(c.bullets, bullet{id: ev.A, owner: ev.B, x: ev.X, y: ev.Y, angle: ev.Angle, fired: ev.Tick, end: ev.Tick + c.tuning.BulletTicks})
 		case game.Hit:
+			h := hitPlace{event: i, tick: d.Tick}
+			if e := c.mirror.Find(ev.A); e != nil {
+				h.x, h.y = e.X, e.Y
+			}
 			for k := range c.bullets {
-				if c.bullets[k].id == ev.C {
-					c.bullets[k].end = min(c.bullets[k].end, d.Tick)
+				if b := &c.bullets[k]; b.id == ev.C {
+					h = c.placeHit(d, b, i)
+					b.end = min(b.end, h.tick)
 				}
 			}
+			c.hits = append(c.hits, h)
 		case game.Death:
 			c.addKill(d.Tick, ev.B, ev.A)
 		}
 	}
+	c.queueEffects(d, false)
 	if d.HasRound && d.Round.Phase == game.Intermission {
 		c.bullets = c.bullets[:0]
 	}
+}
+
+// hitPlace is when and where a hit of a delta happened: the event's index
+// in the delta, the tick, and the target's position then.
+type hitPlace struct {
+	event int
+	tick  uint32
+	x, y  int32
+}
+
+// placeHit returns when and where bullet b hit the target of event i of d.
+// A delta that spans several ticks (the server sends every few ticks, or
+// skipped a slow connection) says only that the hit happened in one of
+// them: it is the first tick at which the bullet's path of that tick passes
+// within reach of the target, the target's path between the previous
+// snapshot and this one taken as a curve through both positions with both
+// velocities (exact for a steady acceleration), or moved back along its
+// velocity when the previous snapshot did not hold it. Without such a
+// tick, the tick of the bullet's nearest pass (the target turned within the
+// span); for a delta of one tick, d.Tick and the target's position in the
+// mirror. Ending the bullet there keeps it from flying on through
+// the ship for the rest of the delta's ticks, and the hit's effect comes
+// when the bullet ends.
+func (c *Client) placeHit(d *wire.Delta, b *bullet, i int) hitPlace {
+	h := hitPlace{event: i, tick: d.Tick}
+	e := c.mirror.Find(d.Events[i].A)
+	if e == nil {
+		return h
+	}
+	h.x, h.y = e.X, e.Y
+	span := d.Tick - d.Base
+	if d.Base == 0 || span < 2 || span > maxGap {
+		return h
+	}
+	from := e // the target at d.Base, if the previous snapshot has it
+	if c.history.n >= 2 {
+		if prev := c.history.at(c.history.n - 2); prev.tick == d.Base {
+			from = findShip(prev.ships, e.ID)
+		}
+	}
+	// The target turned within the span when no estimate is within reach:
+	// then the tick of the nearest pass, d.Tick itself included.
+	const reach = float64((game.ShipRadius + game.BulletRadius) * game.Sub)
+	near, closest := h, math.Inf(1)
+	if x0, y0, alive := c.tuning.BulletAt(b.x, b.y, b.angle, b.fired, d.Tick-1); alive {
+		x1, y1, _ := c.tuning.BulletAt(b.x, b.y, b.angle, b.fired, d.Tick)
+		closest = segmentDistance(float64(x0), float64(y0), float64(x1), float64(y1), float64(e.X), float64(e.Y))
+	}
+	for t := max(d.Base+1, b.fired+1); t < d.Tick; t++ {
+		x0, y0, _ := c.tuning.BulletAt(b.x, b.y, b.angle, b.fired, t-1)
+		x1, y1, alive := c.tuning.BulletAt(b.x, b.y, b.angle, b.fired, t)
+		if !alive {
+			break // out of range: the hit came with d.Tick's view of things
+		}
+		back := int32(d.Tick - t)
+		tx, ty := e.X-e.VX*back, e.Y-e.VY*back
+		if from != nil && from != e {
+			u := float64(t-d.Base) / float64(span)
+			tx = hermite(from.X, from.VX, e.X, e.VX, u, float64(span))
+			ty = hermite(from.Y, from.VY, e.Y, e.VY, u, float64(span))
+		}
+		dist := segmentDistance(float64(x0), float64(y0), float64(x1), float64(y1), float64(tx), float64(ty))
+		if dist <= reach {
+			return hitPlace{event: i, tick: t, x: tx, y: ty}
+		}
+		if dist < closest {
+			closest, near = dist, hitPlace{event: i, tick: t, x: tx, y: ty}
+		}
+	}
+	return near
+}
+
+// hermite returns the point at u (0 to 1) of the cubic from p0 to p1 with
+// velocities v0 and v1 per tick, over span ticks.
+func hermite(p0, v0, p1, v1 int32, u, span float64) int32 {
+	u2, u3 := u*u, u*u*u
+	return int32(math.Round((2*u3-3*u2+1)*float64(p0) + (u3-2*u2+u)*span*float64(v0) +
+		(3*u2-2*u3)*float64(p1) + (u3-u2)*span*float64(v1)))
+}
+
+// findShip returns the ship id among ships, sorted by id, or nil.
+func findShip(ships []wire.Entity, id uint32) *wire.Entity {
+	i := sort.Search(len(ships), func(i int) bool { return ships[i].ID >= id })
+	if i < len(ships) && ships[i].ID == id {
+		return &ships[i]
+	}
+	return nil
+}
+
+// segmentDistance returns the distance from (px, py) to the segment from
+// (x0, y0) to (x1, y1).
+func segmentDistance(x0, y0, x1, y1, px, py float64) float64 {
+	dx, dy := x1-x0, y1-y0
+	t := 0.0
+	if l2 := dx*dx + dy*dy; l2 > 0 {
+		t = min(max(((px-x0)*dx+(py-y0)*dy)/l2, 0), 1)
+	}
+	return math.Hypot(x0+dx*t-px, y0+dy*t-py)
 }
 
 // bullet is a shot in flight, simulated from its event until end.
@@ -127,9 +234,12 @@ func (c *Client) queueEffects(d *wire.Delta, before bool) {
 			fx.Tick = ev.Tick
 			fx.Self = ev.B == self
 		case game.Hit:
-			// The wire does not carry where: at the target, as the mirror has it.
-			if e := c.mirror.Find(ev.A); e != nil {
-				x, y = e.X, e.Y
+			// The wire does not carry where: at the target, when and where
+			// the bullet met it (placeHit).
+			for _, h := range c.hits {
+				if h.event == i {
+					fx.Tick, x, y = h.tick, h.x, h.y
+				}
 			}
 			fx.Self = ev.A == self || ev.B == self
 		case game.Pickup:
@@ -138,6 +248,13 @@ func (c *Client) queueEffects(d *wire.Delta, before bool) {
 			}
 			fx.Self = ev.A == self
 		case game.Death:
+			// The hit that killed the ship came in the same delta: the
+			// wreck appears when the bullet ends.
+			for _, h := range c.hits {
+				if h.event < i && d.Events[h.event].A == ev.A {
+					fx.Tick = h.tick
+				}
+			}
 			fx.Self = ev.A == self || ev.B == self
 		case game.Spawn:
 			fx.Self = ev.A == self

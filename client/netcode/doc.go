@@ -32,13 +32,17 @@
 // # Timing model
 //
 // The own ship is predicted: the server's last state of it plus the inputs
-// the server has not acknowledged yet, replayed with game.Tuning.Move. When a
+// the server has not acknowledged yet, replayed with game.Tuning.Move (a
+// delta spanning k ticks acknowledges the inputs of all of them). When a
 // delta disagrees with what was drawn, the drawn position blends toward the
 // correction over Options.BlendTime instead of jumping. Other ships are drawn
 // InterpDelay in the past, between the two snapshots around that time. The
-// delay is a jitter buffer: one and a half tick intervals plus the highest
-// lateness of the deltas of the last few seconds, within
-// Options.MinInterpDelay and Options.MaxInterpDelay. Drawn time runs up to
+// delay is a jitter buffer: the ticks a delta usually spans (TickSpacing: 1
+// when the server sends every tick, k when it sends every k ticks) and
+// half a tick more, plus the highest lateness of the deltas of the last
+// few seconds, within Options.MinInterpDelay and Options.MaxInterpDelay.
+// The client learns the spacing from the ticks of the deltas themselves;
+// a rare longer gap does not count. Drawn time runs up to
 // 5% slower or faster to reach a new delay rather than jumping; when no
 // snapshot is newer, the others move on along their velocity for one tick
 // and wait, and the frame counts as an underflow (Stats.Underflows).
@@ -72,6 +76,9 @@
 //
 // # API changes
 //
-// None yet; this section lists any change to the exported API after its
-// first version.
+// This section lists any change to the exported API after its first
+// version.
+//
+//   - Client.TickSpacing: the ticks the server's deltas usually span, for a
+//     server that sends less often than it ticks.
 package netcode

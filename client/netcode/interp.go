@@ -9,7 +9,10 @@ import (
 )
 
 // clockSamples is the number of recent arrivals the server clock estimate
-// looks at: about two seconds at 30 Hz.
+// keeps, and the ticks it looks back: about two seconds at 30 Hz. A
+// server that sends a delta every k ticks fills the window with a k-th of
+// the samples; the window stays two seconds, so that a path that became
+// slower for good is taken as the fastest as soon as with a delta a tick.
 const clockSamples = 64
 
 // clock estimates which server tick it is from the arrival times of deltas,
@@ -20,8 +23,10 @@ const clockSamples = 64
 type clock struct {
 	base    time.Time // first arrival; samples are relative to it
 	samples [clockSamples]time.Duration
+	ticks   [clockSamples]uint32 // the tick of each sample
 	n, next int
 	peaks   peakHold      // the highest lateness of the last seconds
+	gaps    gapWindow     // the ticks between consecutive deltas (jitter.go)
 	play    playout       // the drawn time
 	delay   time.Duration // how far the drawn time was behind the server at the last frame
 }
@@ -33,22 +38,30 @@ func (k *clock) add(at time.Time, tick uint32, interval time.Duration) {
 	if k.n == 0 {
 		k.base = at
 	}
+	k.gaps.add(tick)
 	s := at.Sub(k.base) - time.Duration(tick)*interval
-	k.samples[k.next] = s
+	k.samples[k.next], k.ticks[k.next] = s, tick
 	k.next = (k.next + 1) % clockSamples
 	k.n = min(k.n+1, clockSamples)
 	fast, _ := k.offset()
 	k.peaks.add(at.Sub(k.base), s-fast)
 }
 
-// offset returns the fastest sample and the spread above it (the jitter).
+// offset returns the fastest sample of the last clockSamples ticks and the
+// spread above it (the jitter).
 func (k *clock) offset() (fast, jitter time.Duration) {
 	if k.n == 0 {
 		return 0, 0
 	}
-	lo, hi := k.samples[0], k.samples[0]
-	for _, s := range k.samples[1:k.n] {
-		lo, hi = min(lo, s), max(hi, s)
+	newest := k.next - 1
+	if newest < 0 {
+		newest = clockSamples - 1
+	}
+	lo, hi := k.samples[newest], k.samples[newest]
+	for i, s := range k.samples[:k.n] {
+		if k.ticks[newest]-k.ticks[i] < clockSamples {
+			lo, hi = min(lo, s), max(hi, s)
+		}
 	}
 	return lo, hi - lo
 }
@@ -103,6 +116,13 @@ func (h *history) push(v *wire.View) {
 // last Frame: the jitter buffer's depth. It widens when deltas arrive
 // unevenly and narrows again when they come steadily (see Options.MinInterpDelay).
 func (c *Client) InterpDelay() time.Duration { return c.clock.delay }
+
+// TickSpacing returns the ticks the server's deltas usually span, as the
+// client learned it from the deltas of the last seconds: 1 when the server
+// sends a delta every tick, k when it sends one every k ticks (a send rate
+// below its tick rate). A rare longer gap, a slow connection skipped for a
+// while, does not count. It is 1 before the second delta of a connection.
+func (c *Client) TickSpacing() int { return c.clock.gaps.spacing() }
 
 // ServerTick returns the estimated server tick at now, with a fraction.
 func (c *Client) ServerTick(now time.Time) float64 {

@@ -7,11 +7,19 @@ import (
 
 // The interpolation delay is a jitter buffer. Each delta's arrival is
 // compared with the fastest arrival of the recent ones (see clock): how
-// much later it came is its lateness. The highest lateness of the last few
-// seconds is the jitter the delay must cover, because a frame runs short of
-// snapshots when a delta is later than the delay less one tick. The delay
-// the jitter asks for is one and a half ticks plus that peak, between
-// Options.MinInterpDelay and Options.MaxInterpDelay.
+// much later it came than its tick's share of that path is its lateness.
+// The lateness is per tick, so a server that sends a delta every k ticks
+// does not make the deltas late: the delta of tick t leaves at t, whenever
+// the one before it left. The highest lateness of the last few seconds is
+// the jitter the delay must cover.
+//
+// Just before a delta arrives, the newest snapshot is the spacing of the
+// deltas (k ticks, see gapWindow) older than the fastest path would have
+// it; a frame runs short of snapshots when a delta is later than the delay
+// less that spacing. The delay the jitter asks for is therefore the
+// spacing plus half a tick plus that peak, between Options.MinInterpDelay
+// and Options.MaxInterpDelay, the latter raised by the spacing beyond one
+// tick: the jitter gets the same room at every spacing.
 //
 // Drawn time does not jump to a new delay: it runs a few percent slower
 // or faster than real time until it reaches it (playout). When no snapshot
@@ -37,6 +45,62 @@ const (
 	// narrow from there.
 	startSamples = 30
 )
+
+// gapSamples is the number of gaps between consecutive deltas the spacing
+// is taken over: about a second at one delta a tick, three at one every
+// three ticks. rareGaps is the share of them, 1 in rareGaps, that may be
+// longer than the spacing and still not count: a server that skips a
+// socket that fell behind makes one gap longer now and then; a spacing
+// such gaps raised would draw everything further in the past for seconds
+// after each, for no gain. (The gaps are in the server's ticks: a page
+// that stalls delays deltas, which the jitter measure sees, but does not
+// widen their gaps.)
+const (
+	gapSamples = 32
+	rareGaps   = 8
+	// maxGap bounds a gap's record: any delay is capped long before it.
+	maxGap = 63
+)
+
+// gapWindow keeps the tick gaps between the latest consecutive deltas and
+// the spacing they show.
+type gapWindow struct {
+	last    uint32 // tick of the latest delta
+	started bool   // last is set
+	gaps    [gapSamples]uint8
+	n, next int
+	space   int // the spacing of the gaps held, 0 before the first
+}
+
+// add records the delta of tick, which came after the one of w.last.
+func (w *gapWindow) add(tick uint32) {
+	g, started := tick-w.last, w.started
+	w.last, w.started = tick, true
+	if !started || g == 0 || g > 1<<31 {
+		return // the first delta, or a tick that did not move on
+	}
+	w.gaps[w.next] = uint8(min(g, maxGap))
+	w.next = (w.next + 1) % gapSamples
+	w.n = min(w.n+1, gapSamples)
+	// The spacing is the largest gap that more than one in rareGaps of the
+	// held gaps reach: the usual one when the server sends every k ticks,
+	// the longer one when gaps alternate (a send rate that does not divide
+	// the tick rate), never a rare one.
+	var count [maxGap + 1]int
+	for _, g := range w.gaps[:w.n] {
+		count[g]++
+	}
+	rare, reached := w.n/rareGaps, 0
+	for g := maxGap; g > 0; g-- {
+		if reached += count[g]; reached > rare {
+			w.space = g
+			return
+		}
+	}
+}
+
+// spacing returns the ticks the deltas usually span, 1 before any gap.
+func (w *gapWindow) spacing() int { return max(w.space, 1) }
 
 // peakHold keeps the highest lateness seen in each of the last peakSlots
 // slots of time.
@@ -77,12 +141,18 @@ type playout struct {
 
 // wantDelay returns the interpolation delay the measured jitter asks for at
 // now, between least and most.
+//
+// most is the cap for a delta every tick; a spacing of k ticks raises it by
+// k−1 ticks, so that the jitter has as much room at every spacing: the
+// others drawn as smoothly, the further in the past by the spacing only.
 func (k *clock) wantDelay(now time.Time, interval, least, most time.Duration) time.Duration {
-	most = max(most, least, interval*3/2)
+	spacing := time.Duration(k.gaps.spacing())
+	cover := spacing*interval + interval/2
+	most = max(most+(spacing-1)*interval, least, cover)
 	if k.n < startSamples {
-		return max(most/2, least, interval*3/2)
+		return max(most/2, least, cover)
 	}
-	want := interval*3/2 + k.peaks.peak(now.Sub(k.base))
+	want := cover + k.peaks.peak(now.Sub(k.base))
 	return min(max(want, least), most)
 }
 

@@ -208,3 +208,46 @@ func TestJitterBufferPageStalls(t *testing.T) {
 		t.Errorf("drawn time went back or ran more than %.0f%% fast on %d frames", 100*maxStretch, r.jumps)
 	}
 }
+
+// TestGapWindow checks the spacing learned from the ticks of consecutive
+// deltas: the usual gap, the longer of alternating ones, never a rare
+// long one, and a new spacing once it is the usual one.
+func TestGapWindow(t *testing.T) {
+	series := func(gaps ...uint32) []uint32 { return gaps }
+	times := func(n int, gaps ...uint32) []uint32 {
+		var s []uint32
+		for range n {
+			s = append(s, gaps...)
+		}
+		return s
+	}
+	for _, tc := range []struct {
+		name string
+		gaps []uint32 // ticks between consecutive deltas
+		want int
+	}{
+		{"no delta yet", nil, 1},
+		{"every tick", times(40, 1), 1},
+		{"every 2 ticks", times(40, 2), 2},
+		{"every 3 ticks", times(40, 3), 3},
+		{"1 and 2 alternating (20 a second at 30 ticks)", times(20, 1, 2), 2},
+		{"one long gap among every 2 ticks", append(times(20, 2), append(series(12), times(20, 2)...)...), 2},
+		{"four long gaps in the window", append(times(30, 2), series(9, 2, 9, 2, 9, 2, 9)...), 2},
+		{"a long gap in one of every four", times(10, 1, 1, 1, 4), 4},
+		{"every 2 ticks, then every 3", append(times(40, 2), times(gapSamples, 3)...), 3},
+		{"a gap of an hour", append(times(30, 1), 108000, 1, 1), 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var w gapWindow
+			tick := uint32(1000)
+			w.add(tick)
+			for _, g := range tc.gaps {
+				tick += g
+				w.add(tick)
+			}
+			if got := w.spacing(); got != tc.want {
+				t.Errorf("spacing %d, want %d", got, tc.want)
+			}
+		})
+	}
+}

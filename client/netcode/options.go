@@ -30,17 +30,22 @@ type Options struct {
 	// (about one second at 30 Hz).
 	History int
 	// MinInterpDelay is the least time other entities are drawn in the past.
-	// The delay is one and a half tick intervals plus the highest lateness
-	// of the deltas of the last seconds (the jitter), at least this. Default
-	// 0: no floor beyond the one and a half tick intervals (50 ms at 30 Hz).
+	// The delay is the ticks a delta usually spans (Client.TickSpacing) and
+	// half a tick more, plus the highest lateness of the deltas of the last
+	// seconds (the jitter), at least this. Default 0: no floor beyond the
+	// spacing and its half tick (50 ms at 30 Hz with a delta every tick,
+	// 117 ms with one every three ticks).
 	MinInterpDelay time.Duration
 	// MaxInterpDelay is the most the jitter widens the interpolation delay
-	// to; the first second of a connection, while the jitter is measured,
-	// draws half of it in the past. Default 250 ms: without lag
+	// to; the first 30 deltas of a connection (a second at a delta a tick),
+	// while the jitter is measured, draw half of it in the past. Default 250 ms: without lag
 	// compensation on the server, a player aims at ships drawn this far in
 	// the past, and beyond it a few frames moved along their velocity or
-	// held are the lesser harm. Never less than MinInterpDelay and one and
-	// a half tick intervals.
+	// held are the lesser harm. It is the cap for a delta every tick: a
+	// server that sends every k ticks raises it by k−1 ticks (67 ms at
+	// 30 Hz and k = 3), so that the jitter has as much room as with a
+	// delta every tick. Never less than MinInterpDelay and one and a half
+	// tick intervals.
 	MaxInterpDelay time.Duration
 	// BlendTime is how long the own ship's drawn position takes to reach a
 	// corrected prediction. Default 100 ms.
@@ -62,7 +67,8 @@ type Options struct {
 	// HandshakeTimeout bounds the time from dialling to the welcome. Default 10 s.
 	HandshakeTimeout time.Duration
 	// SilenceTimeout is how long a playing connection may stay silent before it
-	// is considered dropped (the server sends a delta every tick). Default 10 s.
+	// is considered dropped (the server sends a delta every tick or every
+	// few). Default 10 s.
 	SilenceTimeout time.Duration
 	// PingInterval is the time between the client's own pings. Default 2 s.
 	PingInterval time.Duration

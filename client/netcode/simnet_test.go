@@ -115,6 +115,12 @@ type simConn struct {
 	cur      wire.View
 	pongs    int
 	lastSeq  uint32 // the last input taken from this connection
+	// With the server's sendEvery set: the events since the last frame
+	// sent, and the client's latest ping waiting for the next frame (its
+	// time, and when it came; pingAt zero when none waits).
+	missed   []game.Event
+	pingTime int64
+	pingAt   time.Time
 }
 
 // Send delivers msg to the server after the link's delay.
@@ -212,6 +218,18 @@ type testServer struct {
 	// loseInputsEvery, when set, loses every so many input messages, as an
 	// unreliable link or a server that had to drop them would.
 	loseInputsEvery int
+	// sendEvery, when set, sends each client a frame only every so many
+	// ticks, its delta spanning them all with their events (the real
+	// server's send rate below its tick rate), and answers a ping in the
+	// next frame with how long the pong was held, as the real server
+	// does. Zero sends every tick and answers pings at once.
+	sendEvery uint32
+	// skipFrom and skipTo, with sendEvery, send no frame in the ticks from
+	// skipFrom to skipTo, as the real server skips a client whose socket
+	// fell behind: the next delta spans the gap.
+	skipFrom, skipTo uint32
+	// onEvent, when set, sees every event of every tick.
+	onEvent func(ev game.Event, tick uint32)
 }
 
 func newTestServer(n *simNet, rules game.Rules) *testServer {
@@ -260,6 +278,10 @@ func (s *testServer) receive(sc *simConn, b []byte) {
 			}
 		}
 	case wire.TypePing:
+		if s.sendEvery > 0 {
+			sc.pingTime, sc.pingAt = m.Ping.Time, s.net.now
+			break
+		}
 		sc.toClient(wire.AppendPong(nil, wire.Pong{Time: m.Ping.Time}))
 	case wire.TypePong:
 		sc.pongs++
@@ -361,6 +383,9 @@ func (s *testServer) tick() {
 	}
 	s.events = s.events[:0]
 	for _, ev := range w.Events {
+		if s.onEvent != nil {
+			s.onEvent(ev, w.Tick)
+		}
 		s.events = append(s.events, wire.WireEvent(ev))
 	}
 	s.snap.Capture(w)
@@ -368,12 +393,27 @@ func (s *testServer) tick() {
 		if !sc.welcomed || sc.closed {
 			continue
 		}
+		events := s.events
+		if s.sendEvery > 0 {
+			sc.missed = append(sc.missed, s.events...)
+			skipped := w.Tick >= s.skipFrom && w.Tick < s.skipTo
+			if sc.base.Tick != 0 && (w.Tick-sc.base.Tick < s.sendEvery || skipped) {
+				continue
+			}
+			events = sc.missed
+		}
 		s.snap.ViewInto(&sc.cur, sc.ship, &sc.base, s.area)
 		var lastSeq uint32
 		if sh := w.Ship(sc.ship); sh != nil {
 			lastSeq = sh.LastSeq
 		}
-		s.buf = s.enc.Append(s.buf[:0], &sc.base, &sc.cur, lastSeq, s.events)
+		s.buf = s.enc.Append(s.buf[:0], &sc.base, &sc.cur, lastSeq, events)
+		sc.missed = sc.missed[:0]
+		if !sc.pingAt.IsZero() {
+			held := s.net.now.Sub(sc.pingAt) / time.Microsecond
+			s.buf = wire.AppendPong(s.buf, wire.Pong{Time: sc.pingTime, Held: uint32(held)})
+			sc.pingAt = time.Time{}
+		}
 		if w.Tick == s.corruptAt && sc.base.Tick != 0 {
 			// A delta naming a base the client does not have.
 			bad := sc.base

@@ -19,6 +19,7 @@ type netFigures struct {
 	Jitter          float64 `json:"jitter"`
 	UpdatesPerSec   float64 `json:"updatesPerSec"`
 	TickRate        int     `json:"tickRate"`
+	TickSpacing     int     `json:"tickSpacing"`
 	BytesDownPerSec float64 `json:"bytesDownPerSec"`
 	BytesUpPerSec   float64 `json:"bytesUpPerSec"`
 	Corrections     float64 `json:"corrections"`
@@ -102,8 +103,10 @@ func TestNetGraph(t *testing.T) {
 	if f.RTT < f.RTTMin || f.Jitter <= 0 {
 		t.Errorf("mean RTT %.1f ms below the lowest %.1f, or jitter %.1f ms not above 0 with ±20 ms injected", f.RTT, f.RTTMin, f.Jitter)
 	}
-	if f.TickRate <= 0 || f.UpdatesPerSec < 0.8*float64(f.TickRate) || f.UpdatesPerSec > 1.2*float64(f.TickRate) {
-		t.Errorf("%.1f updates/s, want the tick rate %d (±20%%)", f.UpdatesPerSec, f.TickRate)
+	// A server that sends every k ticks (a send rate below its tick
+	// rate) sends a k-th of the updates, each spanning k ticks.
+	if ticks := f.UpdatesPerSec * float64(f.TickSpacing); f.TickRate <= 0 || f.TickSpacing < 1 || ticks < 0.8*float64(f.TickRate) || ticks > 1.2*float64(f.TickRate) {
+		t.Errorf("%.1f updates/s of %d ticks each, want the tick rate %d (±20%%)", f.UpdatesPerSec, f.TickSpacing, f.TickRate)
 	}
 	if f.BytesDownPerSec <= 0 || f.BytesUpPerSec <= 0 {
 		t.Errorf("bytes down %.0f/s and up %.0f/s, want both above 0", f.BytesDownPerSec, f.BytesUpPerSec)
@@ -117,10 +120,11 @@ func TestNetGraph(t *testing.T) {
 	if pct := 100 * netUnderflows / play.InterpFrames; play.InterpFrames < 20 || pct >= 1 {
 		t.Errorf("%.0f underflows not after a stall of the page in %.0f frames of play (%.2f%%), want under 1%%", netUnderflows, play.InterpFrames, pct)
 	}
-	// One and a half ticks plus the jitter, at most 250 ms (a frame after
-	// a dry spell may be further behind, until drawn time catches up).
-	if tick := 1000 / float64(f.TickRate); f.InterpDelay < 1.5*tick || play.InterpDelayMean < 1.5*tick || play.InterpDelayMean > 300 {
-		t.Errorf("interpolation delay %.1f ms, over play %.1f ms on average, want from 1.5 ticks (%.0f ms) to about 250 ms", f.InterpDelay, play.InterpDelayMean, 1.5*tick)
+	// The ticks an update spans and half a tick, plus the jitter, at most
+	// 250 ms (a frame after a dry spell may be further behind, until drawn
+	// time catches up).
+	if least := (float64(f.TickSpacing) + 0.5) * 1000 / float64(f.TickRate); f.InterpDelay < least || play.InterpDelayMean < least || play.InterpDelayMean > 300 {
+		t.Errorf("interpolation delay %.1f ms, over play %.1f ms on average, want from %.1f ticks (%.0f ms) to about 250 ms", f.InterpDelay, play.InterpDelayMean, float64(f.TickSpacing)+0.5, least)
 	}
 
 	// The host's /status counts what the server sent: this player is the
