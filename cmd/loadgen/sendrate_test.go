@@ -51,9 +51,9 @@ func TestHeldAtSendRate(t *testing.T) {
 }
 
 // TestRunAtSendRateTwo runs verifying and light clients against a server
-// that sends a frame every second tick: the summary counts about 15
-// updates and 30 ticks per client and second, learns the send rate 15 from
-// the tick spacing, and every mirror stays consistent.
+// that sends a frame every second tick: the summary counts twice as many
+// ticks as updates per client and second, learns the send rate 15 from the
+// tick spacing, says both, and every mirror stays consistent.
 func TestRunAtSendRateTwo(t *testing.T) {
 	s := startGameServer(t)
 	s.mu.Lock()
@@ -72,9 +72,10 @@ func TestRunAtSendRateTwo(t *testing.T) {
 	if sum.SendRate != 15 || sum.SendRateFrom != "tick spacing" {
 		t.Errorf("send rate %g from %q, want 15 learned from the tick spacing", sum.SendRate, sum.SendRateFrom)
 	}
-	// Loose bounds: the test machine may be busy; the ratio is what counts.
-	if sum.UpdatesP50 < 10 || sum.UpdatesP50 > 16 || sum.TicksP50 < 20 || sum.TicksP50 > 31 {
-		t.Errorf("updates/s p50 %.1f, ticks/s p50 %.1f: want about 15 and 30", sum.UpdatesP50, sum.TicksP50)
+	// The ratio, not the rates: a busy test machine slows the test
+	// server's ticker, but each frame still covers two ticks.
+	if r := sum.TicksP50 / sum.UpdatesP50; sum.UpdatesP50 == 0 || r < 1.7 || r > 2.3 {
+		t.Errorf("updates/s p50 %.1f, ticks/s p50 %.1f: want twice as many ticks as updates", sum.UpdatesP50, sum.TicksP50)
 	}
 	if !strings.Contains(out.String(), "ticks/s per client") || !strings.Contains(out.String(), "send rate: 15 frames/s") {
 		t.Errorf("the summary does not say the ticks per second and the send rate:\n%s", out.String())
