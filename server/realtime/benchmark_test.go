@@ -109,7 +109,7 @@ func (lb *loopbackBench) tick() {
 	lb.ticks++
 	think(lb.r, lb.r.order, lb.brains)
 	lb.r.step(lb.now)
-	if lb.r.world.Tick-lb.r.sentTick >= lb.r.every {
+	if lb.r.frameDue() {
 		lb.r.fanout(lb.now)
 	}
 	if lb.ticks%lb.m.opts.TickRate == 0 {

@@ -240,7 +240,7 @@ func (r *room) run() {
 			r.lateSteps.Add(int64(steps - 1 + dropped))
 			r.obs.LateTicks(steps-1, dropped)
 		}
-		if steps > 0 && r.world.Tick-r.sentTick >= r.every {
+		if steps > 0 && r.frameDue() {
 			// A frame every SendRate: catch-up steps may jump over the
 			// tick a frame fell due at, so it is "every ticks since the
 			// last", not the tick's remainder. Until then the events, the
@@ -263,6 +263,10 @@ func (r *room) run() {
 		timer.Reset(time.Until(next))
 	}
 }
+
+// frameDue reports whether the next fan-out is due: every ticks (one, or
+// TickRate/SendRate) have passed since the last.
+func (r *room) frameDue() bool { return r.world.Tick-r.sentTick >= r.every }
 
 // catchUp says, for a schedule whose next step is due at next, how many steps
 // are due at now (at most maxSteps), how many more are dropped because the

@@ -2,6 +2,9 @@ package realtime
 
 import (
 	"context"
+	"io"
+	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -223,5 +226,38 @@ func TestSendRateMustDivideTickRate(t *testing.T) {
 		if err != nil && !strings.Contains(err.Error(), "SendRate") {
 			t.Errorf("tick rate %d, send rate %d: error %q does not name SendRate", tc.tick, tc.send, err)
 		}
+	}
+}
+
+// TestFrameDueAfterCatchUp: a room at half the tick rate whose catch-up
+// steps jump over the tick a frame fell due at (from tick 2 to 5) still
+// fans out at 5, then not before 7: the rule is the ticks since the last
+// fan-out, not the tick's remainder, and the events of the ticks between
+// reach that fan-out.
+func TestFrameDueAfterCatchUp(t *testing.T) {
+	m, err := New(Options{Auth: testAuth, TickRate: 30, SendRate: 15, PublicRooms: -1,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = m.Shutdown(ctx)
+	})
+	r := newRoom(m, "due", "DUE", RoomSpec{Name: "Due", Capacity: 4, Bots: 2}, false)
+	now := time.Now()
+	var due []uint32
+	for _, steps := range []int{1, 1, 3, 1, 1, 1, 2} { // ticks 1, 2, 3-5, 6, 7, 8, 9-10
+		for range steps {
+			r.step(now)
+		}
+		if r.frameDue() {
+			due = append(due, r.world.Tick)
+			r.fanout(now)
+		}
+	}
+	if want := []uint32{2, 5, 7, 10}; !slices.Equal(due, want) {
+		t.Fatalf("fan-outs at ticks %v, want %v", due, want)
 	}
 }
