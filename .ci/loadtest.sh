@@ -22,6 +22,10 @@
 # SOAK_SAMPLE (default 20s); it fails unless RSS stays within ±10% after the
 # warm-up (SOAK_WARMUP, default a fifth of the run) and no client saw an error.
 # SERVER_FLAGS adds flags to the server's command line (e.g. -round-length 2m).
+# With -send-rate N among them (SERVER_FLAGS="-send-rate 15") the server sends
+# a frame every 30/N ticks: the load generator is told N, and a count is held
+# when every client's deltas cover p1 ≥ 29.5 ticks/s and its frames come at
+# p1 ≥ 29.5/30 of N (the report says the send rate).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CLIENTS="${CLIENTS:-200}"
@@ -29,6 +33,14 @@ SECONDS_RUN="${DURATION:-10}"
 RAMP="${RAMP:-200}"
 VERIFY_FRACTION="${VERIFY_FRACTION:-0.02}"
 TICK_BUDGET="${TICK_BUDGET:-33ms}"
+# The send rate the server runs at, from SERVER_FLAGS (-send-rate N or
+# -send-rate=N), else its tick rate (-tick-rate, default 30).
+flag_value() { sed -n "s/.*-$1[= ]\{1,\}\([0-9][0-9]*\).*/\1/p" <<< " ${SERVER_FLAGS:-}"; }
+SEND_RATE=$(flag_value send-rate)
+if [[ -z "$SEND_RATE" || "$SEND_RATE" == 0 ]]; then
+  SEND_RATE=$(flag_value tick-rate)
+  SEND_RATE=${SEND_RATE:-30}
+fi
 mkdir -p bin
 go build -o bin/tickarena ./server
 go build -o bin/floor ./cmd/floor
@@ -74,6 +86,7 @@ fi
 
 echo "== $PINNING"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) on $cpus CPUs"
+echo "== send rate: $SEND_RATE frames/s per client (server flags: ${SERVER_FLAGS:-none})"
 rm -f bin/loadtest-floor-*.json bin/loadtest-game-*.json
 status=0
 IFS=, read -ra COUNTS <<< "$CLIENTS"
@@ -94,7 +107,7 @@ for n in "${COUNTS[@]}"; do
   PORT=$(bin/loadgen -free-port)
   server "$PORT" "$(mktemp -d)/loadtest.db"
   "${PIN_LOAD[@]}" bin/loadgen -api "http://127.0.0.1:$PORT" -wait 10s -pid "$SERVER" -n "$n" -ramp "$RAMP" -duration "${SECONDS_RUN}s" \
-    -verify -verify-fraction "$fraction" -tick-budget "$TICK_BUDGET" \
+    -verify -verify-fraction "$fraction" -tick-budget "$TICK_BUDGET" -send-rate "$SEND_RATE" \
     -baseline "bin/loadtest-floor-$n.json" -json "bin/loadtest-game-$n.json" || status=1
   kill -TERM "$SERVER"; wait "$SERVER" || true
   cp "bin/loadtest-game-$n.json" bin/loadtest.json
@@ -112,7 +125,7 @@ if [[ "${OVERLOAD:-1}" != 0 ]]; then
   PORT=$(bin/loadgen -free-port)
   server "$PORT" "$(mktemp -d)/overload.db"
   "${PIN_LOAD[@]}" bin/loadgen -api "http://127.0.0.1:$PORT" -wait 10s -pid "$SERVER" -n "$over" -ramp "$RAMP" -duration "${SECONDS_RUN}s" \
-    -verify-fraction "$VERIFY_FRACTION" -tick-budget "$TICK_BUDGET" -fail-on-http-timeouts -json bin/loadtest-overload.json || status=1
+    -verify-fraction "$VERIFY_FRACTION" -tick-budget "$TICK_BUDGET" -send-rate "$SEND_RATE" -fail-on-http-timeouts -json bin/loadtest-overload.json || status=1
   kill -TERM "$SERVER"; wait "$SERVER" || true
 fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg) on $cpus CPUs"

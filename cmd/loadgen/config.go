@@ -48,6 +48,10 @@ type config struct {
 	// APITimeout bounds one API request; past it the client counts as timed
 	// out. Default 10 s.
 	APITimeout time.Duration
+	// SendRate is the server's frames per second per client (its
+	// -send-rate), which a held game run's updates/s must reach; 0 learns
+	// it from the tick spacing of the deltas.
+	SendRate int
 	// TickBudget is the server tick p99 up to which a run counts as held.
 	// Default 33 ms, one tick at 30 Hz.
 	TickBudget time.Duration

@@ -39,6 +39,10 @@ type gameServer struct {
 	acks map[uint32]uint32
 	// corruptTick makes the deltas of that tick name a base nobody has.
 	corruptTick uint32
+	// every sends the deltas every that many ticks, each with the events
+	// of the ticks since the last, as the real server at a -send-rate of
+	// 30/every; 0 or 1: every tick.
+	every uint32
 }
 
 type gameConn struct {
@@ -174,10 +178,13 @@ func (s *gameServer) tick() {
 		}
 	}
 	game.Step(s.world, inputs)
-	s.events = s.events[:0]
 	for _, ev := range s.world.Events {
 		s.events = append(s.events, wire.WireEvent(ev))
 	}
+	if s.every > 1 && s.world.Tick%s.every != 0 {
+		return // no frame this tick: its events wait for the next
+	}
+	defer func() { s.events = s.events[:0] }()
 	s.snap.Capture(s.world)
 	for c, gc := range s.conns {
 		if gc.inFlight > 8 {

@@ -110,6 +110,7 @@ func (t *lightConn) received(c *gws.Conn, b []byte, now time.Time) {
 		case wire.TypeDelta:
 			if tick, ok := deltaTick(msg); ok {
 				t.lastTick.Store(tick)
+				p.countTick(tick)
 			}
 			p.updates.Add(1)
 			p.sizes.add(len(msg))
@@ -132,6 +133,7 @@ func (t *lightConn) receivedFloor(b []byte, now time.Time) {
 		}
 	default:
 		p.updates.Add(1)
+		p.ticks.Add(1) // the floor sends one message a tick
 		p.sizes.add(len(b))
 	}
 }

@@ -29,7 +29,12 @@
 // 429, a refused upgrade, close 1013) apart from timed out, on HTTP and on
 // the WebSocket. A run is "held" when every client plays at p1 ≥ 29.5
 // updates/s, nobody was refused, timed out or dropped, and the server's
-// tick p99 is within -tick-budget.
+// tick p99 is within -tick-budget. Against a game server that sends a
+// frame every k ticks (its -send-rate), updates are frames and each delta
+// covers k ticks: the loadgen also counts the ticks the deltas cover per
+// client and second, and a held run has ticks/s p1 ≥ 29.5 (the state keeps
+// pace) and updates/s p1 ≥ 29.5/30 of the send rate (-send-rate, or learned
+// from the deltas' tick spacing).
 package main
 
 import (
@@ -55,6 +60,7 @@ func main() {
 	flag.BoolVar(&cfg.Floor, "floor", false, "talk to the transport floor: count frames and bytes, decode nothing")
 	flag.BoolVar(&cfg.Verify, "verify", false, "check that every verifying client's mirror stays consistent; exit 1 if not")
 	flag.Float64Var(&cfg.VerifyFraction, "verify-fraction", 1, "share of the game clients that run the full netcode (mirror, prediction, interpolation) and report corrections and underflows; the others send the same inputs and only count frames and bytes (0.02: one in 50)")
+	flag.IntVar(&cfg.SendRate, "send-rate", 0, "the server's -send-rate, frames per second per client, that a held run's updates/s must reach (with ticks/s p1 ≥ 29.5); 0 learns it from the deltas' tick spacing")
 	flag.DurationVar(&cfg.TickBudget, "tick-budget", 33*time.Millisecond, "server tick p99 up to which a run counts as held")
 	flag.DurationVar(&cfg.Wait, "wait", 0, "wait this long for the server to accept connections before starting")
 	flag.DurationVar(&cfg.Sample, "sample", 0, "soak: read the server's RSS, heap, goroutines and the updates/s this often; exit 1 unless RSS stays within ±10% after -warmup and no error occurred")

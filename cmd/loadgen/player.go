@@ -33,7 +33,7 @@ type player struct {
 	started      atomic.Bool // its connection was opened
 	welcomed     atomic.Bool
 	everWelcomed atomic.Bool
-	updates      atomic.Uint64 // deltas applied or counted, or floor tick messages
+	updates      atomic.Uint64 // deltas applied or counted, or floor tick messages: frames
 	bytesDown    atomic.Uint64
 	bytesUp      atomic.Uint64
 	rttNanos     atomic.Int64
@@ -41,6 +41,12 @@ type player struct {
 	closes       atomic.Uint64
 	failure      atomic.Int32 // a failKind: why the client never got in
 	lastErr      atomic.Value // string
+
+	// ticks is the ticks the deltas covered: the sum of each delta's
+	// advance over the one received before it (k per delta at a send rate
+	// of TickRate/k), or one per floor tick message.
+	ticks     atomic.Uint64
+	lastDelta atomic.Uint32 // tick of the last delta counted in ticks; 0: none yet
 }
 
 // clientMode is what a player runs.
@@ -182,6 +188,7 @@ func (p *player) poke() {
 func (p *player) publish() {
 	st := p.nc.Stats()
 	p.updates.Store(st.Deltas)
+	p.countTick(p.nc.Mirror().Tick)
 	playing := p.nc.State() == netcode.StatePlaying
 	p.welcomed.Store(playing)
 	if playing {
@@ -268,4 +275,20 @@ func (b *brain) next(now time.Time) (game.Buttons, game.Angle) {
 		out |= game.Fire
 	}
 	return out, b.aim
+}
+
+// countTick adds to ticks how far the delta of tick moved on from the one
+// counted before it, and makes it the last. The first delta, a full
+// snapshot, covers nothing yet; one not past the last (the same mirror
+// read again, or a new connection's first) covers nothing. One goroutine at
+// a time calls it: a verifying client's under mu, a light one's reader.
+func (p *player) countTick(tick uint32) {
+	last := p.lastDelta.Load()
+	if tick == 0 || tick == last {
+		return
+	}
+	if last != 0 && tick > last {
+		p.ticks.Add(uint64(tick - last))
+	}
+	p.lastDelta.Store(tick)
 }

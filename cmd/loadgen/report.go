@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strings"
 	"time"
@@ -20,6 +21,7 @@ type reporter struct {
 	// counters at the last progress line, and at the start of the window
 	prevUpd, prevDown []uint64
 	winUpd, winDown   []uint64
+	prevTicks, winTck []uint64
 	winUp             []uint64
 	winStart          time.Time
 	winSet            chan struct{}
@@ -36,6 +38,7 @@ func newReporter(cfg config, players []*player, sizes *histogram) *reporter {
 		cfg: cfg, players: players, sizes: sizes,
 		prevUpd: make([]uint64, n), prevDown: make([]uint64, n),
 		winUpd: make([]uint64, n), winDown: make([]uint64, n), winUp: make([]uint64, n),
+		prevTicks: make([]uint64, n), winTck: make([]uint64, n),
 		winStats: make([]netcode.Stats, n),
 		winSet:   make(chan struct{}),
 	}
@@ -45,6 +48,7 @@ func newReporter(cfg config, players []*player, sizes *histogram) *reporter {
 func (r *reporter) markWindow(now time.Time) {
 	for i, p := range r.players {
 		r.winUpd[i], r.winDown[i], r.winUp[i] = p.updates.Load(), p.bytesDown.Load(), p.bytesUp.Load()
+		r.winTck[i] = p.ticks.Load()
 		r.winStats[i], _ = p.stats()
 	}
 	r.winStart = now
@@ -88,25 +92,26 @@ func (r *reporter) progress(ctx context.Context, start time.Time) {
 func (r *reporter) line(w io.Writer, elapsed, dt time.Duration) {
 	secs := dt.Seconds()
 	var connected int
-	var ups, kbs, rtts []float64
+	var ups, tks, kbs, rtts []float64
 	var errs uint64
 	var f failures
 	for i, p := range r.players {
-		u, d := p.updates.Load(), p.bytesDown.Load()
+		u, d, tk := p.updates.Load(), p.bytesDown.Load(), p.ticks.Load()
 		errs += p.dialErrs.Load() + p.closes.Load()
 		f.add(failKind(p.failure.Load()))
 		if p.welcomed.Load() {
 			connected++
 			ups = append(ups, float64(u-r.prevUpd[i])/secs)
+			tks = append(tks, float64(tk-r.prevTicks[i])/secs)
 			kbs = append(kbs, float64(d-r.prevDown[i])/secs/1024)
 			if rtt := p.rttNanos.Load(); rtt > 0 {
 				rtts = append(rtts, float64(rtt)/1e6)
 			}
 		}
-		r.prevUpd[i], r.prevDown[i] = u, d
+		r.prevUpd[i], r.prevDown[i], r.prevTicks[i] = u, d, tk
 	}
-	fmt.Fprintf(w, "%5.0fs connected %d/%d  updates/s/client p50 %.1f p1 %.1f  down %.2f KB/s/client  rtt p50 %.1f ms p99 %.1f ms  refused %d  timed out %d  errors %d\n",
-		elapsed.Seconds(), connected, len(r.players), percentile(ups, 0.5), percentile(ups, 0.01),
+	fmt.Fprintf(w, "%5.0fs connected %d/%d  updates/s/client p50 %.1f p1 %.1f  ticks/s/client p50 %.1f p1 %.1f  down %.2f KB/s/client  rtt p50 %.1f ms p99 %.1f ms  refused %d  timed out %d  errors %d\n",
+		elapsed.Seconds(), connected, len(r.players), percentile(ups, 0.5), percentile(ups, 0.01), percentile(tks, 0.5), percentile(tks, 0.01),
 		mean(kbs), percentile(rtts, 0.5), percentile(rtts, 0.99), f.HTTPRefused+f.WSRefused, f.HTTPTimeouts+f.WSTimeouts, errs)
 }
 
@@ -116,11 +121,27 @@ type summary struct {
 	Clients   int     `json:"clients"`
 	Connected int     `json:"connected"` // playing at the end
 	Seconds   float64 `json:"seconds"`   // the measured window
-	// Updates per second per client over the window.
+	// Updates (frames: deltas, or floor tick messages) per second per
+	// client over the window.
 	UpdatesP50  float64 `json:"updates_per_client_p50"`
 	UpdatesP1   float64 `json:"updates_per_client_p1"`
 	UpdatesMin  float64 `json:"updates_per_client_min"`
 	UpdatesMean float64 `json:"updates_per_client_mean"`
+	// Ticks per second per client over the window: the ticks the deltas
+	// covered (each delta's tick advance over the one before), so that a
+	// server sending a frame every k ticks (-send-rate) still shows
+	// whether its clients' state keeps pace. Equal to the updates at one
+	// frame a tick.
+	TicksP50  float64 `json:"ticks_per_client_p50"`
+	TicksP1   float64 `json:"ticks_per_client_p1"`
+	TicksMin  float64 `json:"ticks_per_client_min"`
+	TicksMean float64 `json:"ticks_per_client_mean"`
+	// SendRate is the server's frames per second per client the held
+	// criterion asks of the updates (game runs), and SendRateFrom where
+	// it came from: "-send-rate", or "tick spacing" (the median ticks
+	// per frame observed, at 30 ticks/s).
+	SendRate     float64 `json:"send_rate,omitempty"`
+	SendRateFrom string  `json:"send_rate_from,omitempty"`
 	// Bytes per second per client, down and up.
 	DownBytesPerClient float64 `json:"down_bytes_per_client_per_s"`
 	UpBytesPerClient   float64 `json:"up_bytes_per_client_per_s"`
@@ -187,7 +208,8 @@ type summary struct {
 	// TickBudgetMS is the tick p99 up to which the run counts as held.
 	TickBudgetMS float64 `json:"tick_budget_ms,omitempty"`
 	// Held is set when the server held every client: all of them playing at
-	// the end at p1 ≥ 29.5 updates/s, nobody refused, timed out or dropped,
+	// the end at p1 ≥ 29.5 updates/s (a game server at p1 ≥ 29.5 ticks/s
+	// and ≥ 29.5/30 of its send rate in updates/s), nobody refused, timed out or dropped,
 	// and (for the game) the tick p99 within the budget. NotHeld says why not.
 	Held    bool     `json:"held"`
 	NotHeld []string `json:"not_held,omitempty"`
@@ -206,7 +228,7 @@ func (r *reporter) summary(now time.Time) *summary {
 	if r.cfg.Floor {
 		s.Mode = "floor"
 	}
-	var ups, rtts []float64
+	var ups, tks, rtts []float64
 	var down, up float64
 	var corrections, underflows, frames uint64
 	for i, p := range r.players {
@@ -215,6 +237,7 @@ func (r *reporter) summary(now time.Time) *summary {
 		if p.welcomed.Load() {
 			s.Connected++
 			ups = append(ups, float64(p.updates.Load()-r.winUpd[i])/secs)
+			tks = append(tks, float64(p.ticks.Load()-r.winTck[i])/secs)
 		}
 		if rtt := p.rttNanos.Load(); rtt > 0 {
 			rtts = append(rtts, float64(rtt)/1e6)
@@ -255,6 +278,11 @@ func (r *reporter) summary(now time.Time) *summary {
 	n := float64(len(r.players))
 	s.UpdatesMean = mean(ups)
 	s.UpdatesP50, s.UpdatesP1, s.UpdatesMin = percentile(ups, 0.5), percentile(ups, 0.01), percentile(ups, 0)
+	s.TicksMean = mean(tks)
+	s.TicksP50, s.TicksP1, s.TicksMin = percentile(tks, 0.5), percentile(tks, 0.01), percentile(tks, 0)
+	if !r.cfg.Floor {
+		s.SendRate, s.SendRateFrom = sendRate(r.cfg.SendRate, s.TicksP50, s.UpdatesP50)
+	}
 	s.DownBytesPerClient, s.UpBytesPerClient = down/n, up/n
 	s.UpdateBytesP50, s.UpdateBytesP99 = r.sizes.quantile(0.5), r.sizes.quantile(0.99)
 	s.RTTP50ms, s.RTTP99ms = percentile(rtts, 0.5), percentile(rtts, 0.99)
@@ -296,8 +324,28 @@ func (r *reporter) summary(now time.Time) *summary {
 	return s
 }
 
-// heldUpdates is the p1 of updates per second per client a held run reaches.
+// heldUpdates is the p1 of updates per second per client a held run
+// reaches at a frame every tick, and the p1 of ticks per second per client
+// at any send rate.
 const heldUpdates = 29.5
+
+// heldTickRate is the tick rate heldUpdates is for: the server's default.
+const heldTickRate = 30
+
+// sendRate returns the frames per second per client a game server sends:
+// flag when set (-send-rate), else learned from the tick spacing, the
+// median ticks per client and second over the median frames (rounded to
+// whole ticks per frame) at heldTickRate, and which of the two it is.
+func sendRate(flag int, ticksP50, updatesP50 float64) (float64, string) {
+	if flag > 0 {
+		return float64(flag), "-send-rate"
+	}
+	k := 1.0
+	if updatesP50 > 0 && ticksP50 > updatesP50 {
+		k = math.Round(ticksP50 / updatesP50)
+	}
+	return heldTickRate / k, "tick spacing"
+}
 
 // judge decides whether the run held its clients (see summary.Held).
 func (s *summary) judge(budget time.Duration) {
@@ -305,8 +353,21 @@ func (s *summary) judge(budget time.Duration) {
 	if s.Connected < s.Clients {
 		why = append(why, fmt.Sprintf("%d of %d clients playing at the end", s.Connected, s.Clients))
 	}
-	if s.Connected > 0 && s.UpdatesP1 < heldUpdates {
-		why = append(why, fmt.Sprintf("updates/s p1 %.1f < %.1f", s.UpdatesP1, heldUpdates))
+	switch {
+	case s.Connected == 0:
+	case s.SendRate == 0: // the floor, one frame a tick: frames alone
+		if s.UpdatesP1 < heldUpdates {
+			why = append(why, fmt.Sprintf("updates/s p1 %.1f < %.1f", s.UpdatesP1, heldUpdates))
+		}
+	default:
+		// The state keeps pace (ticks), and the frames come at the send
+		// rate: heldUpdates/heldTickRate of it, as at one frame a tick.
+		if s.TicksP1 < heldUpdates {
+			why = append(why, fmt.Sprintf("ticks/s p1 %.1f < %.1f", s.TicksP1, heldUpdates))
+		}
+		if want := heldUpdates * s.SendRate / heldTickRate; s.UpdatesP1 < want {
+			why = append(why, fmt.Sprintf("updates/s p1 %.1f < %.2f (send rate %g/s, %s)", s.UpdatesP1, want, s.SendRate, s.SendRateFrom))
+		}
 	}
 	f := s.Failed
 	if refused := f.HTTPRefused + f.WSRefused; refused > 0 {
@@ -412,6 +473,10 @@ func (s *summary) verify(players []*player) {
 func (s *summary) print(w io.Writer) {
 	fmt.Fprintf(w, "summary (%s): %d/%d clients connected over %.1f s\n", s.Mode, s.Connected, s.Clients, s.Seconds)
 	fmt.Fprintf(w, "  updates/s per client: p50 %.1f  p1 %.1f  min %.1f  mean %.1f\n", s.UpdatesP50, s.UpdatesP1, s.UpdatesMin, s.UpdatesMean)
+	fmt.Fprintf(w, "  ticks/s per client (covered by the deltas): p50 %.1f  p1 %.1f  min %.1f  mean %.1f\n", s.TicksP50, s.TicksP1, s.TicksMin, s.TicksMean)
+	if s.SendRate > 0 {
+		fmt.Fprintf(w, "  send rate: %g frames/s per client (%s)\n", s.SendRate, s.SendRateFrom)
+	}
 	fmt.Fprintf(w, "  per client: down %.0f B/s  up %.0f B/s;  update size p50 %.0f B  p99 %.0f B\n", s.DownBytesPerClient, s.UpBytesPerClient, s.UpdateBytesP50, s.UpdateBytesP99)
 	fmt.Fprintf(w, "  rtt p50 %.1f ms  p99 %.1f ms\n", s.RTTP50ms, s.RTTP99ms)
 	f := s.Failed

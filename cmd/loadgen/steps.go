@@ -80,6 +80,9 @@ func stepCell(s *summary) string {
 		verdict = "NOT held"
 	}
 	cell := fmt.Sprintf("%s: p1 %.1f/s, %.2f cores (load generator %.2f)", verdict, s.UpdatesP1, s.ServerCores, s.LoadgenCores)
+	if s.Mode == "game" && s.SendRate > 0 && s.SendRate < heldTickRate {
+		cell += fmt.Sprintf(" at a send rate of %g (ticks p1 %.1f/s)", s.SendRate, s.TicksP1)
+	}
 	if s.Mode == "game" {
 		cell += fmt.Sprintf(", tick p99 %s%.0f ms, per verifying client and minute %.1f corrections, %.1f underflows",
 			bound(s.TickP99Beyond), s.TickP99ms, s.CorrectionsPerMin, s.UnderflowsPerMin)

@@ -39,6 +39,11 @@ func TestParse(t *testing.T) {
 				t.Errorf("got %+v", c)
 			}
 		}},
+		{"send rate", []string{"-send-rate", "15"}, map[string]string{"TICKARENA_TICK_RATE": "30"}, func(t *testing.T, c Config) {
+			if c.Realtime.SendRate != 15 {
+				t.Errorf("send rate %d, want 15", c.Realtime.SendRate)
+			}
+		}},
 		{"flag wins over environment", []string{"-tick-rate", "40"}, map[string]string{"TICKARENA_TICK_RATE": "20"}, func(t *testing.T, c Config) {
 			if c.Realtime.TickRate != 40 {
 				t.Errorf("tick rate %d, want 40", c.Realtime.TickRate)
@@ -111,6 +116,10 @@ func TestParseRejects(t *testing.T) {
 		{"bad env names the variable", nil, map[string]string{"TICKARENA_TICK_RATE": "x"}, "TICKARENA_TICK_RATE"},
 		{"capacity", []string{"-room-capacity", "1"}, nil, "-room-capacity"},
 		{"tick rate zero is not the default", []string{"-tick-rate", "0"}, nil, "-tick-rate"},
+		{"send rate that does not divide the tick rate", []string{"-send-rate", "20"}, nil, "-send-rate"},
+		{"send rate above the tick rate", []string{"-tick-rate", "20", "-send-rate", "40"}, nil, "-send-rate"},
+		{"negative send rate", []string{"-send-rate", "-15"}, nil, "-send-rate"},
+		{"send rate from env", nil, map[string]string{"TICKARENA_SEND_RATE": "7"}, "-send-rate"},
 		{"negative bots", []string{"-bots", "-1"}, nil, "bots"},
 		{"round of fractional seconds", []string{"-round-length", "10.5s"}, nil, "round-length"},
 		{"grace too long", []string{"-reconnect-grace", "11m"}, nil, "-reconnect-grace"},

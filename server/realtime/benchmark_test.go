@@ -103,12 +103,15 @@ func (lb *loopbackBench) play() {
 
 // tick runs one room tick as the room's loop does, the players moving and
 // firing like bots, with the roster once a second and a ping every two, so
-// that the bytes sent are all that a client receives.
+// that the bytes sent are all that a client receives; it fans out on the
+// ticks the send rate makes due (every tick by default).
 func (lb *loopbackBench) tick() {
 	lb.ticks++
 	think(lb.r, lb.r.order, lb.brains)
 	lb.r.step(lb.now)
-	lb.r.fanout(lb.now)
+	if lb.r.frameDue() {
+		lb.r.fanout(lb.now)
+	}
 	if lb.ticks%lb.m.opts.TickRate == 0 {
 		lb.r.roster()
 	}
@@ -254,7 +257,39 @@ func BenchmarkRoomTickLoopback(b *testing.B) {
 // its allocations are the server's alone: the room tick, the fan-out of 50
 // tick frames, the room's writer writing them, and the reading of the clients' inputs.
 func BenchmarkRoomTickFanout(b *testing.B) {
-	lb := newLoopbackBench(b, Options{})
+	lb := newFanoutBench(b, Options{})
+	lb.measure()
+}
+
+// BenchmarkRoomTickFanoutSendRate is BenchmarkRoomTickFanout at send rates
+// of 30 (a frame every tick), 15 and 10 frames a second, 30 ticks a second,
+// with the CPU time of the whole process per tick: the room's tick and
+// fan-out, its writer's write(2)s and the raw clients' reads, which happen
+// between the ticks (drain). CPU time, not the clock, so that a busy
+// machine slows it down without changing it much.
+func BenchmarkRoomTickFanoutSendRate(b *testing.B) {
+	for _, rate := range []int{30, 15, 10} {
+		b.Run(fmt.Sprintf("send-rate=%d", rate), func(b *testing.B) {
+			lb := newFanoutBench(b, Options{TickRate: 30, SendRate: rate})
+			lb.b.ReportAllocs()
+			lb.b.ResetTimer()
+			cpu := cputime.Process()
+			for range lb.b.N {
+				lb.tick()
+				lb.drain()
+			}
+			cpu = cputime.Process() - cpu
+			lb.b.StopTimer()
+			b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/tick")
+			b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N*benchClients), "cpu-ns/client/tick")
+		})
+	}
+}
+
+// newFanoutBench starts a loopbackBench of benchClients raw clients that
+// read and discard, seated and warmed up.
+func newFanoutBench(b *testing.B, opts Options) *loopbackBench {
+	lb := newLoopbackBench(b, opts)
 	for i := range benchClients {
 		raw := servertest.DialRaw(b, lb.url, 0)
 		hello := wire.AppendHello(nil, wire.Hello{Version: wire.Version, Token: benchToken(i), Room: lb.r.code})
@@ -266,5 +301,5 @@ func BenchmarkRoomTickFanout(b *testing.B) {
 	}
 	lb.play()
 	lb.warmUp()
-	lb.measure()
+	return lb
 }

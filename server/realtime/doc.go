@@ -103,11 +103,21 @@
 // takes minutes. Both count in Observer.ConnClosed("too slow") and log one
 // rate-limited line.
 //
+// # Send rate
+//
+// A room fans out once every TickRate/SendRate ticks (every tick by
+// default): when at least that many ticks passed since its last fan-out,
+// so that catch-up steps that jump over the tick a frame fell due at do not
+// lose it. The events of the ticks between, the roster and the ping fallen
+// due and the pongs wait for that fan-out, each delta spanning the ticks
+// since the last; no snapshot is taken in the ticks without one. Spectators
+// follow the same schedule (their ring keeps one frame per fan-out).
+//
 // # Saturation
 //
 // A node is full long before its ticks run late: on one core, its rooms
 // can tick on time while the writes of their frames starve. The fan-out
-// counts, for every connected player at every tick, whether an earlier
+// counts, for every connected player at every fan-out, whether an earlier
 // frame is still queued unwritten (lateQueue) or the client is skipped
 // (overload.go's queued, called where the fan-out decides to skip);
 // every room also counts its late ticks. A sampler, off every room's
@@ -128,7 +138,7 @@
 // its recent frames (spectate_frames.go), whatever the number of
 // spectators, and cuts every spectator's view out of the frame SpectateDelay
 // old, through the same delta encoder and slow-reader rules as players:
-// around the followed ship every tick, or the whole arena every
+// around the followed ship at every fan-out, or the whole arena every
 // wholeArenaEvery ticks. A spectator's tick frame goes out by the players'
 // path (queueFrame) and holds what a player's does: the delayed delta, the
 // roster of that delayed frame as a difference (a second rosterCast, so the

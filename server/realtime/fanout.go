@@ -11,12 +11,15 @@ import (
 )
 
 // fanout captures the world once and queues every connected client one
-// frame: its delta, then the roster and a ping when they are due and the
-// answer to the client's last ping. It never waits on a socket: a client with
-// MaxInFlight frames queued is skipped, keeps its baseline and gets the gap
-// in its next delta (and the roster and ping next time).
+// frame: its delta, covering the ticks since the last fan-out (one, or
+// TickRate/SendRate) with their events, then the roster and a ping when they
+// are due and the answer to the client's last ping. It never waits on a
+// socket: a client with MaxInFlight frames queued is skipped, keeps its
+// baseline and gets the gap in its next delta (and the roster and ping next
+// time).
 func (r *room) fanout(now time.Time) {
 	o := r.m.opts
+	r.sentTick = r.world.Tick
 	defer func() { r.rosterDue, r.pingDue = false, false }()
 	if len(r.order) == 0 && len(r.spectators) == 0 {
 		r.events = r.events[:0]

@@ -45,6 +45,14 @@ type Options struct {
 	// game.MinTickRate to game.MaxTickRate (New rejects others). Zero means
 	// the game's default, 30.
 	TickRate int
+	// SendRate is how many frames per second each player and spectator is
+	// sent: one every TickRate/SendRate ticks, each delta spanning the
+	// ticks since the last and carrying their events, so that a node whose
+	// socket writes dominate spends fewer of them. It must divide TickRate
+	// (at 30 ticks/s: 30, 15, 10, 6, 5, 3, 2 or 1) so that frames are
+	// evenly spaced; New rejects others. Zero means TickRate: a frame
+	// every tick.
+	SendRate int
 	// Capacity is the number of human seats of a room created without one.
 	// Zero means 50.
 	Capacity int
@@ -224,7 +232,13 @@ func (o Options) withDefaults() Options {
 	if o.OnRoundEnd == nil {
 		o.OnRoundEnd = func(RoundRecord) {}
 	}
-	return o.withSettingDefaults()
+	o = o.withSettingDefaults()
+	if o.SendRate <= 0 {
+		// Here rather than in withSettingDefaults: a configuration that
+		// changes TickRate and leaves SendRate alone gets a frame a tick.
+		o.SendRate = o.TickRate
+	}
+	return o
 }
 
 // withSettingDefaults fills the zero settings (every field but the hooks)
@@ -308,7 +322,25 @@ func (o Options) validate() error {
 	if o.TickRate < game.MinTickRate || o.TickRate > game.MaxTickRate {
 		return fmt.Errorf("realtime: Options.TickRate %d is outside %d-%d", o.TickRate, game.MinTickRate, game.MaxTickRate)
 	}
+	if !SendRateDivides(o.SendRate, o.TickRate) {
+		return fmt.Errorf("realtime: Options.SendRate %d does not divide the tick rate %d", o.SendRate, o.TickRate)
+	}
 	return nil
+}
+
+// SendRateDivides reports whether sendRate frames per second are evenly
+// spaced at tickRate ticks per second: a whole number of ticks apart, at
+// most one a tick. Zero (the tick rate) does.
+func SendRateDivides(sendRate, tickRate int) bool {
+	return sendRate == 0 || (sendRate > 0 && sendRate <= tickRate && tickRate%sendRate == 0)
+}
+
+// ticksPerFrame is TickRate/SendRate, the ticks a frame spans (1 by default).
+func (o Options) ticksPerFrame() uint32 {
+	if o.SendRate <= 0 {
+		return 1
+	}
+	return uint32(max(o.TickRate/o.SendRate, 1))
 }
 
 func defInt(v *int, d int) {

@@ -43,8 +43,8 @@ const (
 
 // lateQueue is the number of frames a player's connection may hold
 // unwritten when its next frame is due before that frame counts as late: a
-// second frame still queued a tick after the first means the node writes
-// slower than its rooms tick. A node that keeps up writes a frame within a
+// second frame still queued a frame interval (a tick, or TickRate/SendRate
+// ticks) after the first means the node writes slower than its rooms send. A node that keeps up writes a frame within a
 // millisecond or so of queueing it, so it finds none queued.
 const lateQueue = 2
 
@@ -89,7 +89,8 @@ func (m *Manager) TakeSeat() Saturation {
 // queued returns how many frames c holds queued and unwritten, and counts
 // the frame now due to c in the room's delivery figures, as late when
 // lateQueue frames (or MaxInFlight, if fewer) are still queued. The fan-out
-// calls it once per connected player per tick, where it decides whether to
+// calls it once per connected player per frame (every tick, or every
+// TickRate/SendRate ticks), where it decides whether to
 // skip the client; it costs two uncontended atomic adds and allocates
 // nothing.
 func (r *room) queued(c *client) int {
@@ -200,12 +201,13 @@ type satGate struct {
 
 func newSatGate(o Options) *satGate {
 	samples := max(int((o.SaturationWindow+o.gateInterval-1)/o.gateInterval), 1)
-	ticksPerWindow := int64(o.TickRate) * int64(o.SaturationWindow) / int64(time.Second)
+	// A player is due SendRate frames a second (TickRate when unset).
+	framesPerWindow := int64(o.TickRate/int(o.ticksPerFrame())) * int64(o.SaturationWindow) / int64(time.Second)
 	return &satGate{
 		tickShare:  o.LateTickShare,
 		schedShare: o.SlowSchedShare,
 		frameShare: o.LateFrameShare,
-		minFrames:  slowClientsTolerated * max(ticksPerWindow, 1),
+		minFrames:  slowClientsTolerated * max(framesPerWindow, 1),
 		tickHold:   max(int((o.LateTickHold+o.gateInterval-1)/o.gateInterval), 1),
 		clear:      max(int((o.SaturationClear+o.gateInterval-1)/o.gateInterval), samples),
 		window:     make([]gateSample, samples),

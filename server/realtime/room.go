@@ -103,6 +103,9 @@ type room struct {
 	byShip map[uint32]*player
 	inputs []game.Input
 	events []game.Event // events of the ticks since the last fan-out
+	// every is the ticks between two fan-outs (TickRate/SendRate), and
+	// sentTick the world's tick at the last one.
+	every, sentTick uint32
 	// rosterDue and pingDue put the roster and a ping into the next tick
 	// frames. liveRoster is the roster the players get, of the current
 	// snapshot.
@@ -141,6 +144,7 @@ func newRoom(m *Manager, id, code string, spec RoomSpec, permanent bool) *room {
 	r := &room{
 		m: m, id: id, code: code, spec: spec, permanent: permanent,
 		dt:     time.Second / time.Duration(o.TickRate),
+		every:  o.ticksPerFrame(),
 		obs:    roomObserver(o.Observer, id, spec.Public),
 		opened: time.Now(),
 		cmds:   make(chan command, 256),
@@ -236,7 +240,12 @@ func (r *room) run() {
 			r.lateSteps.Add(int64(steps - 1 + dropped))
 			r.obs.LateTicks(steps-1, dropped)
 		}
-		if steps > 0 {
+		if steps > 0 && r.frameDue() {
+			// A frame every SendRate: catch-up steps may jump over the
+			// tick a frame fell due at, so it is "every ticks since the
+			// last", not the tick's remainder. Until then the events, the
+			// roster and ping due and the pongs wait for the next frame,
+			// and no snapshot is taken.
 			r.fanout(start)
 		}
 		if start.Sub(r.lastSecond) >= time.Second {
@@ -254,6 +263,10 @@ func (r *room) run() {
 		timer.Reset(time.Until(next))
 	}
 }
+
+// frameDue reports whether the next fan-out is due: every ticks (one, or
+// TickRate/SendRate) have passed since the last.
+func (r *room) frameDue() bool { return r.world.Tick-r.sentTick >= r.every }
 
 // catchUp says, for a schedule whose next step is due at next, how many steps
 // are due at now (at most maxSteps), how many more are dropped because the

@@ -92,7 +92,7 @@ func (r *room) addSpectator(c *client, follow uint32) joinResult {
 	s := &spectator{client: c, follow: r.followable(follow, 0), announce: true}
 	r.spectators = append(r.spectators, s)
 	if r.frames.frames == nil {
-		r.frames = newFrameRing(r.delayTicks())
+		r.frames = newFrameRing(r.delayTicks(), int(r.every))
 		r.pendingRoundEnd = nil // announced before anyone watched
 	}
 	tick := r.world.Tick - min(r.world.Tick, uint32(r.delayTicks()))

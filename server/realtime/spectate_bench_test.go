@@ -23,7 +23,7 @@ func BenchmarkSpectatorFrames(b *testing.B) {
 			m := benchManager(b, Options{SpectateDelay: 3 * time.Second})
 			r := benchRoom(b, m)
 			players, brains := seatBenchPlayers(r)
-			r.frames = newFrameRing(r.delayTicks())
+			r.frames = newFrameRing(r.delayTicks(), int(r.every))
 			s := &spectator{}
 			if mode.follow {
 				s.follow = players[0].ship

@@ -27,10 +27,13 @@ type frameRing struct {
 	out    keptFrame // what nextFrame returns: a frame with the events since the last
 }
 
-// newFrameRing returns a ring for a delay of delay ticks. A fan-out covers
-// at least one tick, so delay+1 slots always hold the frame delay ticks old.
-func newFrameRing(delay int) frameRing {
-	return frameRing{frames: make([]keptFrame, delay+1), delay: uint32(delay)}
+// newFrameRing returns a ring for a delay of delay ticks, of a room whose
+// fan-outs are at least every ticks apart (1, or TickRate/SendRate): the
+// frame delay ticks older than the newest is at most ⌈delay/every⌉ frames
+// back, so that many slots and one more always hold it.
+func newFrameRing(delay, every int) frameRing {
+	every = max(every, 1)
+	return frameRing{frames: make([]keptFrame, (delay+every-1)/every+1), delay: uint32(delay)}
 }
 
 // push keeps the frame of snap with the events since the previous one and

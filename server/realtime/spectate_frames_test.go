@@ -13,7 +13,7 @@ import (
 // ticks old is then one they have, and nothing is sent rather than a delta
 // that repeats a tick (which a client cannot apply).
 func TestFrameRingServesEachFrameOnceInOrder(t *testing.T) {
-	q := newFrameRing(3)
+	q := newFrameRing(3, 1)
 	var got, events []uint32
 	// Ticks 5 and 6 were stepped in one fan-out: no frame for tick 5.
 	for _, tick := range []uint32{1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12} {
@@ -36,5 +36,41 @@ func TestFrameRingServesEachFrameOnceInOrder(t *testing.T) {
 	}
 	if want := []uint32{1, 2, 3, 4, 6, 7, 8, 9}; !slices.Equal(events, want) {
 		t.Fatalf("events of the frames of ticks %v, want %v: each once, in order", events, want)
+	}
+}
+
+// With a send rate below the tick rate the room keeps a frame every second
+// tick in a ring of ⌈delay/2⌉+1 slots; the ring still serves each frame once,
+// at least delay ticks old, with every event once, also when a late room's
+// catch-up put three ticks between two frames.
+func TestFrameRingEveryTwoTicks(t *testing.T) {
+	const delay = 5
+	q := newFrameRing(delay, 2)
+	if len(q.frames) != 4 {
+		t.Fatalf("%d slots for a delay of %d ticks at a frame every 2, want 4", len(q.frames), delay)
+	}
+	var got, events []uint32
+	var pushed []uint32
+	for _, tick := range []uint32{2, 4, 6, 9, 11, 13, 15, 17, 19, 21} {
+		snap := wire.Snapshot{Tick: tick}
+		q.push(&snap, []game.Event{{Tick: tick - 1}, {Tick: tick}}, nil)
+		pushed = append(pushed, tick-1, tick)
+		if f := q.nextFrame(tick); f != nil {
+			if tick-f.tick < delay {
+				t.Fatalf("at tick %d the frame of tick %d, less than %d ticks old", tick, f.tick, delay)
+			}
+			got = append(got, f.tick)
+			for _, ev := range f.events {
+				events = append(events, ev.Tick)
+			}
+		}
+	}
+	// The catch-up from 6 to 9 jumped over tick 7, when frame 2 would have
+	// been 5 ticks old: it is never served, its events come with frame 4.
+	if want := []uint32{4, 6, 9, 11, 13, 15}; !slices.Equal(got, want) {
+		t.Fatalf("frames served %v, want %v", got, want)
+	}
+	if want := pushed[:len(events)]; !slices.Equal(events, want) || len(events) != 14 {
+		t.Fatalf("events of the frames served %v, want %v: each once, in order", events, pushed[:14])
 	}
 }
