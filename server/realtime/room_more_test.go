@@ -2,11 +2,14 @@ package realtime
 
 import (
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/tickarena/tickarena/game"
+	"github.com/tickarena/tickarena/game/wire"
 	"github.com/tickarena/tickarena/internal/servertest"
 	"github.com/tickarena/tickarena/internal/testwait"
 )
@@ -51,5 +54,32 @@ func TestDroppedTicksCountAsDue(t *testing.T) {
 	}
 	if c.LateTicks <= 0 || c.Ticks < c.LateTicks {
 		t.Fatalf("saturated with %d late ticks of %d due; want at least one late and no more late than due (dropped ticks are due too)", c.LateTicks, c.Ticks)
+	}
+}
+
+// TestANewShipSpawnsOnce: when a player joins, the others in the room are
+// told once that its ship spawned, where and whose: the client draws one
+// burst for it, as for a ship that respawns in play.
+func TestANewShipSpawnsOnce(t *testing.T) {
+	// An area larger than the arena: every event is near everyone.
+	_, url := startServer(t, Options{Bots: -1, Area: wire.Area{HalfW: 5000, HalfH: 5000}})
+	ann := servertest.MustDial(t, url)
+	ann.Join(t, "tok-ann", "arena-1")
+	bob := servertest.MustDial(t, url)
+	ship := bob.Join(t, "tok-bob", "arena-1").Ship
+	spawns, after := 0, 0
+	expired := testwait.Deadline(t, testwait.Default, fmt.Sprintf("ten deltas to Ann after the one telling her that Bob's ship %d spawned", ship))
+	for after < 10 && !expired() {
+		if spawns > 0 {
+			after++
+		}
+		for _, ev := range ann.Next(t, wire.TypeDelta).Delta.Events {
+			if ev.Kind == game.Spawn && ev.A == ship {
+				spawns++
+			}
+		}
+	}
+	if spawns != 1 {
+		t.Fatalf("Ann was told %d times that Bob's ship spawned; want once", spawns)
 	}
 }
