@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -81,5 +82,41 @@ func TestANewShipSpawnsOnce(t *testing.T) {
 	}
 	if spawns != 1 {
 		t.Fatalf("Ann was told %d times that Bob's ship spawned; want once", spawns)
+	}
+}
+
+// TestBotsAreNumberedFromOne: the bots a room fills its seats with are named
+// "Bot 1", "Bot 2", … on its scoreboard, and a bot that comes back after a
+// human left gets a new number rather than another bot's name.
+func TestBotsAreNumberedFromOne(t *testing.T) {
+	m, url := startServer(t, Options{Bots: 2, Capacity: 2})
+	names := func() []string {
+		board, err := m.Scoreboard("arena-1")
+		if err != nil {
+			t.Fatalf("scoreboard: %v", err)
+		}
+		var bots []string
+		for _, l := range board {
+			if l.Bot {
+				bots = append(bots, l.Name)
+			}
+		}
+		slices.Sort(bots)
+		return bots
+	}
+	if got := names(); !slices.Equal(got, []string{"Bot 1", "Bot 2"}) {
+		t.Fatalf("bots of a new room: %q, want Bot 1 and Bot 2", got)
+	}
+	ann := servertest.MustDial(t, url)
+	ann.Join(t, "tok-ann", "arena-1") // takes Bot 2's seat
+	ann.Send(wire.AppendLeave(nil))
+	// The room refills its seat within a second (its chores run once a second).
+	var got []string
+	testwait.Until(t, testwait.Default, "the room to seat a bot again after Ann left", func() bool {
+		got = names()
+		return len(got) == 2
+	})
+	if !slices.Equal(got, []string{"Bot 1", "Bot 3"}) {
+		t.Fatalf("bots after a human left: %q, want Bot 1 and the new Bot 3", got)
 	}
 }
