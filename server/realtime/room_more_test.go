@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -118,5 +119,46 @@ func TestBotsAreNumberedFromOne(t *testing.T) {
 	})
 	if !slices.Equal(got, []string{"Bot 1", "Bot 3"}) {
 		t.Fatalf("bots after a human left: %q, want Bot 1 and the new Bot 3", got)
+	}
+}
+
+// lateReportObserver is a slowTickObserver that keeps the late-tick reports.
+type lateReportObserver struct {
+	slowTickObserver
+	mu      sync.Mutex
+	reports [][2]int // late, dropped
+}
+
+func (o *lateReportObserver) LateTicks(_ string, late, dropped int) {
+	o.mu.Lock()
+	o.reports = append(o.reports, [2]int{late, dropped})
+	o.mu.Unlock()
+}
+
+// TestLateTicksAreReportedAsRunAndDropped: a host's metrics count a late
+// room's catch-up as it happened: the ticks run back to back after the one
+// that was due (at most MaxCatchUp−1 at a time) and the ticks dropped beyond
+// MaxCatchUp, never more catch-up ticks than the room can run.
+func TestLateTicksAreReportedAsRunAndDropped(t *testing.T) {
+	const maxCatchUp = 5
+	obs := &lateReportObserver{}
+	startServer(t, Options{Observer: obs, MaxCatchUp: maxCatchUp})
+	// Half a second a tick: at 30 Hz about fifteen ticks fall due at once.
+	obs.sleep.Store(int64(500 * time.Millisecond))
+	var reports [][2]int
+	testwait.Until(t, testwait.Default, "a late room to report ticks it dropped", func() bool {
+		obs.mu.Lock()
+		reports = slices.Clone(obs.reports)
+		obs.mu.Unlock()
+		return slices.ContainsFunc(reports, func(r [2]int) bool { return r[1] > 0 })
+	})
+	obs.sleep.Store(0)
+	for _, r := range reports {
+		if r[0] < 0 || r[0] > maxCatchUp-1 || r[1] < 0 {
+			t.Fatalf("reports (late, dropped) %v: want at most %d late ticks at a time (MaxCatchUp %d, the one due included)", reports, maxCatchUp-1, maxCatchUp)
+		}
+		if r[1] > 0 && r[0] != maxCatchUp-1 {
+			t.Fatalf("reports (late, dropped) %v: a room that dropped ticks ran %d late ones, want %d", reports, r[0], maxCatchUp-1)
+		}
 	}
 }
