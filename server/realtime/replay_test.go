@@ -123,4 +123,8 @@ func TestEveryRoundIsRecordedFromItsStart(t *testing.T) {
 	if err := rp.Verify(); err != nil {
 		t.Errorf("the second round's recording does not replay its round: %v", err)
 	}
+	// A round of 1 s at 30 ticks a second, recorded from its first tick.
+	if span := rp.Summary.EndTick - rp.Meta.StartTick; span != 30 {
+		t.Errorf("the second round's replay spans ticks %d to %d (%d ticks); want the whole round of 30", rp.Meta.StartTick, rp.Summary.EndTick, span)
+	}
 }
