@@ -95,14 +95,18 @@ func TestRoundEnd(t *testing.T) {
 	}
 }
 
+// TestConnectionLimits: a connection past a limit is refused before the
+// upgrade, and the refusal says when to try again: soon for the limit of one
+// address (its own connections close), later when the server is full.
 func TestConnectionLimits(t *testing.T) {
 	tests := []struct {
-		name   string
-		opts   Options
-		status int
+		name       string
+		opts       Options
+		status     int
+		retryAfter string
 	}{
-		{"per address", Options{MaxConnectionsPerAddr: 2}, http.StatusTooManyRequests},
-		{"in total", Options{MaxConnections: 2}, http.StatusServiceUnavailable},
+		{"per address", Options{MaxConnectionsPerAddr: 2}, http.StatusTooManyRequests, retryAfterPerAddr},
+		{"in total", Options{MaxConnections: 2}, http.StatusServiceUnavailable, retryAfterBusy},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -111,7 +115,10 @@ func TestConnectionLimits(t *testing.T) {
 			servertest.MustDial(t, url)
 			_, resp, err := servertest.Dial(t, url, nil)
 			if err == nil || resp == nil || resp.StatusCode != tc.status {
-				t.Errorf("third connection: err %v, response %v; want %d", err, resp, tc.status)
+				t.Fatalf("third connection: err %v, response %v; want %d", err, resp, tc.status)
+			}
+			if got := resp.Header.Get("Retry-After"); got != tc.retryAfter {
+				t.Errorf("third connection refused with %d and Retry-After %q, want %q", tc.status, got, tc.retryAfter)
 			}
 		})
 	}
