@@ -2,6 +2,7 @@ package realtime
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -121,5 +122,46 @@ func TestConnectionLimits(t *testing.T) {
 				t.Errorf("third connection refused with %d and Retry-After %q, want %q", tc.status, got, tc.retryAfter)
 			}
 		})
+	}
+}
+
+// TestPerAddressLimitCountsOpenConnections: the limit of one address counts
+// the connections it has open, not those it ever opened: a connection that
+// closes frees its place for the next, an address whose connections all
+// closed may open the limit again, and the Manager keeps nothing for an
+// address with none open.
+func TestPerAddressLimitCountsOpenConnections(t *testing.T) {
+	m, url := startServer(t, Options{MaxConnectionsPerAddr: 2})
+	refused := func(what string) {
+		t.Helper()
+		_, resp, err := servertest.Dial(t, url, nil)
+		if err == nil || resp == nil || resp.StatusCode != http.StatusTooManyRequests {
+			t.Fatalf("%s: err %v, response %v; want 429", what, err, resp)
+		}
+	}
+	closeAll := func(ps ...*servertest.Player) {
+		t.Helper()
+		for _, p := range ps {
+			p.Close()
+		}
+		testwait.Until(t, testwait.Default, "the server to count the closed connections", func() bool { return m.Connections() == 0 })
+	}
+	a, b := servertest.MustDial(t, url), servertest.MustDial(t, url)
+	refused("a third connection while two are open")
+	a.Close()
+	testwait.Until(t, testwait.Default, "the server to count one connection closed", func() bool { return m.Connections() == 1 })
+	c := servertest.MustDial(t, url) // takes the freed place
+	refused("a third connection after one closed and another opened")
+	closeAll(b, c)
+	for round := range 2 {
+		d, e := servertest.MustDial(t, url), servertest.MustDial(t, url)
+		refused(fmt.Sprintf("a third connection in round %d", round+1))
+		closeAll(d, e)
+	}
+	m.mu.Lock()
+	left := len(m.byAddr)
+	m.mu.Unlock()
+	if left != 0 {
+		t.Errorf("the Manager keeps %d addresses with no connection open", left)
 	}
 }
