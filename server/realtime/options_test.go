@@ -47,3 +47,48 @@ func TestDefaultOptions(t *testing.T) {
 			noSpectators.MaxSpectatorsPerRoom, noSpectators.MaxSpectators, noSpectators.SpectateDelay)
 	}
 }
+
+// TestEveryDefaultIsTheDocumentedOne: a host who sets nothing gets the
+// values each Options field's documentation (and README's flag table)
+// promises.
+func TestEveryDefaultIsTheDocumentedOne(t *testing.T) {
+	d := DefaultOptions()
+	tests := []struct {
+		field     string
+		got, want any
+	}{
+		{"Capacity", d.Capacity, 50},
+		{"PublicRoomName", d.PublicRoomName, "Arena %d"},
+		{"EmptyRoomTimeout", d.EmptyRoomTimeout, 60 * time.Second},
+		{"UnjoinedRoomTimeout", d.UnjoinedRoomTimeout, 60 * time.Second},
+		{"MaxConnections", d.MaxConnections, 10000},
+		{"HelloTimeout", d.HelloTimeout, 5 * time.Second},
+		{"IdleTimeout", d.IdleTimeout, 10 * time.Second},
+		{"PingInterval", d.PingInterval, 2 * time.Second},
+		{"ReconnectGrace", d.ReconnectGrace, 15 * time.Second},
+		{"WriteTimeout", d.WriteTimeout, 10 * time.Second},
+		{"MaxInFlight", d.MaxInFlight, 8},
+		{"SlowTimeout", d.SlowTimeout, 5 * time.Second},
+		{"MaxAckLag", d.MaxAckLag, 5 * time.Second},
+		{"MissedEvents", d.MissedEvents, 256},
+		{"MaxInputsPerTick", d.MaxInputsPerTick, 4},
+		{"FloodRate", d.FloodRate, 4},
+		{"FloodSeconds", d.FloodSeconds, 2},
+		{"MaxCatchUp", d.MaxCatchUp, 5},
+		{"SaturationWindow", d.SaturationWindow, time.Second},
+		{"SaturationClear", d.SaturationClear, 5 * time.Second},
+		{"LateTickShare", d.LateTickShare, 0.5},
+		{"LateTickHold", d.LateTickHold, 2 * time.Second},
+		{"SchedLatency", d.SchedLatency, 100 * time.Millisecond},
+		{"SlowSchedShare", d.SlowSchedShare, 0.1},
+		{"LateFrameShare", d.LateFrameShare, 0.1},
+		{"SeatRate", d.SeatRate, 200},
+		{"SendBuffer", d.SendBuffer, 64 << 10},
+		{"gateInterval", d.gateInterval, 250 * time.Millisecond},
+	}
+	for _, tc := range tests {
+		if tc.got != tc.want {
+			t.Errorf("default %s = %v, want %v", tc.field, tc.got, tc.want)
+		}
+	}
+}
