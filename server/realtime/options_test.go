@@ -92,3 +92,23 @@ func TestEveryDefaultIsTheDocumentedOne(t *testing.T) {
 		}
 	}
 }
+
+// TestSharesKeepTheirWholeRange: a share a host sets is kept anywhere in
+// (0, 1], 1 included (every tick, frame or wake-up); zero, a negative share
+// or one above 1 means the default.
+func TestSharesKeepTheirWholeRange(t *testing.T) {
+	const lateTicks, slowSched, lateFrames = 0.5, 0.1, 0.1 // the documented defaults
+	for _, v := range []float64{1, 0.25, 0.001} {
+		o := Options{LateTickShare: v, SlowSchedShare: v, LateFrameShare: v}.withSettingDefaults()
+		if o.LateTickShare != v || o.SlowSchedShare != v || o.LateFrameShare != v {
+			t.Errorf("shares set to %v became %v (late ticks), %v (slow wake-ups), %v (late frames)", v, o.LateTickShare, o.SlowSchedShare, o.LateFrameShare)
+		}
+	}
+	for _, v := range []float64{0, -0.5, 1.01} {
+		o := Options{LateTickShare: v, SlowSchedShare: v, LateFrameShare: v}.withSettingDefaults()
+		if o.LateTickShare != lateTicks || o.SlowSchedShare != slowSched || o.LateFrameShare != lateFrames {
+			t.Errorf("shares set to %v became %v, %v, %v; want the defaults %v, %v, %v", v,
+				o.LateTickShare, o.SlowSchedShare, o.LateFrameShare, lateTicks, slowSched, lateFrames)
+		}
+	}
+}
