@@ -153,3 +153,20 @@ func TestSpectatorTickFrames(t *testing.T) {
 	}
 	t.Logf("%d frames: %d rosters (%d differences), %d pings", deltas, rosters, diffs, pings)
 }
+
+// TestSpectatorIsWelcomedAtTheTickItSees: a spectator's welcome gives the
+// server tick of the frames it is about to get, SpectateDelay behind the
+// room's, so that its client's clock starts where its deltas are, not
+// twice the delay ahead of them.
+func TestSpectatorIsWelcomedAtTheTickItSees(t *testing.T) {
+	const delayTicks = 15 // 500 ms at 30 Hz
+	m, url := startServer(t, Options{Bots: 2, SpectateDelay: 500 * time.Millisecond})
+	r := m.room("arena-1")
+	testwait.Until(t, testwait.Default, "the room to run past twice the spectators' delay", func() bool { return r.tick.Load() > 2*delayTicks })
+	c := servertest.MustDial(t, url)
+	w, _ := watch(t, c, "tok-bob", "arena-1", 0)
+	first := c.Next(t, wire.TypeDelta).Delta.Tick
+	if w.ServerTick > first || first-w.ServerTick > 2*delayTicks {
+		t.Fatalf("a spectator welcomed at tick %d got its first delta at tick %d; want the welcome's tick at most the delta's and not far before it", w.ServerTick, first)
+	}
+}
