@@ -1,6 +1,8 @@
 package realtime
 
 import (
+	"io"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -168,5 +170,51 @@ func TestSpectatorIsWelcomedAtTheTickItSees(t *testing.T) {
 	first := c.Next(t, wire.TypeDelta).Delta.Tick
 	if w.ServerTick > first || first-w.ServerTick > 2*delayTicks {
 		t.Fatalf("a spectator welcomed at tick %d got its first delta at tick %d; want the welcome's tick at most the delta's and not far before it", w.ServerTick, first)
+	}
+}
+
+// TestSpectatorWatchesOnWhenAnotherLeaves: when one of two spectators of a
+// room leaves, the other goes on getting the room's frames (and the room
+// its ticks); only the last one to leave ends the room's kept frames.
+func TestSpectatorWatchesOnWhenAnotherLeaves(t *testing.T) {
+	m, url := startServer(t, Options{Bots: 2, SpectateDelay: 100 * time.Millisecond})
+	first, second := servertest.MustDial(t, url), servertest.MustDial(t, url)
+	watch(t, first, "tok-ann", "arena-1", 0)
+	watch(t, second, "tok-bob", "arena-1", 0)
+	second.Next(t, wire.TypeDelta)
+	first.Send(wire.AppendLeave(nil))
+	testwait.Until(t, testwait.Default, "the room to count one spectator after the other left", func() bool { return m.Spectators() == 1 })
+	last := second.Next(t, wire.TypeDelta).Delta.Tick
+	for range 10 {
+		d := second.Next(t, wire.TypeDelta).Delta
+		if d.Tick <= last {
+			t.Fatalf("the remaining spectator got the delta of tick %d after tick %d", d.Tick, last)
+		}
+		last = d.Tick
+	}
+}
+
+// TestSpectateDelayInTicks: the spectators' delay is SpectateDelay in ticks,
+// rounded up: a delay that is a whole number of ticks is exactly that many.
+func TestSpectateDelayInTicks(t *testing.T) {
+	tests := []struct {
+		rate  int
+		delay time.Duration
+		want  int
+	}{
+		{20, 500 * time.Millisecond, 10}, // 50 ms ticks: exactly 10
+		{20, 501 * time.Millisecond, 11},
+		{20, 50 * time.Millisecond, 1},
+	}
+	for _, tc := range tests {
+		m, err := New(Options{Auth: testAuth, PublicRooms: -1, Bots: -1, TickRate: tc.rate, SpectateDelay: tc.delay,
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		if err != nil {
+			t.Fatalf("New: %v", err)
+		}
+		r := newRoom(m, "delay", "DELAY", RoomSpec{Name: "Delay", Capacity: 2, Bots: -1}, false)
+		if got := r.delayTicks(); got != tc.want {
+			t.Errorf("SpectateDelay %v at %d Hz: %d ticks, want %d", tc.delay, tc.rate, got, tc.want)
+		}
 	}
 }
