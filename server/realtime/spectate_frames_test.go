@@ -38,3 +38,25 @@ func TestFrameRingServesEachFrameOnceInOrder(t *testing.T) {
 		t.Fatalf("events of the frames of ticks %v, want %v: each once, in order", events, want)
 	}
 }
+
+// TestFrameRingKeepsEventsInOrderAfterALongStall: when a late room's one
+// frame covers several ticks, the spectator's next delta carries the events
+// of every frame it skipped over, in the order they happened (a ship dies
+// before it respawns), however many there are.
+func TestFrameRingKeepsEventsInOrderAfterALongStall(t *testing.T) {
+	q := newFrameRing(3)
+	var events []uint32
+	// Ticks 5 to 8 were stepped in one fan-out: one frame, of tick 8.
+	for _, tick := range []uint32{1, 2, 3, 4, 8, 9, 10, 11, 12} {
+		snap := wire.Snapshot{Tick: tick}
+		q.push(&snap, []game.Event{{Tick: tick}}, nil)
+		if f := q.nextFrame(tick); f != nil {
+			for _, ev := range f.events {
+				events = append(events, ev.Tick)
+			}
+		}
+	}
+	if want := []uint32{1, 2, 3, 4, 8, 9}; !slices.Equal(events, want) {
+		t.Fatalf("events of the frames served, by tick: %v, want %v: each once, in order", events, want)
+	}
+}
