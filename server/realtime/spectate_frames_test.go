@@ -60,3 +60,25 @@ func TestFrameRingKeepsEventsInOrderAfterALongStall(t *testing.T) {
 		t.Fatalf("events of the frames served, by tick: %v, want %v: each once, in order", events, want)
 	}
 }
+
+// TestFrameRingWithoutDelayServesEveryEvent: spectators without a delay get
+// each frame as it is kept, with its events: none is lost because the frame
+// served is the newest.
+func TestFrameRingWithoutDelayServesEveryEvent(t *testing.T) {
+	q := newFrameRing(0)
+	var events []uint32
+	for _, tick := range []uint32{1, 2, 3, 5, 6} {
+		snap := wire.Snapshot{Tick: tick}
+		q.push(&snap, []game.Event{{Tick: tick}}, nil)
+		f := q.nextFrame(tick)
+		if f == nil || f.tick != tick {
+			t.Fatalf("at tick %d without a delay the ring served %+v, want the frame of tick %d", tick, f, tick)
+		}
+		for _, ev := range f.events {
+			events = append(events, ev.Tick)
+		}
+	}
+	if want := []uint32{1, 2, 3, 5, 6}; !slices.Equal(events, want) {
+		t.Fatalf("events served without a delay, by tick: %v, want %v", events, want)
+	}
+}
