@@ -82,3 +82,24 @@ func TestFrameRingWithoutDelayServesEveryEvent(t *testing.T) {
 		t.Fatalf("events served without a delay, by tick: %v, want %v", events, want)
 	}
 }
+
+// TestSkippedSpectatorKeepsAtMostMissedEvents: the events a skipped
+// spectator has not been sent are kept up to MissedEvents in all, the
+// oldest first, however many ticks it is skipped for.
+func TestSkippedSpectatorKeepsAtMostMissedEvents(t *testing.T) {
+	const limit = 256
+	var kept []game.Event
+	for tick := range uint32(10) {
+		batch := make([]game.Event, 40)
+		for i := range batch {
+			batch[i].Tick = tick
+		}
+		kept = keepEvents(kept, batch, limit)
+		if want := min(int(tick+1)*40, limit); len(kept) != want {
+			t.Fatalf("after %d skipped ticks of 40 events, %d kept; want %d (MissedEvents %d)", tick+1, len(kept), want, limit)
+		}
+	}
+	if kept[0].Tick != 0 || kept[limit-1].Tick != 6 {
+		t.Fatalf("kept events of ticks %d to %d; want the oldest, ticks 0 to 6", kept[0].Tick, kept[limit-1].Tick)
+	}
+}
