@@ -218,3 +218,16 @@ func TestSpectateDelayInTicks(t *testing.T) {
 		}
 	}
 }
+
+// TestWholeArenaSpectatorSeesEverything: a spectator who follows no ship
+// watches the whole arena, whatever the players' area of interest: its first
+// delta creates every pellet and every ship of the room.
+func TestWholeArenaSpectatorSeesEverything(t *testing.T) {
+	const bots, pellets = 6, 300 // pellets: the game's default
+	_, url := startServer(t, Options{Bots: bots, SpectateDelay: -1, Area: wire.Area{HalfW: 50, HalfH: 50}})
+	c := servertest.MustDial(t, url)
+	watch(t, c, "tok-bob", "arena-1", 0)
+	if got := len(c.Next(t, wire.TypeDelta).Delta.Created); got != bots+pellets {
+		t.Fatalf("a whole-arena spectator's first delta created %d entities, want all %d (%d bots, %d pellets)", got, bots+pellets, bots, pellets)
+	}
+}
