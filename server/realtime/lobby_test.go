@@ -2,6 +2,7 @@ package realtime
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -95,14 +96,18 @@ func TestRoundEnd(t *testing.T) {
 	}
 }
 
+// TestConnectionLimits: a connection past a limit is refused before the
+// upgrade, and the refusal says when to try again: soon for the limit of one
+// address (its own connections close), later when the server is full.
 func TestConnectionLimits(t *testing.T) {
 	tests := []struct {
-		name   string
-		opts   Options
-		status int
+		name       string
+		opts       Options
+		status     int
+		retryAfter string
 	}{
-		{"per address", Options{MaxConnectionsPerAddr: 2}, http.StatusTooManyRequests},
-		{"in total", Options{MaxConnections: 2}, http.StatusServiceUnavailable},
+		{"per address", Options{MaxConnectionsPerAddr: 2}, http.StatusTooManyRequests, retryAfterPerAddr},
+		{"in total", Options{MaxConnections: 2}, http.StatusServiceUnavailable, retryAfterBusy},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -111,8 +116,63 @@ func TestConnectionLimits(t *testing.T) {
 			servertest.MustDial(t, url)
 			_, resp, err := servertest.Dial(t, url, nil)
 			if err == nil || resp == nil || resp.StatusCode != tc.status {
-				t.Errorf("third connection: err %v, response %v; want %d", err, resp, tc.status)
+				t.Fatalf("third connection: err %v, response %v; want %d", err, resp, tc.status)
+			}
+			if got := resp.Header.Get("Retry-After"); got != tc.retryAfter {
+				t.Errorf("third connection refused with %d and Retry-After %q, want %q", tc.status, got, tc.retryAfter)
 			}
 		})
+	}
+}
+
+// TestPerAddressLimitCountsOpenConnections: the limit of one address counts
+// the connections it has open, not those it ever opened: a connection that
+// closes frees its place for the next, an address whose connections all
+// closed may open the limit again, and the Manager keeps nothing for an
+// address with none open.
+func TestPerAddressLimitCountsOpenConnections(t *testing.T) {
+	m, url := startServer(t, Options{MaxConnectionsPerAddr: 2})
+	refused := func(what string) {
+		t.Helper()
+		_, resp, err := servertest.Dial(t, url, nil)
+		if err == nil || resp == nil || resp.StatusCode != http.StatusTooManyRequests {
+			t.Fatalf("%s: err %v, response %v; want 429", what, err, resp)
+		}
+	}
+	// counted is what the per-address limit counts, all addresses together: a
+	// closed connection leaves Connections a moment before it frees its place.
+	counted := func() int {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		n := 0
+		for _, k := range m.byAddr {
+			n += k
+		}
+		return n
+	}
+	closeAll := func(ps ...*servertest.Player) {
+		t.Helper()
+		for _, p := range ps {
+			p.Close()
+		}
+		testwait.Until(t, testwait.Default, "the server to free the closed connections' places", func() bool { return counted() == 0 })
+	}
+	a, b := servertest.MustDial(t, url), servertest.MustDial(t, url)
+	refused("a third connection while two are open")
+	a.Close()
+	testwait.Until(t, testwait.Default, "the server to free one closed connection's place", func() bool { return counted() == 1 })
+	c := servertest.MustDial(t, url) // takes the freed place
+	refused("a third connection after one closed and another opened")
+	closeAll(b, c)
+	for round := range 2 {
+		d, e := servertest.MustDial(t, url), servertest.MustDial(t, url)
+		refused(fmt.Sprintf("a third connection in round %d", round+1))
+		closeAll(d, e)
+	}
+	m.mu.Lock()
+	left := len(m.byAddr)
+	m.mu.Unlock()
+	if left != 0 {
+		t.Errorf("the Manager keeps %d addresses with no connection open", left)
 	}
 }

@@ -47,3 +47,68 @@ func TestDefaultOptions(t *testing.T) {
 			noSpectators.MaxSpectatorsPerRoom, noSpectators.MaxSpectators, noSpectators.SpectateDelay)
 	}
 }
+
+// TestEveryDefaultIsTheDocumentedOne: a host who sets nothing gets the
+// values each Options field's documentation (and README's flag table)
+// promises.
+func TestEveryDefaultIsTheDocumentedOne(t *testing.T) {
+	d := DefaultOptions()
+	tests := []struct {
+		field     string
+		got, want any
+	}{
+		{"Capacity", d.Capacity, 50},
+		{"PublicRoomName", d.PublicRoomName, "Arena %d"},
+		{"EmptyRoomTimeout", d.EmptyRoomTimeout, 60 * time.Second},
+		{"UnjoinedRoomTimeout", d.UnjoinedRoomTimeout, 60 * time.Second},
+		{"MaxConnections", d.MaxConnections, 10000},
+		{"HelloTimeout", d.HelloTimeout, 5 * time.Second},
+		{"IdleTimeout", d.IdleTimeout, 10 * time.Second},
+		{"PingInterval", d.PingInterval, 2 * time.Second},
+		{"ReconnectGrace", d.ReconnectGrace, 15 * time.Second},
+		{"WriteTimeout", d.WriteTimeout, 10 * time.Second},
+		{"MaxInFlight", d.MaxInFlight, 8},
+		{"SlowTimeout", d.SlowTimeout, 5 * time.Second},
+		{"MaxAckLag", d.MaxAckLag, 5 * time.Second},
+		{"MissedEvents", d.MissedEvents, 256},
+		{"MaxInputsPerTick", d.MaxInputsPerTick, 4},
+		{"FloodRate", d.FloodRate, 4},
+		{"FloodSeconds", d.FloodSeconds, 2},
+		{"MaxCatchUp", d.MaxCatchUp, 5},
+		{"SaturationWindow", d.SaturationWindow, time.Second},
+		{"SaturationClear", d.SaturationClear, 5 * time.Second},
+		{"LateTickShare", d.LateTickShare, 0.5},
+		{"LateTickHold", d.LateTickHold, 2 * time.Second},
+		{"SchedLatency", d.SchedLatency, 100 * time.Millisecond},
+		{"SlowSchedShare", d.SlowSchedShare, 0.1},
+		{"LateFrameShare", d.LateFrameShare, 0.1},
+		{"SeatRate", d.SeatRate, 200},
+		{"SendBuffer", d.SendBuffer, 64 << 10},
+		{"gateInterval", d.gateInterval, 250 * time.Millisecond},
+	}
+	for _, tc := range tests {
+		if tc.got != tc.want {
+			t.Errorf("default %s = %v, want %v", tc.field, tc.got, tc.want)
+		}
+	}
+}
+
+// TestSharesKeepTheirWholeRange: a share a host sets is kept anywhere in
+// (0, 1], 1 included (every tick, frame or wake-up); zero, a negative share
+// or one above 1 means the default.
+func TestSharesKeepTheirWholeRange(t *testing.T) {
+	const lateTicks, slowSched, lateFrames = 0.5, 0.1, 0.1 // the documented defaults
+	for _, v := range []float64{1, 0.25, 0.001} {
+		o := Options{LateTickShare: v, SlowSchedShare: v, LateFrameShare: v}.withSettingDefaults()
+		if o.LateTickShare != v || o.SlowSchedShare != v || o.LateFrameShare != v {
+			t.Errorf("shares set to %v became %v (late ticks), %v (slow wake-ups), %v (late frames)", v, o.LateTickShare, o.SlowSchedShare, o.LateFrameShare)
+		}
+	}
+	for _, v := range []float64{0, -0.5, 1.01} {
+		o := Options{LateTickShare: v, SlowSchedShare: v, LateFrameShare: v}.withSettingDefaults()
+		if o.LateTickShare != lateTicks || o.SlowSchedShare != slowSched || o.LateFrameShare != lateFrames {
+			t.Errorf("shares set to %v became %v, %v, %v; want the defaults %v, %v, %v", v,
+				o.LateTickShare, o.SlowSchedShare, o.LateFrameShare, lateTicks, slowSched, lateFrames)
+		}
+	}
+}

@@ -85,3 +85,46 @@ func TestRoomRecordsRounds(t *testing.T) {
 		})
 	}
 }
+
+// TestEveryRoundIsRecordedFromItsStart: a room records each round it plays,
+// not only its first: the round after an intermission is handed to
+// OnRoundEnd with a replay of that round (its number, from its first tick)
+// that plays back to the round's result.
+func TestEveryRoundIsRecordedFromItsStart(t *testing.T) {
+	records := make(chan RoundRecord, 4)
+	_, url := startServer(t, Options{Bots: 2, RoundSeconds: 1, RecordReplays: true,
+		OnRoundEnd: func(r RoundRecord) {
+			select {
+			case records <- r:
+			default:
+			}
+		}})
+	ann := servertest.MustDial(t, url)
+	ann.Join(t, "tok-ann", "arena-1")
+	// A round of 1 s, an intermission of 8 s (the game's default), a round of 1 s.
+	var rec RoundRecord
+	expired := testwait.Deadline(t, 40*time.Second, "the record of the room's second round")
+	for rec.Round < 2 && !expired() {
+		select {
+		case rec = <-records:
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	if rec.Replay == nil {
+		t.Fatal("the second round's record holds no replay")
+	}
+	rp, err := replay.Decode(rec.Replay.Encode())
+	if err != nil {
+		t.Fatalf("decode the second round's recording: %v", err)
+	}
+	if rp.Meta.Round != 2 {
+		t.Errorf("the second round's replay says round %d", rp.Meta.Round)
+	}
+	if err := rp.Verify(); err != nil {
+		t.Errorf("the second round's recording does not replay its round: %v", err)
+	}
+	// A round of 1 s at 30 ticks a second, recorded from its first tick.
+	if span := rp.Summary.EndTick - rp.Meta.StartTick; span != 30 {
+		t.Errorf("the second round's replay spans ticks %d to %d (%d ticks); want the whole round of 30", rp.Meta.StartTick, rp.Summary.EndTick, span)
+	}
+}

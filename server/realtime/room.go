@@ -389,13 +389,11 @@ func (r *room) evicted(playerID string, force bool) {
 	r.removeHuman(p, "playing in another room")
 }
 
-// addShip adds a ship and keeps its spawn event for the next fan-out.
+// addShip adds a ship. Its spawn event stays in the world's events, and the
+// next game.Step reports it with its own, so the next fan-out tells it once.
 func (r *room) addShip(name string, isBot bool) uint32 {
 	id := r.world.AddShip(name, isBot)
 	r.rec.Joined(r.world, id) // replay hook
-	if n := len(r.world.Events); n > 0 && r.world.Events[n-1].Kind == game.Spawn && r.world.Events[n-1].A == id {
-		r.events = append(r.events, r.world.Events[n-1])
-	}
 	return id
 }
 

@@ -4,11 +4,13 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/tickarena/tickarena/game/wire"
 	"github.com/tickarena/tickarena/internal/servertest"
+	"github.com/tickarena/tickarena/internal/testwait"
 )
 
 func TestShutdown(t *testing.T) {
@@ -63,5 +65,36 @@ func TestShutdown(t *testing.T) {
 	_, resp, err := servertest.Dial(t, url, nil)
 	if err == nil || resp == nil || resp.StatusCode != http.StatusServiceUnavailable {
 		t.Errorf("upgrade after shutdown: err %v, response %v; want 503", err, resp)
+	}
+}
+
+// TestShutdownRecordsNoRoundOfBotsAlone: a shutdown records the round in play
+// only where humans play it: a room left to its bots (a player came and
+// left) hands no round to OnRoundEnd, so the leaderboard gets no result of
+// bots alone, as when such a round runs to its end.
+func TestShutdownRecordsNoRoundOfBotsAlone(t *testing.T) {
+	var mu sync.Mutex
+	var records []RoundRecord
+	m, url := startServer(t, Options{Bots: 3, OnRoundEnd: func(r RoundRecord) {
+		mu.Lock()
+		records = append(records, r)
+		mu.Unlock()
+	}})
+	ann := servertest.MustDial(t, url)
+	ann.Join(t, "tok-ann", "arena-1")
+	ann.Send(wire.AppendLeave(nil))
+	testwait.Until(t, testwait.Default, "the room to list no human after Ann left", func() bool {
+		rooms := m.Rooms()
+		return len(rooms) == 1 && rooms[0].Humans == 0
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	if err := m.Shutdown(ctx); err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(records) != 0 {
+		t.Fatalf("the shutdown recorded %d rounds of a room left to its bots: %+v", len(records), records)
 	}
 }

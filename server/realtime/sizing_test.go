@@ -47,3 +47,17 @@ func TestMissedEventsReleasedAfterCatchUp(t *testing.T) {
 		t.Errorf("after catching up the player still holds room for %d missed events (%d bytes), want at most %d", c, c*int(unsafe.Sizeof(game.Event{})), keptMissed)
 	}
 }
+
+// TestSmallMissedBufferIsKept: a missed-event buffer of up to keptMissed
+// events, which a short lag fills, is kept emptied for the next one instead
+// of being allocated again; only a bigger one is let go.
+func TestSmallMissedBufferIsKept(t *testing.T) {
+	for _, c := range []int{1, keptMissed} {
+		if got := drained(make([]game.Event, c)); got == nil || cap(got) != c || len(got) != 0 {
+			t.Errorf("a sent buffer of %d events became len %d cap %d (nil %v); want it kept, emptied", c, len(got), cap(got), got == nil)
+		}
+	}
+	if got := drained(make([]game.Event, 0, keptMissed+1)); got != nil {
+		t.Errorf("a buffer of %d events, past keptMissed, was kept", keptMissed+1)
+	}
+}

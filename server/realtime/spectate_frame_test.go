@@ -1,6 +1,8 @@
 package realtime
 
 import (
+	"io"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -152,4 +154,80 @@ func TestSpectatorTickFrames(t *testing.T) {
 		t.Errorf("the pong says it waited %v, want at most about %d ticks", held, wholeArenaEvery)
 	}
 	t.Logf("%d frames: %d rosters (%d differences), %d pings", deltas, rosters, diffs, pings)
+}
+
+// TestSpectatorIsWelcomedAtTheTickItSees: a spectator's welcome gives the
+// server tick of the frames it is about to get, SpectateDelay behind the
+// room's, so that its client's clock starts where its deltas are, not
+// twice the delay ahead of them.
+func TestSpectatorIsWelcomedAtTheTickItSees(t *testing.T) {
+	const delayTicks = 15 // 500 ms at 30 Hz
+	m, url := startServer(t, Options{Bots: 2, SpectateDelay: 500 * time.Millisecond})
+	r := m.room("arena-1")
+	testwait.Until(t, testwait.Default, "the room to run past twice the spectators' delay", func() bool { return r.tick.Load() > 2*delayTicks })
+	c := servertest.MustDial(t, url)
+	w, _ := watch(t, c, "tok-bob", "arena-1", 0)
+	first := c.Next(t, wire.TypeDelta).Delta.Tick
+	if w.ServerTick > first || first-w.ServerTick > 2*delayTicks {
+		t.Fatalf("a spectator welcomed at tick %d got its first delta at tick %d; want the welcome's tick at most the delta's and not far before it", w.ServerTick, first)
+	}
+}
+
+// TestSpectatorWatchesOnWhenAnotherLeaves: when one of two spectators of a
+// room leaves, the other goes on getting the room's frames (and the room
+// its ticks); only the last one to leave ends the room's kept frames.
+func TestSpectatorWatchesOnWhenAnotherLeaves(t *testing.T) {
+	m, url := startServer(t, Options{Bots: 2, SpectateDelay: 100 * time.Millisecond})
+	first, second := servertest.MustDial(t, url), servertest.MustDial(t, url)
+	watch(t, first, "tok-ann", "arena-1", 0)
+	watch(t, second, "tok-bob", "arena-1", 0)
+	second.Next(t, wire.TypeDelta)
+	first.Send(wire.AppendLeave(nil))
+	testwait.Until(t, testwait.Default, "the room to count one spectator after the other left", func() bool { return m.Spectators() == 1 })
+	last := second.Next(t, wire.TypeDelta).Delta.Tick
+	for range 10 {
+		d := second.Next(t, wire.TypeDelta).Delta
+		if d.Tick <= last {
+			t.Fatalf("the remaining spectator got the delta of tick %d after tick %d", d.Tick, last)
+		}
+		last = d.Tick
+	}
+}
+
+// TestSpectateDelayInTicks: the spectators' delay is SpectateDelay in ticks,
+// rounded up: a delay that is a whole number of ticks is exactly that many.
+func TestSpectateDelayInTicks(t *testing.T) {
+	tests := []struct {
+		rate  int
+		delay time.Duration
+		want  int
+	}{
+		{20, 500 * time.Millisecond, 10}, // 50 ms ticks: exactly 10
+		{20, 501 * time.Millisecond, 11},
+		{20, 50 * time.Millisecond, 1},
+	}
+	for _, tc := range tests {
+		m, err := New(Options{Auth: testAuth, PublicRooms: -1, Bots: -1, TickRate: tc.rate, SpectateDelay: tc.delay,
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		if err != nil {
+			t.Fatalf("New: %v", err)
+		}
+		r := newRoom(m, "delay", "DELAY", RoomSpec{Name: "Delay", Capacity: 2, Bots: -1}, false)
+		if got := r.delayTicks(); got != tc.want {
+			t.Errorf("SpectateDelay %v at %d Hz: %d ticks, want %d", tc.delay, tc.rate, got, tc.want)
+		}
+	}
+}
+
+// TestWholeArenaSpectatorSeesEverything: a spectator who follows no ship
+// watches the whole arena, whatever the players' area of interest: its first
+// delta creates every pellet and every ship of the room.
+func TestWholeArenaSpectatorSeesEverything(t *testing.T) {
+	const bots, pellets = 6, 300 // pellets: the game's default
+	_, url := startServer(t, Options{Bots: bots, SpectateDelay: -1, Area: wire.Area{HalfW: 50, HalfH: 50}})
+	c := servertest.MustDial(t, url)
+	watch(t, c, "tok-bob", "arena-1", 0)
+	if got := len(c.Next(t, wire.TypeDelta).Delta.Created); got != bots+pellets {
+		t.Fatalf("a whole-arena spectator's first delta created %d entities, want all %d (%d bots, %d pellets)", got, bots+pellets, bots, pellets)
+	}
 }

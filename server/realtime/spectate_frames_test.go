@@ -74,3 +74,68 @@ func TestFrameRingEveryTwoTicks(t *testing.T) {
 		t.Fatalf("events of the frames served %v, want %v: each once, in order", events, pushed[:14])
 	}
 }
+
+// TestFrameRingKeepsEventsInOrderAfterALongStall: when a late room's one
+// frame covers several ticks, the spectator's next delta carries the events
+// of every frame it skipped over, in the order they happened (a ship dies
+// before it respawns), however many there are.
+func TestFrameRingKeepsEventsInOrderAfterALongStall(t *testing.T) {
+	q := newFrameRing(3, 1)
+	var events []uint32
+	// Ticks 5 to 8 were stepped in one fan-out: one frame, of tick 8.
+	for _, tick := range []uint32{1, 2, 3, 4, 8, 9, 10, 11, 12} {
+		snap := wire.Snapshot{Tick: tick}
+		q.push(&snap, []game.Event{{Tick: tick}}, nil)
+		if f := q.nextFrame(tick); f != nil {
+			for _, ev := range f.events {
+				events = append(events, ev.Tick)
+			}
+		}
+	}
+	if want := []uint32{1, 2, 3, 4, 8, 9}; !slices.Equal(events, want) {
+		t.Fatalf("events of the frames served, by tick: %v, want %v: each once, in order", events, want)
+	}
+}
+
+// TestFrameRingWithoutDelayServesEveryEvent: spectators without a delay get
+// each frame as it is kept, with its events: none is lost because the frame
+// served is the newest.
+func TestFrameRingWithoutDelayServesEveryEvent(t *testing.T) {
+	q := newFrameRing(0, 1)
+	var events []uint32
+	for _, tick := range []uint32{1, 2, 3, 5, 6} {
+		snap := wire.Snapshot{Tick: tick}
+		q.push(&snap, []game.Event{{Tick: tick}}, nil)
+		f := q.nextFrame(tick)
+		if f == nil || f.tick != tick {
+			t.Fatalf("at tick %d without a delay the ring served %+v, want the frame of tick %d", tick, f, tick)
+		}
+		for _, ev := range f.events {
+			events = append(events, ev.Tick)
+		}
+	}
+	if want := []uint32{1, 2, 3, 5, 6}; !slices.Equal(events, want) {
+		t.Fatalf("events served without a delay, by tick: %v, want %v", events, want)
+	}
+}
+
+// TestSkippedSpectatorKeepsAtMostMissedEvents: the events a skipped
+// spectator has not been sent are kept up to MissedEvents in all, the
+// oldest first, however many ticks it is skipped for.
+func TestSkippedSpectatorKeepsAtMostMissedEvents(t *testing.T) {
+	const limit = 256
+	var kept []game.Event
+	for tick := range uint32(10) {
+		batch := make([]game.Event, 40)
+		for i := range batch {
+			batch[i].Tick = tick
+		}
+		kept = keepEvents(kept, batch, limit)
+		if want := min(int(tick+1)*40, limit); len(kept) != want {
+			t.Fatalf("after %d skipped ticks of 40 events, %d kept; want %d (MissedEvents %d)", tick+1, len(kept), want, limit)
+		}
+	}
+	if kept[0].Tick != 0 || kept[limit-1].Tick != 6 {
+		t.Fatalf("kept events of ticks %d to %d; want the oldest, ticks 0 to 6", kept[0].Tick, kept[limit-1].Tick)
+	}
+}
