@@ -66,3 +66,46 @@ func TestStalledSpectatorQueueStaysBounded(t *testing.T) {
 		t.Errorf("a stalled spectator was closed %v after its queue filled, want SlowTimeout (%v)", behind, slowTimeout)
 	}
 }
+
+// TestFollowerOfANewShipIsToldTheMiddlesEvents: a spectator that follows a
+// ship which joined less than SpectateDelay ago, not yet in the delayed
+// frame of a room that spectators watch, sees the arena's middle until the
+// ship appears there, and is
+// told the events around that middle, not those around some other point.
+// The players' area here reaches from the middle to every edge, so every
+// event of those frames is near.
+func TestFollowerOfANewShipIsToldTheMiddlesEvents(t *testing.T) {
+	const delayTicks = 30 // a second at 30 Hz
+	m, url := startServer(t, Options{Bots: 8, SpectateDelay: time.Second, Area: wire.Area{HalfW: 2000, HalfH: 2000}})
+	r := m.room("arena-1")
+	// A first spectator watches from the start: the room keeps its frames.
+	watch(t, servertest.MustDial(t, url), "tok-cat", "arena-1", 0)
+	start := r.tick.Load()
+	testwait.Until(t, testwait.Default, "the room to keep frames for twice the spectators' delay", func() bool { return r.tick.Load() > start+2*delayTicks })
+	ann := servertest.MustDial(t, url)
+	annShip := ann.Join(t, "tok-ann", "arena-1").Ship
+	c := servertest.MustDial(t, url)
+	if _, s := watch(t, c, "tok-bob", "arena-1", annShip); s.Follow != annShip {
+		t.Fatalf("spectating %+v, want ann's ship %d", s, annShip)
+	}
+	told, deltas := 0, 0
+	for seen := false; !seen; {
+		d := c.Next(t, wire.TypeDelta).Delta
+		for _, e := range d.Created {
+			seen = seen || e.ID == annShip
+		}
+		if seen {
+			break
+		}
+		deltas++
+		for _, ev := range d.Events {
+			if ev.A != annShip && ev.B != annShip {
+				told++
+			}
+		}
+	}
+	if told == 0 {
+		t.Fatalf("a spectator following ann's new ship was told no event of the room in %d deltas before her ship reached its delayed frame; want the events around the arena's middle it watches", deltas)
+	}
+	t.Logf("%d events in %d deltas before ann's ship appeared", told, deltas)
+}
