@@ -162,3 +162,15 @@ func TestLateTicksAreReportedAsRunAndDropped(t *testing.T) {
 		}
 	}
 }
+
+// TestRoomThatRunsOneTickAtATimeCountsDroppedTicks: with MaxCatchUp 1 a late
+// room runs one tick and drops the rest of its backlog; the dropped ticks
+// are late ticks all the same, so the node saturates as it would with a
+// longer catch-up.
+func TestRoomThatRunsOneTickAtATimeCountsDroppedTicks(t *testing.T) {
+	obs := &slowTickObserver{}
+	m, _ := startServer(t, Options{Observer: obs, MaxCatchUp: 1, SaturationWindow: time.Second, LateTickHold: time.Second, gateInterval: 250 * time.Millisecond})
+	obs.sleep.Store(int64(200 * time.Millisecond)) // six ticks due at 30 Hz, one run, five dropped
+	testwait.Until(t, testwait.Default, "the node to saturate while its room, running one tick at a time, drops ticks", func() bool { return m.Saturation().Full })
+	obs.sleep.Store(0)
+}
