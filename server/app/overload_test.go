@@ -179,3 +179,31 @@ func TestNodeSeatsAtMostSeatRatePlayersASecond(t *testing.T) {
 		return n.Do(t, http.MethodPost, "/api/play", token, nil).Status == http.StatusOK
 	})
 }
+
+// TestBadRequestsTakeNoSeat: a request the lobby refuses for its own fault
+// (a malformed body, a room that does not exist, a room spec out of
+// bounds) takes none of the seats -seat-rate hands out, so that a run of
+// bad joins cannot make a node answer "full" to the players after it.
+func TestBadRequestsTakeNoSeat(t *testing.T) {
+	n := startNode(t, func(c *config.Config) { c.Realtime.SeatRate = 1 })
+	token, _ := n.player(t, "Ada")      // takes the second's seat
+	time.Sleep(1100 * time.Millisecond) // one seat again, for whoever asks first
+	bad := []struct {
+		path string
+		body any
+		want int
+	}{
+		{"/api/join", map[string]string{"room": "no-such-room"}, http.StatusNotFound},
+		{"/api/join", map[string]string{}, http.StatusBadRequest},
+		{"/api/play", map[string]string{"surplus": "field"}, http.StatusBadRequest},
+		{"/api/rooms", map[string]any{"name": "Mine", "capacity": -3}, http.StatusBadRequest},
+	}
+	for _, b := range bad {
+		if a := n.Do(t, http.MethodPost, b.path, token, b.body); a.Status != b.want {
+			t.Fatalf("POST %s %v: %d %q, want %d", b.path, b.body, a.Status, a.Message(), b.want)
+		}
+	}
+	if a := n.Do(t, http.MethodPost, "/api/play", token, nil); a.Status != http.StatusOK {
+		t.Errorf("quick play after %d bad requests at one seat a second: %d %q, want 200 (a bad request took the seat)", len(bad), a.Status, a.Message())
+	}
+}

@@ -105,7 +105,9 @@ const RetryFullSeconds = 5
 const ReasonNodesFull = "nodes saturated"
 
 // full answers 503 with Retry-After and returns true when the Gate says the
-// node is saturated.
+// node is saturated. The Gate may count the seat it hands out (a seat
+// rate), so a handler asks only once the request is known to be good: a
+// malformed body or an unknown room costs nobody a seat.
 func (h *Handler) full(w http.ResponseWriter, r *http.Request) bool {
 	if h.opts.Gate == nil {
 		return false
@@ -299,9 +301,6 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if h.full(w, r) {
-		return
-	}
 	var req createRoomRequest
 	if err := httpjson.Decode(w, r, h.opts.MaxBody, &req); err != nil {
 		httpjson.WriteDecodeError(w, err)
@@ -315,7 +314,7 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	if !h.mayCreate(w, r, player.PlayerID) {
+	if h.full(w, r) || !h.mayCreate(w, r, player.PlayerID) {
 		return
 	}
 	room, err := h.dir.Create(r.Context(), spec)
@@ -365,12 +364,12 @@ func (h *Handler) play(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if h.full(w, r) {
-		return
-	}
 	var empty struct{}
 	if err := httpjson.Decode(w, r, h.opts.MaxBody, &empty); err != nil {
 		httpjson.WriteDecodeError(w, err)
+		return
+	}
+	if h.full(w, r) {
 		return
 	}
 	room, err := h.dir.QuickPlay(r.Context(), player.PlayerID)
@@ -391,9 +390,6 @@ type joinRequest struct {
 func (h *Handler) join(w http.ResponseWriter, r *http.Request) {
 	player, ok := h.authenticate(w, r)
 	if !ok {
-		return
-	}
-	if h.full(w, r) {
 		return
 	}
 	var req joinRequest
@@ -421,6 +417,9 @@ func (h *Handler) join(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err == nil {
+		if h.full(w, r) {
+			return
+		}
 		room, err = h.dir.Reserve(r.Context(), room.ID, player.PlayerID, h.opts.ReservationTTL)
 	}
 	if err != nil {
