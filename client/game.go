@@ -38,8 +38,6 @@ type Options struct {
 	// OnLeave is called once when the player asks to go back to the lobby.
 	// Default: nothing happens beyond leaving the room.
 	OnLeave func()
-	// seed seeds the starfield. Default 1.
-	seed uint64
 	// Sound is the player's sound settings at start; OnSoundSettings, when
 	// set, receives them whenever the player changes them, to keep them.
 	Sound           SoundSettings
@@ -52,9 +50,6 @@ func (o Options) withDefaults() Options {
 	}
 	if o.OnLeave == nil {
 		o.OnLeave = func() {}
-	}
-	if o.seed == 0 {
-		o.seed = 1
 	}
 	return o
 }
@@ -119,7 +114,7 @@ func New(o Options) *Game {
 	g := &Game{
 		opt:       o,
 		net:       netcode.New(netcode.Options{URL: o.URL, Token: o.Token, Room: o.Room, Dial: o.Dial, Logger: o.Logger, Spectate: o.Spectate, Follow: o.Follow}),
-		stars:     newStarfield(o.seed),
+		stars:     newStarfield(starSeed),
 		light:     batch{blend: ebiten.BlendLighter},
 		prevPos:   map[uint32][2]float64{},
 		curPos:    map[uint32][2]float64{},

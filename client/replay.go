@@ -37,8 +37,6 @@ type ReplayOptions struct {
 	OnLeave func()
 	// Logger receives the viewer's log lines. Default slog.Default().
 	Logger *slog.Logger
-	// seed seeds the starfield. Default 1.
-	seed uint64
 }
 
 func (o ReplayOptions) withDefaults() ReplayOptions {
@@ -47,9 +45,6 @@ func (o ReplayOptions) withDefaults() ReplayOptions {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
-	}
-	if o.seed == 0 {
-		o.seed = 1
 	}
 	return o
 }
@@ -120,8 +115,8 @@ type ReplayGame struct {
 func NewReplay(o ReplayOptions) *ReplayGame {
 	o = o.withDefaults()
 	g := &Game{
-		opt:       Options{Logger: o.Logger, seed: o.seed},
-		stars:     newStarfield(o.seed),
+		opt:       Options{Logger: o.Logger},
+		stars:     newStarfield(starSeed),
 		light:     batch{blend: ebiten.BlendLighter},
 		prevPos:   map[uint32][2]float64{},
 		curPos:    map[uint32][2]float64{},

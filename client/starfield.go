@@ -19,6 +19,10 @@ type starLayer struct {
 	stars []star
 }
 
+// starSeed seeds the sky of the game and of the replay viewer: every page
+// shows the same stars.
+const starSeed = 1
+
 // newStarfield returns three layers of stars generated from seed; the same
 // seed gives the same sky.
 func newStarfield(seed uint64) []starLayer {

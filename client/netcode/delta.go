@@ -3,7 +3,6 @@ package netcode
 import (
 	"fmt"
 	"math"
-	"sort"
 	"time"
 
 	"github.com/tickarena/tickarena/game"
@@ -53,15 +52,15 @@ func (c *Client) applyDelta(now time.Time, d *wire.Delta) {
 		case game.Shot:
 			c.bullets = append(c.bullets, bullet{id: ev.A, owner: ev.B, x: ev.X, y: ev.Y, angle: ev.Angle, fired: ev.Tick, end: ev.Tick + c.tuning.BulletTicks})
 		case game.Hit:
-			h := hitPlace{event: i, tick: d.Tick}
-			if e := c.mirror.Find(ev.A); e != nil {
-				h.x, h.y = e.X, e.Y
-			}
+			var b *bullet
 			for k := range c.bullets {
-				if b := &c.bullets[k]; b.id == ev.C {
-					h = c.placeHit(d, b, i)
-					b.end = min(b.end, h.tick)
+				if c.bullets[k].id == ev.C {
+					b = &c.bullets[k]
 				}
+			}
+			h := c.placeHit(d, b, i)
+			if b != nil {
+				b.end = min(b.end, h.tick)
 			}
 			c.hits = append(c.hits, h)
 		case game.Death:
@@ -82,7 +81,8 @@ type hitPlace struct {
 	x, y  int32
 }
 
-// placeHit returns when and where bullet b hit the target of event i of d.
+// placeHit returns when and where bullet b (nil: a bullet this client does
+// not hold) hit the target of event i of d.
 // A delta that spans several ticks (the server sends every few ticks, or
 // skipped a slow connection) says only that the hit happened in one of
 // them: it is the first tick at which the bullet's path of that tick passes
@@ -103,13 +103,13 @@ func (c *Client) placeHit(d *wire.Delta, b *bullet, i int) hitPlace {
 	}
 	h.x, h.y = e.X, e.Y
 	span := d.Tick - d.Base
-	if d.Base == 0 || span < 2 || span > maxGap {
+	if b == nil || d.Base == 0 || span < 2 || span > maxGap {
 		return h
 	}
 	from := e // the target at d.Base, if the previous snapshot has it
 	if c.history.n >= 2 {
 		if prev := c.history.at(c.history.n - 2); prev.tick == d.Base {
-			from = findShip(prev.ships, e.ID)
+			from = (&wire.View{Entities: prev.ships}).Find(e.ID)
 		}
 	}
 	// The target turned within the span when no estimate is within reach:
@@ -150,15 +150,6 @@ func hermite(p0, v0, p1, v1 int32, u, span float64) int32 {
 	u2, u3 := u*u, u*u*u
 	return int32(math.Round((2*u3-3*u2+1)*float64(p0) + (u3-2*u2+u)*span*float64(v0) +
 		(3*u2-2*u3)*float64(p1) + (u3-u2)*span*float64(v1)))
-}
-
-// findShip returns the ship id among ships, sorted by id, or nil.
-func findShip(ships []wire.Entity, id uint32) *wire.Entity {
-	i := sort.Search(len(ships), func(i int) bool { return ships[i].ID >= id })
-	if i < len(ships) && ships[i].ID == id {
-		return &ships[i]
-	}
-	return nil
 }
 
 // segmentDistance returns the distance from (px, py) to the segment from

@@ -64,7 +64,7 @@ func (c *Config) bind(fs *flag.FlagSet) {
 }
 
 // noneValue is a count flag whose 0 means none: it writes 0 into its option
-// field as -1ns, the options' "none" (their zero means the default).
+// field as -1, the options' "none" (their zero means the default).
 type noneValue struct{ p *int }
 
 func (v noneValue) String() string {
@@ -90,7 +90,7 @@ func (v noneValue) Set(s string) error {
 
 // noneDurationValue is noneValue for durations: a duration flag whose 0 means
 // none (no reconnect grace, no spectating delay), written into its option
-// field as -1ns, the options' "none" (their zero means the default).
+// field as -1, the options' "none" (their zero means the default).
 type noneDurationValue struct{ p *time.Duration }
 
 func (v noneDurationValue) String() string {

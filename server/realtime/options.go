@@ -335,13 +335,9 @@ func SendRateDivides(sendRate, tickRate int) bool {
 	return sendRate == 0 || (sendRate > 0 && sendRate <= tickRate && tickRate%sendRate == 0)
 }
 
-// ticksPerFrame is TickRate/SendRate, the ticks a frame spans (1 by default).
-func (o Options) ticksPerFrame() uint32 {
-	if o.SendRate <= 0 {
-		return 1
-	}
-	return uint32(max(o.TickRate/o.SendRate, 1))
-}
+// ticksPerFrame is TickRate/SendRate, the ticks a frame spans (1 by
+// default), of options with their defaults.
+func (o Options) ticksPerFrame() uint32 { return uint32(o.TickRate / o.SendRate) }
 
 func defInt(v *int, d int) {
 	if *v <= 0 {

@@ -201,8 +201,8 @@ type satGate struct {
 
 func newSatGate(o Options) *satGate {
 	samples := max(int((o.SaturationWindow+o.gateInterval-1)/o.gateInterval), 1)
-	// A player is due SendRate frames a second (TickRate when unset).
-	framesPerWindow := int64(o.TickRate/int(o.ticksPerFrame())) * int64(o.SaturationWindow) / int64(time.Second)
+	// A player is due SendRate frames a second.
+	framesPerWindow := int64(o.SendRate) * int64(o.SaturationWindow) / int64(time.Second)
 	return &satGate{
 		tickShare:  o.LateTickShare,
 		schedShare: o.SlowSchedShare,

@@ -355,10 +355,10 @@ func loadFiles(fsys fs.FS) (map[string]*file, []error, error) {
 	var warnings []error
 	manifests := map[string]sums.Manifest{}
 	for name := range sizes {
-		base, ok := strings.CutSuffix(name, sums.Ext)
-		if _, plain := sizes[base]; !ok || !plain {
+		if !isManifest(sizes, name) {
 			continue
 		}
+		base := strings.TrimSuffix(name, sums.Ext)
 		m, err := loadManifest(fsys, base, sizes)
 		if err != nil {
 			warnings = append(warnings, fmt.Errorf("%w: %s: %w", errManifest, name, err))

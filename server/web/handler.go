@@ -102,7 +102,7 @@ func New(opts Options) (*Handler, error) {
 	}
 	for _, w := range warnings {
 		if errors.Is(w, errManifest) {
-			opts.Logger.Warn("web: "+errManifest.Error(), "err", w)
+			opts.Logger.Warn("web: sums manifest not used", "err", w)
 			continue
 		}
 		opts.Logger.Warn("web: ignoring precompressed file", "err", w)

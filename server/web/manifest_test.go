@@ -19,6 +19,7 @@ import (
 	"github.com/andybalholm/brotli"
 	"github.com/tickarena/tickarena/assets"
 	"github.com/tickarena/tickarena/assets/sums"
+	"github.com/tickarena/tickarena/internal/servertest"
 	"github.com/tickarena/tickarena/server/web"
 )
 
@@ -84,24 +85,6 @@ func (f *countingFile) Seek(offset int64, whence int) (int64, error) {
 	return s.Seek(offset, whence)
 }
 
-// lockedBuffer collects log output written from the server's goroutines.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // manifestOf returns the manifest cmd/precompress writes for a client and its
 // encodings.
 func manifestOf(t testing.TB, body, gzBody, brBody []byte) sums.Manifest {
@@ -153,9 +136,9 @@ var versionRE = regexp.MustCompile(`/static/game\.wasm\?v=([A-Za-z0-9_-]+)`)
 
 // viewClient asks the handler on fsys for the client in each encoding and
 // checks that each body decodes to want. It returns the handler's log.
-func viewClient(t *testing.T, fsys fs.FS, want []byte) (clientView, *lockedBuffer) {
+func viewClient(t *testing.T, fsys fs.FS, want []byte) (clientView, *servertest.LogBuffer) {
 	t.Helper()
-	logs := &lockedBuffer{}
+	logs := &servertest.LogBuffer{}
 	h, err := web.New(web.Options{FS: fsys, Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
@@ -308,7 +291,7 @@ func TestManifestIgnoredWhenSizesDiffer(t *testing.T) {
 			mapFS := builtSite(t)
 			tt.edit(mapFS)
 			fsys := newCountingFS(mapFS)
-			logs := &lockedBuffer{}
+			logs := &servertest.LogBuffer{}
 			if _, err := web.New(web.Options{FS: fsys, Logger: slog.New(slog.NewTextHandler(logs, nil))}); err != nil {
 				t.Fatal(err)
 			}
