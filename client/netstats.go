@@ -26,6 +26,9 @@ type NetFigures struct {
 	// BytesDownPerSec and BytesUpPerSec are the message bytes received and
 	// sent in the last second (WebSocket payloads, framing excluded).
 	BytesDownPerSec, BytesUpPerSec float64
+	// BytesDown and BytesUp are the message bytes received and sent since
+	// the connection opened: a rate over any span is their difference.
+	BytesDown, BytesUp uint64
 	// Corrections counts the own ship's prediction corrections so far;
 	// CorrectionMean and CorrectionMax are their sizes in world units.
 	Corrections                   uint64
@@ -87,6 +90,7 @@ func (m *netMeter) frame(now time.Time, dt float64, st netcode.Stats, rtt, rttMi
 		f.InterpDelayMean = ms(st.DelaySum) / float64(st.Frames)
 	}
 	f.InterpDelay = ms(delay)
+	f.BytesDown, f.BytesUp = st.BytesIn, st.BytesOut
 	elapsed := now.Sub(m.start)
 	if elapsed < meterWindow {
 		return

@@ -57,6 +57,10 @@ func TestNetMeter(t *testing.T) {
 	if f.Corrections != 1 || f.Underflows != 1 || f.StallUnderflows != 1 || f.TickRate != 30 || f.TickSpacing != 2 {
 		t.Errorf("corrections %d, underflows %d, tick rate %d, tick spacing %d; want 1, 1, 30, 2", f.Corrections, f.Underflows, f.TickRate, f.TickSpacing)
 	}
+	// 60 deltas and inputs over the two seconds, counted whole.
+	if f.BytesDown != 60*200 || f.BytesUp != 60*20 {
+		t.Errorf("bytes down %d and up %d since the start, want %d and %d", f.BytesDown, f.BytesUp, 60*200, 60*20)
+	}
 	if got := m.frameTime(0); got != 0.020 {
 		t.Errorf("newest frame time %v, want 0.020", got)
 	}

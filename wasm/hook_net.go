@@ -19,6 +19,8 @@ func (h *hook) publishNet(s client.Status) {
 	n.Set("tickSpacing", f.TickSpacing)
 	n.Set("bytesDownPerSec", f.BytesDownPerSec)
 	n.Set("bytesUpPerSec", f.BytesUpPerSec)
+	n.Set("bytesDown", f.BytesDown)
+	n.Set("bytesUp", f.BytesUp)
 	n.Set("corrections", f.Corrections)
 	n.Set("correctionMean", f.CorrectionMean)
 	n.Set("correctionMax", f.CorrectionMax)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/tickarena/tickarena/internal/browsertest"
 	"github.com/tickarena/tickarena/internal/delayproxy"
+	"github.com/tickarena/tickarena/internal/servertest"
 )
 
 // netFigures is window.tickarena.net (see wasm/hook_net.go).
@@ -22,6 +23,7 @@ type netFigures struct {
 	TickSpacing     int     `json:"tickSpacing"`
 	BytesDownPerSec float64 `json:"bytesDownPerSec"`
 	BytesUpPerSec   float64 `json:"bytesUpPerSec"`
+	BytesDown       uint64  `json:"bytesDown"`
 	Corrections     float64 `json:"corrections"`
 	CorrectionMean  float64 `json:"correctionMean"`
 	Underflows      float64 `json:"underflows"`
@@ -58,8 +60,9 @@ const injectedRTT = 100 * time.Millisecond
 // TestNetGraph plays through a proxy that delays every byte by 50 ms ± 10
 // each way (100 ms ± 20 of round trip), turns the net graph on with N and
 // checks that its figures are plausible: the round trip within 20% of the
-// injected one, updates at the room's tick rate, bytes both ways, and
-// fewer than 1% of frames short of snapshots.
+// injected one, updates at the room's tick rate, bytes both ways, fewer
+// than 1% of frames short of snapshots, and the bytes the server counts
+// (its /metrics and /status) those the client received.
 func TestNetGraph(t *testing.T) {
 	requireClient(t)
 	srv := startServer(t)
@@ -80,7 +83,7 @@ func TestNetGraph(t *testing.T) {
 
 	// The client pings every 2 s: give it a dozen round trips.
 	p.WaitForWithin(`window.tickarena.net.rtt > 0 && window.tickarena.net.updatesPerSec > 0`, 20*time.Second)
-	f0 := readNet(p)
+	f0, sent0 := readNet(p), sentBytes(t, srv)
 	time.Sleep(25 * time.Second)
 	f := readNet(p)
 	shot := p.Screenshot("net graph at 100 ms")
@@ -127,18 +130,42 @@ func TestNetGraph(t *testing.T) {
 		t.Errorf("interpolation delay %.1f ms, over play %.1f ms on average, want from %.1f ticks (%.0f ms) to about 250 ms", f.InterpDelay, play.InterpDelayMean, float64(f.TickSpacing)+0.5, least)
 	}
 
-	// The host's /status counts what the server sent: this player is the
-	// only connection, so it is what the client received.
-	sent := statusSendRate(t, srv.URL)
-	t.Logf("/status: %.0f B/s sent; the client received %.0f B/s", sent, f.BytesDownPerSec)
-	if sent <= 0 || sent < 0.6*f.BytesDownPerSec || sent > 1.4*f.BytesDownPerSec {
-		t.Errorf("/status says %.0f B/s sent, want non-zero and near the %.0f B/s the client received", sent, f.BytesDownPerSec)
+	// The server counts what it sent: this player is the only connection,
+	// so over the 25 s it is what the client received (rounds of 8 s make
+	// the rate of any one second uneven: compare totals over the same span).
+	got, sent := float64(f.BytesDown-f0.BytesDown), sentBytes(t, srv)-sent0
+	t.Logf("over the 25 s: the server sent %.0f B, the client received %.0f B", sent, got)
+	if sent <= 0 || got < 0.8*sent || got > 1.2*sent {
+		t.Errorf("the client received %.0f B while the server counted %.0f B sent, want them within 20%%", got, sent)
+	}
+
+	// /status shows the mean of the 5 whole seconds before the current one:
+	// read it just after a second begins, 5 s after the counter was read
+	// at the start of a second.
+	time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second + 20*time.Millisecond)))
+	before := sentBytes(t, srv)
+	time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(5*time.Second + 20*time.Millisecond)))
+	rate := statusSendRate(t, srv.URL)
+	want := (sentBytes(t, srv) - before) / 5
+	t.Logf("/status: %.0f B/s sent; the counter says %.0f B/s over the same 5 s", rate, want)
+	if want <= 0 || rate < 0.75*want || rate > 1.25*want {
+		t.Errorf("/status says %.0f B/s sent, want non-zero and near the %.0f B/s of the same 5 s", rate, want)
 	}
 
 	// N again hides it.
 	sendKeyDown(t, p, 'n')
 	p.WaitFor(`window.tickarena.net.shown === false`)
 	sendKeyUp(t, p, 'n')
+}
+
+// sentBytes reads the WebSocket bytes the server has sent from /metrics.
+func sentBytes(t *testing.T, srv *servertest.Proc) float64 {
+	t.Helper()
+	v, ok := srv.Metric(t, "tickarena_ws_sent_bytes_total")
+	if !ok {
+		t.Fatal("/metrics has no tickarena_ws_sent_bytes_total")
+	}
+	return v
 }
 
 // sendRateRE finds the send rate on the status page, "4.6 KB/s".
