@@ -21,11 +21,17 @@
 # for that long, its RSS, Go heap, goroutines and the updates/s read every
 # SOAK_SAMPLE (default 20s); it fails unless RSS stays within ±10% after the
 # warm-up (SOAK_WARMUP, default a fifth of the run) and no client saw an error.
+# SIDE_BY_SIDE=N (e.g. 500) also runs the floor and the server at the same
+# time, on the same CPU, N clients each, and reports the ratio of their CPU
+# over the same window: whatever else the machine does then falls on both
+# (sequential runs minutes apart differ by up to a third on a shared VM).
 # SERVER_FLAGS adds flags to the server's command line (e.g. -round-length 2m).
-# With -send-rate N among them (SERVER_FLAGS="-send-rate 15") the server sends
-# a frame every 30/N ticks: the load generator is told N, and a count is held
-# when every client's deltas cover p1 ≥ 29.5 ticks/s and its frames come at
-# p1 ≥ 29.5/30 of N (the report says the send rate).
+# The server sends a frame every k ticks (its default: every second tick, 15
+# frames/s at 30 ticks/s); with -send-rate N among them (SERVER_FLAGS="-send-rate
+# 30") every 30/N ticks, and the load generator is told N; without it, the load
+# generator learns k from the deltas' tick spacing. A count is held when every
+# client's deltas cover p1 ≥ 29.5 ticks/s and its frames come at p1 ≥ 29.5/30
+# of the send rate (the report says the send rate and where it came from).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CLIENTS="${CLIENTS:-200}"
@@ -34,13 +40,10 @@ RAMP="${RAMP:-200}"
 VERIFY_FRACTION="${VERIFY_FRACTION:-0.02}"
 TICK_BUDGET="${TICK_BUDGET:-33ms}"
 # The send rate the server runs at, from SERVER_FLAGS (-send-rate N or
-# -send-rate=N), else its tick rate (-tick-rate, default 30).
+# -send-rate=N); 0 (none set) lets the load generator learn it.
 flag_value() { sed -n "s/.*-$1[= ]\{1,\}\([0-9][0-9]*\).*/\1/p" <<< " ${SERVER_FLAGS:-}"; }
 SEND_RATE=$(flag_value send-rate)
-if [[ -z "$SEND_RATE" || "$SEND_RATE" == 0 ]]; then
-  SEND_RATE=$(flag_value tick-rate)
-  SEND_RATE=${SEND_RATE:-30}
-fi
+SEND_RATE=${SEND_RATE:-0}
 mkdir -p bin
 go build -o bin/tickarena ./server
 go build -o bin/floor ./cmd/floor
@@ -86,7 +89,11 @@ fi
 
 echo "== $PINNING"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) on $cpus CPUs"
-echo "== send rate: $SEND_RATE frames/s per client (server flags: ${SERVER_FLAGS:-none})"
+if [[ "$SEND_RATE" == 0 ]]; then
+  echo "== send rate: the server's default, learned from the deltas (server flags: ${SERVER_FLAGS:-none})"
+else
+  echo "== send rate: $SEND_RATE frames/s per client (server flags: ${SERVER_FLAGS:-none})"
+fi
 rm -f bin/loadtest-floor-*.json bin/loadtest-game-*.json
 status=0
 IFS=, read -ra COUNTS <<< "$CLIENTS"
@@ -112,6 +119,31 @@ for n in "${COUNTS[@]}"; do
   kill -TERM "$SERVER"; wait "$SERVER" || true
   cp "bin/loadtest-game-$n.json" bin/loadtest.json
 done
+
+if [[ -n "${SIDE_BY_SIDE:-}" && "$SIDE_BY_SIDE" != 0 ]]; then
+  n=$SIDE_BY_SIDE
+  echo "== side by side: the floor and tickarena on the same CPU at once, $n clients each, ${SECONDS_RUN}s (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  FPORT=$(bin/loadgen -free-port)
+  "${PIN_SERVER[@]}" bin/floor -addr "127.0.0.1:$FPORT" >/dev/null &
+  FLOOR=$!; pids+=("$FLOOR")
+  PORT=$(bin/loadgen -free-port)
+  server "$PORT" "$(mktemp -d)/side.db"
+  "${PIN_LOAD[@]}" bin/loadgen -floor -url "ws://127.0.0.1:$FPORT/" -wait 10s -pid "$FLOOR" -n "$n" -ramp "$RAMP" \
+    -duration "${SECONDS_RUN}s" -json bin/loadtest-side-floor.json >bin/loadtest-side-floor.txt 2>&1 &
+  side_floor=$!
+  "${PIN_LOAD[@]}" bin/loadgen -api "http://127.0.0.1:$PORT" -wait 10s -pid "$SERVER" -n "$n" -ramp "$RAMP" -duration "${SECONDS_RUN}s" \
+    -verify-fraction "$VERIFY_FRACTION" -tick-budget "$TICK_BUDGET" -send-rate "$SEND_RATE" \
+    -json bin/loadtest-side-game.json >bin/loadtest-side-game.txt 2>&1 &
+  side_game=$!
+  wait "$side_floor" || status=1
+  wait "$side_game" || status=1
+  kill -INT "$FLOOR"; wait "$FLOOR" || true
+  kill -TERM "$SERVER"; wait "$SERVER" || true
+  cores() { sed -n 's/.*"server_cores": *\([0-9.]*\).*/\1/p' "$1" | head -1; }
+  fc=$(cores bin/loadtest-side-floor.json); gc=$(cores bin/loadtest-side-game.json)
+  grep -E '^  (updates/s per client|held)' bin/loadtest-side-game.txt || true
+  awk -v g="${gc:-0}" -v f="${fc:-0}" -v n="$n" -v l="$(cut -d' ' -f1-3 /proc/loadavg)" 'BEGIN{ printf "side by side, %d clients each: tickarena %.3f cores, floor %.3f cores: tickarena ÷ floor %s (load average %s)\n", n, g, f, (f > 0 ? sprintf("×%.2f", g/f) : "?"), l }'
+fi
 
 echo "== steps ($PINNING)"
 steps=$(bin/loadgen -steps bin/loadtest-floor-*.json bin/loadtest-game-*.json)

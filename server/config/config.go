@@ -226,7 +226,7 @@ func (c Config) Validate() error {
 	case rt.TickRate < game.MinTickRate || rt.TickRate > game.MaxTickRate:
 		return bad("tick-rate", "%d is outside %d-%d", rt.TickRate, game.MinTickRate, game.MaxTickRate)
 	case !realtime.SendRateDivides(rt.SendRate, rt.TickRate):
-		return bad("send-rate", "%d does not divide the tick rate %d (at 30 ticks/s: 30, 15, 10, 6, 5, 3, 2 or 1; 0: the tick rate)", rt.SendRate, rt.TickRate)
+		return bad("send-rate", "%d does not divide the tick rate %d (at 30 ticks/s: 30, 15, 10, 6, 5, 3, 2 or 1; 0: the default, 15 at 30 ticks/s)", rt.SendRate, rt.TickRate)
 	case rt.Capacity < 2 || rt.Capacity > 200:
 		return bad("room-capacity", "%d is outside 2-200", rt.Capacity)
 	case rt.Bots > rt.Capacity:

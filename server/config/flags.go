@@ -39,7 +39,7 @@ func (c *Config) bind(fs *flag.FlagSet) {
 
 	rt := &c.Realtime
 	fs.IntVar(&rt.TickRate, "tick-rate", rt.TickRate, "simulation ticks per second, 10-60")
-	fs.IntVar(&rt.SendRate, "send-rate", rt.SendRate, "frames per second sent to each player and spectator, each covering the ticks since the last; must divide -tick-rate (0: the tick rate)")
+	fs.IntVar(&rt.SendRate, "send-rate", rt.SendRate, "frames per second sent to each player and spectator, each covering the ticks since the last; must divide -tick-rate (0: half the tick rate when it is even and at least 20, else the tick rate)")
 	fs.IntVar(&rt.Capacity, "room-capacity", rt.Capacity, "human players per room, 2-200")
 	fs.Var(noneValue{&rt.Bots}, "bots", "bots a room is filled up to, 0-room-capacity (0: none)")
 	fs.Var(secondsValue{&rt.RoundSeconds}, "round-length", "length of a round, 5s-1h")

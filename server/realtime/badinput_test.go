@@ -15,7 +15,8 @@ import (
 func TestBadInput(t *testing.T) {
 	obs := newCountingObserver()
 	m, url := startServer(t, Options{
-		Auth: panicAuth{testAuth}, Bots: 2, Observer: obs,
+		SendRate: 30, // a frame every tick: the deltas a bystander gets are the ticks run
+		Auth:     panicAuth{testAuth}, Bots: 2, Observer: obs,
 		HelloTimeout: 300 * time.Millisecond, IdleTimeout: time.Second, PingInterval: 200 * time.Millisecond,
 	})
 

@@ -93,6 +93,24 @@ func TestEveryDefaultIsTheDocumentedOne(t *testing.T) {
 	}
 }
 
+// TestDefaultSendRate: a node that sets no send rate sends a frame every
+// second tick at an even tick rate of 20 or more (15 a second at the
+// default 30), every tick otherwise, whatever tick rate it set.
+func TestDefaultSendRate(t *testing.T) {
+	for _, tc := range []struct{ tick, want int }{{30, 15}, {60, 30}, {20, 10}, {24, 12}, {15, 15}, {10, 10}, {25, 25}} {
+		o := Options{TickRate: tc.tick}.withDefaults()
+		if o.SendRate != tc.want || DefaultSendRate(tc.tick) != tc.want {
+			t.Errorf("tick rate %d: send rate %d (DefaultSendRate %d), want %d", tc.tick, o.SendRate, DefaultSendRate(tc.tick), tc.want)
+		}
+		if o.ticksPerFrame()*uint32(o.SendRate) != uint32(tc.tick) {
+			t.Errorf("tick rate %d: %d frames a second of %d ticks each do not cover it", tc.tick, o.SendRate, o.ticksPerFrame())
+		}
+	}
+	if o := (Options{TickRate: 30, SendRate: 30}).withDefaults(); o.SendRate != 30 {
+		t.Errorf("a send rate set to the tick rate became %d", o.SendRate)
+	}
+}
+
 // TestSharesKeepTheirWholeRange: a share a host sets is kept anywhere in
 // (0, 1], 1 included (every tick, frame or wake-up); zero, a negative share
 // or one above 1 means the default.

@@ -68,7 +68,7 @@ func TestSaturationGate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			g := newSatGate(Options{SaturationWindow: 2 * time.Second, SaturationClear: 3 * time.Second,
+			g := newSatGate(Options{SendRate: 30, SaturationWindow: 2 * time.Second, SaturationClear: 3 * time.Second,
 				LateTickHold: 3 * time.Second, gateInterval: time.Second}.withDefaults())
 			for i, s := range tt.secs {
 				if got := g.sample(s.s); got != s.want {

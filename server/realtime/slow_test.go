@@ -14,7 +14,8 @@ func TestSlowReader(t *testing.T) {
 	obs := newCountingObserver()
 	const maxInFlight = 8
 	m, url := startServer(t, Options{
-		Bots: 16, TickRate: 60, Area: wire.WholeWorld, SendBuffer: 4096,
+		SendRate: 60, // a frame every tick: the deltas a bystander gets are the ticks run
+		Bots:     16, TickRate: 60, Area: wire.WholeWorld, SendBuffer: 4096,
 		MaxInFlight: maxInFlight, SlowTimeout: time.Second, Observer: obs,
 	})
 	fast := []*servertest.Player{servertest.MustDial(t, url), servertest.MustDial(t, url)}

@@ -279,7 +279,8 @@ func TestSpectatorSeesTheFollowedShipDelayed(t *testing.T) {
 func TestSlowSpectator(t *testing.T) {
 	obs := newCountingObserver()
 	m, url := startServer(t, Options{
-		Bots: 16, TickRate: 60, Area: wire.WholeWorld, SendBuffer: 4096, SpectateDelay: -1,
+		SendRate: 60, // a frame every tick: the deltas a bystander gets are the ticks run
+		Bots:     16, TickRate: 60, Area: wire.WholeWorld, SendBuffer: 4096, SpectateDelay: -1,
 		MaxInFlight: 8, SlowTimeout: time.Second, Observer: obs,
 	})
 	players := []*servertest.Player{servertest.MustDial(t, url), servertest.MustDial(t, url)}
