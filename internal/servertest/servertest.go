@@ -155,7 +155,11 @@ func StartWith(t testing.TB, opts Options) *Proc {
 		scheme = "https"
 		poll = &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
 	}
-	p := &Proc{Client: Client{URL: scheme + "://" + addr, HTTP: apiClient(opts.HTTPS)}, Addr: addr, cmd: exec.Command(bin, append([]string{"-addr", addr}, args...)...), logs: &LogBuffer{}, exited: make(chan struct{})}
+	// -sched-latency 0: a test machine busy with other packages makes the
+	// server's goroutines wait for a CPU, which must not make it refuse the
+	// tests' own players (a test's own -sched-latency, later, wins).
+	args = append([]string{"-addr", addr, "-sched-latency", "0"}, args...)
+	p := &Proc{Client: Client{URL: scheme + "://" + addr, HTTP: apiClient(opts.HTTPS)}, Addr: addr, cmd: exec.Command(bin, args...), logs: &LogBuffer{}, exited: make(chan struct{})}
 	p.cmd.Env = cleanEnv()
 	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
 	if err := p.cmd.Start(); err != nil {

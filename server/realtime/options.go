@@ -172,7 +172,10 @@ type Options struct {
 	// of CPU makes every goroutine wait — its readers, its rooms' writers,
 	// its HTTP handlers — while its ticks keep time and its writes never
 	// block, so neither late ticks nor late frames show it. Zero means
-	// 100 ms; negative turns this signal off.
+	// 20 ms: past the count one core holds, a tenth or more of the
+	// wake-ups wait that long, while below it they hardly do (waits over
+	// 100 ms come only far past it; docs/performance.md). Negative turns
+	// this signal off.
 	SchedLatency time.Duration
 	// SlowSchedShare is the share of a window's scheduling events that
 	// waited longer than SchedLatency that makes the window late, from 0 to
@@ -286,7 +289,7 @@ func (o Options) withSettingDefaults() Options {
 	}
 	defDur(&o.LateTickHold, 2*time.Second)
 	if o.SchedLatency == 0 {
-		o.SchedLatency = 100 * time.Millisecond
+		o.SchedLatency = 20 * time.Millisecond
 	}
 	if o.SlowSchedShare <= 0 || o.SlowSchedShare > 1 {
 		o.SlowSchedShare = 0.1

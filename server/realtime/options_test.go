@@ -79,7 +79,7 @@ func TestEveryDefaultIsTheDocumentedOne(t *testing.T) {
 		{"SaturationClear", d.SaturationClear, 5 * time.Second},
 		{"LateTickShare", d.LateTickShare, 0.5},
 		{"LateTickHold", d.LateTickHold, 2 * time.Second},
-		{"SchedLatency", d.SchedLatency, 100 * time.Millisecond},
+		{"SchedLatency", d.SchedLatency, 20 * time.Millisecond},
 		{"SlowSchedShare", d.SlowSchedShare, 0.1},
 		{"LateFrameShare", d.LateFrameShare, 0.1},
 		{"SeatRate", d.SeatRate, 200},
