@@ -10,6 +10,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/internal/servertest"
 )
 
 // mapAuth is an Authenticator over a fixed map of tokens.
@@ -128,4 +131,18 @@ func startServer(t testing.TB, opts Options) (*Manager, string) {
 		srv.Close()
 	})
 	return m, "ws" + strings.TrimPrefix(srv.URL, "http")
+}
+
+// expectTicksMoveOn reads eleven deltas of p and fails unless each is of a
+// later tick than the one before: who's room goes on and reaches it.
+func expectTicksMoveOn(t *testing.T, p *servertest.Player, who string) {
+	t.Helper()
+	last := p.Next(t, wire.TypeDelta).Delta.Tick
+	for range 10 {
+		d := p.Next(t, wire.TypeDelta).Delta
+		if d.Tick <= last {
+			t.Fatalf("%s got the delta of tick %d after tick %d: deltas do not move on", who, d.Tick, last)
+		}
+		last = d.Tick
+	}
 }

@@ -337,9 +337,9 @@ func (o Options) validate() error {
 // second at the default 30 ticks), else a frame every tick. Measured on the
 // load test and in a browser at 100 ms round trip (docs/performance.md), a
 // frame every second tick costs no smoothness — the client draws the
-// others a tick further in the past — and halves the socket writes and
-// nearly halves the bytes down, which is what a core's capacity is
-// made of.
+// others a tick further in the past — and halves the socket writes and cuts
+// the bytes down by a quarter (load test) to two fifths (a lone browser),
+// which is what a core's capacity is made of.
 func DefaultSendRate(tickRate int) int {
 	if tickRate >= 20 && tickRate%2 == 0 {
 		return tickRate / 2

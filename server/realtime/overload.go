@@ -44,8 +44,9 @@ const (
 // lateQueue is the number of frames a player's connection may hold
 // unwritten when its next frame is due before that frame counts as late: a
 // second frame still queued a frame interval (a tick, or TickRate/SendRate
-// ticks) after the first means the node writes slower than its rooms send. A node that keeps up writes a frame within a
-// millisecond or so of queueing it, so it finds none queued.
+// ticks) after the first means the node writes slower than its rooms send.
+// A node that keeps up writes a frame within a millisecond or so of queueing
+// it, so it finds none queued.
 const lateQueue = 2
 
 // slowClientsTolerated is how many players' frames a window may find late,
@@ -89,10 +90,9 @@ func (m *Manager) TakeSeat() Saturation {
 // queued returns how many frames c holds queued and unwritten, and counts
 // the frame now due to c in the room's delivery figures, as late when
 // lateQueue frames (or MaxInFlight, if fewer) are still queued. The fan-out
-// calls it once per connected player per frame (every tick, or every
-// TickRate/SendRate ticks), where it decides whether to
-// skip the client; it costs two uncontended atomic adds and allocates
-// nothing.
+// calls it once per connected player per frame (every TickRate/SendRate
+// ticks), where it decides whether to skip the client; it costs two
+// uncontended atomic adds and allocates nothing.
 func (r *room) queued(c *client) int {
 	n := int(c.inflight.Load())
 	r.framesDue.Add(1)

@@ -46,12 +46,5 @@ func TestPlayerOverTLSPlays(t *testing.T) {
 	expired := testwait.Deadline(t, testwait.Default, "a delta over TLS applying Ann's input")
 	for !expired() && ann.Next(t, wire.TypeDelta).Delta.LastSeq < seq {
 	}
-	last := ann.Next(t, wire.TypeDelta).Delta.Tick
-	for range 10 {
-		d := ann.Next(t, wire.TypeDelta).Delta
-		if d.Tick <= last {
-			t.Fatalf("delta of tick %d after tick %d: deltas over TLS do not move on", d.Tick, last)
-		}
-		last = d.Tick
-	}
+	expectTicksMoveOn(t, ann, "Ann over TLS")
 }
