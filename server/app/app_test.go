@@ -136,6 +136,35 @@ func TestMetricsMoveWhenAClientPlays(t *testing.T) {
 	}
 }
 
+// TestLateInputsCounted: a player whose inputs stop for a few ticks and then
+// resume (a stalled page, a jittery link) shows on /metrics as ticks run
+// without an input.
+func TestLateInputsCounted(t *testing.T) {
+	n := startNode(t, nil)
+	token, room := n.player(t, "Laggy")
+	c, _, err := dialGame(t, n.base, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Join(t, token, room)
+	if v := n.metricValue(t, "tickarena_inputs_late_ticks_total"); v != "0" {
+		t.Fatalf("tickarena_inputs_late_ticks_total before any input: %q, want 0", v)
+	}
+	send := func(inputs int) {
+		for range inputs {
+			c.Input(game.Right, 0)
+			time.Sleep(time.Second / 30)
+		}
+	}
+	send(10)
+	time.Sleep(300 * time.Millisecond) // about nine ticks without an input
+	send(10)
+	testwait.Until(t, testwait.Default, "/metrics to count the ticks that ran without an input", func() bool {
+		v := n.metricValue(t, "tickarena_inputs_late_ticks_total")
+		return v != "" && v != "0"
+	})
+}
+
 func TestReadyzFlipsOnDrain(t *testing.T) {
 	n := startNode(t, nil)
 	if code, _ := n.Text(t, "/readyz"); code != http.StatusOK {

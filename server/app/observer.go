@@ -105,6 +105,13 @@ func (o *observer) DeltaSkipped(string) { o.m.DeltasSkipped.Inc() }
 
 func (o *observer) InputRejected(reason string) { o.m.InputsRejected.WithLabelValues(reason).Inc() }
 
+func (o *observer) InputsLate(late, trimmed int) {
+	o.m.InputsLate.Add(float64(late))
+	if trimmed > 0 {
+		o.m.InputsRejected.WithLabelValues("trimmed").Add(float64(trimmed))
+	}
+}
+
 func (o *observer) RoomPlayers(room string, humans, bots int) {
 	o.mu.Lock()
 	if humans == 0 && bots == 0 {

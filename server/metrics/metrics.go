@@ -34,6 +34,7 @@ type Metrics struct {
 	MessagesReceived prometheus.Counter
 	DeltasSkipped    prometheus.Counter
 	InputsRejected   *prometheus.CounterVec // reason
+	InputsLate       prometheus.Counter
 	RefusedFull      *prometheus.CounterVec // reason: seats refused because the node is saturated
 	RoundsEnded      prometheus.Counter
 	StoreWrite       prometheus.Histogram
@@ -64,6 +65,7 @@ func New(version string) *Metrics {
 		MessagesReceived: f.counter("tickarena_ws_received_messages_total", "WebSocket messages received from clients."),
 		DeltasSkipped:    f.counter("tickarena_deltas_skipped_total", "Per-client deltas not sent because the client was behind (slow consumer)."),
 		InputsRejected:   f.counterVec("tickarena_inputs_rejected_total", "Client messages rejected, by reason.", "reason"),
+		InputsLate:       f.counter("tickarena_inputs_late_ticks_total", "Ticks in which a player's ship ran on its previous input because the next one had not arrived yet (each usually costs that player a prediction correction)."),
 		RefusedFull:      f.counterVec("tickarena_lobby_refused_full_total", "Quick plays, joins and room creations refused with 503 \"full\" because the node (in a cluster, every node that could seat the player) is saturated or seats players faster than -seat-rate, by reason.", "reason"),
 		RoundsEnded:      f.counter("tickarena_rounds_ended_total", "Rounds finished on this node."),
 		StoreWrite:       f.histogram("tickarena_leaderboard_write_duration_seconds", "Time to record one round's results.", prometheus.DefBuckets),

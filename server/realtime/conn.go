@@ -338,7 +338,9 @@ func (c *client) input(in *wire.Input) {
 		c.inTick++
 		c.lastSeq = seq
 		st := in.Steps[i]
-		c.slot.put(game.Input{Seq: seq, Buttons: st.Buttons, Aim: st.Aim})
+		if c.slot.put(game.Input{Seq: seq, Buttons: st.Buttons, Aim: st.Aim}) {
+			m.opts.Observer.InputRejected("overflow")
+		}
 	}
 }
 

@@ -6,15 +6,30 @@ import (
 	"github.com/tickarena/tickarena/game"
 )
 
-// slotCap is how many of a player's inputs may wait for the room. The room
-// applies one per tick, in order, so that the server runs exactly the steps the
-// client predicted; when more arrive than it applies, the oldest waiting one is
-// dropped: the newest input always wins.
-const slotCap = 4
+// slotCap is how many of a player's inputs may wait for the room: the pair a
+// client sends every second tick and up to six ticks of cushion in front of
+// it. The room applies one per tick, in order, so that the server runs exactly
+// the steps the client predicted; when more arrive than fit, the oldest
+// waiting one is dropped: the newest input always wins.
+const slotCap = 8
+
+// keepWaiting is the cushion the room trims a player's queue down to: one
+// input left waiting after a take, so that the next pair may come up to a
+// tick late without the ship running a tick on its old input.
+const keepWaiting = 1
 
 // inputSlot holds the inputs of one player that the room has not taken yet, in
 // a small ring. A connection's read goroutine writes it; the room goroutine
 // drains it.
+//
+// The slot is a jitter buffer that sizes itself. When a player's inputs come
+// late, the ship runs the ticks in between on its previous input (game.Step's
+// rule) and every input after that waits one tick longer: the queue grows by
+// the ticks it ran dry, which is the cushion the next late arrival needs. It
+// shrinks back to keepWaiting for free while the ship cannot move (dead,
+// between rounds: the client predicts nothing then), and by one input after
+// a calm spell in which more than keepWaiting always waited; each such trim
+// costs the player one prediction correction, as each tick run dry does.
 type inputSlot struct {
 	mu     sync.Mutex
 	buf    [slotCap]game.Input
@@ -23,6 +38,11 @@ type inputSlot struct {
 	listed bool   // the slot is on its inbox's dirty list
 	ship   uint32 // set by the room before the slot is handed out; never changes
 	inbox  *inbox
+
+	// On the room goroutine, under mu:
+	took     uint32 // the tick of the last take, 0 before the first
+	calmFrom uint32 // the tick the current calm spell began, 0 before the first take
+	fewest   int    // the fewest inputs left waiting after a take since calmFrom
 }
 
 // put queues in after the player's waiting inputs and reports whether the
@@ -46,20 +66,6 @@ func (s *inputSlot) put(in game.Input) (dropped bool) {
 	return dropped
 }
 
-// take removes the oldest waiting input, if any, and reports whether more wait.
-func (s *inputSlot) take() (in game.Input, ok, more bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.n > 0 {
-		in, ok = s.buf[s.head], true
-		s.head = (s.head + 1) % slotCap
-		s.n--
-	}
-	more = s.n > 0
-	s.listed = more
-	return in, ok, more
-}
-
 // inbox is a room's set of slots with waiting inputs. Each slot is listed at
 // most once, so the list is bounded by the number of players.
 type inbox struct {
@@ -67,6 +73,19 @@ type inbox struct {
 	dirty []*inputSlot
 	spare []*inputSlot
 	again []*inputSlot
+
+	// Set by the room before the first drain. calm is the length in ticks of
+	// the calm spell after which a queue is trimmed by one (0: only while
+	// frozen); pause the longest run of ticks without input that counts as
+	// late (a longer one is a paused or reconnecting client); frozen, if set,
+	// reports whether a ship cannot move this tick.
+	calm, pause uint32
+	frozen      func(ship uint32) bool
+
+	// late counts the ticks in which a player with a slot ran on without a
+	// new input (at most pause in a row), trimmed the inputs dropped to
+	// shrink a queue; the room reads and clears them.
+	late, trimmed int
 }
 
 func (b *inbox) markDirty(s *inputSlot) {
@@ -75,16 +94,17 @@ func (b *inbox) markDirty(s *inputSlot) {
 	b.mu.Unlock()
 }
 
-// drain appends the oldest waiting input of every player to dst and returns
-// it; players with more inputs waiting stay listed for the next tick.
-func (b *inbox) drain(dst []game.Input) []game.Input {
+// drain appends the input every player with waiting inputs applies at tick
+// to dst and returns it; players with more inputs waiting stay listed for the
+// next tick.
+func (b *inbox) drain(dst []game.Input, tick uint32) []game.Input {
 	b.mu.Lock()
 	list := b.dirty
 	b.dirty, b.spare = b.spare[:0], list
 	b.mu.Unlock()
 	b.again = b.again[:0]
 	for i, s := range list {
-		if in, ok, more := s.take(); ok {
+		if in, ok, more := b.take(s, tick); ok {
 			dst = append(dst, in)
 			if more {
 				b.again = append(b.again, s)
@@ -98,4 +118,61 @@ func (b *inbox) drain(dst []game.Input) []game.Input {
 		b.mu.Unlock()
 	}
 	return dst
+}
+
+// take removes the input s applies at tick, after trimming its queue when it
+// is due, and reports whether more wait.
+func (b *inbox) take(s *inputSlot, tick uint32) (in game.Input, ok, more bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.n > 0 {
+		b.countLate(s, tick)
+		if drop := b.excess(s, tick); drop > 0 {
+			s.head = (s.head + drop) % slotCap
+			s.n -= drop
+			b.trimmed += drop
+		}
+		in, ok = s.buf[s.head], true
+		s.head = (s.head + 1) % slotCap
+		s.n--
+		s.fewest = min(s.fewest, s.n)
+	}
+	more = s.n > 0
+	s.listed = more
+	return in, ok, more
+}
+
+// countLate counts the ticks since s's last take that ran without an input.
+func (b *inbox) countLate(s *inputSlot, tick uint32) {
+	if s.took != 0 {
+		if gap := tick - s.took - 1; gap > 0 {
+			s.fewest = 0 // the queue ran dry
+			if gap <= b.pause {
+				b.late += int(gap)
+			}
+		}
+	}
+	s.took = tick
+}
+
+// excess returns how many of s's oldest inputs to drop before the take at
+// tick: down to keepWaiting left after it while the ship cannot move, one
+// after a calm spell, else none.
+func (b *inbox) excess(s *inputSlot, tick uint32) int {
+	if b.frozen != nil && b.frozen(s.ship) {
+		s.calmFrom, s.fewest = tick, slotCap
+		return max(0, s.n-1-keepWaiting)
+	}
+	if s.calmFrom == 0 {
+		s.calmFrom, s.fewest = tick, slotCap
+	}
+	if b.calm == 0 || tick-s.calmFrom < b.calm {
+		return 0
+	}
+	drop := 0
+	if s.fewest > keepWaiting && s.n > 1 {
+		drop = 1
+	}
+	s.calmFrom, s.fewest = tick, slotCap
+	return drop
 }

@@ -48,7 +48,7 @@ func newInputRig(t *testing.T, perTick int) *inputRig {
 // (seq 0 when none waits).
 func (g *inputRig) tick() game.Input {
 	g.r.tick.Add(1)
-	ins := g.r.inbox.drain(nil)
+	ins := g.r.inbox.drain(nil, g.r.tick.Load())
 	if len(ins) == 0 {
 		return game.Input{}
 	}

@@ -30,6 +30,13 @@ type Observer interface {
 	// InputRejected is called for every dropped input, with the reason
 	// ("replayed", "too many", "not joined").
 	InputRejected(reason string)
+	// InputsLate is called about once a second by a room whose players'
+	// inputs came late: late is the number of ticks in which a ship ran on
+	// its previous input because its player's next one had not arrived (each
+	// usually costs that player a prediction correction), trimmed the inputs
+	// dropped to shorten a player's queue after a calm spell or while their
+	// ship could not move.
+	InputsLate(late, trimmed int)
 	// RoomPlayers is called about once a second with a room's head count; rooms
 	// that closed report 0 and 0 once.
 	RoomPlayers(room string, humans, bots int)
@@ -64,6 +71,9 @@ func (NopObserver) DeltaSkipped(string) {}
 
 // InputRejected does nothing.
 func (NopObserver) InputRejected(string) {}
+
+// InputsLate does nothing.
+func (NopObserver) InputsLate(int, int) {}
 
 // RoomPlayers does nothing.
 func (NopObserver) RoomPlayers(string, int, int) {}

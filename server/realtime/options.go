@@ -120,7 +120,9 @@ type Options struct {
 	// MaxInputsPerTick is the number of new inputs taken from a player per
 	// room tick, over all the input messages that arrive in it (inputs a
 	// message repeats do not count); more are dropped, and come back when
-	// the client's next message repeats them. Default 4.
+	// the client's next message repeats them. Default 8, the inputs a
+	// player's queue holds: a connection read after a stall of a few
+	// ticks hands over all the inputs it carried.
 	MaxInputsPerTick int
 	// FloodRate is the message rate (input messages, pings and WebSocket
 	// pings), as a multiple of the tick rate, above which a second counts as
@@ -277,7 +279,7 @@ func (o Options) withSettingDefaults() Options {
 	defDur(&o.SlowTimeout, 5*time.Second)
 	defDur(&o.MaxAckLag, 5*time.Second)
 	defInt(&o.MissedEvents, 256)
-	defInt(&o.MaxInputsPerTick, 4)
+	defInt(&o.MaxInputsPerTick, slotCap)
 	defInt(&o.FloodRate, 4)
 	defInt(&o.FloodSeconds, 2)
 	defInt(&o.MaxCatchUp, 5)

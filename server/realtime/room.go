@@ -156,6 +156,9 @@ func newRoom(m *Manager, id, code string, spec RoomSpec, permanent bool) *room {
 			TickRate: int32(o.TickRate), RoundSeconds: int32(spec.RoundSeconds), Seed: rand.Uint64(),
 		}),
 	}
+	r.inbox.calm = uint32(inputCalm.Seconds() * float64(o.TickRate))
+	r.inbox.pause = uint32(o.TickRate)
+	r.inbox.frozen = r.shipFrozen
 	r.startRecording()
 	r.balanceBots()
 	r.publish()
@@ -284,7 +287,7 @@ func catchUp(now, next time.Time, dt time.Duration, maxSteps int) (steps, droppe
 
 // step runs one tick: inputs, bots, game.Step, round end.
 func (r *room) step(now time.Time) {
-	r.inputs = r.inbox.drain(r.inputs[:0])
+	r.inputs = r.inbox.drain(r.inputs[:0], r.world.Tick+1)
 	for _, b := range r.bots {
 		r.inputs = append(r.inputs, b.brain.Think(r.world))
 	}
@@ -299,6 +302,23 @@ func (r *room) step(now time.Time) {
 	if !wasPlaying && r.world.Phase == game.Playing {
 		r.startRecording() // replay hook: a new round began
 	}
+}
+
+// inputCalm is how long a player's inputs must keep more than keepWaiting
+// waiting after every take before the room trims their queue by one
+// (inbox.go): long enough that a player whose inputs come late every few
+// seconds keeps the cushion that absorbs it.
+const inputCalm = 10 * time.Second
+
+// shipFrozen reports whether ship cannot move in the coming tick: dead, gone,
+// or between rounds. Its player's prediction stands still then, so the room
+// may trim their waiting inputs without them noticing.
+func (r *room) shipFrozen(ship uint32) bool {
+	if r.world.Phase == game.Intermission {
+		return true
+	}
+	s := r.world.Ship(ship)
+	return s == nil || s.Dead
 }
 
 // humanIn reports whether a human ship took part in a round. A round of bots
@@ -500,6 +520,10 @@ func (r *room) everySecond(now time.Time) bool {
 	r.roster()
 	r.publish()
 	o.Observer.RoomPlayers(r.id, len(r.humans), len(r.bots))
+	if r.inbox.late > 0 || r.inbox.trimmed > 0 {
+		o.Observer.InputsLate(r.inbox.late, r.inbox.trimmed)
+		r.inbox.late, r.inbox.trimmed = 0, 0
+	}
 	if len(r.humans) > 0 || r.permanent {
 		r.emptySince = time.Time{}
 		return false

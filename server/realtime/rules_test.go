@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickarena/tickarena/game"
 	"github.com/tickarena/tickarena/game/wire"
 	"github.com/tickarena/tickarena/internal/servertest"
 	"github.com/tickarena/tickarena/internal/testwait"
@@ -170,4 +171,35 @@ func TestFloodClosesAfterFloodSeconds(t *testing.T) {
 	}
 	testwait.Until(t, testwait.Default, "the server to count one connection closed for flood", func() bool { return obs.closedCount("flood") == 1 })
 	t.Logf("closed %v after it started flooding", after.Round(time.Millisecond))
+}
+
+// TestInputsAfterAStallAllApplied: a client whose inputs were held up for
+// slotCap ticks (a stalled page, a congested link, a server too busy to read
+// them) delivers them all at once; the room takes every one, in order, one
+// a tick, and refuses none as too many or drops none from a full queue.
+func TestInputsAfterAStallAllApplied(t *testing.T) {
+	obs := newCountingObserver()
+	_, url := startServer(t, Options{Bots: -1, TickRate: 10, Observer: obs})
+	c := servertest.MustDial(t, url)
+	c.Join(t, "tok-ann", "arena-1")
+	last, tick := c.Seq(), c.Next(t, wire.TypeDelta).Delta.Tick
+	for range slotCap {
+		c.Input(game.Right, 0)
+	}
+	expired := testwait.Deadline(t, testwait.Default, fmt.Sprintf("a delta that acknowledges input %d", c.Seq()))
+	for !expired() && last < c.Seq() {
+		d := c.Next(t, wire.TypeDelta).Delta
+		if d.LastSeq > last+(d.Tick-tick) {
+			t.Fatalf("the %d ticks to %d acknowledged input %d after %d: inputs were skipped", d.Tick-tick, d.Tick, d.LastSeq, last)
+		}
+		last, tick = d.LastSeq, d.Tick
+	}
+	if last != c.Seq() {
+		t.Errorf("acknowledged up to input %d, want %d", last, c.Seq())
+	}
+	for _, reason := range []string{"too many", "overflow"} {
+		if n := obs.rejectedCount(reason); n != 0 {
+			t.Errorf("%d inputs rejected as %q, want none", n, reason)
+		}
+	}
 }
