@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -27,6 +28,7 @@ type gameServer struct {
 
 	mu      sync.Mutex
 	world   *game.World
+	late    int // ticks in which a connected ship had no input waiting
 	snap    wire.Snapshot
 	enc     wire.DeltaEncoder
 	conns   map[*gws.Conn]*gameConn
@@ -61,7 +63,10 @@ func startGameServer(t *testing.T) *gameServer {
 	mux.HandleFunc("POST /api/play", s.play)
 	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
-		_, _ = w.Write([]byte(testMetrics))
+		s.mu.Lock()
+		late := s.late
+		s.mu.Unlock()
+		_, _ = fmt.Fprintf(w, "%s%s %d\n", testMetrics, lateInputSeries, late)
 	})
 	mux.HandleFunc("GET /ws", func(w http.ResponseWriter, r *http.Request) {
 		if c, err := s.up.Upgrade(w, r); err == nil {
@@ -175,6 +180,8 @@ func (s *gameServer) tick() {
 		if len(gc.inputs) > 0 {
 			inputs = append(inputs, gc.inputs[0])
 			gc.inputs = gc.inputs[1:]
+		} else {
+			s.late++
 		}
 	}
 	game.Step(s.world, inputs)
@@ -259,6 +266,15 @@ func TestGameClientsVerify(t *testing.T) {
 				}
 				if sum.UpBytesPerClient < 20*8 {
 					t.Errorf("clients sent %.0f B/s, want their 30 inputs a second", sum.UpBytesPerClient)
+				}
+				// The server counts what its tick found missing; the
+				// report gives it per client and minute, like the
+				// corrections, and no more than a tick a tick.
+				s.mu.Lock()
+				late := s.late
+				s.mu.Unlock()
+				if sum.LateInputTicksPerMin < 0 || sum.LateInputTicksPerMin > 30*60 || (late > 50 && sum.LateInputTicksPerMin == 0) {
+					t.Errorf("late input ticks %.1f per client-minute (the server counted %d over the run), want the server's count over the window", sum.LateInputTicksPerMin, late)
 				}
 			} else if sum.Resyncs == 0 || !strings.Contains(strings.Join(sum.VerifyFailures, "\n"), "did not apply") {
 				t.Errorf("resyncs %d, failures %v; want the wrong base reported", sum.Resyncs, sum.VerifyFailures)

@@ -28,6 +28,7 @@ type reporter struct {
 	cpuStart          time.Duration       // the server's CPU time at winStart
 	selfCPUStart      time.Duration       // the load generator's CPU time at winStart
 	ticksStart        map[float64]float64 // the server's tick histogram at winStart
+	lateStart         float64             // the server's late input ticks at winStart, -1 unknown
 	winStats          []netcode.Stats     // the verifying clients' counters at winStart
 	api               *api                // the API client, for its latencies; nil without -api
 }
@@ -59,6 +60,7 @@ func (r *reporter) markWindow(now time.Time) {
 		} else {
 			r.cfg.Logger.Warn("no server tick figures", "err", err)
 		}
+		r.lateStart = lateInputTicks(r.cfg.API)
 	}
 	if r.cfg.PID > 0 {
 		if cpu, err := processCPU(r.cfg.PID); err == nil {
@@ -178,6 +180,13 @@ type summary struct {
 	// the frames.
 	UnderflowsPerMin float64 `json:"underflows_per_client_per_min"`
 	UnderflowShare   float64 `json:"underflow_share"`
+	// LateInputTicksPerMin is, per client and minute over the window, the
+	// ticks in which the server ran a client's ship on its previous input
+	// because the next one had not arrived (its
+	// tickarena_inputs_late_ticks_total; every client counts, not only the
+	// verifying ones). Each costs a predicting client a correction unless
+	// its ship stood still. -1 when the server does not say.
+	LateInputTicksPerMin float64 `json:"late_input_ticks_per_client_per_min"`
 	// ServerCPUs, LoadgenCPUs and MachineCPUs are the CPUs the server and the
 	// load generator may run on (their affinity, as taskset sets it) and the
 	// machine's online CPUs, in Linux's list format ("0", "1-3").
@@ -310,6 +319,12 @@ func (r *reporter) summary(now time.Time) *summary {
 			s.ServerRSSMB, s.ServerPeakRSSMB = float64(rss)/(1<<20), float64(peak)/(1<<20)
 		}
 		s.ServerCPUs, _ = cpusAllowed(r.cfg.PID)
+	}
+	s.LateInputTicksPerMin = -1
+	if r.lateStart >= 0 && r.cfg.API != "" && !r.cfg.Floor {
+		if after := lateInputTicks(r.cfg.API); after >= 0 && secs > 0 {
+			s.LateInputTicksPerMin = (after - r.lateStart) / n / (secs / 60)
+		}
 	}
 	if r.ticksStart != nil {
 		if after, err := tickBuckets(context.Background(), r.cfg.API); err == nil {
@@ -494,6 +509,9 @@ func (s *summary) print(w io.Writer) {
 	if s.Mode == "game" {
 		fmt.Fprintf(w, "  netcode (%d verifying clients): %.2f corrections/min/client, largest %.1f units; %.2f interpolation underflows/min/client (%.2f%% of frames)\n",
 			s.Verifying, s.CorrectionsPerMin, s.CorrectionMax, s.UnderflowsPerMin, 100*s.UnderflowShare)
+		if s.LateInputTicksPerMin >= 0 {
+			fmt.Fprintf(w, "  inputs late at the server: %.2f ticks/min/client ran on the previous input\n", s.LateInputTicksPerMin)
+		}
 	}
 	if s.ServerCPUs != "" || s.LoadgenCPUs != "" {
 		fmt.Fprintf(w, "  cpus: server %s, load generator %s (using %.2f cores), machine %s\n", orDash(s.ServerCPUs), orDash(s.LoadgenCPUs), s.LoadgenCores, orDash(s.MachineCPUs))

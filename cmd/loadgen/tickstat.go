@@ -103,3 +103,17 @@ func tickQuantileMS(before, after map[float64]float64, q float64) (ms float64, b
 	}
 	return largest * 1000, true
 }
+
+// lateInputSeries counts the ticks in which a tickarena server ran a ship on
+// its previous input because its player's next one had not arrived.
+const lateInputSeries = "tickarena_inputs_late_ticks_total"
+
+// lateInputTicks reads lateInputSeries from a server's /metrics; -1 when it
+// cannot (not a tickarena server, or an older one).
+func lateInputTicks(base string) float64 {
+	g, err := scrapeGauges(context.Background(), base, lateInputSeries)
+	if v, ok := g[lateInputSeries]; err == nil && ok {
+		return v
+	}
+	return -1
+}

@@ -27,9 +27,10 @@ const keepWaiting = 1
 // rule) and every input after that waits one tick longer: the queue grows by
 // the ticks it ran dry, which is the cushion the next late arrival needs. It
 // shrinks back to keepWaiting for free while the ship cannot move (dead,
-// between rounds: the client predicts nothing then), and by one input after
-// a calm spell in which more than keepWaiting always waited; each such trim
-// costs the player one prediction correction, as each tick run dry does.
+// between rounds: the client predicts nothing then) unless the queue ran dry
+// during the last calm spell, and by one input after a calm spell in which
+// more than keepWaiting always waited; each such trim costs the player one
+// prediction correction, as each tick run dry does.
 type inputSlot struct {
 	mu     sync.Mutex
 	buf    [slotCap]game.Input
@@ -41,6 +42,7 @@ type inputSlot struct {
 
 	// On the room goroutine, under mu:
 	took     uint32 // the tick of the last take, 0 before the first
+	dryAt    uint32 // the last tick the queue was found to have run dry, 0 if never
 	calmFrom uint32 // the tick the current calm spell began, 0 before the first take
 	fewest   int    // the fewest inputs left waiting after a take since calmFrom
 }
@@ -146,7 +148,7 @@ func (b *inbox) take(s *inputSlot, tick uint32) (in game.Input, ok, more bool) {
 func (b *inbox) countLate(s *inputSlot, tick uint32) {
 	if s.took != 0 {
 		if gap := tick - s.took - 1; gap > 0 {
-			s.fewest = 0 // the queue ran dry
+			s.fewest, s.dryAt = 0, tick // the queue ran dry
 			if gap <= b.pause {
 				b.late += int(gap)
 			}
@@ -156,10 +158,14 @@ func (b *inbox) countLate(s *inputSlot, tick uint32) {
 }
 
 // excess returns how many of s's oldest inputs to drop before the take at
-// tick: down to keepWaiting left after it while the ship cannot move, one
-// after a calm spell, else none.
+// tick: down to keepWaiting left after it while the ship cannot move, unless
+// the queue ran dry within the last calm spell (the cushion is in use: the
+// player's inputs keep coming late); one after a calm spell; else none.
 func (b *inbox) excess(s *inputSlot, tick uint32) int {
 	if b.frozen != nil && b.frozen(s.ship) {
+		if b.calm > 0 && s.dryAt != 0 && tick-s.dryAt < b.calm {
+			return 0
+		}
 		s.calmFrom, s.fewest = tick, slotCap
 		return max(0, s.n-1-keepWaiting)
 	}

@@ -59,9 +59,9 @@ func TestInboxDropsOldestWhenFull(t *testing.T) {
 
 // jitterRun plays a player's inputs into an inbox: arrivals[tick] are the
 // sequence numbers that reach the slot just before that tick. It returns the
-// sequence numbers the room applied, in order.
-func jitterRun(b *inbox, s *inputSlot, ticks uint32, arrivals map[uint32][]uint32) []uint32 {
-	var applied []uint32
+// sequence numbers the room applied, in order, and the first tick at which
+// the room trimmed the queue (0 if never).
+func jitterRun(b *inbox, s *inputSlot, ticks uint32, arrivals map[uint32][]uint32) (applied []uint32, firstTrim uint32) {
 	for tick := uint32(1); tick <= ticks; tick++ {
 		for _, seq := range arrivals[tick] {
 			s.put(game.Input{Seq: seq})
@@ -69,8 +69,11 @@ func jitterRun(b *inbox, s *inputSlot, ticks uint32, arrivals map[uint32][]uint3
 		for _, in := range b.drain(nil, tick) {
 			applied = append(applied, in.Seq)
 		}
+		if b.trimmed > 0 && firstTrim == 0 {
+			firstTrim = tick
+		}
 	}
-	return applied
+	return applied, firstTrim
 }
 
 // pairs returns the arrivals of a client that sends its inputs in pairs every
@@ -110,7 +113,7 @@ func TestInputCushion(t *testing.T) {
 			b.pause = 30
 			s := &inputSlot{ship: 1, inbox: &b}
 			const n = 30
-			applied := jitterRun(&b, s, 2*n+10, pairs(n, tt.late))
+			applied, _ := jitterRun(&b, s, 2*n+10, pairs(n, tt.late))
 			if len(applied) != 2*n {
 				t.Fatalf("applied %d inputs, want all %d: %v", len(applied), 2*n, applied)
 			}
@@ -139,11 +142,17 @@ func TestInputCushionTrimmed(t *testing.T) {
 		frozen      bool
 		late        uint32 // ticks the second pair is late by: the cushion it leaves
 		wantTrimmed int
+		wantFirst   uint32 // the tick of the first trim
 	}{
-		{"frozen: down to one waiting at once", 0, true, 4, 4},
-		{"calm spells with a cushion of four", 20, false, 4, 3},
-		{"calm spells with a cushion of one", 20, false, 1, 0},
-		{"no calm trimming", 0, false, 4, 0},
+		// The second pair comes at tick 7, four ticks late, with the
+		// next two.
+		{"frozen: down to one waiting at once", 0, true, 4, 4, 7},
+		// The queue ran dry at ticks 3 to 6: frozen trims wait until it
+		// has kept its cushion for a calm spell (20 ticks from tick 7).
+		{"frozen after a calm spell", 20, true, 4, 4, 27},
+		{"calm spells with a cushion of four", 20, false, 4, 3, 41},
+		{"calm spells with a cushion of one", 20, false, 1, 0, 0},
+		{"no calm trimming", 0, false, 4, 0, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -152,9 +161,9 @@ func TestInputCushionTrimmed(t *testing.T) {
 			b.frozen = func(uint32) bool { return tt.frozen }
 			s := &inputSlot{ship: 1, inbox: &b}
 			const n = 60
-			applied := jitterRun(&b, s, 2*n+20, pairs(n, map[uint32]uint32{2: tt.late}))
-			if b.trimmed != tt.wantTrimmed {
-				t.Errorf("trimmed %d inputs, want %d (applied %v)", b.trimmed, tt.wantTrimmed, applied)
+			applied, first := jitterRun(&b, s, 2*n+20, pairs(n, map[uint32]uint32{2: tt.late}))
+			if b.trimmed != tt.wantTrimmed || first != tt.wantFirst {
+				t.Errorf("trimmed %d inputs, the first at tick %d; want %d, the first at tick %d (applied %v)", b.trimmed, first, tt.wantTrimmed, tt.wantFirst, applied)
 			}
 			if len(applied)+b.trimmed != 2*n || applied[len(applied)-1] != 2*n {
 				t.Errorf("applied %v and trimmed %d, want every input either way, ending with %d", applied, b.trimmed, 2*n)
@@ -174,7 +183,7 @@ func TestInputPauseIsNotLate(t *testing.T) {
 	var b inbox
 	b.pause = 5
 	s := &inputSlot{ship: 1, inbox: &b}
-	jitterRun(&b, s, 40, map[uint32][]uint32{1: {1}, 2: {2}, 20: {3}, 21: {4}, 24: {5}})
+	_, _ = jitterRun(&b, s, 40, map[uint32][]uint32{1: {1}, 2: {2}, 20: {3}, 21: {4}, 24: {5}})
 	if b.late != 2 {
 		t.Errorf("late %d ticks, want 2 (the pause of 17 ticks is not lateness, the gap of 2 is)", b.late)
 	}
