@@ -3,7 +3,9 @@ package app
 import (
 	"net"
 	"net/http"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -156,6 +158,76 @@ func TestNodeThatCannotDeliverAnswersFull(t *testing.T) {
 	}
 	close(release)
 	testwait.Until(t, testwait.Default, "quick play to seat the player again once the frames are delivered", func() bool {
+		return n.Do(t, http.MethodPost, "/api/play", token, nil).Status == http.StatusOK
+	})
+}
+
+// TestBusyNodeAnswersFull: the node's goroutines wait for a CPU (here,
+// goroutines of the test spinning on every core of the node's own process,
+// as the players' reads and writes would on a node past what it carries).
+// Quick play answers 503 "cpu busy" with Retry-After, and once the CPU is
+// free again the node seats players again. The node's own signal is read,
+// the Go scheduler's latencies: nothing is faked.
+func TestBusyNodeAnswersFull(t *testing.T) {
+	n := startNode(t, func(c *config.Config) {
+		c.Realtime.SchedLatency = 5 * time.Millisecond
+		c.Realtime.SaturationClear = time.Second
+	})
+	token, _ := n.player(t, "Ada")
+	// A busy test machine may make the node wait for a CPU already.
+	testwait.Until(t, testwait.Default, "quick play to seat the player before the node is made busy", func() bool {
+		return n.Do(t, http.MethodPost, "/api/play", token, nil).Status == http.StatusOK
+	})
+
+	// Spinners take every core; sleepers wake up every millisecond, as a
+	// node's connections do when their messages come, and wait for a core.
+	// (Go samples one wake-up in eight: the gate needs 200 in a window.)
+	stop := make(chan struct{})
+	var busy sync.WaitGroup
+	spin := func() {
+		defer busy.Done()
+		for x := 0; ; x++ {
+			if x%1_000_000 == 0 {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+			}
+		}
+	}
+	sleep := func() {
+		defer busy.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(time.Millisecond):
+			}
+		}
+	}
+	for range 2 * runtime.GOMAXPROCS(0) {
+		busy.Add(1)
+		go spin()
+	}
+	for range 256 {
+		busy.Add(1)
+		go sleep()
+	}
+	var a servertest.Answer
+	testwait.Until(t, testwait.Default, "quick play to answer 503 \"cpu busy\" while every core is taken", func() bool {
+		a = n.Do(t, http.MethodPost, "/api/play", token, nil)
+		return a.Status == http.StatusServiceUnavailable && strings.Contains(a.Message(), "cpu busy")
+	})
+	close(stop)
+	busy.Wait()
+	if retry := a.Header.Get("Retry-After"); retry == "" {
+		t.Errorf("quick play on a busy node: no Retry-After (error %q)", a.Message())
+	}
+	if got := n.metricValue(t, `tickarena_lobby_refused_full_total{reason="cpu busy"}`); got == "" || got == "0" {
+		t.Errorf("refusals for a busy cpu counted: %q, want at least 1", got)
+	}
+	testwait.Until(t, testwait.Default, "quick play to seat the player again once the cores are free", func() bool {
 		return n.Do(t, http.MethodPost, "/api/play", token, nil).Status == http.StatusOK
 	})
 }
