@@ -7,13 +7,13 @@ import (
 	"github.com/tickarena/tickarena/game"
 )
 
-// TestMayAimAtAdmitsEveryCandidate checks that the recorder's quick test never
+// TestConeAdmitsEveryCandidate checks that the recorder's quick test (cone) never
 // rejects a ship the exact test (an offset of at most maxOffset from aimAt)
 // accepts, so that it changes no recording: over every aim in steps of 7,
 // targets on rings from one unit to the widest int32 differences, and the
 // ship's own position. It also checks that the quick test rejects most of
 // the other pairs, or it would save nothing.
-func TestMayAimAtAdmitsEveryCandidate(t *testing.T) {
+func TestConeAdmitsEveryCandidate(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 9))
 	checked, admitted := 0, 0
 	for a := 0; a < 1<<16; a += 7 {
@@ -35,7 +35,7 @@ func TestMayAimAtAdmitsEveryCandidate(t *testing.T) {
 				sx, sy := int32(rng.IntN(2001)-1000), int32(rng.IntN(2001)-1000)
 				for _, p := range [][4]int32{{0, 0, x, y}, {sx, sy, sx + x, sy + y}, {sx, sy, sx, sy}} {
 					exact := abs16(int16(aim-aimAt(p[0], p[1], p[2], p[3], 0))) <= maxOffset
-					quick := mayAimAt(p[0], p[1], p[2], p[3], int64(game.Cos(aim)), int64(game.Sin(aim)))
+					quick := newCone(aim).admits(int64(p[2]-p[0]), int64(p[3]-p[1])) == 1
 					if exact && !quick {
 						t.Fatalf("aim %d from (%d, %d) at (%d, %d): the exact test accepts, the quick one rejects", aim, p[0], p[1], p[2], p[3])
 					}

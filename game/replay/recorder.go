@@ -18,11 +18,9 @@ type Options struct {
 	KeyframeSeconds int
 }
 
-// slot is one ship of the current segment's roster as the recorder sees it.
+// slot is one ship of the current segment's roster as the recorder sees it;
+// its id, presence and position are in the spot of the same index.
 type slot struct {
-	id      uint32
-	present bool       // in the world now
-	x, y    int32      // position before the coming step
 	aim     game.Angle // the ship's aim
 	buttons game.Buttons
 	seq     uint32
@@ -32,20 +30,26 @@ type slot struct {
 	has     bool       // whether in is set
 	// A change of aim target waits one tick, until the next aim tells which
 	// of the candidates the ship follows: pending says so, at names its kind
-	// byte, cands are the candidates with their offsets.
+	// byte, cands are the candidates with their offsets, and closest is the
+	// index of the first of those closest to its line of aim.
 	pending bool
 	at      int
 	cands   []cand
+	closest int
 	// This segment's data of the ship, tick by tick: kinds in kinds, the
 	// payloads in the sections they go to.
 	kinds []byte
 	data  [numSections][]byte
 }
 
-// cand is a ship that another ship may be aiming at, and with which error.
-type cand struct {
-	slot   int32
-	offset int16
+// spot is a roster ship's id, and where it is before the coming step. The
+// roster's spots are kept apart from its slots, index for index, so that the
+// search for the ship an aim follows, which looks at every other ship, and
+// the search for a ship by id read a dense array.
+type spot struct {
+	id      uint32
+	x, y    int32
+	present bool // in the world now
 }
 
 // Recorder records one round at a time. One goroutine drives it: Start when
@@ -63,6 +67,9 @@ type Recorder struct {
 	tick     uint32 // the world's tick after the last Step (or Start)
 	lastEv   uint32 // tick of the last event written
 	slots    []slot // the roster of the current segment; kept beyond len for reuse
+	spots    []spot // the roster's ids and positions, index for index with slots
+	found    []cand // the candidates of the aim being stored (search)
+	closest  int    // the index in found of the first closest to the line of aim
 	state    game.State
 	sec      [numSections][]byte
 }
@@ -112,7 +119,7 @@ func (r *Recorder) beginSegment(w *game.World) {
 	r.segStart = w.Tick
 	w.SaveState(&r.state)
 	r.sec[secKeyframes] = appendState(r.sec[secKeyframes], &r.state)
-	r.slots = r.slots[:0]
+	r.slots, r.spots = r.slots[:0], r.spots[:0]
 	for i := range w.Ships {
 		s := &w.Ships[i]
 		sl := r.newSlot(s)
@@ -136,17 +143,29 @@ func (r *Recorder) newSlot(s *game.Ship) *slot {
 	for i := range data {
 		data[i] = data[i][:0]
 	}
-	*sl = slot{id: s.ID, present: true, x: s.X, y: s.Y, aim: s.Aim, target: -1, kinds: kinds, data: data, cands: cands}
+	*sl = slot{aim: s.Aim, target: -1, kinds: kinds, data: data, cands: cands}
+	r.spots = append(r.spots, spot{id: s.ID, x: s.X, y: s.Y, present: true})
 	return sl
 }
 
-// find returns the roster slot of ship id, or nil.
-func (r *Recorder) find(id uint32) *slot {
-	i := sort.Search(len(r.slots), func(i int) bool { return r.slots[i].id >= id })
-	if i < len(r.slots) && r.slots[i].id == id {
-		return &r.slots[i]
+// find returns the roster index of ship id, or -1. It looks at index hint
+// first, where the ship is when inputs come in roster order.
+func (r *Recorder) find(id uint32, hint int) int {
+	sp := r.spots
+	if hint < len(sp) && sp[hint].id == id && (hint == 0 || sp[hint-1].id < id) {
+		return hint // where the search below would end
 	}
-	return nil
+	i := sort.Search(len(sp), func(i int) bool { return sp[i].id >= id })
+	if i < len(sp) && sp[i].id == id {
+		return i
+	}
+	return -1
+}
+
+// inWorld returns the roster index of ship id and whether it is in the world.
+func (r *Recorder) inWorld(id uint32) (int, bool) {
+	i := r.find(id, 0)
+	return i, i >= 0 && r.spots[i].present
 }
 
 // event starts an event record of kind k about ship id at w's tick.
@@ -183,15 +202,15 @@ func (r *Recorder) Joined(w *game.World, id uint32) {
 
 // Left records that ship id was just removed from w (world.RemoveShip).
 func (r *Recorder) Left(w *game.World, id uint32) {
-	if sl := r.find(id); r.on && sl != nil && sl.present {
+	if i, ok := r.inWorld(id); r.on && ok {
 		r.event(w.Tick, evLeave, id)
-		sl.present = false
+		r.spots[i].present = false
 	}
 }
 
 // Idle records that ship id was just set idle or back in play (world.SetIdle).
 func (r *Recorder) Idle(w *game.World, id uint32, idle bool) {
-	if sl := r.find(id); r.on && sl != nil && sl.present {
+	if _, ok := r.inWorld(id); r.on && ok {
 		r.event(w.Tick, evIdle, id)
 		r.sec[secEvents] = appendBool(r.sec[secEvents], idle)
 	}
@@ -200,9 +219,9 @@ func (r *Recorder) Idle(w *game.World, id uint32, idle bool) {
 // SeqReset records that ship id's LastSeq was just set to 0, as a server does
 // when a player's new connection numbers its inputs from 1 again.
 func (r *Recorder) SeqReset(w *game.World, id uint32) {
-	if sl := r.find(id); r.on && sl != nil && sl.present {
+	if i, ok := r.inWorld(id); r.on && ok {
 		r.event(w.Tick, evSeqReset, id)
-		sl.seq = 0
+		r.slots[i].seq = 0
 	}
 }
 
@@ -222,22 +241,24 @@ func (r *Recorder) Step(w *game.World) {
 		r.fail(fmt.Errorf("replay: step to tick %d recorded after tick %d: a step was missed", w.Tick, r.tick))
 	}
 	r.tick = w.Tick
+	next := 0
 	for _, in := range w.Applied {
-		if sl := r.find(in.Ship); sl != nil {
-			sl.in, sl.has = in, true
+		if i := r.find(in.Ship, next); i >= 0 {
+			r.slots[i].in, r.slots[i].has = in, true
+			next = i + 1
 		}
 	}
 	for i := range r.slots {
 		sl := &r.slots[i]
-		if sl.pending {
-			r.resolve(sl, sl.has, sl.in.Aim)
-		}
 		if !sl.has {
+			if sl.pending {
+				r.resolve(i, false) // no next aim to go by
+			}
 			sl.kinds = append(sl.kinds, 0)
 			continue
 		}
 		sl.has = false
-		sl.kinds = append(sl.kinds, r.encode(sl, sl.in))
+		sl.kinds = append(sl.kinds, r.encode(i, sl.in))
 	}
 	r.moved(w)
 	if (w.Tick-r.segStart)%r.meta.KeyframeTicks == 0 {
@@ -250,8 +271,10 @@ func (r *Recorder) Step(w *game.World) {
 	}
 }
 
-// encode writes the payload of input in of ship sl and returns its kind byte.
-func (r *Recorder) encode(sl *slot, in game.Input) byte {
+// encode writes the payload of input in of roster ship i and returns its
+// kind byte.
+func (r *Recorder) encode(i int, in game.Input) byte {
+	sl := &r.slots[i]
 	k := byte(kindInput)
 	if in.Seq != sl.seq+1 {
 		k |= kindSeq
@@ -263,115 +286,9 @@ func (r *Recorder) encode(sl *slot, in game.Input) byte {
 		sl.data[secButtons] = append(sl.data[secButtons], byte(in.Buttons))
 		sl.buttons = in.Buttons
 	}
-	mode := r.aimMode(sl, in.Aim)
+	mode := r.aimMode(i, in.Aim)
 	sl.aim = in.Aim
 	return k | mode<<kindAimShift
-}
-
-// aimMode chooses how to store aim a of ship sl, writes its payload and
-// returns the mode.
-func (r *Recorder) aimMode(sl *slot, a game.Angle) byte {
-	if a == sl.aim {
-		return aimSame
-	}
-	if sl.target >= 0 {
-		if t := &r.slots[sl.target]; t.present && aimAt(sl.x, sl.y, t.x, t.y, sl.offset) == a {
-			return aimTracked
-		}
-	}
-	// Which ship is it aiming at now? Keep those close to its line of aim;
-	// the next tick's aim tells (resolve).
-	sl.cands = sl.cands[:0]
-	c, s := int64(game.Cos(a)), int64(game.Sin(a))
-	for i := range r.slots {
-		t := &r.slots[i]
-		if !t.present || t == sl || !mayAimAt(sl.x, sl.y, t.x, t.y, c, s) {
-			continue
-		}
-		if off := int16(a - aimAt(sl.x, sl.y, t.x, t.y, 0)); abs16(off) <= maxOffset {
-			sl.cands = append(sl.cands, cand{slot: int32(i), offset: off})
-		}
-	}
-	if len(sl.cands) == 0 {
-		sl.target = -1
-		sl.data[secAim] = appendU16(sl.data[secAim], uint16(a))
-		return aimAbsolute
-	}
-	sl.pending, sl.at = true, len(sl.kinds)
-	return 0 // the mode is filled in by resolve
-}
-
-// resolve chooses the ship that sl aimed at in its pending tick: among the
-// candidates, the one that also explains its next aim (next, when it has one),
-// else the one closest to its line of aim; and writes that tick's aim data.
-func (r *Recorder) resolve(sl *slot, has bool, next game.Angle) {
-	best := -1
-	matched := false
-	for i, c := range sl.cands {
-		m := false
-		if t := &r.slots[c.slot]; has && t.present {
-			m = aimAt(sl.x, sl.y, t.x, t.y, c.offset) == next
-		}
-		if best < 0 || (m && !matched) || (m == matched && abs16(c.offset) < abs16(sl.cands[best].offset)) {
-			best, matched = i, m
-		}
-	}
-	c := sl.cands[best]
-	mode := byte(aimNewOffset)
-	if c.slot != sl.target {
-		mode = aimNewTarget
-		sl.data[secTarget] = appendUv(sl.data[secTarget], uint64(c.slot))
-	}
-	sl.target, sl.offset = c.slot, c.offset
-	r.putOffset(sl)
-	sl.kinds[sl.at] |= mode << kindAimShift
-	sl.pending = false
-}
-
-// resolveAll resolves every pending aim with no next aim to go by, before a
-// segment ends.
-func (r *Recorder) resolveAll() {
-	for i := range r.slots {
-		if sl := &r.slots[i]; sl.pending {
-			r.resolve(sl, false, 0)
-		}
-	}
-}
-
-// mayAimAt reports whether a ship at (x, y) aiming along (c, s), the Cos and
-// Sin of its aim, may be within maxOffset of aiming at (tx, ty): a few
-// multiplications where the exact test takes an Atan2 and its two
-// divisions. It is conservative, false only where the exact test fails too:
-// it admits up to 24 degrees either side of the aim, the exact test 22.5 and
-// the error of the tables is under 0.1 degree, so a recording is the same
-// byte for byte (TestMayAimAtAdmitsEveryCandidate).
-func mayAimAt(x, y, tx, ty int32, c, s int64) bool {
-	// The same wrapping int32 differences aimAt takes.
-	dx, dy := int64(tx-x), int64(ty-y)
-	if dx == 0 && dy == 0 {
-		return true // Atan2(0, 0) is 0: let the exact test decide
-	}
-	dot := dx*c + dy*s // |d| cos θ, scaled by TrigOne
-	if dot <= 0 {
-		return false // 90 degrees or more off the aim
-	}
-	cross := dx*s - dy*c // |d| sin θ, up to its sign
-	if cross < 0 {
-		cross = -cross
-	}
-	return cross*9 <= dot*4 // tan θ <= 4/9: θ within 24 degrees
-}
-
-func (r *Recorder) putOffset(sl *slot) {
-	sl.data[secOffLo] = append(sl.data[secOffLo], byte(sl.offset))
-	sl.data[secOffHi] = append(sl.data[secOffHi], byte(uint16(sl.offset)>>8))
-}
-
-func abs16(v int16) int32 {
-	if v < 0 {
-		return -int32(v)
-	}
-	return int32(v)
 }
 
 // moved copies the positions of w's ships into the roster: where they are
@@ -380,11 +297,11 @@ func (r *Recorder) moved(w *game.World) {
 	j := 0
 	for i := range w.Ships {
 		s := &w.Ships[i]
-		for j < len(r.slots) && r.slots[j].id < s.ID {
+		for j < len(r.spots) && r.spots[j].id < s.ID {
 			j++
 		}
-		if j < len(r.slots) && r.slots[j].id == s.ID {
-			r.slots[j].x, r.slots[j].y = s.X, s.Y
+		if j < len(r.spots) && r.spots[j].id == s.ID {
+			r.spots[j].x, r.spots[j].y = s.X, s.Y
 		}
 	}
 }

@@ -1,0 +1,365 @@
+package replay
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/tickarena/tickarena/game"
+)
+
+// TestRecorderRewritesFixtures records again, from their playback, the
+// rounds kept in testdata/fixtures, and requires the bytes of their files:
+// given the same world, changes and inputs, the recorder writes what it
+// wrote when they were made.
+func TestRecorderRewritesFixtures(t *testing.T) {
+	paths, err := filepath.Glob(filepath.Join("testdata", "fixtures", "*.tkr"))
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no fixtures (%v)", err)
+	}
+	for _, path := range paths {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			file, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rp, err := Decode(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := decoder().DecodeAll(file[HeaderSize:], nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := rerecord(t, rp); !bytes.Equal(got, want) {
+				t.Fatalf("recorded again, %d bytes differ from the file's %d from byte %d", len(got), len(want), firstDiff(got, want))
+			}
+		})
+	}
+}
+
+// rerecord plays rp and records a world that goes through the same changes,
+// told to the recorder as a room tells them, and the same inputs as the
+// playback's; it returns the recording's body.
+func rerecord(t *testing.T, rp *Replay) []byte {
+	t.Helper()
+	p, err := rp.NewPlayer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := game.RestoreWorld(rp.Meta.Rules, &rp.keyframes[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := NewRecorder(Options{KeyframeSeconds: int(rp.Meta.KeyframeTicks) / int(w.TickRate)})
+	rec.Start(w, Meta{StartedAt: rp.Meta.StartedAt, Room: rp.Meta.Room})
+	for ev := 0; ; {
+		for ; ev < len(rp.events) && rp.events[ev].tick == w.Tick; ev++ {
+			if err := change(w, rec, &rp.events[ev]); err != nil {
+				t.Fatalf("tick %d: %v", w.Tick, err)
+			}
+		}
+		if err := p.Step(); errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		game.Step(w, p.World().Applied)
+		rec.Step(w)
+	}
+	r, err := rec.Finish(w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.body
+}
+
+// change makes the change e to w and tells rec.
+func change(w *game.World, rec *Recorder, e *event) error {
+	switch e.kind {
+	case evJoin:
+		if id := w.AddShip(e.name, e.flag); id != e.ship {
+			return fmt.Errorf("ship %d joined as %d", e.ship, id)
+		}
+		rec.Joined(w, e.ship)
+	case evLeave:
+		if err := w.RemoveShip(e.ship); err != nil {
+			return err
+		}
+		rec.Left(w, e.ship)
+	case evIdle:
+		if err := w.SetIdle(e.ship, e.flag); err != nil {
+			return err
+		}
+		rec.Idle(w, e.ship, e.flag)
+	case evSeqReset:
+		w.Ship(e.ship).LastSeq = 0
+		rec.SeqReset(w, e.ship)
+	}
+	return nil
+}
+
+// firstDiff returns the index of the first byte where a and b differ.
+func firstDiff(a, b []byte) int {
+	i := 0
+	for i < min(len(a), len(b)) && a[i] == b[i] {
+		i++
+	}
+	return i
+}
+
+// TestRecorderMatchesReference records long rounds of ships aiming in every
+// way the aim model knows, with the Recorder and with refRecorder (the exact
+// test alone), and requires the same bytes: sweeping aims, slow and fast,
+// mostly at no ship; aims that track a ship with a small offset, change it,
+// switch ships or sit at the edge of maxOffset; aims that jump anywhere or
+// stay; ships that shoot, die and respawn, join, leave, go idle and come
+// back; inputs that are missing, doubled, out of order or numbered with a
+// gap; several keyframes a round and several rounds on one Recorder.
+func TestRecorderMatchesReference(t *testing.T) {
+	for _, tc := range []struct {
+		seed            uint64
+		ships           int
+		keyframeSeconds int
+	}{
+		{1, 40, 1},
+		{2, 12, 2},
+		{3, 60, 3},
+	} {
+		t.Run(fmt.Sprint(tc.seed), func(t *testing.T) {
+			m := newAimMatch(tc.seed, tc.ships, tc.keyframeSeconds)
+			var modes [aimAbsolute + 1]int
+			rounds := 0
+			for rounds < 3 {
+				m.step()
+				if m.w.Result == nil {
+					continue
+				}
+				m.compare(t, &modes)
+				rounds++
+			}
+			for mode, n := range modes {
+				if n < 50 {
+					t.Errorf("aim mode %d recorded %d times: the rounds do not exercise it", mode, n)
+				}
+			}
+			if m.deaths == 0 || m.joins == 0 || m.leaves == 0 || m.idles == 0 {
+				t.Errorf("%d deaths, %d joins, %d leaves, %d idle changes: the rounds do not exercise them all", m.deaths, m.joins, m.leaves, m.idles)
+			}
+		})
+	}
+}
+
+// aimMatch is a world recorded by a Recorder and a refRecorder at once.
+type aimMatch struct {
+	w       *game.World
+	rec     *Recorder
+	ref     *refRecorder
+	rng     game.Rand
+	players []aimPlayer
+	inputs  []game.Input
+	named   int
+	// What the rounds held, to check that they exercise what they should.
+	deaths, joins, leaves, idles int
+}
+
+// aimPlayer plays one ship with an aim of one kind at a time.
+type aimPlayer struct {
+	id      uint32
+	seq     uint32
+	buttons game.Buttons
+	kind    int // sweepAim, trackAim, jumpAim or stillAim
+	aim     game.Angle
+	speed   int32  // a sweep's turn per tick
+	target  uint32 // the ship a tracking aim follows
+	off     int16
+}
+
+// Kinds of aimPlayer.
+const (
+	sweepAim = iota
+	trackAim
+	jumpAim
+	stillAim
+)
+
+func newAimMatch(seed uint64, ships, keyframeSeconds int) *aimMatch {
+	rules := game.Rules{Seed: seed, RoundSeconds: 60, IntermissionSeconds: 2, WorldSize: 2500}
+	m := &aimMatch{
+		w:   game.NewWorld(rules),
+		rec: NewRecorder(Options{KeyframeSeconds: keyframeSeconds}),
+		ref: &refRecorder{keyframeSeconds: keyframeSeconds},
+		rng: game.NewRand(seed),
+	}
+	for range ships {
+		m.join()
+	}
+	m.start()
+	return m
+}
+
+func (m *aimMatch) start() {
+	meta := Meta{StartedAt: 1_700_000_000_000, Room: Room{ID: "r", Name: "Reference"}}
+	m.rec.Start(m.w, meta)
+	m.ref.Start(m.w, meta)
+}
+
+// compare finishes both recordings, requires the same bytes, counts the
+// aim modes recorded and starts the next recordings.
+func (m *aimMatch) compare(t *testing.T, modes *[aimAbsolute + 1]int) {
+	t.Helper()
+	got, err := m.rec.Finish(m.w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := m.ref.Finish(m.w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.body, want) {
+		t.Fatalf("round %d: the recording differs from the reference's from byte %d (%d bytes, the reference's %d)", m.w.Round, firstDiff(got.body, want), len(got.body), len(want))
+	}
+	rp, err := Decode(got.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range rp.sec[secKinds] {
+		if k&kindInput != 0 {
+			modes[(k&kindAimMask)>>kindAimShift]++
+		}
+	}
+	m.start()
+}
+
+func (m *aimMatch) join() {
+	m.named++
+	id := m.w.AddShip(fmt.Sprintf("p%d", m.named), false)
+	m.rec.Joined(m.w, id)
+	m.ref.Joined(m.w, id)
+	m.players = append(m.players, aimPlayer{id: id, kind: sweepAim, speed: 300})
+	m.joins++
+}
+
+// step changes the cast now and then, then steps the world with every
+// player's input and records the step.
+func (m *aimMatch) step() {
+	m.churn()
+	m.inputs = m.inputs[:0]
+	for i := range m.players {
+		m.input(&m.players[i])
+	}
+	if m.rng.Intn(4) == 0 { // inputs out of roster order
+		for i := len(m.inputs) - 1; i > 0; i-- {
+			j := m.rng.Intn(int32(i + 1))
+			m.inputs[i], m.inputs[j] = m.inputs[j], m.inputs[i]
+		}
+	}
+	game.Step(m.w, m.inputs)
+	for _, e := range m.w.Events {
+		if e.Kind == game.Death {
+			m.deaths++
+		}
+	}
+	m.rec.Step(m.w)
+	m.ref.Step(m.w)
+}
+
+// churn makes a player leave, join, or go idle and come back, at random.
+func (m *aimMatch) churn() {
+	switch m.rng.Intn(120) {
+	case 0:
+		if len(m.players) > 2 {
+			i := int(m.rng.Intn(int32(len(m.players))))
+			id := m.players[i].id
+			if err := m.w.RemoveShip(id); err != nil {
+				panic(err)
+			}
+			m.rec.Left(m.w, id)
+			m.ref.Left(m.w, id)
+			m.players = append(m.players[:i], m.players[i+1:]...)
+			m.leaves++
+		}
+	case 1:
+		m.join()
+	case 2:
+		p := &m.players[m.rng.Intn(int32(len(m.players)))]
+		s := m.w.Ship(p.id)
+		if err := m.w.SetIdle(p.id, !s.Idle); err != nil {
+			panic(err)
+		}
+		m.rec.Idle(m.w, p.id, s.Idle)
+		m.ref.Idle(m.w, p.id, s.Idle)
+		m.idles++
+		if !s.Idle { // back on a new connection, numbering inputs from 1
+			if err := m.w.Rejoin(p.id); err != nil {
+				panic(err)
+			}
+			m.rec.SeqReset(m.w, p.id)
+			m.ref.SeqReset(m.w, p.id)
+			p.seq = 0
+		}
+	}
+}
+
+// input appends p's input for the coming step, now and then changing how
+// it plays; some inputs are missing, doubled or numbered with a gap.
+func (m *aimMatch) input(p *aimPlayer) {
+	rng := &m.rng
+	if rng.Intn(40) == 0 {
+		m.replan(p)
+	}
+	p.aim = m.aim(p)
+	switch rng.Intn(30) {
+	case 0: // lost on the way
+		return
+	case 1: // a gap in the sequence numbers
+		p.seq += 2
+	case 2: // an earlier input in the same message, with another aim
+		p.seq++
+		m.inputs = append(m.inputs, game.Input{Ship: p.id, Seq: p.seq, Buttons: p.buttons, Aim: game.Angle(rng.Uint64())})
+	case 3: // a stale one, which the world ignores
+		m.inputs = append(m.inputs, game.Input{Ship: p.id, Seq: p.seq, Aim: p.aim + 1})
+	}
+	p.seq++
+	m.inputs = append(m.inputs, game.Input{Ship: p.id, Seq: p.seq, Buttons: p.buttons, Aim: p.aim})
+}
+
+// replan gives p a new kind of aim and new buttons.
+func (m *aimMatch) replan(p *aimPlayer) {
+	rng := &m.rng
+	p.kind = int(rng.Intn(4))
+	p.buttons = game.Buttons(rng.Intn(int32(game.AllButtons) + 1))
+	speeds := [...]int32{1, 7, 100, 600, 1900, 6000}
+	p.speed = speeds[rng.Intn(int32(len(speeds)))] * (1 - 2*rng.Intn(2))
+	p.target = m.w.Ships[rng.Intn(int32(len(m.w.Ships)))].ID
+	offs := [...]int16{0, 0, 3, -40, 300, maxOffset, -maxOffset, maxOffset + 1, -maxOffset - 1, 9000}
+	p.off = offs[rng.Intn(int32(len(offs)))]
+}
+
+// aim returns p's aim for the coming step, from where the ships are now.
+func (m *aimMatch) aim(p *aimPlayer) game.Angle {
+	rng := &m.rng
+	switch p.kind {
+	case sweepAim:
+		return p.aim + game.Angle(p.speed)
+	case trackAim:
+		me, t := m.w.Ship(p.id), m.w.Ship(p.target)
+		if t == nil || t == me {
+			p.kind = sweepAim
+			return p.aim
+		}
+		if rng.Intn(10) == 0 { // a hand that wavers
+			p.off += int16(rng.Intn(21) - 10)
+		}
+		return aimAt(me.X, me.Y, t.X, t.Y, p.off)
+	case jumpAim:
+		if rng.Intn(3) == 0 {
+			return game.Angle(rng.Uint64())
+		}
+	}
+	return p.aim
+}
