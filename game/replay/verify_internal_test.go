@@ -88,12 +88,17 @@ func TestVerifyNoticesChangedInputs(t *testing.T) {
 	})
 }
 
-// TestRecorderStepDoesNotAllocate records the same round twice with one
-// recorder: once its buffers have grown to the round's size, recording must
-// cost the room's tick no allocation, keyframes included.
+// TestRecorderStepDoesNotAllocate records the same round again and again
+// with one recorder: once its buffers have grown to the round's size,
+// recording must cost the room's tick no allocation, keyframes included.
+// The count is the process's: a goroutine an earlier test left behind may
+// allocate during a round, so the round is recorded up to three times more
+// and one of them must allocate nothing (an allocating Step allocates in
+// every round).
 func TestRecorderStepDoesNotAllocate(t *testing.T) {
 	rec := NewRecorder(Options{KeyframeSeconds: 1})
-	for round := 1; round <= 2; round++ {
+	var fewest, ticks uint64
+	for round := 1; round <= 4; round++ {
 		w := game.NewWorld(game.Rules{Seed: 5, RoundSeconds: 30})
 		var brains []*bot.Brain
 		rec.Start(w, Meta{})
@@ -103,7 +108,8 @@ func TestRecorderStepDoesNotAllocate(t *testing.T) {
 			brains = append(brains, bot.New(id))
 		}
 		var in []game.Input
-		var allocs, ticks uint64
+		var allocs uint64
+		ticks = 0
 		for w.Result == nil {
 			in = in[:0]
 			for _, b := range brains {
@@ -116,13 +122,17 @@ func TestRecorderStepDoesNotAllocate(t *testing.T) {
 		if _, err := rec.Finish(w); err != nil {
 			t.Fatal(err)
 		}
-		if round == 1 && allocs == 0 {
+		switch {
+		case round == 1 && allocs == 0:
 			t.Fatal("the first round allocated nothing: the measure is broken")
-		}
-		if round == 2 && allocs > 0 {
-			t.Fatalf("Recorder.Step allocated %d times in %d ticks of a round it had recorded before", allocs, ticks)
+		case round == 1:
+		case allocs == 0:
+			return
+		case round == 2 || allocs < fewest:
+			fewest = allocs
 		}
 	}
+	t.Fatalf("Recorder.Step allocated %d times or more in %d ticks of each of three rounds it had recorded before", fewest, ticks)
 }
 
 // mallocs returns how many heap allocations f makes.
