@@ -10,11 +10,13 @@
 //     validates it and puts the inputs of an input message that it has not
 //     taken yet (a message repeats the unacknowledged ones) into the room's
 //     inbox (inbox.go), each once and in order: per
-//     player a FIFO of up to four inputs guarded by a tiny mutex, and a list of
-//     players with inputs waiting. The room takes the oldest input of each
+//     player a FIFO of up to sixteen inputs guarded by a tiny mutex, and a list
+//     of players with inputs waiting. The room takes the oldest input of each
 //     player once per tick, so the server runs one input per tick in sequence
-//     order, exactly the steps the client predicted; when a fifth arrives
-//     before the room took one, the oldest waiting input is dropped. It never
+//     order, exactly the steps the client predicted; when a seventeenth
+//     arrives before the room took one, the oldest waiting input is dropped.
+//     The FIFO is a jitter buffer that grows by the ticks it ran dry and is
+//     trimmed back after calm spells (inputSlot). It never
 //     blocks on the room except while joining, when it waits for the room's
 //     answer. At the hello it also asks the Admission
 //     (the lobby's seats) and Ships (a cluster's one-ship-per-player claims),

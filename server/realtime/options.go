@@ -120,7 +120,7 @@ type Options struct {
 	// MaxInputsPerTick is the number of new inputs taken from a player per
 	// room tick, over all the input messages that arrive in it (inputs a
 	// message repeats do not count); more are dropped, and come back when
-	// the client's next message repeats them. Default 8, the inputs a
+	// the client's next message repeats them. Default 16, the inputs a
 	// player's queue holds: a connection read after a stall of a few
 	// ticks hands over all the inputs it carried.
 	MaxInputsPerTick int

@@ -71,7 +71,7 @@ func TestEveryDefaultIsTheDocumentedOne(t *testing.T) {
 		{"SlowTimeout", d.SlowTimeout, 5 * time.Second},
 		{"MaxAckLag", d.MaxAckLag, 5 * time.Second},
 		{"MissedEvents", d.MissedEvents, 256},
-		{"MaxInputsPerTick", d.MaxInputsPerTick, 8},
+		{"MaxInputsPerTick", d.MaxInputsPerTick, 16},
 		{"FloodRate", d.FloodRate, 4},
 		{"FloodSeconds", d.FloodSeconds, 2},
 		{"MaxCatchUp", d.MaxCatchUp, 5},
