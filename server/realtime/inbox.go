@@ -9,9 +9,10 @@ import (
 // slotCap is how many of a player's inputs may wait for the room: the pair a
 // client sends every second tick and up to fourteen ticks (almost half a
 // second at 30 ticks a second) of cushion in front of it, which a node at
-// the edge of its core needs (docs/performance.md). The room applies one per tick, in order, so that the server runs exactly
-// the steps the client predicted; when more arrive than fit, the oldest
-// waiting one is dropped: the newest input always wins.
+// the edge of its core needs (docs/performance.md). The room applies one per
+// tick, in order, so that the server runs exactly the steps the client
+// predicted; when more arrive than fit, the oldest waiting one is dropped:
+// the newest input always wins.
 const slotCap = 16
 
 // keepWaiting is the cushion the room trims a player's queue down to: one
