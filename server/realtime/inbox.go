@@ -162,17 +162,17 @@ func (b *inbox) countLate(s *inputSlot, tick uint32) {
 // excess returns how many of s's oldest inputs to drop before the take at
 // tick: down to keepWaiting left after it while the ship cannot move, unless
 // the queue ran dry within the last calm spell (the cushion is in use: the
-// player's inputs keep coming late); one after a calm spell; else none.
+// player's inputs keep coming late); one after a calm spell; else none. The
+// ship is looked up only when there is something to drop.
 func (b *inbox) excess(s *inputSlot, tick uint32) int {
-	if b.frozen != nil && b.frozen(s.ship) {
-		if b.calm > 0 && s.dryAt != 0 && tick-s.dryAt < b.calm {
-			return 0
-		}
-		s.calmFrom, s.fewest = tick, slotCap
-		return max(0, s.n-1-keepWaiting)
-	}
 	if s.calmFrom == 0 {
 		s.calmFrom, s.fewest = tick, slotCap
+	}
+	spare := s.n - 1 - keepWaiting // waiting after this take, past the cushion
+	inUse := b.calm > 0 && s.dryAt != 0 && tick-s.dryAt < b.calm
+	if spare > 0 && !inUse && b.frozen != nil && b.frozen(s.ship) {
+		s.calmFrom, s.fewest = tick, slotCap
+		return spare
 	}
 	if b.calm == 0 || tick-s.calmFrom < b.calm {
 		return 0
