@@ -28,6 +28,7 @@ type client struct {
 	opened time.Time
 
 	state    atomic.Int32
+	started  atomic.Bool // OnOpen ran
 	closing  atomic.Bool
 	reason   atomic.Pointer[string]
 	inflight atomic.Int32
@@ -108,9 +109,14 @@ func clientOf(socket *gws.Conn) *client {
 	return c
 }
 
-// OnOpen starts the hello timer.
+// OnOpen starts the hello timer, once: a connection read by a read poller
+// had it called when the poller took it, and again by gws's ReadLoop if the
+// poller hands it back.
 func (h handler) OnOpen(socket *gws.Conn) {
 	c := clientOf(socket)
+	if !c.started.CompareAndSwap(false, true) {
+		return
+	}
 	c.helloTimer = time.AfterFunc(h.m.opts.HelloTimeout, func() {
 		if c.state.Load() == stateHello {
 			c.closeWith(wire.ClosePolicy, wire.ErrCodeIdle, "no hello in time", "hello timeout")
@@ -196,11 +202,17 @@ const idleSlack = 3 * time.Second
 // OnMessage decodes and dispatches one client message on the read goroutine.
 func (h handler) OnMessage(socket *gws.Conn, message *gws.Message) {
 	defer message.Close()
-	c := clientOf(socket)
+	h.m.dispatch(clientOf(socket), uint8(message.Opcode), message.Bytes())
+}
+
+// dispatch decodes and handles one client message of c, of opcode, on c's
+// reader: its gws ReadLoop, or its read poller (readpoll_linux.go) once it
+// joined a room. data is not kept.
+func (m *Manager) dispatch(c *client, opcode uint8, data []byte) {
 	defer func() {
 		// A bug must cost one connection, never the process.
 		if e := recover(); e != nil {
-			h.m.log.Error("realtime: panic handling a message", "addr", c.addr, "panic", e, "stack", string(debug.Stack()))
+			m.log.Error("realtime: panic handling a message", "addr", c.addr, "panic", e, "stack", string(debug.Stack()))
 			c.closeWith(wire.CloseInternalError, wire.ErrCodeBadMessage, "internal error", "panic")
 		}
 	}()
@@ -208,15 +220,14 @@ func (h handler) OnMessage(socket *gws.Conn, message *gws.Message) {
 		return
 	}
 	c.touch()
-	data := message.Bytes()
-	h.m.opts.Observer.MessageReceived(len(data))
-	if message.Opcode != gws.OpcodeBinary {
+	m.opts.Observer.MessageReceived(len(data))
+	if opcode != uint8(gws.OpcodeBinary) {
 		c.closeWith(wire.CloseUnsupported, wire.ErrCodeBadMessage, "text frames are not accepted", "text frame")
 		return
 	}
 	var msg wire.ClientMsg
 	if err := wire.DecodeClient(data, &msg); err != nil {
-		h.m.limitedLog("bad message", "realtime: malformed message", "addr", c.addr, "err", err)
+		m.limitedLog("bad message", "realtime: malformed message", "addr", c.addr, "err", err)
 		c.closeWith(wire.CloseInvalidData, wire.ErrCodeBadMessage, "malformed message", "bad message")
 		return
 	}

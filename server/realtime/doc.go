@@ -4,9 +4,17 @@
 //
 // # Goroutines and who owns what
 //
-//   - A connection's read goroutine (gws's ReadLoop, started by
-//     Manager.ServeHTTP) owns the connection's hello state, its input
-//     sequence and flood counters. It decodes every message (wire.DecodeClient),
+//   - A connection's reader owns the connection's hello state, its input
+//     sequence and flood counters. On Linux a plain TCP connection is read
+//     by one of the Manager's read pollers (readpoll_linux.go: one goroutine
+//     per CPU, each with an epoll set, no goroutine per connection), which
+//     handles whole binary frames itself (readframe.go), a hello on a
+//     goroutine of its own, and hands the connection to gws's ReadLoop, on
+//     a goroutine of its own, at the first other frame (ping, close,
+//     fragment, anything malformed), at a read error, end of stream or
+//     passed read deadline, and when the socket is closed; a TLS or PROXY
+//     connection, or any connection elsewhere, is read by ReadLoop from the
+//     start (Manager.ServeHTTP). The reader decodes every message (wire.DecodeClient),
 //     validates it and puts the inputs of an input message that it has not
 //     taken yet (a message repeats the unacknowledged ones) into the room's
 //     inbox (inbox.go), each once and in order: per

@@ -58,6 +58,12 @@ type Manager struct {
 	seats    seatPace      // new seats handed out, within SeatRate
 	gateStop chan struct{} // closed by Shutdown to end watchLate
 	gateOnce sync.Once
+
+	// pollers read the plain TCP connections (readpoll_linux.go); next is
+	// the one the next connection goes to.
+	pollers    []*readPoller
+	nextPoller atomic.Uint32
+	pollOnce   sync.Once
 }
 
 // New makes a Manager and opens its always-open public rooms.
@@ -90,6 +96,18 @@ func New(opts Options) (*Manager, error) {
 		HandshakeTimeout:   opts.HelloTimeout,
 		NewSession:         func() gws.SessionStorage { return new(clientSession) },
 	})
+	if canPollReads {
+		for range max(opts.ReadPollers, 0) {
+			p, err := newReadPoller(m)
+			if err != nil {
+				m.log.Warn("realtime: no read pollers: every connection is read on a goroutine of its own", "err", err)
+				m.stopPollers()
+				m.pollers = nil
+				break
+			}
+			m.pollers = append(m.pollers, p)
+		}
+	}
 	for i := 1; i <= opts.PublicRooms; i++ {
 		spec := RoomSpec{Name: fmt.Sprintf(opts.PublicRoomName, i), Public: true}
 		if _, err := m.open(spec, fmt.Sprintf("arena-%d", i), true); err != nil {
@@ -169,10 +187,30 @@ func (m *Manager) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// handler runs: the connection's 4 KiB read and write buffers, the request
 	// with its headers and context, and the handler's deep stack. Kept for the
 	// connection's life they cost about 12 KB of heap and 8 KB of stack each.
-	go func() {
-		defer m.connWG.Done()
-		socket.ReadLoop()
-	}()
+	// A plain TCP connection is read by a read poller instead, with no
+	// goroutine of its own until the poller hands it back (readpoll_linux.go).
+	if n := len(m.pollers); n > 0 {
+		if m.pollers[m.nextPoller.Add(1)%uint32(n)].add(c, handler{m: m}) {
+			return
+		}
+	}
+	go m.readLoop(c)
+}
+
+// readLoop reads c with gws's ReadLoop until the connection ends.
+func (m *Manager) readLoop(c *client) {
+	defer m.connWG.Done()
+	c.conn.ReadLoop()
+}
+
+// stopPollers hands every connection the read pollers still read back to
+// gws and ends them.
+func (m *Manager) stopPollers() {
+	m.pollOnce.Do(func() {
+		for _, p := range m.pollers {
+			p.stop()
+		}
+	})
 }
 
 // admitConn counts a new connection from addr, or returns the HTTP status and
@@ -387,6 +425,7 @@ func (m *Manager) Shutdown(ctx context.Context) error {
 	go func() {
 		m.wg.Wait()
 		m.connWG.Wait()
+		m.stopPollers()
 		close(done)
 	}()
 	select {

@@ -3,6 +3,7 @@ package realtime
 import (
 	"fmt"
 	"log/slog"
+	"runtime"
 	"time"
 
 	"github.com/tickarena/tickarena/game"
@@ -177,7 +178,7 @@ type Options struct {
 	// 20 ms: past the count one core holds, a tenth or more of the
 	// wake-ups wait that long, while below it they hardly do (waits over
 	// 100 ms come only far past it; docs/performance.md). Negative turns
-	// this signal off.
+	// this signal off, and the read pollers' (SaturatedReads) with it.
 	SchedLatency time.Duration
 	// SlowSchedShare is the share of a window's scheduling events that
 	// waited longer than SchedLatency that makes the window late, from 0 to
@@ -191,6 +192,15 @@ type Options struct {
 	// before the saturation signal sees them. Zero means 200; negative
 	// means no bound.
 	SeatRate int
+	// ReadPollers is how many goroutines read the players' plain TCP
+	// connections on Linux (readpoll_linux.go), each with an epoll set of
+	// its own, instead of a goroutine per connection: fewer wake-ups and
+	// read system calls per message, no read goroutine's stack per player,
+	// and a run queue short enough that an HTTP answer is not stuck behind
+	// thousands of readers on a busy node. Zero means one per GOMAXPROCS;
+	// negative reads every connection on a goroutine of its own (gws's
+	// ReadLoop), as TLS connections always are.
+	ReadPollers int
 	// Area is the area of interest of every client. Default wire.DefaultArea.
 	Area wire.Area
 	// SendBuffer is the kernel send buffer of each connection in bytes. It
@@ -298,6 +308,9 @@ func (o Options) withSettingDefaults() Options {
 	}
 	if o.LateFrameShare <= 0 || o.LateFrameShare > 1 {
 		o.LateFrameShare = 0.1
+	}
+	if o.ReadPollers == 0 {
+		o.ReadPollers = runtime.GOMAXPROCS(0)
 	}
 	if o.SeatRate == 0 {
 		o.SeatRate = 200

@@ -34,6 +34,13 @@ const (
 	// than SchedLatency for a CPU in more than SlowSchedShare of their
 	// wake-ups, in every SaturationWindow of the last LateTickHold.
 	SaturatedCPU = "cpu busy"
+	// SaturatedReads is the reason of a node whose read pollers
+	// (readpoll_linux.go) went pollBehind or longer without emptying their
+	// sets — its players' messages waited that long to be read — in every
+	// SaturationWindow of the last LateTickHold. A node reading with pollers
+	// has few goroutines waiting for the CPU, so SaturatedCPU sees less of
+	// its crowding.
+	SaturatedReads = "reads behind"
 	// SaturatedConns is the reason of a node at MaxConnections.
 	SaturatedConns = "too many connections"
 	// SaturatedArrivals is the reason TakeSeat gives once SeatRate seats
@@ -107,6 +114,7 @@ type gateSample struct {
 	lateTicks, dueTicks   int64
 	lateFrames, dueFrames int64
 	slowSched, sched      int64 // goroutine wake-ups that waited too long, all of them
+	readsBehind           int64 // read pollers behind (see readPoller.behind)
 }
 
 func (s *gateSample) add(o gateSample) {
@@ -116,6 +124,7 @@ func (s *gateSample) add(o gateSample) {
 	s.dueFrames += o.dueFrames
 	s.slowSched += o.slowSched
 	s.sched += o.sched
+	s.readsBehind += o.readsBehind
 }
 
 // minSchedEvents is the fewest goroutine wake-ups a window must hold for
@@ -194,6 +203,7 @@ type satGate struct {
 	next   int          // where the next sample goes in window
 	ticky  int          // samples in a row whose window had late ticks
 	busy   int          // samples in a row whose window had slow wake-ups
+	reads  int          // samples in a row whose window had a read poller behind
 	clean  int          // clean samples in a row while saturated
 	last   gateSample   // the counts over the window of the last sample
 	reason atomic.Pointer[string]
@@ -233,6 +243,11 @@ func (g *satGate) sample(s gateSample) string {
 	} else {
 		g.busy = 0
 	}
+	if w.readsBehind > 0 {
+		g.reads++
+	} else {
+		g.reads = 0
+	}
 	why := ""
 	switch {
 	case w.lateFrames > g.minFrames && float64(w.lateFrames) >= g.frameShare*float64(w.dueFrames):
@@ -241,6 +256,8 @@ func (g *satGate) sample(s gateSample) string {
 		why = SaturatedLate
 	case g.busy >= g.tickHold:
 		why = SaturatedCPU
+	case g.reads >= g.tickHold:
+		why = SaturatedReads
 	}
 	g.last = w
 	was := g.reason.Load()
@@ -277,6 +294,14 @@ func (m *Manager) watchLate(interval time.Duration) {
 		}
 		var s gateSample
 		s.slowSched, s.sched = waits.read()
+		if m.opts.SchedLatency > 0 {
+			now := time.Now()
+			for _, p := range m.pollers {
+				if p.behind(now) {
+					s.readsBehind++
+				}
+			}
+		}
 		m.mu.Lock()
 		for _, r := range m.order {
 			s.lateTicks += r.lateSteps.Swap(0)
@@ -290,7 +315,7 @@ func (m *Manager) watchLate(interval time.Duration) {
 			w := m.gate.last // over the window, which the verdict is about
 			m.log.Warn("realtime: saturation changed", "saturated", now != "", "reason", now,
 				"late_ticks", w.lateTicks, "ticks", w.dueTicks, "late_frames", w.lateFrames, "frames", w.dueFrames,
-				"slow_wakeups", w.slowSched, "wakeups", w.sched)
+				"slow_wakeups", w.slowSched, "wakeups", w.sched, "reads_behind", w.readsBehind)
 		}
 	}
 }

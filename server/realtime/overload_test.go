@@ -26,6 +26,7 @@ func TestSaturationGate(t *testing.T) {
 		late = SaturatedLate
 		fr   = SaturatedFrames
 		cpu  = SaturatedCPU
+		rd   = SaturatedReads
 	)
 	type sec struct {
 		s    gateSample
@@ -41,6 +42,8 @@ func TestSaturationGate(t *testing.T) {
 	starved := gateSample{dueTicks: 30, dueFrames: 3000, slowSched: 2000, sched: 10000}
 	fewWaits := gateSample{dueTicks: 30, dueFrames: 3000, slowSched: 20, sched: 40}      // an idle node: too few wake-ups to judge
 	someWaits := gateSample{dueTicks: 30, dueFrames: 3000, slowSched: 500, sched: 10000} // one in twenty slow
+	// A read poller that went 100 ms without emptying its set.
+	readsLate := gateSample{dueTicks: 30, dueFrames: 3000, readsBehind: 1}
 	tests := []struct {
 		name string
 		secs []sec
@@ -65,6 +68,8 @@ func TestSaturationGate(t *testing.T) {
 		{"a busy moment is tolerated", []sec{{starved, ""}, {clean, ""}, {clean, ""}, {starved, ""}, {clean, ""}}},
 		{"few wake-ups say nothing", []sec{{fewWaits, ""}, {fewWaits, ""}, {fewWaits, ""}, {fewWaits, ""}}},
 		{"some slow wake-ups are tolerated", []sec{{someWaits, ""}, {someWaits, ""}, {someWaits, ""}, {someWaits, ""}}},
+		{"reads behind saturate after three seconds", []sec{{clean, ""}, {readsLate, ""}, {readsLate, ""}, {readsLate, rd}, {clean, rd}}},
+		{"reads behind for a moment are tolerated", []sec{{readsLate, ""}, {clean, ""}, {clean, ""}, {readsLate, ""}, {clean, ""}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -78,9 +79,62 @@ type outbox struct {
 
 // sockConn is the connection gws reads and writes through: its writes take
 // mu, the connection's write lock (see above). It unwraps with NetConn.
+//
+// While a read poller reads the connection (readpoll_linux.go), poll is set:
+// closing the socket asks the poller to hand the connection back to gws,
+// and the read deadline is kept for the poller to see. prefix holds the
+// bytes the poller read but left to gws; gws's ReadLoop reads them first.
 type sockConn struct {
 	net.Conn
 	mu sync.Mutex // held by whoever writes a frame: gws, a roomWriter, drain
+
+	poll         atomic.Pointer[polled]
+	readDeadline atomic.Int64 // unix nanoseconds; 0: none
+	prefix       []byte       // only gws's ReadLoop reads it, once it runs
+}
+
+// Read reads what the read poller left first, then the socket.
+func (s *sockConn) Read(b []byte) (int, error) {
+	if len(s.prefix) > 0 {
+		n := copy(b, s.prefix)
+		if s.prefix = s.prefix[n:]; len(s.prefix) == 0 {
+			s.prefix = nil
+		}
+		return n, nil
+	}
+	return s.Conn.Read(b)
+}
+
+// SetReadDeadline sets the socket's read deadline and keeps it for the
+// read poller.
+func (s *sockConn) SetReadDeadline(t time.Time) error {
+	s.keepReadDeadline(t)
+	return s.Conn.SetReadDeadline(t)
+}
+
+// SetDeadline sets the socket's deadlines and keeps the read one for the
+// read poller.
+func (s *sockConn) SetDeadline(t time.Time) error {
+	s.keepReadDeadline(t)
+	return s.Conn.SetDeadline(t)
+}
+
+func (s *sockConn) keepReadDeadline(t time.Time) {
+	if t.IsZero() {
+		s.readDeadline.Store(0)
+		return
+	}
+	s.readDeadline.Store(t.UnixNano())
+}
+
+// Close closes the socket; a read poller reading it hands it back to gws,
+// whose ReadLoop then sees it closed and ends the connection (OnClose).
+func (s *sockConn) Close() error {
+	err := s.Conn.Close()
+	if pc := s.poll.Load(); pc != nil {
+		pc.poller.ask(pc, requestHandBack)
+	}
+	return err
 }
 
 // Write writes p, one whole frame of gws's, under the connection's write lock.
@@ -222,7 +276,7 @@ func (c *client) done(m outMsg, ok bool) {
 			// The read loop goes on (discarding) until the peer answers with
 			// its own close frame, then gws closes the socket, or until
 			// closeLinger.
-			_ = c.sock.Conn.SetReadDeadline(time.Now().Add(closeLinger))
+			_ = c.sock.SetReadDeadline(time.Now().Add(closeLinger))
 		}
 	}
 }
@@ -250,7 +304,7 @@ func (c *client) fail() {
 		o.mu.Lock()
 	}
 	o.mu.Unlock()
-	_ = c.sock.Conn.Close()
+	_ = c.sock.Close()
 }
 
 // flush is the fast path, on a roomWriter's goroutine: it writes what c has

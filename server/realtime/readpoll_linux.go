@@ -1,0 +1,498 @@
+//go:build linux
+
+package realtime
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+	"unsafe"
+)
+
+// The read path of a plain TCP connection on Linux: read pollers.
+//
+// A goroutine per connection (gws's ReadLoop) costs, for every message a
+// player sends (15 a second), a wake-up of that goroutine through Go's
+// poller, the read(2) that gets the message and a second one that finds the
+// socket empty before the goroutine parks again, and 8 KiB or more of stack
+// for the connection's life. With thousands of players those goroutines are
+// most of what waits for the CPU, and every other goroutine — a room's
+// writer, an HTTP handler answering "full" — waits behind them.
+//
+// So a plain TCP connection is read by one of the Manager's readPollers
+// instead: one goroutine with an edge-triggered epoll set of its own (itself
+// a descriptor in Go's poller), which reads each connection that has bytes
+// with one read(2) — a read that does not fill the buffer leaves the socket
+// empty, and the set reports the next bytes — and handles the whole binary
+// messages it finds on its own goroutine (readframe.go). The first frame it
+// does not handle (a control frame, a fragment, anything a client should not
+// send) and any read error or end of stream hand the connection back to gws:
+// the bytes not yet handled are put before the socket's (sockConn.Read) and
+// the connection's ReadLoop starts on a goroutine of its own, which handles
+// them with gws's rules and close codes and runs OnClose at the end.
+//
+// A message that may wait (a hello asks a room, or a cluster, for a seat)
+// is handled on a goroutine of its own while the poller leaves that
+// connection unread; it asks the poller to read on when done.
+//
+// A connection leaves its poller (for gws's ReadLoop) when its socket is
+// closed through its sockConn, when its read deadline passes (the poller
+// looks every pollSweep) and as said above; the poller never holds one
+// whose ReadLoop runs.
+
+// pollEvents is how many readiness events the poller takes per epoll_wait.
+const pollEvents = 256
+
+// pollSweep is how often a poller looks for connections whose read deadline
+// passed (idle, or lingering after their close frame).
+const pollSweep = 250 * time.Millisecond
+
+// epollET is EPOLLET as the unsigned event mask it belongs to (package
+// syscall declares it as a negative int).
+const epollET = 1 << 31
+
+// canPollReads says whether this platform has read pollers.
+const canPollReads = true
+
+// readPoller reads the plain TCP connections given to it (see above).
+type readPoller struct {
+	m    *Manager
+	ep   *os.File // the epoll set, in Go's poller
+	epfd int
+	rc   syscall.RawConn
+	wake int // eventfd in the set: other goroutines' word that requests wait
+
+	mu       sync.Mutex
+	slots    []*polled // by slot; nil: free
+	free     []int32   // free slots
+	gen      int32     // generations handed out, one per add
+	requests []request // from other goroutines, taken by the poller
+	closed   bool      // stop was called: hand every connection back and return
+
+	// busySince is when the poller woke with events to handle after it
+	// last found its set empty (unix nanoseconds; 0 while it waits), and
+	// longest the longest such spell ended since the saturation sampler
+	// last read it (see behind).
+	busySince atomic.Int64
+	longest   atomic.Int64
+
+	// Only the poller's goroutine touches these.
+	events []syscall.EpollEvent
+	buf    [2 * readBufferSize]byte // a connection's bytes while they are handled
+	cur    *polled                  // whose socket readFn reads
+	n      int                      // what readFn read
+	err    error
+	readFn func(uintptr) // readOnce, bound once so that a read allocates nothing
+	done   chan struct{} // closed when run has returned
+}
+
+// requestKind is what another goroutine asks of the poller about a connection.
+type requestKind uint8
+
+const (
+	requestHandBack requestKind = iota // the socket was closed: hand it to gws
+	requestResume                      // a message handled off the poller is done: read on
+)
+
+type request struct {
+	p    *polled
+	kind requestKind
+}
+
+// polled is a connection its poller reads. Only the poller's goroutine
+// touches the fields after gen.
+type polled struct {
+	poller *readPoller
+	c      *client
+	rc     syscall.RawConn
+	slot   int32
+	gen    int32 // the slot's use, in each of its events
+
+	rest []byte // the start of a frame not whole yet, or (held) frames not handled
+	held bool   // rest holds what came after a message handled off the poller
+	hup  bool   // the peer hung up or the connection failed: read to the end
+	busy bool   // a message is handled off the poller: leave the socket unread
+	gone bool   // handed back to gws
+	// loopOnResume is set when pc was handed back while busy: its ReadLoop
+	// starts once the message handled off the poller is done.
+	loopOnResume bool
+}
+
+// newReadPoller makes an epoll set and starts its goroutine.
+func newReadPoller(m *Manager) (*readPoller, error) {
+	fd, err := syscall.EpollCreate1(syscall.EPOLL_CLOEXEC)
+	if err != nil {
+		return nil, fmt.Errorf("read poller: epoll_create1: %w", err)
+	}
+	if err := syscall.SetNonblock(fd, true); err != nil {
+		_ = syscall.Close(fd)
+		return nil, fmt.Errorf("read poller: non-blocking epoll set: %w", err)
+	}
+	wfd, _, errno := syscall.Syscall(syscall.SYS_EVENTFD2, 0, syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
+	if errno != 0 {
+		_ = syscall.Close(fd)
+		return nil, fmt.Errorf("read poller: eventfd: %w", errno)
+	}
+	ev := syscall.EpollEvent{Events: syscall.EPOLLIN, Fd: -1}
+	if err := syscall.EpollCtl(fd, syscall.EPOLL_CTL_ADD, int(wfd), &ev); err != nil {
+		_ = syscall.Close(fd)
+		_ = syscall.Close(int(wfd))
+		return nil, fmt.Errorf("read poller: watch eventfd: %w", err)
+	}
+	ep := os.NewFile(uintptr(fd), "epoll")
+	rc, err := ep.SyscallConn()
+	if err != nil {
+		_ = ep.Close()
+		_ = syscall.Close(int(wfd))
+		return nil, fmt.Errorf("read poller: %w", err)
+	}
+	p := &readPoller{m: m, ep: ep, epfd: fd, rc: rc, wake: int(wfd), events: make([]syscall.EpollEvent, pollEvents), done: make(chan struct{})}
+	p.readFn = p.readOnce
+	go p.run()
+	return p, nil
+}
+
+// add makes p read c's socket from now on, or reports false when it cannot
+// (the caller then starts gws's ReadLoop). It runs OnOpen first, as ReadLoop
+// would.
+func (p *readPoller) add(c *client, h handler) bool {
+	rc := c.raw
+	if rc == nil {
+		return false
+	}
+	if _, ok := c.sock.Conn.(*net.TCPConn); !ok {
+		return false // a wrapper (PROXY) may hold bytes read ahead of the socket's
+	}
+	h.OnOpen(c.conn)
+	pc := &polled{poller: p, c: c, rc: rc}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return false
+	}
+	if n := len(p.free); n > 0 {
+		pc.slot, p.free = p.free[n-1], p.free[:n-1]
+	} else {
+		pc.slot = int32(len(p.slots))
+		p.slots = append(p.slots, nil)
+	}
+	p.gen++
+	pc.gen = p.gen
+	p.slots[pc.slot] = pc
+	ev := syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP | epollET, Fd: pc.slot, Pad: pc.gen}
+	var cerr error
+	err := rc.Control(func(fd uintptr) { cerr = syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_ADD, int(fd), &ev) })
+	if err != nil || cerr != nil {
+		p.slots[pc.slot] = nil
+		p.free = append(p.free, pc.slot)
+		return false
+	}
+	c.sock.poll.Store(pc)
+	return true
+}
+
+// ask queues a request for the poller's goroutine and wakes it.
+func (p *readPoller) ask(pc *polled, kind requestKind) {
+	p.mu.Lock()
+	p.requests = append(p.requests, request{p: pc, kind: kind})
+	p.mu.Unlock()
+	one := uint64(1)
+	_, _ = syscall.Write(p.wake, (*[8]byte)(unsafe.Pointer(&one))[:])
+}
+
+// stop hands every connection back to gws and ends the poller.
+func (p *readPoller) stop() {
+	p.mu.Lock()
+	p.closed = true
+	p.mu.Unlock()
+	one := uint64(1)
+	_, _ = syscall.Write(p.wake, (*[8]byte)(unsafe.Pointer(&one))[:])
+	<-p.done
+}
+
+// run handles readiness events until stop.
+func (p *readPoller) run() {
+	defer close(p.done)
+	defer func() {
+		_ = p.ep.Close()
+		_ = syscall.Close(p.wake)
+	}()
+	var n int
+	var werr error
+	wait := func(fd uintptr) bool {
+		n, werr = syscall.EpollWait(int(fd), p.events, 0)
+		if werr == syscall.EINTR {
+			n, werr = 0, nil
+		}
+		if n == 0 && werr == nil {
+			p.caughtUp()
+		}
+		// Nothing ready: false makes Go's poller wait until the set is.
+		return n > 0 || werr != nil
+	}
+	var reqs []request
+	nextSweep := time.Now().Add(pollSweep)
+	_ = p.ep.SetReadDeadline(nextSweep)
+	for {
+		err := p.rc.Read(wait)
+		switch {
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			n, werr = 0, nil
+		case err != nil || werr != nil:
+			p.m.log.Error("realtime: read poller stopped", "err", errors.Join(err, werr))
+			p.handBackAll()
+			return
+		}
+		if n > 0 && p.busySince.Load() == 0 {
+			p.busySince.Store(time.Now().UnixNano())
+		}
+		woken := false
+		for _, ev := range p.events[:n] {
+			if ev.Fd < 0 {
+				woken = true
+				continue
+			}
+			if pc := p.slot(ev.Fd, ev.Pad); pc != nil {
+				if ev.Events&(syscall.EPOLLRDHUP|syscall.EPOLLHUP|syscall.EPOLLERR) != 0 {
+					// The peer closed or the connection failed: the end of
+					// stream or error is read after the bytes before it,
+					// and no later event will say so.
+					pc.hup = true
+				}
+				p.readConn(pc)
+			}
+		}
+		if woken {
+			var b [8]byte
+			_, _ = syscall.Read(p.wake, b[:])
+			p.mu.Lock()
+			reqs = append(reqs[:0], p.requests...)
+			clear(p.requests)
+			p.requests = p.requests[:0]
+			closed := p.closed
+			p.mu.Unlock()
+			if closed {
+				p.handBackAll()
+				return
+			}
+			for i, r := range reqs {
+				pc := r.p
+				switch {
+				case r.kind == requestHandBack:
+					p.handBack(pc)
+				case pc.loopOnResume:
+					pc.busy, pc.loopOnResume = false, false
+					go p.m.readLoop(pc.c)
+				case !pc.gone:
+					pc.busy = false
+					p.readConn(pc) // bytes may have come while it was busy
+				}
+				reqs[i] = request{}
+			}
+		}
+		if now := time.Now(); !now.Before(nextSweep) {
+			p.sweep(now)
+			nextSweep = now.Add(pollSweep)
+			_ = p.ep.SetReadDeadline(nextSweep)
+		}
+	}
+}
+
+// pollBehind is how long a read poller may go without emptying its set
+// before it counts as behind (see Manager.readsBehind): one that keeps up
+// empties it within a few milliseconds of waking, every time.
+const pollBehind = 100 * time.Millisecond
+
+// caughtUp notes that the poller found its set empty: its busy spell, if
+// any, ends.
+func (p *readPoller) caughtUp() {
+	since := p.busySince.Swap(0)
+	if since == 0 {
+		return
+	}
+	spell := time.Now().UnixNano() - since
+	for {
+		old := p.longest.Load()
+		if spell <= old || p.longest.CompareAndSwap(old, spell) {
+			return
+		}
+	}
+}
+
+// behind reports whether the poller's longest busy spell since the last
+// call, or the one it is in, lasted pollBehind or more: its connections'
+// messages waited that long to be read. Only the saturation sampler calls it.
+func (p *readPoller) behind(now time.Time) bool {
+	spell := p.longest.Swap(0)
+	if since := p.busySince.Load(); since != 0 {
+		spell = max(spell, now.UnixNano()-since)
+	}
+	return spell >= int64(pollBehind)
+}
+
+// slot returns the connection in slot i if its generation is gen.
+func (p *readPoller) slot(i, gen int32) *polled {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if int(i) >= len(p.slots) {
+		return nil
+	}
+	if pc := p.slots[i]; pc != nil && pc.gen == gen {
+		return pc
+	}
+	return nil
+}
+
+// sweep hands back the connections whose read deadline passed by now.
+func (p *readPoller) sweep(now time.Time) {
+	t := now.UnixNano()
+	p.mu.Lock()
+	var late []*polled
+	for _, pc := range p.slots {
+		if pc != nil && !pc.gone {
+			if d := pc.c.sock.readDeadline.Load(); d != 0 && t >= d {
+				late = append(late, pc)
+			}
+		}
+	}
+	p.mu.Unlock()
+	for _, pc := range late {
+		p.handBack(pc)
+	}
+}
+
+// handBackAll hands every connection back to gws.
+func (p *readPoller) handBackAll() {
+	p.mu.Lock()
+	all := make([]*polled, 0, len(p.slots))
+	for _, pc := range p.slots {
+		if pc != nil {
+			all = append(all, pc)
+		}
+	}
+	p.mu.Unlock()
+	for _, pc := range all {
+		p.handBack(pc)
+	}
+}
+
+// readOnce is the callback of a read: one read(2) of p.cur's socket into
+// the free part of p.buf.
+func (p *readPoller) readOnce(fd uintptr) {
+	have := len(p.cur.rest)
+	for {
+		p.n, p.err = syscall.Read(int(fd), p.buf[have:])
+		if p.err != syscall.EINTR {
+			return
+		}
+	}
+}
+
+// readConn reads what pc's socket holds and handles the whole messages in
+// it, until a read leaves the socket empty, pc is busy or gone.
+func (p *readPoller) readConn(pc *polled) {
+	for !pc.gone && !pc.busy {
+		have := copy(p.buf[:], pc.rest)
+		if pc.held {
+			pc.held = false
+			if !p.handle(pc, p.buf[:have]) {
+				return
+			}
+			continue
+		}
+		p.cur = pc
+		if err := pc.rc.Control(p.readFn); err != nil {
+			p.cur = nil
+			p.handBack(pc) // closed: gws's read sees it too
+			return
+		}
+		p.cur = nil
+		n, err := p.n, p.err
+		switch {
+		case err == syscall.EAGAIN:
+			return
+		case err != nil || n == 0:
+			// End of stream or an error: gws reads it (after the bytes
+			// held) and closes the connection with its usual reason.
+			p.handBack(pc)
+			return
+		}
+		// A read that did not fill the buffer left the socket empty: the set
+		// reports the next bytes. After a hang-up, read on to its end.
+		more := have+n == len(p.buf) || pc.hup
+		if !p.handle(pc, p.buf[:have+n]) || !more {
+			return
+		}
+	}
+}
+
+// handle handles the whole frames at the start of b, keeps the start of a
+// frame not whole yet, and reports whether pc stays with the poller.
+func (p *readPoller) handle(pc *polled, b []byte) bool {
+	for {
+		kind, payload, size := nextFrame(b)
+		switch kind {
+		case frameShort:
+			pc.rest = append(pc.rest[:0], b...)
+			return true
+		case frameOther:
+			pc.rest = append(pc.rest[:0], b...)
+			p.handBack(pc)
+			return false
+		}
+		b = b[size:]
+		c := pc.c
+		if c.state.Load() != stateJoined {
+			// A hello may wait for a room or the cluster: not on the
+			// poller. The rest waits its turn.
+			pc.busy, pc.held = true, len(b) > 0
+			pc.rest = append(pc.rest[:0], b...)
+			msg := append([]byte(nil), payload...)
+			go func() {
+				c.m.dispatch(c, opBinary, msg)
+				p.ask(pc, requestResume)
+			}()
+			return true
+		}
+		p.m.dispatch(c, opBinary, payload)
+		if len(b) == 0 {
+			pc.rest = pc.rest[:0]
+			return true
+		}
+	}
+}
+
+// handBack gives pc's connection to gws: the bytes held go before the
+// socket's, and its ReadLoop starts.
+func (p *readPoller) handBack(pc *polled) {
+	if pc.gone {
+		return
+	}
+	pc.gone = true
+	// Out of the set while the descriptor is surely pc's (Control keeps it
+	// from being closed and reused meanwhile); a closed one left the set
+	// when it was closed.
+	_ = pc.rc.Control(func(fd uintptr) { _ = syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_DEL, int(fd), nil) })
+	p.mu.Lock()
+	p.slots[pc.slot] = nil
+	p.free = append(p.free, pc.slot)
+	p.mu.Unlock()
+	sock := pc.c.sock
+	sock.poll.Store(nil)
+	if len(pc.rest) > 0 {
+		sock.prefix = append([]byte(nil), pc.rest...)
+	}
+	pc.rest = nil
+	if pc.busy {
+		// A message handled off the poller is still running: the
+		// connection's ReadLoop must not start before it is done.
+		pc.loopOnResume = true
+		return
+	}
+	go p.m.readLoop(pc.c)
+}
