@@ -27,6 +27,7 @@ type reporter struct {
 	winSet            chan struct{}
 	cpuStart          time.Duration       // the server's CPU time at winStart
 	selfCPUStart      time.Duration       // the load generator's CPU time at winStart
+	selfWait          schedWait           // the load generator's scheduling latencies at winStart
 	ticksStart        map[float64]float64 // the server's tick histogram at winStart
 	lateStart         float64             // the server's late input ticks at winStart, -1 unknown
 	winStats          []netcode.Stats     // the verifying clients' counters at winStart
@@ -54,6 +55,7 @@ func (r *reporter) markWindow(now time.Time) {
 	}
 	r.winStart = now
 	r.selfCPUStart, _ = processCPU(os.Getpid())
+	r.selfWait.begin()
 	if r.cfg.API != "" && !r.cfg.Floor {
 		if b, err := tickBuckets(context.Background(), r.cfg.API); err == nil {
 			r.ticksStart = b
@@ -194,8 +196,15 @@ type summary struct {
 	// LoadgenCores is the load generator's own CPU time over the window as
 	// a number of cores: below 1, one core drove the clients.
 	LoadgenCores float64 `json:"loadgen_cores,omitempty"`
-	LoadgenCPUs  string  `json:"loadgen_cpus,omitempty"`
-	MachineCPUs  string  `json:"machine_cpus,omitempty"`
+	// LoadgenWaitP50ms and LoadgenWaitP99ms are how long the load
+	// generator's goroutines waited for its CPU once runnable over the window
+	// (Go's scheduling latency, by histogram bucket): tens of milliseconds
+	// mean its own delays are in the frame rates, round trips and netcode
+	// figures it reports.
+	LoadgenWaitP50ms float64 `json:"loadgen_sched_wait_ms_p50,omitempty"`
+	LoadgenWaitP99ms float64 `json:"loadgen_sched_wait_ms_p99,omitempty"`
+	LoadgenCPUs      string  `json:"loadgen_cpus,omitempty"`
+	MachineCPUs      string  `json:"machine_cpus,omitempty"`
 	// ServerCPU is the server's CPU time over the window as a number of
 	// cores, and per 1,000 clients (with -pid).
 	ServerCores        float64 `json:"server_cores,omitempty"`
@@ -309,6 +318,7 @@ func (r *reporter) summary(now time.Time) *summary {
 	if cpu, err := processCPU(os.Getpid()); err == nil && r.selfCPUStart > 0 {
 		s.LoadgenCores = (cpu - r.selfCPUStart).Seconds() / secs
 	}
+	s.LoadgenWaitP50ms, s.LoadgenWaitP99ms = r.selfWait.quantilesMS()
 	s.MachineCPUs = onlineCPUs()
 	if r.cfg.PID > 0 {
 		if cpu, err := processCPU(r.cfg.PID); err == nil && r.cpuStart > 0 {
@@ -515,6 +525,9 @@ func (s *summary) print(w io.Writer) {
 	}
 	if s.ServerCPUs != "" || s.LoadgenCPUs != "" {
 		fmt.Fprintf(w, "  cpus: server %s, load generator %s (using %.2f cores), machine %s\n", orDash(s.ServerCPUs), orDash(s.LoadgenCPUs), s.LoadgenCores, orDash(s.MachineCPUs))
+	}
+	if s.LoadgenWaitP99ms > 0 {
+		fmt.Fprintf(w, "  load generator's own waits for its CPU: p50 %s ms  p99 %s ms%s\n", fmtMS(s.LoadgenWaitP50ms), fmtMS(s.LoadgenWaitP99ms), loadgenBusyNote(s.LoadgenWaitP99ms))
 	}
 	if s.ServerCores > 0 {
 		fmt.Fprintf(w, "  server cpu: %.3f cores, %.3f cores per 1000 clients\n", s.ServerCores, s.ServerCoresPer1000)

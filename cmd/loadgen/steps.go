@@ -79,7 +79,11 @@ func stepCell(s *summary) string {
 	if !s.Held {
 		verdict = "NOT held"
 	}
-	cell := fmt.Sprintf("%s: p1 %.1f/s, %.2f cores (load generator %.2f)", verdict, s.UpdatesP1, s.ServerCores, s.LoadgenCores)
+	cell := fmt.Sprintf("%s: p1 %.1f/s, %.2f cores (load generator %.2f", verdict, s.UpdatesP1, s.ServerCores, s.LoadgenCores)
+	if s.LoadgenWaitP99ms >= loadgenBusy {
+		cell += fmt.Sprintf(", busy: its goroutines waited p99 %s ms", fmtMS(s.LoadgenWaitP99ms))
+	}
+	cell += ")"
 	if s.Mode == "game" && s.SendRate > 0 && s.SendRate < heldTickRate {
 		cell += fmt.Sprintf(" at a send rate of %g (ticks p1 %.1f/s)", s.SendRate, s.TicksP1)
 	}
