@@ -73,6 +73,7 @@ type readPoller struct {
 	gen      int32     // generations handed out, one per add
 	requests []request // from other goroutines, taken by the poller
 	closed   bool      // stop was called: hand every connection back and return
+	exited   bool      // run returned: the epoll set and eventfd are closed
 
 	// busySince is when the poller woke with events to handle after it
 	// last found its set empty (unix nanoseconds; 0 while it waits), and
@@ -197,10 +198,23 @@ func (p *readPoller) add(c *client, h handler) bool {
 }
 
 // ask queues a request for the poller's goroutine and wakes it.
-func (p *readPoller) ask(pc *polled, kind requestKind) {
+// It reports false when the poller has ended: it has handed every
+// connection back then.
+func (p *readPoller) ask(pc *polled, kind requestKind) bool {
 	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.exited {
+		return false
+	}
 	p.requests = append(p.requests, request{p: pc, kind: kind})
-	p.mu.Unlock()
+	p.poke()
+	return true
+}
+
+// poke wakes the poller's goroutine. The caller holds p.mu and has checked
+// that the poller has not exited, so the eventfd is still open (and its
+// number not another file's).
+func (p *readPoller) poke() {
 	one := uint64(1)
 	_, _ = syscall.Write(p.wake, (*[8]byte)(unsafe.Pointer(&one))[:])
 }
@@ -209,9 +223,10 @@ func (p *readPoller) ask(pc *polled, kind requestKind) {
 func (p *readPoller) stop() {
 	p.mu.Lock()
 	p.closed = true
+	if !p.exited {
+		p.poke()
+	}
 	p.mu.Unlock()
-	one := uint64(1)
-	_, _ = syscall.Write(p.wake, (*[8]byte)(unsafe.Pointer(&one))[:])
 	<-p.done
 }
 
@@ -219,6 +234,20 @@ func (p *readPoller) stop() {
 func (p *readPoller) run() {
 	defer close(p.done)
 	defer func() {
+		// Every connection was handed back before return; a message
+		// handled off the poller that ended since starts its read loop
+		// here, and those that end later start it themselves (see handle).
+		p.mu.Lock()
+		p.exited = true
+		left := p.requests
+		p.requests = nil
+		p.mu.Unlock()
+		for _, r := range left {
+			if r.kind == requestResume && r.p.loopOnResume {
+				r.p.loopOnResume = false
+				go p.m.readLoop(r.p.c)
+			}
+		}
 		_ = p.ep.Close()
 		_ = syscall.Close(p.wake)
 	}()
@@ -455,7 +484,11 @@ func (p *readPoller) handle(pc *polled, b []byte) bool {
 			msg := append([]byte(nil), payload...)
 			go func() {
 				c.m.dispatch(c, opBinary, msg)
-				p.ask(pc, requestResume)
+				if !p.ask(pc, requestResume) {
+					// The poller ended meanwhile and handed pc back,
+					// leaving its read loop to start here.
+					go p.m.readLoop(pc.c)
+				}
 			}()
 			return true
 		}

@@ -21,6 +21,6 @@ const requestHandBack requestKind = 0
 
 func newReadPoller(*Manager) (*readPoller, error) { return &readPoller{}, nil }
 func (*readPoller) add(*client, handler) bool     { return false }
-func (*readPoller) ask(*polled, requestKind)      {}
+func (*readPoller) ask(*polled, requestKind) bool { return false }
 func (*readPoller) stop()                         {}
 func (*readPoller) behind(time.Time) bool         { return false }
