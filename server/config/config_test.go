@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"log/slog"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -49,9 +50,14 @@ func TestParse(t *testing.T) {
 				t.Errorf("tick rate %d, want 40", c.Realtime.TickRate)
 			}
 		}},
-		{"zero means none", []string{"-bots", "0", "-public-rooms", "0", "-reconnect-grace", "0", "-sched-latency", "0"}, nil, func(t *testing.T, c Config) {
-			if rt := c.Realtime; rt.Bots >= 0 || rt.PublicRooms >= 0 || rt.ReconnectGrace >= 0 || rt.SchedLatency >= 0 {
-				t.Errorf("bots %d, public rooms %d, grace %s, scheduling latency %s: want each negative (none), not zero (the default)", rt.Bots, rt.PublicRooms, rt.ReconnectGrace, rt.SchedLatency)
+		{"zero means none", []string{"-bots", "0", "-public-rooms", "0", "-reconnect-grace", "0", "-sched-latency", "0", "-read-pollers", "0"}, nil, func(t *testing.T, c Config) {
+			if rt := c.Realtime; rt.Bots >= 0 || rt.PublicRooms >= 0 || rt.ReconnectGrace >= 0 || rt.SchedLatency >= 0 || rt.ReadPollers >= 0 {
+				t.Errorf("bots %d, public rooms %d, grace %s, scheduling latency %s, read pollers %d: want each negative (none), not zero (the default)", rt.Bots, rt.PublicRooms, rt.ReconnectGrace, rt.SchedLatency, rt.ReadPollers)
+			}
+		}},
+		{"read pollers by default: one per CPU", nil, nil, func(t *testing.T, c Config) {
+			if got, want := c.Realtime.ReadPollers, runtime.GOMAXPROCS(0); got != want {
+				t.Errorf("read pollers %d, want %d (GOMAXPROCS)", got, want)
 			}
 		}},
 		{"spectators: zero means none", []string{"-max-spectators-per-room", "0", "-max-spectators", "0", "-spectate-delay", "0"}, nil, func(t *testing.T, c Config) {
@@ -123,6 +129,7 @@ func TestParseRejects(t *testing.T) {
 		{"negative bots", []string{"-bots", "-1"}, nil, "bots"},
 		{"round of fractional seconds", []string{"-round-length", "10.5s"}, nil, "round-length"},
 		{"grace too long", []string{"-reconnect-grace", "11m"}, nil, "-reconnect-grace"},
+		{"too many read pollers", []string{"-read-pollers", "257"}, nil, "-read-pollers"},
 		{"scheduling latency too short", []string{"-sched-latency", "500us"}, nil, "-sched-latency"},
 		{"scheduling latency too long", []string{"-sched-latency", "2s"}, nil, "-sched-latency"},
 		{"max rooms zero", []string{"-max-rooms", "0"}, nil, "-max-rooms"},
