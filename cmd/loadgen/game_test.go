@@ -264,6 +264,12 @@ func TestGameClientsVerify(t *testing.T) {
 				if sum.Connected != 10 || sum.UpdatesMin <= 20 {
 					t.Errorf("%d connected, slowest %.1f updates/s; want 10 and over 20", sum.Connected, sum.UpdatesMin)
 				}
+				if sum.StallUnderflowsPerMin < 0 || sum.StallUnderflowsPerMin > sum.UnderflowsPerMin {
+					t.Errorf("%.2f underflows per client-minute on frames drawn late, of %.2f in all", sum.StallUnderflowsPerMin, sum.UnderflowsPerMin)
+				}
+				if sum.LoadgenWaitP99ms <= 0 || sum.LoadgenWaitP50ms > sum.LoadgenWaitP99ms {
+					t.Errorf("load generator's own waits p50 %v ms, p99 %v ms: want them measured over the window", sum.LoadgenWaitP50ms, sum.LoadgenWaitP99ms)
+				}
 				if sum.UpBytesPerClient < 20*8 {
 					t.Errorf("clients sent %.0f B/s, want their 30 inputs a second", sum.UpBytesPerClient)
 				}

@@ -182,6 +182,11 @@ type summary struct {
 	// the frames.
 	UnderflowsPerMin float64 `json:"underflows_per_client_per_min"`
 	UnderflowShare   float64 `json:"underflow_share"`
+	// StallUnderflowsPerMin is the part of UnderflowsPerMin on frames that
+	// the load generator itself drew late (longer than the interpolation
+	// delay after the previous one: its own CPU stalled them), which no
+	// server or network could have avoided.
+	StallUnderflowsPerMin float64 `json:"stall_underflows_per_client_per_min"`
 	// LateInputTicksPerMin is, per client and minute over the window, the
 	// ticks in which the server ran a client's ship on its previous input
 	// because the next one had not arrived (its
@@ -248,7 +253,7 @@ func (r *reporter) summary(now time.Time) *summary {
 	}
 	var ups, tks, rtts []float64
 	var down, up float64
-	var corrections, underflows, frames uint64
+	var corrections, underflows, stalls, frames uint64
 	for i, p := range r.players {
 		down += float64(p.bytesDown.Load()-r.winDown[i]) / secs
 		up += float64(p.bytesUp.Load()-r.winUp[i]) / secs
@@ -289,6 +294,7 @@ func (r *reporter) summary(now time.Time) *summary {
 			s.Reconnects += st.Reconnects
 			corrections += st.Corrections - w.Corrections
 			underflows += st.Underflows - w.Underflows
+			stalls += st.StallUnderflows - w.StallUnderflows
 			frames += st.Frames - w.Frames
 			s.CorrectionMax = max(s.CorrectionMax, st.CorrectionMax)
 		}
@@ -307,6 +313,7 @@ func (r *reporter) summary(now time.Time) *summary {
 	if elapsed := now.Sub(r.winStart).Minutes(); elapsed > 0 && s.Verifying > 0 {
 		s.CorrectionsPerMin = float64(corrections) / float64(s.Verifying) / elapsed
 		s.UnderflowsPerMin = float64(underflows) / float64(s.Verifying) / elapsed
+		s.StallUnderflowsPerMin = float64(stalls) / float64(s.Verifying) / elapsed
 	}
 	if frames > 0 {
 		s.UnderflowShare = float64(underflows) / float64(frames)
@@ -517,8 +524,8 @@ func (s *summary) print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "  errors: dial %d  drops %d  resyncs %d  decode %d  reconnects %d\n", s.DialErrors, s.Drops, s.Resyncs, s.DecodeErrors, s.Reconnects)
 	if s.Mode == "game" {
-		fmt.Fprintf(w, "  netcode (%d verifying clients): %.2f corrections/min/client, largest %.1f units; %.2f interpolation underflows/min/client (%.2f%% of frames)\n",
-			s.Verifying, s.CorrectionsPerMin, s.CorrectionMax, s.UnderflowsPerMin, 100*s.UnderflowShare)
+		fmt.Fprintf(w, "  netcode (%d verifying clients): %.2f corrections/min/client, largest %.1f units; %.2f interpolation underflows/min/client (%.2f%% of frames; %.2f on frames the load generator drew late)\n",
+			s.Verifying, s.CorrectionsPerMin, s.CorrectionMax, s.UnderflowsPerMin, 100*s.UnderflowShare, s.StallUnderflowsPerMin)
 		if s.LateInputTicksPerMin >= 0 {
 			fmt.Fprintf(w, "  inputs late at the server: %.2f ticks/min/client ran on the previous input\n", s.LateInputTicksPerMin)
 		}
