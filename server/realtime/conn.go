@@ -202,13 +202,13 @@ const idleSlack = 3 * time.Second
 // OnMessage decodes and dispatches one client message on the read goroutine.
 func (h handler) OnMessage(socket *gws.Conn, message *gws.Message) {
 	defer message.Close()
-	h.m.dispatch(clientOf(socket), uint8(message.Opcode), message.Bytes())
+	h.m.dispatch(clientOf(socket), message.Opcode, message.Bytes())
 }
 
 // dispatch decodes and handles one client message of c, of opcode, on c's
 // reader: its gws ReadLoop, or its read poller (readpoll_linux.go) once it
 // joined a room. data is not kept.
-func (m *Manager) dispatch(c *client, opcode uint8, data []byte) {
+func (m *Manager) dispatch(c *client, opcode gws.Opcode, data []byte) {
 	defer func() {
 		// A bug must cost one connection, never the process.
 		if e := recover(); e != nil {
@@ -221,7 +221,7 @@ func (m *Manager) dispatch(c *client, opcode uint8, data []byte) {
 	}
 	c.touch()
 	m.opts.Observer.MessageReceived(len(data))
-	if opcode != uint8(gws.OpcodeBinary) {
+	if opcode != gws.OpcodeBinary {
 		c.closeWith(wire.CloseUnsupported, wire.ErrCodeBadMessage, "text frames are not accepted", "text frame")
 		return
 	}

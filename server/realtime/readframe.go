@@ -3,6 +3,7 @@ package realtime
 import (
 	"encoding/binary"
 
+	"github.com/lxzan/gws"
 	"github.com/tickarena/tickarena/game/wire"
 )
 
@@ -30,7 +31,6 @@ const (
 	frameOpcode = 0x0f
 	frameMasked = 0x80
 	frameLen    = 0x7f
-	opBinary    = 0x2
 )
 
 // nextFrame looks at the frame at the start of b. For frameFast it unmasks
@@ -40,7 +40,7 @@ func nextFrame(b []byte) (kind frameKind, payload []byte, size int) {
 		return frameShort, nil, 0
 	}
 	b0, b1 := b[0], b[1]
-	if b0&(frameFin|frameRSV|frameOpcode) != frameFin|opBinary || b1&frameMasked == 0 {
+	if b0&(frameFin|frameRSV|frameOpcode) != frameFin|byte(gws.OpcodeBinary) || b1&frameMasked == 0 {
 		return frameOther, nil, 0
 	}
 	n, head := int(b1&frameLen), 2

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"time"
 	"unsafe"
+
+	"github.com/lxzan/gws"
 )
 
 // The read path of a plain TCP connection on Linux: read pollers.
@@ -109,8 +111,7 @@ type request struct {
 // touches the fields after gen.
 type polled struct {
 	poller *readPoller
-	c      *client
-	rc     syscall.RawConn
+	c      *client // its socket is c.raw
 	slot   int32
 	gen    int32 // the slot's use, in each of its events
 
@@ -162,15 +163,14 @@ func newReadPoller(m *Manager) (*readPoller, error) {
 // (the caller then starts gws's ReadLoop). It runs OnOpen first, as ReadLoop
 // would.
 func (p *readPoller) add(c *client, h handler) bool {
-	rc := c.raw
-	if rc == nil {
+	if c.raw == nil {
 		return false
 	}
 	if _, ok := c.sock.Conn.(*net.TCPConn); !ok {
 		return false // a wrapper (PROXY) may hold bytes read ahead of the socket's
 	}
 	h.OnOpen(c.conn)
-	pc := &polled{poller: p, c: c, rc: rc}
+	pc := &polled{poller: p, c: c}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.closed {
@@ -187,7 +187,7 @@ func (p *readPoller) add(c *client, h handler) bool {
 	p.slots[pc.slot] = pc
 	ev := syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP | epollET, Fd: pc.slot, Pad: pc.gen}
 	var cerr error
-	err := rc.Control(func(fd uintptr) { cerr = syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_ADD, int(fd), &ev) })
+	err := c.raw.Control(func(fd uintptr) { cerr = syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_ADD, int(fd), &ev) })
 	if err != nil || cerr != nil {
 		p.slots[pc.slot] = nil
 		p.free = append(p.free, pc.slot)
@@ -435,7 +435,7 @@ func (p *readPoller) readConn(pc *polled) {
 			continue
 		}
 		p.cur = pc
-		if err := pc.rc.Control(p.readFn); err != nil {
+		if err := pc.c.raw.Control(p.readFn); err != nil {
 			p.cur = nil
 			p.handBack(pc) // closed: gws's read sees it too
 			return
@@ -483,7 +483,7 @@ func (p *readPoller) handle(pc *polled, b []byte) bool {
 			pc.rest = append(pc.rest[:0], b...)
 			msg := append([]byte(nil), payload...)
 			go func() {
-				c.m.dispatch(c, opBinary, msg)
+				p.m.dispatch(c, gws.OpcodeBinary, msg)
 				if !p.ask(pc, requestResume) {
 					// The poller ended meanwhile and handed pc back,
 					// leaving its read loop to start here.
@@ -492,7 +492,7 @@ func (p *readPoller) handle(pc *polled, b []byte) bool {
 			}()
 			return true
 		}
-		p.m.dispatch(c, opBinary, payload)
+		p.m.dispatch(c, gws.OpcodeBinary, payload)
 		if len(b) == 0 {
 			pc.rest = pc.rest[:0]
 			return true
@@ -510,7 +510,7 @@ func (p *readPoller) handBack(pc *polled) {
 	// Out of the set while the descriptor is surely pc's (Control keeps it
 	// from being closed and reused meanwhile); a closed one left the set
 	// when it was closed.
-	_ = pc.rc.Control(func(fd uintptr) { _ = syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_DEL, int(fd), nil) })
+	_ = pc.c.raw.Control(func(fd uintptr) { _ = syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_DEL, int(fd), nil) })
 	p.mu.Lock()
 	p.slots[pc.slot] = nil
 	p.free = append(p.free, pc.slot)
