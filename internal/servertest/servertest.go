@@ -155,10 +155,11 @@ func StartWith(t testing.TB, opts Options) *Proc {
 		scheme = "https"
 		poll = &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
 	}
-	// -sched-latency 0: a test machine busy with other packages makes the
-	// server's goroutines wait for a CPU, which must not make it refuse the
-	// tests' own players (a test's own -sched-latency, later, wins).
-	args = append([]string{"-addr", addr, "-sched-latency", "0"}, args...)
+	// -sched-latency 0 and -cpu-ceiling 0: a test machine busy with other
+	// packages makes the server's goroutines wait for a CPU, and a test may
+	// keep the server's own busy, which must not make it refuse the tests'
+	// own players (a test's own flags, later, win).
+	args = append([]string{"-addr", addr, "-sched-latency", "0", "-cpu-ceiling", "0"}, args...)
 	p := &Proc{Client: Client{URL: scheme + "://" + addr, HTTP: apiClient(opts.HTTPS)}, Addr: addr, cmd: exec.Command(bin, args...), logs: &LogBuffer{}, exited: make(chan struct{})}
 	p.cmd.Env = cleanEnv()
 	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs

@@ -232,6 +232,61 @@ func TestBusyNodeAnswersFull(t *testing.T) {
 	})
 }
 
+// TestNodeAtItsCPUCeilingAnswersFull: the node's process uses more of its
+// CPU than -cpu-ceiling allows (here, goroutines of the test spinning in
+// the node's own process; 60%, so that a test machine busy with other
+// packages still lets it get there). Quick play answers 503 "cpu ceiling"
+// with Retry-After, and once the spinning stops the node seats players
+// again. The operating system's figure of the process's CPU time is read:
+// nothing is faked.
+func TestNodeAtItsCPUCeilingAnswersFull(t *testing.T) {
+	// One CPU for the node, so that one spinner can take all of it even on
+	// a machine whose other cores are busy.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	n := startNode(t, func(c *config.Config) {
+		c.Realtime.CPUCeiling = 60
+		c.Realtime.SaturationClear = time.Second
+	})
+	token, _ := n.player(t, "Ada")
+	testwait.Until(t, testwait.Default, "quick play to seat the player before the node's CPU is taken", func() bool {
+		return n.Do(t, http.MethodPost, "/api/play", token, nil).Status == http.StatusOK
+	})
+
+	stop := make(chan struct{})
+	var busy sync.WaitGroup
+	for range 2 {
+		busy.Add(1)
+		go func() {
+			defer busy.Done()
+			for x := 0; ; x++ {
+				if x%1_000_000 == 0 {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+				}
+			}
+		}()
+	}
+	var a servertest.Answer
+	testwait.Until(t, testwait.Default, "quick play to answer 503 \"cpu ceiling\" while the node's CPU is taken", func() bool {
+		a = n.Do(t, http.MethodPost, "/api/play", token, nil)
+		return a.Status == http.StatusServiceUnavailable && strings.Contains(a.Message(), "cpu ceiling")
+	})
+	close(stop)
+	busy.Wait()
+	if retry, msg := a.Header.Get("Retry-After"), a.Message(); retry == "" || !strings.Contains(msg, "full (cpu ceiling)") {
+		t.Errorf("quick play on a node at its CPU ceiling: Retry-After %q, error %q; want a Retry-After and \"all arenas are full (cpu ceiling) ...\"", retry, msg)
+	}
+	if got := n.metricValue(t, `tickarena_lobby_refused_full_total{reason="cpu ceiling"}`); got == "" || got == "0" {
+		t.Errorf("refusals at the CPU ceiling counted: %q, want at least 1", got)
+	}
+	testwait.Until(t, testwait.Default, "quick play to seat the player again once the CPU is free", func() bool {
+		return n.Do(t, http.MethodPost, "/api/play", token, nil).Status == http.StatusOK
+	})
+}
+
 // TestNodeSeatsAtMostSeatRatePlayersASecond: players asking for seats
 // faster than -seat-rate get 503 with Retry-After and a JSON error saying
 // so, however idle the node, so that a crowd cannot take more seats than

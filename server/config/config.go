@@ -249,6 +249,8 @@ func (c Config) Validate() error {
 		return bad("room-create-rate-per-ip", "must be at least 1")
 	case rt.SchedLatency > 0 && (rt.SchedLatency < time.Millisecond || rt.SchedLatency > time.Second):
 		return bad("sched-latency", "%s is outside 1ms-1s (0: never full for it)", rt.SchedLatency)
+	case rt.CPUCeiling > 0 && (rt.CPUCeiling < 50 || rt.CPUCeiling > 100):
+		return bad("cpu-ceiling", "%d is outside 50-100 (0: never full for it)", rt.CPUCeiling)
 	case rt.ReadPollers > 256:
 		return bad("read-pollers", "%d is outside 1-256 (0: a goroutine per connection)", rt.ReadPollers)
 	case rt.ReconnectGrace > 10*time.Minute:

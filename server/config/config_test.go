@@ -50,9 +50,9 @@ func TestParse(t *testing.T) {
 				t.Errorf("tick rate %d, want 40", c.Realtime.TickRate)
 			}
 		}},
-		{"zero means none", []string{"-bots", "0", "-public-rooms", "0", "-reconnect-grace", "0", "-sched-latency", "0", "-read-pollers", "0"}, nil, func(t *testing.T, c Config) {
-			if rt := c.Realtime; rt.Bots >= 0 || rt.PublicRooms >= 0 || rt.ReconnectGrace >= 0 || rt.SchedLatency >= 0 || rt.ReadPollers >= 0 {
-				t.Errorf("bots %d, public rooms %d, grace %s, scheduling latency %s, read pollers %d: want each negative (none), not zero (the default)", rt.Bots, rt.PublicRooms, rt.ReconnectGrace, rt.SchedLatency, rt.ReadPollers)
+		{"zero means none", []string{"-bots", "0", "-public-rooms", "0", "-reconnect-grace", "0", "-sched-latency", "0", "-read-pollers", "0", "-cpu-ceiling", "0"}, nil, func(t *testing.T, c Config) {
+			if rt := c.Realtime; rt.Bots >= 0 || rt.PublicRooms >= 0 || rt.ReconnectGrace >= 0 || rt.SchedLatency >= 0 || rt.ReadPollers >= 0 || rt.CPUCeiling >= 0 {
+				t.Errorf("bots %d, public rooms %d, grace %s, scheduling latency %s, read pollers %d, cpu ceiling %d: want each negative (none), not zero (the default)", rt.Bots, rt.PublicRooms, rt.ReconnectGrace, rt.SchedLatency, rt.ReadPollers, rt.CPUCeiling)
 			}
 		}},
 		{"read pollers by default: one per CPU", nil, nil, func(t *testing.T, c Config) {
@@ -130,6 +130,8 @@ func TestParseRejects(t *testing.T) {
 		{"round of fractional seconds", []string{"-round-length", "10.5s"}, nil, "round-length"},
 		{"grace too long", []string{"-reconnect-grace", "11m"}, nil, "-reconnect-grace"},
 		{"too many read pollers", []string{"-read-pollers", "257"}, nil, "-read-pollers"},
+		{"cpu ceiling too low", []string{"-cpu-ceiling", "49"}, nil, "-cpu-ceiling"},
+		{"cpu ceiling past all the CPUs", []string{"-cpu-ceiling", "101"}, nil, "-cpu-ceiling"},
 		{"scheduling latency too short", []string{"-sched-latency", "500us"}, nil, "-sched-latency"},
 		{"scheduling latency too long", []string{"-sched-latency", "2s"}, nil, "-sched-latency"},
 		{"max rooms zero", []string{"-max-rooms", "0"}, nil, "-max-rooms"},

@@ -31,7 +31,7 @@ func benchRoom(b *testing.B, m *Manager) *room {
 // drives a room of its own in process (no sockets).
 func benchManager(b *testing.B, opts Options) *Manager {
 	b.Helper()
-	opts.Auth, opts.PublicRooms = testAuth, -1
+	opts.Auth, opts.PublicRooms, opts.CPUCeiling = testAuth, -1, -1
 	opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	m, err := New(opts)
 	if err != nil {

@@ -32,7 +32,7 @@ type inputRig struct {
 
 func newInputRig(t *testing.T, perTick int) *inputRig {
 	obs := newCountingObserver()
-	m, err := New(Options{Auth: testAuth, PublicRooms: -1, Bots: -1, MaxInputsPerTick: perTick, Observer: obs,
+	m, err := New(Options{CPUCeiling: -1, Auth: testAuth, PublicRooms: -1, Bots: -1, MaxInputsPerTick: perTick, Observer: obs,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)

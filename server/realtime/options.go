@@ -185,6 +185,17 @@ type Options struct {
 	// 1; the Manager turns saturated once every window of the last
 	// LateTickHold was. Zero, negative or above 1 means 0.1.
 	SlowSchedShare float64
+	// CPUCeiling is the percentage of its CPUs (GOMAXPROCS, at most the
+	// CPUs the process may run on) that the node may use, over a
+	// SaturationWindow, before it turns saturated: CPU time, user and
+	// kernel, from the operating system (getrusage; off where it has
+	// none). A node using all of its CPU runs everything late — the lobby's
+	// answers, its players' reads and frames — and the other signals see
+	// it only once it has seated too many players to serve; one that keeps a
+	// twentieth free answers at once and delivers on time. Zero means 95;
+	// negative turns this signal off, as for a node that shares its CPUs
+	// with other programs it should not make way for.
+	CPUCeiling int
 	// SeatRate bounds the new seats handed out through TakeSeat, per
 	// second, with up to a second's worth at once: players arriving faster
 	// are refused like those of a saturated node, so that a crowd cannot
@@ -302,6 +313,9 @@ func (o Options) withSettingDefaults() Options {
 	defDur(&o.LateTickHold, 2*time.Second)
 	if o.SchedLatency == 0 {
 		o.SchedLatency = 20 * time.Millisecond
+	}
+	if o.CPUCeiling == 0 {
+		o.CPUCeiling = 95
 	}
 	if o.SlowSchedShare <= 0 || o.SlowSchedShare > 1 {
 		o.SlowSchedShare = 0.1

@@ -14,7 +14,7 @@ import (
 // is refused, not silently brought within bounds.
 func TestNewRejectsTickRateOutsideTheGame(t *testing.T) {
 	for _, rate := range []int{game.MinTickRate - 1, game.MaxTickRate + 1} {
-		m, err := New(Options{Auth: mapAuth{}, TickRate: rate, PublicRooms: -1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		m, err := New(Options{CPUCeiling: -1, Auth: mapAuth{}, TickRate: rate, PublicRooms: -1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 		if err == nil {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			_ = m.Shutdown(ctx)
@@ -81,6 +81,7 @@ func TestEveryDefaultIsTheDocumentedOne(t *testing.T) {
 		{"LateTickHold", d.LateTickHold, 2 * time.Second},
 		{"SchedLatency", d.SchedLatency, 20 * time.Millisecond},
 		{"SlowSchedShare", d.SlowSchedShare, 0.1},
+		{"CPUCeiling", d.CPUCeiling, 95},
 		{"LateFrameShare", d.LateFrameShare, 0.1},
 		{"SeatRate", d.SeatRate, 200},
 		{"SendBuffer", d.SendBuffer, 64 << 10},

@@ -1,6 +1,7 @@
 package realtime
 
 import (
+	"runtime"
 	"runtime/metrics"
 	"sync"
 	"sync/atomic"
@@ -41,6 +42,13 @@ const (
 	// has few goroutines waiting for the CPU, so SaturatedCPU sees less of
 	// its crowding.
 	SaturatedReads = "reads behind"
+	// SaturatedCeiling is the reason of a node whose process used
+	// CPUCeiling percent or more of the CPUs it may run on (GOMAXPROCS, at
+	// most the machine's) over the last SaturationWindow: a node that keeps
+	// a little of its CPU free answers the lobby and keeps its players' frames
+	// on time, while one that uses all of it queues everything — which the
+	// other signals see only once it has already seated too many.
+	SaturatedCeiling = "cpu ceiling"
 	// SaturatedConns is the reason of a node at MaxConnections.
 	SaturatedConns = "too many connections"
 	// SaturatedArrivals is the reason TakeSeat gives once SeatRate seats
@@ -113,8 +121,9 @@ func (r *room) queued(c *client) int {
 type gateSample struct {
 	lateTicks, dueTicks   int64
 	lateFrames, dueFrames int64
-	slowSched, sched      int64 // goroutine wake-ups that waited too long, all of them
-	readsBehind           int64 // read pollers behind (see readPoller.behind)
+	slowSched, sched      int64         // goroutine wake-ups that waited too long, all of them
+	readsBehind           int64         // read pollers behind (see readPoller.behind)
+	cpuUsed, cpuAvail     time.Duration // CPU time the process used, and the CPU time it had
 }
 
 func (s *gateSample) add(o gateSample) {
@@ -125,6 +134,8 @@ func (s *gateSample) add(o gateSample) {
 	s.slowSched += o.slowSched
 	s.sched += o.sched
 	s.readsBehind += o.readsBehind
+	s.cpuUsed += o.cpuUsed
+	s.cpuAvail += o.cpuAvail
 }
 
 // minSchedEvents is the fewest goroutine wake-ups a window must hold for
@@ -183,12 +194,47 @@ func histogramSince(h *metrics.Float64Histogram, prev []uint64, threshold float6
 	return slow, all
 }
 
+// cpuMeter reads how much CPU time the process used between two reads, and
+// how much it had: the wall time between them times the CPUs it may run on.
+// Only the sampler's goroutine uses it.
+type cpuMeter struct {
+	used time.Duration // the process's CPU time at the last read
+	at   time.Time     // when that was; zero: never read, or not known here
+}
+
+func newCPUMeter(now time.Time) *cpuMeter {
+	c := &cpuMeter{}
+	if used, ok := processCPU(); ok {
+		c.used, c.at = used, now
+	}
+	return c
+}
+
+// read returns the CPU time used since the last read and the CPU time
+// available in that span; both are 0 where the system does not say.
+func (c *cpuMeter) read(now time.Time) (used, avail time.Duration) {
+	u, ok := processCPU()
+	if !ok || c.at.IsZero() {
+		return 0, 0
+	}
+	used, avail = u-c.used, now.Sub(c.at)*time.Duration(usableCPUs())
+	c.used, c.at = u, now
+	return max(used, 0), max(avail, 0)
+}
+
+// usableCPUs is the number of CPUs the process's Go code can run on at once:
+// GOMAXPROCS (which follows the CPU affinity and a container's CPU limit),
+// at most the CPUs it may use.
+func usableCPUs() int { return max(min(runtime.GOMAXPROCS(0), runtime.NumCPU()), 1) }
+
 // satGate turns the samples of the rooms' late ticks and late frames and of
 // the node's slow goroutine wake-ups into a saturation signal with
 // hysteresis: it turns on at the first sample whose window (the last
-// len(window) samples) is over the late frames' share, or after tickHold
-// samples in a row whose windows are over the late ticks' share or the slow
-// wake-ups' share, and off only after clear samples in a row with a clean window, so that the node stops
+// len(window) samples) is over the late frames' share or, once the window
+// is whole, over the CPU ceiling, or after tickHold samples in a row whose
+// windows are over the late ticks' share or the slow wake-ups' share (or
+// had a read poller behind), and off only after clear samples in a row with
+// a clean window, so that the node stops
 // seating players within about a window of falling behind, and does not
 // seat them again until it has kept up for a while.
 type satGate struct {
@@ -196,11 +242,13 @@ type satGate struct {
 	schedShare float64 // share of slow wake-ups that makes a window late
 	frameShare float64 // share of late frames that makes a window late
 	minFrames  int64   // late frames a window tolerates whatever the share
+	ceiling    float64 // share of the CPU time available that, used, saturates; 0: never
 	tickHold   int     // samples in a row with late ticks that saturate
 	clear      int     // clean samples in a row that end a saturation
 
 	window []gateSample // ring of the last samples
 	next   int          // where the next sample goes in window
+	filled bool         // every slot of window holds a sample
 	ticky  int          // samples in a row whose window had late ticks
 	busy   int          // samples in a row whose window had slow wake-ups
 	reads  int          // samples in a row whose window had a read poller behind
@@ -217,6 +265,7 @@ func newSatGate(o Options) *satGate {
 		tickShare:  o.LateTickShare,
 		schedShare: o.SlowSchedShare,
 		frameShare: o.LateFrameShare,
+		ceiling:    float64(max(o.CPUCeiling, 0)) / 100,
 		minFrames:  slowClientsTolerated * max(framesPerWindow, 1),
 		tickHold:   max(int((o.LateTickHold+o.gateInterval-1)/o.gateInterval), 1),
 		clear:      max(int((o.SaturationClear+o.gateInterval-1)/o.gateInterval), samples),
@@ -229,6 +278,7 @@ func newSatGate(o Options) *satGate {
 func (g *satGate) sample(s gateSample) string {
 	g.window[g.next] = s
 	g.next = (g.next + 1) % len(g.window)
+	g.filled = g.filled || g.next == 0
 	var w gateSample
 	for _, x := range g.window {
 		w.add(x)
@@ -258,6 +308,10 @@ func (g *satGate) sample(s gateSample) string {
 		why = SaturatedCPU
 	case g.reads >= g.tickHold:
 		why = SaturatedReads
+	case g.ceiling > 0 && g.filled && w.cpuAvail > 0 && float64(w.cpuUsed) >= g.ceiling*float64(w.cpuAvail):
+		// Over a whole window, not at once: the CPU used since the node
+		// started up is not its players'.
+		why = SaturatedCeiling
 	}
 	g.last = w
 	was := g.reason.Load()
@@ -286,6 +340,7 @@ func (m *Manager) watchLate(interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	waits := newSchedWaits(m.opts.SchedLatency)
+	cpu := newCPUMeter(time.Now())
 	for {
 		select {
 		case <-m.gateStop:
@@ -294,6 +349,7 @@ func (m *Manager) watchLate(interval time.Duration) {
 		}
 		var s gateSample
 		s.slowSched, s.sched = waits.read()
+		s.cpuUsed, s.cpuAvail = cpu.read(time.Now())
 		if m.opts.SchedLatency > 0 {
 			now := time.Now()
 			for _, p := range m.pollers {
@@ -315,7 +371,8 @@ func (m *Manager) watchLate(interval time.Duration) {
 			w := m.gate.last // over the window, which the verdict is about
 			m.log.Warn("realtime: saturation changed", "saturated", now != "", "reason", now,
 				"late_ticks", w.lateTicks, "ticks", w.dueTicks, "late_frames", w.lateFrames, "frames", w.dueFrames,
-				"slow_wakeups", w.slowSched, "wakeups", w.sched, "reads_behind", w.readsBehind)
+				"slow_wakeups", w.slowSched, "wakeups", w.sched, "reads_behind", w.readsBehind,
+				"cpu_used", w.cpuUsed, "cpu_available", w.cpuAvail)
 		}
 	}
 }

@@ -27,6 +27,7 @@ func TestSaturationGate(t *testing.T) {
 		fr   = SaturatedFrames
 		cpu  = SaturatedCPU
 		rd   = SaturatedReads
+		ceil = SaturatedCeiling
 	)
 	type sec struct {
 		s    gateSample
@@ -44,6 +45,11 @@ func TestSaturationGate(t *testing.T) {
 	someWaits := gateSample{dueTicks: 30, dueFrames: 3000, slowSched: 500, sched: 10000} // one in twenty slow
 	// A read poller that went 100 ms without emptying its set.
 	readsLate := gateSample{dueTicks: 30, dueFrames: 3000, readsBehind: 1}
+	// The process used 98%, 90% or half of the CPU time it had, every tick
+	// and frame on time (the default ceiling is 95%).
+	cpuFull := gateSample{dueTicks: 30, dueFrames: 3000, cpuUsed: 980 * time.Millisecond, cpuAvail: time.Second}
+	cpuNear := gateSample{dueTicks: 30, dueFrames: 3000, cpuUsed: 900 * time.Millisecond, cpuAvail: time.Second}
+	cpuEasy := gateSample{dueTicks: 30, dueFrames: 3000, cpuUsed: 500 * time.Millisecond, cpuAvail: time.Second}
 	tests := []struct {
 		name string
 		secs []sec
@@ -69,6 +75,15 @@ func TestSaturationGate(t *testing.T) {
 		{"few wake-ups say nothing", []sec{{fewWaits, ""}, {fewWaits, ""}, {fewWaits, ""}, {fewWaits, ""}}},
 		{"some slow wake-ups are tolerated", []sec{{someWaits, ""}, {someWaits, ""}, {someWaits, ""}, {someWaits, ""}}},
 		{"reads behind saturate after three seconds", []sec{{clean, ""}, {readsLate, ""}, {readsLate, ""}, {readsLate, rd}, {clean, rd}}},
+		{"the cpu at its ceiling saturates once a window is whole", []sec{{cpuFull, ""}, {cpuFull, ceil}, {cpuFull, ceil}}},
+		{"the cpu under its ceiling stays open", []sec{{cpuNear, ""}, {cpuNear, ""}, {cpuNear, ""}, {cpuNear, ""}}},
+		{"a second at the ceiling in an easy window is tolerated", []sec{{cpuEasy, ""}, {cpuFull, ""}, {cpuEasy, ""}, {cpuFull, ""}}},
+		{"the cpu back under its ceiling clears after three clean samples", []sec{
+			{cpuFull, ""}, {cpuFull, ceil},
+			{cpuEasy, ceil}, // the window still holds a second at the ceiling, but is under it
+			{cpuEasy, ceil}, {cpuEasy, ""},
+		}},
+		{"no cpu figures (a system that does not say) say nothing", []sec{{clean, ""}, {clean, ""}, {clean, ""}}},
 		{"reads behind for a moment are tolerated", []sec{{readsLate, ""}, {clean, ""}, {clean, ""}, {readsLate, ""}, {clean, ""}}},
 	}
 	for _, tt := range tests {
@@ -81,6 +96,18 @@ func TestSaturationGate(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestCPUCeilingOff: a node whose CPU ceiling is off is never full for its
+// CPU use, however much of it it uses.
+func TestCPUCeilingOff(t *testing.T) {
+	g := newSatGate(Options{CPUCeiling: -1, gateInterval: time.Second}.withDefaults())
+	all := gateSample{dueTicks: 30, dueFrames: 3000, cpuUsed: time.Second, cpuAvail: time.Second}
+	for i := range 5 {
+		if got := g.sample(all); got != "" {
+			t.Fatalf("second %d with every CPU in use and the ceiling off: saturated %q, want not", i, got)
+		}
 	}
 }
 

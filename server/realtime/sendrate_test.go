@@ -214,7 +214,7 @@ func TestSendRateMustDivideTickRate(t *testing.T) {
 		{30, 0, true}, {30, 30, true}, {30, 15, true}, {30, 10, true}, {30, 1, true},
 		{30, 20, false}, {30, 60, false}, {20, 15, false}, {60, 40, false},
 	} {
-		m, err := New(Options{Auth: testAuth, TickRate: tc.tick, SendRate: tc.send, PublicRooms: -1})
+		m, err := New(Options{CPUCeiling: -1, Auth: testAuth, TickRate: tc.tick, SendRate: tc.send, PublicRooms: -1})
 		if m != nil {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			_ = m.Shutdown(ctx)
@@ -235,7 +235,7 @@ func TestSendRateMustDivideTickRate(t *testing.T) {
 // fan-out, not the tick's remainder, and the events of the ticks between
 // reach that fan-out.
 func TestFrameDueAfterCatchUp(t *testing.T) {
-	m, err := New(Options{Auth: testAuth, TickRate: 30, SendRate: 15, PublicRooms: -1,
+	m, err := New(Options{CPUCeiling: -1, Auth: testAuth, TickRate: 30, SendRate: 15, PublicRooms: -1,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)

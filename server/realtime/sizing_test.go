@@ -15,7 +15,7 @@ import (
 // the events it missed in its next delta, and that the room then lets go of
 // the buffer that held them instead of keeping it for the player's stay.
 func TestMissedEventsReleasedAfterCatchUp(t *testing.T) {
-	m, err := New(Options{Auth: testAuth, PublicRooms: -1, Bots: -1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	m, err := New(Options{CPUCeiling: -1, Auth: testAuth, PublicRooms: -1, Bots: -1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

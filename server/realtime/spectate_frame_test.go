@@ -212,7 +212,7 @@ func TestSpectateDelayInTicks(t *testing.T) {
 		{20, 50 * time.Millisecond, 1},
 	}
 	for _, tc := range tests {
-		m, err := New(Options{Auth: testAuth, PublicRooms: -1, Bots: -1, TickRate: tc.rate, SpectateDelay: tc.delay,
+		m, err := New(Options{CPUCeiling: -1, Auth: testAuth, PublicRooms: -1, Bots: -1, TickRate: tc.rate, SpectateDelay: tc.delay,
 			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 		if err != nil {
 			t.Fatalf("New: %v", err)

@@ -22,7 +22,7 @@ import (
 // though the server's fast path cannot write raw bytes under TLS: its frames
 // go by the connection's own writes.
 func TestPlayerOverTLSPlays(t *testing.T) {
-	m, err := New(Options{Bots: -1, Auth: testAuth, SchedLatency: -1,
+	m, err := New(Options{CPUCeiling: -1, Bots: -1, Auth: testAuth, SchedLatency: -1,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatalf("New: %v", err)

@@ -19,7 +19,7 @@ import (
 // handler runs, net/http keeps the request, its 4 KiB read and write buffers
 // and the handler's stack, which would cost every connection about 20 KB.
 func TestHandlerReturnsAfterUpgrade(t *testing.T) {
-	m, err := New(Options{Auth: testAuth, Bots: -1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	m, err := New(Options{CPUCeiling: -1, Auth: testAuth, Bots: -1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
