@@ -45,6 +45,13 @@ type config struct {
 	// round(1/VerifyFraction) verifies, the first one always. Default 1:
 	// every client.
 	VerifyFraction float64
+	// VerifyApart runs the verifying clients (VerifyFraction below 1) in a
+	// child process of their own, the load generator's own executable, so
+	// that the light clients' load does not delay them (apart.go).
+	VerifyApart bool
+	// lightOnly makes every client of this process light: the verifying
+	// ones run apart.
+	lightOnly bool
 	// APITimeout bounds one API request; past it the client counts as timed
 	// out. Default 10 s.
 	APITimeout time.Duration
@@ -150,6 +157,9 @@ func (c config) withDefaults() (config, error) {
 func (c config) modeOf(i int) clientMode {
 	if c.Floor {
 		return modeFloor
+	}
+	if c.lightOnly {
+		return modeLight
 	}
 	if i%c.verifyEvery() == 0 {
 		return modeVerify

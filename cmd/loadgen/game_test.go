@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -216,18 +217,31 @@ func (s *gameServer) tick() {
 	}
 }
 
+// TestMain runs the load generator's main when the test binary is started
+// as a -verify-apart child (os.Executable is the test binary here).
+func TestMain(m *testing.M) {
+	if os.Getenv(childEnv) == "1" {
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
 func TestGameClientsVerify(t *testing.T) {
 	tests := []struct {
 		name          string
 		corrupt       bool
 		fraction      float64
+		apart         bool
 		wantVerfied   bool
 		wantVerifying int
 	}{
-		{"consistent server", false, 1, true, 10},
-		{"server sends a wrong base", true, 1, false, 10},
-		{"light clients, one in five verifies", false, 0.2, true, 2},
-		{"light clients, wrong base", true, 0.2, false, 2},
+		{"consistent server", false, 1, false, true, 10},
+		{"server sends a wrong base", true, 1, false, false, 10},
+		{"light clients, one in five verifies", false, 0.2, false, true, 2},
+		{"light clients, wrong base", true, 0.2, false, false, 2},
+		{"verifying clients in a process of their own", false, 0.2, true, true, 2},
+		{"verifying clients apart, wrong base", true, 0.2, true, false, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -237,7 +251,7 @@ func TestGameClientsVerify(t *testing.T) {
 				s.corruptTick = s.world.Tick + 45 // after everyone joined
 				s.mu.Unlock()
 			}
-			sum, err := run(context.Background(), config{URL: s.ts.URL, N: 10, Duration: 2 * time.Second, Verify: true, VerifyFraction: tt.fraction, Logger: quietLog()})
+			sum, err := run(context.Background(), config{URL: s.ts.URL, N: 10, Duration: 2 * time.Second, Verify: true, VerifyFraction: tt.fraction, VerifyApart: tt.apart, Logger: quietLog()})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -249,6 +263,12 @@ func TestGameClientsVerify(t *testing.T) {
 			}
 			if sum.Verifying != tt.wantVerifying {
 				t.Errorf("%d clients ran the netcode, want %d", sum.Verifying, tt.wantVerifying)
+			}
+			if sum.Clients != 10 || sum.VerifiersApart != tt.apart {
+				t.Errorf("%d clients, verifying clients apart %v; want 10 and %v", sum.Clients, sum.VerifiersApart, tt.apart)
+			}
+			if tt.apart && (sum.VerifierWaitP99ms <= 0 || sum.VerifierCores <= 0) {
+				t.Errorf("the verifying clients' process: %.3f cores, waits p99 %v ms; want both measured", sum.VerifierCores, sum.VerifierWaitP99ms)
 			}
 			if !tt.corrupt {
 				s.mu.Lock()

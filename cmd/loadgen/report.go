@@ -242,6 +242,14 @@ type summary struct {
 	// Verified is set with -verify when every client's mirror stayed consistent.
 	Verified       *bool    `json:"verified,omitempty"`
 	VerifyFailures []string `json:"verify_failures,omitempty"`
+	// VerifiersApart is set when the verifying clients ran in a process of
+	// their own (-verify-apart); VerifierCores and VerifierWait are that
+	// process's CPU and its goroutines' waits for it, as LoadgenCores and
+	// LoadgenWait are the light clients'.
+	VerifiersApart    bool    `json:"verifiers_apart,omitempty"`
+	VerifierCores     float64 `json:"verifier_cores,omitempty"`
+	VerifierWaitP50ms float64 `json:"verifier_sched_wait_ms_p50,omitempty"`
+	VerifierWaitP99ms float64 `json:"verifier_sched_wait_ms_p99,omitempty"`
 }
 
 func (r *reporter) summary(now time.Time) *summary {
@@ -457,11 +465,11 @@ func compare(s, floor *summary) *ratios {
 func readSummary(path string) (*summary, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("read baseline: %w", err)
+		return nil, fmt.Errorf("read summary: %w", err)
 	}
 	var s summary
 	if err := json.Unmarshal(b, &s); err != nil {
-		return nil, fmt.Errorf("read baseline %s: %w", path, err)
+		return nil, fmt.Errorf("read summary %s: %w", path, err)
 	}
 	return &s, nil
 }
@@ -526,6 +534,10 @@ func (s *summary) print(w io.Writer) {
 	if s.Mode == "game" {
 		fmt.Fprintf(w, "  netcode (%d verifying clients): %.2f corrections/min/client, largest %.1f units; %.2f interpolation underflows/min/client (%.2f%% of frames; %.2f on frames the load generator drew late)\n",
 			s.Verifying, s.CorrectionsPerMin, s.CorrectionMax, s.UnderflowsPerMin, 100*s.UnderflowShare, s.StallUnderflowsPerMin)
+		if s.VerifiersApart {
+			fmt.Fprintf(w, "    the verifying clients ran in a process of their own: %.2f cores, waits for its CPU p50 %s ms  p99 %s ms%s\n",
+				s.VerifierCores, fmtMS(s.VerifierWaitP50ms), fmtMS(s.VerifierWaitP99ms), loadgenBusyNote(s.VerifierWaitP99ms))
+		}
 		if s.LateInputTicksPerMin >= 0 {
 			fmt.Fprintf(w, "  inputs late at the server: %.2f ticks/min/client ran on the previous input\n", s.LateInputTicksPerMin)
 		}

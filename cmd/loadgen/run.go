@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"sync"
 	"time"
 
@@ -46,6 +47,18 @@ func run(ctx context.Context, cfg config) (*summary, error) {
 	ctx, cancel := context.WithTimeout(ctx, connectLimit+cfg.Duration+15*time.Second)
 	defer cancel()
 
+	var verifiers *verifierProcess
+	if cfg.apart() {
+		exe, err := os.Executable()
+		if err != nil {
+			return nil, fmt.Errorf("verifying clients apart: %w", err)
+		}
+		if verifiers, err = startVerifiers(ctx, cfg, exe); err != nil {
+			return nil, err
+		}
+		cfg.N -= cfg.verifiers()
+		cfg.lightOnly = true
+	}
 	sizes := &histogram{}
 	players := make([]*player, cfg.N)
 	for i := range players {
@@ -104,8 +117,19 @@ func run(ctx context.Context, cfg config) (*summary, error) {
 	stopTicks()
 	wg.Wait()
 	closeAll(players)
-	if cfg.Verify {
+	if cfg.Verify && verifiers == nil {
 		sum.verify(players)
+	}
+	if verifiers != nil {
+		v, err := verifiers.summary()
+		if err != nil {
+			return nil, err
+		}
+		sum.addVerifiers(v)
+		if b := cfg.Baseline; b != nil {
+			sum.VsFloor = compare(sum, b)
+		}
+		sum.judge(cfg.TickBudget)
 	}
 	return sum, nil
 }
