@@ -23,7 +23,10 @@
 // inputs, acknowledge deltas and answer pings, and count frames and bytes
 // without decoding them (light.go holds all their protocol code), so that
 // one core drives thousands; the others run the full netcode and report
-// prediction corrections and interpolation underflows per minute.
+// prediction corrections and interpolation underflows per minute. With
+// -verify-apart the verifying clients run in a child process of their own
+// (apart.go), so that a core busy with the light clients does not delay
+// them and their figures are the server's.
 //
 // Clients that never get to play are counted by cause: refused (HTTP 503 or
 // 429, a refused upgrade, close 1013) apart from timed out, on HTTP and on

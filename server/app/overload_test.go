@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"net"
 	"net/http"
 	"runtime"
@@ -162,99 +163,95 @@ func TestNodeThatCannotDeliverAnswersFull(t *testing.T) {
 	})
 }
 
-// TestBusyNodeAnswersFull: the node's goroutines wait for a CPU (here,
-// goroutines of the test spinning on every core of the node's own process,
-// as the players' reads and writes would on a node past what it carries).
-// Quick play answers 503 "cpu busy" with Retry-After, and once the CPU is
-// free again the node seats players again. The node's own signal is read,
-// the Go scheduler's latencies: nothing is faked.
-func TestBusyNodeAnswersFull(t *testing.T) {
-	n := startNode(t, func(c *config.Config) {
-		c.Realtime.SchedLatency = 0 // the default, 20 ms
-		c.Realtime.SaturationClear = time.Second
-	})
-	token, _ := n.player(t, "Ada")
-	// A busy test machine may make the node wait for a CPU already.
-	testwait.Until(t, testwait.Default, "quick play to seat the player before the node is made busy", func() bool {
-		return n.Do(t, http.MethodPost, "/api/play", token, nil).Status == http.StatusOK
-	})
-
-	// Spinners take every core; sleepers wake up every millisecond, as a
-	// node's connections do when their messages come, and wait for a core.
-	// (Go samples one wake-up in eight: the gate needs 200 in a window.)
-	stop := make(chan struct{})
-	var busy sync.WaitGroup
-	spin := func() {
-		defer busy.Done()
-		for x := 0; ; x++ {
-			if x%1_000_000 == 0 {
-				select {
-				case <-stop:
-					return
-				default:
+// TestLoadedNodeAnswersFull keeps the node's own process busy with
+// goroutines of the test, as the players' reads and writes would on a node
+// past what it carries: quick play answers 503 with Retry-After and the
+// reason, the refusal is counted, and once the load stops the node seats
+// players again. The node's own signals are read — the Go scheduler's
+// latencies, the operating system's figure of the process's CPU time —
+// nothing is faked.
+func TestLoadedNodeAnswersFull(t *testing.T) {
+	tests := []struct {
+		reason string
+		procs  int // GOMAXPROCS for the run; 0 leaves it
+		edit   func(*config.Config)
+		load   func(stop <-chan struct{}, busy *sync.WaitGroup)
+	}{
+		{
+			// Spinners take every core; sleepers wake up every millisecond,
+			// as a node's connections do when their messages come, and wait
+			// for a core. (Go samples one wake-up in eight: the gate needs
+			// 200 in a window.)
+			reason: "cpu busy",
+			edit:   func(c *config.Config) { c.Realtime.SchedLatency = 0 }, // the default, 20 ms
+			load: func(stop <-chan struct{}, busy *sync.WaitGroup) {
+				spin(stop, busy, 4*runtime.GOMAXPROCS(0))
+				for range 256 {
+					busy.Add(1)
+					go func() {
+						defer busy.Done()
+						for {
+							select {
+							case <-stop:
+								return
+							case <-time.After(time.Millisecond):
+							}
+						}
+					}()
 				}
+			},
+		},
+		{
+			// One CPU for the node, so that a spinner takes all of it even on
+			// a machine whose other cores are busy, and a ceiling that a test
+			// machine busy with other packages still lets it reach.
+			reason: "cpu ceiling",
+			procs:  1,
+			edit:   func(c *config.Config) { c.Realtime.CPUCeiling = 60 },
+			load:   func(stop <-chan struct{}, busy *sync.WaitGroup) { spin(stop, busy, 2) },
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.reason, func(t *testing.T) {
+			if tt.procs > 0 {
+				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(tt.procs))
 			}
-		}
-	}
-	sleep := func() {
-		defer busy.Done()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-time.After(time.Millisecond):
+			n := startNode(t, func(c *config.Config) {
+				tt.edit(c)
+				c.Realtime.SaturationClear = time.Second
+			})
+			token, _ := n.player(t, "Ada")
+			// A busy test machine may make the node wait for a CPU already.
+			testwait.Until(t, testwait.Default, "quick play to seat the player before the node is loaded", func() bool {
+				return n.Do(t, http.MethodPost, "/api/play", token, nil).Status == http.StatusOK
+			})
+			stop := make(chan struct{})
+			var busy sync.WaitGroup
+			tt.load(stop, &busy)
+			var a servertest.Answer
+			testwait.Until(t, testwait.Default, fmt.Sprintf("quick play to answer 503 %q while the node is loaded", tt.reason), func() bool {
+				a = n.Do(t, http.MethodPost, "/api/play", token, nil)
+				return a.Status == http.StatusServiceUnavailable && strings.Contains(a.Message(), tt.reason)
+			})
+			close(stop)
+			busy.Wait()
+			if retry, msg := a.Header.Get("Retry-After"), a.Message(); retry == "" || !strings.Contains(msg, "full ("+tt.reason+")") {
+				t.Errorf("quick play on a loaded node: Retry-After %q, error %q; want a Retry-After and \"all arenas are full (%s) ...\"", retry, msg, tt.reason)
 			}
-		}
+			if got := n.metricValue(t, `tickarena_lobby_refused_full_total{reason="`+tt.reason+`"}`); got == "" || got == "0" {
+				t.Errorf("refusals for %q counted: %q, want at least 1", tt.reason, got)
+			}
+			testwait.Until(t, testwait.Default, "quick play to seat the player again once the load stops", func() bool {
+				return n.Do(t, http.MethodPost, "/api/play", token, nil).Status == http.StatusOK
+			})
+		})
 	}
-	for range 4 * runtime.GOMAXPROCS(0) {
-		busy.Add(1)
-		go spin()
-	}
-	for range 256 {
-		busy.Add(1)
-		go sleep()
-	}
-	var a servertest.Answer
-	testwait.Until(t, testwait.Default, "quick play to answer 503 \"cpu busy\" while every core is taken", func() bool {
-		a = n.Do(t, http.MethodPost, "/api/play", token, nil)
-		return a.Status == http.StatusServiceUnavailable && strings.Contains(a.Message(), "cpu busy")
-	})
-	close(stop)
-	busy.Wait()
-	if retry := a.Header.Get("Retry-After"); retry == "" {
-		t.Errorf("quick play on a busy node: no Retry-After (error %q)", a.Message())
-	}
-	if got := n.metricValue(t, `tickarena_lobby_refused_full_total{reason="cpu busy"}`); got == "" || got == "0" {
-		t.Errorf("refusals for a busy cpu counted: %q, want at least 1", got)
-	}
-	testwait.Until(t, testwait.Default, "quick play to seat the player again once the cores are free", func() bool {
-		return n.Do(t, http.MethodPost, "/api/play", token, nil).Status == http.StatusOK
-	})
 }
 
-// TestNodeAtItsCPUCeilingAnswersFull: the node's process uses more of its
-// CPU than -cpu-ceiling allows (here, goroutines of the test spinning in
-// the node's own process; 60%, so that a test machine busy with other
-// packages still lets it get there). Quick play answers 503 "cpu ceiling"
-// with Retry-After, and once the spinning stops the node seats players
-// again. The operating system's figure of the process's CPU time is read:
-// nothing is faked.
-func TestNodeAtItsCPUCeilingAnswersFull(t *testing.T) {
-	// One CPU for the node, so that one spinner can take all of it even on
-	// a machine whose other cores are busy.
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
-	n := startNode(t, func(c *config.Config) {
-		c.Realtime.CPUCeiling = 60
-		c.Realtime.SaturationClear = time.Second
-	})
-	token, _ := n.player(t, "Ada")
-	testwait.Until(t, testwait.Default, "quick play to seat the player before the node's CPU is taken", func() bool {
-		return n.Do(t, http.MethodPost, "/api/play", token, nil).Status == http.StatusOK
-	})
-
-	stop := make(chan struct{})
-	var busy sync.WaitGroup
-	for range 2 {
+// spin starts n goroutines that keep a CPU busy in the test's (and the
+// node's) process until stop is closed; busy counts them.
+func spin(stop <-chan struct{}, busy *sync.WaitGroup, n int) {
+	for range n {
 		busy.Add(1)
 		go func() {
 			defer busy.Done()
@@ -269,22 +266,6 @@ func TestNodeAtItsCPUCeilingAnswersFull(t *testing.T) {
 			}
 		}()
 	}
-	var a servertest.Answer
-	testwait.Until(t, testwait.Default, "quick play to answer 503 \"cpu ceiling\" while the node's CPU is taken", func() bool {
-		a = n.Do(t, http.MethodPost, "/api/play", token, nil)
-		return a.Status == http.StatusServiceUnavailable && strings.Contains(a.Message(), "cpu ceiling")
-	})
-	close(stop)
-	busy.Wait()
-	if retry, msg := a.Header.Get("Retry-After"), a.Message(); retry == "" || !strings.Contains(msg, "full (cpu ceiling)") {
-		t.Errorf("quick play on a node at its CPU ceiling: Retry-After %q, error %q; want a Retry-After and \"all arenas are full (cpu ceiling) ...\"", retry, msg)
-	}
-	if got := n.metricValue(t, `tickarena_lobby_refused_full_total{reason="cpu ceiling"}`); got == "" || got == "0" {
-		t.Errorf("refusals at the CPU ceiling counted: %q, want at least 1", got)
-	}
-	testwait.Until(t, testwait.Default, "quick play to seat the player again once the CPU is free", func() bool {
-		return n.Do(t, http.MethodPost, "/api/play", token, nil).Status == http.StatusOK
-	})
 }
 
 // TestNodeSeatsAtMostSeatRatePlayersASecond: players asking for seats
