@@ -49,6 +49,9 @@ type config struct {
 	// child process of their own, the load generator's own executable, so
 	// that the light clients' load does not delay them (apart.go).
 	VerifyApart bool
+	// Nice is the nice value the process runs at, when it set one (-nice):
+	// the summary says so.
+	Nice int
 	// lightOnly makes every client of this process light: the verifying
 	// ones run apart.
 	lightOnly bool

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -269,6 +270,9 @@ func TestGameClientsVerify(t *testing.T) {
 			}
 			if tt.apart && (sum.VerifierWaitP99ms <= 0 || sum.VerifierCores <= 0) {
 				t.Errorf("the verifying clients' process: %.3f cores, waits p99 %v ms; want both measured", sum.VerifierCores, sum.VerifierWaitP99ms)
+			}
+			if tt.apart && runtime.GOOS == "linux" && os.Geteuid() == 0 && sum.VerifierNice != verifierNice {
+				t.Errorf("the verifying clients' process ran at nice %d, want %d (this test runs as root)", sum.VerifierNice, verifierNice)
 			}
 			if !tt.corrupt {
 				s.mu.Lock()

@@ -250,12 +250,15 @@ type summary struct {
 	VerifierCores     float64 `json:"verifier_cores,omitempty"`
 	VerifierWaitP50ms float64 `json:"verifier_sched_wait_ms_p50,omitempty"`
 	VerifierWaitP99ms float64 `json:"verifier_sched_wait_ms_p99,omitempty"`
+	VerifierNice      int     `json:"verifier_nice,omitempty"`
+	// Nice is the nice value this process ran at, when it set one (-nice).
+	Nice int `json:"nice,omitempty"`
 }
 
 func (r *reporter) summary(now time.Time) *summary {
 	<-r.winSet
 	secs := now.Sub(r.winStart).Seconds()
-	s := &summary{Mode: "game", Clients: len(r.players), Seconds: secs}
+	s := &summary{Mode: "game", Clients: len(r.players), Seconds: secs, Nice: r.cfg.Nice}
 	if r.cfg.Floor {
 		s.Mode = "floor"
 	}
@@ -535,8 +538,8 @@ func (s *summary) print(w io.Writer) {
 		fmt.Fprintf(w, "  netcode (%d verifying clients): %.2f corrections/min/client, largest %.1f units; %.2f interpolation underflows/min/client (%.2f%% of frames; %.2f on frames the load generator drew late)\n",
 			s.Verifying, s.CorrectionsPerMin, s.CorrectionMax, s.UnderflowsPerMin, 100*s.UnderflowShare, s.StallUnderflowsPerMin)
 		if s.VerifiersApart {
-			fmt.Fprintf(w, "    the verifying clients ran in a process of their own: %.2f cores, waits for its CPU p50 %s ms  p99 %s ms%s\n",
-				s.VerifierCores, fmtMS(s.VerifierWaitP50ms), fmtMS(s.VerifierWaitP99ms), loadgenBusyNote(s.VerifierWaitP99ms))
+			fmt.Fprintf(w, "    the verifying clients ran in a process of their own (nice %d): %.2f cores, waits for its CPU p50 %s ms  p99 %s ms%s\n",
+				s.VerifierNice, s.VerifierCores, fmtMS(s.VerifierWaitP50ms), fmtMS(s.VerifierWaitP99ms), loadgenBusyNote(s.VerifierWaitP99ms))
 		}
 		if s.LateInputTicksPerMin >= 0 {
 			fmt.Fprintf(w, "  inputs late at the server: %.2f ticks/min/client ran on the previous input\n", s.LateInputTicksPerMin)
