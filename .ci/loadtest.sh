@@ -18,7 +18,8 @@
 # DURATION (seconds, default 10), RAMP (connections per second, default 200),
 # VERIFY_FRACTION (share of clients running the full netcode, default 0.02: the
 # others are light clients; counts up to 200 verify every client) and TICK_BUDGET (default 33ms) may be set.
-# The verifying clients run in a process of their own (loadgen -verify-apart),
+# The verifying clients run in a process of their own (loadgen -verify-apart, at
+# nice -5 where the user may raise priorities),
 # so that the light clients' load on the load generator's core does not delay
 # their reads and their netcode figures are the server's; VERIFY_APART=0 keeps
 # them in the one process.
