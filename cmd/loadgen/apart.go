@@ -82,7 +82,8 @@ type verifierProcess struct {
 	cmd    *exec.Cmd
 	dir    string
 	stderr bytes.Buffer
-	done   chan error
+	done   chan struct{} // closed when the child has ended
+	err    error         // how it ended, once done is closed
 }
 
 // startVerifiers starts the child process that runs cfg's verifying
@@ -92,7 +93,7 @@ func startVerifiers(ctx context.Context, cfg config, exe string) (*verifierProce
 	if err != nil {
 		return nil, fmt.Errorf("verifying clients apart: %w", err)
 	}
-	v := &verifierProcess{dir: dir, done: make(chan error, 1)}
+	v := &verifierProcess{dir: dir, done: make(chan struct{})}
 	v.cmd = exec.CommandContext(ctx, exe, cfg.verifierArgs(filepath.Join(dir, "summary.json"))...)
 	v.cmd.Env = append(os.Environ(), childEnv+"=1")
 	v.cmd.Stdout, v.cmd.Stderr = io.Discard, &v.stderr
@@ -100,7 +101,7 @@ func startVerifiers(ctx context.Context, cfg config, exe string) (*verifierProce
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("verifying clients apart: start %s: %w", exe, err)
 	}
-	go func() { v.done <- v.cmd.Wait() }()
+	go func() { v.err = v.cmd.Wait(); close(v.done) }()
 	return v, nil
 }
 
@@ -108,13 +109,24 @@ func startVerifiers(ctx context.Context, cfg config, exe string) (*verifierProce
 // when ctx ends) and returns its summary. The child exits 1 when a mirror
 // did not verify; its summary says so, and is returned all the same.
 func (v *verifierProcess) summary() (*summary, error) {
-	defer os.RemoveAll(v.dir)
-	err := <-v.done
-	s, rerr := readSummary(filepath.Join(v.dir, "summary.json"))
-	if rerr != nil {
-		return nil, fmt.Errorf("verifying clients apart: %w (their process: %v; %s)", rerr, err, bytes.TrimSpace(v.stderr.Bytes()))
+	<-v.done
+	s, err := readSummary(filepath.Join(v.dir, "summary.json"))
+	if err != nil {
+		return nil, fmt.Errorf("verifying clients apart: %w (their process: %v; %s)", err, v.err, bytes.TrimSpace(v.stderr.Bytes()))
 	}
 	return s, nil
+}
+
+// discard ends the child if it still runs (a run that stopped early) and
+// removes its files.
+func (v *verifierProcess) discard() {
+	select {
+	case <-v.done:
+	default:
+		_ = v.cmd.Process.Kill()
+		<-v.done
+	}
+	os.RemoveAll(v.dir)
 }
 
 // childEnv marks the environment of a -verify-apart child, so that a test
@@ -129,7 +141,16 @@ const childEnv = "TICKARENA_LOADGEN_VERIFIERS"
 // clients', who are nearly all of them. The caller judges s again.
 func (s *summary) addVerifiers(v *summary) {
 	lightPlaying := s.Connected > 0
+	light := float64(s.Clients)
 	s.Clients += v.Clients
+	// The server's figures per client were taken over the light clients
+	// alone; the server served them all.
+	if s.Clients > 0 {
+		s.ServerCoresPer1000 *= light / float64(s.Clients)
+		if s.LateInputTicksPerMin > 0 {
+			s.LateInputTicksPerMin *= light / float64(s.Clients)
+		}
+	}
 	s.Connected += v.Connected
 	if v.Connected > 0 {
 		if lightPlaying {

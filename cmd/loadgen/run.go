@@ -56,6 +56,7 @@ func run(ctx context.Context, cfg config) (*summary, error) {
 		if verifiers, err = startVerifiers(ctx, cfg, exe); err != nil {
 			return nil, err
 		}
+		defer verifiers.discard()
 		cfg.N -= cfg.verifiers()
 		cfg.lightOnly = true
 	}
