@@ -270,21 +270,35 @@ func (l *Local) QuickPlay(ctx context.Context, playerID string) (RoomInfo, error
 	return RoomInfo{}, fmt.Errorf("quick play: %w", ErrRoomFull)
 }
 
-// reserveAny reserves a seat in the fullest public room that has one.
+// reserveAny reserves a seat in the fullest public room that has one. It
+// describes only that room (its URL is the costly part of a RoomInfo): a
+// quick play on a node of a hundred rooms looks at their counts alone.
 func (l *Local) reserveAny(playerID string) (RoomInfo, bool) {
-	rooms := slices.DeleteFunc(l.snapshot(), func(r RoomInfo) bool {
-		return !r.Public || r.taken() >= r.Capacity
-	})
-	slices.SortFunc(rooms, func(a, b RoomInfo) int {
-		return cmp.Or(cmp.Compare(b.taken(), a.taken()), cmp.Compare(a.ID, b.ID))
-	})
-	for _, r := range rooms {
-		if err := l.seats.Reserve(r.ID, playerID, r.Humans, r.Capacity, 0); err == nil {
-			r.Reserved, _ = l.seats.Count(r.ID)
-			return r, true
+	stats, reserved := l.liveRooms()
+	taken := func(i int) int { return stats[i].Humans + reserved[i] }
+	// The fullest open room first (by id among equals); another one only
+	// when a player arriving meanwhile took its last seat.
+	tried := make([]bool, len(stats))
+	for {
+		best := -1
+		for i, st := range stats {
+			if tried[i] || !st.Public || taken(i) >= st.Capacity {
+				continue
+			}
+			if best < 0 || cmp.Or(cmp.Compare(taken(best), taken(i)), cmp.Compare(st.ID, stats[best].ID)) < 0 {
+				best = i
+			}
 		}
+		if best < 0 {
+			return RoomInfo{}, false
+		}
+		st := stats[best]
+		if err := l.seats.Reserve(st.ID, playerID, st.Humans, st.Capacity, 0); err == nil {
+			n, _ := l.seats.Count(st.ID)
+			return l.info(st, n), true
+		}
+		tried[best] = true
 	}
-	return RoomInfo{}, false
 }
 
 // Scoreboard returns the live scoreboard of the room, or ErrNotFound.
@@ -302,22 +316,36 @@ func (l *Local) Scoreboard(ctx context.Context, id string) ([]ScoreLine, error) 
 // snapshot describes every running room, and forgets the seats of rooms
 // that have closed.
 func (l *Local) snapshot() []RoomInfo {
-	mark := l.seats.Epoch()
-	stats := l.host.Rooms()
-	live := make(map[string]bool, len(stats))
+	stats, reserved := l.liveRooms()
 	infos := make([]RoomInfo, 0, len(stats))
+	for i, st := range stats {
+		infos = append(infos, l.info(st, reserved[i]))
+	}
+	return infos
+}
+
+// liveRooms returns the host's running rooms and the live reservations of
+// each, and forgets the seats of rooms that have closed.
+func (l *Local) liveRooms() (stats []RoomStats, reserved []int) {
+	mark := l.seats.Epoch()
+	stats = l.host.Rooms()
+	live := make(map[string]bool, len(stats))
 	for _, st := range stats {
 		live[st.ID] = true
-		info := RoomInfo{ID: st.ID, Name: st.Name, Public: st.Public, Humans: st.Humans, Bots: st.Bots,
-			Capacity: st.Capacity, Spectators: st.Spectators, RoundSecondsLeft: st.RoundSecondsLeft, WSURL: l.wsURL(st.ID), Node: l.opts.Node}
-		if !st.Public {
-			info.Code = NormalizeCode(st.Code)
-		}
-		info.Reserved, _ = l.seats.Count(st.ID)
-		infos = append(infos, info)
 	}
+	reserved = l.seats.countEach(len(stats), func(i int) string { return stats[i].ID })
 	l.seats.Prune(live, mark)
-	return infos
+	return stats, reserved
+}
+
+// info describes a running room that holds reserved live reservations.
+func (l *Local) info(st RoomStats, reserved int) RoomInfo {
+	info := RoomInfo{ID: st.ID, Name: st.Name, Public: st.Public, Humans: st.Humans, Bots: st.Bots, Reserved: reserved,
+		Capacity: st.Capacity, Spectators: st.Spectators, RoundSecondsLeft: st.RoundSecondsLeft, WSURL: l.wsURL(st.ID), Node: l.opts.Node}
+	if !st.Public {
+		info.Code = NormalizeCode(st.Code)
+	}
+	return info
 }
 
 // wsURL returns the WebSocket URL of a room.
@@ -331,9 +359,6 @@ func (l *Local) wsURL(roomID string) string {
 	u.RawQuery = q
 	return u.String()
 }
-
-// taken counts the seats that are occupied or reserved.
-func (r RoomInfo) taken() int { return r.Humans + r.Reserved }
 
 var _ Directory = (*Local)(nil)
 var _ Admission = (*Local)(nil)

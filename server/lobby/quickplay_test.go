@@ -54,3 +54,36 @@ func TestQuickPlayPrefersReservedSeatsAndKeepsYours(t *testing.T) {
 		t.Errorf("a player holding a seat in a private room was sent to %s, want the fullest public room %s", got, busy)
 	}
 }
+
+// TestQuickPlayPassesOverARoomFilledMeanwhile: the fullest public room by the
+// host's count has had its last seat taken by a player just admitted, whom
+// the host does not count yet; quick play goes on to the next room instead
+// of failing.
+func TestQuickPlayPassesOverARoomFilledMeanwhile(t *testing.T) {
+	l, err := NewLocal(newMemHost(), LocalOptions{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	var ids []string
+	for _, name := range []string{"Almost", "Empty"} {
+		r, err := l.Create(ctx, RoomSpec{Name: name, Capacity: 2, RoundSeconds: 60, Public: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, r.ID)
+	}
+	almost, empty := ids[0], ids[1]
+	if _, err := l.Reserve(ctx, almost, "waiting", 0); err != nil {
+		t.Fatal(err)
+	}
+	// Admitted at hello: counted by the seats for the arrival grace, not by
+	// the host yet.
+	if err := l.Seats().Admit(almost, "arrived", 0, 2, true); err != nil {
+		t.Fatal(err)
+	}
+	r, err := l.QuickPlay(ctx, "newcomer")
+	if err != nil || r.ID != empty {
+		t.Fatalf("quick play: %s, %v; want room %s (room %s has a reservation and a player just admitted)", r.ID, err, empty, almost)
+	}
+}
