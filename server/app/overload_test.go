@@ -171,44 +171,42 @@ func TestNodeThatCannotDeliverAnswersFull(t *testing.T) {
 // latencies, the operating system's figure of the process's CPU time —
 // nothing is faked.
 func TestLoadedNodeAnswersFull(t *testing.T) {
+	// Spinners take every core; sleepers wake up every millisecond, as a
+	// node's connections do when their messages come, and wait for a core.
+	// (Go samples one wake-up in eight: the gate needs 200 in a window.)
+	crowd := func(stop <-chan struct{}, busy *sync.WaitGroup) {
+		spin(stop, busy, 4*runtime.GOMAXPROCS(0))
+		for range 256 {
+			busy.Add(1)
+			go func() {
+				defer busy.Done()
+				for {
+					select {
+					case <-stop:
+						return
+					case <-time.After(time.Millisecond):
+					}
+				}
+			}()
+		}
+	}
 	tests := []struct {
 		reason string
 		procs  int // GOMAXPROCS for the run; 0 leaves it
 		edit   func(*config.Config)
-		load   func(stop <-chan struct{}, busy *sync.WaitGroup)
 	}{
+		{reason: "cpu busy", edit: func(c *config.Config) { c.Realtime.SchedLatency = 0 }}, // the default, 20 ms
 		{
-			// Spinners take every core; sleepers wake up every millisecond,
-			// as a node's connections do when their messages come, and wait
-			// for a core. (Go samples one wake-up in eight: the gate needs
-			// 200 in a window.)
-			reason: "cpu busy",
-			edit:   func(c *config.Config) { c.Realtime.SchedLatency = 0 }, // the default, 20 ms
-			load: func(stop <-chan struct{}, busy *sync.WaitGroup) {
-				spin(stop, busy, 4*runtime.GOMAXPROCS(0))
-				for range 256 {
-					busy.Add(1)
-					go func() {
-						defer busy.Done()
-						for {
-							select {
-							case <-stop:
-								return
-							case <-time.After(time.Millisecond):
-							}
-						}
-					}()
-				}
-			},
-		},
-		{
-			// One CPU for the node, so that a spinner takes all of it even on
-			// a machine whose other cores are busy, and a ceiling that a test
-			// machine busy with other packages still lets it reach.
+			// One CPU for the node, so that the spinners take all of it even
+			// on a machine whose other cores are busy, and a ceiling that a
+			// test machine busy with other packages still lets it reach; the
+			// sleepers' waits show the strain the ceiling needs besides.
 			reason: "cpu ceiling",
 			procs:  1,
-			edit:   func(c *config.Config) { c.Realtime.CPUCeiling = 60 },
-			load:   func(stop <-chan struct{}, busy *sync.WaitGroup) { spin(stop, busy, 2) },
+			edit: func(c *config.Config) {
+				c.Realtime.SchedLatency = 0
+				c.Realtime.CPUCeiling = 60
+			},
 		},
 	}
 	for _, tt := range tests {
@@ -227,7 +225,7 @@ func TestLoadedNodeAnswersFull(t *testing.T) {
 			})
 			stop := make(chan struct{})
 			var busy sync.WaitGroup
-			tt.load(stop, &busy)
+			crowd(stop, &busy)
 			var a servertest.Answer
 			testwait.Until(t, testwait.Default, fmt.Sprintf("quick play to answer 503 %q while the node is loaded", tt.reason), func() bool {
 				a = n.Do(t, http.MethodPost, "/api/play", token, nil)

@@ -135,7 +135,8 @@
 // past LateFrameShare late frames (beyond a few slow clients' worth)
 // Saturation turns Full at once, past LateTickShare late ticks once that
 // has lasted LateTickHold, past CPUCeiling percent of the process's CPUs
-// (getrusage) at once, and it turns back only after SaturationClear of
+// (getrusage) at once when a little of that lateness shows too, and it
+// turns back only after SaturationClear of
 // clean windows. TakeSeat, which the
 // lobby asks before every seat it hands out, adds SeatRate: a token bucket
 // that bounds how many players arrive before the signal can see them.

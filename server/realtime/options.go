@@ -187,12 +187,15 @@ type Options struct {
 	SlowSchedShare float64
 	// CPUCeiling is the percentage of its CPUs (GOMAXPROCS, at most the
 	// CPUs the process may run on) that the node may use, over a
-	// SaturationWindow, before it turns saturated: CPU time, user and
+	// SaturationWindow, before it turns saturated once its rooms or
+	// goroutines begin to wait (see satGate.atCeiling): CPU time, user and
 	// kernel, from the operating system (getrusage; off where it has
 	// none). A node using all of its CPU runs everything late — the lobby's
 	// answers, its players' reads and frames — and the other signals see
 	// it only once it has seated too many players to serve; one that keeps a
-	// twentieth free answers at once and delivers on time. Zero means 95;
+	// twentieth free answers at once and delivers on time. A busy CPU with
+	// everything on time (a crowd arriving at once costs a tenth of a core in
+	// handshakes for a few seconds) does not count. Zero means 95;
 	// negative turns this signal off, as for a node that shares its CPUs
 	// with other programs it should not make way for.
 	CPUCeiling int

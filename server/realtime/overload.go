@@ -44,7 +44,8 @@ const (
 	SaturatedReads = "reads behind"
 	// SaturatedCeiling is the reason of a node whose process used
 	// CPUCeiling percent or more of the CPUs it may run on (GOMAXPROCS, at
-	// most the machine's) over the last SaturationWindow: a node that keeps
+	// most the machine's) over the last SaturationWindow while its rooms or
+	// goroutines began to wait (satGate.atCeiling): a node that keeps
 	// a little of its CPU free answers the lobby and keeps its players' frames
 	// on time, while one that uses all of it queues everything — which the
 	// other signals see only once it has already seated too many.
@@ -302,16 +303,14 @@ func (g *satGate) sample(s gateSample) string {
 	switch {
 	case w.lateFrames > g.minFrames && float64(w.lateFrames) >= g.frameShare*float64(w.dueFrames):
 		why = SaturatedFrames
+	case g.atCeiling(w):
+		why = SaturatedCeiling
 	case g.ticky >= g.tickHold:
 		why = SaturatedLate
 	case g.busy >= g.tickHold:
 		why = SaturatedCPU
 	case g.reads >= g.tickHold:
 		why = SaturatedReads
-	case g.ceiling > 0 && g.filled && w.cpuAvail > 0 && float64(w.cpuUsed) >= g.ceiling*float64(w.cpuAvail):
-		// Over a whole window, not at once: the CPU used since the node
-		// started up is not its players'.
-		why = SaturatedCeiling
 	}
 	g.last = w
 	was := g.reason.Load()
@@ -331,6 +330,30 @@ func (g *satGate) sample(s gateSample) string {
 		return ""
 	}
 	return *was
+}
+
+// Shares of a window's ticks run late, and of its goroutine wake-ups that
+// waited over SchedLatency, from which a node at its CPU ceiling counts as
+// strained (see satGate.atCeiling): far below the shares that saturate a
+// node by themselves, but more than a node with CPU to spare shows.
+const (
+	ceilingLateTicks = 0.01
+	ceilingSlowWakes = 0.02
+)
+
+// atCeiling reports whether the window w, a whole one, used the CPU
+// ceiling's share of the CPU time the process had, with its rooms or
+// goroutines starting to wait for it. A CPU that is busy but keeps
+// everything on time — a crowd of players arriving at once costs a tenth
+// of a core in handshakes, and is over in seconds — does not turn a node
+// away from players it could serve.
+func (g *satGate) atCeiling(w gateSample) bool {
+	if g.ceiling <= 0 || !g.filled || w.cpuAvail <= 0 || float64(w.cpuUsed) < g.ceiling*float64(w.cpuAvail) {
+		return false
+	}
+	lateTicks := w.dueTicks > 0 && float64(w.lateTicks) >= ceilingLateTicks*float64(w.dueTicks)
+	slowWakes := w.sched >= minSchedEvents && float64(w.slowSched) >= ceilingSlowWakes*float64(w.sched)
+	return lateTicks || slowWakes
 }
 
 // watchLate samples the rooms' late ticks and late frames every interval

@@ -45,11 +45,15 @@ func TestSaturationGate(t *testing.T) {
 	someWaits := gateSample{dueTicks: 30, dueFrames: 3000, slowSched: 500, sched: 10000} // one in twenty slow
 	// A read poller that went 100 ms without emptying its set.
 	readsLate := gateSample{dueTicks: 30, dueFrames: 3000, readsBehind: 1}
-	// The process used 98%, 90% or half of the CPU time it had, every tick
-	// and frame on time (the default ceiling is 95%).
-	cpuFull := gateSample{dueTicks: 30, dueFrames: 3000, cpuUsed: 980 * time.Millisecond, cpuAvail: time.Second}
-	cpuNear := gateSample{dueTicks: 30, dueFrames: 3000, cpuUsed: 900 * time.Millisecond, cpuAvail: time.Second}
-	cpuEasy := gateSample{dueTicks: 30, dueFrames: 3000, cpuUsed: 500 * time.Millisecond, cpuAvail: time.Second}
+	// The process used 98%, 90% or half of the CPU time it had (the default
+	// ceiling is 95%): at 98%, with two ticks in a hundred late, or three
+	// wake-ups in a hundred slow (far below what saturates by itself), or
+	// with everything on time, as while a crowd arrives.
+	cpuFull := gateSample{lateTicks: 2, dueTicks: 100, dueFrames: 3000, cpuUsed: 980 * time.Millisecond, cpuAvail: time.Second}
+	cpuWaits := gateSample{dueTicks: 100, dueFrames: 3000, slowSched: 300, sched: 10000, cpuUsed: 980 * time.Millisecond, cpuAvail: time.Second}
+	cpuArrivals := gateSample{dueTicks: 100, dueFrames: 3000, slowSched: 10, sched: 10000, cpuUsed: 980 * time.Millisecond, cpuAvail: time.Second}
+	cpuNear := gateSample{lateTicks: 2, dueTicks: 100, dueFrames: 3000, cpuUsed: 900 * time.Millisecond, cpuAvail: time.Second}
+	cpuEasy := gateSample{dueTicks: 100, dueFrames: 3000, cpuUsed: 500 * time.Millisecond, cpuAvail: time.Second}
 	tests := []struct {
 		name string
 		secs []sec
@@ -75,7 +79,9 @@ func TestSaturationGate(t *testing.T) {
 		{"few wake-ups say nothing", []sec{{fewWaits, ""}, {fewWaits, ""}, {fewWaits, ""}, {fewWaits, ""}}},
 		{"some slow wake-ups are tolerated", []sec{{someWaits, ""}, {someWaits, ""}, {someWaits, ""}, {someWaits, ""}}},
 		{"reads behind saturate after three seconds", []sec{{clean, ""}, {readsLate, ""}, {readsLate, ""}, {readsLate, rd}, {clean, rd}}},
-		{"the cpu at its ceiling saturates once a window is whole", []sec{{cpuFull, ""}, {cpuFull, ceil}, {cpuFull, ceil}}},
+		{"the cpu at its ceiling with rooms starting to lag saturates once a window is whole", []sec{{cpuFull, ""}, {cpuFull, ceil}, {cpuFull, ceil}}},
+		{"the cpu at its ceiling with goroutines starting to wait saturates", []sec{{cpuWaits, ""}, {cpuWaits, ceil}}},
+		{"the cpu at its ceiling with everything on time (a crowd arriving) stays open", []sec{{cpuArrivals, ""}, {cpuArrivals, ""}, {cpuArrivals, ""}, {cpuArrivals, ""}}},
 		{"the cpu under its ceiling stays open", []sec{{cpuNear, ""}, {cpuNear, ""}, {cpuNear, ""}, {cpuNear, ""}}},
 		{"a second at the ceiling in an easy window is tolerated", []sec{{cpuEasy, ""}, {cpuFull, ""}, {cpuEasy, ""}, {cpuFull, ""}}},
 		{"the cpu back under its ceiling clears after three clean samples", []sec{
@@ -103,7 +109,7 @@ func TestSaturationGate(t *testing.T) {
 // CPU use, however much of it it uses.
 func TestCPUCeilingOff(t *testing.T) {
 	g := newSatGate(Options{CPUCeiling: -1, gateInterval: time.Second}.withDefaults())
-	all := gateSample{dueTicks: 30, dueFrames: 3000, cpuUsed: time.Second, cpuAvail: time.Second}
+	all := gateSample{lateTicks: 2, dueTicks: 100, dueFrames: 3000, cpuUsed: time.Second, cpuAvail: time.Second}
 	for i := range 5 {
 		if got := g.sample(all); got != "" {
 			t.Fatalf("second %d with every CPU in use and the ceiling off: saturated %q, want not", i, got)
