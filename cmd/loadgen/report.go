@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -157,6 +159,11 @@ type summary struct {
 	// Failed counts the clients that never got to play, by cause: refusals
 	// (503/429, close 1013) apart from time-outs, on HTTP and WebSocket.
 	Failed failures `json:"failed"`
+	// ServerRefusals is the server's own count of the seats it refused with
+	// 503 "full" over the run, by the reason it gave (its
+	// tickarena_lobby_refused_full_total): which saturation signal, or the
+	// seat rate, turned the clients away.
+	ServerRefusals map[string]float64 `json:"server_refused_by_reason,omitempty"`
 	// FailedExample holds the error of one client per cause of Failed.
 	FailedExample map[string]string `json:"failed_example,omitempty"`
 	// HTTPMsP50, HTTPMsP99 and HTTPMsMax are the durations of the answered
@@ -525,6 +532,14 @@ func (s *summary) print(w io.Writer) {
 	f := s.Failed
 	fmt.Fprintf(w, "  not in: http refused %d  http timed out %d  http errors %d  ws refused %d  ws timed out %d  ws errors %d  not started %d\n",
 		f.HTTPRefused, f.HTTPTimeouts, f.HTTPErrors, f.WSRefused, f.WSTimeouts, f.WSErrors, f.NotStarted)
+	if len(s.ServerRefusals) > 0 {
+		reasons := slices.Sorted(maps.Keys(s.ServerRefusals))
+		parts := make([]string, len(reasons))
+		for i, r := range reasons {
+			parts[i] = fmt.Sprintf("%s %.0f", r, s.ServerRefusals[r])
+		}
+		fmt.Fprintf(w, "    the server refused, by the reason it gave: %s\n", strings.Join(parts, ", "))
+	}
 	for _, k := range []failKind{failHTTPRefused, failHTTPTimeout, failHTTPError, failWSRefused, failWSTimeout, failWSError, failNotStarted} {
 		if e, ok := s.FailedExample[k.String()]; ok {
 			fmt.Fprintf(w, "    %s, e.g.: %s\n", k, e)

@@ -47,6 +47,12 @@ func run(ctx context.Context, cfg config) (*summary, error) {
 	ctx, cancel := context.WithTimeout(ctx, connectLimit+cfg.Duration+15*time.Second)
 	defer cancel()
 
+	// The server's own count of the seats it refused, by reason, from before
+	// the first client (refusals come while connecting, before the window).
+	var refusedBefore map[string]float64
+	if cfg.API != "" && !cfg.Floor {
+		refusedBefore = serverRefusals(cfg.API)
+	}
 	var verifiers *verifierProcess
 	if cfg.apart() {
 		exe, err := os.Executable()
@@ -131,6 +137,9 @@ func run(ctx context.Context, cfg config) (*summary, error) {
 			sum.VsFloor = compare(sum, b)
 		}
 		sum.judge(cfg.TickBudget)
+	}
+	if refusedBefore != nil {
+		sum.ServerRefusals = refusalsSince(refusedBefore, serverRefusals(cfg.API))
 	}
 	return sum, nil
 }

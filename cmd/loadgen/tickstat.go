@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"math"
 	"net/http"
 	"sort"
@@ -116,4 +117,70 @@ func lateInputTicks(base string) float64 {
 		return v
 	}
 	return -1
+}
+
+// refusedSeries counts the seats a tickarena server refused with 503 "full",
+// by the reason it gave (its saturation signal, or the seat rate).
+const refusedSeries = "tickarena_lobby_refused_full_total"
+
+// serverRefusals reads refusedSeries from a server's /metrics, by reason; nil
+// when it cannot (not a tickarena server, or no /metrics).
+func serverRefusals(base string) map[string]float64 {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(base, "/")+"/metrics", nil)
+	if err != nil {
+		return nil
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil
+	}
+	return parseRefusals(resp.Body)
+}
+
+// parseRefusals reads the refusedSeries lines of a Prometheus text
+// exposition: the count of each reason label.
+func parseRefusals(r io.Reader) map[string]float64 {
+	out := map[string]float64{}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		rest, ok := strings.CutPrefix(sc.Text(), refusedSeries+"{")
+		if !ok {
+			continue
+		}
+		labels, value, ok := strings.Cut(rest, "} ")
+		if !ok {
+			continue
+		}
+		_, reason, ok := strings.Cut(labels, `reason="`)
+		if !ok {
+			continue
+		}
+		reason, _, _ = strings.Cut(reason, `"`)
+		if v, err := strconv.ParseFloat(strings.TrimSpace(value), 64); err == nil {
+			out[reason] = v
+		}
+	}
+	return out
+}
+
+// refusalsSince returns the refusals counted between two readings, the
+// reasons with none left out; nil when either reading is missing.
+func refusalsSince(before, after map[string]float64) map[string]float64 {
+	if before == nil || after == nil {
+		return nil
+	}
+	out := map[string]float64{}
+	for reason, n := range after {
+		if d := n - before[reason]; d > 0 {
+			out[reason] = d
+		}
+	}
+	return out
 }

@@ -2,9 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -59,5 +61,32 @@ func TestSummaryWithTicksBeyondTheLastBucket(t *testing.T) {
 	}
 	if got["tick_ms_p99"] != 66.0 || got["tick_ms_p99_beyond_last_bucket"] != true {
 		t.Errorf("summary says p99 %v, beyond %v; want 66 and true", got["tick_ms_p99"], got["tick_ms_p99_beyond_last_bucket"])
+	}
+}
+
+// TestServerRefusals reads the server's refusals by reason from its
+// /metrics text, and what changed between two readings.
+func TestServerRefusals(t *testing.T) {
+	const before = `# HELP tickarena_lobby_refused_full_total Quick plays refused.
+# TYPE tickarena_lobby_refused_full_total counter
+tickarena_lobby_refused_full_total{reason="cpu ceiling"} 3
+tickarena_lobby_refused_full_total{reason="too many arrivals"} 7
+tickarena_players{kind="human"} 10
+`
+	const after = `tickarena_lobby_refused_full_total{reason="cpu ceiling"} 1862
+tickarena_lobby_refused_full_total{reason="too many arrivals"} 7
+tickarena_lobby_refused_full_total{reason="reads behind"} 40
+`
+	b, a := parseRefusals(strings.NewReader(before)), parseRefusals(strings.NewReader(after))
+	if len(b) != 2 || b["cpu ceiling"] != 3 || b["too many arrivals"] != 7 {
+		t.Fatalf("before: %v, want cpu ceiling 3 and too many arrivals 7", b)
+	}
+	got := refusalsSince(b, a)
+	want := map[string]float64{"cpu ceiling": 1859, "reads behind": 40}
+	if !maps.Equal(got, want) {
+		t.Errorf("refusals over the run %v, want %v (a reason with none new left out)", got, want)
+	}
+	if refusalsSince(nil, a) != nil {
+		t.Errorf("refusals with no first reading: want none reported")
 	}
 }
