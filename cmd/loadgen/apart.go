@@ -22,9 +22,11 @@ import (
 // busy the other one is, so its figures are the server's and the network's.
 
 // apart reports whether the run puts its verifying clients in a child
-// process: -verify-apart, a game run, and some clients light.
+// process: -verify-apart, a game run by quick play or into one room (the
+// child could not share the rooms a -rooms run creates), and some clients
+// light.
 func (c config) apart() bool {
-	return c.VerifyApart && !c.Floor && c.VerifyFraction < 1 && c.N > 1
+	return c.VerifyApart && !c.Floor && c.Rooms == 0 && c.VerifyFraction < 1 && c.N > 1
 }
 
 // verifiers is the number of verifying clients among N: one in

@@ -58,3 +58,28 @@ func TestAddVerifiers(t *testing.T) {
 		})
 	}
 }
+
+// TestApart: the verifying clients run apart only when asked, in a game run
+// with light clients beside them, and not in a -rooms run, whose rooms the
+// child could not share.
+func TestApart(t *testing.T) {
+	base := config{VerifyApart: true, VerifyFraction: 0.02, N: 100}
+	tests := []struct {
+		name string
+		edit func(*config)
+		want bool
+	}{
+		{"asked, light clients beside them", func(*config) {}, true},
+		{"not asked", func(c *config) { c.VerifyApart = false }, false},
+		{"every client verifies", func(c *config) { c.VerifyFraction = 1 }, false},
+		{"the transport floor", func(c *config) { c.Floor = true }, false},
+		{"clients spread over rooms of the run's own", func(c *config) { c.Rooms = 3 }, false},
+	}
+	for _, tt := range tests {
+		c := base
+		tt.edit(&c)
+		if got := c.apart(); got != tt.want {
+			t.Errorf("%s: apart %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

@@ -47,7 +47,8 @@ type config struct {
 	VerifyFraction float64
 	// VerifyApart runs the verifying clients (VerifyFraction below 1) in a
 	// child process of their own, the load generator's own executable, so
-	// that the light clients' load does not delay them (apart.go).
+	// that the light clients' load does not delay them (apart.go). A run
+	// with Rooms keeps them in this process.
 	VerifyApart bool
 	// Nice is the nice value the process runs at, when it set one (-nice):
 	// the summary says so.

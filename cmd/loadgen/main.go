@@ -64,7 +64,7 @@ func main() {
 	flag.BoolVar(&cfg.Floor, "floor", false, "talk to the transport floor: count frames and bytes, decode nothing")
 	flag.BoolVar(&cfg.Verify, "verify", false, "check that every verifying client's mirror stays consistent; exit 1 if not")
 	flag.Float64Var(&cfg.VerifyFraction, "verify-fraction", 1, "share of the game clients that run the full netcode (mirror, prediction, interpolation) and report corrections and underflows; the others send the same inputs and only count frames and bytes (0.02: one in 50)")
-	flag.BoolVar(&cfg.VerifyApart, "verify-apart", false, "with -verify-fraction below 1, run the verifying clients in a process of their own, so that the light clients' load on this one does not delay them and their netcode figures are the server's")
+	flag.BoolVar(&cfg.VerifyApart, "verify-apart", false, "with -verify-fraction below 1 (and no -rooms), run the verifying clients in a process of their own, so that the light clients' load on this one does not delay them and their netcode figures are the server's")
 	nice := flag.Int("nice", 0, "set this process's nice value at start (Linux; negative needs privileges): -verify-apart starts its verifying clients' process at -5, so that the operating system wakes it before the busy light clients")
 	flag.IntVar(&cfg.SendRate, "send-rate", 0, "the server's -send-rate, frames per second per client, that a held run's updates/s must reach (with ticks/s p1 ≥ 29.5); 0 learns it from the deltas' tick spacing")
 	flag.DurationVar(&cfg.TickBudget, "tick-budget", 33*time.Millisecond, "server tick p99 up to which a run counts as held")

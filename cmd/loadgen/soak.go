@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -149,21 +148,14 @@ func (r *reporter) reading(ctx context.Context, now, last time.Time, prev []uint
 // /metrics; a missing series is absent from the map.
 func scrapeGauges(ctx context.Context, base string, names ...string) (map[string]float64, error) {
 	out := map[string]float64{}
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(base, "/")+"/metrics", nil)
+	err := scrapeMetrics(ctx, base, func(r io.Reader) (err error) {
+		out, err = parseGauges(r, names...)
+		return err
+	})
 	if err != nil {
 		return out, fmt.Errorf("scrape metrics: %w", err)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return out, fmt.Errorf("scrape metrics: %w", err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return out, fmt.Errorf("scrape metrics: GET /metrics: %s", resp.Status)
-	}
-	return parseGauges(resp.Body, names...)
+	return out, nil
 }
 
 // parseGauges reads the named unlabelled series from the Prometheus text

@@ -13,28 +13,48 @@ import (
 	"time"
 )
 
+// scrapeMetrics gets a server's /metrics (within 5 s) and hands its body,
+// Prometheus' text exposition, to read.
+func scrapeMetrics(ctx context.Context, base string, read func(io.Reader) error) error {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(base, "/")+"/metrics", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET /metrics: %s", resp.Status)
+	}
+	return read(resp.Body)
+}
+
 // tickSeries is the server's histogram of tick durations on /metrics.
 const tickSeries = "tickarena_tick_duration_seconds_bucket"
 
 // tickBuckets reads the cumulative tick-duration histogram of a tickarena
 // server from its /metrics, summed over room kinds: upper bound → count.
 func tickBuckets(ctx context.Context, base string) (map[float64]float64, error) {
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(base, "/")+"/metrics", nil)
+	var buckets map[float64]float64
+	err := scrapeMetrics(ctx, base, func(r io.Reader) (err error) {
+		buckets, err = parseBuckets(r)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("tick histogram: %w", err)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("tick histogram: %w", err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("tick histogram: GET /metrics: %s", resp.Status)
-	}
+	return buckets, nil
+}
+
+// parseBuckets reads the tickSeries lines of a Prometheus text exposition,
+// summed over room kinds: upper bound → count.
+func parseBuckets(r io.Reader) (map[float64]float64, error) {
 	buckets := map[float64]float64{}
-	sc := bufio.NewScanner(resp.Body)
+	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
 		line := sc.Text()
@@ -50,6 +70,7 @@ func tickBuckets(ctx context.Context, base string) (map[float64]float64, error) 
 		leText = leText[:strings.IndexByte(leText, '"')]
 		le := math.Inf(1)
 		if leText != "+Inf" {
+			var err error
 			if le, err = strconv.ParseFloat(leText, 64); err != nil {
 				continue
 			}
@@ -126,21 +147,15 @@ const refusedSeries = "tickarena_lobby_refused_full_total"
 // serverRefusals reads refusedSeries from a server's /metrics, by reason; nil
 // when it cannot (not a tickarena server, or no /metrics).
 func serverRefusals(base string) map[string]float64 {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(base, "/")+"/metrics", nil)
+	var out map[string]float64
+	err := scrapeMetrics(context.Background(), base, func(r io.Reader) error {
+		out = parseRefusals(r)
+		return nil
+	})
 	if err != nil {
 		return nil
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil
-	}
-	return parseRefusals(resp.Body)
+	return out
 }
 
 // parseRefusals reads the refusedSeries lines of a Prometheus text

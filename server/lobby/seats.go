@@ -135,6 +135,11 @@ func (s *Seats) Count(roomID string) (reserved, arriving int) {
 	now := time.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.count(roomID, now)
+}
+
+// count is Count for a caller that holds s.mu.
+func (s *Seats) count(roomID string, now time.Time) (reserved, arriving int) {
 	r, ok := s.rooms[roomID]
 	if !ok {
 		return 0, 0
@@ -154,14 +159,7 @@ func (s *Seats) countEach(n int, id func(int) string) []int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i := range n {
-		roomID := id(i)
-		r, ok := s.rooms[roomID]
-		if !ok {
-			continue
-		}
-		s.expire(roomID, r, now)
-		reserved[i] = len(r.reserved)
-		s.dropIfEmpty(roomID, r)
+		reserved[i], _ = s.count(id(i), now)
 	}
 	return reserved
 }
