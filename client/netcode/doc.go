@@ -40,7 +40,9 @@
 // delay is a jitter buffer: the ticks a delta usually spans (TickSpacing: 1
 // when the server sends every tick, k when it sends every k ticks) and
 // half a tick more, plus the highest lateness of the deltas of the last
-// few seconds, within Options.MinInterpDelay and Options.MaxInterpDelay.
+// few seconds — or of the latest spikes, while much later deltas come back
+// every 8 to 60 seconds — within Options.MinInterpDelay and
+// Options.MaxInterpDelay.
 // The client learns the spacing from the ticks of the deltas themselves;
 // a rare longer gap does not count. Drawn time runs up to
 // 5% slower or faster to reach a new delay rather than jumping; when no

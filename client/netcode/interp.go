@@ -26,6 +26,7 @@ type clock struct {
 	ticks   [clockSamples]uint32 // the tick of each sample
 	n, next int
 	peaks   peakHold      // the highest lateness of the last seconds
+	spikes  spikeHold     // late deltas that recur beyond those seconds
 	gaps    gapWindow     // the ticks between consecutive deltas (jitter.go)
 	play    playout       // the drawn time
 	delay   time.Duration // how far the drawn time was behind the server at the last frame
@@ -44,7 +45,11 @@ func (k *clock) add(at time.Time, tick uint32, interval time.Duration) {
 	k.next = (k.next + 1) % clockSamples
 	k.n = min(k.n+1, clockSamples)
 	fast, _ := k.offset()
-	k.peaks.add(at.Sub(k.base), s-fast)
+	t := at.Sub(k.base)
+	if k.n >= startSamples {
+		k.spikes.add(t, s-fast, k.peaks.peak(t))
+	}
+	k.peaks.add(t, s-fast)
 }
 
 // offset returns the fastest sample of the last clockSamples ticks and the
@@ -115,6 +120,9 @@ func (h *history) push(v *wire.View) {
 // InterpDelay returns how far in the past other entities were drawn at the
 // last Frame: the jitter buffer's depth. It widens when deltas arrive
 // unevenly and narrows again when they come steadily (see Options.MinInterpDelay).
+// A spike — deltas much later than those of the last seconds — that comes
+// back 8 to 60 seconds after the one before keeps it wide for twice that
+// distance: a server's garbage collection, a Wi-Fi scan.
 func (c *Client) InterpDelay() time.Duration { return c.clock.delay }
 
 // TickSpacing returns the ticks the server's deltas usually span, as the

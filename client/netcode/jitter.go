@@ -21,6 +21,14 @@ import (
 // and Options.MaxInterpDelay, the latter raised by the spacing beyond one
 // tick: the jitter gets the same room at every spacing.
 //
+// The peak of a few seconds forgets a spike that comes back every 20 or 30
+// seconds — the server's garbage collection, a Wi-Fi scan — and every one
+// of them would run the buffer dry. A delta later than that peak by
+// spikeRise or more is a spike; once two come further apart than the
+// peak's memory and less than spikeRecur,
+// the jitter is at least the higher of the latest two until twice their
+// distance has passed without another (see spikeHold).
+//
 // Drawn time does not jump to a new delay: it runs a few percent slower
 // or faster than real time until it reaches it (playout). When no snapshot
 // is newer than the drawn time the others move on along their velocity for
@@ -132,6 +140,59 @@ func (p *peakHold) peak(t time.Duration) time.Duration {
 	return v
 }
 
+// The spikes a delay keeps room for once they recur (see spikeHold).
+const (
+	// spikeRise is how much later than the peak of the last peakSlots
+	// slots a delta must come to be a spike: about where the buffer runs
+	// dry, as the delay covers the peak and half a tick.
+	spikeRise = 10 * time.Millisecond
+	// spikeGap joins late deltas into one spike: those that come within it
+	// of the last late one belong to the same stall.
+	spikeGap = 2 * time.Second
+	// spikeRecur is the longest distance between two spikes that still
+	// counts as recurring; the delay keeps room for them at most twice as
+	// long after the last.
+	spikeRecur = time.Minute
+)
+
+// spikeHold keeps the latest two spikes: when each started, when the latest
+// ended, how late their latest deltas came.
+type spikeHold struct {
+	n                  int           // spikes seen, up to 2
+	last, prev         time.Duration // starts of the latest spike and the one before it
+	lastEnd            time.Duration // the latest delta that joined the latest spike
+	lastHigh, prevHigh time.Duration // the highest lateness in each
+}
+
+// add records the lateness v of a delta that arrived at t, given peak, the
+// highest lateness of the last seconds before it.
+func (h *spikeHold) add(t, v, peak time.Duration) {
+	if v < peak+spikeRise {
+		return
+	}
+	if h.n > 0 && t-h.lastEnd <= spikeGap {
+		h.lastHigh, h.lastEnd = max(h.lastHigh, v), t
+		return
+	}
+	h.prev, h.prevHigh = h.last, h.lastHigh
+	h.last, h.lastEnd, h.lastHigh = t, t, v
+	h.n = min(h.n+1, 2)
+}
+
+// level returns the lateness the delay keeps room for at t: the higher of
+// the latest two spikes while they recur, else 0. Spikes closer together
+// than the peak's memory are the peak's: they do not count as recurring.
+func (h *spikeHold) level(t time.Duration) time.Duration {
+	if h.n < 2 {
+		return 0
+	}
+	apart := h.last - h.prev
+	if apart < peakSlots*peakSlot || apart > spikeRecur || t-h.lastEnd > 2*apart {
+		return 0
+	}
+	return max(h.lastHigh, h.prevHigh)
+}
+
 // playout is the drawn time: the server tick, with a fraction, at which the
 // others are drawn, and the frame it was drawn at.
 type playout struct {
@@ -152,7 +213,8 @@ func (k *clock) wantDelay(now time.Time, interval, least, most time.Duration) ti
 	if k.n < startSamples {
 		return max(most/2, least, cover)
 	}
-	want := cover + k.peaks.peak(now.Sub(k.base))
+	t := now.Sub(k.base)
+	want := cover + max(k.peaks.peak(t), k.spikes.level(t))
 	return min(max(want, least), most)
 }
 

@@ -182,6 +182,62 @@ func TestJitterBufferAdapts(t *testing.T) {
 	}
 }
 
+// TestJitterBufferRecurringSpikes holds the deltas for 100 ms every 15 s,
+// as a server's garbage collection on a busy core or a Wi-Fi scan does, on
+// an otherwise steady network, with a delta every second tick. The peak of
+// the last seconds has forgotten each spike when the next comes: the first
+// two run the buffer dry, the later ones must not. Once the spikes stop,
+// the delay narrows back after twice their distance.
+func TestJitterBufferRecurringSpikes(t *testing.T) {
+	const (
+		every, hold = 15 * time.Second, 100 * time.Millisecond
+		first, last = 5 * time.Second, 65 * time.Second // spikes at 5, 20, 35, 50, 65 s
+	)
+	spikes := func(at time.Time) time.Time {
+		since := at.Sub(epoch)
+		if since >= first && since < last+hold {
+			if in := (since - first) % every; in < hold {
+				return at.Add(hold - in)
+			}
+		}
+		return at
+	}
+	s := newJitterSim(50*time.Millisecond, 3*time.Millisecond)
+	s.net.StampArrival = true
+	s.net.Shape = spikes
+	s.srv.sendEvery = 2
+	before := runJitter(t, s, 2*time.Second, 4*time.Second)
+	calm := s.client.InterpDelay()
+	twoSpikes := runJitter(t, s, 0, 30*time.Second) // 4 s to 34 s: the first two
+	recurring := runJitter(t, s, 0, 36*time.Second) // 34 s to 70 s: three more
+	held := s.client.InterpDelay()
+	s.run(2*every + 5*time.Second) // the spikes stopped: the hold ends after 2 × 15 s
+	back := s.client.InterpDelay()
+	t.Logf("calm %v (%d underflows); first two spikes: %d underflows in %d frames; next three: %d in %d, delay %v; 35 s after the last: %v",
+		calm, before.underflows, twoSpikes.underflows, twoSpikes.frames, recurring.underflows, recurring.frames, held, back)
+	if before.underflows != 0 {
+		t.Errorf("%d underflows before the first spike, want none", before.underflows)
+	}
+	if twoSpikes.underflows == 0 {
+		t.Errorf("no underflow at the first two spikes: the test's spikes do not reach the buffer's end")
+	}
+	if recurring.underflows != 0 {
+		t.Errorf("%d underflows at the third to fifth spikes, want none: the delay must keep room for spikes that recur", recurring.underflows)
+	}
+	// A delta every 67 ms: the one held longest waits 33 to 100 ms.
+	if held < calm+hold/3 {
+		t.Errorf("delay %v while the spikes recur, want room for their %v above the calm %v", held, hold/3, calm)
+	}
+	if back > calm+5*time.Millisecond {
+		t.Errorf("delay %v 35 s after the last spike, want back near %v", back, calm)
+	}
+	for _, r := range []jitterRun{before, twoSpikes, recurring} {
+		if r.jumps != 0 {
+			t.Errorf("drawn time went back or ran more than %.0f%% fast on %d frames", 100*maxStretch, r.jumps)
+		}
+	}
+}
+
 // TestJitterBufferPageStalls stalls the page instead of the network: no
 // frame for 400 ms every 3 s, and the updates of that time handed over
 // just after the first frame that follows, as a browser does when its

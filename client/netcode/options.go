@@ -32,7 +32,8 @@ type Options struct {
 	// MinInterpDelay is the least time other entities are drawn in the past.
 	// The delay is the ticks a delta usually spans (Client.TickSpacing) and
 	// half a tick more, plus the highest lateness of the deltas of the last
-	// seconds (the jitter), at least this. Default 0: no floor beyond the
+	// seconds (the jitter) or of the latest spikes while they recur (see
+	// Client.InterpDelay), at least this. Default 0: no floor beyond the
 	// spacing and its half tick (50 ms at 30 Hz with a delta every tick,
 	// 117 ms with one every three ticks).
 	MinInterpDelay time.Duration
