@@ -31,6 +31,14 @@
 # time, on the same CPU, N clients each, and reports the ratio of their CPU
 # over the same window: whatever else the machine does then falls on both
 # (sequential runs minutes apart differ by up to a third on a shared VM).
+# AB_BASE=<git revision> (e.g. main, HEAD~1) runs an A/B instead: the server
+# built from that revision and this tree's, on CPU 0 at the same time, CLIENTS
+# clients each (each count of the list in turn), each driven by a load
+# generator of its own, then both summaries side by side with their ratios
+# (loadgen -compare). Whatever the machine does meanwhile falls on both, so a
+# change of a few percent in CPU or in the netcode figures shows, which it
+# does not between runs minutes apart. Each server has about half the core:
+# compare at counts both hold.
 # SERVER_FLAGS adds flags to the server's command line (e.g. -round-length 2m).
 # The server sends a frame every k ticks (its default: every second tick, 15
 # frames/s at 30 ticks/s); with -send-rate N among them (SERVER_FLAGS="-send-rate
@@ -76,8 +84,8 @@ else
 fi
 
 server() {
-  local port=$1 db=$2
-  "${PIN_SERVER[@]}" bin/tickarena -addr "127.0.0.1:$port" -db "$db" -bots 0 -public-rooms 1 \
+  local port=$1 db=$2 exe=${3:-bin/tickarena}
+  "${PIN_SERVER[@]}" "$exe" -addr "127.0.0.1:$port" -db "$db" -bots 0 -public-rooms 1 \
     -session-rate 100000 -max-conns-per-ip 100000 -max-conns 100000 -log-level warn ${SERVER_FLAGS:-} &
   SERVER=$!; pids+=("$SERVER")
 }
@@ -92,6 +100,40 @@ if [[ -n "${SOAK:-}" ]]; then
     -sample "${SOAK_SAMPLE:-20s}" -warmup "${SOAK_WARMUP:-0s}" -verify -json bin/soak.json || status=$?
   echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
   kill -TERM "$SERVER"; wait "$SERVER" || true
+  exit "$status"
+fi
+
+if [[ -n "${AB_BASE:-}" ]]; then
+  rev=$(git rev-parse --short "$AB_BASE")
+  src=$(mktemp -d)
+  git archive "$rev" | tar -x -C "$src"
+  (cd "$src" && go build -o "$OLDPWD/bin/tickarena-base" ./server)
+  rm -rf "$src"
+  echo "== A/B: the server at $AB_BASE ($rev) and this tree's, on the same CPU at once, ${SECONDS_RUN}s; $PINNING"
+  status=0
+  IFS=, read -ra COUNTS <<< "$CLIENTS"
+  for n in "${COUNTS[@]}"; do
+    fraction=$VERIFY_FRACTION
+    if [[ "$n" -le 200 ]]; then fraction=1; fi
+    echo "== A/B: $n clients each (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+    gens=()
+    servers=()
+    for side in base this; do
+      exe=bin/tickarena
+      if [[ "$side" == base ]]; then exe=bin/tickarena-base; fi
+      PORT=$(bin/loadgen -free-port)
+      server "$PORT" "$(mktemp -d)/ab-$side.db" "$exe"
+      servers+=("$SERVER")
+      "${PIN_LOAD[@]}" bin/loadgen -api "http://127.0.0.1:$PORT" -wait 10s -pid "$SERVER" -n "$n" -ramp "$RAMP" -duration "${SECONDS_RUN}s" \
+        -verify -verify-fraction "$fraction" $APART -tick-budget "$TICK_BUDGET" -send-rate "$SEND_RATE" \
+        -json "bin/loadtest-ab-$side-$n.json" >"bin/loadtest-ab-$side-$n.txt" 2>&1 &
+      gens+=($!)
+    done
+    for g in "${gens[@]}"; do wait "$g" || status=1; done
+    for s in "${servers[@]}"; do kill -TERM "$s"; wait "$s" || true; done
+    bin/loadgen -compare "bin/loadtest-ab-base-$n.json" "bin/loadtest-ab-this-$n.json" || status=1
+  done
+  echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg) on $cpus CPUs"
   exit "$status"
 fi
 

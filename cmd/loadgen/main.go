@@ -18,6 +18,7 @@
 //	go run ./cmd/loadgen -floor -url ws://127.0.0.1:8090/ -n 200 -duration 10s
 //	go run ./cmd/loadgen -api http://127.0.0.1:8080 -n 4000 -verify-fraction 0.02 -duration 30s
 //	go run ./cmd/loadgen -steps bin/loadtest-*.json
+//	go run ./cmd/loadgen -compare bin/loadtest-ab-base-1000.json bin/loadtest-ab-this-1000.json
 //
 // With -verify-fraction below 1 most clients are light: they send the same
 // inputs, acknowledge deltas and answer pings, and count frames and bytes
@@ -78,8 +79,20 @@ func main() {
 	verbose := flag.Bool("v", false, "log connection events")
 	failOnTimeouts := flag.Bool("fail-on-http-timeouts", false, "exit 1 when an API call (session, seat) was not answered in time: an overloaded server must refuse, not hang")
 	steps := flag.Bool("steps", false, "read the -json summaries named as arguments (a stepped run, floor and server at each client count), print them side by side and the largest count each held")
+	compare := flag.Bool("compare", false, "read two -json summaries named as arguments, a baseline and a run made at the same time on the same CPU (make loadtest with AB_BASE), and print each figure of both with their ratio")
 	flag.Parse()
 
+	if *compare {
+		if flag.NArg() != 2 {
+			fmt.Fprintln(os.Stderr, "loadgen: -compare takes two summaries: the baseline's and the run's")
+			os.Exit(2)
+		}
+		if err := compareTable(os.Stdout, flag.Arg(0), flag.Arg(1)); err != nil {
+			fmt.Fprintln(os.Stderr, "loadgen:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *steps {
 		if _, _, err := stepTable(os.Stdout, flag.Args()); err != nil {
 			fmt.Fprintln(os.Stderr, "loadgen:", err)

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math"
+)
+
+// A comparison of two runs made at the same time on the same CPU (make
+// loadtest with AB_BASE): whatever else the machine did then fell on both,
+// so a difference of a few percent means something, which it does not
+// between runs minutes apart on a shared machine.
+
+// compareRow is one figure of a comparison: how to read it from a summary,
+// how to print it, and whether less is better (for the verdict's sign).
+// events, for a rate of rare events (corrections, underflows), says how
+// many the figure was counted from: such a figure is only marked better or
+// worse when the counts differ by more than chance would make them.
+type compareRow struct {
+	name         string
+	value        func(*summary) float64
+	format       string
+	lessIsBetter bool
+	events       func(*summary) float64
+	// spread is the relative change below which a figure read from a tail
+	// of few samples (a p99 of API calls) is not marked; 0 means a tenth.
+	spread float64
+}
+
+// verifiedEvents returns the number of events a per-verifying-client,
+// per-minute rate was counted from.
+func verifiedEvents(rate func(*summary) float64) func(*summary) float64 {
+	return func(s *summary) float64 { return rate(s) * float64(s.Verifying) * s.Seconds / 60 }
+}
+
+func corrections(s *summary) float64 { return s.CorrectionsPerMin }
+
+func underflows(s *summary) float64 { return s.UnderflowsPerMin }
+
+var compareRows = []compareRow{
+	{"clients playing at the end", func(s *summary) float64 { return float64(s.Connected) }, "%.0f", false, nil, 0},
+	{"server cores", func(s *summary) float64 { return s.ServerCores }, "%.3f", true, nil, 0},
+	{"server cores per 1000 clients", func(s *summary) float64 { return s.ServerCoresPer1000 }, "%.3f", true, nil, 0},
+	{"server RSS, MiB", func(s *summary) float64 { return s.ServerRSSMB }, "%.1f", true, nil, 0},
+	{"updates/s per client, p1", func(s *summary) float64 { return s.UpdatesP1 }, "%.2f", false, nil, 0},
+	{"ticks/s per client, p1", func(s *summary) float64 { return s.TicksP1 }, "%.2f", false, nil, 0},
+	{"tick p99, ms", func(s *summary) float64 { return s.TickP99ms }, "%.2f", true, nil, 0.5},
+	{"bytes down per client and second", func(s *summary) float64 { return s.DownBytesPerClient }, "%.0f", true, nil, 0},
+	{"corrections per verifying client and minute", corrections, "%.2f", true, verifiedEvents(corrections), 0},
+	{"interpolation underflows per verifying client and minute", underflows, "%.2f", true, verifiedEvents(underflows), 0},
+	{"share of frames short of snapshots, %", func(s *summary) float64 { return 100 * s.UnderflowShare }, "%.3f", true, verifiedEvents(underflows), 0},
+	{"API calls, p99 ms", func(s *summary) float64 { return s.HTTPMsP99 }, "%.1f", true, nil, 2},
+}
+
+// compareTable reads two summaries written with -json, a baseline and the
+// run compared with it, and prints each figure of both with their ratio.
+func compareTable(w io.Writer, basePath, path string) error {
+	base, err := readSummary(basePath)
+	if err != nil {
+		return err
+	}
+	cur, err := readSummary(path)
+	if err != nil {
+		return err
+	}
+	if base.Mode != cur.Mode || base.Clients != cur.Clients {
+		return fmt.Errorf("compare %s (%s, %d clients) with %s (%s, %d clients): not the same load", basePath, base.Mode, base.Clients, path, cur.Mode, cur.Clients)
+	}
+	fmt.Fprintf(w, "%-58s %12s %12s %8s\n", fmt.Sprintf("%s, %d clients each", cur.Mode, cur.Clients), "base", "this", "ratio")
+	for _, r := range compareRows {
+		b, c := r.value(base), r.value(cur)
+		ratio := "—"
+		if b != 0 {
+			ratio = fmt.Sprintf("×%.2f", c/b)
+		}
+		fmt.Fprintf(w, "%-58s %12s %12s %8s%s\n", r.name, fmt.Sprintf(r.format, b), fmt.Sprintf(r.format, c), ratio, verdict(r, base, cur))
+	}
+	return nil
+}
+
+// verdict marks a figure that moved: by more than its spread (a tenth, more
+// for a tail of few samples), or, for a rate
+// of rare events, by more than twice the spread of chance (the counts as
+// Poisson's: a difference beyond 2·√(a+b) events).
+func verdict(r compareRow, base, cur *summary) string {
+	b, c := r.value(base), r.value(cur)
+	if r.events != nil {
+		eb, ec := r.events(base), r.events(cur)
+		if math.Abs(eb-ec) <= 2*math.Sqrt(eb+ec) {
+			if eb == 0 && ec == 0 {
+				return ""
+			}
+			return fmt.Sprintf("  (%.0f vs %.0f events: within chance)", eb, ec)
+		}
+	} else {
+		spread := r.spread
+		if spread == 0 {
+			spread = 0.1
+		}
+		if b == c || (b != 0 && c/b > 1/(1+spread) && c/b < 1+spread) {
+			return ""
+		}
+	}
+	if (c < b) == r.lessIsBetter {
+		return "  better"
+	}
+	return "  worse"
+}
