@@ -38,7 +38,9 @@
 # (loadgen -compare). Whatever the machine does meanwhile falls on both, so a
 # change of a few percent in CPU or in the netcode figures shows, which it
 # does not between runs minutes apart. Each server has about half the core:
-# compare at counts both hold.
+# compare at counts both hold. AB_FLAGS adds flags to this tree's server only
+# (AB_BASE=HEAD AB_FLAGS="-send-rate 30": one build with and without a flag).
+# Extra flags for one side are not allowed in SERVER_FLAGS, which both get.
 # SERVER_FLAGS adds flags to the server's command line (e.g. -round-length 2m).
 # The server sends a frame every k ticks (its default: every second tick, 15
 # frames/s at 30 ticks/s); with -send-rate N among them (SERVER_FLAGS="-send-rate
@@ -84,9 +86,9 @@ else
 fi
 
 server() {
-  local port=$1 db=$2 exe=${3:-bin/tickarena}
+  local port=$1 db=$2 exe=${3:-bin/tickarena} extra=${4:-}
   "${PIN_SERVER[@]}" "$exe" -addr "127.0.0.1:$port" -db "$db" -bots 0 -public-rooms 1 \
-    -session-rate 100000 -max-conns-per-ip 100000 -max-conns 100000 -log-level warn ${SERVER_FLAGS:-} &
+    -session-rate 100000 -max-conns-per-ip 100000 -max-conns 100000 -log-level warn ${SERVER_FLAGS:-} $extra &
   SERVER=$!; pids+=("$SERVER")
 }
 
@@ -109,7 +111,7 @@ if [[ -n "${AB_BASE:-}" ]]; then
   git archive "$rev" | tar -x -C "$src"
   (cd "$src" && go build -o "$OLDPWD/bin/tickarena-base" ./server)
   rm -rf "$src"
-  echo "== A/B: the server at $AB_BASE ($rev) and this tree's, on the same CPU at once, ${SECONDS_RUN}s; $PINNING"
+  echo "== A/B: the server at $AB_BASE ($rev) and this tree's${AB_FLAGS:+ with $AB_FLAGS}, on the same CPU at once, ${SECONDS_RUN}s; $PINNING"
   status=0
   IFS=, read -ra COUNTS <<< "$CLIENTS"
   for n in "${COUNTS[@]}"; do
@@ -119,10 +121,10 @@ if [[ -n "${AB_BASE:-}" ]]; then
     gens=()
     servers=()
     for side in base this; do
-      exe=bin/tickarena
-      if [[ "$side" == base ]]; then exe=bin/tickarena-base; fi
+      exe=bin/tickarena extra=${AB_FLAGS:-}
+      if [[ "$side" == base ]]; then exe=bin/tickarena-base extra=; fi
       PORT=$(bin/loadgen -free-port)
-      server "$PORT" "$(mktemp -d)/ab-$side.db" "$exe"
+      server "$PORT" "$(mktemp -d)/ab-$side.db" "$exe" "$extra"
       servers+=("$SERVER")
       "${PIN_LOAD[@]}" bin/loadgen -api "http://127.0.0.1:$PORT" -wait 10s -pid "$SERVER" -n "$n" -ramp "$RAMP" -duration "${SECONDS_RUN}s" \
         -verify -verify-fraction "$fraction" $APART -tick-budget "$TICK_BUDGET" -send-rate "$SEND_RATE" \
