@@ -25,9 +25,9 @@ import (
 // seconds — the server's garbage collection, a Wi-Fi scan — and every one
 // of them would run the buffer dry. A delta later than that peak by
 // spikeRise or more is a spike; once two come further apart than the
-// peak's memory and less than spikeRecur,
-// the jitter is at least the higher of the latest two until twice their
-// distance has passed without another (see spikeHold).
+// peak's memory and less than spikeRecur, the jitter is at least the
+// higher of the latest two until twice their distance has passed without
+// another (see spikeHold).
 //
 // Drawn time does not jump to a new delay: it runs a few percent slower
 // or faster than real time until it reaches it (playout). When no snapshot

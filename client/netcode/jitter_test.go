@@ -307,3 +307,40 @@ func TestGapWindow(t *testing.T) {
 		})
 	}
 }
+
+// TestSpikeHold checks which late deltas the delay keeps room for: spikes
+// (10 ms or more above the peak of the last seconds) that recur further
+// apart than that peak remembers and less than a minute, for twice their
+// distance; late deltas within 2 s of a spike are part of it.
+func TestSpikeHold(t *testing.T) {
+	type arrival struct{ at, late, peak time.Duration }
+	sec := func(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+	for _, tc := range []struct {
+		name     string
+		arrivals []arrival
+		at       time.Duration // when the level is read
+		want     time.Duration
+	}{
+		{"no spike", []arrival{{sec(1), ms(15), ms(10)}, {sec(20), ms(19), ms(10)}}, sec(25), 0},
+		{"one spike", []arrival{{sec(1), ms(40), ms(5)}}, sec(5), 0},
+		{"two, 15 s apart: the higher", []arrival{{sec(1), ms(40), ms(5)}, {sec(16), ms(30), ms(5)}}, sec(20), ms(40)},
+		{"two, 15 s apart: still held 29 s after the last", []arrival{{sec(1), ms(40), ms(5)}, {sec(16), ms(30), ms(5)}}, sec(45), ms(40)},
+		{"two, 15 s apart: let go 31 s after the last", []arrival{{sec(1), ms(40), ms(5)}, {sec(16), ms(30), ms(5)}}, sec(47), 0},
+		{"two, 5 s apart: the peak's own", []arrival{{sec(1), ms(40), ms(5)}, {sec(6), ms(60), ms(40)}}, sec(8), 0},
+		{"two, 90 s apart: not recurring", []arrival{{sec(1), ms(40), ms(5)}, {sec(91), ms(30), ms(5)}}, sec(92), 0},
+		{"below the rise: no spike", []arrival{{sec(1), ms(40), ms(5)}, {sec(16), ms(14), ms(5)}}, sec(20), 0},
+		{"late deltas within 2 s join the spike", []arrival{{sec(1), ms(40), ms(5)}, {sec(2.5), ms(70), ms(40)}, {sec(16), ms(30), ms(5)}}, sec(20), ms(70)},
+		{"the latest two count", []arrival{{sec(1), ms(90), ms(5)}, {sec(16), ms(30), ms(5)}, {sec(31), ms(35), ms(5)}}, sec(33), ms(35)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var h spikeHold
+			for _, a := range tc.arrivals {
+				h.add(a.at, a.late, a.peak)
+			}
+			if got := h.level(tc.at); got != tc.want {
+				t.Errorf("level at %v = %v, want %v", tc.at, got, tc.want)
+			}
+		})
+	}
+}

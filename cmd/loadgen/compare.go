@@ -38,18 +38,20 @@ func corrections(s *summary) float64 { return s.CorrectionsPerMin }
 func underflows(s *summary) float64 { return s.UnderflowsPerMin }
 
 var compareRows = []compareRow{
-	{"clients playing at the end", func(s *summary) float64 { return float64(s.Connected) }, "%.0f", false, nil, 0},
-	{"server cores", func(s *summary) float64 { return s.ServerCores }, "%.3f", true, nil, 0},
-	{"server cores per 1000 clients", func(s *summary) float64 { return s.ServerCoresPer1000 }, "%.3f", true, nil, 0},
-	{"server RSS, MiB", func(s *summary) float64 { return s.ServerRSSMB }, "%.1f", true, nil, 0},
-	{"updates/s per client, p1", func(s *summary) float64 { return s.UpdatesP1 }, "%.2f", false, nil, 0},
-	{"ticks/s per client, p1", func(s *summary) float64 { return s.TicksP1 }, "%.2f", false, nil, 0},
-	{"tick p99, ms", func(s *summary) float64 { return s.TickP99ms }, "%.2f", true, nil, 0.5},
-	{"bytes down per client and second", func(s *summary) float64 { return s.DownBytesPerClient }, "%.0f", true, nil, 0},
-	{"corrections per verifying client and minute", corrections, "%.2f", true, verifiedEvents(corrections), 0},
-	{"interpolation underflows per verifying client and minute", underflows, "%.2f", true, verifiedEvents(underflows), 0},
-	{"share of frames short of snapshots, %", func(s *summary) float64 { return 100 * s.UnderflowShare }, "%.3f", true, verifiedEvents(underflows), 0},
-	{"API calls, p99 ms", func(s *summary) float64 { return s.HTTPMsP99 }, "%.1f", true, nil, 2},
+	{name: "clients playing at the end", value: func(s *summary) float64 { return float64(s.Connected) }, format: "%.0f"},
+	{name: "server cores", value: func(s *summary) float64 { return s.ServerCores }, format: "%.3f", lessIsBetter: true},
+	{name: "server cores per 1000 clients", value: func(s *summary) float64 { return s.ServerCoresPer1000 }, format: "%.3f", lessIsBetter: true},
+	{name: "server RSS, MiB", value: func(s *summary) float64 { return s.ServerRSSMB }, format: "%.1f", lessIsBetter: true},
+	{name: "updates/s per client, p1", value: func(s *summary) float64 { return s.UpdatesP1 }, format: "%.2f"},
+	{name: "ticks/s per client, p1", value: func(s *summary) float64 { return s.TicksP1 }, format: "%.2f"},
+	// In the histogram's buckets, which double: a step of one is not marked.
+	{name: "tick p99, ms", value: func(s *summary) float64 { return s.TickP99ms }, format: "%.2f", lessIsBetter: true, spread: 1.5},
+	{name: "bytes down per client and second", value: func(s *summary) float64 { return s.DownBytesPerClient }, format: "%.0f", lessIsBetter: true},
+	{name: "corrections per verifying client and minute", value: corrections, format: "%.2f", lessIsBetter: true, events: verifiedEvents(corrections)},
+	{name: "interpolation underflows per verifying client and minute", value: underflows, format: "%.2f", lessIsBetter: true, events: verifiedEvents(underflows)},
+	{name: "share of frames short of snapshots, %", value: func(s *summary) float64 { return 100 * s.UnderflowShare }, format: "%.3f", lessIsBetter: true, events: verifiedEvents(underflows)},
+	// The tail of the few API calls of a ramp.
+	{name: "API calls, p99 ms", value: func(s *summary) float64 { return s.HTTPMsP99 }, format: "%.1f", lessIsBetter: true, spread: 2},
 }
 
 // compareTable reads two summaries written with -json, a baseline and the
@@ -79,9 +81,9 @@ func compareTable(w io.Writer, basePath, path string) error {
 }
 
 // verdict marks a figure that moved: by more than its spread (a tenth, more
-// for a tail of few samples), or, for a rate
-// of rare events, by more than twice the spread of chance (the counts as
-// Poisson's: a difference beyond 2·√(a+b) events).
+// for a tail of few samples), or, for a rate of rare events, by more than
+// twice the spread of chance (the counts as Poisson's: a difference beyond
+// 2·√(a+b) events).
 func verdict(r compareRow, base, cur *summary) string {
 	b, c := r.value(base), r.value(cur)
 	if r.events != nil {
