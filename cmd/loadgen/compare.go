@@ -33,9 +33,9 @@ func verifiedEvents(rate func(*summary) float64) func(*summary) float64 {
 	return func(s *summary) float64 { return rate(s) * float64(s.Verifying) * s.Seconds / 60 }
 }
 
-func corrections(s *summary) float64 { return s.CorrectionsPerMin }
+func correctionRate(s *summary) float64 { return s.CorrectionsPerMin }
 
-func underflows(s *summary) float64 { return s.UnderflowsPerMin }
+func underflowRate(s *summary) float64 { return s.UnderflowsPerMin }
 
 var compareRows = []compareRow{
 	{name: "clients playing at the end", value: func(s *summary) float64 { return float64(s.Connected) }, format: "%.0f"},
@@ -47,9 +47,9 @@ var compareRows = []compareRow{
 	// In the histogram's buckets, which double: a step of one is not marked.
 	{name: "tick p99, ms", value: func(s *summary) float64 { return s.TickP99ms }, format: "%.2f", lessIsBetter: true, spread: 1.5},
 	{name: "bytes down per client and second", value: func(s *summary) float64 { return s.DownBytesPerClient }, format: "%.0f", lessIsBetter: true},
-	{name: "corrections per verifying client and minute", value: corrections, format: "%.2f", lessIsBetter: true, events: verifiedEvents(corrections)},
-	{name: "interpolation underflows per verifying client and minute", value: underflows, format: "%.2f", lessIsBetter: true, events: verifiedEvents(underflows)},
-	{name: "share of frames short of snapshots, %", value: func(s *summary) float64 { return 100 * s.UnderflowShare }, format: "%.3f", lessIsBetter: true, events: verifiedEvents(underflows)},
+	{name: "corrections per verifying client and minute", value: correctionRate, format: "%.2f", lessIsBetter: true, events: verifiedEvents(correctionRate)},
+	{name: "interpolation underflows per verifying client and minute", value: underflowRate, format: "%.2f", lessIsBetter: true, events: verifiedEvents(underflowRate)},
+	{name: "share of frames short of snapshots, %", value: func(s *summary) float64 { return 100 * s.UnderflowShare }, format: "%.3f", lessIsBetter: true, events: verifiedEvents(underflowRate)},
 	// The tail of the few API calls of a ramp.
 	{name: "API calls, p99 ms", value: func(s *summary) float64 { return s.HTTPMsP99 }, format: "%.1f", lessIsBetter: true, spread: 2},
 }

@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
-	"strconv"
-	"strings"
+	"slices"
 	"time"
 )
 
@@ -162,24 +160,12 @@ func scrapeGauges(ctx context.Context, base string, names ...string) (map[string
 // exposition format.
 func parseGauges(r io.Reader, names ...string) (map[string]float64, error) {
 	out := map[string]float64{}
-	want := map[string]bool{}
-	for _, n := range names {
-		want[n] = true
-	}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		name, value, ok := strings.Cut(sc.Text(), " ")
-		if !ok || !want[name] {
-			continue
+	err := eachSample(r, func(name, labels string, v float64) {
+		if labels == "" && slices.Contains(names, name) {
+			out[name] = v
 		}
-		v, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
-		if err != nil {
-			continue
-		}
-		out[name] = v
-	}
-	if err := sc.Err(); err != nil {
+	})
+	if err != nil {
 		return out, fmt.Errorf("scrape metrics: %w", err)
 	}
 	return out, nil

@@ -54,34 +54,51 @@ func tickBuckets(ctx context.Context, base string) (map[float64]float64, error) 
 // summed over room kinds: upper bound → count.
 func parseBuckets(r io.Reader) (map[float64]float64, error) {
 	buckets := map[float64]float64{}
+	err := eachSample(r, func(name, labels string, v float64) {
+		if name != tickSeries {
+			return
+		}
+		if le, err := strconv.ParseFloat(label(labels, "le"), 64); err == nil { // "+Inf" parses
+			buckets[le] += v
+		}
+	})
+	return buckets, err
+}
+
+// eachSample calls fn with the series name, the labels (what the braces
+// hold; "" for none) and the value of each sample of a Prometheus text
+// exposition, comments and lines it cannot read left out.
+func eachSample(r io.Reader, fn func(name, labels string, value float64)) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
 		line := sc.Text()
-		if !strings.HasPrefix(line, tickSeries+"{") {
+		sp := strings.LastIndexByte(line, ' ')
+		if line == "" || line[0] == '#' || sp < 0 {
 			continue
 		}
-		i := strings.Index(line, `le="`)
-		j := strings.LastIndexByte(line, ' ')
-		if i < 0 || j < 0 {
-			continue
-		}
-		leText := line[i+4:]
-		leText = leText[:strings.IndexByte(leText, '"')]
-		le := math.Inf(1)
-		if leText != "+Inf" {
-			var err error
-			if le, err = strconv.ParseFloat(leText, 64); err != nil {
-				continue
-			}
-		}
-		n, err := strconv.ParseFloat(line[j+1:], 64)
+		v, err := strconv.ParseFloat(line[sp+1:], 64)
 		if err != nil {
 			continue
 		}
-		buckets[le] += n
+		name, labels := line[:sp], ""
+		if i := strings.IndexByte(name, '{'); i >= 0 && strings.HasSuffix(name, "}") {
+			name, labels = name[:i], name[i+1:len(name)-1]
+		}
+		fn(name, labels, v)
 	}
-	return buckets, sc.Err()
+	return sc.Err()
+}
+
+// label returns the value of the label key among labels (as eachSample
+// gives them), "" when it is not there.
+func label(labels, key string) string {
+	_, v, ok := strings.Cut(","+labels, ","+key+`="`)
+	if !ok {
+		return ""
+	}
+	v, _, _ = strings.Cut(v, `"`)
+	return v
 }
 
 // bucketQuantile returns the q-quantile, in seconds, of the ticks counted
@@ -162,26 +179,11 @@ func serverRefusals(base string) map[string]float64 {
 // exposition: the count of each reason label.
 func parseRefusals(r io.Reader) map[string]float64 {
 	out := map[string]float64{}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		rest, ok := strings.CutPrefix(sc.Text(), refusedSeries+"{")
-		if !ok {
-			continue
+	_ = eachSample(r, func(name, labels string, v float64) {
+		if name == refusedSeries {
+			out[label(labels, "reason")] = v
 		}
-		labels, value, ok := strings.Cut(rest, "} ")
-		if !ok {
-			continue
-		}
-		_, reason, ok := strings.Cut(labels, `reason="`)
-		if !ok {
-			continue
-		}
-		reason, _, _ = strings.Cut(reason, `"`)
-		if v, err := strconv.ParseFloat(strings.TrimSpace(value), 64); err == nil {
-			out[reason] = v
-		}
-	}
+	})
 	return out
 }
 

@@ -90,3 +90,26 @@ tickarena_lobby_refused_full_total{reason="reads behind"} 40
 		t.Errorf("refusals with no first reading: want none reported")
 	}
 }
+
+// TestParseBuckets reads the tick histogram from /metrics text as the server
+// writes it: summed over room kinds, the +Inf bucket kept, other series and
+// the _sum and _count lines left out.
+func TestParseBuckets(t *testing.T) {
+	const text = `# TYPE tickarena_tick_duration_seconds histogram
+tickarena_tick_duration_seconds_bucket{kind="public",le="0.001"} 10
+tickarena_tick_duration_seconds_bucket{kind="public",le="+Inf"} 12
+tickarena_tick_duration_seconds_bucket{kind="private",le="0.001"} 3
+tickarena_tick_duration_seconds_bucket{kind="private",le="+Inf"} 3
+tickarena_tick_duration_seconds_sum{kind="public"} 0.02
+tickarena_tick_duration_seconds_count{kind="public"} 12
+tickarena_rules{le="0.001"} 99
+`
+	got, err := parseBuckets(strings.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[float64]float64{0.001: 13, math.Inf(1): 15}
+	if !maps.Equal(got, want) {
+		t.Errorf("buckets %v, want %v", got, want)
+	}
+}
