@@ -7,11 +7,18 @@ import (
 )
 
 // RoundStore is implemented by stores that keep finished rounds and their
-// replays for lookup by round id. The HTTP handler serves
-// /api/rounds/{id} and /api/rounds/{id}/replay from it.
+// replays for lookup by round id, or by room and round number. The HTTP
+// handler serves /api/rounds, /api/rounds/{id} and /api/rounds/{id}/replay
+// from it.
 type RoundStore interface {
 	// Round returns a stored round, or ErrNotFound.
 	Round(ctx context.Context, id string) (RoundInfo, error)
+	// RoundsByNumber returns the stored rounds that room roomID numbered
+	// round, latest first, at most MaxRoundMatches; none, not an error, when
+	// there are none (a room whose id is used again after a restart counts
+	// its rounds from 1 again, hence a list). A private room's rounds are
+	// stored with an empty RoomID and are never returned, not even for "".
+	RoundsByNumber(ctx context.Context, roomID string, round uint32) ([]RoundInfo, error)
 	// Replay returns a round's replay file, or ErrNotFound when the round
 	// has none: it was not recorded, or its replay was pruned.
 	Replay(ctx context.Context, id string) ([]byte, error)

@@ -21,6 +21,8 @@ const (
 	RecentRounds = 20
 	// MaxSearch is the most players Search returns.
 	MaxSearch = 50
+	// MaxRoundMatches is the most rounds RoundsByNumber returns.
+	MaxRoundMatches = 10
 )
 
 // Errors a Store returns for conditions callers branch on.

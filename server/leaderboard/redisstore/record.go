@@ -24,6 +24,10 @@ import (
 // come the 9 keys of the rounds behind the board entries (in the boards'
 // order) and the round's id. A board's round is replaced when this round
 // betters the score, adds kills or wins, or puts the player on the board.
+// The very last key is the round's number key (see numberKey), with its
+// member (stamp+round id; empty for a private round, which is not indexed)
+// and its bound (leaderboard.MaxRoundMatches) as the last two arguments: it
+// lives as long as the newest round marker it names.
 var recordScript = redis.NewScript(`
 if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
 local stamp, bound, n = ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7])
@@ -76,6 +80,12 @@ redis.call('SET', KEYS[15 + n], ARGV[base], 'EX', ARGV[1])
 if ARGV[base + 1] ~= '' then
   redis.call('SET', KEYS[16 + n], ARGV[base + 1], 'PX', ARGV[base + 2])
 end
+if ARGV[base + 4] ~= '' then
+  local nk = KEYS[26 + n]
+  redis.call('ZADD', nk, 0, ARGV[base + 4])
+  redis.call('ZREMRANGEBYRANK', nk, 0, -(tonumber(ARGV[base + 5]) + 1))
+  redis.call('EXPIRE', nk, ARGV[1])
+end
 return 1
 `)
 
@@ -92,8 +102,11 @@ type recentLine struct {
 	Placement int    `json:"p"`
 }
 
-// stamp encodes t as 20 digits whose byte order is time order, for every
-// int64 nanosecond count (before 1970 included).
+// stampLen is the length of a stamp.
+const stampLen = 20
+
+// stamp encodes t as stampLen digits whose byte order is time order, for
+// every int64 nanosecond count (before 1970 included).
 func stamp(t time.Time) string {
 	return fmt.Sprintf("%020d", uint64(t.UnixNano())^(1<<63))
 }
@@ -146,6 +159,12 @@ func (s *Store) Record(ctx context.Context, r leaderboard.RoundResult) error {
 		}
 	}
 	args = append(args, r.ID)
+	ks = append(ks, s.numberKey(r.RoomID, r.Round))
+	member := ""
+	if r.RoomID != "" {
+		member = st + r.ID
+	}
+	args = append(args, member, leaderboard.MaxRoundMatches)
 	if err := recordScript.Run(ctx, s.rdb, ks, args...).Err(); err != nil {
 		return fmt.Errorf("record round %q: %w", r.ID, err)
 	}

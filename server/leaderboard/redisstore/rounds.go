@@ -45,24 +45,79 @@ func (s *Store) roundInfo(r leaderboard.RoundResult) (info, file string, err err
 // Round returns a round recorded within RoundTTL by any node; its Replay is
 // nil once the replay has expired (ReplayTTL).
 func (s *Store) Round(ctx context.Context, id string) (leaderboard.RoundInfo, error) {
-	var info leaderboard.RoundInfo
 	pipe := s.rdb.Pipeline()
-	get := pipe.Get(ctx, s.key("roundinfo:"+id))
-	exists := pipe.Exists(ctx, s.key("replay:"+id))
+	rd := s.readRound(ctx, pipe, id)
 	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
-		return info, fmt.Errorf("read round %q: %w", id, err)
+		return leaderboard.RoundInfo{}, fmt.Errorf("read round %q: %w", id, err)
 	}
-	b, err := get.Bytes()
+	return rd.result()
+}
+
+// RoundsByNumber returns the rounds room roomID numbered round, recorded
+// within RoundTTL by any node, latest first; see leaderboard.RoundStore.
+func (s *Store) RoundsByNumber(ctx context.Context, roomID string, round uint32) ([]leaderboard.RoundInfo, error) {
+	found := []leaderboard.RoundInfo{}
+	if roomID == "" {
+		return found, nil // a private room's rounds, stored without their room
+	}
+	members, err := s.rdb.ZRevRange(ctx, s.numberKey(roomID, round), 0, leaderboard.MaxRoundMatches-1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("find round %d of room %q: %w", round, roomID, err)
+	}
+	if len(members) == 0 {
+		return found, nil
+	}
+	pipe := s.rdb.Pipeline()
+	reads := make([]roundRead, 0, len(members))
+	for _, m := range members {
+		if len(m) <= stampLen {
+			return nil, fmt.Errorf("find round %d of room %q: damaged member %q", round, roomID, m)
+		}
+		reads = append(reads, s.readRound(ctx, pipe, m[stampLen:]))
+	}
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+		return nil, fmt.Errorf("find round %d of room %q: %w", round, roomID, err)
+	}
+	for _, rd := range reads {
+		info, err := rd.result()
+		if errors.Is(err, leaderboard.ErrNotFound) {
+			continue // an older round of the set, expired before the set
+		}
+		if err != nil {
+			return nil, err
+		}
+		found = append(found, info)
+	}
+	return found, nil
+}
+
+// roundRead is a round's lookup queued on a pipeline: its JSON and whether
+// its replay is still kept.
+type roundRead struct {
+	id     string
+	info   *redis.StringCmd
+	replay *redis.IntCmd
+}
+
+func (s *Store) readRound(ctx context.Context, pipe redis.Pipeliner, id string) roundRead {
+	return roundRead{id: id, info: pipe.Get(ctx, s.key("roundinfo:"+id)), replay: pipe.Exists(ctx, s.key("replay:"+id))}
+}
+
+// result decodes the round once its pipeline has run: ErrNotFound when the
+// round is not recorded or has expired, a nil Replay once the replay has.
+func (rd roundRead) result() (leaderboard.RoundInfo, error) {
+	var info leaderboard.RoundInfo
+	b, err := rd.info.Bytes()
 	if errors.Is(err, redis.Nil) {
-		return info, fmt.Errorf("round %q: %w", id, leaderboard.ErrNotFound)
+		return info, fmt.Errorf("round %q: %w", rd.id, leaderboard.ErrNotFound)
 	}
 	if err != nil {
-		return info, fmt.Errorf("read round %q: %w", id, err)
+		return info, fmt.Errorf("read round %q: %w", rd.id, err)
 	}
 	if err := json.Unmarshal(b, &info); err != nil {
-		return info, fmt.Errorf("decode round %q: %w", id, err)
+		return info, fmt.Errorf("decode round %q: %w", rd.id, err)
 	}
-	if exists.Val() == 0 {
+	if rd.replay.Val() == 0 {
 		info.Replay = nil
 	}
 	return info, nil

@@ -11,6 +11,10 @@
 //	search                     sorted set, score 0, member fold+"\x00"+id
 //	recent:{playerID}          sorted set, score 0, member stamp+roundID+"\x00"+JSON
 //	roundinfo:{roundID}        JSON of the round (leaderboard.RoundInfo), for RoundTTL
+//	number:{roomID}:{round}    sorted set, score 0, member stamp+roundID: the
+//	                           rounds a room numbered so (at most
+//	                           leaderboard.MaxRoundMatches), for RoundTTL
+//	                           after the latest; none for private rooms
 //	replay:{roundID}           the round's replay file, for ReplayTTL
 //
 // Scores are negated values, so that ascending commands order a board by
@@ -28,6 +32,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -117,3 +122,9 @@ func (s *Store) behindKey(b leaderboard.Board, periodKey string) string {
 }
 
 func (s *Store) recentKey(playerID string) string { return s.opts.Prefix + "recent:" + playerID }
+
+// numberKey is the sorted set of the rounds room roomID numbered round. The
+// round number comes last and has no colon, so that no two rooms share a key.
+func (s *Store) numberKey(roomID string, round uint32) string {
+	return s.opts.Prefix + "number:" + roomID + ":" + strconv.FormatUint(uint64(round), 10)
+}

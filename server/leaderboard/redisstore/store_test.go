@@ -155,3 +155,33 @@ func TestReplaysAcrossNodes(t *testing.T) {
 		t.Errorf("Round(r1) after its replay expired = %+v, %v; want the round without a replay", info, err)
 	}
 }
+
+// TestRoundNumberKeys: the key that finds a room's rounds by number lives as
+// long as the newest round it names, a private round writes none, and a
+// round that expired before the key is skipped, not an error.
+func TestRoundNumberKeys(t *testing.T) {
+	srv := redistest.Start(t, redistest.Options{})
+	rdb := client(t, srv)
+	s := New(rdb, Options{RoundTTL: time.Hour})
+	ctx := context.Background()
+	storetest.MustRecord(t, s,
+		storetest.InRoom(storetest.Round("old", storetest.Sunday.Add(-time.Minute), storetest.Line("a", "Al", 1, 0, 1)), "arena", 1),
+		storetest.InRoom(storetest.Round("new", storetest.Sunday, storetest.Line("a", "Al", 2, 0, 1)), "arena", 1),
+		storetest.InRoom(storetest.Round("private", storetest.Sunday, storetest.Line("a", "Al", 3, 0, 1)), "", 1))
+
+	ttl, err := rdb.TTL(ctx, "tickarena:lb:number:arena:1").Result()
+	if err != nil || ttl <= 59*time.Minute || ttl > time.Hour {
+		t.Errorf("number key TTL = %v, %v; want about the hour of RoundTTL", ttl, err)
+	}
+	if n, err := rdb.Exists(ctx, "tickarena:lb:number::1").Result(); err != nil || n != 0 {
+		t.Errorf("a private round wrote a number key (%d, %v); want none", n, err)
+	}
+
+	if err := rdb.Del(ctx, "tickarena:lb:roundinfo:old").Err(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.RoundsByNumber(ctx, "arena", 1)
+	if err != nil || len(got) != 1 || got[0].ID != "new" {
+		t.Errorf("RoundsByNumber(arena, 1) after round old expired = %+v, %v; want round new alone", got, err)
+	}
+}

@@ -59,6 +59,54 @@ func (s *Store) Round(ctx context.Context, id string) (info leaderboard.RoundInf
 	return info, nil
 }
 
+// RoundsByNumber returns the rounds room roomID numbered round, latest
+// first, each as Round returns it; see leaderboard.RoundStore. The index
+// rounds_by_number finds them without a scan or a sort.
+func (s *Store) RoundsByNumber(ctx context.Context, roomID string, round uint32) (_ []leaderboard.RoundInfo, err error) {
+	defer classify(&err)
+	found := []leaderboard.RoundInfo{}
+	if roomID == "" {
+		return found, nil // a private room's rounds, stored without their room
+	}
+	ids, err := s.roundIDsByNumber(ctx, roomID, round)
+	if err != nil {
+		return nil, fmt.Errorf("find round %d of room %q: %w", round, roomID, err)
+	}
+	// Rounds are never deleted, so each id found is still there.
+	for _, id := range ids {
+		info, err := s.Round(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		found = append(found, info)
+	}
+	return found, nil
+}
+
+// roundsByNumberQuery selects the ids of a room's rounds of one number,
+// latest first, from the index rounds_by_number alone.
+const roundsByNumberQuery = `SELECT id FROM rounds WHERE room_id = ? AND round = ?
+	ORDER BY ended_at DESC, id DESC LIMIT ?`
+
+// roundIDsByNumber returns the ids of the rounds room roomID numbered
+// round, latest first, at most leaderboard.MaxRoundMatches.
+func (s *Store) roundIDsByNumber(ctx context.Context, roomID string, round uint32) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, roundsByNumberQuery, roomID, round, leaderboard.MaxRoundMatches)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
 // Replay returns the replay file of a round. A round keeps its replay while
 // it is among the Options.ReplayKeep newest rounds with one, or while a
 // player in the top 100 of a current score board (all time, this day, this

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -130,6 +131,48 @@ func TestUpgradeAddsReplays(t *testing.T) {
 	storetest.MustRecord(t, s, storetest.WithReplay(storetest.Round("after", storetest.Sunday, storetest.Line("a", "Al", 9, 2, 1)), file, d))
 	if got, err := s.Replay(context.Background(), "after"); err != nil || len(got) != len(file) {
 		t.Errorf("Replay(after) = %d bytes, %v; want %d", len(got), err, len(file))
+	}
+}
+
+// TestRoundsByNumberIndex: a database made before the index opens with it,
+// finds the rounds it held before, and the lookup reads the index alone,
+// neither scanning the rounds nor sorting them.
+func TestRoundsByNumberIndex(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "lb.db")
+	all := migrations
+	migrations = all[:3]
+	old, err := Open(ctx, Options{Path: path, Logger: slog.New(slog.DiscardHandler)})
+	migrations = all
+	if err != nil {
+		t.Fatalf("Open at schema 3: %v", err)
+	}
+	storetest.MustRecord(t, old, storetest.InRoom(storetest.Round("before", storetest.Sunday, storetest.Line("a", "Al", 9, 2, 1)), "arena", 2))
+	if err := old.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s := openAt(t, path)
+	got, err := s.RoundsByNumber(ctx, "arena", 2)
+	if err != nil || len(got) != 1 || got[0].ID != "before" {
+		t.Fatalf("RoundsByNumber(arena, 2) after the upgrade = %+v, %v; want the round recorded before it", got, err)
+	}
+	rows, err := s.db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+roundsByNumberQuery, "arena", 2, leaderboard.MaxRoundMatches)
+	if err != nil {
+		t.Fatalf("explain: %v", err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatalf("explain: %v", err)
+		}
+		plan = append(plan, detail)
+	}
+	if len(plan) != 1 || !strings.Contains(plan[0], "COVERING INDEX rounds_by_number") {
+		t.Errorf("the lookup's plan is %q; want one search of the covering index rounds_by_number, no scan, no sort", plan)
 	}
 }
 

@@ -82,6 +82,11 @@ var migrations = []migration{
 		`ALTER TABLE standings ADD COLUMN kills_round TEXT NOT NULL DEFAULT ''`,
 		`ALTER TABLE standings ADD COLUMN wins_round TEXT NOT NULL DEFAULT ''`,
 	)},
+	{version: 4, name: "rounds by room and number", up: execAll(
+		// For RoundsByNumber: the play page asks for the round that just
+		// ended by its room and number.
+		`CREATE INDEX rounds_by_number ON rounds (room_id, round, ended_at DESC, id DESC)`,
+	)},
 }
 
 func execAll(stmts ...string) func(ctx context.Context, tx *sql.Tx) error {

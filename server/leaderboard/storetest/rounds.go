@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -34,6 +36,8 @@ func RunRounds(t *testing.T, newStore NewRoundStore) {
 		{"UnknownRound", testUnknownRound},
 		{"ReplayOfRecordedRoundUnchanged", testReplayIdempotent},
 		{"InvalidReplayRejected", testInvalidReplay},
+		{"RoundsByNumber", testRoundsByNumber},
+		{"RoundsByNumberBounded", testRoundsByNumberBounded},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.run(t, newStore(t)) })
@@ -173,5 +177,99 @@ func testInvalidReplay(t *testing.T, s roundStore) {
 	}
 	if _, err := s.Round(context.Background(), "r1"); !errors.Is(err, leaderboard.ErrNotFound) {
 		t.Errorf("Round(r1) after a rejected record: %v; want ErrNotFound (nothing stored)", err)
+	}
+}
+
+// InRoom returns r as round number of room roomID; an empty roomID makes it
+// a private room's round, stored without its room.
+func InRoom(r leaderboard.RoundResult, roomID string, number uint32) leaderboard.RoundResult {
+	r.RoomID, r.Round = roomID, number
+	return r
+}
+
+// roundIDs lists the ids of rounds in order, for readable failures.
+func roundIDs(rounds []leaderboard.RoundInfo) string {
+	ids := make([]string, len(rounds))
+	for i, r := range rounds {
+		ids[i] = r.ID
+	}
+	return strings.Join(ids, " ")
+}
+
+func testRoundsByNumber(t *testing.T, s roundStore) {
+	file, d := Recording(t, 7)
+	MustRecord(t, s,
+		InRoom(Round("a3-then", Sunday.Add(-time.Hour), Line("a", "Al", 4, 0, 1)), "arena", 3),
+		InRoom(WithReplay(Round("a3-now", Sunday, Line("b", "Bea", 5, 1, 2), Line("a", "Al", 9, 2, 1)), file, d), "arena", 3),
+		InRoom(Round("a4", Sunday, Line("a", "Al", 1, 0, 1)), "arena", 4),
+		InRoom(Round("b3", Sunday, Line("a", "Al", 2, 0, 1)), "brawl", 3),
+		InRoom(Round("private", Sunday, Line("a", "Al", 7, 1, 1)), "", 3),
+		// Recorded again: listed once.
+		InRoom(Round("a4", Sunday, Line("a", "Al", 1, 0, 1)), "arena", 4),
+	)
+	tests := []struct {
+		name  string
+		room  string
+		round uint32
+		want  string // round ids, latest first
+	}{
+		{"the room's rounds of that number, latest first", "arena", 3, "a3-now a3-then"},
+		{"a round recorded twice", "arena", 4, "a4"},
+		{"another room, same number", "brawl", 3, "b3"},
+		{"a number not played yet", "arena", 5, ""},
+		{"an unknown room", "nowhere", 3, ""},
+		{"a private round by the empty room id", "", 3, ""},
+		{"a private round by the id its room would have", "room-private", 3, ""},
+		{"a room id that only starts like one", "aren", 3, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := s.RoundsByNumber(context.Background(), tt.room, tt.round)
+			if err != nil {
+				t.Fatalf("RoundsByNumber(%q, %d): %v; want a list, empty when nothing is found", tt.room, tt.round, err)
+			}
+			if got == nil {
+				t.Errorf("RoundsByNumber(%q, %d) = nil; want an empty list (JSON [])", tt.room, tt.round)
+			}
+			if ids := roundIDs(got); ids != tt.want {
+				t.Errorf("RoundsByNumber(%q, %d) = [%s]; want [%s]", tt.room, tt.round, ids, tt.want)
+			}
+		})
+	}
+	// Each round found is as Round returns it.
+	got, err := s.RoundsByNumber(context.Background(), "arena", 3)
+	if err != nil || len(got) != 2 {
+		t.Fatalf("RoundsByNumber(arena, 3) = %d rounds, %v; want 2", len(got), err)
+	}
+	want, err := s.Round(context.Background(), "a3-now")
+	if err != nil {
+		t.Fatalf("Round(a3-now): %v", err)
+	}
+	if !reflect.DeepEqual(got[0], want) {
+		t.Errorf("RoundsByNumber(arena, 3)[0] = %+v; want it as Round(a3-now) = %+v", got[0], want)
+	}
+	if got[0].Replay == nil || got[0].Replay.Size != len(file) || got[1].Replay != nil {
+		t.Errorf("replays of the rounds found = %+v, %+v; want a3-now's (%d bytes), none for a3-then", got[0].Replay, got[1].Replay, len(file))
+	}
+}
+
+func testRoundsByNumberBounded(t *testing.T, s roundStore) {
+	n := leaderboard.MaxRoundMatches + 3
+	var want []string // latest first
+	for i := range n {
+		want = append([]string{fmt.Sprintf("r%02d", i)}, want...)
+	}
+	// Recorded out of order (a result can wait in a queue): the latest to
+	// end are kept, not the latest recorded.
+	for k := range n {
+		i := k * 5 % n
+		MustRecord(t, s, InRoom(Round(fmt.Sprintf("r%02d", i), Sunday.Add(time.Duration(i)*time.Minute), Line("a", "Al", 1, 0, 1)), "arena", 1))
+	}
+	got, err := s.RoundsByNumber(context.Background(), "arena", 1)
+	if err != nil {
+		t.Fatalf("RoundsByNumber(arena, 1): %v", err)
+	}
+	if ids, w := roundIDs(got), strings.Join(want[:leaderboard.MaxRoundMatches], " "); ids != w {
+		t.Errorf("RoundsByNumber(arena, 1) after %d rounds = [%s]; want the latest %d: [%s]", n, ids, leaderboard.MaxRoundMatches, w)
 	}
 }
