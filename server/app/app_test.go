@@ -16,6 +16,8 @@ import (
 	"github.com/tickarena/tickarena/internal/servertest"
 	"github.com/tickarena/tickarena/internal/testwait"
 	"github.com/tickarena/tickarena/server/config"
+	"github.com/tickarena/tickarena/server/leaderboard"
+	"github.com/tickarena/tickarena/server/realtime"
 )
 
 // node is an App serving on a random loopback port.
@@ -254,6 +256,28 @@ func TestStatusPage(t *testing.T) {
 	for _, want := range []string{"Arena 1", "tick p99", "rooms", "ready"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/status lacks %q", want)
+		}
+	}
+}
+
+// TestPrivateRoundNotFoundByRoom: a round of a private room is recorded
+// without the room's id, so GET /api/rounds never finds it by that id (nor
+// by the empty one), while a public room's round is found by its own.
+func TestPrivateRoundNotFoundByRoom(t *testing.T) {
+	n := startNode(t, nil)
+	line := func(id string) []leaderboard.PlayerResult {
+		return []leaderboard.PlayerResult{{PlayerID: id, PlayerResult: game.PlayerResult{Name: "Ada", Score: 10, Placement: 1}}}
+	}
+	n.app.recordRound(realtime.RoundRecord{RoomID: "friends", RoomName: "Friends", Round: 1, EndedAt: time.Now(), Private: true, Players: line("p-private")})
+	n.app.recordRound(realtime.RoundRecord{RoomID: "arena", RoomName: "Arena", Round: 1, EndedAt: time.Now(), Players: line("p-public")})
+	testwait.Until(t, testwait.Default, "both rounds to reach the leaderboard", func() bool {
+		code, _ := n.Text(t, "/api/players/p-private")
+		_, body := n.Text(t, "/api/rounds?room=arena&round=1")
+		return code == http.StatusOK && strings.Contains(body, `"room_id":"arena"`)
+	})
+	for _, path := range []string{"/api/rounds?room=friends&round=1", "/api/rounds?room=&round=1"} {
+		if code, body := n.Text(t, path); strings.Contains(body, "Friends") || strings.Contains(body, "p-private") {
+			t.Errorf("GET %s = %d %s; want the private round not found", path, code, body)
 		}
 	}
 }

@@ -287,6 +287,12 @@ func TestOpenAPIResponses(t *testing.T) {
 	roundID := str(recent[0].(map[string]any), "round_id")
 	do(apiCall{method: "GET", path: "/api/rounds/{id}", url: "/api/rounds/" + url.PathEscape(roundID)})
 	do(apiCall{method: "GET", path: "/api/rounds/{id}", url: "/api/rounds/nothing"})
+	byNumber := do(apiCall{method: "GET", path: "/api/rounds", url: "/api/rounds?round=1&room=" + url.QueryEscape(room)})
+	if found, _ := byNumber["rounds"].([]any); len(found) != 1 || found[0].(map[string]any)["id"] != roundID {
+		t.Errorf("GET /api/rounds?round=1&room=%s = %v; want round %s", room, byNumber, roundID)
+	}
+	do(apiCall{method: "GET", path: "/api/rounds", url: "/api/rounds?round=2&room=" + url.QueryEscape(room)})
+	do(apiCall{method: "GET", path: "/api/rounds", url: "/api/rounds?round=0&room=" + url.QueryEscape(room)})
 	do(apiCall{method: "GET", path: "/api/rounds/{id}/replay", url: "/api/rounds/" + url.PathEscape(roundID) + "/replay"})
 	do(apiCall{method: "GET", path: "/api/rounds/{id}/replay", url: "/api/rounds/nothing/replay"})
 	do(apiCall{method: "GET", path: "/replay/{id}", url: "/replay/" + url.PathEscape(roundID) + "?t=1"})

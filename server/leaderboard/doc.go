@@ -18,11 +18,13 @@
 // Writer encodes it on its own goroutine and the store keeps the file with
 // the result in one transaction (or one Redis script), so that a result
 // never names a replay that was lost. Stores that implement RoundStore
-// answer GET /api/rounds/{id} and GET /api/rounds/{id}/replay; the file is
-// immutable, served with a strong ETag and a year's cache lifetime. SQLite
-// keeps the replays of its newest rounds (sqlitestore.Options.ReplayKeep)
-// and of rounds behind a current top-100 score entry; Redis keeps each for a
-// TTL, up to a size cap, and any node of a cluster serves them.
+// answer GET /api/rounds/{id}, GET /api/rounds?room=&round= (the rounds a
+// room numbered so: an empty list until the round is stored) and GET
+// /api/rounds/{id}/replay, whose file is immutable, served with a strong
+// ETag and a year's cache lifetime. SQLite keeps the replays of its newest
+// rounds (sqlitestore.Options.ReplayKeep) and of rounds behind a current
+// top-100 score entry; Redis keeps each for a TTL, up to a size cap, and any
+// node of a cluster serves them.
 // GET /replay/{id} is the page that plays a round in the browser
 // (HandlerOptions.ReplayPage), or a 404 page that says why it cannot; each
 // board entry names the round behind it (Entry.RoundID).

@@ -162,6 +162,15 @@ func TestValidationErrors(t *testing.T) {
 		{"/api/leaderboard/around/p001?n=26", "n"},
 		{"/api/leaderboard/around/p001?n=-1", "n"},
 		{"/api/leaderboard/around/p001?n=x", "n"},
+		{"/api/rounds?round=3", "room"},
+		{"/api/rounds?room=&round=3", "room"}, // a private round's room id, never found
+		{"/api/rounds?room=" + strings.Repeat("x", leaderboard.MaxIDLen+1) + "&round=3", "room"},
+		{"/api/rounds?room=arena", "round"},
+		{"/api/rounds?room=arena&round=0", "round"},
+		{"/api/rounds?room=arena&round=-1", "round"},
+		{"/api/rounds?room=arena&round=1.5", "round"},
+		{"/api/rounds?room=arena&round=three", "round"},
+		{"/api/rounds?room=arena&round=4294967296", "round"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {

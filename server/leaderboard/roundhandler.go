@@ -5,7 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"math"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -50,10 +53,62 @@ func (h *Handler) serveRound(w http.ResponseWriter, r *http.Request) {
 		h.writeRoundError(w, r, err, "round not found")
 		return
 	}
+	httpjson.Write(w, http.StatusOK, withReplayURL(info))
+}
+
+// withReplayURL returns info with the address of its replay filled in, when
+// one is kept.
+func withReplayURL(info RoundInfo) RoundInfo {
 	if info.Replay != nil {
-		info.Replay.URL = ReplayURL(info.ID)
+		rp := *info.Replay
+		rp.URL = ReplayURL(info.ID)
+		info.Replay = &rp
 	}
-	httpjson.Write(w, http.StatusOK, info)
+	return info
+}
+
+// roundsResponse is the body of GET /api/rounds.
+type roundsResponse struct {
+	Rounds []RoundInfo `json:"rounds"`
+}
+
+// roundNumberParams reads the room id and the round number of GET
+// /api/rounds; both are required.
+func roundNumberParams(q url.Values) (string, uint32, error) {
+	room := q.Get("room")
+	if room == "" || len(room) > MaxIDLen {
+		return "", 0, &paramError{"room", "room must be a room id of 1 to " + strconv.Itoa(MaxIDLen) + " bytes"}
+	}
+	n, err := strconv.ParseUint(q.Get("round"), 10, 32)
+	if err != nil || n == 0 {
+		return "", 0, &paramError{"round", "round must be an integer from 1 to " + strconv.FormatUint(math.MaxUint32, 10)}
+	}
+	return room, uint32(n), nil
+}
+
+// serveRounds answers GET /api/rounds?room={id}&round={n}: the stored rounds
+// that room numbered n, latest first, each as GET /api/rounds/{id} answers
+// it. A round not stored (yet) is an empty list, not a 404: the play page
+// asks for the round that just ended while its result is on its way to the
+// store. A store that keeps no rounds finds none.
+func (h *Handler) serveRounds(w http.ResponseWriter, r *http.Request) {
+	room, round, err := roundNumberParams(r.URL.Query())
+	if err != nil {
+		h.writeError(w, r, err, "")
+		return
+	}
+	var found []RoundInfo
+	if rs := h.rounds(); rs != nil {
+		if found, err = rs.RoundsByNumber(r.Context(), room, round); err != nil {
+			h.writeError(w, r, err, "")
+			return
+		}
+	}
+	body := roundsResponse{Rounds: make([]RoundInfo, 0, len(found))}
+	for _, info := range found {
+		body.Rounds = append(body.Rounds, withReplayURL(info))
+	}
+	httpjson.Write(w, http.StatusOK, body)
 }
 
 // serveReplay answers GET /api/rounds/{id}/replay with the replay file. The

@@ -172,3 +172,67 @@ func TestReplayPage(t *testing.T) {
 		t.Errorf("WatchURL(r/1) = %q", got)
 	}
 }
+
+// GET /api/rounds finds a round by its room and number: 200 with the round
+// once it is stored and 200 with an empty list before, never a 404 (the play
+// page asks while the result is on its way to the store). TestValidationErrors
+// has its 400s.
+func TestRoundsByNumberAPI(t *testing.T) {
+	s := startServer(t)
+	file, d := storetest.Recording(t, 5)
+	storetest.MustRecord(t, s.store,
+		storetest.InRoom(storetest.WithReplay(storetest.Round("r/1", storetest.Sunday, storetest.Line("a", "Al", 9, 2, 1)), file, d), "arena", 3),
+		storetest.InRoom(storetest.Round("r2", storetest.Sunday, storetest.Line("a", "Al", 4, 0, 1)), "arena", 4),
+		storetest.InRoom(storetest.Round("private", storetest.Sunday, storetest.Line("a", "Al", 7, 1, 1)), "", 3))
+
+	tests := []struct {
+		name, query string
+		want        string // the rounds' ids and replay addresses
+	}{
+		{"a stored round with its replay", "room=arena&round=3", "r/1 /api/rounds/r%2F1/replay"},
+		{"a stored round without one", "room=arena&round=4", "r2 "},
+		{"a round not stored yet", "room=arena&round=5", ""},
+		{"an unknown room", "room=nowhere&round=3", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, ct, body := s.get(t, "/api/rounds?"+tt.query)
+			var got struct {
+				Rounds []leaderboard.RoundInfo `json:"rounds"`
+			}
+			if status != http.StatusOK || !strings.HasPrefix(ct, "application/json") || json.Unmarshal([]byte(body), &got) != nil {
+				t.Fatalf("GET /api/rounds?%s = %d %s %s; want 200 JSON", tt.query, status, ct, body)
+			}
+			if got.Rounds == nil {
+				t.Errorf("GET /api/rounds?%s = %s; want a list, [] when nothing is found", tt.query, body)
+			}
+			var lines []string
+			for _, r := range got.Rounds {
+				addr := ""
+				if r.Replay != nil {
+					addr = r.Replay.URL
+				}
+				lines = append(lines, r.ID+" "+addr)
+			}
+			if g := strings.Join(lines, ", "); g != tt.want {
+				t.Errorf("GET /api/rounds?%s found %q; want %q", tt.query, g, tt.want)
+			}
+		})
+	}
+
+}
+
+// A store that keeps no rounds finds none: GET /api/rounds answers an empty
+// list, not an error.
+func TestRoundsByNumberWithoutRoundStore(t *testing.T) {
+	st, _ := openStore(t, 0)
+	storetest.MustRecord(t, st, storetest.InRoom(storetest.Round("r1", storetest.Sunday, storetest.Line("a", "Al", 9, 2, 1)), "arena", 3))
+	mux := http.NewServeMux()
+	leaderboard.NewHandler(struct{ leaderboard.Store }{st}, leaderboard.HandlerOptions{Logger: quiet}).Register(mux)
+	ts := httptest.NewServer(mux)
+	t.Cleanup(ts.Close)
+	resp, body := fetch(t, ts.URL+"/api/rounds?room=arena&round=3", nil)
+	if resp.StatusCode != http.StatusOK || strings.TrimSpace(string(body)) != `{"rounds":[]}` {
+		t.Errorf("GET /api/rounds on a store without rounds = %d %s; want 200 {\"rounds\":[]}", resp.StatusCode, body)
+	}
+}
