@@ -184,10 +184,13 @@
   }
 
   // replayLink shows, on the results screen between rounds, a link to the
-  // replay of the round that just ended: the page asks the player's recent
-  // rounds (GET /api/players/{id}) for it, since the round's id is made when
-  // its result is stored, and keeps asking for a few seconds while the
-  // result is on its way to the store.
+  // replay of the round that just ended: the page asks for the rounds of
+  // this room with this number (GET /api/rounds?room=…&round=…), since the
+  // round's id is made when its result is stored, and keeps asking for a few
+  // seconds while the result is on its way to the store (until then the
+  // answer is an empty list, not an error). Of the rounds found, latest
+  // first, it takes one the player played in: a room id used again after a
+  // restart has older rounds of the same number.
   function replayLink() {
     let playerID = "";
     try { playerID = localStorage.getItem("tickarena.player_id") || ""; } catch { /* storage blocked */ }
@@ -217,12 +220,12 @@
       asking = true;
       tries++;
       try {
-        const res = await fetch("/api/players/" + encodeURIComponent(playerID));
+        const res = await fetch("/api/rounds?room=" + encodeURIComponent(h.room) + "&round=" + encodeURIComponent(h.round));
         if (res.ok) {
-          const stats = await res.json();
-          const r = (stats.recent || []).find((x) => x.room_id === h.room && x.round === h.round && x.replay_url);
+          const found = await res.json();
+          const r = (found.rounds || []).find((x) => x.replay && (x.players || []).some((p) => p.player_id === playerID));
           if (r && key === wanted) {
-            link.href = "/replay/" + encodeURIComponent(r.round_id);
+            link.href = "/replay/" + encodeURIComponent(r.id);
             link.textContent = "▶ Watch the replay of round " + h.round;
             link.hidden = false;
           }

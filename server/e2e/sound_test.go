@@ -37,16 +37,9 @@ func meanFPS(t *testing.T, p *browsertest.Page, d time.Duration) float64 {
 
 // audioErrors returns the console lines that are errors, or that mention the
 // audio context (which browsers warn about when it starts without a gesture).
-// The browser's own line for a 404 from GET /api/players/{id} is not one: at
-// an intermission the page asks for the player's rounds to link the replay,
-// and a player whose first round is not stored yet is not found — on a slow
-// machine the first round can end before the checks below.
 func audioErrors(p *browsertest.Page) []string {
 	var bad []string
 	for _, l := range p.Console() {
-		if strings.Contains(l, "status of 404") && strings.Contains(l, "/api/players/") {
-			continue
-		}
 		if strings.HasPrefix(l, "error") || strings.Contains(l, "AudioContext") {
 			bad = append(bad, l)
 		}
