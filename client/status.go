@@ -35,6 +35,10 @@ type Status struct {
 	// Map lists every ship of the roster as "id:mapX:mapY" joined by commas,
 	// positions in 1/256 of the arena side, as the minimap shows them.
 	Map string
+	// Dead lists the ships of the roster that are destroyed and waiting to
+	// respawn, as ids joined by commas: the minimap leaves them out, and a
+	// spectator's F and Tab skip them.
+	Dead string
 	// Round is the round number and Phase "playing" or "intermission".
 	Round uint32
 	Phase string
@@ -106,6 +110,7 @@ func newStatus(c *netcode.Client, f *netcode.Frame, now time.Time) Status {
 	roster := c.Roster()
 	s.Players = len(roster)
 	s.Map = mapList(roster)
+	s.Dead = deadList(roster)
 	return s
 }
 
@@ -157,6 +162,21 @@ func mapList(lines []wire.RosterLine) string {
 			b = append(b, ',')
 		}
 		b = appendPoint(b, l.Ship, int64(l.MapX), int64(l.MapY))
+	}
+	return string(b)
+}
+
+// deadList formats the ids of the roster's destroyed ships.
+func deadList(lines []wire.RosterLine) string {
+	var b []byte
+	for _, l := range lines {
+		if l.Flags&wire.FlagDead == 0 {
+			continue
+		}
+		if len(b) > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendUint(b, uint64(l.Ship), 10)
 	}
 	return string(b)
 }

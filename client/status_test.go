@@ -30,6 +30,27 @@ func TestMapList(t *testing.T) {
 	}
 }
 
+func TestDeadList(t *testing.T) {
+	tests := []struct {
+		name  string
+		lines []wire.RosterLine
+		want  string
+	}{
+		{"empty roster", nil, ""},
+		{"nobody dead", []wire.RosterLine{{Ship: 1024}, {Ship: 1025, Flags: wire.FlagBot | wire.FlagIdle}}, ""},
+		{"the dead only", []wire.RosterLine{
+			{Ship: 1024, Flags: wire.FlagDead | wire.FlagBot}, {Ship: 1025}, {Ship: 1027, Flags: wire.FlagDead | wire.FlagIdle},
+		}, "1024,1027"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := deadList(tt.lines); got != tt.want {
+				t.Errorf("deadList = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
 func TestPhaseName(t *testing.T) {
 	if phaseName(game.Playing) != "playing" || phaseName(game.Intermission) != "intermission" {
 		t.Errorf("PhaseName gives %q and %q", phaseName(game.Playing), phaseName(game.Intermission))

@@ -42,6 +42,7 @@ func (h *hook) publish(s client.Status) {
 	o.Set("visible", s.Visible)
 	o.Set("others", s.Others)
 	o.Set("map", s.Map)
+	o.Set("dead", s.Dead)
 	o.Set("round", s.Round)
 	o.Set("phase", s.Phase)
 	o.Set("timeLeft", s.TimeLeft)

@@ -4,8 +4,12 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/cdproto/input"
 
 	"github.com/tickarena/tickarena/internal/browsertest"
 )
@@ -24,20 +28,30 @@ type spectateHook struct {
 	ServerX    float64 `json:"serverX"`
 	ServerY    float64 `json:"serverY"`
 	Frames     int     `json:"frames"`
+	Dead       string  `json:"dead"`
 }
 
 func readSpectateHook(p *browsertest.Page) spectateHook {
 	return browsertest.Eval[spectateHook](p, `window.tickarena || {}`)
 }
 
-// tapKey presses k and releases it two frames later: the game sees a key
-// only in a frame it is down in, and a starved page draws few frames.
+// tapKey presses k, releases it two frames later and waits two frames more:
+// the game sees a key only in a frame it is down in, and a starved page
+// draws few frames. A press that follows the release within one frame is
+// no press at all, as the game never saw the key up.
 func tapKey(t *testing.T, p *browsertest.Page, k rune) {
 	t.Helper()
-	frames := readSpectateHook(p).Frames
-	sendKey(t, p, k, "keyDown")
-	p.WaitForWithin(fmt.Sprintf(`window.tickarena.frames >= %d`, frames+2), 20*time.Second)
-	sendKey(t, p, k, "keyUp")
+	for _, typ := range []input.DispatchKeyEventType{"keyDown", "keyUp"} {
+		frames := readSpectateHook(p).Frames
+		sendKey(t, p, k, typ)
+		p.WaitForWithin(fmt.Sprintf(`window.tickarena.frames >= %d`, frames+2), 20*time.Second)
+	}
+}
+
+// destroyed reports whether the ids joined by commas in list (a hook's
+// dead) hold ship.
+func destroyed(list string, ship uint32) bool {
+	return slices.Contains(strings.Split(list, ","), strconv.FormatUint(uint64(ship), 10))
 }
 
 // TestSpectateLiveRoom watches a live room from the lobby's Watch button:
@@ -72,20 +86,31 @@ func TestSpectateLiveRoom(t *testing.T) {
 	}
 	pilot := enterFromLobby(t, player, srv.URL, "Pilot")
 
-	// F goes through the room's ships (the roster's) until it follows the
-	// pilot's. A page starved of frames may miss a press: one that changes
-	// nothing is pressed again.
+	// F goes through the room's living ships (the roster's) until it
+	// follows the pilot's. The pilot does not steer yet and a bot may shoot
+	// it down: the spectator then sees it destroyed, the delay later, and F
+	// rightly skips it until it is back 3 s on. So each press waits for the
+	// spectator's roster to have the pilot's ship in play; a roster that
+	// keeps it destroyed fails here. A page starved of frames may still miss
+	// a press: one that changes nothing is pressed again.
 	watcher.WaitForWithin(`window.tickarena.state === "playing" && window.tickarena.players >= 4`, 60*time.Second)
 	for i := 0; readSpectateHook(watcher).Follow != pilot.ShipID; i++ {
 		if i == 12 {
 			t.Fatalf("12 presses of F never followed the pilot's ship %d (following %d)", pilot.ShipID, readSpectateHook(watcher).Follow)
+		}
+		for end := time.Now().Add(30 * time.Second); destroyed(readSpectateHook(watcher).Dead, pilot.ShipID); time.Sleep(50 * time.Millisecond) {
+			if time.Now().After(end) {
+				t.Fatalf("the spectator (%s) has had the pilot's ship %d destroyed for 30 s, when a ship is back 3 s after (alive on the pilot's page: %v)",
+					readSpectateHook(watcher).State, pilot.ShipID, readHook(player).Alive)
+			}
 		}
 		before := readSpectateHook(watcher).Follow
 		tapKey(t, watcher, 'f')
 		for end := time.Now().Add(5 * time.Second); time.Now().Before(end) && readSpectateHook(watcher).Follow == before; {
 			time.Sleep(50 * time.Millisecond)
 		}
-		t.Logf("F: following %d, then %d", before, readSpectateHook(watcher).Follow)
+		h := readSpectateHook(watcher)
+		t.Logf("F: following %d, then %d (destroyed in the spectator's roster: %q)", before, h.Follow, h.Dead)
 	}
 	watcher.WaitForWithin(`window.tickarena.hasServer`, 20*time.Second)
 
