@@ -16,8 +16,9 @@ import (
 type api struct {
 	base   string
 	client *http.Client
-	// lat holds how long each answered request took, 429s included.
-	lat latencies
+	// lat holds how long each answered request took, 429s and 503s
+	// included; full holds the 503s' alone: how fast a full node says so.
+	lat, full latencies
 }
 
 // newAPI returns an API client of base whose requests time out after timeout.
@@ -119,7 +120,11 @@ func (a *api) post(ctx context.Context, path, token string, body, out any) error
 		if err != nil {
 			return &httpError{kind: kindOf(err), err: fmt.Errorf("POST %s: read answer: %w", path, err)}
 		}
-		a.lat.add(time.Since(start))
+		took := time.Since(start)
+		a.lat.add(took)
+		if resp.StatusCode == http.StatusServiceUnavailable {
+			a.full.add(took)
+		}
 		if resp.StatusCode == http.StatusTooManyRequests {
 			wait, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
 			select {

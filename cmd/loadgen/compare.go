@@ -25,6 +25,9 @@ type compareRow struct {
 	// spread is the relative change below which a figure read from a tail
 	// of few samples (a p99 of API calls) is not marked; 0 means a tenth.
 	spread float64
+	// sometimes is set for a figure that a run may not have at all (no 503
+	// answered): it is marked only when both runs have it.
+	sometimes bool
 }
 
 // verifiedEvents returns the number of events a per-verifying-client,
@@ -52,6 +55,7 @@ var compareRows = []compareRow{
 	{name: "share of frames short of snapshots, %", value: func(s *summary) float64 { return 100 * s.UnderflowShare }, format: "%.3f", lessIsBetter: true, events: verifiedEvents(underflowRate)},
 	// The tail of the few API calls of a ramp.
 	{name: "API calls, p99 ms", value: func(s *summary) float64 { return s.HTTPMsP99 }, format: "%.1f", lessIsBetter: true, spread: 2},
+	{name: "503 full answers, p99 ms", value: func(s *summary) float64 { return s.FullMsP99 }, format: "%.1f", lessIsBetter: true, spread: 2, sometimes: true},
 }
 
 // compareTable reads two summaries written with -json, a baseline and the
@@ -86,6 +90,9 @@ func compareTable(w io.Writer, basePath, path string) error {
 // 2·√(a+b) events).
 func verdict(r compareRow, base, cur *summary) string {
 	b, c := r.value(base), r.value(cur)
+	if r.sometimes && (b == 0 || c == 0) {
+		return ""
+	}
 	if r.events != nil {
 		eb, ec := r.events(base), r.events(cur)
 		if math.Abs(eb-ec) <= 2*math.Sqrt(eb+ec) {

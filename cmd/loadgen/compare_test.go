@@ -40,8 +40,11 @@ func TestCompareTable(t *testing.T) {
 		},
 		{
 			name: "dearer, and fewer players in",
-			cur:  summary{Mode: "game", Clients: 1000, Connected: 800, Seconds: 60, Verifying: 20, ServerCores: 0.50, UpdatesP1: 15, UnderflowsPerMin: 1.0, CorrectionsPerMin: 2.0, HTTPMsP99: 400},
+			cur: summary{Mode: "game", Clients: 1000, Connected: 800, Seconds: 60, Verifying: 20, ServerCores: 0.50, UpdatesP1: 15, UnderflowsPerMin: 1.0, CorrectionsPerMin: 2.0, HTTPMsP99: 400,
+				FullAnswers: 200, FullMsP99: 300},
 			want: []string{
+				// The base refused nobody: nothing to compare the 503s' time with.
+				"503 full answers, p99 ms                              0.0        300.0        —",
 				"API calls, p99 ms                                   100.0        400.0    ×4.00  worse",
 				"clients playing at the end              1000          800    ×0.80  worse",
 				"server cores                      0.400        0.500    ×1.25  worse",

@@ -180,6 +180,13 @@ func (l *latencies) add(d time.Duration) {
 	l.mu.Unlock()
 }
 
+// count returns how many durations l holds.
+func (l *latencies) count() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.ms)
+}
+
 // quantiles returns the p50, p99 and largest duration in milliseconds.
 func (l *latencies) quantiles() (p50, p99, maxMS float64) {
 	l.mu.Lock()

@@ -131,10 +131,16 @@ func TestRefusalsApartFromTimeouts(t *testing.T) {
 	if sum.Connected != 2 {
 		t.Errorf("%d clients playing, want the 2 welcomed", sum.Connected)
 	}
+	// The two sessions answered 503 are timed apart from the other answers
+	// (the 503 upgrades are WebSocket handshakes, not API calls).
+	if sum.FullAnswers != 2 || sum.FullMsMax <= 0 || sum.FullMsMax > sum.HTTPMsMax {
+		t.Errorf("503 answers %d, max %.1f ms (all answers' max %.1f ms); want the 2 refused sessions",
+			sum.FullAnswers, sum.FullMsMax, sum.HTTPMsMax)
+	}
 	if sum.Held || !strings.Contains(strings.Join(sum.NotHeld, ";"), "4 timed out") || !strings.Contains(strings.Join(sum.NotHeld, ";"), "6 refused") {
 		t.Errorf("held %v, why not %q; want not held with 6 refused and 4 timed out", sum.Held, sum.NotHeld)
 	}
-	for _, line := range []string{"http refused 2  http timed out 2", "ws refused 4  ws timed out 2", "held: no",
+	for _, line := range []string{"http refused 2  http timed out 2", "ws refused 4  ws timed out 2", "held: no", "of which 503 full: 2,",
 		"http refused, e.g.: client 0: POST /api/session: 503", "ws refused, e.g.: "} {
 		if !strings.Contains(out.String(), line) {
 			t.Errorf("report lacks %q", line)

@@ -168,9 +168,15 @@ type summary struct {
 	FailedExample map[string]string `json:"failed_example,omitempty"`
 	// HTTPMsP50, HTTPMsP99 and HTTPMsMax are the durations of the answered
 	// API calls (sessions, seats), in milliseconds.
-	HTTPMsP50    float64 `json:"http_ms_p50,omitempty"`
-	HTTPMsP99    float64 `json:"http_ms_p99,omitempty"`
-	HTTPMsMax    float64 `json:"http_ms_max,omitempty"`
+	HTTPMsP50 float64 `json:"http_ms_p50,omitempty"`
+	HTTPMsP99 float64 `json:"http_ms_p99,omitempty"`
+	HTTPMsMax float64 `json:"http_ms_max,omitempty"`
+	// FullMsP50, FullMsP99 and FullMsMax are those of the 503 answers alone
+	// (a node saying it is full), and FullAnswers their number.
+	FullAnswers  int     `json:"full_answers,omitempty"`
+	FullMsP50    float64 `json:"full_ms_p50,omitempty"`
+	FullMsP99    float64 `json:"full_ms_p99,omitempty"`
+	FullMsMax    float64 `json:"full_ms_max,omitempty"`
 	DialErrors   uint64  `json:"dial_errors"`
 	Drops        uint64  `json:"drops"`
 	Resyncs      uint64  `json:"resyncs"`
@@ -338,6 +344,8 @@ func (r *reporter) summary(now time.Time) *summary {
 	}
 	if r.api != nil {
 		s.HTTPMsP50, s.HTTPMsP99, s.HTTPMsMax = r.api.lat.quantiles()
+		s.FullAnswers = r.api.full.count()
+		s.FullMsP50, s.FullMsP99, s.FullMsMax = r.api.full.quantiles()
 	}
 	s.LoadgenCPUs, _ = cpusAllowed(os.Getpid())
 	if cpu, err := processCPU(os.Getpid()); err == nil && r.selfCPUStart > 0 {
@@ -547,6 +555,9 @@ func (s *summary) print(w io.Writer) {
 	}
 	if s.HTTPMsMax > 0 {
 		fmt.Fprintf(w, "  http answers: p50 %.1f ms  p99 %.1f ms  max %.1f ms\n", s.HTTPMsP50, s.HTTPMsP99, s.HTTPMsMax)
+	}
+	if s.FullAnswers > 0 {
+		fmt.Fprintf(w, "    of which 503 full: %d, p50 %.1f ms  p99 %.1f ms  max %.1f ms\n", s.FullAnswers, s.FullMsP50, s.FullMsP99, s.FullMsMax)
 	}
 	fmt.Fprintf(w, "  errors: dial %d  drops %d  resyncs %d  decode %d  reconnects %d\n", s.DialErrors, s.Drops, s.Resyncs, s.DecodeErrors, s.Reconnects)
 	if s.Mode == "game" {
