@@ -3,6 +3,7 @@ package realtime
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -232,6 +233,9 @@ func (r *room) run() {
 			continue
 		case <-timer.C:
 		}
+		if wokeLate(time.Now(), next, r.dt) {
+			runtime.Gosched() // see wokeLate
+		}
 		start := time.Now()
 		steps, dropped, after := catchUp(start, next, r.dt, o.MaxCatchUp)
 		next = after
@@ -266,6 +270,21 @@ func (r *room) run() {
 		timer.Reset(time.Until(next))
 	}
 }
+
+// wokeLate reports whether a room whose step was due at next, woken at now,
+// should let the goroutines waiting for the core run before it ticks: when
+// its wake-up came more than an eighth of a tick late, the core had a queue.
+// Go runs a goroutine its timer wakes ahead of everything queued, while what
+// the network wakes — the read pollers (the players' inputs) and the HTTP
+// handlers (the lobby) — waits in the global run queue, which a busy
+// processor serves once in 61 turns: on a busy node the rooms' ticks would
+// go first again and again, the inputs they need read late (corrections)
+// and their frames written late (underflows), and the lobby's "full"
+// answered after hundreds of milliseconds. A room that yields (Gosched)
+// queues behind them instead. An on-time room does not yield: it has no
+// queue to wait behind, and its tick keeps time. Measured in
+// docs/performance.md ("Late rooms yield").
+func wokeLate(now, next time.Time, dt time.Duration) bool { return now.Sub(next) > dt/8 }
 
 // frameDue reports whether the next fan-out is due: every ticks (one, or
 // TickRate/SendRate) have passed since the last.

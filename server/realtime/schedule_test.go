@@ -35,3 +35,26 @@ func TestCatchUp(t *testing.T) {
 		})
 	}
 }
+
+// A room yields before its tick only when its wake-up came more than an
+// eighth of a tick late: an on-time room keeps its place.
+func TestWokeLate(t *testing.T) {
+	const dt = 32 * time.Millisecond
+	next := time.Unix(1000, 0)
+	tests := []struct {
+		name string
+		now  time.Time
+		want bool
+	}{
+		{"woken early (a timer may fire a little ahead)", next.Add(-time.Millisecond), false},
+		{"on time", next, false},
+		{"an eighth of a tick late", next.Add(dt / 8), false},
+		{"just past an eighth", next.Add(dt/8 + time.Microsecond), true},
+		{"a whole tick late", next.Add(dt), true},
+	}
+	for _, tc := range tests {
+		if got := wokeLate(tc.now, next, dt); got != tc.want {
+			t.Errorf("%s: wokeLate = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
