@@ -27,13 +27,16 @@ type reporter struct {
 	winUp             []uint64
 	winStart          time.Time
 	winSet            chan struct{}
-	cpuStart          time.Duration       // the server's CPU time at winStart
-	selfCPUStart      time.Duration       // the load generator's CPU time at winStart
-	selfWait          schedWait           // the load generator's scheduling latencies at winStart
-	ticksStart        map[float64]float64 // the server's tick histogram at winStart
-	lateStart         float64             // the server's late input ticks at winStart, -1 unknown
-	winStats          []netcode.Stats     // the verifying clients' counters at winStart
-	api               *api                // the API client, for its latencies; nil without -api
+	cpuStart          time.Duration // the server's CPU time at winStart
+	selfCPUStart      time.Duration // the load generator's CPU time at winStart
+	// cpuRead and selfCPURead say that those were read: a process may have
+	// used less than a clock tick by then, and a start of 0 is a reading.
+	cpuRead, selfCPURead bool
+	selfWait             schedWait           // the load generator's scheduling latencies at winStart
+	ticksStart           map[float64]float64 // the server's tick histogram at winStart
+	lateStart            float64             // the server's late input ticks at winStart, -1 unknown
+	winStats             []netcode.Stats     // the verifying clients' counters at winStart
+	api                  *api                // the API client, for its latencies; nil without -api
 }
 
 func newReporter(cfg config, players []*player, sizes *histogram) *reporter {
@@ -56,7 +59,9 @@ func (r *reporter) markWindow(now time.Time) {
 		r.winStats[i], _ = p.stats()
 	}
 	r.winStart = now
-	r.selfCPUStart, _ = processCPU(os.Getpid())
+	if cpu, err := processCPU(os.Getpid()); err == nil {
+		r.selfCPUStart, r.selfCPURead = cpu, true
+	}
 	r.selfWait.begin()
 	if r.cfg.API != "" && !r.cfg.Floor {
 		if b, err := tickBuckets(context.Background(), r.cfg.API); err == nil {
@@ -68,7 +73,7 @@ func (r *reporter) markWindow(now time.Time) {
 	}
 	if r.cfg.PID > 0 {
 		if cpu, err := processCPU(r.cfg.PID); err == nil {
-			r.cpuStart = cpu
+			r.cpuStart, r.cpuRead = cpu, true
 		} else {
 			r.cfg.Logger.Warn("no server cpu figures", "err", err)
 		}
@@ -348,13 +353,13 @@ func (r *reporter) summary(now time.Time) *summary {
 		s.FullMsP50, s.FullMsP99, s.FullMsMax = r.api.full.quantiles()
 	}
 	s.LoadgenCPUs, _ = cpusAllowed(os.Getpid())
-	if cpu, err := processCPU(os.Getpid()); err == nil && r.selfCPUStart > 0 {
+	if cpu, err := processCPU(os.Getpid()); err == nil && r.selfCPURead {
 		s.LoadgenCores = (cpu - r.selfCPUStart).Seconds() / secs
 	}
 	s.LoadgenWaitP50ms, s.LoadgenWaitP99ms = r.selfWait.quantilesMS()
 	s.MachineCPUs = onlineCPUs()
 	if r.cfg.PID > 0 {
-		if cpu, err := processCPU(r.cfg.PID); err == nil && r.cpuStart > 0 {
+		if cpu, err := processCPU(r.cfg.PID); err == nil && r.cpuRead {
 			s.ServerCores = (cpu - r.cpuStart).Seconds() / secs
 			s.ServerCoresPer1000 = s.ServerCores / n * 1000
 		}

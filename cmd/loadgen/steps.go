@@ -88,8 +88,8 @@ func stepCell(s *summary) string {
 		cell += fmt.Sprintf(" at a send rate of %g (ticks p1 %.1f/s)", s.SendRate, s.TicksP1)
 	}
 	if s.Mode == "game" {
-		cell += fmt.Sprintf(", tick p99 %s%.0f ms, per verifying client and minute %.1f corrections, %.1f underflows",
-			bound(s.TickP99Beyond), s.TickP99ms, s.CorrectionsPerMin, s.UnderflowsPerMin)
+		cell += fmt.Sprintf(", tick p99 %s%s ms, per verifying client and minute %.1f corrections, %.1f underflows",
+			bound(s.TickP99Beyond), fmtMS(s.TickP99ms), s.CorrectionsPerMin, s.UnderflowsPerMin)
 	}
 	return cell
 }
