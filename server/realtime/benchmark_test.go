@@ -18,7 +18,7 @@ const benchClients = 50
 
 // benchRoom returns a room that is not running, so that the benchmark
 // goroutine can act as its owner.
-func benchRoom(b *testing.B, m *Manager) *room {
+func benchRoom(b testing.TB, m *Manager) *room {
 	r := newRoom(m, "bench", "BENCH", RoomSpec{Name: "Bench", Capacity: benchClients, Bots: 10}, false)
 	m.mu.Lock()
 	m.rooms[r.id] = r
@@ -29,7 +29,7 @@ func benchRoom(b *testing.B, m *Manager) *room {
 
 // benchManager returns a Manager with no public room, for a benchmark that
 // drives a room of its own in process (no sockets).
-func benchManager(b *testing.B, opts Options) *Manager {
+func benchManager(b testing.TB, opts Options) *Manager {
 	b.Helper()
 	opts.Auth, opts.PublicRooms, opts.CPUCeiling = testAuth, -1, -1
 	opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))

@@ -132,6 +132,10 @@ type room struct {
 	pendingRoundEnd []byte        // a round end not yet kept in a frame
 	delayedRoster   rosterCast    // the roster spectators get, of specSnap
 	specSecond      time.Time
+	// specRosterDue and specPingDue hold a roster and a ping that fell due
+	// at a fan-out with no newer delayed frame for the spectators, until one
+	// comes.
+	specRosterDue, specPingDue bool
 }
 
 func newRoom(m *Manager, id, code string, spec RoomSpec, permanent bool) *room {

@@ -120,6 +120,7 @@ func (r *room) removeSpectator(c *client) {
 		r.frames = frameRing{}
 		r.specSnap = wire.Snapshot{}
 		r.delayedRoster = rosterCast{}
+		r.specRosterDue, r.specPingDue = false, false
 	}
 }
 
@@ -163,23 +164,30 @@ func (r *room) fanoutSpectators(now time.Time) {
 		r.specSecond = now
 		r.closeIdleSpectators(now)
 	}
+	r.specRosterDue = r.specRosterDue || r.rosterDue
+	r.specPingDue = r.specPingDue || r.pingDue
 	f := r.frames.nextFrame(r.snap.Tick)
 	if f == nil {
-		return // the first spectator of the room waits for the delay to pass
+		// The first spectator of the room waits for the delay to pass; or
+		// the frame that old is the one last served (the fan-outs it was
+		// taken from were spaced unevenly: a room that caught up): the
+		// roster and ping due wait for the next delayed frame.
+		return
 	}
 	r.specSnap.Load(f.tick, f.round, f.entities, r.world.Size)
-	if r.rosterDue {
+	if r.specRosterDue {
 		// The roster of the delayed frame: the live one would tell
 		// spectators where every ship is now.
 		r.delayedRoster.encode(&r.specSnap, r.world.Size)
 	}
 	for _, s := range r.spectators {
-		s.rosterDue = s.rosterDue || r.rosterDue
-		s.pingDue = s.pingDue || r.pingDue
+		s.rosterDue = s.rosterDue || r.specRosterDue
+		s.pingDue = s.pingDue || r.specPingDue
 		if !s.client.closing.Load() {
 			r.sendSpectator(s, f, now)
 		}
 	}
+	r.specRosterDue, r.specPingDue = false, false
 }
 
 // sendSpectator sends s what it gets of frame f: the round end announced

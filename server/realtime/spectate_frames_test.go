@@ -1,8 +1,10 @@
 package realtime
 
 import (
+	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/tickarena/tickarena/game"
 	"github.com/tickarena/tickarena/game/wire"
@@ -137,5 +139,67 @@ func TestSkippedSpectatorKeepsAtMostMissedEvents(t *testing.T) {
 	}
 	if kept[0].Tick != 0 || kept[limit-1].Tick != 6 {
 		t.Fatalf("kept events of ticks %d to %d; want the oldest, ticks 0 to 6", kept[0].Tick, kept[limit-1].Tick)
+	}
+}
+
+// A roster and a ping due at a fan-out that has no newer delayed frame for
+// the spectators reach them with the next delayed frame — the roster of
+// that frame — instead of a second later. A room that caught up (stepped
+// once more than its send interval before a fan-out) twice, less than the
+// delay apart, makes such fan-outs a delay later: the regular fan-outs then
+// fall twice into a gap between its delayed frames.
+func TestSpectatorRosterDueWithoutANewDelayedFrame(t *testing.T) {
+	m := benchManager(t, Options{SpectateDelay: time.Second})
+	t.Cleanup(func() { _ = m.Shutdown(context.Background()) })
+	r := benchRoom(t, m)
+	r.frames = newFrameRing(r.delayTicks(), int(r.every))
+	c := &client{}
+	c.closing.Store(true) // nothing is written: the test reads what is due
+	s := &spectator{client: c}
+	r.spectators = append(r.spectators, s)
+	every := int(r.every)
+	fanout := func(steps int, due bool) {
+		for range steps {
+			r.step(time.Time{})
+		}
+		r.snap.Capture(r.world)
+		r.rosterDue, r.pingDue = due, due
+		r.fanoutSpectators(time.Time{})
+		r.rosterDue, r.pingDue = false, false
+	}
+	for r.frames.served == 0 { // the delay passes
+		fanout(every, false)
+	}
+	fanout(every+1, false) // a catch-up
+	for range 3 {
+		fanout(every, false)
+	}
+	fanout(every+1, false) // another
+	for tries := 0; ; tries++ {
+		if tries > 2*int(r.delayTicks()) {
+			t.Fatal("no fan-out without a newer delayed frame came")
+		}
+		r.snap.Tick = r.world.Tick + uint32(every)
+		peek := r.frames // a copy: its nextFrame leaves the room's ring as it is
+		if peek.nextFrame(r.snap.Tick) == nil {
+			break
+		}
+		fanout(every, false)
+	}
+	served := r.frames.served
+	fanout(every, true) // the roster and ping fall due: no newer delayed frame
+	if r.frames.served != served || s.rosterDue || s.pingDue {
+		t.Fatalf("fan-out without a newer delayed frame: served tick %d (was %d), roster due %v, ping due %v; want nothing sent yet",
+			r.frames.served, served, s.rosterDue, s.pingDue)
+	}
+	fanout(every, false)
+	if r.frames.served == served {
+		t.Fatalf("no newer delayed frame %d ticks later", every)
+	}
+	if !s.rosterDue || !s.pingDue {
+		t.Errorf("with the next delayed frame: roster due %v, ping due %v; want both, held since the fan-out they fell due at", s.rosterDue, s.pingDue)
+	}
+	if r.delayedRoster.tick != r.frames.served {
+		t.Errorf("the spectators' roster is of tick %d, want that of the delayed frame they get (%d)", r.delayedRoster.tick, r.frames.served)
 	}
 }
