@@ -33,7 +33,9 @@ type Status struct {
 	// "id:x:y" joined by commas, positions rounded to world units.
 	Others string
 	// Map lists every ship of the roster as "id:mapX:mapY" joined by commas,
-	// positions in 1/256 of the arena side, as the minimap shows them.
+	// positions in 1/256 of the arena side: the roster's minimap positions.
+	// The minimap draws them but for the destroyed ships (Dead) and the own
+	// ship, which it draws where the player's frame has it.
 	Map string
 	// Dead lists the ships of the roster that are destroyed and waiting to
 	// respawn, as ids joined by commas: the minimap leaves them out, and a

@@ -123,6 +123,16 @@
 // since the last; no snapshot is taken in the ticks without one. Spectators
 // follow the same schedule (their ring keeps one frame per fan-out).
 //
+// # The core's turns
+//
+// Go runs a goroutine its timer wakes before the goroutines already queued,
+// while what the network wakes — the read pollers, the HTTP handlers — waits
+// on the global run queue when the processor is busy. A room that wakes more
+// than an eighth of a tick late (the core had a queue) therefore yields once
+// before its tick (room.go's wokeLate), so that the players' inputs are read
+// before the tick that uses them and the lobby answers; an on-time room does
+// not.
+//
 // # Saturation
 //
 // A node is full long before its ticks run late: on one core, its rooms
