@@ -237,10 +237,11 @@ func (r *room) run() {
 			continue
 		case <-timer.C:
 		}
-		if wokeLate(time.Now(), next, r.dt) {
-			runtime.Gosched() // see wokeLate
-		}
 		start := time.Now()
+		if wokeLate(start, next, r.dt) {
+			runtime.Gosched() // see wokeLate
+			start = time.Now()
+		}
 		steps, dropped, after := catchUp(start, next, r.dt, o.MaxCatchUp)
 		next = after
 		for range steps {
