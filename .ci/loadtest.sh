@@ -11,7 +11,10 @@
 # count tried (held or not, so that the step is past what the server carries
 # even when a larger count was not held): players past what it carries must be
 # refused (503 / close 1013), never left to time out; an HTTP time-out there
-# fails the target.
+# fails the target. RETRY_FULL=1 (default 0) runs that step with loadgen
+# -retry-full: a refused client asks again after the server's Retry-After,
+# as the lobby page does, and the report says how many got a seat that way,
+# after how long, and how many were still without one at the end.
 # With 2 or more CPUs the server (and the floor) run on CPU 0 and the load
 # generator on the others (taskset, util-linux), so that the figures say what
 # one core holds; the report says so.
@@ -57,6 +60,8 @@ VERIFY_FRACTION="${VERIFY_FRACTION:-0.02}"
 APART=-verify-apart
 if [[ "${VERIFY_APART:-1}" == 0 ]]; then APART=; fi
 TICK_BUDGET="${TICK_BUDGET:-33ms}"
+RETRY=
+if [[ "${RETRY_FULL:-0}" != 0 ]]; then RETRY=-retry-full; fi
 # The send rate the server runs at, from SERVER_FLAGS (-send-rate N or
 # -send-rate=N); 0 (none set) lets the load generator learn it.
 flag_value() { sed -n "s/.*-$1[= ]\{1,\}\([0-9][0-9]*\).*/\1/p" <<< " ${SERVER_FLAGS:-}"; }
@@ -205,11 +210,11 @@ if [[ "${OVERLOAD:-1}" != 0 ]]; then
   held=$(sed -n 's/^largest count held.*: tickarena \([0-9]*\),.*/\1/p' <<< "$steps")
   base=$(printf '%s\n' "${COUNTS[@]}" | sort -n | tail -1)
   over=$(( (base * 3 + 1) / 2 ))
-  echo "== overload: tickarena at $over clients (1.5 × $base, the largest count tried; held: ${held:-none}), ${SECONDS_RUN}s: refusals expected, HTTP time-outs not"
+  echo "== overload: tickarena at $over clients (1.5 × $base, the largest count tried; held: ${held:-none}), ${SECONDS_RUN}s: refusals expected, HTTP time-outs not${RETRY:+; refused clients retry after Retry-After}"
   PORT=$(bin/loadgen -free-port)
   server "$PORT" "$(mktemp -d)/overload.db"
   "${PIN_LOAD[@]}" bin/loadgen -api "http://127.0.0.1:$PORT" -wait 10s -pid "$SERVER" -n "$over" -ramp "$RAMP" -duration "${SECONDS_RUN}s" \
-    -verify-fraction "$VERIFY_FRACTION" $APART -tick-budget "$TICK_BUDGET" -send-rate "$SEND_RATE" -fail-on-http-timeouts -json bin/loadtest-overload.json || status=1
+    -verify-fraction "$VERIFY_FRACTION" $APART -tick-budget "$TICK_BUDGET" -send-rate "$SEND_RATE" -fail-on-http-timeouts $RETRY -json bin/loadtest-overload.json || status=1
   kill -TERM "$SERVER"; wait "$SERVER" || true
 fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg) on $cpus CPUs"

@@ -70,6 +70,9 @@ func (c config) verifierArgs(jsonPath string) []string {
 	if c.Verify {
 		args = append(args, "-verify")
 	}
+	if c.RetryFull {
+		args = append(args, "-retry-full")
+	}
 	return args
 }
 
@@ -181,6 +184,12 @@ func (s *summary) addVerifiers(v *summary) {
 	}
 	if s.LastError == "" {
 		s.LastError = v.LastError
+	}
+	if v.Retry != nil {
+		if s.Retry == nil {
+			s.Retry = &retryReport{}
+		}
+		s.Retry.add(v.Retry)
 	}
 	s.DialErrors += v.DialErrors
 	s.Drops += v.Drops

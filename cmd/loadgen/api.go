@@ -139,7 +139,8 @@ func (a *api) post(ctx context.Context, path, token string, body, out any) error
 			if refusedStatus(resp.StatusCode) {
 				kind = failHTTPRefused
 			}
-			return &httpError{kind: kind, err: fmt.Errorf("POST %s: %s: %s", path, resp.Status, bytes.TrimSpace(data))}
+			return &httpError{kind: kind, status: resp.StatusCode, retryAfter: resp.Header.Get("Retry-After"),
+				err: fmt.Errorf("POST %s: %s: %s", path, resp.Status, bytes.TrimSpace(data))}
 		}
 		if err := json.Unmarshal(data, out); err != nil {
 			return fmt.Errorf("POST %s: decode answer: %w", path, err)

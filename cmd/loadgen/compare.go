@@ -28,6 +28,23 @@ type compareRow struct {
 	// sometimes is set for a figure that a run may not have at all (no 503
 	// answered): it is marked only when both runs have it.
 	sometimes bool
+	// retried is set for a figure of -retry-full: the row is printed only
+	// when one of the runs retried.
+	retried bool
+	// unmarked is set for a figure that is neither better nor worse when
+	// it moves.
+	unmarked bool
+}
+
+// retryFigure returns a figure of a summary's retries, 0 for a run
+// without -retry-full.
+func retryFigure(f func(*retryReport) float64) func(*summary) float64 {
+	return func(s *summary) float64 {
+		if s.Retry == nil {
+			return 0
+		}
+		return f(s.Retry)
+	}
 }
 
 // verifiedEvents returns the number of events a per-verifying-client,
@@ -56,6 +73,10 @@ var compareRows = []compareRow{
 	// The tail of the few API calls of a ramp.
 	{name: "API calls, p99 ms", value: func(s *summary) float64 { return s.HTTPMsP99 }, format: "%.1f", lessIsBetter: true, spread: 2},
 	{name: "503 full answers, p99 ms", value: func(s *summary) float64 { return s.FullMsP99 }, format: "%.1f", lessIsBetter: true, spread: 2, sometimes: true},
+	// More clients seated after a retry is fewer left out, or more
+	// refused at first: neither better nor worse alone.
+	{name: "clients seated only after a retry", value: retryFigure(func(r *retryReport) float64 { return float64(r.Seated) }), format: "%.0f", retried: true, unmarked: true},
+	{name: "refused clients still unseated at the end", value: retryFigure(func(r *retryReport) float64 { return float64(r.Unseated) }), format: "%.0f", lessIsBetter: true, retried: true},
 }
 
 // compareTable reads two summaries written with -json, a baseline and the
@@ -73,7 +94,11 @@ func compareTable(w io.Writer, basePath, path string) error {
 		return fmt.Errorf("compare %s (%s, %d clients) with %s (%s, %d clients): not the same load", basePath, base.Mode, base.Clients, path, cur.Mode, cur.Clients)
 	}
 	fmt.Fprintf(w, "%-58s %12s %12s %8s\n", fmt.Sprintf("%s, %d clients each", cur.Mode, cur.Clients), "base", "this", "ratio")
+	retried := base.Retry != nil || cur.Retry != nil
 	for _, r := range compareRows {
+		if r.retried && !retried {
+			continue
+		}
 		b, c := r.value(base), r.value(cur)
 		ratio := "—"
 		if b != 0 {
@@ -90,7 +115,7 @@ func compareTable(w io.Writer, basePath, path string) error {
 // 2·√(a+b) events).
 func verdict(r compareRow, base, cur *summary) string {
 	b, c := r.value(base), r.value(cur)
-	if r.sometimes && (b == 0 || c == 0) {
+	if r.unmarked || (r.sometimes && (b == 0 || c == 0)) {
 		return ""
 	}
 	if r.events != nil {

@@ -56,6 +56,11 @@ type config struct {
 	// lightOnly makes every client of this process light: the verifying
 	// ones run apart.
 	lightOnly bool
+	// RetryFull makes a client that the server refused because it is full
+	// (an HTTP 503, a refused WebSocket upgrade, a close 1013 before the
+	// welcome) ask again after the Retry-After the server gave, as the
+	// lobby page does, until it is seated or the run ends (retry.go).
+	RetryFull bool
 	// APITimeout bounds one API request; past it the client counts as timed
 	// out. Default 10 s.
 	APITimeout time.Duration

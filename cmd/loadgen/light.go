@@ -31,7 +31,8 @@ const lightPingInterval = 2 * time.Second
 type lightConn struct {
 	gws.BuiltinEventHandler
 	p     *player
-	floor bool // the transport floor: every message but welcome and pong is an update
+	floor bool   // the transport floor: every message but welcome and pong is an update
+	gen   uint32 // the player's connection generation when it was made
 
 	conn   atomic.Pointer[gws.Conn]
 	closed atomic.Bool
@@ -50,7 +51,7 @@ type lightConn struct {
 func (t *lightConn) connect(url string) {
 	c, resp, err := gws.NewClient(t, &gws.ClientOption{Addr: url, ReadMaxPayloadSize: wire.MaxServerMessage, HandshakeTimeout: 10 * time.Second})
 	if err != nil {
-		t.p.wsFailed(err, resp)
+		t.p.wsFailed(t.gen, err, resp)
 		return
 	}
 	t.conn.Store(c)
@@ -96,7 +97,7 @@ func (t *lightConn) received(c *gws.Conn, b []byte, now time.Time) {
 		switch wire.PeekType(msg) {
 		case wire.TypeWelcome:
 			p.welcomed.Store(true)
-			p.everWelcomed.Store(true)
+			p.firstWelcome(now)
 		case wire.TypePong:
 			var m wire.ServerMsg
 			if wire.DecodeServer(msg, &m) == nil {
@@ -125,7 +126,7 @@ func (t *lightConn) receivedFloor(b []byte, now time.Time) {
 	switch wire.PeekType(b) {
 	case wire.TypeWelcome:
 		p.welcomed.Store(true)
-		p.everWelcomed.Store(true)
+		p.firstWelcome(now)
 	case wire.TypePong:
 		var m wire.ServerMsg
 		if _, err := wire.DecodeServerNext(b, &m); err == nil {
@@ -305,5 +306,5 @@ func (t *lightConn) OnClose(c *gws.Conn, err error) {
 	if errors.As(err, &ce) {
 		code, reason = int(ce.Code), string(ce.Reason)
 	}
-	t.p.wsClosed(code, reason, err)
+	t.p.wsClosed(t.gen, code, reason, err)
 }

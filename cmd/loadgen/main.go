@@ -31,7 +31,9 @@
 //
 // Clients that never get to play are counted by cause: refused (HTTP 503 or
 // 429, a refused upgrade, close 1013) apart from timed out, on HTTP and on
-// the WebSocket. A run is "held" when every client plays at p1 ≥ 29.5
+// the WebSocket. With -retry-full a refused client asks again after the
+// server's Retry-After, as the lobby page does (retry.go), and the report
+// says how many got in that way, after how long, and how many did not. A run is "held" when every client plays at p1 ≥ 29.5
 // updates/s, nobody was refused, timed out or dropped, and the server's
 // tick p99 is within -tick-budget. Against a game server that sends a
 // frame every k ticks (its -send-rate), updates are frames and each delta
@@ -67,6 +69,7 @@ func main() {
 	flag.Float64Var(&cfg.VerifyFraction, "verify-fraction", 1, "share of the game clients that run the full netcode (mirror, prediction, interpolation) and report corrections and underflows; the others send the same inputs and only count frames and bytes (0.02: one in 50)")
 	flag.BoolVar(&cfg.VerifyApart, "verify-apart", false, "with -verify-fraction below 1 (and no -rooms), run the verifying clients in a process of their own, so that the light clients' load on this one does not delay them and their netcode figures are the server's")
 	nice := flag.Int("nice", 0, "set this process's nice value at start (Linux; negative needs privileges): -verify-apart starts its verifying clients' process at -5, so that the operating system wakes it before the busy light clients")
+	flag.BoolVar(&cfg.RetryFull, "retry-full", false, "a client refused because the server is full (HTTP 503, a refused WebSocket upgrade, close 1013 before the welcome) asks again as the lobby page does: after the Retry-After the server gave (5s when it gives none or none readable, kept within 1s and 60s) plus up to 10% random jitter, until it is seated or the run ends; the report adds the clients seated only after a retry, the retries, the time from a client's first request to its seat (p50, p99, max), the clients still unseated at the end and every refusal received")
 	flag.IntVar(&cfg.SendRate, "send-rate", 0, "the server's -send-rate, frames per second per client, that a held run's updates/s must reach (with ticks/s p1 ≥ 29.5); 0 learns it from the deltas' tick spacing")
 	flag.DurationVar(&cfg.TickBudget, "tick-budget", 33*time.Millisecond, "server tick p99 up to which a run counts as held")
 	flag.DurationVar(&cfg.Wait, "wait", 0, "wait this long for the server to accept connections before starting")

@@ -87,10 +87,13 @@ func (f failures) total() uint64 {
 	return f.HTTPRefused + f.HTTPTimeouts + f.HTTPErrors + f.WSRefused + f.WSTimeouts + f.WSErrors + f.NotStarted
 }
 
-// httpError is a failed API call, classified.
+// httpError is a failed API call, classified. An answer that was not a
+// success also keeps its status and its Retry-After header.
 type httpError struct {
-	kind failKind
-	err  error
+	kind       failKind
+	status     int    // the answer's HTTP status; 0 for a request not answered
+	retryAfter string // the answer's Retry-After header, as given
+	err        error
 }
 
 func (e *httpError) Error() string { return e.err.Error() }
@@ -127,7 +130,12 @@ func isTimeout(err error) bool {
 // wsFailed records a WebSocket dial or upgrade that failed; resp is the
 // server's answer to the upgrade, if it gave one. Before the client ever
 // played, it is why the client did not get in.
-func (p *player) wsFailed(err error, resp *http.Response) {
+// gen is the connection's generation: one that a retry (-retry-full) has
+// replaced no longer speaks for the client.
+func (p *player) wsFailed(gen uint32, err error, resp *http.Response) {
+	if p.connGen.Load() != gen {
+		return
+	}
 	p.dialErrs.Add(1)
 	switch {
 	case p.everWelcomed.Load():
@@ -135,7 +143,9 @@ func (p *player) wsFailed(err error, resp *http.Response) {
 		// kept out.
 		p.lastErr.Store(fmt.Sprintf("websocket dial: %v", err))
 	case resp != nil && refusedStatus(resp.StatusCode):
-		p.fail(failWSRefused, fmt.Errorf("websocket upgrade refused: %s: %w", resp.Status, err))
+		e := fmt.Errorf("websocket upgrade refused: %s: %w", resp.Status, err)
+		p.fail(failWSRefused, e)
+		p.retry.wsRefused(p, resp.Header.Get("Retry-After"), e)
 	case isTimeout(err):
 		p.fail(failWSTimeout, fmt.Errorf("websocket dial: %w", err))
 	default:
@@ -144,8 +154,12 @@ func (p *player) wsFailed(err error, resp *http.Response) {
 }
 
 // wsClosed records a close the client did not ask for: before the welcome
-// it is a refusal (1013 try again later) or an error; after it, a drop.
-func (p *player) wsClosed(code int, reason string, err error) {
+// it is a refusal (1013 try again later) or an error; after it, a drop. gen
+// is the connection's generation, as for wsFailed.
+func (p *player) wsClosed(gen uint32, code int, reason string, err error) {
+	if p.connGen.Load() != gen {
+		return
+	}
 	if p.everWelcomed.Load() {
 		p.closes.Add(1)
 		if err != nil {
@@ -156,6 +170,7 @@ func (p *player) wsClosed(code int, reason string, err error) {
 	e := fmt.Errorf("closed before the welcome: %d %s", code, reason)
 	if code == wire.CloseTryAgainLater {
 		p.fail(failWSRefused, e)
+		p.retry.wsRefused(p, "", e) // a close gives no Retry-After
 	} else {
 		p.fail(failWSError, e)
 	}
@@ -166,6 +181,14 @@ func (p *player) fail(k failKind, err error) {
 	if p.failure.CompareAndSwap(int32(failNone), int32(k)) {
 		p.lastErr.Store(err.Error())
 	}
+}
+
+// setFailure makes k the reason the client is out now, whatever was
+// recorded before: a client that asks again after a refusal (-retry-full)
+// is out for the last reason it was given.
+func (p *player) setFailure(k failKind, err error) {
+	p.failure.Store(int32(k))
+	p.lastErr.Store(err.Error())
 }
 
 // latencies collects the durations of API calls, safe for concurrent use.

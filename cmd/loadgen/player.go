@@ -47,6 +47,26 @@ type player struct {
 	// of TickRate/k), or one per floor tick message.
 	ticks     atomic.Uint64
 	lastDelta atomic.Uint32 // tick of the last delta counted in ticks; 0: none yet
+
+	// session is the token the API gave the client, kept (under mu) so
+	// that asking for a seat again does not take a new session.
+	session string
+	// firstAsk is when the client first asked to play (its session
+	// request, or its first dial without the API), and welcomedAt when it
+	// was first welcomed, in Unix nanoseconds; 0 for not yet.
+	firstAsk   atomic.Int64
+	welcomedAt atomic.Int64
+
+	// With -retry-full (retry not nil): refused is set once the server
+	// refused the client, retries counts the times it asked again,
+	// retrying is set while a retry loop owns it, and connGen is the
+	// generation of its connection, moved on when a retry replaces a
+	// refused one (its late events are then ignored).
+	retry    *retrier
+	refused  atomic.Bool
+	retries  atomic.Uint32
+	retrying atomic.Bool
+	connGen  atomic.Uint32
 }
 
 // clientMode is what a player runs.
@@ -67,6 +87,7 @@ var errNotOpen = errors.New("connection not open")
 type wsTransport struct {
 	gws.BuiltinEventHandler
 	p      *player
+	gen    uint32 // the player's connection generation at the dial
 	in     *netcode.Inbox
 	conn   atomic.Pointer[gws.Conn]
 	closed atomic.Bool
@@ -99,7 +120,7 @@ func (t *wsTransport) Close(code int, reason string) error {
 func (t *wsTransport) connect(url string) {
 	c, resp, err := gws.NewClient(t, &gws.ClientOption{Addr: url, ReadMaxPayloadSize: wire.MaxServerMessage, HandshakeTimeout: 10 * time.Second})
 	if err != nil {
-		t.p.wsFailed(err, resp)
+		t.p.wsFailed(t.gen, err, resp)
 		t.in.Closed(wire.CloseAbnormal, err.Error())
 		t.p.poke()
 		return
@@ -131,7 +152,7 @@ func (t *wsTransport) OnClose(c *gws.Conn, err error) {
 		code, reason = int(ce.Code), string(ce.Reason)
 	}
 	if !t.closed.Load() {
-		t.p.wsClosed(code, reason, err)
+		t.p.wsClosed(t.gen, code, reason, err)
 	}
 	t.in.Closed(code, reason)
 	t.p.poke()
@@ -140,7 +161,7 @@ func (t *wsTransport) OnClose(c *gws.Conn, err error) {
 // dial is the netcode Dialer: it returns at once and connects in the
 // goroutine that then runs the connection's read loop.
 func (p *player) dial(url string, in *netcode.Inbox) (netcode.Transport, error) {
-	t := &wsTransport{p: p, in: in}
+	t := &wsTransport{p: p, in: in, gen: p.connGen.Load()}
 	go t.connect(url)
 	return t, nil
 }
@@ -150,8 +171,9 @@ func (p *player) start(now time.Time) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.started.Store(true)
+	p.firstAsk.CompareAndSwap(0, now.UnixNano())
 	if p.mode != modeVerify {
-		p.lc = &lightConn{p: p, floor: p.mode == modeFloor}
+		p.lc = &lightConn{p: p, floor: p.mode == modeFloor, gen: p.connGen.Load()}
 		go p.lc.connect(p.url)
 		return
 	}
@@ -189,10 +211,16 @@ func (p *player) publish() {
 	p.countTick(p.nc.Mirror().Tick)
 	playing := p.nc.State() == netcode.StatePlaying
 	p.welcomed.Store(playing)
-	if playing {
-		p.everWelcomed.Store(true)
+	if playing && !p.everWelcomed.Load() {
+		p.firstWelcome(time.Now())
 	}
 	p.rttNanos.Store(int64(p.nc.RTT()))
+}
+
+// firstWelcome records the client's first welcome, at now.
+func (p *player) firstWelcome(now time.Time) {
+	p.welcomedAt.CompareAndSwap(0, now.UnixNano())
+	p.everWelcomed.Store(true)
 }
 
 // tick sends the inputs due at now; a verifying client also draws a frame,

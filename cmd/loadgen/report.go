@@ -37,6 +37,7 @@ type reporter struct {
 	lateStart            float64             // the server's late input ticks at winStart, -1 unknown
 	winStats             []netcode.Stats     // the verifying clients' counters at winStart
 	api                  *api                // the API client, for its latencies; nil without -api
+	retry                *retrier            // the refused clients' retries; nil without -retry-full
 }
 
 func newReporter(cfg config, players []*player, sizes *histogram) *reporter {
@@ -121,9 +122,13 @@ func (r *reporter) line(w io.Writer, elapsed, dt time.Duration) {
 		}
 		r.prevUpd[i], r.prevDown[i], r.prevTicks[i] = u, d, tk
 	}
-	fmt.Fprintf(w, "%5.0fs connected %d/%d  updates/s/client p50 %.1f p1 %.1f  ticks/s/client p50 %.1f p1 %.1f  down %.2f KB/s/client  rtt p50 %.1f ms p99 %.1f ms  refused %d  timed out %d  errors %d\n",
+	var retries string
+	if r.retry != nil {
+		retries = r.retry.progress(r.players, r.api)
+	}
+	fmt.Fprintf(w, "%5.0fs connected %d/%d  updates/s/client p50 %.1f p1 %.1f  ticks/s/client p50 %.1f p1 %.1f  down %.2f KB/s/client  rtt p50 %.1f ms p99 %.1f ms  refused %d  timed out %d  errors %d%s\n",
 		elapsed.Seconds(), connected, len(r.players), percentile(ups, 0.5), percentile(ups, 0.01), percentile(tks, 0.5), percentile(tks, 0.01),
-		mean(kbs), percentile(rtts, 0.5), percentile(rtts, 0.99), f.HTTPRefused+f.WSRefused, f.HTTPTimeouts+f.WSTimeouts, errs)
+		mean(kbs), percentile(rtts, 0.5), percentile(rtts, 0.99), f.HTTPRefused+f.WSRefused, f.HTTPTimeouts+f.WSTimeouts, errs, retries)
 }
 
 // summary is the result of a run, printed and written as JSON.
@@ -169,6 +174,12 @@ type summary struct {
 	// tickarena_lobby_refused_full_total): which saturation signal, or the
 	// seat rate, turned the clients away.
 	ServerRefusals map[string]float64 `json:"server_refused_by_reason,omitempty"`
+	// Retry is set with -retry-full: the clients refused that asked again,
+	// how many got a seat that way and after how long, and every refusal
+	// received. A client seated after a retry counts in Connected and the
+	// figures as any other, and not in Failed; one still out at the end
+	// counts in Failed by the last reason it was given.
+	Retry *retryReport `json:"retry_full,omitempty"`
 	// FailedExample holds the error of one client per cause of Failed.
 	FailedExample map[string]string `json:"failed_example,omitempty"`
 	// HTTPMsP50, HTTPMsP99 and HTTPMsMax are the durations of the answered
@@ -288,8 +299,14 @@ func (r *reporter) summary(now time.Time) *summary {
 		up += float64(p.bytesUp.Load()-r.winUp[i]) / secs
 		if p.welcomed.Load() {
 			s.Connected++
-			ups = append(ups, float64(p.updates.Load()-r.winUpd[i])/secs)
-			tks = append(tks, float64(p.ticks.Load()-r.winTck[i])/secs)
+			over, rated := secs, true
+			if r.retry != nil {
+				over, rated = ratedOver(p, r.winStart, now, secs)
+			}
+			if rated {
+				ups = append(ups, float64(p.updates.Load()-r.winUpd[i])/over)
+				tks = append(tks, float64(p.ticks.Load()-r.winTck[i])/over)
+			}
 		}
 		if rtt := p.rttNanos.Load(); rtt > 0 {
 			rtts = append(rtts, float64(rtt)/1e6)
@@ -346,6 +363,9 @@ func (r *reporter) summary(now time.Time) *summary {
 	}
 	if frames > 0 {
 		s.UnderflowShare = float64(underflows) / float64(frames)
+	}
+	if r.retry != nil {
+		s.Retry = r.retry.report(r.players, r.api)
 	}
 	if r.api != nil {
 		s.HTTPMsP50, s.HTTPMsP99, s.HTTPMsMax = r.api.lat.quantiles()
@@ -436,6 +456,9 @@ func (s *summary) judge(budget time.Duration) {
 	if refused := f.HTTPRefused + f.WSRefused; refused > 0 {
 		why = append(why, fmt.Sprintf("%d refused", refused))
 	}
+	if s.Retry != nil && s.Retry.Seated > 0 {
+		why = append(why, fmt.Sprintf("%d seated only after a retry", s.Retry.Seated))
+	}
 	if timeouts := f.HTTPTimeouts + f.WSTimeouts; timeouts > 0 {
 		why = append(why, fmt.Sprintf("%d timed out", timeouts))
 	}
@@ -498,9 +521,12 @@ func readSummary(path string) (*summary, error) {
 }
 
 // verify checks every client's mirror: no delta failed to apply, every
-// message decoded, and the own ship is in the mirror.
+// message decoded, and the own ship is in the mirror. A client seated
+// after a retry at the very end of the run (-retry-full) may have had no
+// delta yet: that is not held against it.
 func (s *summary) verify(players []*player) {
 	ok := true
+	end := time.Now()
 	for _, p := range players {
 		if p.nc == nil || failKind(p.failure.Load()) != failNone {
 			continue // a light client, or one that never got in (counted apart)
@@ -517,6 +543,7 @@ func (s *summary) verify(players []*player) {
 			why = fmt.Sprintf("%d deltas did not apply to the mirror", st.Resyncs)
 		case st.DecodeErrors > 0:
 			why = fmt.Sprintf("%d messages did not decode", st.DecodeErrors)
+		case deltas == 0 && p.seatedLate(end):
 		case deltas == 0:
 			why = "no delta received"
 		case !found:
@@ -557,6 +584,9 @@ func (s *summary) print(w io.Writer) {
 		if e, ok := s.FailedExample[k.String()]; ok {
 			fmt.Fprintf(w, "    %s, e.g.: %s\n", k, e)
 		}
+	}
+	if s.Retry != nil {
+		s.Retry.print(w)
 	}
 	if s.HTTPMsMax > 0 {
 		fmt.Fprintf(w, "  http answers: p50 %.1f ms  p99 %.1f ms  max %.1f ms\n", s.HTTPMsP50, s.HTTPMsP99, s.HTTPMsMax)

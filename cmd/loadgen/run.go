@@ -66,10 +66,20 @@ func run(ctx context.Context, cfg config) (*summary, error) {
 		cfg.N -= cfg.verifiers()
 		cfg.lightOnly = true
 	}
+	var api *api
+	if cfg.API != "" {
+		api = newAPI(cfg.API, cfg.APITimeout)
+	}
+	rooms := &roomList{}
+	var retry *retrier
+	if cfg.RetryFull {
+		retry = newRetrier(ctx, cfg, api, rooms)
+		defer retry.stop()
+	}
 	sizes := &histogram{}
 	players := make([]*player, cfg.N)
 	for i := range players {
-		p := &player{id: i, url: cfg.URL, token: fmt.Sprintf("%s-%d", cfg.Name, i), room: cfg.Room, mode: cfg.modeOf(i), sizes: sizes}
+		p := &player{id: i, url: cfg.URL, token: fmt.Sprintf("%s-%d", cfg.Name, i), room: cfg.Room, mode: cfg.modeOf(i), sizes: sizes, retry: retry}
 		p.brain.rng = game.NewRand(cfg.Seed*1_000_003 + uint64(i))
 		if p.mode == modeVerify && cfg.API == "" {
 			p.nc = netcode.New(cfg.netcodeOptions(p, cfg.URL, p.token, cfg.Room))
@@ -78,6 +88,7 @@ func run(ctx context.Context, cfg config) (*summary, error) {
 	}
 
 	rep := newReporter(cfg, players, sizes)
+	rep.api, rep.retry = api, retry
 	start := time.Now()
 	var wg sync.WaitGroup
 	tickCtx, stopTicks := context.WithCancel(ctx)
@@ -85,13 +96,8 @@ func run(ctx context.Context, cfg config) (*summary, error) {
 	go func() { defer wg.Done(); tickPlayers(tickCtx, players) }()
 	go func() { defer wg.Done(); rep.progress(tickCtx, start) }()
 
-	var api *api
-	if cfg.API != "" {
-		api = newAPI(cfg.API, cfg.APITimeout)
-		rep.api = api
-	}
 	connectCtx, stopConnecting := context.WithTimeout(ctx, connectLimit)
-	err = connectAll(connectCtx, cfg, api, players)
+	err = connectAll(connectCtx, cfg, api, players, rooms)
 	stopConnecting()
 	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
 		// Out of connecting time: measure the clients that got in.
@@ -99,6 +105,7 @@ func run(ctx context.Context, cfg config) (*summary, error) {
 		err = nil
 	}
 	if err != nil {
+		retry.stop()
 		stopTicks()
 		wg.Wait()
 		closeAll(players)
@@ -116,6 +123,8 @@ func run(ctx context.Context, cfg config) (*summary, error) {
 	case <-time.After(cfg.Duration):
 	}
 	stopSoak()
+	// The run has ended: the refused clients still waiting ask no more.
+	retry.stop()
 	sum := rep.summary(time.Now())
 	if cfg.Sample > 0 {
 		sum.Soak = <-soakDone
@@ -153,19 +162,22 @@ const maxSeating = 256
 // sessions and seats from the API first when there is one. The first
 // player is seated alone: its failure, unless a refusal or a time-out, is
 // a misconfiguration and stops the run. Players left when ctx ends are
-// marked as not started.
-func connectAll(ctx context.Context, cfg config, a *api, players []*player) error {
+// marked as not started. With -retry-full, a player refused because the
+// server is full asks again in the background (retry.go); rooms is the
+// run's, which those retries share.
+func connectAll(ctx context.Context, cfg config, a *api, players []*player, rooms *roomList) error {
 	gap := time.Duration(float64(time.Second) / cfg.Ramp)
-	var rooms roomList
 	if len(players) == 0 {
 		return nil
 	}
 	first := players[0]
-	switch err := seatFirst(ctx, cfg, a, first, &rooms); {
+	switch err := seatFirst(ctx, cfg, a, first, rooms); {
 	case err == nil:
 		first.start(time.Now())
 	case kindOf(err) == failHTTPError:
 		return err
+	case first.retry.seatRefused(first, err):
+		// asks again after the Retry-After
 	default:
 		first.fail(kindOf(err), err)
 	}
@@ -200,8 +212,10 @@ func connectAll(ctx context.Context, cfg config, a *api, players []*player) erro
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			if err := seatPlayer(ctx, cfg, a, p, &rooms); err != nil {
-				p.fail(kindOf(err), err)
+			if err := seatPlayer(ctx, cfg, a, p, rooms); err != nil {
+				if !p.retry.seatRefused(p, err) {
+					p.fail(kindOf(err), err)
+				}
 				return
 			}
 			p.start(time.Now())
@@ -226,11 +240,21 @@ type roomList struct {
 }
 
 // seatPlayer gets player p a session and a seat from the API, creating the
-// run's rooms first when cfg.Rooms asks for them.
+// run's rooms first when cfg.Rooms asks for them. A player that has a
+// session already (asking again after a refusal) keeps it.
 func seatPlayer(ctx context.Context, cfg config, a *api, p *player, rooms *roomList) error {
-	token, err := a.session(ctx, fmt.Sprintf("%s%d", cfg.Name, p.id%100000))
-	if err != nil {
-		return fmt.Errorf("client %d: %w", p.id, err)
+	p.firstAsk.CompareAndSwap(0, time.Now().UnixNano())
+	p.mu.Lock()
+	token := p.session
+	p.mu.Unlock()
+	if token == "" {
+		var err error
+		if token, err = a.session(ctx, fmt.Sprintf("%s%d", cfg.Name, p.id%100000)); err != nil {
+			return fmt.Errorf("client %d: %w", p.id, err)
+		}
+		p.mu.Lock()
+		p.session = token
+		p.mu.Unlock()
 	}
 	room := cfg.Room
 	if cfg.Rooms > 0 {
