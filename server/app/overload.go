@@ -34,6 +34,9 @@ func (a *App) saturationReadyCheck() {
 		}
 		return 0
 	})
+	a.metrics.GaugeFunc("tickarena_full_at_connections", "Connections the node held when it last turned saturated, within the last minute (past them it seats a tenth as fast), else 0.", func() float64 {
+		return float64(a.rt.FullAt())
+	})
 	a.addReadyCheck(func(context.Context) error {
 		if s := a.rt.Saturation(); s.Full {
 			return fmt.Errorf("saturated: %s", s.Reason)

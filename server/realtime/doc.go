@@ -149,7 +149,10 @@
 // turns back only after SaturationClear of
 // clean windows. TakeSeat, which the
 // lobby asks before every seat it hands out, adds SeatRate: a token bucket
-// that bounds how many players arrive before the signal can see them.
+// that bounds how many players arrive before the signal can see them, and
+// a tenth of it past the count the node held when it last turned saturated
+// (FullAt, kept a minute), so that the players it refused, coming back
+// every Retry-After, do not overshoot it again in waves.
 //
 // # Spectators
 //

@@ -54,10 +54,13 @@ type Manager struct {
 
 	spectators spectatorSeats // spectators of every room, within MaxSpectators
 
-	gate     *satGate      // whether the node keeps up (see overload.go)
-	seats    seatPace      // new seats handed out, within SeatRate
-	gateStop chan struct{} // closed by Shutdown to end watchLate
-	gateOnce sync.Once
+	gate      *satGate      // whether the node keeps up (see overload.go)
+	seats     seatPace      // new seats handed out, within SeatRate
+	slowSeats seatPace      // new seats handed out past fullAt (slowSeatRate)
+	fullAt    atomic.Int64  // see FullAt
+	fullUntil atomic.Int64  // Unix nanoseconds until which fullAt holds
+	gateStop  chan struct{} // closed by Shutdown to end watchLate
+	gateOnce  sync.Once
 
 	// pollers read the plain TCP connections (readpoll_linux.go); next is
 	// the one the next connection goes to.
@@ -83,9 +86,10 @@ func New(opts Options) (*Manager, error) {
 		byAddr: make(map[string]int),
 		ships:  make(map[string]*room),
 
-		gate:     newSatGate(opts),
-		seats:    seatPace{rate: float64(max(opts.SeatRate, 0))},
-		gateStop: make(chan struct{}),
+		gate:      newSatGate(opts),
+		seats:     seatPace{rate: float64(max(opts.SeatRate, 0))},
+		slowSeats: seatPace{rate: slowSeatRate(opts.SeatRate)},
+		gateStop:  make(chan struct{}),
 	}
 	m.upgrader = gws.NewUpgrader(handler{m: m}, &gws.ServerOption{
 		ReadMaxPayloadSize: wire.MaxClientMessage,

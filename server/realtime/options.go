@@ -203,8 +203,10 @@ type Options struct {
 	// second, with up to a second's worth at once: players arriving faster
 	// are refused like those of a saturated node, so that a crowd cannot
 	// overshoot what the node carries by more than about SeatRate players
-	// before the saturation signal sees them. Zero means 200; negative
-	// means no bound.
+	// before the saturation signal sees them. Past the connections it held
+	// when it last turned saturated (Manager.FullAt) it hands out a tenth
+	// of SeatRate. Zero means 200; negative means no bound (and 20 a
+	// second past FullAt).
 	SeatRate int
 	// ReadPollers is how many goroutines read the players' plain TCP
 	// connections on Linux (readpoll_linux.go), each with an epoll set of

@@ -53,7 +53,9 @@ const (
 	// SaturatedConns is the reason of a node at MaxConnections.
 	SaturatedConns = "too many connections"
 	// SaturatedArrivals is the reason TakeSeat gives once SeatRate seats
-	// were handed out in the last second.
+	// were handed out in the last second, or a tenth of that while the node
+	// holds at least as many connections as when it last turned saturated
+	// (Manager.FullAt).
 	SaturatedArrivals = "too many arrivals"
 )
 
@@ -75,16 +77,22 @@ const slowClientsTolerated = 3
 // what the sampler last decided and the live connection count; it never
 // waits for a room.
 func (m *Manager) Saturation() Saturation {
+	s, _ := m.saturation()
+	return s
+}
+
+// saturation is Saturation, with the connections held.
+func (m *Manager) saturation() (Saturation, int) {
 	m.mu.Lock()
-	atMax := m.count >= m.opts.MaxConnections
+	conns := m.count
 	m.mu.Unlock()
-	if atMax {
-		return Saturation{Full: true, Reason: SaturatedConns}
+	if conns >= m.opts.MaxConnections {
+		return Saturation{Full: true, Reason: SaturatedConns}, conns
 	}
 	if why := m.gate.reason.Load(); why != nil {
-		return Saturation{Full: true, Reason: *why}
+		return Saturation{Full: true, Reason: *why}, conns
 	}
-	return Saturation{}
+	return Saturation{}, conns
 }
 
 // TakeSeat reports whether one more seat may be handed out now, like
@@ -93,15 +101,57 @@ func (m *Manager) Saturation() Saturation {
 // it before every seat it hands out, so that a crowd arriving faster than
 // the saturation signal can see the new players cannot overshoot what the
 // node carries by more than about a second's worth of SeatRate.
+//
+// Once the node has been saturated, it knows about how many connections it
+// carries: FullAt. Past that count seats come at a tenth of SeatRate
+// (slowSeatRate), so that players retrying after a refusal — the lobby page
+// does so every Retry-After — do not seat a second crowd the moment the
+// node clears, each wave overshooting by what the signal's lag lets in:
+// the node still grows past its last saturation, if it can, by a few
+// players at a time that the signal sees before they are many.
 func (m *Manager) TakeSeat() Saturation {
-	if s := m.Saturation(); s.Full {
+	s, conns := m.saturation()
+	if s.Full {
 		return s
 	}
-	if !m.seats.take(time.Now()) {
+	now := time.Now()
+	if at := m.FullAt(); at > 0 && conns >= at && !m.slowSeats.take(now) {
+		return Saturation{Full: true, Reason: SaturatedArrivals}
+	}
+	if !m.seats.take(now) {
 		return Saturation{Full: true, Reason: SaturatedArrivals}
 	}
 	return Saturation{}
 }
+
+// slowSeatRate is the seats a second that TakeSeat hands out past FullAt,
+// given SeatRate: a tenth of it, at least one; 20 when SeatRate bounds
+// nothing.
+func slowSeatRate(seatRate int) float64 {
+	if seatRate <= 0 {
+		return 20
+	}
+	return max(float64(seatRate)/10, 1)
+}
+
+// FullAt is the number of connections the node held a SaturationWindow
+// before it last turned saturated (the least count of that window, the
+// players it held while the signal built up), or 0 if it has not been
+// saturated in the last fullAtKept. Past it, TakeSeat hands out seats at a
+// tenth of SeatRate.
+func (m *Manager) FullAt() int {
+	if time.Now().UnixNano() >= m.fullUntil.Load() {
+		return 0
+	}
+	return int(m.fullAt.Load())
+}
+
+// fullAtKept is how long FullAt outlives the node's last saturated sample:
+// long enough for the players it refused to come back several times (the
+// lobby page retries every RetryFullSeconds), short enough that a node
+// saturated once by something passing (a backup, a burst of handshakes)
+// seats at its full pace again soon after.
+const fullAtKept = time.Minute
 
 // queued returns how many frames c holds queued and unwritten, and counts
 // the frame now due to c in the room's delivery figures, as late when
@@ -125,6 +175,7 @@ type gateSample struct {
 	slowSched, sched      int64         // goroutine wake-ups that waited too long, all of them
 	readsBehind           int64         // read pollers behind (see readPoller.behind)
 	cpuUsed, cpuAvail     time.Duration // CPU time the process used, and the CPU time it had
+	conns                 int64         // connections held when the sample was taken; a window's: the least
 }
 
 func (s *gateSample) add(o gateSample) {
@@ -137,6 +188,19 @@ func (s *gateSample) add(o gateSample) {
 	s.readsBehind += o.readsBehind
 	s.cpuUsed += o.cpuUsed
 	s.cpuAvail += o.cpuAvail
+}
+
+// sum returns the window's counts: their sums, and the least of their
+// connections.
+func sum(window []gateSample) gateSample {
+	var w gateSample
+	for i, x := range window {
+		w.add(x)
+		if i == 0 || x.conns < w.conns {
+			w.conns = x.conns
+		}
+	}
+	return w
 }
 
 // minSchedEvents is the fewest goroutine wake-ups a window must hold for
@@ -254,6 +318,7 @@ type satGate struct {
 	busy   int          // samples in a row whose window had slow wake-ups
 	reads  int          // samples in a row whose window had a read poller behind
 	clean  int          // clean samples in a row while saturated
+	recent bool         // the node was saturated in the last minute (see atCeiling); set by the sampler
 	last   gateSample   // the counts over the window of the last sample
 	reason atomic.Pointer[string]
 }
@@ -280,10 +345,7 @@ func (g *satGate) sample(s gateSample) string {
 	g.window[g.next] = s
 	g.next = (g.next + 1) % len(g.window)
 	g.filled = g.filled || g.next == 0
-	var w gateSample
-	for _, x := range g.window {
-		w.add(x)
-	}
+	w := sum(g.window)
 	if w.lateTicks > 0 && float64(w.lateTicks) >= g.tickShare*float64(max(w.dueTicks, 1)) {
 		g.ticky++
 	} else {
@@ -347,14 +409,31 @@ const (
 // everything on time — a crowd of players arriving at once costs a tenth
 // of a core in handshakes, and is over in seconds — does not turn a node
 // away from players it could serve.
+//
+// A node saturated in the last minute (g.recent; Manager.FullAt) is near
+// what it carries, and seats at a tenth of SeatRate there, so that no
+// crowd's handshakes can be taken for its players' load: its ceiling is
+// then recentMargin lower and needs no lateness. Players refused and
+// retrying cost it CPU too (an answer each), and the lateness a full core
+// shows comes only once its players' frames already slip.
 func (g *satGate) atCeiling(w gateSample) bool {
-	if g.ceiling <= 0 || !g.filled || w.cpuAvail <= 0 || float64(w.cpuUsed) < g.ceiling*float64(w.cpuAvail) {
+	if g.ceiling <= 0 || !g.filled || w.cpuAvail <= 0 {
+		return false
+	}
+	if g.recent {
+		return float64(w.cpuUsed) >= (g.ceiling-recentMargin)*float64(w.cpuAvail)
+	}
+	if float64(w.cpuUsed) < g.ceiling*float64(w.cpuAvail) {
 		return false
 	}
 	lateTicks := w.dueTicks > 0 && float64(w.lateTicks) >= ceilingLateTicks*float64(w.dueTicks)
 	slowWakes := w.sched >= minSchedEvents && float64(w.slowSched) >= ceilingSlowWakes*float64(w.sched)
 	return lateTicks || slowWakes
 }
+
+// recentMargin is how much lower the CPU ceiling is, as a share of the CPU
+// time the process has, for a node saturated in the last minute.
+const recentMargin = 0.05
 
 // watchLate samples the rooms' late ticks and late frames every interval
 // until the Manager shuts down. It runs on its own goroutine, off every
@@ -382,6 +461,7 @@ func (m *Manager) watchLate(interval time.Duration) {
 			}
 		}
 		m.mu.Lock()
+		s.conns = int64(m.count)
 		for _, r := range m.order {
 			s.lateTicks += r.lateSteps.Swap(0)
 			s.dueTicks += r.dueSteps.Swap(0)
@@ -390,12 +470,20 @@ func (m *Manager) watchLate(interval time.Duration) {
 		}
 		m.mu.Unlock()
 		was := m.gate.reason.Load() != nil
-		if now := m.gate.sample(s); (now != "") != was {
+		m.gate.recent = m.FullAt() > 0
+		now := m.gate.sample(s)
+		if now != "" {
+			m.fullUntil.Store(time.Now().Add(fullAtKept).UnixNano())
+		}
+		if (now != "") != was {
 			w := m.gate.last // over the window, which the verdict is about
+			if now != "" {
+				m.fullAt.Store(max(w.conns, 1))
+			}
 			m.log.Warn("realtime: saturation changed", "saturated", now != "", "reason", now,
 				"late_ticks", w.lateTicks, "ticks", w.dueTicks, "late_frames", w.lateFrames, "frames", w.dueFrames,
 				"slow_wakeups", w.slowSched, "wakeups", w.sched, "reads_behind", w.readsBehind,
-				"cpu_used", w.cpuUsed, "cpu_available", w.cpuAvail)
+				"cpu_used", w.cpuUsed, "cpu_available", w.cpuAvail, "connections", s.conns, "full_at", m.FullAt())
 		}
 	}
 }

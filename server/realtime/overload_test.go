@@ -117,6 +117,36 @@ func TestCPUCeilingOff(t *testing.T) {
 	}
 }
 
+// TestCeilingAfterASaturation: a node saturated in the last minute is
+// full at 91 % of its CPU with everything on time (5 points under the
+// default ceiling, no lateness needed), while one never saturated is not.
+func TestCeilingAfterASaturation(t *testing.T) {
+	busy := gateSample{dueTicks: 100, dueFrames: 3000, cpuUsed: 910 * time.Millisecond, cpuAvail: time.Second}
+	easy := gateSample{dueTicks: 100, dueFrames: 3000, cpuUsed: 880 * time.Millisecond, cpuAvail: time.Second}
+	for _, tt := range []struct {
+		name   string
+		recent bool
+		s      gateSample
+		want   string
+	}{
+		{"saturated lately, at 91%", true, busy, SaturatedCeiling},
+		{"saturated lately, at 88%", true, easy, ""},
+		{"never saturated, at 91%", false, busy, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			g := newSatGate(Options{CPUCeiling: 95, SaturationWindow: 2 * time.Second, gateInterval: time.Second}.withDefaults())
+			g.recent = tt.recent
+			got := ""
+			for range 3 {
+				got = g.sample(tt.s)
+			}
+			if got != tt.want {
+				t.Errorf("three seconds at %v of the CPU: saturated %q, want %q", tt.s.cpuUsed, got, tt.want)
+			}
+		})
+	}
+}
+
 // TestSeatPace hands out seats on a clock of its own: a second's worth at
 // once, then one per 1/rate seconds, never more than a second's worth saved
 // up; a negative SeatRate bounds nothing.
@@ -205,7 +235,7 @@ func TestSaturatedAtMaxConnections(t *testing.T) {
 // queues drain, it seats players again.
 func TestSaturatedWhileFramesGoUndelivered(t *testing.T) {
 	m, url := startServer(t, Options{
-		Bots: 16, TickRate: 60, Area: wire.WholeWorld, SendBuffer: 4096,
+		Bots: 16, TickRate: 60, Area: wire.WholeWorld, SendBuffer: 4096, SeatRate: 1000,
 		SlowTimeout: time.Minute, IdleTimeout: time.Minute, MaxAckLag: time.Minute,
 		SaturationWindow: 250 * time.Millisecond, SaturationClear: 500 * time.Millisecond,
 		gateInterval: 50 * time.Millisecond,
@@ -243,6 +273,45 @@ func TestSaturatedWhileFramesGoUndelivered(t *testing.T) {
 	})
 	if s := m.TakeSeat(); s.Full {
 		t.Errorf("TakeSeat once the frames are delivered = %+v, want a seat", s)
+	}
+
+	// It remembers how many it held when it turned full, and seats past
+	// that count at a tenth of SeatRate (100 a second here, a second's
+	// worth at once) instead of 1,000: players coming back after their
+	// refusal do not flood it again.
+	if at := m.FullAt(); at < 1 || at > 5 {
+		t.Fatalf("FullAt after a saturation with 5 players = %d, want 1-5", at)
+	}
+	granted, start := 0, time.Now()
+	var refused Saturation
+	for range 150 {
+		s := m.TakeSeat()
+		if !s.Full {
+			granted++
+			continue
+		}
+		refused = s
+	}
+	// 100 at once, and 100 a second after that.
+	if most := 101 + int(time.Since(start).Seconds()*100); granted > most || refused.Reason != SaturatedArrivals {
+		t.Errorf("150 seats asked for at once past FullAt: %d granted (want at most %d), refusal %+v (want %q)",
+			granted, most, refused, SaturatedArrivals)
+	}
+}
+
+// TestSeatsAtFullPaceBeforeAnySaturation: a node that has never been
+// saturated hands out seats at SeatRate, whatever its count.
+func TestSeatsAtFullPaceBeforeAnySaturation(t *testing.T) {
+	m, url := startServer(t, Options{SeatRate: 1000})
+	c := servertest.MustDial(t, url)
+	c.Join(t, "tok-ann", "arena-1")
+	if at := m.FullAt(); at != 0 {
+		t.Fatalf("FullAt of a node never saturated = %d, want 0", at)
+	}
+	for i := range 150 {
+		if s := m.TakeSeat(); s.Full {
+			t.Fatalf("seat %d of 150 asked for at once with SeatRate 1000: %+v, want a seat", i+1, s)
+		}
 	}
 }
 
