@@ -1,7 +1,6 @@
 package main
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -11,14 +10,7 @@ import (
 // tenth in either direction, and refuses runs of different loads.
 func TestCompareTable(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name string, s summary) string {
-		t.Helper()
-		path := filepath.Join(dir, name)
-		if err := s.writeJSON(path); err != nil {
-			t.Fatal(err)
-		}
-		return path
-	}
+	write := func(name string, s summary) string { return writeSummary(t, dir, name, s) }
 	// 20 verifying clients for a minute: 20 underflows, 40 corrections.
 	base := write("base.json", summary{Mode: "game", Clients: 1000, Connected: 1000, Seconds: 60, Verifying: 20, ServerCores: 0.40, UpdatesP1: 15, UnderflowsPerMin: 1.0, CorrectionsPerMin: 2.0, HTTPMsP99: 100})
 	tests := []struct {

@@ -416,14 +416,7 @@ func TestRetryReportAdd(t *testing.T) {
 // -compare has rows for the retries when a run retried, and only then.
 func TestCompareRetryRows(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name string, s summary) string {
-		t.Helper()
-		path := filepath.Join(dir, name)
-		if err := s.writeJSON(path); err != nil {
-			t.Fatal(err)
-		}
-		return path
-	}
+	write := func(name string, s summary) string { return writeSummary(t, dir, name, s) }
 	plain := summary{Mode: "game", Clients: 1000, Connected: 1000, Seconds: 10}
 	retried := plain
 	retried.Retry = &retryReport{Seated: 300, Unseated: 200}
