@@ -58,6 +58,7 @@ func (c *Config) bind(fs *flag.FlagSet) {
 
 	lb := &c.Lobby
 	fs.IntVar(&lb.CreatePerPlayer, "room-create-rate", lb.CreatePerPlayer, "rooms one player may create per minute (in any minute, all at once or spread out)")
+	fs.Var(noneValue{&lb.FullRetryBudget}, "full-retry-rate", "\"full\" answers a second that the players waiting for a seat should cause in all: their Retry-After grows with the crowd refused, from 5 s to 60 s (0: always 5 s)")
 	fs.IntVar(&lb.CreatePerAddr, "room-create-rate-per-ip", lb.CreatePerAddr, "rooms one remote address may create per minute, whatever the players (in any minute)")
 
 	fs.IntVar(&c.Session.Limit.Max, "session-rate", c.Session.Limit.Max, "guest sessions one remote address may create in any minute")

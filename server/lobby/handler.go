@@ -51,6 +51,14 @@ type HandlerOptions struct {
 	// node that could seat the player saturated (ErrSaturated). It must not
 	// block; nil means nobody is told.
 	OnFull func(reason string)
+	// FullRetryBudget is how many "full" answers a second the players
+	// waiting for a seat should cause in all: the Retry-After of a 503
+	// "full" grows with the crowd refused (see fullRetry), from
+	// RetryFullSeconds to MaxRetryFullSeconds, so that thousands of players
+	// retrying do not take the core their node's players need. Zero means
+	// DefaultFullRetryBudget; negative keeps Retry-After at
+	// RetryFullSeconds.
+	FullRetryBudget int
 	// MaxBody is the largest request body in bytes; default httpjson.MaxBody.
 	MaxBody int64
 	// Logger receives a line per failed request; default slog.Default().
@@ -83,6 +91,9 @@ func (o HandlerOptions) withDefaults() HandlerOptions {
 	if o.MaxBody <= 0 {
 		o.MaxBody = httpjson.MaxBody
 	}
+	if o.FullRetryBudget == 0 {
+		o.FullRetryBudget = DefaultFullRetryBudget
+	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
@@ -97,7 +108,8 @@ type Gate interface {
 }
 
 // RetryFullSeconds is the Retry-After, in seconds, of a 503 answered
-// because the node is full.
+// because the node is full, while few players are refused (see
+// HandlerOptions.FullRetryBudget).
 const RetryFullSeconds = 5
 
 // ReasonNodesFull is the reason given to OnFull, and to the player, of a
@@ -127,7 +139,7 @@ func (h *Handler) writeFull(w http.ResponseWriter, reason string) {
 	if h.opts.OnFull != nil {
 		h.opts.OnFull(reason)
 	}
-	w.Header().Set("Retry-After", strconv.Itoa(RetryFullSeconds))
+	w.Header().Set("Retry-After", strconv.Itoa(h.retry.next(time.Now())))
 	w.Header().Set("Cache-Control", "no-store")
 	httpjson.WriteError(w, http.StatusServiceUnavailable, "all arenas are full ("+reason+"); try again in a few seconds", "")
 }
@@ -189,6 +201,8 @@ type Handler struct {
 	cache listCache
 	// creates bounds POST /api/rooms.
 	creates CreateLimiter
+	// retry sizes the Retry-After of "full" answers.
+	retry *fullRetry
 }
 
 // NewHandler returns a Handler over dir that authenticates players with
@@ -199,7 +213,8 @@ func NewHandler(dir Directory, auth Verifier, opts HandlerOptions) *Handler {
 	if creates == nil {
 		creates = &localLimiter{byRate: map[int]*session.WindowLimiter{}}
 	}
-	return &Handler{dir: dir, auth: auth, opts: opts, cache: listCache{ttl: opts.ListCacheTTL}, creates: creates}
+	return &Handler{dir: dir, auth: auth, opts: opts, cache: listCache{ttl: opts.ListCacheTTL}, creates: creates,
+		retry: newFullRetry(opts.FullRetryBudget)}
 }
 
 // Register adds the Handler's routes to mux.

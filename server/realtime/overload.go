@@ -148,7 +148,7 @@ func (m *Manager) FullAt() int {
 
 // fullAtKept is how long FullAt outlives the node's last saturated sample:
 // long enough for the players it refused to come back several times (the
-// lobby page retries every RetryFullSeconds), short enough that a node
+// lobby page retries after each Retry-After, 5-60 s), short enough that a node
 // saturated once by something passing (a backup, a burst of handshakes)
 // seats at its full pace again soon after.
 const fullAtKept = time.Minute
