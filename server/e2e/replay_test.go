@@ -136,6 +136,16 @@ func TestReplayInTheBrowser(t *testing.T) {
 	if !strings.HasPrefix(href, "/replay/") {
 		t.Fatalf("the results screen links to %q; want /replay/{round}", href)
 	}
+	// In a short window the link stays on one line, under the results card
+	// and over the health bar at the bottom.
+	p.SetViewport(560, 360)
+	waitFrames(p, 2)
+	const rect = `(() => { const r = document.getElementById("replay-link").getBoundingClientRect(); return [r.top, r.bottom, r.left, r.right]; })()`
+	if r := browsertest.Eval[[]float64](p, rect); len(r) != 4 || r[1]-r[0] > 40 || r[0] < 250 || r[1] > 330 || r[2] < 0 || r[3] > 560 {
+		t.Errorf("the replay link in a 560×360 window spans %v (top, bottom, left, right); want one line (40 px at most) between y 250 and 330, inside the window", r)
+	}
+	p.Screenshot("results with the replay link, a short window")
+	p.SetViewport(1280, 760)
 	round := strings.TrimPrefix(href, "/replay/")
 	playerID := browsertest.Eval[string](p, `localStorage.getItem("tickarena.player_id") || ""`)
 
