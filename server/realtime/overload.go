@@ -190,8 +190,8 @@ func (s *gateSample) add(o gateSample) {
 	s.cpuAvail += o.cpuAvail
 }
 
-// sum returns the window's counts: their sums, and the least of their
-// connections.
+// sum returns the counts of a window's samples: their sums, and the least
+// of their connections.
 func sum(window []gateSample) gateSample {
 	var w gateSample
 	for i, x := range window {
@@ -345,7 +345,11 @@ func (g *satGate) sample(s gateSample) string {
 	g.window[g.next] = s
 	g.next = (g.next + 1) % len(g.window)
 	g.filled = g.filled || g.next == 0
-	w := sum(g.window)
+	held := g.window
+	if !g.filled {
+		held = held[:g.next] // the rest holds no sample yet
+	}
+	w := sum(held)
 	if w.lateTicks > 0 && float64(w.lateTicks) >= g.tickShare*float64(max(w.dueTicks, 1)) {
 		g.ticky++
 	} else {

@@ -147,6 +147,27 @@ func TestCeilingAfterASaturation(t *testing.T) {
 	}
 }
 
+// TestGateWindowKeepsTheLeastCount: the count a saturation is remembered at
+// (FullAt) is the least of the window's samples — the players held while the
+// signal built up — and a window not yet whole counts only the samples it
+// holds, so a node saturated in its first second is not taken to hold none.
+func TestGateWindowKeepsTheLeastCount(t *testing.T) {
+	behind := func(conns int64) gateSample {
+		return gateSample{dueTicks: 30, lateFrames: 600, dueFrames: 3000, conns: conns}
+	}
+	g := newSatGate(Options{SendRate: 30, SaturationWindow: 3 * time.Second, gateInterval: time.Second}.withDefaults())
+	for i, tt := range []struct {
+		conns, want int64
+	}{{40, 40}, {55, 40}, {70, 40}, {90, 55}} {
+		if got := g.sample(behind(tt.conns)); got != SaturatedFrames {
+			t.Fatalf("sample %d: saturated %q, want %q", i, got, SaturatedFrames)
+		}
+		if g.last.conns != tt.want {
+			t.Errorf("sample %d (%d connections): the window's least count %d, want %d", i, tt.conns, g.last.conns, tt.want)
+		}
+	}
+}
+
 // TestSeatPace hands out seats on a clock of its own: a second's worth at
 // once, then one per 1/rate seconds, never more than a second's worth saved
 // up; a negative SeatRate bounds nothing.
