@@ -3,6 +3,7 @@ package app
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tickarena/tickarena/internal/browsertest"
 	"github.com/tickarena/tickarena/server/config"
@@ -14,7 +15,13 @@ import (
 // and opens the play view.
 func TestLobbyRetriesWhenFull(t *testing.T) {
 	b := browsertest.New(t, browsertest.Options{})
-	n := startNode(t, func(c *config.Config) { c.Realtime.MaxConnections = 1 })
+	n := startNode(t, func(c *config.Config) {
+		c.Realtime.MaxConnections = 1
+		// On a machine busy with other packages' browsers the holder's
+		// reads may lag for seconds: its connection must not end for that
+		// before the test lets it go (it did once, and the page got its seat).
+		c.Realtime.IdleTimeout, c.Realtime.SlowTimeout, c.Realtime.MaxAckLag = time.Minute, time.Minute, time.Minute
+	})
 	holder := holdTheOnlyConnection(t, n)
 
 	p := b.NewPage()
@@ -30,7 +37,8 @@ func TestLobbyRetriesWhenFull(t *testing.T) {
 	}
 	p.WaitFor(message + ` !== ` + browsertest.JS(msg))
 	if got := browsertest.Eval[string](p, message); got == msg || !strings.HasPrefix(got, "All arenas are full") {
-		t.Errorf("after a second the lobby says %q; want the countdown to move from %q", got, msg)
+		t.Errorf("after a second the lobby says %q (at %s, the node holding %d connections); want the countdown to move from %q",
+			got, browsertest.Eval[string](p, `location.pathname`), n.app.rt.Connections(), msg)
 	}
 
 	holder.Close() // a seat frees up
