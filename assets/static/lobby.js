@@ -225,7 +225,11 @@
   function retryLater(button, work, err) {
     let left = Math.min(Math.max(err.retryAfter, 1), 60);
     const full = /full/i.test(err.message);
-    const say = () => showMessage((full ? "All arenas are full" : err.message.replace(/[.;]\s*$/, "")) + " — retrying in " + left + " s");
+    // A full node asks for more than 5 s only when a crowd is waiting
+    // (it spaces their tries): say so, so that a long wait is not a mystery.
+    const what = full ? (err.retryAfter > 5 ? "All arenas are full — many pilots are waiting;" : "All arenas are full —")
+      : err.message.replace(/[.;]\s*$/, "") + " —";
+    const say = () => showMessage(what + " retrying in " + left + " s");
     say();
     retryTimer = setInterval(() => {
       left--;

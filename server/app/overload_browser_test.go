@@ -1,6 +1,8 @@
 package app
 
 import (
+	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -45,5 +47,42 @@ func TestLobbyRetriesWhenFull(t *testing.T) {
 	p.WaitFor(`location.pathname === "/play"`)
 	if room := browsertest.Eval[string](p, `new URLSearchParams(location.search).get("room") || ""`); room == "" {
 		t.Errorf("the lobby opened %q without a room", browsertest.Eval[string](p, `location.href`))
+	}
+}
+
+// TestLobbyTellsACrowdWhyItWaits: when a full node asks for more than 5 s
+// before the next try (a crowd is waiting: it spaces their tries), the lobby
+// page says so beside its countdown.
+func TestLobbyTellsACrowdWhyItWaits(t *testing.T) {
+	b := browsertest.New(t, browsertest.Options{})
+	n := startNode(t, func(c *config.Config) {
+		c.Realtime.MaxConnections = 1
+		c.Realtime.IdleTimeout, c.Realtime.SlowTimeout, c.Realtime.MaxAckLag = time.Minute, time.Minute, time.Minute
+		c.Lobby.FullRetryBudget = 1 // a crowd of a few: one refusal a second in all
+	})
+	holdTheOnlyConnection(t, n)
+	code, s := n.Call(t, "/api/session", "", map[string]string{"name": "Crowd"})
+	if code != http.StatusCreated {
+		t.Fatalf("session: %d %v", code, s)
+	}
+	token := s["token"].(string)
+	for range 150 { // the crowd before the page: each books the seconds it is told
+		if a := n.Do(t, http.MethodPost, "/api/play", token, nil); a.Status != http.StatusServiceUnavailable {
+			t.Fatalf("quick play on a full node: %d, want 503", a.Status)
+		}
+	}
+
+	p := b.NewPage()
+	p.Navigate(n.base + "/")
+	p.Type("#name", "Patient")
+	p.Click("#play")
+	const message = `document.getElementById("message").textContent`
+	p.WaitFor(message + `.startsWith("All arenas are full")`)
+	msg := browsertest.Eval[string](p, message)
+	p.Screenshot("lobby-a-crowd-waits")
+	var secs int
+	if _, err := fmt.Sscanf(msg[strings.LastIndex(msg, "retrying in ")+len("retrying in "):], "%d s", &secs); err != nil ||
+		!strings.HasPrefix(msg, "All arenas are full — many pilots are waiting; retrying in ") || secs <= 5 {
+		t.Errorf("the lobby says %q; want \"All arenas are full — many pilots are waiting; retrying in N s\" with N over 5", msg)
 	}
 }
