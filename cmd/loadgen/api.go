@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 )
 
@@ -126,11 +125,10 @@ func (a *api) post(ctx context.Context, path, token string, body, out any) error
 			a.full.add(took)
 		}
 		if resp.StatusCode == http.StatusTooManyRequests {
-			wait, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
 			select {
 			case <-ctx.Done():
 				return &httpError{kind: failHTTPRefused, err: fmt.Errorf("POST %s: rate limited: %w", path, ctx.Err())}
-			case <-time.After(time.Duration(max(wait, 1)) * time.Second):
+			case <-time.After(retryAfter(resp.Header.Get("Retry-After"), time.Now())):
 			}
 			continue
 		}

@@ -40,10 +40,10 @@ const (
 	minRatedPlay = 2 * time.Second
 )
 
-// retryAfter returns the wait that a refusal's Retry-After header h asks
-// for, read at now: delay-seconds, or an HTTP date. Missing or unreadable,
-// it is retryFullDefault; it is kept within retryAfterMin and
-// retryAfterMax.
+// retryAfter returns the wait that the Retry-After header h of a refusal or
+// a rate limit asks for, read at now: delay-seconds, or an HTTP date.
+// Missing or unreadable, it is retryFullDefault; it is kept within
+// retryAfterMin and retryAfterMax.
 func retryAfter(h string, now time.Time) time.Duration {
 	h = strings.TrimSpace(h)
 	d := retryFullDefault

@@ -65,14 +65,20 @@ func startNode(t *testing.T, edit func(*config.Config)) *node {
 	return n
 }
 
-// player signs in and takes a seat with quick play; it returns the token and the room.
-func (n *node) player(t *testing.T, name string) (token, room string) {
+// session signs in as a guest named name and returns the session's token.
+func (n *node) session(t *testing.T, name string) string {
 	t.Helper()
 	code, s := n.Call(t, "/api/session", "", map[string]string{"name": name})
 	if code != http.StatusCreated {
 		t.Fatalf("session: %d %v", code, s)
 	}
-	token = s["token"].(string)
+	return s["token"].(string)
+}
+
+// player signs in and takes a seat with quick play; it returns the token and the room.
+func (n *node) player(t *testing.T, name string) (token, room string) {
+	t.Helper()
+	token = n.session(t, name)
 	code, r := n.Call(t, "/api/play", token, nil)
 	if code != http.StatusOK {
 		t.Fatalf("play: %d %v", code, r)

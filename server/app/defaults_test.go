@@ -13,11 +13,7 @@ import (
 // asked for, none when it asked for none or said nothing.
 func TestRoomsTakeTheNodesBots(t *testing.T) {
 	n := startNode(t, func(c *config.Config) { c.Realtime.PublicRooms, c.Realtime.Bots = -1, 3 })
-	code, s := n.Call(t, "/api/session", "", map[string]string{"name": "Counter"})
-	if code != http.StatusCreated {
-		t.Fatalf("session: %d %v", code, s)
-	}
-	token := s["token"].(string)
+	token := n.session(t, "Counter")
 
 	code, r := n.Call(t, "/api/play", token, nil)
 	if code != http.StatusOK || r["bots"] != 3.0 {

@@ -77,11 +77,7 @@ func hostOf(base string) string { return strings.TrimPrefix(base, "http://") }
 func TestRoomsMetricCountsOpenRooms(t *testing.T) {
 	n := startNode(t, nil)
 	testwait.Until(t, testwait.Default, "tickarena_rooms counts the public room", func() bool { return n.metricValue(t, "tickarena_rooms") == "1" })
-	code, s := n.Call(t, "/api/session", "", map[string]string{"name": "Host"})
-	if code != http.StatusCreated {
-		t.Fatalf("session: %d %v", code, s)
-	}
-	if code, r := n.Call(t, "/api/rooms", s["token"].(string), map[string]any{"name": "Second"}); code != http.StatusCreated && code != http.StatusOK {
+	if code, r := n.Call(t, "/api/rooms", n.session(t, "Host"), map[string]any{"name": "Second"}); code != http.StatusCreated && code != http.StatusOK {
 		t.Fatalf("create room: %d %v", code, r)
 	}
 	testwait.Until(t, testwait.Default, "tickarena_rooms counts the new room", func() bool { return n.metricValue(t, "tickarena_rooms") == "2" })

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tickarena/tickarena/internal/browsertest"
+	"github.com/tickarena/tickarena/internal/servertest"
 	"github.com/tickarena/tickarena/server/config"
 )
 
@@ -17,14 +18,7 @@ import (
 // and opens the play view.
 func TestLobbyRetriesWhenFull(t *testing.T) {
 	b := browsertest.New(t, browsertest.Options{})
-	n := startNode(t, func(c *config.Config) {
-		c.Realtime.MaxConnections = 1
-		// On a machine busy with other packages' browsers the holder's
-		// reads may lag for seconds: its connection must not end for that
-		// before the test lets it go (it did once, and the page got its seat).
-		c.Realtime.IdleTimeout, c.Realtime.SlowTimeout, c.Realtime.MaxAckLag = time.Minute, time.Minute, time.Minute
-	})
-	holder := holdTheOnlyConnection(t, n)
+	n, holder := startFullNode(t, nil)
 
 	p := b.NewPage()
 	p.Navigate(n.base + "/")
@@ -55,17 +49,10 @@ func TestLobbyRetriesWhenFull(t *testing.T) {
 // page says so beside its countdown.
 func TestLobbyTellsACrowdWhyItWaits(t *testing.T) {
 	b := browsertest.New(t, browsertest.Options{})
-	n := startNode(t, func(c *config.Config) {
-		c.Realtime.MaxConnections = 1
-		c.Realtime.IdleTimeout, c.Realtime.SlowTimeout, c.Realtime.MaxAckLag = time.Minute, time.Minute, time.Minute
+	n, _ := startFullNode(t, func(c *config.Config) {
 		c.Lobby.FullRetryBudget = 1 // a crowd of a few: one refusal a second in all
 	})
-	holdTheOnlyConnection(t, n)
-	code, s := n.Call(t, "/api/session", "", map[string]string{"name": "Crowd"})
-	if code != http.StatusCreated {
-		t.Fatalf("session: %d %v", code, s)
-	}
-	token := s["token"].(string)
+	token := n.session(t, "Crowd")
 	for range 150 { // the crowd before the page: each books the seconds it is told
 		if a := n.Do(t, http.MethodPost, "/api/play", token, nil); a.Status != http.StatusServiceUnavailable {
 			t.Fatalf("quick play on a full node: %d, want 503", a.Status)
@@ -85,4 +72,22 @@ func TestLobbyTellsACrowdWhyItWaits(t *testing.T) {
 		!strings.HasPrefix(msg, "All arenas are full — many pilots are waiting; retrying in ") || secs <= 5 {
 		t.Errorf("the lobby says %q; want \"All arenas are full — many pilots are waiting; retrying in N s\" with N over 5", msg)
 	}
+}
+
+// startFullNode starts a node of one connection, with edit (if not nil)
+// applied to its configuration, and fills it (holdTheOnlyConnection). On a
+// machine busy with other packages' browsers the holder's reads may lag for
+// seconds: its connection must not end for that before the test lets it go
+// (it did once, and the lobby page got its seat), so the node gives it a
+// minute of idle, slow and unacknowledged time.
+func startFullNode(t *testing.T, edit func(*config.Config)) (*node, *servertest.Player) {
+	t.Helper()
+	n := startNode(t, func(c *config.Config) {
+		c.Realtime.MaxConnections = 1
+		c.Realtime.IdleTimeout, c.Realtime.SlowTimeout, c.Realtime.MaxAckLag = time.Minute, time.Minute, time.Minute
+		if edit != nil {
+			edit(c)
+		}
+	})
+	return n, holdTheOnlyConnection(t, n)
 }

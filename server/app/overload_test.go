@@ -22,15 +22,12 @@ import (
 // player's Close.
 func holdTheOnlyConnection(t *testing.T, n *node) *servertest.Player {
 	t.Helper()
-	code, s := n.Call(t, "/api/session", "", map[string]string{"name": "Holder"})
-	if code != http.StatusCreated {
-		t.Fatalf("session: %d %v", code, s)
-	}
+	token := n.session(t, "Holder")
 	p, _, err := dialGame(t, n.base, "")
 	if err != nil {
 		t.Fatalf("dial: %v", err)
 	}
-	p.Join(t, s["token"].(string), "")
+	p.Join(t, token, "")
 	p.Fly()
 	testwait.Until(t, testwait.Default, "the node to count its one connection", func() bool { return n.app.rt.Connections() == 1 })
 	return p
@@ -43,11 +40,7 @@ func holdTheOnlyConnection(t *testing.T, n *node) *servertest.Player {
 // and once the connection ends the node seats players again.
 func TestSaturatedNodeAnswersFull(t *testing.T) {
 	n := startNode(t, func(c *config.Config) { c.Realtime.MaxConnections = 1 })
-	code, s := n.Call(t, "/api/session", "", map[string]string{"name": "Ada"})
-	if code != http.StatusCreated {
-		t.Fatalf("session: %d %v", code, s)
-	}
-	token := s["token"].(string)
+	token := n.session(t, "Ada")
 
 	p := holdTheOnlyConnection(t, n)
 

@@ -2,7 +2,6 @@ package app
 
 import (
 	"encoding/json"
-	"net/http"
 	"regexp"
 	"testing"
 
@@ -14,15 +13,12 @@ import (
 // the room's line of GET /api/rooms, and holds no seat there.
 func TestSpectatorsShownInMetricsStatusAndRooms(t *testing.T) {
 	n := startNode(t, nil)
-	code, s := n.Call(t, "/api/session", "", map[string]string{"name": "Watcher"})
-	if code != http.StatusCreated {
-		t.Fatalf("session: %d %v", code, s)
-	}
+	token := n.session(t, "Watcher")
 	c, _, err := dialGame(t, n.base, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.Send(wire.AppendHello(nil, wire.Hello{Version: wire.Version, Token: s["token"].(string), Room: "arena-1", Spectate: true}))
+	c.Send(wire.AppendHello(nil, wire.Hello{Version: wire.Version, Token: token, Room: "arena-1", Spectate: true}))
 	testwait.Until(t, testwait.Default, "the spectator's welcome", c.Welcomed)
 
 	testwait.Until(t, testwait.Default, "tickarena_spectators to count the spectator", func() bool { return n.metricValue(t, "tickarena_spectators") == "1" })

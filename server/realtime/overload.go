@@ -115,7 +115,7 @@ func (m *Manager) TakeSeat() Saturation {
 		return s
 	}
 	now := time.Now()
-	if at := m.FullAt(); at > 0 && conns >= at && !m.slowSeats.take(now) {
+	if at := m.fullAtAt(now); at > 0 && conns >= at && !m.slowSeats.take(now) {
 		return Saturation{Full: true, Reason: SaturatedArrivals}
 	}
 	if !m.seats.take(now) {
@@ -139,8 +139,11 @@ func slowSeatRate(seatRate int) float64 {
 // players it held while the signal built up), or 0 if it has not been
 // saturated in the last fullAtKept. Past it, TakeSeat hands out seats at a
 // tenth of SeatRate.
-func (m *Manager) FullAt() int {
-	if time.Now().UnixNano() >= m.fullUntil.Load() {
+func (m *Manager) FullAt() int { return m.fullAtAt(time.Now()) }
+
+// fullAtAt is FullAt at now.
+func (m *Manager) fullAtAt(now time.Time) int {
+	if now.UnixNano() >= m.fullUntil.Load() {
 		return 0
 	}
 	return int(m.fullAt.Load())
