@@ -204,4 +204,6 @@ func (s *summary) addVerifiers(v *summary) {
 	s.VerifierCores = v.LoadgenCores
 	s.VerifierWaitP50ms, s.VerifierWaitP99ms = v.LoadgenWaitP50ms, v.LoadgenWaitP99ms
 	s.VerifierNice = v.Nice
+	s.VerifierFullAnswers = v.FullAnswers
+	s.VerifierFullMsP50, s.VerifierFullMsP99, s.VerifierFullMsMax = v.FullMsP50, v.FullMsP99, v.FullMsMax
 }

@@ -13,7 +13,7 @@ func TestAddVerifiers(t *testing.T) {
 	yes, no := true, false
 	light := summary{Clients: 98, Connected: 97, UpdatesP50: 15, UpdatesP1: 14.9, UpdatesMin: 14.8, TicksP1: 29.9, TicksMin: 29.8,
 		Failed: failures{HTTPRefused: 1}, ServerCores: 0.5, ServerCoresPer1000: 0.5 / 98 * 1000, LateInputTicksPerMin: 98,
-		Verified: &yes, CorrectionsPerMin: 99}
+		Verified: &yes, CorrectionsPerMin: 99, FullAnswers: 700, FullMsP99: 250}
 	tests := []struct {
 		name     string
 		v        summary
@@ -21,7 +21,8 @@ func TestAddVerifiers(t *testing.T) {
 		verified bool
 	}{
 		{"verifiers slower", summary{Clients: 2, Connected: 2, UpdatesP50: 15, UpdatesP1: 14.1, UpdatesMin: 14.0, TicksP1: 29.0, TicksMin: 28.9,
-			Failed: failures{WSTimeouts: 1}, Verifying: 2, CorrectionsPerMin: 3, UnderflowsPerMin: 0.5, Verified: &yes, LoadgenWaitP99ms: 0.2, Nice: -5}, 14.1, true},
+			Failed: failures{WSTimeouts: 1}, Verifying: 2, CorrectionsPerMin: 3, UnderflowsPerMin: 0.5, Verified: &yes, LoadgenWaitP99ms: 0.2, Nice: -5,
+			FullAnswers: 40, FullMsP50: 3, FullMsP99: 31, FullMsMax: 44}, 14.1, true},
 		{"verifiers faster, a mirror wrong", summary{Clients: 2, Connected: 2, UpdatesP50: 15, UpdatesP1: 15, UpdatesMin: 15, TicksP1: 30, TicksMin: 30,
 			Verifying: 2, CorrectionsPerMin: 3, Verified: &no, VerifyFailures: []string{"client 0: a delta did not apply"}}, 14.9, false},
 	}
@@ -40,6 +41,14 @@ func TestAddVerifiers(t *testing.T) {
 			}
 			if s.Verifying != 2 || s.CorrectionsPerMin != 3 || s.UnderflowsPerMin != tt.v.UnderflowsPerMin || !s.VerifiersApart || s.VerifierNice != tt.v.Nice {
 				t.Errorf("netcode: %d verifying, %v corrections, %v underflows, apart %v, nice %d; want the verifying clients' figures", s.Verifying, s.CorrectionsPerMin, s.UnderflowsPerMin, s.VerifiersApart, s.VerifierNice)
+			}
+			// The verifying process's 503s are reported apart; the light
+			// clients' stay as they were.
+			if s.VerifierFullAnswers != tt.v.FullAnswers || s.VerifierFullMsP50 != tt.v.FullMsP50 || s.VerifierFullMsP99 != tt.v.FullMsP99 ||
+				s.VerifierFullMsMax != tt.v.FullMsMax || s.FullAnswers != light.FullAnswers || s.FullMsP99 != light.FullMsP99 {
+				t.Errorf("503s: verifying process %d p50 %v p99 %v max %v, light %d p99 %v; want the verifying process's %d %v %v %v apart and the light clients' %d %v",
+					s.VerifierFullAnswers, s.VerifierFullMsP50, s.VerifierFullMsP99, s.VerifierFullMsMax, s.FullAnswers, s.FullMsP99,
+					tt.v.FullAnswers, tt.v.FullMsP50, tt.v.FullMsP99, tt.v.FullMsMax, light.FullAnswers, light.FullMsP99)
 			}
 			if s.Verified == nil || *s.Verified != tt.verified || !slices.Equal(s.VerifyFailures, tt.v.VerifyFailures) {
 				t.Errorf("verified %v %v, want %v %v", s.Verified, s.VerifyFailures, tt.verified, tt.v.VerifyFailures)

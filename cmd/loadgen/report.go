@@ -280,6 +280,15 @@ type summary struct {
 	VerifierWaitP50ms float64 `json:"verifier_sched_wait_ms_p50,omitempty"`
 	VerifierWaitP99ms float64 `json:"verifier_sched_wait_ms_p99,omitempty"`
 	VerifierNice      int     `json:"verifier_nice,omitempty"`
+	// VerifierFullAnswers and VerifierFullMs are the 503 "full" answers
+	// the verifying clients' process got (its refused clients' retries
+	// included) and their durations: that process is not kept waiting by
+	// the light clients' load, so these say how fast the node answered,
+	// where FullMs also holds the light clients' process's own delays.
+	VerifierFullAnswers int     `json:"verifier_full_answers,omitempty"`
+	VerifierFullMsP50   float64 `json:"verifier_full_ms_p50,omitempty"`
+	VerifierFullMsP99   float64 `json:"verifier_full_ms_p99,omitempty"`
+	VerifierFullMsMax   float64 `json:"verifier_full_ms_max,omitempty"`
 	// Nice is the nice value this process ran at, when it set one (-nice).
 	Nice int `json:"nice,omitempty"`
 }
@@ -593,6 +602,10 @@ func (s *summary) print(w io.Writer) {
 	}
 	if s.FullAnswers > 0 {
 		fmt.Fprintf(w, "    of which 503 full: %d, p50 %.1f ms  p99 %.1f ms  max %.1f ms\n", s.FullAnswers, s.FullMsP50, s.FullMsP99, s.FullMsMax)
+	}
+	if s.VerifierFullAnswers > 0 {
+		fmt.Fprintf(w, "    503 full to the verifying clients' process (nice %d, not kept waiting by the light clients): %d, p50 %.1f ms  p99 %.1f ms  max %.1f ms\n",
+			s.VerifierNice, s.VerifierFullAnswers, s.VerifierFullMsP50, s.VerifierFullMsP99, s.VerifierFullMsMax)
 	}
 	fmt.Fprintf(w, "  errors: dial %d  drops %d  resyncs %d  decode %d  reconnects %d\n", s.DialErrors, s.Drops, s.Resyncs, s.DecodeErrors, s.Reconnects)
 	if s.Mode == "game" {
