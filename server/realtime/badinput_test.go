@@ -12,6 +12,9 @@ import (
 	"github.com/tickarena/tickarena/internal/testwait"
 )
 
+// floodBurst is how many messages the flood cases send a millisecond.
+const floodBurst = 12
+
 func TestBadInput(t *testing.T) {
 	obs := newCountingObserver()
 	m, url := startServer(t, Options{
@@ -77,13 +80,19 @@ func TestBadInput(t *testing.T) {
 		{"input flood", func(t *testing.T, c *servertest.Player) {
 			joined(t, c)
 			expired := testwait.Deadline(t, testwait.Default, "the server to close a client that floods inputs")
-			for seq := uint32(1); !expired(); seq++ {
+			// Bursts of floodBurst a millisecond: a loaded machine that
+			// sleeps for 10 ms instead still sends ten times the rate
+			// that counts as a flood.
+			for seq := uint32(1); !expired(); {
 				select {
 				case <-c.Closed():
 					return
 				default:
 				}
-				c.Send(wire.AppendInput(nil, wire.Input{Seq: seq}))
+				for range floodBurst {
+					c.Send(wire.AppendInput(nil, wire.Input{Seq: seq}))
+					seq++
+				}
 				time.Sleep(time.Millisecond)
 			}
 		}, wire.ClosePolicy, wire.ErrCodeFlood},
@@ -96,7 +105,9 @@ func TestBadInput(t *testing.T) {
 					return
 				default:
 				}
-				c.Send(wire.AppendPing(nil, wire.Ping{Time: 1}))
+				for range floodBurst {
+					c.Send(wire.AppendPing(nil, wire.Ping{Time: 1}))
+				}
 				time.Sleep(time.Millisecond)
 			}
 		}, wire.ClosePolicy, wire.ErrCodeFlood},
