@@ -48,7 +48,8 @@
 # The server sends a frame every k ticks (its default: every second tick, 15
 # frames/s at 30 ticks/s); with -send-rate N among them (SERVER_FLAGS="-send-rate
 # 30") every 30/N ticks, and the load generator is told N; without it, the load
-# generator learns k from the deltas' tick spacing. A count is held when every
+# generator learns k from the tick spacing of the first clients' first deltas
+# (before the load: a server behind skips frames). A count is held when every
 # client's deltas cover p1 ≥ 29.5 ticks/s and its frames come at p1 ≥ 29.5/30
 # of the send rate (the report says the send rate and where it came from).
 set -euo pipefail

@@ -66,7 +66,7 @@ type config struct {
 	APITimeout time.Duration
 	// SendRate is the server's frames per second per client (its
 	// -send-rate), which a held game run's updates/s must reach; 0 learns
-	// it from the tick spacing of the deltas.
+	// it from the tick spacing of the first clients' first deltas.
 	SendRate int
 	// TickBudget is the server tick p99 up to which a run counts as held.
 	// Default 33 ms, one tick at 30 Hz.

@@ -40,7 +40,7 @@
 // covers k ticks: the loadgen also counts the ticks the deltas cover per
 // client and second, and a held run has ticks/s p1 ≥ 29.5 (the state keeps
 // pace) and updates/s p1 ≥ 29.5/30 of the send rate (-send-rate, or learned
-// from the deltas' tick spacing).
+// from the tick spacing of the first clients' first deltas).
 package main
 
 import (
@@ -70,7 +70,7 @@ func main() {
 	flag.BoolVar(&cfg.VerifyApart, "verify-apart", false, "with -verify-fraction below 1 (and no -rooms), run the verifying clients in a process of their own, so that the light clients' load on this one does not delay them and their netcode figures are the server's")
 	nice := flag.Int("nice", 0, "set this process's nice value at start (Linux; negative needs privileges): -verify-apart starts its verifying clients' process at -5, so that the operating system wakes it before the busy light clients")
 	flag.BoolVar(&cfg.RetryFull, "retry-full", false, "a client refused because the server is full (HTTP 503, a refused WebSocket upgrade, close 1013 before the welcome) asks again as the lobby page does: after the Retry-After the server gave (5s when it gives none or none readable, kept within 1s and 60s) plus up to 10% random jitter, until it is seated or the run ends; the report adds the clients seated only after a retry, the retries, the time from a client's first request to its seat (p50, p99, max), the clients still unseated at the end and every refusal received")
-	flag.IntVar(&cfg.SendRate, "send-rate", 0, "the server's -send-rate, frames per second per client, that a held run's updates/s must reach (with ticks/s p1 ≥ 29.5); 0 learns it from the deltas' tick spacing")
+	flag.IntVar(&cfg.SendRate, "send-rate", 0, "the server's -send-rate, frames per second per client, that a held run's updates/s must reach (with ticks/s p1 ≥ 29.5); 0 learns it from the tick spacing of the first clients' first deltas, before the load")
 	flag.DurationVar(&cfg.TickBudget, "tick-budget", 33*time.Millisecond, "server tick p99 up to which a run counts as held")
 	flag.DurationVar(&cfg.Wait, "wait", 0, "wait this long for the server to accept connections before starting")
 	flag.DurationVar(&cfg.Sample, "sample", 0, "soak: read the server's RSS, heap, goroutines and the updates/s this often; exit 1 unless RSS stays within ±10% after -warmup and no error occurred")

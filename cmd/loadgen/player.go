@@ -47,6 +47,10 @@ type player struct {
 	// of TickRate/k), or one per floor tick message.
 	ticks     atomic.Uint64
 	lastDelta atomic.Uint32 // tick of the last delta counted in ticks; 0: none yet
+	// earlyDeltas and earlyTicks are the first earlyDeltas deltas that
+	// moved on, and the ticks they covered: the server's send spacing
+	// while this client was new (see learnedSendRate).
+	earlyDeltas, earlyTicks atomic.Uint32
 
 	// session is the token the API gave the client, kept (under mu) so
 	// that asking for a seat again does not take a new session.
@@ -315,6 +319,14 @@ func (p *player) countTick(tick uint32) {
 	}
 	if last != 0 && tick > last {
 		p.ticks.Add(uint64(tick - last))
+		if p.earlyDeltas.Load() < earlyDeltas {
+			p.earlyTicks.Add(tick - last)
+			p.earlyDeltas.Add(1)
+		}
 	}
 	p.lastDelta.Store(tick)
 }
+
+// earlyDeltas is how many of a client's first deltas tell the server's send
+// spacing.
+const earlyDeltas = 16

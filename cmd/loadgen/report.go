@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -154,7 +155,8 @@ type summary struct {
 	TicksMean float64 `json:"ticks_per_client_mean"`
 	// SendRate is the server's frames per second per client the held
 	// criterion asks of the updates (game runs), and SendRateFrom where
-	// it came from: "-send-rate", or "tick spacing" (the median ticks
+	// it came from: "-send-rate", "tick spacing of the first clients" (see
+	// sendRate), or "tick spacing" (the median ticks
 	// per frame observed, at 30 ticks/s).
 	SendRate     float64 `json:"send_rate,omitempty"`
 	SendRateFrom string  `json:"send_rate_from,omitempty"`
@@ -360,7 +362,7 @@ func (r *reporter) summary(now time.Time) *summary {
 	s.TicksMean = mean(tks)
 	s.TicksP50, s.TicksP1, s.TicksMin = percentile(tks, 0.5), percentile(tks, 0.01), percentile(tks, 0)
 	if !r.cfg.Floor {
-		s.SendRate, s.SendRateFrom = sendRate(r.cfg.SendRate, s.TicksP50, s.UpdatesP50)
+		s.SendRate, s.SendRateFrom = sendRate(r.cfg.SendRate, earlySpacing(r.players), s.TicksP50, s.UpdatesP50)
 	}
 	s.DownBytesPerClient, s.UpBytesPerClient = down/n, up/n
 	s.UpdateBytesP50, s.UpdateBytesP99 = r.sizes.quantile(0.5), r.sizes.quantile(0.99)
@@ -424,19 +426,54 @@ const heldUpdates = 29.5
 // heldTickRate is the tick rate heldUpdates is for: the server's default.
 const heldTickRate = 30
 
-// sendRate returns the frames per second per client a game server sends:
-// flag when set (-send-rate), else learned from the tick spacing, the
-// median ticks per client and second over the median frames (rounded to
-// whole ticks per frame) at heldTickRate, and which of the two it is.
-func sendRate(flag int, ticksP50, updatesP50 float64) (float64, string) {
+// sendRate returns the frames per second per client a game server sends,
+// and where it comes from: flag when set (-send-rate); else heldTickRate
+// over the ticks per delta of the first clients' first deltas (early, see
+// earlySpacing), when there are any; else over the median ticks per client
+// and second over the median frames, rounded to whole ticks per frame.
+//
+// The window's own spacing is no measure of the server's send rate: a
+// server that falls behind skips frames, its deltas then cover more ticks
+// each, and a send rate learned from them would excuse the very frames
+// it failed to send.
+func sendRate(flag int, early, ticksP50, updatesP50 float64) (float64, string) {
 	if flag > 0 {
 		return float64(flag), "-send-rate"
+	}
+	if early > 0 {
+		// Half-tick spacings are real (a send rate that does not divide
+		// the tick rate alternates two gaps); anything else is rounding.
+		return heldTickRate / max(math.Round(early*2)/2, 1), "tick spacing of the first clients"
 	}
 	k := 1.0
 	if updatesP50 > 0 && ticksP50 > updatesP50 {
 		k = math.Round(ticksP50 / updatesP50)
 	}
 	return heldTickRate / k, "tick spacing"
+}
+
+// earlySpacing returns the ticks per delta of the first deltas of the first
+// clients welcomed (a twentieth of them, at least one): the server's send
+// spacing while it served few players, before the load the run measures.
+// 0 when none of them got earlyDeltas deltas.
+func earlySpacing(players []*player) float64 {
+	var first []*player
+	for _, p := range players {
+		if p.welcomedAt.Load() != 0 && p.earlyDeltas.Load() >= earlyDeltas {
+			first = append(first, p)
+		}
+	}
+	if len(first) == 0 {
+		return 0
+	}
+	slices.SortFunc(first, func(a, b *player) int { return cmp.Compare(a.welcomedAt.Load(), b.welcomedAt.Load()) })
+	first = first[:max(len(first)/20, 1)]
+	var ticks, deltas float64
+	for _, p := range first {
+		ticks += float64(p.earlyTicks.Load())
+		deltas += float64(p.earlyDeltas.Load())
+	}
+	return ticks / deltas
 }
 
 // judge decides whether the run held its clients (see summary.Held).

@@ -18,17 +18,23 @@ func TestHeldAtSendRate(t *testing.T) {
 		floor            bool
 		ticksP1, updates float64
 		flag             int     // the loadgen's -send-rate
+		early            float64 // the first clients' ticks per delta; 0: none
 		ticksP50, updP50 float64 // for the learned rate
 		held             bool
 		why              string
 	}{
-		{"k=2 keeps pace", false, 29.8, 14.9, 15, 30, 15, true, ""},
-		{"k=2 learned from the tick spacing", false, 29.8, 14.9, 0, 30, 15, true, ""},
-		{"k=2 frames behind", false, 29.8, 14.0, 15, 30, 14.5, false, "updates/s p1 14.0 < 14.75 (send rate 15/s, -send-rate)"},
-		{"k=2 state behind", false, 27.0, 14.9, 15, 28, 15, false, "ticks/s p1 27.0 < 29.5"},
-		{"k=1 unchanged", false, 29.6, 29.6, 30, 30, 30, true, ""},
-		{"k=1 frames behind, skipped deltas covering the ticks", false, 29.6, 27.0, 30, 30, 28, false, "updates/s p1 27.0 < 29.50"},
-		{"floor at frames", true, 29.0, 29.0, 0, 29.5, 29.5, false, "updates/s p1 29.0 < 29.5"},
+		{"k=2 keeps pace", false, 29.8, 14.9, 15, 0, 30, 15, true, ""},
+		{"k=2 learned from the tick spacing", false, 29.8, 14.9, 0, 0, 30, 15, true, ""},
+		{"k=2 learned from the first clients", false, 29.8, 14.9, 0, 2.03, 30, 15, true, ""},
+		// A server behind skips frames: its deltas cover three ticks each,
+		// and a rate learned from them (10) would call 10.4 frames held.
+		{"k=2 skipping frames under load", false, 29.6, 10.4, 0, 2, 29.8, 10.4, false, "updates/s p1 10.4 < 14.75 (send rate 15/s, tick spacing of the first clients)"},
+		{"send rate 20 (gaps of 1 and 2)", false, 29.8, 19.8, 0, 1.5, 30, 20, true, ""},
+		{"k=2 frames behind", false, 29.8, 14.0, 15, 0, 30, 14.5, false, "updates/s p1 14.0 < 14.75 (send rate 15/s, -send-rate)"},
+		{"k=2 state behind", false, 27.0, 14.9, 15, 0, 28, 15, false, "ticks/s p1 27.0 < 29.5"},
+		{"k=1 unchanged", false, 29.6, 29.6, 30, 0, 30, 30, true, ""},
+		{"k=1 frames behind, skipped deltas covering the ticks", false, 29.6, 27.0, 30, 0, 30, 28, false, "updates/s p1 27.0 < 29.50"},
+		{"floor at frames", true, 29.0, 29.0, 0, 0, 29.5, 29.5, false, "updates/s p1 29.0 < 29.5"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -37,7 +43,7 @@ func TestHeldAtSendRate(t *testing.T) {
 			if tt.floor {
 				s.Mode = "floor"
 			} else {
-				s.SendRate, s.SendRateFrom = sendRate(tt.flag, tt.ticksP50, tt.updP50)
+				s.SendRate, s.SendRateFrom = sendRate(tt.flag, tt.early, tt.ticksP50, tt.updP50)
 			}
 			s.judge(33 * time.Millisecond)
 			if s.Held != tt.held {
@@ -69,8 +75,8 @@ func TestRunAtSendRateTwo(t *testing.T) {
 	if sum.Verified == nil || !*sum.Verified {
 		t.Fatalf("mirrors not consistent: %v", sum.VerifyFailures)
 	}
-	if sum.SendRate != 15 || sum.SendRateFrom != "tick spacing" {
-		t.Errorf("send rate %g from %q, want 15 learned from the tick spacing", sum.SendRate, sum.SendRateFrom)
+	if sum.SendRate != 15 || sum.SendRateFrom != "tick spacing of the first clients" {
+		t.Errorf("send rate %g from %q, want 15 learned from the first clients' tick spacing", sum.SendRate, sum.SendRateFrom)
 	}
 	// The ratio, not the rates: a busy test machine slows the test
 	// server's ticker, but each frame still covers two ticks.
@@ -79,5 +85,39 @@ func TestRunAtSendRateTwo(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "ticks/s per client") || !strings.Contains(out.String(), "send rate: 15 frames/s") {
 		t.Errorf("the summary does not say the ticks per second and the send rate:\n%s", out.String())
+	}
+}
+
+// TestEarlySpacing: the send spacing comes from the first deltas of the
+// clients welcomed first (a twentieth of them), not from those who came
+// when the server was busy, nor from clients with too few deltas.
+func TestEarlySpacing(t *testing.T) {
+	mk := func(welcomed int64, deltas, ticks uint32) *player {
+		p := &player{}
+		p.welcomedAt.Store(welcomed)
+		p.earlyDeltas.Store(deltas)
+		p.earlyTicks.Store(ticks)
+		return p
+	}
+	var players []*player
+	// 40 clients: the two welcomed first saw a delta every second tick;
+	// the later ones, on a busy server, every third.
+	for i := range 40 {
+		if i < 2 {
+			players = append(players, mk(int64(100+i), earlyDeltas, 2*earlyDeltas))
+			continue
+		}
+		players = append(players, mk(int64(1000+i), earlyDeltas, 3*earlyDeltas))
+	}
+	// Welcomed earlier still, but with too few deltas to count.
+	players = append(players, mk(1, 3, 3), mk(0, 0, 0))
+	if got := earlySpacing(players); got != 2 {
+		t.Errorf("early spacing %v, want 2 (the first two clients')", got)
+	}
+	if got := earlySpacing(players[2:40]); got != 3 {
+		t.Errorf("early spacing without the first two %v, want 3", got)
+	}
+	if got := earlySpacing(players[40:]); got != 0 {
+		t.Errorf("early spacing with no client past %d deltas %v, want 0", earlyDeltas, got)
 	}
 }
