@@ -49,7 +49,7 @@ type player struct {
 	lastDelta atomic.Uint32 // tick of the last delta counted in ticks; 0: none yet
 	// earlyDeltas and earlyTicks are the first earlyDeltas deltas that
 	// moved on, and the ticks they covered: the server's send spacing
-	// while this client was new (see learnedSendRate).
+	// while this client was new (see earlySpacing).
 	earlyDeltas, earlyTicks atomic.Uint32
 
 	// session is the token the API gave the client, kept (under mu) so
