@@ -73,6 +73,7 @@ var compareRows = []compareRow{
 	// The tail of the few API calls of a ramp.
 	{name: "API calls, p99 ms", value: func(s *summary) float64 { return s.HTTPMsP99 }, format: "%.1f", lessIsBetter: true, spread: 2},
 	{name: "503 full answers, p99 ms", value: func(s *summary) float64 { return s.FullMsP99 }, format: "%.1f", lessIsBetter: true, spread: 2, sometimes: true},
+	{name: "server's network waits, p99 ms", value: func(s *summary) float64 { return s.NetWaitP99ms }, format: "%.1f", lessIsBetter: true, spread: 2, sometimes: true},
 	{name: "503 full answers to the verifying process, p99 ms", value: func(s *summary) float64 { return s.VerifierFullMsP99 }, format: "%.1f", lessIsBetter: true, spread: 2, sometimes: true},
 	// More clients seated after a retry is fewer left out, or more
 	// refused at first: neither better nor worse alone.

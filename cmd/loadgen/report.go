@@ -35,6 +35,7 @@ type reporter struct {
 	cpuRead, selfCPURead bool
 	selfWait             schedWait           // the load generator's scheduling latencies at winStart
 	ticksStart           map[float64]float64 // the server's tick histogram at winStart
+	netWaitStart         map[float64]float64 // the server's network-wait histogram at winStart; nil: none
 	lateStart            float64             // the server's late input ticks at winStart, -1 unknown
 	winStats             []netcode.Stats     // the verifying clients' counters at winStart
 	api                  *api                // the API client, for its latencies; nil without -api
@@ -72,6 +73,9 @@ func (r *reporter) markWindow(now time.Time) {
 			r.cfg.Logger.Warn("no server tick figures", "err", err)
 		}
 		r.lateStart = lateInputTicks(r.cfg.API)
+		if b, err := histBuckets(context.Background(), r.cfg.API, netWaitSeries); err == nil && len(b) > 0 {
+			r.netWaitStart = b
+		}
 	}
 	if r.cfg.PID > 0 {
 		if cpu, err := processCPU(r.cfg.PID); err == nil {
@@ -256,9 +260,17 @@ type summary struct {
 	// TickP50Beyond and TickP99Beyond are set when that quantile fell in
 	// the histogram's last (+Inf) bucket: the figure above is then the
 	// largest finite bound, which the ticks exceeded (JSON has no +Inf).
-	TickP50Beyond bool   `json:"tick_ms_p50_beyond_last_bucket,omitempty"`
-	TickP99Beyond bool   `json:"tick_ms_p99_beyond_last_bucket,omitempty"`
-	LastError     string `json:"last_error,omitempty"`
+	TickP50Beyond bool `json:"tick_ms_p50_beyond_last_bucket,omitempty"`
+	TickP99Beyond bool `json:"tick_ms_p99_beyond_last_bucket,omitempty"`
+	// NetWaitP50ms and NetWaitP99ms are how long what the network woke
+	// waited to run on the server over the window — at least what a lobby
+	// request, its 503 "full" included, waits there — from its /metrics
+	// histogram (upper bucket bounds; NetWaitP99Beyond: past the last), in
+	// milliseconds (with -api, against a server that measures it).
+	NetWaitP50ms     float64 `json:"network_wait_ms_p50,omitempty"`
+	NetWaitP99ms     float64 `json:"network_wait_ms_p99,omitempty"`
+	NetWaitP99Beyond bool    `json:"network_wait_ms_p99_beyond_last_bucket,omitempty"`
+	LastError        string  `json:"last_error,omitempty"`
 	// TickBudgetMS is the tick p99 up to which the run counts as held.
 	TickBudgetMS float64 `json:"tick_budget_ms,omitempty"`
 	// Held is set when the server held every client: all of them playing at
@@ -409,6 +421,12 @@ func (r *reporter) summary(now time.Time) *summary {
 		if after, err := tickBuckets(context.Background(), r.cfg.API); err == nil {
 			s.TickP50ms, s.TickP50Beyond = tickQuantileMS(r.ticksStart, after, 0.5)
 			s.TickP99ms, s.TickP99Beyond = tickQuantileMS(r.ticksStart, after, 0.99)
+		}
+	}
+	if r.netWaitStart != nil {
+		if after, err := histBuckets(context.Background(), r.cfg.API, netWaitSeries); err == nil {
+			s.NetWaitP50ms, _ = tickQuantileMS(r.netWaitStart, after, 0.5)
+			s.NetWaitP99ms, s.NetWaitP99Beyond = tickQuantileMS(r.netWaitStart, after, 0.99)
 		}
 	}
 	if b := r.cfg.Baseline; b != nil {
@@ -670,6 +688,9 @@ func (s *summary) print(w io.Writer) {
 	}
 	if s.TickP99ms > 0 {
 		fmt.Fprintf(w, "  server tick: p50 %s %.2f ms  p99 %s %.2f ms\n", bound(s.TickP50Beyond), s.TickP50ms, bound(s.TickP99Beyond), s.TickP99ms)
+	}
+	if s.NetWaitP99ms > 0 {
+		fmt.Fprintf(w, "  server's network waits (what a lobby request or an input waits to run there): p50 ≤ %.1f ms  p99 %s %.1f ms\n", s.NetWaitP50ms, bound(s.NetWaitP99Beyond), s.NetWaitP99ms)
 	}
 	if v := s.VsFloor; v != nil {
 		fmt.Fprintf(w, "  vs floor: cpu ×%.2f  updates ×%.2f  bytes down ×%.2f  rtt ×%.2f\n", v.CPU, v.Updates, v.Down, v.RTT)

@@ -36,26 +36,38 @@ func scrapeMetrics(ctx context.Context, base string, read func(io.Reader) error)
 // tickSeries is the server's histogram of tick durations on /metrics.
 const tickSeries = "tickarena_tick_duration_seconds_bucket"
 
+// netWaitSeries is the server's histogram of how long what the network woke
+// waited to run (a lobby request, a player's input) on /metrics.
+const netWaitSeries = "tickarena_network_wait_seconds_bucket"
+
 // tickBuckets reads the cumulative tick-duration histogram of a tickarena
 // server from its /metrics, summed over room kinds: upper bound → count.
 func tickBuckets(ctx context.Context, base string) (map[float64]float64, error) {
+	return histBuckets(ctx, base, tickSeries)
+}
+
+// histBuckets reads the cumulative histogram series (its _bucket lines) of
+// a server from its /metrics, summed over its other labels: upper bound →
+// count; empty when the server has no such series.
+func histBuckets(ctx context.Context, base, series string) (map[float64]float64, error) {
 	var buckets map[float64]float64
 	err := scrapeMetrics(ctx, base, func(r io.Reader) (err error) {
-		buckets, err = parseBuckets(r)
+		buckets, err = parseBuckets(r, series)
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("tick histogram: %w", err)
+		return nil, fmt.Errorf("histogram %s: %w", series, err)
 	}
 	return buckets, nil
 }
 
-// parseBuckets reads the tickSeries lines of a Prometheus text exposition,
-// summed over room kinds: upper bound → count.
-func parseBuckets(r io.Reader) (map[float64]float64, error) {
+// parseBuckets reads the series lines of a Prometheus text exposition,
+// summed over their other labels (a tick histogram's room kinds): upper
+// bound → count.
+func parseBuckets(r io.Reader, series string) (map[float64]float64, error) {
 	buckets := map[float64]float64{}
 	err := eachSample(r, func(name, labels string, v float64) {
-		if name != tickSeries {
+		if name != series {
 			return
 		}
 		if le, err := strconv.ParseFloat(label(labels, "le"), 64); err == nil { // "+Inf" parses

@@ -104,12 +104,47 @@ tickarena_tick_duration_seconds_sum{kind="public"} 0.02
 tickarena_tick_duration_seconds_count{kind="public"} 12
 tickarena_rules{le="0.001"} 99
 `
-	got, err := parseBuckets(strings.NewReader(text))
+	got, err := parseBuckets(strings.NewReader(text), tickSeries)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := map[float64]float64{0.001: 13, math.Inf(1): 15}
 	if !maps.Equal(got, want) {
 		t.Errorf("buckets %v, want %v", got, want)
+	}
+}
+
+// TestNetWaitQuantiles: the server's network-wait histogram is read as the
+// tick histogram is, by its own series, and its quantiles are those of the
+// waits counted between two readings.
+func TestNetWaitQuantiles(t *testing.T) {
+	read := func(text string) map[float64]float64 {
+		t.Helper()
+		b, err := parseBuckets(strings.NewReader(text), netWaitSeries)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	before := read(`tickarena_network_wait_seconds_bucket{le="0.001"} 100
+tickarena_network_wait_seconds_bucket{le="0.01"} 100
+tickarena_network_wait_seconds_bucket{le="0.1"} 100
+tickarena_network_wait_seconds_bucket{le="+Inf"} 100
+tickarena_tick_duration_seconds_bucket{room_kind="public",le="0.001"} 7
+`)
+	// Then 1,000 waits: 980 under 1 ms, 15 up to 10 ms, 5 up to 100 ms.
+	after := read(`tickarena_network_wait_seconds_bucket{le="0.001"} 1080
+tickarena_network_wait_seconds_bucket{le="0.01"} 1095
+tickarena_network_wait_seconds_bucket{le="0.1"} 1100
+tickarena_network_wait_seconds_bucket{le="+Inf"} 1100
+`)
+	if p50, _ := tickQuantileMS(before, after, 0.5); p50 != 1 {
+		t.Errorf("network wait p50 %v ms, want 1 (the bucket of the median)", p50)
+	}
+	if p99, beyond := tickQuantileMS(before, after, 0.99); p99 != 10 || beyond {
+		t.Errorf("network wait p99 %v ms (beyond %v), want 10", p99, beyond)
+	}
+	if len(before) != 4 {
+		t.Errorf("buckets read %v: the tick histogram's lines got in", before)
 	}
 }

@@ -140,6 +140,11 @@ func TestMetricsMoveWhenAClientPlays(t *testing.T) {
 			n.metricValue(t, "tickarena_ws_received_messages_total") >= "2" &&
 			n.metricValue(t, `tickarena_players{kind="human"}`) == "1"
 	})
+	// The node measures how long what the network wakes waits, by itself.
+	testwait.Until(t, testwait.Default, "/metrics to count the node's network waits", func() bool {
+		v := n.metricValue(t, "tickarena_network_wait_seconds_count")
+		return v != "" && v != "0"
+	})
 	if v := n.metricValue(t, `tickarena_http_requests_total{code="201",route="POST /api/session"}`); v != "1" {
 		t.Errorf("session requests counted %q, want 1", v)
 	}

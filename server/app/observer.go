@@ -25,8 +25,9 @@ type observer struct {
 }
 
 var (
-	_ realtime.Observer      = (*observer)(nil)
-	_ realtime.RoomObservers = (*observer)(nil)
+	_ realtime.Observer        = (*observer)(nil)
+	_ realtime.RoomObservers   = (*observer)(nil)
+	_ realtime.NetWaitObserver = (*observer)(nil)
 )
 
 func newObserver(m *metrics.Metrics) *observer {
@@ -53,6 +54,9 @@ func (o *observer) ConnRejected(reason string) {
 func (o *observer) Tick(_ string, d time.Duration) {
 	o.tick(o.m.TickSeconds.WithLabelValues("unknown"), d)
 }
+
+// NetWait records how long what the network woke waited to run.
+func (o *observer) NetWait(d time.Duration) { o.m.NetWait.Observe(d.Seconds()) }
 
 func (o *observer) LateTicks(_ string, late, dropped int) {
 	o.m.TicksLate.Add(float64(late + dropped))

@@ -55,6 +55,7 @@ type Manager struct {
 	spectators spectatorSeats // spectators of every room, within MaxSpectators
 
 	gate      *satGate      // whether the node keeps up (see overload.go)
+	netProbe  *netProbe     // the waits of what the network wakes (netwait.go); nil: none
 	seats     seatPace      // new seats handed out, within SeatRate
 	slowSeats seatPace      // new seats handed out past fullAt (slowSeatRate)
 	fullAt    atomic.Int64  // see FullAt
@@ -119,6 +120,9 @@ func New(opts Options) (*Manager, error) {
 		}
 	}
 	go m.watchLate(opts.gateInterval)
+	if obs, ok := opts.Observer.(NetWaitObserver); ok && opts.NetWaitInterval > 0 {
+		m.netProbe = startNetProbe(opts.NetWaitInterval, obs)
+	}
 	m.log.Info("realtime: ready", "tick_rate", opts.TickRate, "capacity", opts.Capacity, "bots", opts.Bots,
 		"max_rooms", opts.MaxRooms, "max_connections", opts.MaxConnections, "max_per_addr", opts.MaxConnectionsPerAddr,
 		"max_in_flight", opts.MaxInFlight, "slow_timeout", opts.SlowTimeout, "idle_timeout", opts.IdleTimeout,
@@ -406,7 +410,10 @@ func (m *Manager) Scoreboard(id string) ([]ScoreLine, error) {
 // the partial standings through OnRoundEnd), closes every client with 1001
 // and waits for the rooms and connections to finish, or for ctx to end.
 func (m *Manager) Shutdown(ctx context.Context) error {
-	m.gateOnce.Do(func() { close(m.gateStop) })
+	m.gateOnce.Do(func() {
+		close(m.gateStop)
+		m.netProbe.close()
+	})
 	m.mu.Lock()
 	m.closed.Store(true)
 	rooms := slices.Clone(m.order)

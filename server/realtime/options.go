@@ -208,6 +208,10 @@ type Options struct {
 	// of SeatRate. Zero means 200; negative means no bound (and 20 a
 	// second past FullAt).
 	SeatRate int
+	// NetWaitInterval is how often the Manager measures how long what the
+	// network wakes waits to run, for an Observer that implements
+	// NetWaitObserver. Zero means 20 ms; negative turns it off.
+	NetWaitInterval time.Duration
 	// ReadPollers is how many goroutines read the players' plain TCP
 	// connections on Linux (readpoll_linux.go), each with an epoll set of
 	// its own, instead of a goroutine per connection: fewer wake-ups and
@@ -333,6 +337,9 @@ func (o Options) withSettingDefaults() Options {
 	}
 	if o.SeatRate == 0 {
 		o.SeatRate = 200
+	}
+	if o.NetWaitInterval == 0 {
+		o.NetWaitInterval = 20 * time.Millisecond
 	}
 	defDur(&o.gateInterval, time.Second/4)
 	if o.SendBuffer == 0 {
