@@ -25,7 +25,8 @@ type NetWaitObserver interface {
 // read: for the poller to be asked, then for a turn on a processor.
 type netProbe struct {
 	r, w *os.File
-	stop chan struct{}
+	stop chan struct{} // closed by close: the writer ends, closing w
+	done chan struct{} // closed when the reader has ended
 }
 
 // startNetProbe starts a probe that reports to obs every interval, or
@@ -35,7 +36,7 @@ func startNetProbe(interval time.Duration, obs NetWaitObserver) *netProbe {
 	if err != nil {
 		return nil
 	}
-	p := &netProbe{r: r, w: w, stop: make(chan struct{})}
+	p := &netProbe{r: r, w: w, stop: make(chan struct{}), done: make(chan struct{})}
 	go p.write(interval)
 	go p.read(obs)
 	return p
@@ -64,6 +65,7 @@ func (p *netProbe) write(interval time.Duration) {
 // read reports the wait of every time written until the write end closes.
 // Times that waited together are read together, each with its own wait.
 func (p *netProbe) read(obs NetWaitObserver) {
+	defer close(p.done)
 	defer p.r.Close()
 	buf := make([]byte, 512)
 	have := 0
@@ -82,9 +84,11 @@ func (p *netProbe) read(obs NetWaitObserver) {
 	}
 }
 
-// close stops the probe; a nil probe is none.
+// close stops the probe and returns once it reports no more; a nil probe
+// is none.
 func (p *netProbe) close() {
 	if p != nil {
 		close(p.stop)
+		<-p.done
 	}
 }
