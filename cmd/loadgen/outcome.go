@@ -138,7 +138,7 @@ func (p *player) wsFailed(gen uint32, err error, resp *http.Response) {
 	}
 	p.dialErrs.Add(1)
 	switch {
-	case p.everWelcomed.Load():
+	case p.everWelcomed():
 		// A reconnect of a client that played: a dial error, not a client
 		// kept out.
 		p.lastErr.Store(fmt.Sprintf("websocket dial: %v", err))
@@ -160,7 +160,7 @@ func (p *player) wsClosed(gen uint32, code int, reason string, err error) {
 	if p.connGen.Load() != gen {
 		return
 	}
-	if p.everWelcomed.Load() {
+	if p.everWelcomed() {
 		p.closes.Add(1)
 		if err != nil {
 			p.lastErr.Store(err.Error())

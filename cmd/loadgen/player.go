@@ -30,17 +30,16 @@ type player struct {
 	brain brain
 
 	// Counters read by the reporter without the lock.
-	started      atomic.Bool // its connection was opened
-	welcomed     atomic.Bool
-	everWelcomed atomic.Bool
-	updates      atomic.Uint64 // deltas applied or counted, or floor tick messages: frames
-	bytesDown    atomic.Uint64
-	bytesUp      atomic.Uint64
-	rttNanos     atomic.Int64
-	dialErrs     atomic.Uint64
-	closes       atomic.Uint64
-	failure      atomic.Int32 // a failKind: why the client never got in
-	lastErr      atomic.Value // string
+	started   atomic.Bool // its connection was opened
+	welcomed  atomic.Bool
+	updates   atomic.Uint64 // deltas applied or counted, or floor tick messages: frames
+	bytesDown atomic.Uint64
+	bytesUp   atomic.Uint64
+	rttNanos  atomic.Int64
+	dialErrs  atomic.Uint64
+	closes    atomic.Uint64
+	failure   atomic.Int32 // a failKind: why the client never got in
+	lastErr   atomic.Value // string
 
 	// ticks is the ticks the deltas covered: the sum of each delta's
 	// advance over the one received before it (k per delta at a send rate
@@ -215,17 +214,17 @@ func (p *player) publish() {
 	p.countTick(p.nc.Mirror().Tick)
 	playing := p.nc.State() == netcode.StatePlaying
 	p.welcomed.Store(playing)
-	if playing && !p.everWelcomed.Load() {
+	if playing && !p.everWelcomed() {
 		p.firstWelcome(time.Now())
 	}
 	p.rttNanos.Store(int64(p.nc.RTT()))
 }
 
 // firstWelcome records the client's first welcome, at now.
-func (p *player) firstWelcome(now time.Time) {
-	p.welcomedAt.CompareAndSwap(0, now.UnixNano())
-	p.everWelcomed.Store(true)
-}
+func (p *player) firstWelcome(now time.Time) { p.welcomedAt.CompareAndSwap(0, now.UnixNano()) }
+
+// everWelcomed reports whether the client was ever welcomed.
+func (p *player) everWelcomed() bool { return p.welcomedAt.Load() != 0 }
 
 // tick sends the inputs due at now; a verifying client also draws a frame,
 // which counts interpolation underflows.

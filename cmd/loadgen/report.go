@@ -33,13 +33,11 @@ type reporter struct {
 	// cpuRead and selfCPURead say that those were read: a process may have
 	// used less than a clock tick by then, and a start of 0 is a reading.
 	cpuRead, selfCPURead bool
-	selfWait             schedWait           // the load generator's scheduling latencies at winStart
-	ticksStart           map[float64]float64 // the server's tick histogram at winStart
-	netWaitStart         map[float64]float64 // the server's network-wait histogram at winStart; nil: none
-	lateStart            float64             // the server's late input ticks at winStart, -1 unknown
-	winStats             []netcode.Stats     // the verifying clients' counters at winStart
-	api                  *api                // the API client, for its latencies; nil without -api
-	retry                *retrier            // the refused clients' retries; nil without -retry-full
+	selfWait             schedWait       // the load generator's scheduling latencies at winStart
+	serverStart          *serverFigures  // the server's /metrics figures at winStart; nil: unread
+	winStats             []netcode.Stats // the verifying clients' counters at winStart
+	api                  *api            // the API client, for its latencies; nil without -api
+	retry                *retrier        // the refused clients' retries; nil without -retry-full
 }
 
 func newReporter(cfg config, players []*player, sizes *histogram) *reporter {
@@ -67,14 +65,10 @@ func (r *reporter) markWindow(now time.Time) {
 	}
 	r.selfWait.begin()
 	if r.cfg.API != "" && !r.cfg.Floor {
-		if b, err := tickBuckets(context.Background(), r.cfg.API); err == nil {
-			r.ticksStart = b
+		if f, err := readServerFigures(context.Background(), r.cfg.API); err == nil {
+			r.serverStart = &f
 		} else {
 			r.cfg.Logger.Warn("no server tick figures", "err", err)
-		}
-		r.lateStart = lateInputTicks(r.cfg.API)
-		if b, err := histBuckets(context.Background(), r.cfg.API, netWaitSeries); err == nil && len(b) > 0 {
-			r.netWaitStart = b
 		}
 	}
 	if r.cfg.PID > 0 {
@@ -336,7 +330,7 @@ func (r *reporter) summary(now time.Time) *summary {
 		}
 		s.DialErrors += p.dialErrs.Load()
 		s.Drops += p.closes.Load()
-		if p.started.Load() && !p.everWelcomed.Load() {
+		if p.started.Load() && !p.everWelcomed() {
 			// Neither welcomed nor refused by the end of the window: the
 			// server did not answer the upgrade or the hello in time.
 			p.fail(failWSTimeout, fmt.Errorf("client %d: no welcome by the end of the run", p.id))
@@ -412,21 +406,17 @@ func (r *reporter) summary(now time.Time) *summary {
 		s.ServerCPUs, _ = cpusAllowed(r.cfg.PID)
 	}
 	s.LateInputTicksPerMin = -1
-	if r.lateStart >= 0 && r.cfg.API != "" && !r.cfg.Floor {
-		if after := lateInputTicks(r.cfg.API); after >= 0 && secs > 0 {
-			s.LateInputTicksPerMin = (after - r.lateStart) / n / (secs / 60)
-		}
-	}
-	if r.ticksStart != nil {
-		if after, err := tickBuckets(context.Background(), r.cfg.API); err == nil {
-			s.TickP50ms, s.TickP50Beyond = tickQuantileMS(r.ticksStart, after, 0.5)
-			s.TickP99ms, s.TickP99Beyond = tickQuantileMS(r.ticksStart, after, 0.99)
-		}
-	}
-	if r.netWaitStart != nil {
-		if after, err := histBuckets(context.Background(), r.cfg.API, netWaitSeries); err == nil {
-			s.NetWaitP50ms, _ = tickQuantileMS(r.netWaitStart, after, 0.5)
-			s.NetWaitP99ms, s.NetWaitP99Beyond = tickQuantileMS(r.netWaitStart, after, 0.99)
+	if before := r.serverStart; before != nil {
+		if after, err := readServerFigures(context.Background(), r.cfg.API); err == nil {
+			if before.late >= 0 && after.late >= 0 && secs > 0 {
+				s.LateInputTicksPerMin = (after.late - before.late) / n / (secs / 60)
+			}
+			s.TickP50ms, s.TickP50Beyond = tickQuantileMS(before.ticks, after.ticks, 0.5)
+			s.TickP99ms, s.TickP99Beyond = tickQuantileMS(before.ticks, after.ticks, 0.99)
+			if len(before.netWait) > 0 {
+				s.NetWaitP50ms, _ = tickQuantileMS(before.netWait, after.netWait, 0.5)
+				s.NetWaitP99ms, s.NetWaitP99Beyond = tickQuantileMS(before.netWait, after.netWait, 0.99)
+			}
 		}
 	}
 	if b := r.cfg.Baseline; b != nil {
@@ -477,7 +467,7 @@ func sendRate(flag int, early, ticksP50, updatesP50 float64) (float64, string) {
 func earlySpacing(players []*player) float64 {
 	var first []*player
 	for _, p := range players {
-		if p.welcomedAt.Load() != 0 && p.earlyDeltas.Load() >= earlyDeltas {
+		if p.everWelcomed() && p.earlyDeltas.Load() >= earlyDeltas {
 			first = append(first, p)
 		}
 	}

@@ -274,7 +274,7 @@ func (r *retrier) report(players []*player, a *api) *retryReport {
 		if !p.refused.Load() {
 			continue
 		}
-		if !p.everWelcomed.Load() {
+		if !p.everWelcomed() {
 			rep.Unseated++
 			continue
 		}
@@ -292,7 +292,7 @@ func (r *retrier) report(players []*player, a *api) *retryReport {
 func (r *retrier) progress(players []*player, a *api) string {
 	var seated int
 	for _, p := range players {
-		if p.refused.Load() && p.everWelcomed.Load() {
+		if p.refused.Load() && p.everWelcomed() {
 			seated++
 		}
 	}

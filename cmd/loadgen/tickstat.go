@@ -40,41 +40,47 @@ const tickSeries = "tickarena_tick_duration_seconds_bucket"
 // waited to run (a lobby request, a player's input) on /metrics.
 const netWaitSeries = "tickarena_network_wait_seconds_bucket"
 
-// tickBuckets reads the cumulative tick-duration histogram of a tickarena
-// server from its /metrics, summed over room kinds: upper bound → count.
-func tickBuckets(ctx context.Context, base string) (map[float64]float64, error) {
-	return histBuckets(ctx, base, tickSeries)
+// serverFigures are the series of a tickarena server's /metrics that a
+// report compares between the window's start and end, read in one scrape.
+type serverFigures struct {
+	ticks   map[float64]float64 // tickSeries, summed over room kinds: upper bound → count
+	netWait map[float64]float64 // netWaitSeries; empty: the server does not measure it
+	late    float64             // lateInputSeries; -1: not there (an older server)
 }
 
-// histBuckets reads the cumulative histogram series (its _bucket lines) of
-// a server from its /metrics, summed over its other labels: upper bound →
-// count; empty when the server has no such series.
-func histBuckets(ctx context.Context, base, series string) (map[float64]float64, error) {
-	var buckets map[float64]float64
+// readServerFigures scrapes a server's /metrics for its serverFigures.
+func readServerFigures(ctx context.Context, base string) (serverFigures, error) {
+	var f serverFigures
 	err := scrapeMetrics(ctx, base, func(r io.Reader) (err error) {
-		buckets, err = parseBuckets(r, series)
+		f, err = parseServerFigures(r)
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("histogram %s: %w", series, err)
+		return serverFigures{}, fmt.Errorf("server figures: %w", err)
 	}
-	return buckets, nil
+	return f, nil
 }
 
-// parseBuckets reads the series lines of a Prometheus text exposition,
-// summed over their other labels (a tick histogram's room kinds): upper
-// bound → count.
-func parseBuckets(r io.Reader, series string) (map[float64]float64, error) {
-	buckets := map[float64]float64{}
-	err := eachSample(r, func(name, labels string, v float64) {
-		if name != series {
-			return
-		}
+// parseServerFigures reads the serverFigures of a Prometheus text
+// exposition.
+func parseServerFigures(r io.Reader) (serverFigures, error) {
+	f := serverFigures{ticks: map[float64]float64{}, netWait: map[float64]float64{}, late: -1}
+	bucket := func(into map[float64]float64, labels string, v float64) {
 		if le, err := strconv.ParseFloat(label(labels, "le"), 64); err == nil { // "+Inf" parses
-			buckets[le] += v
+			into[le] += v
+		}
+	}
+	err := eachSample(r, func(name, labels string, v float64) {
+		switch name {
+		case tickSeries:
+			bucket(f.ticks, labels, v)
+		case netWaitSeries:
+			bucket(f.netWait, labels, v)
+		case lateInputSeries:
+			f.late = v
 		}
 	})
-	return buckets, err
+	return f, err
 }
 
 // eachSample calls fn with the series name, the labels (what the braces
@@ -158,16 +164,6 @@ func tickQuantileMS(before, after map[float64]float64, q float64) (ms float64, b
 // lateInputSeries counts the ticks in which a tickarena server ran a ship on
 // its previous input because its player's next one had not arrived.
 const lateInputSeries = "tickarena_inputs_late_ticks_total"
-
-// lateInputTicks reads lateInputSeries from a server's /metrics; -1 when it
-// cannot (not a tickarena server, or an older one).
-func lateInputTicks(base string) float64 {
-	g, err := scrapeGauges(context.Background(), base, lateInputSeries)
-	if v, ok := g[lateInputSeries]; err == nil && ok {
-		return v
-	}
-	return -1
-}
 
 // refusedSeries counts the seats a tickarena server refused with 503 "full",
 // by the reason it gave (its saturation signal, or the seat rate).

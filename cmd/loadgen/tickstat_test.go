@@ -93,7 +93,8 @@ tickarena_lobby_refused_full_total{reason="reads behind"} 40
 
 // TestParseBuckets reads the tick histogram from /metrics text as the server
 // writes it: summed over room kinds, the +Inf bucket kept, other series and
-// the _sum and _count lines left out.
+// the _sum and _count lines left out; and the late input ticks, -1 when the
+// server has none.
 func TestParseBuckets(t *testing.T) {
 	const text = `# TYPE tickarena_tick_duration_seconds histogram
 tickarena_tick_duration_seconds_bucket{kind="public",le="0.001"} 10
@@ -104,13 +105,20 @@ tickarena_tick_duration_seconds_sum{kind="public"} 0.02
 tickarena_tick_duration_seconds_count{kind="public"} 12
 tickarena_rules{le="0.001"} 99
 `
-	got, err := parseBuckets(strings.NewReader(text), tickSeries)
+	f, err := parseServerFigures(strings.NewReader(text + "tickarena_inputs_late_ticks_total 42\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	got := f.ticks
 	want := map[float64]float64{0.001: 13, math.Inf(1): 15}
 	if !maps.Equal(got, want) {
 		t.Errorf("buckets %v, want %v", got, want)
+	}
+	if f.late != 42 || len(f.netWait) != 0 {
+		t.Errorf("late input ticks %v, network wait buckets %v; want 42 and none", f.late, f.netWait)
+	}
+	if f, _ := parseServerFigures(strings.NewReader(text)); f.late != -1 {
+		t.Errorf("late input ticks of a server without the series %v, want -1", f.late)
 	}
 }
 
@@ -120,11 +128,11 @@ tickarena_rules{le="0.001"} 99
 func TestNetWaitQuantiles(t *testing.T) {
 	read := func(text string) map[float64]float64 {
 		t.Helper()
-		b, err := parseBuckets(strings.NewReader(text), netWaitSeries)
+		f, err := parseServerFigures(strings.NewReader(text))
 		if err != nil {
 			t.Fatal(err)
 		}
-		return b
+		return f.netWait
 	}
 	before := read(`tickarena_network_wait_seconds_bucket{le="0.001"} 100
 tickarena_network_wait_seconds_bucket{le="0.01"} 100

@@ -53,14 +53,13 @@ func New(version string) *Metrics {
 	reg := prometheus.NewRegistry()
 	f := factory{reg}
 	m := &Metrics{
-		reg:          reg,
-		ConnsCurrent: f.gauge("tickarena_connections", "WebSocket connections open now."),
-		ConnsOpened:  f.counter("tickarena_connections_opened_total", "WebSocket connections accepted."),
-		ConnsClosed:  f.counterVec("tickarena_connections_closed_total", "WebSocket connections closed, by reason.", "reason"),
-		Players:      f.gaugeVec("tickarena_players", "Ships in rooms on this node, by kind (human, bot).", "kind"),
-		TickSeconds:  f.histogramVec("tickarena_tick_duration_seconds", "Time to simulate one tick and fan it out, by room kind.", []float64{.0001, .00025, .0005, .001, .002, .004, .008, .016, .033, .066}, "room_kind"),
-		NetWait: f.histogram("tickarena_network_wait_seconds", "How long what the network wakes (a lobby request, a player's input) waited to run, measured every 20 ms: the least a lobby answer takes on this node.",
-			[]float64{.0005, .001, .002, .005, .01, .02, .05, .1, .2, .5, 1}),
+		reg:              reg,
+		ConnsCurrent:     f.gauge("tickarena_connections", "WebSocket connections open now."),
+		ConnsOpened:      f.counter("tickarena_connections_opened_total", "WebSocket connections accepted."),
+		ConnsClosed:      f.counterVec("tickarena_connections_closed_total", "WebSocket connections closed, by reason.", "reason"),
+		Players:          f.gaugeVec("tickarena_players", "Ships in rooms on this node, by kind (human, bot).", "kind"),
+		TickSeconds:      f.histogramVec("tickarena_tick_duration_seconds", "Time to simulate one tick and fan it out, by room kind.", []float64{.0001, .00025, .0005, .001, .002, .004, .008, .016, .033, .066}, "room_kind"),
+		NetWait:          f.histogram("tickarena_network_wait_seconds", "How long what the network wakes (a lobby request, a player's input) waited to run: the least a lobby answer takes on this node.", []float64{.0005, .001, .002, .005, .01, .02, .05, .1, .2, .5, 1}),
 		TicksLate:        f.counter("tickarena_ticks_late_total", "Ticks that started later than one tick interval after their due time."),
 		BytesSent:        f.counter("tickarena_ws_sent_bytes_total", "WebSocket payload bytes queued to clients."),
 		BytesReceived:    f.counter("tickarena_ws_received_bytes_total", "WebSocket payload bytes received from clients."),
