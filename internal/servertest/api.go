@@ -30,6 +30,10 @@ type Answer struct {
 	Status int
 	Header http.Header
 	Body   []byte
+	// Closed is set when the server ends the connection after this answer
+	// (it sent Connection: close) instead of keeping it for the next
+	// request.
+	Closed bool
 }
 
 // Decode decodes the JSON body into v, failing the test when it is not JSON.
@@ -80,7 +84,7 @@ func (c Client) Send(t testing.TB, r *http.Request) Answer {
 	if err != nil {
 		t.Fatalf("%s %s: read the answer: %v", r.Method, r.URL.Path, err)
 	}
-	return Answer{Status: resp.StatusCode, Header: resp.Header, Body: body}
+	return Answer{Status: resp.StatusCode, Header: resp.Header, Body: body, Closed: resp.Close}
 }
 
 // Do sends one request with the session token (none when ""), and body as

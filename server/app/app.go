@@ -144,6 +144,7 @@ func (a *App) build(secret []byte) error {
 		}
 		a.handler = tlsconf.HSTSHandler(a.handler)
 	}
+	a.handler = a.closeWhileFull(a.handler)
 	// Made here rather than in Serve, so that a Drain racing a Serve that has
 	// not started yet shuts down the same server.
 	a.server = &http.Server{
@@ -336,6 +337,7 @@ func (a *App) Handler() http.Handler { return a.handler }
 
 // Serve answers HTTP on ln until Drain. It returns nil after a drain.
 func (a *App) Serve(ln net.Listener) error {
+	ln = a.acceptWhileFull(ln)
 	if a.cfg.ProxyProtocol {
 		ln = &clientaddr.Listener{Listener: ln, Trusted: a.cfg.TrustedProxies, Logger: a.log}
 	}

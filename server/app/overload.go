@@ -3,9 +3,13 @@ package app
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/http"
+	"strings"
 
 	"github.com/tickarena/tickarena/server/lobby"
 	"github.com/tickarena/tickarena/server/metrics"
+	"github.com/tickarena/tickarena/server/pacedaccept"
 	"github.com/tickarena/tickarena/server/realtime"
 )
 
@@ -42,5 +46,34 @@ func (a *App) saturationReadyCheck() {
 			return fmt.Errorf("saturated: %s", s.Reason)
 		}
 		return nil
+	})
+}
+
+// acceptWhileFull paces ln's Accept by a timer while the node is saturated
+// (see package pacedaccept): a full node's processors always have rooms to
+// run, and a connection woken only by the network would wait for one of
+// them to ask the poller, which is what made a full node's 503s slow.
+func (a *App) acceptWhileFull(ln net.Listener) net.Listener {
+	return pacedaccept.New(ln, pacedaccept.Options{Busy: func() bool { return a.rt.Saturation().Full }})
+}
+
+// closeWhileFull makes h end each connection after its answer while the
+// node is saturated (Connection: close), so that a client's next request,
+// a refused player's retry after Retry-After, comes as a new connection,
+// which acceptWhileFull takes up on time, instead of on a kept one, which
+// waits for the poller. A connection idle when the node turns full is left
+// open (closing it could race a request the client is sending on it) and
+// ends after its next answer. WebSocket upgrades are left alone, and so is
+// a node that terminates TLS itself: a TLS handshake per retry is CPU that
+// a full node does not have.
+func (a *App) closeWhileFull(h http.Handler) http.Handler {
+	if a.tls != nil {
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if a.rt.Saturation().Full && !strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+			w.Header().Set("Connection", "close")
+		}
+		h.ServeHTTP(w, r)
 	})
 }

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"net"
 	"net/http"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/lxzan/gws"
 	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/internal/certtest"
 	"github.com/tickarena/tickarena/internal/servertest"
 	"github.com/tickarena/tickarena/internal/testwait"
 	"github.com/tickarena/tickarena/server/config"
@@ -75,6 +78,13 @@ func TestSaturatedNodeAnswersFull(t *testing.T) {
 	if got := n.metricValue(t, `tickarena_lobby_refused_full_total{reason="too many connections"}`); got != "3" {
 		t.Errorf("refusals counted: %q, want 3", got)
 	}
+	// While full, the node ends each connection after its answer, so that
+	// a client's retry comes as a new connection, which a full node
+	// accepts on time (see closeWhileFull and acceptWhileFull).
+	testwait.Until(t, testwait.Default, "a 503 that closes its connection", func() bool {
+		a := n.Do(t, http.MethodPost, "/api/play", token, nil)
+		return a.Status == http.StatusServiceUnavailable && a.Closed
+	})
 
 	p.Close()
 	testwait.Until(t, testwait.Default, "the node to release the connection", func() bool { return n.app.rt.Connections() == 0 })
@@ -84,6 +94,51 @@ func TestSaturatedNodeAnswersFull(t *testing.T) {
 	})
 	if code, body := n.Text(t, "/readyz"); code != http.StatusOK {
 		t.Errorf("/readyz after recovery: %d %s, want 200", code, body)
+	}
+	testwait.Until(t, testwait.Default, "a 200 on a connection kept for the next request once the node has room", func() bool {
+		a := n.Do(t, http.MethodGet, "/api/rooms", "", nil)
+		return a.Status == http.StatusOK && !a.Closed
+	})
+}
+
+// TestFullNodeOverTLSKeepsConnections fills a node that terminates TLS
+// itself: its 503s keep their connections, since a new handshake for each
+// retry would cost a full node more than waiting for a kept connection.
+func TestFullNodeOverTLSKeepsConnections(t *testing.T) {
+	pair := certtest.Write(t, t.TempDir(), "node")
+	n := startNode(t, func(c *config.Config) {
+		c.Realtime.MaxConnections = 1
+		c.TLSCert, c.TLSKey = pair.CertFile, pair.KeyFile
+	})
+	roots := x509.NewCertPool()
+	roots.AddCert(pair.Cert)
+	conf := &tls.Config{RootCAs: roots}
+	host := strings.TrimPrefix(n.base, "http://")
+	c := servertest.Client{URL: "https://" + host, HTTP: &http.Client{
+		Timeout:   testwait.Default,
+		Transport: &http.Transport{TLSClientConfig: conf},
+	}}
+	code, s := c.Call(t, "/api/session", "", map[string]string{"name": "Holder"})
+	if code != http.StatusCreated {
+		t.Fatalf("session: %d %v", code, s)
+	}
+	token := s["token"].(string)
+	p, _, err := servertest.DialTLS(t, "wss://"+host+"/ws", nil, conf)
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	p.Join(t, token, "")
+	p.Fly()
+	testwait.Until(t, testwait.Default, "the node to be full with its one connection", func() bool { return n.app.rt.Saturation().Full })
+
+	for i := range 3 {
+		a := c.Do(t, http.MethodPost, "/api/play", token, nil)
+		if a.Status != http.StatusServiceUnavailable {
+			t.Fatalf("POST /api/play on a full node: %d %s, want 503", a.Status, a.Body)
+		}
+		if a.Closed {
+			t.Fatalf("503 number %d closed its TLS connection; a node serving TLS keeps them while full", i+1)
+		}
 	}
 }
 
