@@ -59,6 +59,55 @@ func BenchmarkQuickPlay(b *testing.B) {
 	b.ReportMetric(100, "rooms")
 }
 
+// BenchmarkQuickPlayCrowd measures Local.QuickPlay while a crowd arrives:
+// 60 rooms of 50, each with 40 players admitted within the arrival grace
+// and 5 reservations pending, as at 200 arrivals a second. Quick play
+// counts every room's seats each time. A newcomer's reservation is
+// released after each iteration; a player who plays again renews theirs.
+func BenchmarkQuickPlayCrowd(b *testing.B) {
+	for _, again := range []bool{false, true} {
+		name := "newcomer"
+		if again {
+			name = "again"
+		}
+		b.Run(name, func(b *testing.B) {
+			host := newMemHost()
+			host.maxRooms = 60
+			l, err := NewLocal(host, LocalOptions{Logger: slog.New(slog.DiscardHandler), ArrivalGrace: time.Hour, ReservationTTL: time.Hour})
+			if err != nil {
+				b.Fatal(err)
+			}
+			for i := range 60 {
+				r, err := l.Create(b.Context(), RoomSpec{Name: fmt.Sprint("r", i), Capacity: 50, RoundSeconds: 300, Public: true})
+				if err != nil {
+					b.Fatal(err)
+				}
+				for j := range 45 {
+					p := fmt.Sprint("p", i, "-", j)
+					if err := l.Seats().Reserve(r.ID, p, 0, 50, 0); err != nil {
+						b.Fatal(err)
+					}
+					if j < 40 && l.Seats().Admit(r.ID, p, 0, 50, true) != nil {
+						b.Fatal("admission refused")
+					}
+				}
+			}
+			s := l.Seats()
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := l.QuickPlay(b.Context(), "newcomer"); err != nil {
+					b.Fatal(err)
+				}
+				if !again {
+					s.mu.Lock()
+					s.release("newcomer")
+					s.mu.Unlock()
+				}
+			}
+		})
+	}
+}
+
 // BenchmarkListRoomsCached measures GET /api/rooms served from the cache,
 // the common case of browsers polling the lobby.
 func BenchmarkListRoomsCached(b *testing.B) {

@@ -147,10 +147,8 @@ func (l *Local) Get(ctx context.Context, id string) (RoomInfo, error) {
 	if err := ctx.Err(); err != nil {
 		return RoomInfo{}, fmt.Errorf("get room: %w", err)
 	}
-	for _, r := range l.snapshot() {
-		if r.ID == id {
-			return r, nil
-		}
+	if r, ok := l.find(func(st RoomStats) bool { return st.ID == id }); ok {
+		return r, nil
 	}
 	return RoomInfo{}, fmt.Errorf("get room %q: %w", id, ErrNotFound)
 }
@@ -162,10 +160,10 @@ func (l *Local) ByCode(ctx context.Context, code string) (RoomInfo, error) {
 		return RoomInfo{}, fmt.Errorf("room by code: %w", err)
 	}
 	code = NormalizeCode(code)
-	for _, r := range l.snapshot() {
-		if !r.Public && r.Code != "" && r.Code == code {
-			return r, nil
-		}
+	if r, ok := l.find(func(st RoomStats) bool {
+		return !st.Public && st.Code != "" && NormalizeCode(st.Code) == code
+	}); ok {
+		return r, nil
 	}
 	return RoomInfo{}, fmt.Errorf("room by code: %w", ErrNotFound)
 }
@@ -322,6 +320,18 @@ func (l *Local) snapshot() []RoomInfo {
 		infos = append(infos, l.info(st, reserved[i]))
 	}
 	return infos
+}
+
+// find describes the first running room that match accepts, without
+// describing the others (a description builds the room's URL).
+func (l *Local) find(match func(RoomStats) bool) (RoomInfo, bool) {
+	stats, reserved := l.liveRooms()
+	for i, st := range stats {
+		if match(st) {
+			return l.info(st, reserved[i]), true
+		}
+	}
+	return RoomInfo{}, false
 }
 
 // liveRooms returns the host's running rooms and the live reservations of

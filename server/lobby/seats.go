@@ -58,6 +58,18 @@ type roomSeats struct {
 	reserved map[string]time.Time // player id -> expiry of their reservation
 	arrived  map[string]time.Time // player id -> end of their arrival grace
 	epoch    uint64               // Seats.epoch when this entry was made
+	// next is no later than the earliest time in reserved and arrived (zero
+	// when both were empty at the last expire), so that expire skips the
+	// scan until then: the lobby counts every room's seats for every quick
+	// play, and a crowd arriving fills the maps.
+	next time.Time
+}
+
+// due notes an entry that ends at t.
+func (r *roomSeats) due(t time.Time) {
+	if r.next.IsZero() || t.Before(r.next) {
+		r.next = t
+	}
 }
 
 // NewSeats returns an empty ledger.
@@ -89,6 +101,7 @@ func (s *Seats) Reserve(roomID, playerID string, humans, capacity int, ttl time.
 	}
 	if _, ok := r.reserved[playerID]; ok {
 		r.reserved[playerID] = now.Add(ttl)
+		r.due(now.Add(ttl))
 		return nil
 	}
 	if humans+len(r.arrived)+len(r.reserved) >= capacity {
@@ -96,6 +109,7 @@ func (s *Seats) Reserve(roomID, playerID string, humans, capacity int, ttl time.
 	}
 	s.release(playerID)
 	r.reserved[playerID] = now.Add(ttl)
+	r.due(now.Add(ttl))
 	s.held[playerID] = roomID
 	return nil
 }
@@ -125,6 +139,7 @@ func (s *Seats) Admit(roomID, playerID string, humans, capacity int, open bool) 
 	// Count the arrival before releasing the reservation, so that the
 	// release never finds the room empty and drops it.
 	r.arrived[playerID] = now.Add(s.opts.ArrivalGrace)
+	r.due(now.Add(s.opts.ArrivalGrace))
 	s.release(playerID)
 	return nil
 }
@@ -232,20 +247,31 @@ func (s *Seats) room(roomID string, now time.Time) *roomSeats {
 	return r
 }
 
+// expire removes the room's entries that have ended by now. The caller
+// holds s.mu.
 func (s *Seats) expire(roomID string, r *roomSeats, now time.Time) {
+	if !r.next.IsZero() && now.Before(r.next) {
+		return
+	}
+	var next time.Time
 	for p, until := range r.reserved {
 		if !now.Before(until) {
 			delete(r.reserved, p)
 			if s.held[p] == roomID {
 				delete(s.held, p)
 			}
+		} else if next.IsZero() || until.Before(next) {
+			next = until
 		}
 	}
 	for p, until := range r.arrived {
 		if !now.Before(until) {
 			delete(r.arrived, p)
+		} else if next.IsZero() || until.Before(next) {
+			next = until
 		}
 	}
+	r.next = next
 }
 
 // release cancels the player's reservation, wherever it is.

@@ -287,3 +287,50 @@ func TestSeatsPrune(t *testing.T) {
 		t.Error("the reservation in a closed room is still held")
 	}
 }
+
+// TestSeatsEndInOrderOfTheirTime: whatever order entries of different
+// lengths are made in, each ends on time, not when an earlier-made, longer
+// one does (Seats skips its expiry scans until the earliest end).
+func TestSeatsEndInOrderOfTheirTime(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := NewSeats(SeatsOptions{ArrivalGrace: 3 * time.Second})
+		count := func(want, wantArriving int, when string) {
+			t.Helper()
+			if got, arriving := s.Count("r"); got != want || arriving != wantArriving {
+				t.Fatalf("%s: %d reserved, %d arriving; want %d and %d", when, got, arriving, want, wantArriving)
+			}
+		}
+		if err := s.Reserve("r", "long", 0, 8, 20*time.Second); err != nil {
+			t.Fatal(err)
+		}
+		count(1, 0, "after a 20 s reservation")
+		if err := s.Reserve("r", "short", 0, 8, time.Second); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Reserve("r", "medium", 0, 8, 5*time.Second); err != nil {
+			t.Fatal(err)
+		}
+		count(3, 0, "after a 1 s and a 5 s one")
+		time.Sleep(time.Second)
+		count(2, 0, "1 s later")
+		if _, ok := s.Holding("short"); ok {
+			t.Fatal("the 1 s reservation is still held after 1 s")
+		}
+		if err := s.Admit("r", "guest", 0, 8, true); err != nil {
+			t.Fatal(err)
+		}
+		count(2, 1, "after an admission")
+		time.Sleep(3 * time.Second)
+		count(2, 0, "3 s after the admission")
+		time.Sleep(time.Second)
+		count(1, 0, "5 s after the 5 s reservation")
+		if err := s.Reserve("r", "medium", 0, 8, time.Second); err != nil {
+			t.Fatal(err)
+		}
+		count(2, 0, "after reserving again for 1 s")
+		time.Sleep(time.Second)
+		count(1, 0, "1 s after that")
+		time.Sleep(15 * time.Second)
+		count(0, 0, "20 s after the first")
+	})
+}
