@@ -41,6 +41,13 @@
 // client and second, and a held run has ticks/s p1 ≥ 29.5 (the state keeps
 // pace) and updates/s p1 ≥ 29.5/30 of the send rate (-send-rate, or learned
 // from the tick spacing of the first clients' first deltas).
+//
+// With -pid and the server pinned to CPUs of its own, the report also says
+// how those CPUs spent the window, every process together, from
+// /proc/stat (cpustat.go): running, interrupts (on loopback, mostly the
+// network stack's work for the processes there, which their own CPU time
+// partly includes), stolen by the hypervisor (a slow spell of the virtual
+// machine) and idle.
 package main
 
 import (

@@ -38,6 +38,8 @@ type reporter struct {
 	winStats             []netcode.Stats // the verifying clients' counters at winStart
 	api                  *api            // the API client, for its latencies; nil without -api
 	retry                *retrier        // the refused clients' retries; nil without -retry-full
+	// cpuTimesStart is every CPU's times at winStart; nil: unread.
+	cpuTimesStart map[int]cpuTimes
 }
 
 func newReporter(cfg config, players []*player, sizes *histogram) *reporter {
@@ -60,6 +62,7 @@ func (r *reporter) markWindow(now time.Time) {
 		r.winStats[i], _ = p.stats()
 	}
 	r.winStart = now
+	r.cpuTimesStart, _ = readCPUTimes()
 	if cpu, err := processCPU(os.Getpid()); err == nil {
 		r.selfCPUStart, r.selfCPURead = cpu, true
 	}
@@ -227,6 +230,13 @@ type summary struct {
 	// load generator may run on (their affinity, as taskset sets it) and the
 	// machine's online CPUs, in Linux's list format ("0", "1-3").
 	ServerCPUs string `json:"server_cpus,omitempty"`
+	// ServerCPUTime is how the server's CPUs spent the window, all
+	// processes together (/proc/stat): time the hypervisor stole from them
+	// makes a slow spell, and interrupt time on loopback is mostly network
+	// work for the processes there (their own CPU time includes part of
+	// it). Nil when
+	// unknown (not Linux, or the server may run on every CPU).
+	ServerCPUTime *cpuShares `json:"server_cpu_time,omitempty"`
 	// LoadgenCores is the load generator's own CPU time over the window as
 	// a number of cores: below 1, one core drove the clients.
 	LoadgenCores float64 `json:"loadgen_cores,omitempty"`
@@ -404,6 +414,7 @@ func (r *reporter) summary(now time.Time) *summary {
 			s.ServerRSSMB, s.ServerPeakRSSMB = float64(rss)/(1<<20), float64(peak)/(1<<20)
 		}
 		s.ServerCPUs, _ = cpusAllowed(r.cfg.PID)
+		s.ServerCPUTime = r.serverCPUShares(s.ServerCPUs)
 	}
 	s.LateInputTicksPerMin = -1
 	if before := r.serverStart; before != nil {
@@ -667,6 +678,10 @@ func (s *summary) print(w io.Writer) {
 	if s.ServerCPUs != "" || s.LoadgenCPUs != "" {
 		fmt.Fprintf(w, "  cpus: server %s, load generator %s (using %.2f cores), machine %s\n", orDash(s.ServerCPUs), orDash(s.LoadgenCPUs), s.LoadgenCores, orDash(s.MachineCPUs))
 	}
+	if c := s.ServerCPUTime; c != nil {
+		fmt.Fprintf(w, "    the server's CPUs over the window, every process: running %.0f%%  interrupts %.0f%%  stolen by the hypervisor %.0f%%  idle %.0f%%%s\n",
+			100*c.Busy, 100*c.IRQ, 100*c.Steal, 100*c.Idle, stealNote(c))
+	}
 	if s.LoadgenWaitP99ms > 0 {
 		fmt.Fprintf(w, "  load generator's own waits for its CPU: p50 %s ms  p99 %s ms%s\n", fmtMS(s.LoadgenWaitP50ms), fmtMS(s.LoadgenWaitP99ms), loadgenBusyNote(s.LoadgenWaitP99ms))
 	}
@@ -760,4 +775,39 @@ func mean(v []float64) float64 {
 		s += x
 	}
 	return s / float64(len(v))
+}
+
+// serverCPUShares is how the server's CPUs (list, Linux's format) spent the
+// window, or nil when unknown or when the server may run on every CPU of
+// the machine: what the load generator does there would be in the figures.
+func (r *reporter) serverCPUShares(list string) *cpuShares {
+	if r.cpuTimesStart == nil || list == "" || list == onlineCPUs() {
+		return nil
+	}
+	cpus, err := parseCPUList(list)
+	if err != nil {
+		return nil
+	}
+	now, err := readCPUTimes()
+	if err != nil {
+		return nil
+	}
+	s, ok := sharesBetween(r.cpuTimesStart, now, cpus)
+	if !ok {
+		return nil
+	}
+	return &s
+}
+
+// stealNotable is the share of the server's CPUs stolen by the hypervisor
+// from which a report calls the run a slow spell.
+const stealNotable = 0.05
+
+// stealNote flags a window in which the hypervisor took a notable share of
+// the server's CPUs.
+func stealNote(c *cpuShares) string {
+	if c == nil || c.Steal < stealNotable {
+		return ""
+	}
+	return fmt.Sprintf(" (a slow spell: the hypervisor gave %.0f%% of their time to others)", 100*c.Steal)
 }

@@ -84,6 +84,9 @@ func stepCell(s *summary) string {
 		cell += fmt.Sprintf(", busy: its goroutines waited p99 %s ms", fmtMS(s.LoadgenWaitP99ms))
 	}
 	cell += ")"
+	if c := s.ServerCPUTime; c != nil && c.Steal >= stealNotable {
+		cell += fmt.Sprintf(", %.0f%% of the server's CPU stolen by the hypervisor", 100*c.Steal)
+	}
 	if s.Mode == "game" && s.SendRate > 0 && s.SendRate < heldTickRate {
 		cell += fmt.Sprintf(" at a send rate of %g (ticks p1 %.1f/s)", s.SendRate, s.TicksP1)
 	}

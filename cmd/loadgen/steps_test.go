@@ -18,7 +18,8 @@ func TestStepTable(t *testing.T) {
 		{Mode: "game", Clients: 1000, Connected: 1000, UpdatesP1: 29.8, TickP99ms: 16, ServerCPUs: "0", LoadgenCPUs: "1", MachineCPUs: "0-1"},
 		{Mode: "floor", Clients: 2000, Connected: 2000, UpdatesP1: 29.9},
 		{Mode: "game", Clients: 2000, Connected: 1990, UpdatesP1: 25, TickP99ms: 66, TickP99Beyond: true, Failed: failures{HTTPRefused: 10}},
-		{Mode: "floor", Clients: 3000, Connected: 3000, UpdatesP1: 20},
+		{Mode: "floor", Clients: 3000, Connected: 3000, UpdatesP1: 20, ServerCPUTime: &cpuShares{Busy: 0.7, Steal: 0.25, Idle: 0.05}},
+		{Mode: "game", Clients: 3000, Connected: 3000, UpdatesP1: 29.9, ServerCPUTime: &cpuShares{Busy: 0.9, Steal: 0.01, Idle: 0.09}},
 	}
 	var paths []string
 	for i, s := range runs {
@@ -43,9 +44,13 @@ func TestStepTable(t *testing.T) {
 		"game at 2000 not held: 1990 of 2000 clients playing at the end",
 		"10 refused", "tick p99 > 66.0 ms over the 33.0 ms budget",
 		"floor at 3000 not held: updates/s p1 20.0 < 29.5",
+		"25% of the server's CPU stolen by the hypervisor",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("step table lacks %q", want)
 		}
+	}
+	if n := strings.Count(out.String(), "stolen"); n != 1 {
+		t.Errorf("the step table names stolen CPU %d times, want once (1%% is not notable)", n)
 	}
 }
