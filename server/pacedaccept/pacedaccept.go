@@ -9,9 +9,10 @@
 // the request on it as long again. A deadline is a timer. While the process
 // is busy, the Listener accepts with a short deadline, so that its goroutine
 // is woken by a timer every Interval, asks for a connection, and goes back to
-// sleep if there is none: a connection waits at most about an Interval.
-// While the process is not busy it checks again every IdleCheck, which costs
-// nothing measurable.
+// sleep if there is none: a connection waits about an Interval and then for
+// the goroutine running (a goroutine a timer woke goes ahead of those
+// queued), not for the poller. While the process is not busy it checks
+// Busy again every IdleCheck, which costs nothing measurable.
 package pacedaccept
 
 import (
