@@ -44,7 +44,7 @@
 //
 // With -pid and the server pinned to CPUs of its own, the report also says
 // how those CPUs spent the window, every process together, from
-// /proc/stat (cpustat.go): running, interrupts (on loopback, mostly the
+// /proc/stat (package server/cpustat): running, interrupts (on loopback, mostly the
 // network stack's work for the processes there, which their own CPU time
 // partly includes), stolen by the hypervisor (a slow spell of the virtual
 // machine) and idle.

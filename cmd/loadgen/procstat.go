@@ -63,28 +63,3 @@ func processMemory(pid int) (rss, peak int64, err error) {
 	}
 	return rss, peak, nil
 }
-
-// cpusAllowed returns the CPUs process pid may run on (its affinity, as
-// taskset sets it) in Linux's list format, read from /proc (Linux only).
-func cpusAllowed(pid int) (string, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return "", fmt.Errorf("read affinity of process %d: %w", pid, err)
-	}
-	for _, line := range bytes.Split(b, []byte("\n")) {
-		if v, ok := bytes.CutPrefix(line, []byte("Cpus_allowed_list:")); ok {
-			return string(bytes.TrimSpace(v)), nil
-		}
-	}
-	return "", fmt.Errorf("read affinity of process %d: no Cpus_allowed_list", pid)
-}
-
-// onlineCPUs returns the machine's online CPUs in Linux's list format, or
-// "" when unknown.
-func onlineCPUs() string {
-	b, err := os.ReadFile("/sys/devices/system/cpu/online")
-	if err != nil {
-		return ""
-	}
-	return string(bytes.TrimSpace(b))
-}

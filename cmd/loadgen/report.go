@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/tickarena/tickarena/client/netcode"
+	"github.com/tickarena/tickarena/server/cpustat"
 )
 
 // reporter prints a progress line every second and computes the summary.
@@ -39,7 +40,7 @@ type reporter struct {
 	api                  *api            // the API client, for its latencies; nil without -api
 	retry                *retrier        // the refused clients' retries; nil without -retry-full
 	// cpuTimesStart is every CPU's times at winStart; nil: unread.
-	cpuTimesStart map[int]cpuTimes
+	cpuTimesStart map[int]cpustat.Times
 }
 
 func newReporter(cfg config, players []*player, sizes *histogram) *reporter {
@@ -62,7 +63,7 @@ func (r *reporter) markWindow(now time.Time) {
 		r.winStats[i], _ = p.stats()
 	}
 	r.winStart = now
-	r.cpuTimesStart, _ = readCPUTimes()
+	r.cpuTimesStart, _ = cpustat.Read()
 	if cpu, err := processCPU(os.Getpid()); err == nil {
 		r.selfCPUStart, r.selfCPURead = cpu, true
 	}
@@ -236,7 +237,7 @@ type summary struct {
 	// work for the processes there (their own CPU time includes part of
 	// it). Nil when
 	// unknown (not Linux, or the server may run on every CPU).
-	ServerCPUTime *cpuShares `json:"server_cpu_time,omitempty"`
+	ServerCPUTime *cpustat.Shares `json:"server_cpu_time,omitempty"`
 	// LoadgenCores is the load generator's own CPU time over the window as
 	// a number of cores: below 1, one core drove the clients.
 	LoadgenCores float64 `json:"loadgen_cores,omitempty"`
@@ -399,12 +400,12 @@ func (r *reporter) summary(now time.Time) *summary {
 		s.FullAnswers = r.api.full.count()
 		s.FullMsP50, s.FullMsP99, s.FullMsMax = r.api.full.quantiles()
 	}
-	s.LoadgenCPUs, _ = cpusAllowed(os.Getpid())
+	s.LoadgenCPUs, _ = cpustat.Allowed(os.Getpid())
 	if cpu, err := processCPU(os.Getpid()); err == nil && r.selfCPURead {
 		s.LoadgenCores = (cpu - r.selfCPUStart).Seconds() / secs
 	}
 	s.LoadgenWaitP50ms, s.LoadgenWaitP99ms = r.selfWait.quantilesMS()
-	s.MachineCPUs = onlineCPUs()
+	s.MachineCPUs = cpustat.Online()
 	if r.cfg.PID > 0 {
 		if cpu, err := processCPU(r.cfg.PID); err == nil && r.cpuRead {
 			s.ServerCores = (cpu - r.cpuStart).Seconds() / secs
@@ -413,7 +414,7 @@ func (r *reporter) summary(now time.Time) *summary {
 		if rss, peak, err := processMemory(r.cfg.PID); err == nil {
 			s.ServerRSSMB, s.ServerPeakRSSMB = float64(rss)/(1<<20), float64(peak)/(1<<20)
 		}
-		s.ServerCPUs, _ = cpusAllowed(r.cfg.PID)
+		s.ServerCPUs, _ = cpustat.Allowed(r.cfg.PID)
 		s.ServerCPUTime = r.serverCPUShares(s.ServerCPUs)
 	}
 	s.LateInputTicksPerMin = -1
@@ -780,19 +781,19 @@ func mean(v []float64) float64 {
 // serverCPUShares is how the server's CPUs (list, Linux's format) spent the
 // window, or nil when unknown or when the server may run on every CPU of
 // the machine: what the load generator does there would be in the figures.
-func (r *reporter) serverCPUShares(list string) *cpuShares {
-	if r.cpuTimesStart == nil || list == "" || list == onlineCPUs() {
+func (r *reporter) serverCPUShares(list string) *cpustat.Shares {
+	if r.cpuTimesStart == nil || list == "" || list == cpustat.Online() {
 		return nil
 	}
-	cpus, err := parseCPUList(list)
+	cpus, err := cpustat.ParseList(list)
 	if err != nil {
 		return nil
 	}
-	now, err := readCPUTimes()
+	now, err := cpustat.Read()
 	if err != nil {
 		return nil
 	}
-	s, ok := sharesBetween(r.cpuTimesStart, now, cpus)
+	s, ok := cpustat.Between(r.cpuTimesStart, now, cpus)
 	if !ok {
 		return nil
 	}
@@ -805,7 +806,7 @@ const stealNotable = 0.05
 
 // stealNote flags a window in which the hypervisor took a notable share of
 // the server's CPUs.
-func stealNote(c *cpuShares) string {
+func stealNote(c *cpustat.Shares) string {
 	if c == nil || c.Steal < stealNotable {
 		return ""
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tickarena/tickarena/server/cpustat"
 )
 
 // TestStepTable: the largest count held is read from the summaries of a
@@ -18,8 +20,8 @@ func TestStepTable(t *testing.T) {
 		{Mode: "game", Clients: 1000, Connected: 1000, UpdatesP1: 29.8, TickP99ms: 16, ServerCPUs: "0", LoadgenCPUs: "1", MachineCPUs: "0-1"},
 		{Mode: "floor", Clients: 2000, Connected: 2000, UpdatesP1: 29.9},
 		{Mode: "game", Clients: 2000, Connected: 1990, UpdatesP1: 25, TickP99ms: 66, TickP99Beyond: true, Failed: failures{HTTPRefused: 10}},
-		{Mode: "floor", Clients: 3000, Connected: 3000, UpdatesP1: 20, ServerCPUTime: &cpuShares{Busy: 0.7, Steal: 0.25, Idle: 0.05}},
-		{Mode: "game", Clients: 3000, Connected: 3000, UpdatesP1: 29.9, ServerCPUTime: &cpuShares{Busy: 0.9, Steal: 0.01, Idle: 0.09}},
+		{Mode: "floor", Clients: 3000, Connected: 3000, UpdatesP1: 20, ServerCPUTime: &cpustat.Shares{Busy: 0.7, Steal: 0.25, Idle: 0.05}},
+		{Mode: "game", Clients: 3000, Connected: 3000, UpdatesP1: 29.9, ServerCPUTime: &cpustat.Shares{Busy: 0.9, Steal: 0.01, Idle: 0.09}},
 	}
 	var paths []string
 	for i, s := range runs {

@@ -129,6 +129,7 @@ func (a *App) build(secret []byte) error {
 	}
 	a.baseReadyChecks()
 	a.saturationReadyCheck()
+	a.stolenCPUMetric()
 	a.metrics.GaugeFunc("tickarena_rooms", "Rooms open on this node.", func() float64 { return float64(len(a.rt.Rooms())) })
 	a.metrics.GaugeFunc("tickarena_spectators", "Spectators watching a room of this node.", func() float64 { return float64(a.rt.Spectators()) })
 	if a.mux, err = a.routes(issuer, dir); err != nil {

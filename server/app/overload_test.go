@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -18,6 +20,7 @@ import (
 	"github.com/tickarena/tickarena/internal/servertest"
 	"github.com/tickarena/tickarena/internal/testwait"
 	"github.com/tickarena/tickarena/server/config"
+	"github.com/tickarena/tickarena/server/cpustat"
 )
 
 // holdTheOnlyConnection seats a flying player on a node started with
@@ -372,5 +375,40 @@ func TestBadRequestsTakeNoSeat(t *testing.T) {
 	}
 	if a := n.Do(t, http.MethodPost, "/api/play", token, nil); a.Status != http.StatusOK {
 		t.Errorf("quick play after %d bad requests at one seat a second: %d %q, want 200 (a bad request took the seat)", len(bad), a.Status, a.Message())
+	}
+}
+
+// TestStolenCPUMetric: /metrics reports the steal time of the CPUs the node
+// may run on, as /proc/stat has it between a reading before the scrape and
+// one after.
+func TestStolenCPUMetric(t *testing.T) {
+	if _, err := os.Stat("/proc/stat"); err != nil {
+		t.Skip("no /proc/stat: Linux only")
+	}
+	n := startNode(t, nil)
+	list, err := cpustat.Allowed(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cpus, err := cpustat.ParseList(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stolen := func() float64 {
+		times, err := cpustat.Read()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cpustat.Stolen(times, cpus).Seconds()
+	}
+	before := stolen()
+	raw := n.metricValue(t, "tickarena_cpu_stolen_seconds_total")
+	after := stolen()
+	got, err := strconv.ParseFloat(raw, 64)
+	if err != nil {
+		t.Fatalf("tickarena_cpu_stolen_seconds_total %q: %v", raw, err)
+	}
+	if got < before || got > after {
+		t.Errorf("tickarena_cpu_stolen_seconds_total %g; /proc/stat had %g before the scrape and %g after, for CPUs %s", got, before, after, list)
 	}
 }
