@@ -235,8 +235,8 @@ type summary struct {
 	// processes together (/proc/stat): time the hypervisor stole from them
 	// makes a slow spell, and interrupt time on loopback is mostly network
 	// work for the processes there (their own CPU time includes part of
-	// it). Nil when
-	// unknown (not Linux, or the server may run on every CPU).
+	// it). Nil when unknown (not Linux, or the server may run on every
+	// CPU).
 	ServerCPUTime *cpustat.Shares `json:"server_cpu_time,omitempty"`
 	// LoadgenCores is the load generator's own CPU time over the window as
 	// a number of cores: below 1, one core drove the clients.
