@@ -6,11 +6,9 @@ import (
 	"os"
 	"strconv"
 	"time"
-)
 
-// clockTick is the unit of the CPU times in /proc/PID/stat: USER_HZ, 100 on
-// every Linux platform Go supports.
-const clockTick = 10 * time.Millisecond
+	"github.com/tickarena/tickarena/server/cpustat"
+)
 
 // processCPU returns the CPU time (user + system) used so far by process pid,
 // read from /proc (Linux only).
@@ -35,7 +33,7 @@ func processCPU(pid int) (time.Duration, error) {
 	if err1 != nil || err2 != nil {
 		return 0, fmt.Errorf("read cpu of process %d: bad times", pid)
 	}
-	return time.Duration(utime+stime) * clockTick, nil
+	return time.Duration(utime+stime) * cpustat.ClockTick, nil
 }
 
 // processMemory returns the resident set size of process pid and its peak, in

@@ -2,7 +2,6 @@ package app
 
 import (
 	"crypto/tls"
-	"crypto/x509"
 	"fmt"
 	"net"
 	"net/http"
@@ -113,9 +112,7 @@ func TestFullNodeOverTLSKeepsConnections(t *testing.T) {
 		c.Realtime.MaxConnections = 1
 		c.TLSCert, c.TLSKey = pair.CertFile, pair.KeyFile
 	})
-	roots := x509.NewCertPool()
-	roots.AddCert(pair.Cert)
-	conf := &tls.Config{RootCAs: roots}
+	conf := &tls.Config{RootCAs: pair.Pool()}
 	host := strings.TrimPrefix(n.base, "http://")
 	c := servertest.Client{URL: "https://" + host, HTTP: &http.Client{
 		Timeout:   testwait.Default,

@@ -14,8 +14,8 @@ import (
 	"time"
 )
 
-// ClockTick is the unit of /proc/stat's times: USER_HZ, 100 on every Linux
-// platform Go supports.
+// ClockTick is the unit of the CPU times in /proc/stat and /proc/PID/stat:
+// USER_HZ, 100 on every Linux platform Go supports.
 const ClockTick = 10 * time.Millisecond
 
 // Times is one CPU's line of /proc/stat: the time it spent in each state
