@@ -87,23 +87,16 @@ func (a *App) closeWhileFull(h http.Handler) http.Handler {
 // (/proc/stat "steal"): on a virtual machine, a node that turns full at less
 // CPU than usual has often had a share of its core taken.
 func (a *App) stolenCPUMetric() {
-	list, err := cpustat.Allowed(os.Getpid())
+	read, _, err := cpustat.StealOf(os.Getpid())
 	if err != nil {
-		return
-	}
-	cpus, err := cpustat.ParseList(list)
-	if err != nil {
-		return
-	}
-	if _, err := cpustat.Read(); err != nil {
 		return
 	}
 	var last atomic.Uint64 // float64 bits of the last reading, kept when a read fails
 	a.metrics.CounterFunc("tickarena_cpu_stolen_seconds_total",
 		"Time the hypervisor gave the CPUs the node may run on to other guests (Linux steal time, all processes there).",
 		func() float64 {
-			if t, err := cpustat.Read(); err == nil {
-				last.Store(math.Float64bits(cpustat.Stolen(t, cpus).Seconds()))
+			if d, err := read(); err == nil {
+				last.Store(math.Float64bits(d.Seconds()))
 			}
 			return math.Float64frombits(last.Load())
 		})

@@ -49,7 +49,7 @@ func (c *Config) bind(fs *flag.FlagSet) {
 	fs.IntVar(&rt.MaxConnectionsPerAddr, "max-conns-per-ip", rt.MaxConnectionsPerAddr, "most WebSocket connections from one remote address")
 	fs.Var(noneValue{&rt.SeatRate}, "seat-rate", "most new seats this node hands out per second, a second's worth at once; past it quick play, joins and new rooms answer 503 \"full\" (0: no bound)")
 	fs.Var(noneDurationValue{&rt.SchedLatency}, "sched-latency", "how long a goroutine may wait for a CPU before the wait counts as slow: a tenth of the wake-ups slow for 2 s makes the node full (503 to new players), 1ms-1s (0: never full for it, nor for its read pollers falling behind)")
-	fs.Var(noneValue{&rt.CPUCeiling}, "cpu-ceiling", "percent of its CPUs (GOMAXPROCS) the node may use, over a second, before it is full (503 to new players) once its rooms or goroutines begin to wait, 50-100 (0: never full for it)")
+	fs.Var(noneValue{&rt.CPUCeiling}, "cpu-ceiling", "percent of its CPUs (GOMAXPROCS) the node may use, over a second, before it is full (503 to new players) once its rooms or goroutines begin to wait, less the time the hypervisor took from them (Linux), 50-100 (0: never full for it)")
 	fs.Var(noneValue{&rt.ReadPollers}, "read-pollers", "goroutines that read the players' plain TCP connections on Linux, each with an epoll set of its own, 1-256 (0: a goroutine per connection, as TLS connections always have)")
 	fs.Var(noneDurationValue{&rt.ReconnectGrace}, "reconnect-grace", "how long a dropped player's ship waits for them, 0-10m (0: not at all)")
 	fs.Var(noneValue{&rt.MaxSpectatorsPerRoom}, "max-spectators-per-room", "most spectators watching one room (they hold no seat), 0-10000 (0: rooms cannot be watched)")

@@ -104,6 +104,33 @@ func Allowed(pid int) (string, error) {
 	return "", fmt.Errorf("read affinity of process %d: no Cpus_allowed_list", pid)
 }
 
+// StealOf returns a reading of the time the hypervisor has taken so far
+// from the CPUs process pid may run on (its affinity now), and how many
+// those CPUs are. It fails where Linux's /proc does not say.
+func StealOf(pid int) (read func() (time.Duration, error), cpus int, err error) {
+	list, err := Allowed(pid)
+	if err != nil {
+		return nil, 0, err
+	}
+	set, err := ParseList(list)
+	if err != nil {
+		return nil, 0, fmt.Errorf("affinity of process %d: %w", pid, err)
+	}
+	if len(set) == 0 {
+		return nil, 0, fmt.Errorf("affinity of process %d: no cpu", pid)
+	}
+	if _, err := Read(); err != nil {
+		return nil, 0, err
+	}
+	return func() (time.Duration, error) {
+		t, err := Read()
+		if err != nil {
+			return 0, err
+		}
+		return Stolen(t, set), nil
+	}, len(set), nil
+}
+
 // Online returns the machine's online CPUs in Linux's list format, or ""
 // when unknown.
 func Online() string {

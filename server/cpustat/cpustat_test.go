@@ -119,3 +119,37 @@ func TestReadSeesThisCPUBusy(t *testing.T) {
 		t.Errorf("the machine's CPUs over 100 ms of spinning: %+v, %v; want some running time", s, ok)
 	}
 }
+
+// TestStealOf reads the stolen time of this process's CPUs: one reading per
+// CPU it may run on, never going back; a process that does not exist has
+// none.
+func TestStealOf(t *testing.T) {
+	if _, err := os.Stat("/proc/stat"); err != nil {
+		t.Skip("no /proc/stat on this system")
+	}
+	read, cpus, err := StealOf(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := Allowed(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if set, _ := ParseList(list); cpus != len(set) || cpus == 0 {
+		t.Errorf("StealOf counts %d CPUs, want the %d of the affinity %q", cpus, len(set), list)
+	}
+	first, err := read()
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := read()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first < 0 || second < first {
+		t.Errorf("stolen time read twice: %v then %v, want a count that never goes back", first, second)
+	}
+	if _, _, err := StealOf(1 << 30); err == nil {
+		t.Errorf("StealOf of a process that does not exist: no error")
+	}
+}

@@ -190,7 +190,10 @@ type Options struct {
 	// SaturationWindow, before it turns saturated once its rooms or
 	// goroutines begin to wait (see satGate.atCeiling): CPU time, user and
 	// kernel, from the operating system (getrusage; off where it has
-	// none). A node using all of its CPU runs everything late — the lobby's
+	// none), against the wall time of those CPUs less the share the
+	// hypervisor gave to other guests (Linux's steal time, /proc/stat): a
+	// virtual machine that lost a fifth of its core has only the rest to
+	// use. A node using all of its CPU runs everything late — the lobby's
 	// answers, its players' reads and frames — and the other signals see
 	// it only once it has seated too many players to serve; one that keeps a
 	// twentieth free answers at once and delivers on time. A busy CPU with

@@ -1,11 +1,14 @@
 package realtime
 
 import (
+	"os"
 	"runtime"
 	"runtime/metrics"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/tickarena/tickarena/server/cpustat"
 )
 
 // Saturation is whether the Manager should seat more players now: the
@@ -44,7 +47,8 @@ const (
 	SaturatedReads = "reads behind"
 	// SaturatedCeiling is the reason of a node whose process used
 	// CPUCeiling percent or more of the CPUs it may run on (GOMAXPROCS, at
-	// most the machine's) over the last SaturationWindow while its rooms or
+	// most the machine's; less what the hypervisor took from them, see
+	// cpuMeter) over the last SaturationWindow while its rooms or
 	// goroutines began to wait (satGate.atCeiling): a node that keeps
 	// a little of its CPU free answers the lobby and keeps its players' frames
 	// on time, while one that uses all of it queues everything — which the
@@ -178,6 +182,7 @@ type gateSample struct {
 	slowSched, sched      int64         // goroutine wake-ups that waited too long, all of them
 	readsBehind           int64         // read pollers behind (see readPoller.behind)
 	cpuUsed, cpuAvail     time.Duration // CPU time the process used, and the CPU time it had
+	cpuStolen             time.Duration // CPU time the hypervisor took from what it would have had
 	conns                 int64         // connections held when the sample was taken; a window's: the least
 }
 
@@ -191,6 +196,7 @@ func (s *gateSample) add(o gateSample) {
 	s.readsBehind += o.readsBehind
 	s.cpuUsed += o.cpuUsed
 	s.cpuAvail += o.cpuAvail
+	s.cpuStolen += o.cpuStolen
 }
 
 // sum returns the counts of a window's samples: their sums, and the least
@@ -263,31 +269,76 @@ func histogramSince(h *metrics.Float64Histogram, prev []uint64, threshold float6
 }
 
 // cpuMeter reads how much CPU time the process used between two reads, and
-// how much it had: the wall time between them times the CPUs it may run on.
-// Only the sampler's goroutine uses it.
+// how much it had: the wall time between them times the CPUs it may run on,
+// less the share of it that the hypervisor gave those CPUs' time to other
+// guests (Linux's "steal"). A process cannot use time it was never given: on
+// a virtual machine that lost a fifth of its core, a node using the rest is
+// as full as one using all of a core of its own. Only the sampler's
+// goroutine uses it.
 type cpuMeter struct {
 	used time.Duration // the process's CPU time at the last read
 	at   time.Time     // when that was; zero: never read, or not known here
+
+	stolen time.Duration // the stolen time of its CPUs at the last read
+	cpus   int           // how many CPUs that is of; 0: not known here
+
+	process func() (time.Duration, bool)  // the process's CPU time so far
+	steal   func() (time.Duration, error) // the stolen time of its CPUs so far
 }
 
+// newCPUMeter returns the meter of this process, with the stolen time of
+// the CPUs it may run on where Linux says (/proc/stat).
 func newCPUMeter(now time.Time) *cpuMeter {
-	c := &cpuMeter{}
-	if used, ok := processCPU(); ok {
+	steal, cpus, err := cpustat.StealOf(os.Getpid())
+	if err != nil {
+		steal, cpus = nil, 0
+	}
+	return newCPUMeterOf(now, processCPU, steal, cpus)
+}
+
+// newCPUMeterOf returns a meter over the given readings: the process's CPU
+// time, and the stolen time of cpus CPUs (none when steal is nil).
+func newCPUMeterOf(now time.Time, process func() (time.Duration, bool), steal func() (time.Duration, error), cpus int) *cpuMeter {
+	c := &cpuMeter{process: process}
+	if used, ok := process(); ok {
 		c.used, c.at = used, now
+	}
+	if steal != nil && cpus > 0 {
+		if st, err := steal(); err == nil {
+			c.steal, c.stolen, c.cpus = steal, st, cpus
+		}
 	}
 	return c
 }
 
-// read returns the CPU time used since the last read and the CPU time
-// available in that span; both are 0 where the system does not say.
-func (c *cpuMeter) read(now time.Time) (used, avail time.Duration) {
-	u, ok := processCPU()
+// maxStolenShare bounds the share of the time that stolen time takes from
+// the CPU time available: a reading in clock ticks (10 ms) over a short span
+// can exceed the span, and a node given nothing has not thereby used all of
+// nothing.
+const maxStolenShare = 0.9
+
+// read returns the CPU time used since the last read, the CPU time
+// available in that span, and the CPU time stolen from it (included in
+// neither); all are 0 where the system does not say.
+func (c *cpuMeter) read(now time.Time) (used, avail, stolen time.Duration) {
+	u, ok := c.process()
 	if !ok || c.at.IsZero() {
-		return 0, 0
+		return 0, 0, 0
 	}
-	used, avail = u-c.used, now.Sub(c.at)*time.Duration(usableCPUs())
+	wall := now.Sub(c.at)
+	used, avail = u-c.used, wall*time.Duration(usableCPUs())
 	c.used, c.at = u, now
-	return max(used, 0), max(avail, 0)
+	if c.cpus > 0 {
+		if st, err := c.steal(); err == nil {
+			if d := st - c.stolen; d > 0 && wall > 0 {
+				share := min(float64(d)/(float64(wall)*float64(c.cpus)), maxStolenShare)
+				stolen = time.Duration(share * float64(avail))
+				avail -= stolen
+			}
+			c.stolen = st
+		}
+	}
+	return max(used, 0), max(avail, 0), stolen
 }
 
 // usableCPUs is the number of CPUs the process's Go code can run on at once:
@@ -458,7 +509,7 @@ func (m *Manager) watchLate(interval time.Duration) {
 		}
 		var s gateSample
 		s.slowSched, s.sched = waits.read()
-		s.cpuUsed, s.cpuAvail = cpu.read(time.Now())
+		s.cpuUsed, s.cpuAvail, s.cpuStolen = cpu.read(time.Now())
 		if m.opts.SchedLatency > 0 {
 			now := time.Now()
 			for _, p := range m.pollers {
@@ -490,7 +541,7 @@ func (m *Manager) watchLate(interval time.Duration) {
 			m.log.Warn("realtime: saturation changed", "saturated", now != "", "reason", now,
 				"late_ticks", w.lateTicks, "ticks", w.dueTicks, "late_frames", w.lateFrames, "frames", w.dueFrames,
 				"slow_wakeups", w.slowSched, "wakeups", w.sched, "reads_behind", w.readsBehind,
-				"cpu_used", w.cpuUsed, "cpu_available", w.cpuAvail, "connections", s.conns, "full_at", m.FullAt())
+				"cpu_used", w.cpuUsed, "cpu_available", w.cpuAvail, "cpu_stolen", w.cpuStolen, "connections", s.conns, "full_at", m.FullAt())
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package realtime
 
 import (
+	"errors"
 	"io"
 	"math"
 	"runtime/metrics"
@@ -142,6 +143,71 @@ func TestCeilingAfterASaturation(t *testing.T) {
 			}
 			if got != tt.want {
 				t.Errorf("three seconds at %v of the CPU: saturated %q, want %q", tt.s.cpuUsed, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestCeilingCountsStolenTime: time the hypervisor gave the node's CPUs to
+// other guests is time the node never had. A node that used 80 % of the
+// wall time of its CPUs while a fifth of it was stolen, with its ticks
+// starting to run late, is at its ceiling; the same node with nothing
+// stolen has a fifth to spare; a stolen-time reading that fails, or none at
+// all, leaves the ceiling as it was.
+func TestCeilingCountsStolenTime(t *testing.T) {
+	const wall = time.Second
+	p := time.Duration(usableCPUs())
+	errNoStat := errors.New("no /proc/stat")
+	for _, tt := range []struct {
+		name       string
+		cpus       int
+		stolen     time.Duration // over the second, all cpus together
+		stealFails bool
+		wantAvail  time.Duration
+		want       string
+	}{
+		{"a fifth stolen", 1, wall / 5, false, wall * p * 4 / 5, SaturatedCeiling},
+		{"a fifth stolen over two cpus", 2, 2 * wall / 5, false, wall * p * 4 / 5, SaturatedCeiling},
+		{"nothing stolen", 1, 0, false, wall * p, ""},
+		{"stolen time not known", 0, wall / 5, false, wall * p, ""},
+		{"stolen time unreadable", 1, wall / 5, true, wall * p, ""},
+		{"more stolen than the span (clock ticks)", 1, 2 * wall, false, wall * p / 10, SaturatedCeiling},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t0 := time.Unix(1000, 0)
+			var used, stolen time.Duration
+			fail := false
+			process := func() (time.Duration, bool) { return used, true }
+			steal := func() (time.Duration, error) {
+				if fail {
+					return 0, errNoStat
+				}
+				return stolen, nil
+			}
+			var m *cpuMeter
+			if tt.cpus > 0 {
+				m = newCPUMeterOf(t0, process, steal, tt.cpus)
+			} else {
+				m = newCPUMeterOf(t0, process, nil, 0)
+			}
+			g := newSatGate(Options{CPUCeiling: 95, SaturationWindow: time.Second, gateInterval: time.Second}.withDefaults())
+			got := ""
+			for i := 1; i <= 3; i++ {
+				used += wall * p * 4 / 5
+				stolen += tt.stolen
+				fail = tt.stealFails
+				s := gateSample{lateTicks: 2, dueTicks: 100, dueFrames: 3000}
+				s.cpuUsed, s.cpuAvail, s.cpuStolen = m.read(t0.Add(time.Duration(i) * wall))
+				if d := s.cpuAvail - tt.wantAvail; d < -time.Microsecond || d > time.Microsecond {
+					t.Fatalf("second %d: CPU time available %v, want %v", i, s.cpuAvail, tt.wantAvail)
+				}
+				if s.cpuAvail+s.cpuStolen != wall*p && !tt.stealFails && tt.cpus > 0 {
+					t.Errorf("second %d: available %v + stolen %v, want the wall time of the CPUs, %v", i, s.cpuAvail, s.cpuStolen, wall*p)
+				}
+				got = g.sample(s)
+			}
+			if got != tt.want {
+				t.Errorf("80%% of the CPUs' wall time used, late ticks: saturated %q, want %q", got, tt.want)
 			}
 		})
 	}
