@@ -15,6 +15,18 @@ import "github.com/tickarena/tickarena/game"
 // to the line of aim is noted as they are found. A recording is the same,
 // byte for byte, as with the exact test for every pair and every question
 // (TestRecorderMatchesReference).
+//
+// A search pays when the next aim follows one of its candidates (or the
+// aim keeps following its ship); one that finds none, or whose candidates
+// the next aim does not follow, costs a pass over the roster for an aim
+// stored whole all the same (or as a target and an offset, about as
+// long). The aims of the load generator's players and of a human sweeping
+// their mouse do that every tick, and the search was then most of what
+// recording cost the server: after searchMisses such searches in a row a
+// ship's changed aims are stored whole without one for minRest of them,
+// twice as many after each further miss, up to maxRest (about a second at
+// 30 Hz); a search that pays ends the rest. A ship that begins to follow
+// another while resting is found at its next search.
 
 // cand is a ship that another ship may be aiming at, and with which error.
 type cand struct {
@@ -31,22 +43,42 @@ func (r *Recorder) aimMode(i int, a game.Angle) byte {
 	sl := &r.slots[i]
 	if a == sl.aim {
 		if sl.pending {
-			r.resolve(i, r.matchEach(i, a))
+			matched := r.matchEach(i, a)
+			r.resolve(i, matched)
+			settle(sl, matched)
 		}
 		return aimSame
 	}
 	switch {
-	case sl.pending:
+	case sl.pending && sl.rest == 0:
 		r.search(i, a)
 		matched := r.matchFound(sl)
 		r.resolve(i, matched)
+		settle(sl, matched)
 		if matched {
 			return aimTracked // toward the ship just chosen, with its offset
 		}
+	case sl.pending:
+		// Resting: the pending candidates alone are tested.
+		matched := r.matchEach(i, a)
+		r.resolve(i, matched)
+		settle(sl, matched)
+		if matched {
+			return aimTracked
+		}
+		sl.rest = max(sl.rest, 1) - 1
+		r.found = r.found[:0]
 	case r.tracks(i, a):
+		sl.misses = 0
 		return aimTracked
+	case sl.rest > 0:
+		sl.rest--
+		r.found = r.found[:0]
 	default:
 		r.search(i, a)
+		if len(r.found) == 0 {
+			settle(sl, false)
+		}
 	}
 	if len(r.found) == 0 {
 		sl.target = -1
@@ -57,6 +89,28 @@ func (r *Recorder) aimMode(i int, a game.Angle) byte {
 	sl.cands, sl.closest = append(sl.cands[:0], r.found...), r.closest
 	sl.pending, sl.at = true, len(sl.kinds)
 	return 0 // the mode is filled in by resolve
+}
+
+// How long an aim rests from the search (see the top of this file): after
+// searchMisses searches in a row that did not pay, minRest changed aims,
+// doubled by each further one, up to maxRest.
+const (
+	searchMisses = 3
+	minRest      = 4
+	maxRest      = 32
+)
+
+// settle counts whether the last search for sl's aim paid (its next aim
+// followed a candidate), and sets the rest that follows a run of misses.
+func settle(sl *slot, paid bool) {
+	if paid {
+		sl.misses, sl.rest = 0, 0
+		return
+	}
+	sl.misses = min(sl.misses, 254) + 1
+	if n := int(sl.misses) - searchMisses; n >= 0 {
+		sl.rest = uint8(min(minRest<<min(n, 4), maxRest))
+	}
 }
 
 // tracks reports whether a is the aim of roster ship i toward the ship it
@@ -75,6 +129,7 @@ func (r *Recorder) tracks(i int, a game.Angle) bool {
 // order; and r.closest to the index of the first of those closest to its
 // line of aim.
 func (r *Recorder) search(i int, a game.Angle) {
+	r.searches++
 	spots := r.spots
 	if cap(r.found) < len(spots) {
 		r.found = make([]cand, 0, cap(spots))

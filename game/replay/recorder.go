@@ -36,6 +36,12 @@ type slot struct {
 	at      int
 	cands   []cand
 	closest int
+	// An aim that keeps following no ship (a sweeping mouse, empty space)
+	// rests from the search a while (settle): misses counts the searches in
+	// a row that did not pay, rest the changed aims left to store whole
+	// before the next one.
+	misses uint8
+	rest   uint8
 	// This segment's data of the ship, tick by tick: kinds in kinds, the
 	// payloads in the sections they go to.
 	kinds []byte
@@ -70,6 +76,7 @@ type Recorder struct {
 	spots    []spot // the roster's ids and positions, index for index with slots
 	found    []cand // the candidates of the aim being stored (search)
 	closest  int    // the index in found of the first closest to the line of aim
+	searches int    // searches for the ship of an aim made so far (tests)
 	state    game.State
 	sec      [numSections][]byte
 }
