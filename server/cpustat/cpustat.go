@@ -38,6 +38,9 @@ func Read() (map[int]Times, error) {
 func Parse(b []byte) (map[int]Times, error) {
 	times := make(map[int]Times)
 	for line := range bytes.SplitSeq(b, []byte("\n")) {
+		if !bytes.HasPrefix(line, []byte("cpu")) {
+			continue // the interrupt counts' line alone may hold thousands of fields
+		}
 		fields := bytes.Fields(line)
 		if len(fields) == 0 {
 			continue
