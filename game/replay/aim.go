@@ -25,7 +25,8 @@ import "github.com/tickarena/tickarena/game"
 // recording cost the server: after searchMisses such searches in a row a
 // ship's changed aims are stored whole without one for minRest of them,
 // twice as many after each further miss, up to maxRest (about a second at
-// 30 Hz); a search that pays ends the rest. A ship that begins to follow
+// 30 Hz); a search that pays, or an aim that keeps following its ship,
+// ends the rest. A ship that begins to follow
 // another while resting is found at its next search.
 
 // cand is a ship that another ship may be aiming at, and with which error.
@@ -66,10 +67,10 @@ func (r *Recorder) aimMode(i int, a game.Angle) byte {
 		if matched {
 			return aimTracked
 		}
-		sl.rest = max(sl.rest, 1) - 1
+		sl.rest-- // still at least 1: a miss never shortens a rest
 		r.found = r.found[:0]
 	case r.tracks(i, a):
-		sl.misses = 0
+		settle(sl, true)
 		return aimTracked
 	case sl.rest > 0:
 		sl.rest--

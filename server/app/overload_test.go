@@ -383,20 +383,16 @@ func TestStolenCPUMetric(t *testing.T) {
 		t.Skip("no /proc/stat: Linux only")
 	}
 	n := startNode(t, nil)
-	list, err := cpustat.Allowed(os.Getpid())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cpus, err := cpustat.ParseList(list)
+	read, cpus, err := cpustat.StealOf(os.Getpid())
 	if err != nil {
 		t.Fatal(err)
 	}
 	stolen := func() float64 {
-		times, err := cpustat.Read()
+		d, err := read()
 		if err != nil {
 			t.Fatal(err)
 		}
-		return cpustat.Stolen(times, cpus).Seconds()
+		return d.Seconds()
 	}
 	before := stolen()
 	raw := n.metricValue(t, "tickarena_cpu_stolen_seconds_total")
@@ -406,6 +402,6 @@ func TestStolenCPUMetric(t *testing.T) {
 		t.Fatalf("tickarena_cpu_stolen_seconds_total %q: %v", raw, err)
 	}
 	if got < before || got > after {
-		t.Errorf("tickarena_cpu_stolen_seconds_total %g; /proc/stat had %g before the scrape and %g after, for CPUs %s", got, before, after, list)
+		t.Errorf("tickarena_cpu_stolen_seconds_total %g; /proc/stat had %g before the scrape and %g after, for its %d CPUs", got, before, after, cpus)
 	}
 }

@@ -130,7 +130,7 @@ func StealOf(pid int) (read func() (time.Duration, error), cpus int, err error) 
 		if err != nil {
 			return 0, err
 		}
-		return Stolen(t, set), nil
+		return stolen(t, set), nil
 	}, len(set), nil
 }
 
@@ -181,9 +181,9 @@ func Between(before, after map[int]Times, cpus []int) (s Shares, ok bool) {
 	return Shares{Busy: float64(busy) / total, IRQ: float64(irq) / total, Steal: float64(steal) / total, Idle: float64(idle) / total}, true
 }
 
-// Stolen returns the time the hypervisor took from cpus since boot, by one
+// stolen returns the time the hypervisor took from cpus since boot, by one
 // reading.
-func Stolen(times map[int]Times, cpus []int) time.Duration {
+func stolen(times map[int]Times, cpus []int) time.Duration {
 	var ticks uint64
 	for _, c := range cpus {
 		ticks += times[c].Steal

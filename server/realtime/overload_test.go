@@ -184,12 +184,7 @@ func TestCeilingCountsStolenTime(t *testing.T) {
 				}
 				return stolen, nil
 			}
-			var m *cpuMeter
-			if tt.cpus > 0 {
-				m = newCPUMeterOf(t0, process, steal, tt.cpus)
-			} else {
-				m = newCPUMeterOf(t0, process, nil, 0)
-			}
+			m := newCPUMeterOf(t0, process, steal, tt.cpus) // 0 CPUs: no stolen time known
 			g := newSatGate(Options{CPUCeiling: 95, SaturationWindow: time.Second, gateInterval: time.Second}.withDefaults())
 			got := ""
 			for i := 1; i <= 3; i++ {
