@@ -23,6 +23,8 @@ type fanout struct {
 	r       *room
 	area    Area
 	snap    Snapshot
+	snaps   [2]Snapshot // refs: this tick's and the last, which the baselines refer to
+	refs    bool        // views held as SnapViews, as the server does
 	enc     DeltaEncoder
 	clients []benchClient
 	sizes   sizeHistogram
@@ -32,6 +34,8 @@ type fanout struct {
 type benchClient struct {
 	self      uint32
 	base, cur View
+	baseRef   SnapView
+	curRef    SnapView
 	events    []game.Event
 	buf       []byte
 }
@@ -51,23 +55,44 @@ func newFanoutShips(area Area, ships int) *fanout {
 	return f
 }
 
-// deltas captures the world and encodes the delta of every client.
+// deltas captures the world and encodes the delta of every client, with
+// the views held as Views or, with refs, as SnapViews of the last two
+// snapshots.
 func (f *fanout) deltas() {
 	w := f.r.w
-	f.snap.Capture(w)
+	snap := &f.snap
+	if f.refs {
+		snap = &f.snaps[w.Tick%2]
+	}
+	snap.Capture(w)
+	if f.refs {
+		snap.Follow(&f.snaps[(w.Tick+1)%2])
+	}
 	for i := range f.clients {
 		c := &f.clients[i]
-		f.snap.ViewInto(&c.cur, c.self, &c.base, f.area)
-		cx, cy := f.snap.size/2, f.snap.size/2
-		if e := c.cur.Find(c.self); e != nil {
-			cx, cy = e.X, e.Y
+		var self *Entity
+		if f.refs {
+			snap.ViewRefInto(&c.curRef, c.self, &c.baseRef, f.area)
+			self = c.curRef.Find(c.self)
+		} else {
+			snap.ViewInto(&c.cur, c.self, &c.base, f.area)
+			self = c.cur.Find(c.self)
+		}
+		cx, cy := snap.size/2, snap.size/2
+		if self != nil {
+			cx, cy = self.X, self.Y
 		}
 		c.events = f.area.EventsNear(c.events[:0], w.Events, cx, cy, c.self)
-		c.buf = f.enc.Append(c.buf[:0], &c.base, &c.cur, w.Ship(c.self).LastSeq, c.events)
+		if f.refs {
+			c.buf = f.enc.AppendRef(c.buf[:0], &c.baseRef, &c.curRef, w.Ship(c.self).LastSeq, c.events)
+			c.baseRef, c.curRef = c.curRef, c.baseRef
+		} else {
+			c.buf = f.enc.Append(c.buf[:0], &c.base, &c.cur, w.Ship(c.self).LastSeq, c.events)
+			c.base, c.cur = c.cur, c.base
+		}
 		if f.measure {
 			f.sizes.add(len(c.buf))
 		}
-		c.base, c.cur = c.cur, c.base
 	}
 }
 
@@ -127,6 +152,51 @@ func BenchmarkDeltaAOI(b *testing.B) { benchmarkDeltas(b, DefaultArea) }
 // BenchmarkDeltaRoom50 is BenchmarkDeltaAOI in the load test's room: 50
 // ships, every one a client, in the default arena with its 300 pellets.
 func BenchmarkDeltaRoom50(b *testing.B) { benchmarkFanout(b, newFanoutShips(DefaultArea, 50)) }
+
+// BenchmarkDeltaRooms3000 is BenchmarkDeltaRoom50 over 60 such rooms, 3,000
+// clients, each room stepped before its fan-out as a node does: the
+// clients' views and baselines no longer fit in the caches, as at the
+// one-core goal, so that what a view's memory costs shows.
+// Its cases are views copied (View) and views held as indices into the
+// snapshots (SnapView), as the server holds them.
+func BenchmarkDeltaRooms3000(b *testing.B) {
+	for _, refs := range []bool{false, true} {
+		name := "copies"
+		if refs {
+			name = "refs"
+		}
+		b.Run(name, func(b *testing.B) { benchmarkRooms(b, 60, refs) })
+	}
+}
+
+func benchmarkRooms(b *testing.B, n int, refs bool) {
+	rooms := make([]*fanout, n)
+	for i := range rooms {
+		rooms[i] = newFanoutShips(DefaultArea, 50)
+		rooms[i].measure, rooms[i].refs = true, refs
+		for range 3 { // the views' memory, for refs
+			rooms[i].r.step()
+			rooms[i].deltas()
+		}
+	}
+	var cpu time.Duration
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		for _, f := range rooms {
+			b.StopTimer()
+			f.r.step()
+			b.StartTimer()
+			t0 := cputime.Process()
+			f.deltas()
+			cpu += cputime.Process() - t0
+		}
+	}
+	b.StopTimer()
+	clients := len(rooms) * len(rooms[0].clients)
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*clients), "ns/client/tick")
+	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N*clients), "cpu-ns/client/tick")
+}
 
 // BenchmarkDeltaWholeWorld is BenchmarkDeltaAOI with every client seeing everything.
 func BenchmarkDeltaWholeWorld(b *testing.B) { benchmarkDeltas(b, WholeWorld) }
@@ -241,7 +311,7 @@ func (b *breakdown) add(d *Delta, size int, view *View) {
 	var ids eventIDs
 	for i := range d.Events {
 		k := min(int(d.Events[i].Kind), 5)
-		b.events[k] += len(appendEvent(nil, &d.Events[i], view, &ids))
+		b.events[k] += len(appendEvent(nil, &d.Events[i], view.Tick, view.Find(d.Events[i].B), &ids))
 		b.eventCount[k]++
 	}
 }

@@ -8,6 +8,9 @@ type DeltaEncoder struct {
 	created []int32
 	changed []changeRef
 	removed []uint32
+	// AppendRef's scratch bitsets over the current snapshot's entities: the
+	// baseline's entities carried to it, and those that stay in view.
+	was, stay []uint64
 }
 
 // maxChangeValues is the number of values of one change on the wire: id, mask
@@ -55,24 +58,54 @@ func (e *DeltaEncoder) Append(dst []byte, base, cur *View, lastSeq uint32, event
 		}
 	}
 
+	var round *RoundInfo
+	if base == nil || baseTick == 0 || base.Round != cur.Round {
+		round = &cur.Round
+	}
+	dst = e.appendLists(dst, cur.Tick, baseTick, round, lastSeq, baseEnts, cur.Entities, changeValues)
+	return appendEvents(dst, events, cur.Tick, cur)
+}
+
+// appendEvents appends the events' array of a delta at tick whose view is v.
+func appendEvents(dst []byte, events []game.Event, tick uint32, v interface{ Find(uint32) *Entity }) []byte {
+	dst = appendArray(dst, len(events))
+	var ids eventIDs
+	for i := range events {
+		ev := &events[i]
+		var owner *Entity
+		if ev.Kind == game.Shot {
+			owner = v.Find(ev.B)
+		}
+		dst = appendEvent(dst, ev, tick, owner, &ids)
+	}
+	return dst
+}
+
+// appendLists appends the head of a delta message at tick from baseTick
+// (0: a full snapshot), with round when it is not the base's, then the
+// entities created, changed and removed that e holds, as indices into
+// curEnts and baseEnts; changeValues is the length of the changes' list.
+// The events' array is the caller's to append.
+func (e *DeltaEncoder) appendLists(dst []byte, tick, baseTick uint32, round *RoundInfo, lastSeq uint32, baseEnts, curEnts []Entity, changeValues int) []byte {
+	n := int32(tick - baseTick)
 	dst = appendArray(dst, 9)
 	dst = appendUint(dst, uint64(TypeDelta))
-	dst = appendUint(dst, uint64(cur.Tick))
-	dst = appendUint(dst, uint64(cur.Tick-baseTick))
+	dst = appendUint(dst, uint64(tick))
+	dst = appendUint(dst, uint64(tick-baseTick))
 	dst = appendUint(dst, uint64(lastSeq))
-	if base != nil && baseTick != 0 && base.Round == cur.Round {
+	if round == nil {
 		dst = append(dst, 0xc0)
 	} else {
 		dst = appendArray(dst, 3)
-		dst = appendUint(dst, uint64(cur.Round.Round))
-		dst = appendUint(dst, uint64(cur.Round.Phase))
-		dst = appendUint(dst, uint64(cur.Round.PhaseEnd))
+		dst = appendUint(dst, uint64(round.Round))
+		dst = appendUint(dst, uint64(round.Phase))
+		dst = appendUint(dst, uint64(round.PhaseEnd))
 	}
 
 	dst = appendArray(dst, len(e.created))
 	var prev uint32
 	for _, ci := range e.created {
-		c := &cur.Entities[ci]
+		c := &curEnts[ci]
 		dst = appendEntity(dst, c, c.ID-prev)
 		prev = c.ID
 	}
@@ -81,7 +114,7 @@ func (e *DeltaEncoder) Append(dst []byte, base, cur *View, lastSeq uint32, event
 	dst = appendArray(dst, changeValues)
 	prev = 0
 	for _, ch := range e.changed {
-		b, c := &baseEnts[ch.base], &cur.Entities[ch.cur]
+		b, c := &baseEnts[ch.base], &curEnts[ch.cur]
 		dst = appendChange(dst, b, c, ch.mask, n, c.ID-prev)
 		prev = c.ID
 	}
@@ -91,12 +124,6 @@ func (e *DeltaEncoder) Append(dst []byte, base, cur *View, lastSeq uint32, event
 	for _, id := range e.removed {
 		dst = appendUint(dst, uint64(id-prev))
 		prev = id
-	}
-
-	dst = appendArray(dst, len(events))
-	var ids eventIDs
-	for i := range events {
-		dst = appendEvent(dst, &events[i], cur, &ids)
 	}
 	return dst
 }
@@ -179,12 +206,13 @@ func appendID(dst []byte, id uint32, prev *uint32) []byte {
 }
 
 // appendEvent appends ev to a delta at tick: ship and bullet ids as differences
-// (see eventIDs), a shot's tick as how many ticks before the delta's it was fired.
-func appendEvent(dst []byte, ev *game.Event, cur *View, ids *eventIDs) []byte {
-	tick := cur.Tick
+// (see eventIDs), a shot's tick as how many ticks before the delta's it was
+// fired. owner is a shot's owner as the delta's view holds it, nil when the
+// view does not hold it.
+func appendEvent(dst []byte, ev *game.Event, tick uint32, owner *Entity, ids *eventIDs) []byte {
 	switch ev.Kind {
 	case game.Shot:
-		if ev.Tick == tick && fromMuzzle(ev, cur) {
+		if ev.Tick == tick && fromMuzzle(ev, owner) {
 			// The short form: fired this tick from its owner's muzzle, which the
 			// client computes from the owner in the view.
 			dst = appendArray(dst, 4)
@@ -230,10 +258,9 @@ func appendEvent(dst []byte, ev *game.Event, cur *View, ids *eventIDs) []byte {
 	}
 }
 
-// fromMuzzle reports whether a shot starts at the muzzle of its owner as the
-// view holds it.
-func fromMuzzle(ev *game.Event, v *View) bool {
-	o := v.Find(ev.B)
+// fromMuzzle reports whether a shot starts at the muzzle of its owner o as a
+// view holds it (nil: not in the view).
+func fromMuzzle(ev *game.Event, o *Entity) bool {
 	if o == nil || o.Kind != KindShip {
 		return false
 	}

@@ -138,7 +138,7 @@ func appendDeltaMsg(dst []byte, d *Delta) []byte {
 	dst = appendArray(dst, len(d.Events))
 	var ids eventIDs
 	for i := range d.Events {
-		dst = appendEvent(dst, &d.Events[i], &View{Tick: d.Tick}, &ids)
+		dst = appendEvent(dst, &d.Events[i], d.Tick, nil, &ids)
 	}
 	return dst
 }

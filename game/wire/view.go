@@ -88,6 +88,11 @@ type Snapshot struct {
 	cells     []int32  // scratch for buildGrid: the cell of each entity
 	marks     []uint64 // scratch bitset of entity indices, all zero between calls
 	inner     []uint64 // scratch bitset: the marked entities inside the inner rectangle
+	was       []uint64 // ViewRefInto's scratch bitset: the baseline's entities carried here
+	// Where the entities of earlier snapshots are in this one (snapview.go):
+	// the one Follow named, and the last other that a baseline was cut from.
+	follows, other link
+	captured       uint64 // the number of Captures, which tells a link to a reused snapshot from one to what it held
 }
 
 // cellEntry is an entity of a snapshot's grid: its position and its index.
@@ -105,6 +110,8 @@ func (s *Snapshot) Capture(w *game.World) {
 		s.Entities = append(s.Entities, ShipEntity(&w.Ships[i]))
 	}
 	s.buildGrid(w.Size)
+	s.follows.from, s.other.from = nil, nil
+	s.captured++
 }
 
 // buildGrid builds s's grid over its entities in an arena of side size Sub
@@ -152,41 +159,7 @@ func (s *Snapshot) cellCoord(v int32) int32 { return min(max(v/viewCell, 0), s.s
 func (s *Snapshot) ViewInto(dst *View, self uint32, base *View, a Area) {
 	dst.Tick, dst.Round = s.Tick, s.Round
 	dst.Entities = dst.Entities[:0]
-	cx, cy := s.size/2, s.size/2
-	selfIdx := -1
-	if i := s.index(self); i >= 0 {
-		cx, cy, selfIdx = s.Entities[i].X, s.Entities[i].Y, i
-	}
-	hw, hh := int64(a.HalfW)*game.Sub, int64(a.HalfH)*game.Sub
-	ow, oh := hw+int64(a.Margin)*game.Sub, hh+int64(a.Margin)*game.Sub
-	// The grid's cells overshoot the rectangle: keep what lies inside it, marked
-	// in a bitset over entity indices, which are in id order; reading the set bits
-	// back yields the view sorted without a sort. A second bitset marks those
-	// inside the inner rectangle, which are in view whatever the baseline holds.
-	words := (len(s.Entities) + 63) / 64
-	if cap(s.marks) < words {
-		s.marks, s.inner = make([]uint64, words), make([]uint64, words)
-	}
-	s.marks, s.inner = s.marks[:words], s.inner[:words]
-	cx0, cx1 := s.cellCoord(clamp32(int64(cx)-ow)), s.cellCoord(clamp32(int64(cx)+ow))
-	cy0, cy1 := s.cellCoord(clamp32(int64(cy)-oh)), s.cellCoord(clamp32(int64(cy)+oh))
-	// |x-cx| <= ow as one unsigned comparison, and without branches: whether
-	// a candidate is in is a coin toss the branch predictor loses.
-	x0, y0, ix0, iy0 := int64(cx)-ow, int64(cy)-oh, int64(cx)-hw, int64(cy)-hh
-	// A negative extent, which no Area should have, holds nothing, as |x-cx|
-	// <= a negative number does not.
-	inOK := b2u(hw >= 0 && hh >= 0)
-	for row := cy0; row <= cy1 && ow >= 0 && oh >= 0; row++ {
-		c := row * s.side
-		for _, p := range s.cellPos[s.cellStart[c+cx0]:s.cellStart[c+cx1+1]] {
-			x, y := int64(p.x), int64(p.y)
-			out := b2u(uint64(x-x0) <= uint64(2*ow)) & b2u(uint64(y-y0) <= uint64(2*oh))
-			in := b2u(uint64(x-ix0) <= uint64(2*hw)) & b2u(uint64(y-iy0) <= uint64(2*hh)) & inOK
-			w, sh := p.i>>6, uint(p.i)&63
-			s.marks[w] |= out << sh
-			s.inner[w] |= in << sh
-		}
-	}
+	selfIdx := s.mark(self, a)
 	var bi int
 	var baseEnts []Entity
 	if base != nil {
@@ -229,6 +202,51 @@ func (s *Snapshot) ViewInto(dst *View, self uint32, base *View, a Area) {
 			slices.SortFunc(dst.Entities, func(a, b Entity) int { return int(int64(a.ID) - int64(b.ID)) })
 		}
 	}
+}
+
+// mark sets, in the bitsets s.marks and s.inner over entity indices, the
+// entities of the snapshot in the rectangle of a around the ship self grown
+// by the margin, and those in the rectangle itself; the caller clears both
+// once it has read them. It returns the index of self, -1 when self is not
+// in the snapshot, in which case the rectangle is centred on the middle of
+// the arena.
+func (s *Snapshot) mark(self uint32, a Area) (selfIdx int) {
+	cx, cy := s.size/2, s.size/2
+	selfIdx = -1
+	if i := s.index(self); i >= 0 {
+		cx, cy, selfIdx = s.Entities[i].X, s.Entities[i].Y, i
+	}
+	hw, hh := int64(a.HalfW)*game.Sub, int64(a.HalfH)*game.Sub
+	ow, oh := hw+int64(a.Margin)*game.Sub, hh+int64(a.Margin)*game.Sub
+	// The grid's cells overshoot the rectangle: keep what lies inside it, marked
+	// in a bitset over entity indices, which are in id order; reading the set bits
+	// back yields the view sorted without a sort. A second bitset marks those
+	// inside the inner rectangle, which are in view whatever the baseline holds.
+	words := (len(s.Entities) + 63) / 64
+	if cap(s.marks) < words {
+		s.marks, s.inner = make([]uint64, words), make([]uint64, words)
+	}
+	s.marks, s.inner = s.marks[:words], s.inner[:words]
+	cx0, cx1 := s.cellCoord(clamp32(int64(cx)-ow)), s.cellCoord(clamp32(int64(cx)+ow))
+	cy0, cy1 := s.cellCoord(clamp32(int64(cy)-oh)), s.cellCoord(clamp32(int64(cy)+oh))
+	// |x-cx| <= ow as one unsigned comparison, and without branches: whether
+	// a candidate is in is a coin toss the branch predictor loses.
+	x0, y0, ix0, iy0 := int64(cx)-ow, int64(cy)-oh, int64(cx)-hw, int64(cy)-hh
+	// A negative extent, which no Area should have, holds nothing, as |x-cx|
+	// <= a negative number does not.
+	inOK := b2u(hw >= 0 && hh >= 0)
+	for row := cy0; row <= cy1 && ow >= 0 && oh >= 0; row++ {
+		c := row * s.side
+		for _, p := range s.cellPos[s.cellStart[c+cx0]:s.cellStart[c+cx1+1]] {
+			x, y := int64(p.x), int64(p.y)
+			out := b2u(uint64(x-x0) <= uint64(2*ow)) & b2u(uint64(y-y0) <= uint64(2*oh))
+			in := b2u(uint64(x-ix0) <= uint64(2*hw)) & b2u(uint64(y-iy0) <= uint64(2*hh)) & inOK
+			w, sh := p.i>>6, uint(p.i)&63
+			s.marks[w] |= out << sh
+			s.inner[w] |= in << sh
+		}
+	}
+	return selfIdx
 }
 
 // Contains reports whether the point lies in the area around (cx, cy), margin included.

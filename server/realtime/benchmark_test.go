@@ -170,7 +170,7 @@ func BenchmarkRoomTickEncode(b *testing.B) {
 		think(r, players, brains)
 		r.step(time.Time{})
 		t1 := cputime.Process()
-		r.snap.Capture(r.world)
+		r.capture()
 		n := 0
 		for _, p := range players {
 			buf = r.encodeDelta(p, buf[:0])

@@ -25,9 +25,9 @@ func (r *room) fanout(now time.Time) {
 		r.events = r.events[:0]
 		return // nobody to tell
 	}
-	r.snap.Capture(r.world)
+	r.capture()
 	if r.rosterDue && len(r.order) > 0 {
-		r.liveRoster.encode(&r.snap, r.world.Size)
+		r.liveRoster.encode(r.snap, r.world.Size)
 	}
 	r.fanoutSpectators(now) // spectate.go
 	for _, p := range r.order {
@@ -44,6 +44,60 @@ func (r *room) fanout(now time.Time) {
 	}
 	r.out.kick()
 	r.events = r.events[:0]
+}
+
+// capture takes the world's snapshot for this fan-out into r.snap: one
+// that no player's baseline refers to any more, linked to the last (see
+// wire.Snapshot.Follow), to which most of them do.
+func (r *room) capture() {
+	prev := r.snap
+	r.snaps.sweep(r.order)
+	r.snap = r.snaps.get()
+	r.snap.Capture(r.world)
+	if prev != nil && prev != r.snap {
+		r.snap.Follow(prev)
+	}
+}
+
+// snapshots keeps a room's snapshots while a player's baseline is a view of
+// one: a few at a time, the last fan-out's and those of clients skipped
+// since, reused once no baseline refers to them.
+type snapshots struct {
+	held, free []*wire.Snapshot
+}
+
+// get returns a snapshot to capture into.
+func (ss *snapshots) get() *wire.Snapshot {
+	var s *wire.Snapshot
+	if n := len(ss.free); n > 0 {
+		s = ss.free[n-1]
+		ss.free = ss.free[:n-1]
+	} else {
+		s = new(wire.Snapshot)
+	}
+	ss.held = append(ss.held, s)
+	return s
+}
+
+// sweep frees the held snapshots that no player's baseline refers to.
+func (ss *snapshots) sweep(players []*player) {
+	kept := ss.held[:0]
+	for _, s := range ss.held {
+		used := false
+		for _, p := range players {
+			if p.base.Snap == s {
+				used = true
+				break
+			}
+		}
+		if used {
+			kept = append(kept, s)
+		} else {
+			ss.free = append(ss.free, s)
+		}
+	}
+	clear(ss.held[len(kept):])
+	ss.held = kept
 }
 
 // sendFrame encodes p's tick frame (its delta against its baseline, then
@@ -119,7 +173,7 @@ func appendPingPong(c *client, buf []byte, ping bool, now time.Time) []byte {
 // view of the current snapshot, with the events near it (those it missed first).
 func (r *room) encodeDelta(p *player, buf []byte) []byte {
 	a := r.m.opts.Area
-	r.snap.ViewInto(&p.cur, p.ship, &p.base, a)
+	r.snap.ViewRefInto(&p.cur, p.ship, &p.base, a)
 	cx, cy := r.world.Size/2, r.world.Size/2
 	var lastSeq uint32
 	if s := r.world.Ship(p.ship); s != nil {
@@ -128,13 +182,15 @@ func (r *room) encodeDelta(p *player, buf []byte) []byte {
 	p.events = a.EventsNear(p.events[:0], p.missed, cx, cy, p.ship)
 	p.events = a.EventsNear(p.events, r.events, cx, cy, p.ship)
 	p.missed = drained(p.missed)
-	return r.enc.Append(buf, &p.base, &p.cur, lastSeq, p.events)
+	return r.enc.AppendRef(buf, &p.base, &p.cur, lastSeq, p.events)
 }
 
 // commit makes the view just encoded p's baseline, by swapping, not copying.
 func (r *room) commit(p *player) {
 	if h := r.m.opts.viewHook; h != nil {
-		h(r.id, p.id, &p.cur)
+		var v wire.View
+		p.cur.CopyTo(&v)
+		h(r.id, p.id, &v)
 	}
 	p.base, p.cur = p.cur, p.base
 }

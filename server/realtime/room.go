@@ -26,7 +26,9 @@ type player struct {
 	slot   *inputSlot
 	goneAt time.Time // when the human's connection dropped
 
-	base, cur    wire.View // last view queued to the client, and scratch for the next
+	// base is the last view queued to the client, cur scratch for the next:
+	// bitsets over the room's snapshots (see snapshots).
+	base, cur    wire.SnapView
 	skippedSince time.Time
 	rosterTick   uint32       // tick of the last roster queued to the client; 0: none
 	missed       []game.Event // events of ticks the client was skipped for
@@ -96,7 +98,8 @@ type room struct {
 
 	// room goroutine
 	world  *game.World
-	snap   wire.Snapshot
+	snap   *wire.Snapshot // the last fan-out's, from snaps
+	snaps  snapshots
 	enc    wire.DeltaEncoder
 	humans map[string]*player
 	order  []*player // humans in joining order
@@ -463,7 +466,7 @@ func (r *room) welcome(p *player) {
 
 // resync makes the next delta of p a full snapshot.
 func (r *room) resync(p *player) {
-	p.base.Tick, p.base.Entities = 0, p.base.Entities[:0]
+	p.base.Reset()
 	p.rosterTick = 0 // a new connection gets a whole roster
 	p.skippedSince = time.Time{}
 	p.missed = p.missed[:0]
@@ -481,6 +484,7 @@ func (r *room) detached(c *client, leave bool) {
 		r.removeHuman(p, "left")
 		return
 	}
+	p.base.Reset() // a reconnect starts over, and the snapshot is free sooner
 	p.goneAt = time.Now()
 	_ = r.world.SetIdle(p.ship, true)
 	r.rec.Idle(r.world, p.ship, true) // replay hook

@@ -35,7 +35,7 @@ func TestMissedEventsReleasedAfterCatchUp(t *testing.T) {
 		t.Fatalf("%d missed events kept over %d skipped ticks, want %d", len(p.missed), skipped, skipped*perTick)
 	}
 	r.events = r.events[:0]
-	r.snap.Capture(r.world)
+	r.capture()
 	var msg wire.ServerMsg
 	if err := wire.DecodeServer(r.encodeDelta(p, nil), &msg); err != nil {
 		t.Fatalf("decode the delta after the lag: %v", err)

@@ -158,7 +158,7 @@ func (r *room) fanoutSpectators(now time.Time) {
 		r.pendingRoundEnd = nil // nobody to keep it for
 		return
 	}
-	r.frames.push(&r.snap, r.events, r.pendingRoundEnd)
+	r.frames.push(r.snap, r.events, r.pendingRoundEnd)
 	r.pendingRoundEnd = nil
 	if now.Sub(r.specSecond) >= time.Second {
 		r.specSecond = now

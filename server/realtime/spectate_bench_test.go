@@ -32,8 +32,8 @@ func BenchmarkSpectatorFrames(b *testing.B) {
 			tick := func() int {
 				think(r, players, brains)
 				r.step(time.Time{})
-				r.snap.Capture(r.world)
-				r.frames.push(&r.snap, r.events, nil)
+				r.capture()
+				r.frames.push(r.snap, r.events, nil)
 				r.events = r.events[:0]
 				f := r.frames.nextFrame(r.snap.Tick)
 				if f == nil {

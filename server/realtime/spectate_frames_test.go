@@ -162,7 +162,7 @@ func TestSpectatorRosterDueWithoutANewDelayedFrame(t *testing.T) {
 		for range steps {
 			r.step(time.Time{})
 		}
-		r.snap.Capture(r.world)
+		r.capture()
 		r.rosterDue, r.pingDue = due, due
 		r.fanoutSpectators(time.Time{})
 		r.rosterDue, r.pingDue = false, false
