@@ -122,63 +122,12 @@ func (h *sizeHistogram) quantile(q float64) float64 {
 
 func benchmarkDeltas(b *testing.B, area Area) { benchmarkFanout(b, newFanout(area)) }
 
-func benchmarkFanout(b *testing.B, f *fanout) {
-	f.measure = true
-	var cpu time.Duration
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		b.StopTimer()
-		f.r.step()
-		b.StartTimer()
-		t0 := cputime.Process()
-		f.deltas()
-		cpu += cputime.Process() - t0
-	}
-	b.StopTimer()
-	clients := len(f.clients)
-	perClient := float64(b.Elapsed().Nanoseconds()) / float64(b.N*clients)
-	b.ReportMetric(perClient, "ns/client/tick")
-	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N*clients), "cpu-ns/client/tick")
-	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/tick")
-	b.ReportMetric(f.sizes.quantile(0.5), "B/client/tick-median")
-	b.ReportMetric(f.sizes.quantile(0.99), "B/client/tick-p99")
-}
+func benchmarkFanout(b *testing.B, f *fanout) { benchmarkRooms(b, []*fanout{f}) }
 
-// BenchmarkDeltaAOI measures the fan-out of one tick with area of interest:
-// Capture, then for each of 50 clients ViewInto, EventsNear and Append.
-func BenchmarkDeltaAOI(b *testing.B) { benchmarkDeltas(b, DefaultArea) }
-
-// BenchmarkDeltaRoom50 is BenchmarkDeltaAOI in the load test's room: 50
-// ships, every one a client, in the default arena with its 300 pellets.
-func BenchmarkDeltaRoom50(b *testing.B) { benchmarkFanout(b, newFanoutShips(DefaultArea, 50)) }
-
-// BenchmarkDeltaRooms3000 is BenchmarkDeltaRoom50 over 60 such rooms, 3,000
-// clients, each room stepped before its fan-out as a node does: the
-// clients' views and baselines no longer fit in the caches, as at the
-// one-core goal, so that what a view's memory costs shows.
-// Its cases are views copied (View) and views held as indices into the
-// snapshots (SnapView), as the server holds them.
-func BenchmarkDeltaRooms3000(b *testing.B) {
-	for _, refs := range []bool{false, true} {
-		name := "copies"
-		if refs {
-			name = "refs"
-		}
-		b.Run(name, func(b *testing.B) { benchmarkRooms(b, 60, refs) })
-	}
-}
-
-func benchmarkRooms(b *testing.B, n int, refs bool) {
-	rooms := make([]*fanout, n)
-	for i := range rooms {
-		rooms[i] = newFanoutShips(DefaultArea, 50)
-		rooms[i].measure, rooms[i].refs = true, refs
-		for range 3 { // the views' memory, for refs
-			rooms[i].r.step()
-			rooms[i].deltas()
-		}
-	}
+// benchmarkRooms measures the fan-outs of rooms, each room stepped (outside
+// the timer) before its own; the sizes are the first room's.
+func benchmarkRooms(b *testing.B, rooms []*fanout) {
+	rooms[0].measure = true
 	var cpu time.Duration
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -193,9 +142,48 @@ func benchmarkRooms(b *testing.B, n int, refs bool) {
 		}
 	}
 	b.StopTimer()
-	clients := len(rooms) * len(rooms[0].clients)
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*clients), "ns/client/tick")
-	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N*clients), "cpu-ns/client/tick")
+	ticks := b.N * len(rooms)
+	clients := ticks * len(rooms[0].clients)
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(clients), "ns/client/tick")
+	b.ReportMetric(float64(cpu.Nanoseconds())/float64(clients), "cpu-ns/client/tick")
+	b.ReportMetric(float64(cpu.Nanoseconds())/float64(ticks), "cpu-ns/tick")
+	b.ReportMetric(rooms[0].sizes.quantile(0.5), "B/client/tick-median")
+	b.ReportMetric(rooms[0].sizes.quantile(0.99), "B/client/tick-p99")
+}
+
+// BenchmarkDeltaAOI measures the fan-out of one tick with area of interest:
+// Capture, then for each of 50 clients ViewInto, EventsNear and Append.
+func BenchmarkDeltaAOI(b *testing.B) { benchmarkDeltas(b, DefaultArea) }
+
+// BenchmarkDeltaRoom50 is BenchmarkDeltaAOI in the load test's room: 50
+// ships, every one a client, in the default arena with its 300 pellets.
+func BenchmarkDeltaRoom50(b *testing.B) { benchmarkFanout(b, newFanoutShips(DefaultArea, 50)) }
+
+// BenchmarkDeltaRooms3000 is BenchmarkDeltaRoom50 over 60 such rooms, 3,000
+// clients, each room stepped before its fan-out as a node does: the
+// clients' views and baselines no longer fit in the caches, as at the
+// one-core goal, so that what a view's memory costs shows. Its cases hold
+// the views as copies (View) and as bitsets over the snapshots (SnapView),
+// as the server does.
+func BenchmarkDeltaRooms3000(b *testing.B) {
+	for _, refs := range []bool{false, true} {
+		name := "copies"
+		if refs {
+			name = "refs"
+		}
+		b.Run(name, func(b *testing.B) {
+			rooms := make([]*fanout, 60)
+			for i := range rooms {
+				rooms[i] = newFanoutShips(DefaultArea, 50)
+				rooms[i].refs = refs
+				for range 3 { // the views' memory, for refs
+					rooms[i].r.step()
+					rooms[i].deltas()
+				}
+			}
+			benchmarkRooms(b, rooms)
+		})
+	}
 }
 
 // BenchmarkDeltaWholeWorld is BenchmarkDeltaAOI with every client seeing everything.
