@@ -25,6 +25,10 @@
 //   - delta.go: Delta and Change, the decoded form of a delta message.
 //   - delta_encode.go: the server side of a delta: DeltaEncoder diffs two
 //     views and encodes the difference with the tick's events.
+//   - snapview.go: SnapView, a view held as a bitset over the snapshot it
+//     was cut from, as the server holds its clients' baselines, with
+//     Snapshot.ViewRefInto and DeltaEncoder.AppendRef, which give the views
+//     and the bytes ViewInto and Append give.
 //   - delta_decode.go: the client side: decoding a delta and View.Apply,
 //     which turns the client's mirror into the server's view.
 //   - spectate.go: spectating: the hello that asks to watch, the follow

@@ -55,12 +55,14 @@
 //   - A room's goroutine owns its game.World, its players (humans and bots),
 //     their baselines and the delta encoder. It alone calls game.Step. Every
 //     1/TickRate s, on an absolute schedule, it drains the inbox, lets bots
-//     think, steps, captures one wire.Snapshot and queues every client one
-//     frame (fanout.go): its delta, then the roster (a difference from the
-//     last one, once a second), a ping (every PingInterval) and the pong to
-//     the client's last ping, which the read goroutine left in two atomics.
-//     A client with MaxInFlight frames queued is skipped (it keeps
-//     its baseline and its missed events, bounded) and closed with 1008 "too
+//     think, steps, captures one wire.Snapshot (a baseline is a bitset over
+//     the snapshot it was cut from, kept while one refers to it) and queues
+//     every client one frame (fanout.go): its delta, then the roster (a
+//     difference from the last one, once a second), a ping (every
+//     PingInterval) and the pong to the client's last ping, which the read
+//     goroutine left in two atomics. A client with MaxInFlight frames
+//     queued is skipped (it keeps its baseline and its missed events,
+//     bounded) and closed with 1008 "too
 //     slow" after SlowTimeout. Other goroutines reach a room only through its
 //     command channel (join, detach), its inbox and what it publishes: stats
 //     and scoreboard behind an atomic.Pointer, refreshed about once a second,
