@@ -62,11 +62,11 @@
 //     PingInterval) and the pong to the client's last ping, which the read
 //     goroutine left in two atomics. A client with MaxInFlight frames
 //     queued is skipped (it keeps its baseline and its missed events,
-//     bounded) and closed with 1008 "too
-//     slow" after SlowTimeout. Other goroutines reach a room only through its
-//     command channel (join, detach), its inbox and what it publishes: stats
-//     and scoreboard behind an atomic.Pointer, refreshed about once a second,
-//     and the current tick.
+//     bounded) and closed with 1008 "too slow" after SlowTimeout. Other
+//     goroutines reach a room only through its command channel (join,
+//     detach), its inbox and what it publishes: stats and scoreboard behind
+//     an atomic.Pointer, refreshed about once a second, and the current
+//     tick.
 //   - The Manager owns the set of rooms and connections behind one mutex,
 //     held only for map updates, never across I/O.
 //
