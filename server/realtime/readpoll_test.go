@@ -1,7 +1,10 @@
 package realtime
 
 import (
+	"errors"
 	"fmt"
+	"io"
+	"os"
 	"runtime"
 	"strings"
 	"testing"
@@ -116,4 +119,71 @@ func countGoroutines(fn string) int {
 		}
 	}
 	return count
+}
+
+// TestServerCloseEndsPolledSocket: when the server closes the connection
+// of a player a read poller reads (an eviction here), the peer sees the
+// end of stream at once, even a peer that never answers the close frame,
+// and the server keeps no descriptor for the connection afterwards.
+func TestServerCloseEndsPolledSocket(t *testing.T) {
+	if !canPollReads {
+		t.Skip("no read pollers on this platform")
+	}
+	m, url := startServer(t, Options{Auth: numberedAuth{}, Bots: -1})
+	before := openFiles(t) // the process's: the server's, and from now on its players' too
+	const players = 6
+	raws := make([]*servertest.RawConn, players)
+	for i := range raws {
+		raws[i] = servertest.DialRaw(t, url, 0)
+		hello := wire.AppendHello(nil, wire.Hello{Version: wire.Version, Token: fmt.Sprint("tok-", i), Room: "arena-1"})
+		if err := raws[i].Send(servertest.OpBinary, hello); err != nil {
+			t.Fatalf("hello: %v", err)
+		}
+		_ = raws[i].SetReadDeadline(time.Now().Add(testwait.Default))
+		for welcomed := false; !welcomed; {
+			op, payload, err := raws[i].ReadFrame()
+			if err != nil {
+				t.Fatalf("player %d: before the welcome: %v", i, err)
+			}
+			welcomed = op == servertest.OpBinary && wire.PeekType(payload) == wire.TypeWelcome
+		}
+	}
+	testwait.Until(t, testwait.Default, "every player read by a poller", func() bool {
+		return countGoroutines("realtime.(*Manager).readLoop") == 0
+	})
+	for i := range raws {
+		if !m.Evict("arena-1", fmt.Sprint("p-", i)) {
+			t.Fatal("no room arena-1")
+		}
+	}
+	for i, raw := range raws {
+		if code, _ := raw.ReadUntilClose(t, testwait.Default); code != 1008 {
+			t.Errorf("player %d: close code %d, want 1008", i, code)
+		}
+		// The player never answers the close frame; the server's end of
+		// the socket must be gone anyway.
+		_ = raw.SetReadDeadline(time.Now().Add(testwait.Default))
+		for {
+			if _, _, err := raw.ReadFrame(); err != nil {
+				if !errors.Is(err, io.EOF) {
+					t.Errorf("player %d: after the close frame: %v, want the end of stream", i, err)
+				}
+				break
+			}
+		}
+	}
+	// The players' own sockets stay open until the test ends.
+	testwait.Until(t, testwait.Default, "the server to close every player's descriptors", func() bool {
+		return openFiles(t) <= before+players
+	})
+}
+
+// openFiles returns how many descriptors this process has open.
+func openFiles(t testing.TB) int {
+	t.Helper()
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skipf("no /proc/self/fd: %v", err)
+	}
+	return len(ents)
 }
