@@ -12,6 +12,7 @@ package main
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,6 +21,11 @@ import (
 	"github.com/tickarena/tickarena/client/netcode"
 	"github.com/tickarena/tickarena/game/wire"
 )
+
+// lightPollReads lets read pollers read the light clients' sockets where
+// there are any (lightpoll_linux.go); tests turn it off to check that both
+// read paths do the same.
+var lightPollReads = true
 
 // lightPingInterval is how often a light or floor client pings.
 const lightPingInterval = 2 * time.Second
@@ -30,11 +36,13 @@ const lightPingInterval = 2 * time.Second
 // goroutine per message.
 type lightConn struct {
 	gws.BuiltinEventHandler
-	p     *player
-	floor bool   // the transport floor: every message but welcome and pong is an update
-	gen   uint32 // the player's connection generation when it was made
+	lightPolled // the read poller's part (lightpoll_linux.go)
+	p           *player
+	floor       bool   // the transport floor: every message but welcome and pong is an update
+	gen         uint32 // the player's connection generation when it was made
 
 	conn   atomic.Pointer[gws.Conn]
+	opened atomic.Bool // OnOpen ran: the hello is sent once
 	closed atomic.Bool
 	// lastTick is the tick of the last delta received: the inputs' ack.
 	lastTick atomic.Uint32
@@ -57,18 +65,27 @@ func (t *lightConn) connect(url string) {
 	t.conn.Store(c)
 	if t.closed.Load() {
 		_ = c.WriteClose(wire.CloseNormal, nil)
+	} else if pollLight(t, c) {
+		return // a read poller reads it from now on
 	}
 	c.ReadLoop()
 }
 
-// OnOpen sends the hello.
+// OnOpen sends the hello, once.
 func (t *lightConn) OnOpen(c *gws.Conn) {
+	if t.opened.Swap(true) {
+		return
+	}
 	p := t.p
 	p.mu.Lock()
 	token, room := p.token, p.room
 	p.mu.Unlock()
 	t.write(c, wire.AppendHello(nil, wire.Hello{Version: wire.Version, Token: token, Room: room}))
 }
+
+// OnPing answers a WebSocket ping with its payload, as RFC 6455 asks (gws's
+// built-in handler answers with an empty pong).
+func (t *lightConn) OnPing(c *gws.Conn, b []byte) { _ = c.WritePong(b) }
 
 // OnMessage counts one server message and answers what needs an answer.
 func (t *lightConn) OnMessage(c *gws.Conn, m *gws.Message) {
@@ -291,6 +308,71 @@ func (t *lightConn) Close() {
 	t.closed.Store(true)
 	if c := t.conn.Load(); c != nil {
 		_ = c.WriteClose(wire.CloseNormal, []byte("done"))
+		t.unpoll()
+	}
+}
+
+// frames handles the whole WebSocket frames at the start of b, the bytes a
+// read poller read from c, as gws's read loop does for a light client: a
+// binary frame is received, a ping answered, a close frame answered and
+// reported as the end of the connection. It returns how many bytes it
+// used; end is set when the connection ended (a close frame, or a frame a
+// server may not send).
+func (t *lightConn) frames(c *gws.Conn, b []byte, now time.Time) (used int, end error) {
+	for {
+		head, size, ok := frameSize(b[used:])
+		if !ok {
+			return used, nil
+		}
+		if size > wire.MaxServerMessage || b[used+1]&0x80 != 0 {
+			_ = c.WriteClose(1002, nil)
+			return used, fmt.Errorf("server frame of %d bytes or masked", size)
+		}
+		if len(b)-used < head+size {
+			return used, nil
+		}
+		fin, op := b[used]&0x80 != 0, gws.Opcode(b[used]&0x0f)
+		payload := b[used+head : used+head+size]
+		used += head + size
+		switch {
+		case fin && op == gws.OpcodeBinary:
+			t.received(c, payload, now)
+		case op == gws.OpcodePing:
+			t.OnPing(c, payload)
+		case op == gws.OpcodePong:
+		case op == gws.OpcodeCloseConnection:
+			ce := &gws.CloseError{}
+			if len(payload) >= 2 {
+				ce.Code, ce.Reason = binary.BigEndian.Uint16(payload), append([]byte(nil), payload[2:]...)
+			}
+			_ = c.WriteClose(wire.CloseNormal, nil)
+			return used, ce
+		default:
+			_ = c.WriteClose(1002, nil)
+			return used, fmt.Errorf("server frame with opcode %d, fin %v: not from a tickarena server", op, fin)
+		}
+	}
+}
+
+// frameSize reads the header of the WebSocket frame at the start of b: its
+// length and its payload's; ok is false while the header is not whole.
+func frameSize(b []byte) (head, size int, ok bool) {
+	if len(b) < 2 {
+		return 0, 0, false
+	}
+	switch l := b[1] & 0x7f; l {
+	case 126:
+		if len(b) < 4 {
+			return 0, 0, false
+		}
+		return 4, int(binary.BigEndian.Uint16(b[2:])), true
+	case 127:
+		if len(b) < 10 {
+			return 0, 0, false
+		}
+		return 10, int(min(binary.BigEndian.Uint64(b[2:]), 1<<62)), true
+	default:
+		return 2, int(l), true
 	}
 }
 

@@ -57,6 +57,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 	"time"
 )
@@ -89,6 +90,7 @@ func main() {
 	verbose := flag.Bool("v", false, "log connection events")
 	failOnTimeouts := flag.Bool("fail-on-http-timeouts", false, "exit 1 when an API call (session, seat) was not answered in time: an overloaded server must refuse, not hang")
 	steps := flag.Bool("steps", false, "read the -json summaries named as arguments (a stepped run, floor and server at each client count), print them side by side and the largest count each held")
+	cpuProfile := flag.String("cpuprofile", "", "write this process's CPU profile to this file (go tool pprof), for work on the load generator itself")
 	compare := flag.Bool("compare", false, "read two -json summaries named as arguments, a baseline and a run made at the same time on the same CPU (make loadtest with AB_BASE), and print each figure of both with their ratio")
 	flag.Parse()
 
@@ -144,7 +146,16 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	stopProfile := func() {}
+	if *cpuProfile != "" {
+		var err error
+		if stopProfile, err = startCPUProfile(*cpuProfile); err != nil {
+			fmt.Fprintln(os.Stderr, "loadgen:", err)
+			os.Exit(2)
+		}
+	}
 	sum, err := run(ctx, cfg)
+	stopProfile()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
 		os.Exit(1)
@@ -167,4 +178,21 @@ func main() {
 		fmt.Fprintln(os.Stderr, "loadgen: soak failed:", why)
 		os.Exit(1)
 	}
+}
+
+// startCPUProfile starts writing the process's CPU profile to path and
+// returns the function that ends it.
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		_ = f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		_ = f.Close()
+	}, nil
 }

@@ -14,6 +14,7 @@ import (
 	"unsafe"
 
 	"github.com/lxzan/gws"
+	"github.com/tickarena/tickarena/server/epollset"
 )
 
 // The read path of a plain TCP connection on Linux: read pollers.
@@ -54,25 +55,16 @@ const pollEvents = 256
 // passed (idle, or lingering after their close frame).
 const pollSweep = 250 * time.Millisecond
 
-// epollET is EPOLLET as the unsigned event mask it belongs to (package
-// syscall declares it as a negative int).
-const epollET = 1 << 31
-
 // canPollReads says whether this platform has read pollers.
 const canPollReads = true
 
 // readPoller reads the plain TCP connections given to it (see above).
 type readPoller struct {
 	m    *Manager
-	ep   *os.File // the epoll set, in Go's poller
-	epfd int
-	rc   syscall.RawConn
-	wake int // eventfd in the set: other goroutines' word that requests wait
+	set  *epollset.Set[polled] // the connections' sockets, and wake
+	wake int                   // eventfd in the set: other goroutines' word that requests wait
 
 	mu       sync.Mutex
-	slots    []*polled // by slot; nil: free
-	free     []int32   // free slots
-	gen      int32     // generations handed out, one per add
 	requests []request // from other goroutines, taken by the poller
 	closed   bool      // stop was called: hand every connection back and return
 	exited   bool      // run returned: the epoll set and eventfd are closed
@@ -112,8 +104,6 @@ type request struct {
 type polled struct {
 	poller *readPoller
 	c      *client // its socket is c.raw
-	slot   int32
-	gen    int32 // the slot's use, in each of its events
 
 	rest []byte // the start of a frame not whole yet, or (held) frames not handled
 	held bool   // rest holds what came after a message handled off the poller
@@ -127,33 +117,22 @@ type polled struct {
 
 // newReadPoller makes an epoll set and starts its goroutine.
 func newReadPoller(m *Manager) (*readPoller, error) {
-	fd, err := syscall.EpollCreate1(syscall.EPOLL_CLOEXEC)
+	set, err := epollset.New[polled]()
 	if err != nil {
-		return nil, fmt.Errorf("read poller: epoll_create1: %w", err)
-	}
-	if err := syscall.SetNonblock(fd, true); err != nil {
-		_ = syscall.Close(fd)
-		return nil, fmt.Errorf("read poller: non-blocking epoll set: %w", err)
+		return nil, fmt.Errorf("read poller: %w", err)
 	}
 	wfd, _, errno := syscall.Syscall(syscall.SYS_EVENTFD2, 0, syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
 	if errno != 0 {
-		_ = syscall.Close(fd)
+		_ = set.Close()
 		return nil, fmt.Errorf("read poller: eventfd: %w", errno)
 	}
 	ev := syscall.EpollEvent{Events: syscall.EPOLLIN, Fd: -1}
-	if err := syscall.EpollCtl(fd, syscall.EPOLL_CTL_ADD, int(wfd), &ev); err != nil {
-		_ = syscall.Close(fd)
+	if err := syscall.EpollCtl(set.Fd(), syscall.EPOLL_CTL_ADD, int(wfd), &ev); err != nil {
+		_ = set.Close()
 		_ = syscall.Close(int(wfd))
 		return nil, fmt.Errorf("read poller: watch eventfd: %w", err)
 	}
-	ep := os.NewFile(uintptr(fd), "epoll")
-	rc, err := ep.SyscallConn()
-	if err != nil {
-		_ = ep.Close()
-		_ = syscall.Close(int(wfd))
-		return nil, fmt.Errorf("read poller: %w", err)
-	}
-	p := &readPoller{m: m, ep: ep, epfd: fd, rc: rc, wake: int(wfd), events: make([]syscall.EpollEvent, pollEvents), done: make(chan struct{})}
+	p := &readPoller{m: m, set: set, wake: int(wfd), events: make([]syscall.EpollEvent, pollEvents), done: make(chan struct{})}
 	p.readFn = p.readOnce
 	go p.run()
 	return p, nil
@@ -176,21 +155,7 @@ func (p *readPoller) add(c *client, h handler) bool {
 	if p.closed {
 		return false
 	}
-	if n := len(p.free); n > 0 {
-		pc.slot, p.free = p.free[n-1], p.free[:n-1]
-	} else {
-		pc.slot = int32(len(p.slots))
-		p.slots = append(p.slots, nil)
-	}
-	p.gen++
-	pc.gen = p.gen
-	p.slots[pc.slot] = pc
-	ev := syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP | epollET, Fd: pc.slot, Pad: pc.gen}
-	var cerr error
-	err := c.raw.Control(func(fd uintptr) { cerr = syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_ADD, int(fd), &ev) })
-	if err != nil || cerr != nil {
-		p.slots[pc.slot] = nil
-		p.free = append(p.free, pc.slot)
+	if err := p.set.Add(pc, c.raw); err != nil {
 		return false
 	}
 	c.sock.poll.Store(pc)
@@ -248,32 +213,19 @@ func (p *readPoller) run() {
 				go p.m.readLoop(r.p.c)
 			}
 		}
-		_ = p.ep.Close()
+		_ = p.set.Close()
 		_ = syscall.Close(p.wake)
 	}()
-	var n int
-	var werr error
-	wait := func(fd uintptr) bool {
-		n, werr = syscall.EpollWait(int(fd), p.events, 0)
-		if werr == syscall.EINTR {
-			n, werr = 0, nil
-		}
-		if n == 0 && werr == nil {
-			p.caughtUp()
-		}
-		// Nothing ready: false makes Go's poller wait until the set is.
-		return n > 0 || werr != nil
-	}
 	var reqs []request
 	nextSweep := time.Now().Add(pollSweep)
-	_ = p.ep.SetReadDeadline(nextSweep)
+	_ = p.set.SetDeadline(nextSweep)
 	for {
-		err := p.rc.Read(wait)
+		n, err := p.set.Wait(p.events, p.caughtUp)
 		switch {
 		case errors.Is(err, os.ErrDeadlineExceeded):
-			n, werr = 0, nil
-		case err != nil || werr != nil:
-			p.m.log.Error("realtime: read poller stopped", "err", errors.Join(err, werr))
+			n = 0
+		case err != nil:
+			p.m.log.Error("realtime: read poller stopped", "err", err)
 			p.handBackAll()
 			return
 		}
@@ -286,7 +238,7 @@ func (p *readPoller) run() {
 				woken = true
 				continue
 			}
-			if pc := p.slot(ev.Fd, ev.Pad); pc != nil {
+			if pc := p.set.Lookup(ev); pc != nil {
 				if ev.Events&(syscall.EPOLLRDHUP|syscall.EPOLLHUP|syscall.EPOLLERR) != 0 {
 					// The peer closed or the connection failed: the end of
 					// stream or error is read after the bytes before it,
@@ -327,7 +279,7 @@ func (p *readPoller) run() {
 		if now := time.Now(); !now.Before(nextSweep) {
 			p.sweep(now)
 			nextSweep = now.Add(pollSweep)
-			_ = p.ep.SetReadDeadline(nextSweep)
+			_ = p.set.SetDeadline(nextSweep)
 		}
 	}
 }
@@ -364,32 +316,17 @@ func (p *readPoller) behind(now time.Time) bool {
 	return spell >= int64(pollBehind)
 }
 
-// slot returns the connection in slot i if its generation is gen.
-func (p *readPoller) slot(i, gen int32) *polled {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if int(i) >= len(p.slots) {
-		return nil
-	}
-	if pc := p.slots[i]; pc != nil && pc.gen == gen {
-		return pc
-	}
-	return nil
-}
-
 // sweep hands back the connections whose read deadline passed by now.
 func (p *readPoller) sweep(now time.Time) {
 	t := now.UnixNano()
-	p.mu.Lock()
 	var late []*polled
-	for _, pc := range p.slots {
-		if pc != nil && !pc.gone {
+	for _, pc := range p.set.All(nil) {
+		if !pc.gone {
 			if d := pc.c.sock.readDeadline.Load(); d != 0 && t >= d {
 				late = append(late, pc)
 			}
 		}
 	}
-	p.mu.Unlock()
 	for _, pc := range late {
 		p.handBack(pc)
 	}
@@ -398,12 +335,7 @@ func (p *readPoller) sweep(now time.Time) {
 // handBackAll hands every connection back to gws.
 func (p *readPoller) handBackAll() {
 	p.mu.Lock()
-	all := make([]*polled, 0, len(p.slots))
-	for _, pc := range p.slots {
-		if pc != nil {
-			all = append(all, pc)
-		}
-	}
+	all := p.set.All(nil)
 	p.mu.Unlock()
 	for _, pc := range all {
 		p.handBack(pc)
@@ -510,11 +442,8 @@ func (p *readPoller) handBack(pc *polled) {
 	// Out of the set while the descriptor is surely pc's (Control keeps it
 	// from being closed and reused meanwhile); a closed one left the set
 	// when it was closed.
-	_ = pc.c.raw.Control(func(fd uintptr) { _ = syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_DEL, int(fd), nil) })
-	p.mu.Lock()
-	p.slots[pc.slot] = nil
-	p.free = append(p.free, pc.slot)
-	p.mu.Unlock()
+	_ = pc.c.raw.Control(func(fd uintptr) { _ = syscall.EpollCtl(p.set.Fd(), syscall.EPOLL_CTL_DEL, int(fd), nil) })
+	p.set.Remove(pc)
 	sock := pc.c.sock
 	sock.poll.Store(nil)
 	if len(pc.rest) > 0 {

@@ -1,0 +1,163 @@
+//go:build linux
+
+package epollset
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// edgeTriggered is EPOLLET as the unsigned event mask it belongs to
+// (package syscall declares it as a negative int).
+const edgeTriggered = 1 << 31
+
+// key names a value's slot in a Set and the slot's use, which every event
+// of its socket carries.
+type key struct{ slot, gen int32 }
+
+// Set is an edge-triggered epoll set of sockets, each with a value of type
+// T. Its methods may be called from any goroutine; Wait from one at a time.
+type Set[T any] struct {
+	fd   int
+	file *os.File // the set, in Go's network poller
+	rc   syscall.RawConn
+
+	mu    sync.Mutex
+	slots []entry[T]
+	keys  map[*T]key
+	free  []int32
+	gen   int32
+}
+
+type entry[T any] struct {
+	v   *T
+	gen int32
+}
+
+// New makes an empty Set.
+func New[T any]() (*Set[T], error) {
+	fd, err := syscall.EpollCreate1(syscall.EPOLL_CLOEXEC)
+	if err != nil {
+		return nil, fmt.Errorf("epoll_create1: %w", err)
+	}
+	if err := syscall.SetNonblock(fd, true); err != nil {
+		_ = syscall.Close(fd)
+		return nil, fmt.Errorf("epoll set non-blocking: %w", err)
+	}
+	file := os.NewFile(uintptr(fd), "epoll")
+	rc, err := file.SyscallConn()
+	if err != nil {
+		_ = file.Close()
+		return nil, fmt.Errorf("epoll set: %w", err)
+	}
+	return &Set[T]{fd: fd, file: file, rc: rc, keys: make(map[*T]key)}, nil
+}
+
+// Fd returns the set's descriptor, for what the caller adds to it itself
+// (an eventfd that wakes its goroutine, with an event Lookup ignores: Fd
+// -1) and removes from it.
+func (s *Set[T]) Fd() int { return s.fd }
+
+// Add puts the socket of rc in the set with value v, reported when bytes
+// come, when the peer hangs up and on errors. A value is in the set once.
+func (s *Set[T]) Add(v *T, rc syscall.RawConn) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.keys[v]; ok {
+		return errors.New("epollset: the value is in the set already")
+	}
+	var k key
+	if n := len(s.free); n > 0 {
+		k.slot, s.free = s.free[n-1], s.free[:n-1]
+	} else {
+		k.slot = int32(len(s.slots))
+		s.slots = append(s.slots, entry[T]{})
+	}
+	s.gen++
+	k.gen = s.gen
+	s.slots[k.slot] = entry[T]{v: v, gen: k.gen}
+	s.keys[v] = k
+	ev := syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP | edgeTriggered, Fd: k.slot, Pad: k.gen}
+	var cerr error
+	if err := rc.Control(func(fd uintptr) { cerr = syscall.EpollCtl(s.fd, syscall.EPOLL_CTL_ADD, int(fd), &ev) }); err != nil || cerr != nil {
+		s.slots[k.slot] = entry[T]{}
+		delete(s.keys, v)
+		s.free = append(s.free, k.slot)
+		return fmt.Errorf("epoll_ctl add: %w", errors.Join(err, cerr))
+	}
+	return nil
+}
+
+// Remove frees v's slot, if v is in the set: its socket's events no longer
+// name it. The socket leaves the set when it is closed, or by the caller's
+// EPOLL_CTL_DEL on Fd.
+func (s *Set[T]) Remove(v *T) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if k, ok := s.keys[v]; ok {
+		delete(s.keys, v)
+		s.slots[k.slot] = entry[T]{}
+		s.free = append(s.free, k.slot)
+	}
+}
+
+// Lookup returns the value of the socket an event is about, or nil when
+// the event is the caller's own (Fd < 0) or its socket was removed since.
+func (s *Set[T]) Lookup(ev syscall.EpollEvent) *T {
+	if ev.Fd < 0 {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if int(ev.Fd) < len(s.slots) && s.slots[ev.Fd].gen == ev.Pad {
+		return s.slots[ev.Fd].v
+	}
+	return nil
+}
+
+// All appends the values in the set to dst and returns it.
+func (s *Set[T]) All(dst []*T) []*T {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, e := range s.slots {
+		if e.v != nil {
+			dst = append(dst, e.v)
+		}
+	}
+	return dst
+}
+
+// Wait fills events with what is ready, parking the goroutine in Go's
+// network poller until something is or the deadline (SetDeadline) passes,
+// and returns how many it filled. empty, if not nil, is called each time
+// the set is found with nothing ready, before the goroutine parks. At the
+// deadline the error is os.ErrDeadlineExceeded.
+func (s *Set[T]) Wait(events []syscall.EpollEvent, empty func()) (int, error) {
+	var n int
+	var werr error
+	err := s.rc.Read(func(fd uintptr) bool {
+		n, werr = syscall.EpollWait(int(fd), events, 0)
+		if werr == syscall.EINTR {
+			n, werr = 0, nil
+		}
+		if n == 0 && werr == nil && empty != nil {
+			empty()
+		}
+		return n > 0 || werr != nil // nothing ready: Go's poller waits for the set
+	})
+	if err != nil || werr != nil {
+		return 0, errors.Join(err, werr)
+	}
+	return n, nil
+}
+
+// SetDeadline sets when Wait returns os.ErrDeadlineExceeded if nothing is
+// ready by then; the zero time waits without end.
+func (s *Set[T]) SetDeadline(t time.Time) error { return s.file.SetReadDeadline(t) }
+
+// Close closes the set; the sockets in it are not closed.
+func (s *Set[T]) Close() error { return s.file.Close() }

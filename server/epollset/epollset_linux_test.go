@@ -1,0 +1,120 @@
+//go:build linux
+
+package epollset
+
+import (
+	"errors"
+	"net"
+	"os"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/tickarena/tickarena/internal/testwait"
+)
+
+// pair returns both ends of a TCP connection over loopback; the server's
+// end is the one a Set holds.
+func pair(t *testing.T) (held *net.TCPConn, peer net.Conn) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	peer, err = net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close(); _ = peer.Close() })
+	return c.(*net.TCPConn), peer
+}
+
+func add[T any](t *testing.T, s *Set[T], v *T, c *net.TCPConn) {
+	t.Helper()
+	rc, err := c.SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Add(v, rc); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestWaitNamesTheSocketWithBytes: of the sockets in a set, Wait reports
+// the one whose peer wrote, Lookup gives its value, and after it was read
+// empty nothing more is reported until new bytes come; a removed socket's
+// events no longer name its value, even once its slot is used again.
+func TestWaitNamesTheSocketWithBytes(t *testing.T) {
+	s, err := New[string]()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	a, b := "a", "b"
+	ca, pa := pair(t)
+	cb, pb := pair(t)
+	add(t, s, &a, ca)
+	add(t, s, &b, cb)
+	events := make([]syscall.EpollEvent, 8)
+	wait := func(want string) {
+		t.Helper()
+		if err := s.SetDeadline(time.Now().Add(testwait.Default)); err != nil {
+			t.Fatal(err)
+		}
+		n, err := s.Wait(events, nil)
+		if err != nil || n != 1 {
+			t.Fatalf("Wait: %d events, %v; want one", n, err)
+		}
+		if v := s.Lookup(events[0]); v == nil || *v != want {
+			t.Fatalf("the event names %v, want %q", v, want)
+		}
+	}
+	if _, err := pb.Write([]byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	wait("b")
+	var buf [8]byte
+	if n, err := cb.Read(buf[:]); n != 1 || err != nil {
+		t.Fatalf("read %d, %v", n, err)
+	}
+
+	// Nothing new: the deadline passes, having found the set empty.
+	empties := 0
+	_ = s.SetDeadline(time.Now().Add(50 * time.Millisecond))
+	if n, err := s.Wait(events, func() { empties++ }); !errors.Is(err, os.ErrDeadlineExceeded) || n != 0 {
+		t.Fatalf("Wait with nothing ready: %d events, %v; want the deadline", n, err)
+	}
+	if empties == 0 {
+		t.Error("empty was not called while nothing was ready")
+	}
+
+	if _, err := pa.Write([]byte("y")); err != nil {
+		t.Fatal(err)
+	}
+	wait("a")
+	stale := events[0]
+	s.Remove(&a)
+	if v := s.Lookup(stale); v != nil {
+		t.Errorf("an event of a removed socket names %q", *v)
+	}
+	c2, _ := pair(t)
+	c := "c"
+	add(t, s, &c, c2)
+	if s.keys[&c].slot != stale.Fd {
+		t.Fatalf("the free slot %d was not used again (got %d)", stale.Fd, s.keys[&c].slot)
+	}
+	if v := s.Lookup(stale); v != nil {
+		t.Errorf("an event of a removed socket names %q, the value now in its slot", *v)
+	}
+	if got := len(s.All(nil)); got != 2 {
+		t.Errorf("All: %d values, want 2", got)
+	}
+	if v := s.Lookup(syscall.EpollEvent{Fd: -1}); v != nil {
+		t.Error("the caller's own event (Fd -1) names a value")
+	}
+}
