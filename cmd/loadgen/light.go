@@ -30,9 +30,10 @@ var lightPollReads = true
 // lightPingInterval is how often a light or floor client pings.
 const lightPingInterval = 2 * time.Second
 
-// lightConn is the connection of a light or floor client. The connection's
-// read goroutine runs OnMessage; the shared ticker runs sendInputs. The
-// writes of both go straight to the socket (gws serialises them), without a
+// lightConn is the connection of a light or floor client. Its read poller
+// (lightpoll_linux.go) runs frames, or, where there is none, gws's read
+// loop runs OnMessage; the shared ticker runs sendInputs. The writes of
+// both go straight to the socket (gws serialises them), without a
 // goroutine per message.
 type lightConn struct {
 	gws.BuiltinEventHandler
@@ -55,7 +56,8 @@ type lightConn struct {
 	buf      []byte
 }
 
-// connect dials url and becomes the connection's read loop.
+// connect dials url and hands the connection to a read poller, or becomes
+// its read loop.
 func (t *lightConn) connect(url string) {
 	c, resp, err := gws.NewClient(t, &gws.ClientOption{Addr: url, ReadMaxPayloadSize: wire.MaxServerMessage, HandshakeTimeout: 10 * time.Second})
 	if err != nil {

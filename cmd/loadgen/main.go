@@ -5,9 +5,11 @@
 //
 // Each client plays like a human: a random direction held for about a
 // second, the aim sweeping, fire held part of the time. One goroutine sends
-// every client's inputs at the tick rate, spread across the tick; each
-// connection has only gws's read loop. The run stops by itself after -duration
-// and talks only to the address it is given.
+// every client's inputs at the tick rate, spread across the tick; a
+// verifying client's connection has gws's read loop, and the light clients'
+// sockets are read by a few read pollers (lightpoll_linux.go; gws's read
+// loops elsewhere). The run stops by itself after -duration and talks only
+// to the address it is given.
 //
 // A soak (-sample) also reads the server's RSS, Go heap and goroutines every
 // -sample, prints them as a table, and fails unless the RSS stayed within
