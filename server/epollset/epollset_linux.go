@@ -26,6 +26,14 @@ type Set[T any] struct {
 	file *os.File // the set, in Go's network poller
 	rc   syscall.RawConn
 
+	// Wait's state, bound once so that a wait allocates nothing; only
+	// the goroutine in Wait touches it.
+	waitFn func(uintptr) bool
+	events []syscall.EpollEvent
+	empty  func()
+	n      int
+	werr   error
+
 	mu    sync.Mutex
 	slots []entry[T]
 	keys  map[*T]key
@@ -54,7 +62,9 @@ func New[T any]() (*Set[T], error) {
 		_ = file.Close()
 		return nil, fmt.Errorf("epoll set: %w", err)
 	}
-	return &Set[T]{fd: fd, file: file, rc: rc, keys: make(map[*T]key)}, nil
+	s := &Set[T]{fd: fd, file: file, rc: rc, keys: make(map[*T]key)}
+	s.waitFn = s.wait
+	return s, nil
 }
 
 // Fd returns the set's descriptor, for what the caller adds to it itself
@@ -137,22 +147,32 @@ func (s *Set[T]) All(dst []*T) []*T {
 // the set is found with nothing ready, before the goroutine parks. At the
 // deadline the error is os.ErrDeadlineExceeded.
 func (s *Set[T]) Wait(events []syscall.EpollEvent, empty func()) (int, error) {
-	var n int
-	var werr error
-	err := s.rc.Read(func(fd uintptr) bool {
-		n, werr = syscall.EpollWait(int(fd), events, 0)
-		if werr == syscall.EINTR {
-			n, werr = 0, nil
-		}
-		if n == 0 && werr == nil && empty != nil {
-			empty()
-		}
-		return n > 0 || werr != nil // nothing ready: Go's poller waits for the set
-	})
-	if err != nil || werr != nil {
+	s.events, s.empty, s.n, s.werr = events, empty, 0, nil
+	err := s.rc.Read(s.waitFn)
+	n, werr := s.n, s.werr
+	s.events, s.empty = nil, nil
+	switch {
+	case err != nil && werr != nil:
 		return 0, errors.Join(err, werr)
+	case err != nil:
+		return 0, err
+	case werr != nil:
+		return 0, fmt.Errorf("epoll_wait: %w", werr)
 	}
 	return n, nil
+}
+
+// wait is Wait's callback of Go's poller: it reports whether the set has
+// something ready, calling empty when it has not.
+func (s *Set[T]) wait(fd uintptr) bool {
+	s.n, s.werr = syscall.EpollWait(int(fd), s.events, 0)
+	if s.werr == syscall.EINTR {
+		s.n, s.werr = 0, nil
+	}
+	if s.n == 0 && s.werr == nil && s.empty != nil {
+		s.empty()
+	}
+	return s.n > 0 || s.werr != nil // nothing ready: Go's poller waits for the set
 }
 
 // SetDeadline sets when Wait returns os.ErrDeadlineExceeded if nothing is

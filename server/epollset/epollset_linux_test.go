@@ -118,3 +118,37 @@ func TestWaitNamesTheSocketWithBytes(t *testing.T) {
 		t.Error("the caller's own event (Fd -1) names a value")
 	}
 }
+
+// TestWaitAllocatesNothing: a poller waits thousands of times a second,
+// for bytes and for its deadline.
+func TestWaitAllocatesNothing(t *testing.T) {
+	s, err := New[string]()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	v := "v"
+	c, peer := pair(t)
+	add(t, s, &v, c)
+	events := make([]syscall.EpollEvent, 4)
+	empty := func() {}
+	one := []byte("x")
+	_ = s.SetDeadline(time.Now().Add(testwait.Default))
+	ready := testing.AllocsPerRun(100, func() {
+		if _, err := peer.Write(one); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := s.Wait(events, empty); n != 1 || err != nil {
+			t.Fatalf("Wait: %d, %v", n, err)
+		}
+	})
+	_ = s.SetDeadline(time.Now())
+	late := testing.AllocsPerRun(100, func() {
+		if _, err := s.Wait(events, empty); !errors.Is(err, os.ErrDeadlineExceeded) {
+			t.Fatalf("Wait past the deadline: %v", err)
+		}
+	})
+	if ready != 0 || late != 0 {
+		t.Errorf("allocations per Wait: %.1f with bytes, %.1f past the deadline; want 0", ready, late)
+	}
+}
