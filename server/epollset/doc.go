@@ -11,4 +11,9 @@
 // socket since removed is recognised (Lookup). The reading, and when to
 // read again, is the caller's: with edge-triggered events, a socket is
 // reported again only when new bytes come after it was read empty.
+//
+// A set made by NewUnparked is not in Go's network poller: its goroutine
+// polls it at a pace of its own (Poll) instead of parking on it, so that a
+// socket's readiness wakes no thread. Its sockets may be descriptors the
+// caller owns and reads itself (AddFd).
 package epollset

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -22,9 +23,10 @@ type key struct{ slot, gen int32 }
 // Set is an edge-triggered epoll set of sockets, each with a value of type
 // T. Its methods may be called from any goroutine; Wait from one at a time.
 type Set[T any] struct {
-	fd   int
-	file *os.File // the set, in Go's network poller
-	rc   syscall.RawConn
+	fd     int
+	file   *os.File // the set, in Go's network poller; nil for an unparked set
+	rc     syscall.RawConn
+	closed atomic.Bool // an unparked set's Close ran: its fd is closed
 
 	// Wait's state, bound once so that a wait allocates nothing; only
 	// the goroutine in Wait touches it.
@@ -67,6 +69,25 @@ func New[T any]() (*Set[T], error) {
 	return s, nil
 }
 
+// ErrUnparked is the error of Wait and SetDeadline on a set made by
+// NewUnparked: such a set is not in Go's network poller, so nothing can
+// park on it; Poll it instead.
+var ErrUnparked = errors.New("epollset: an unparked set cannot be waited on; use Poll")
+
+// NewUnparked makes an empty Set that is not in Go's network poller: a
+// plain epoll descriptor, for a caller that polls it at its own pace (Poll)
+// instead of parking on it. A set in Go's poller is itself a descriptor in
+// the runtime's epoll set, so every event of every socket in it wakes the
+// runtime's poller; an unparked set's events wake no thread, and are there
+// for the caller's next Poll. Wait and SetDeadline return ErrUnparked.
+func NewUnparked[T any]() (*Set[T], error) {
+	fd, err := syscall.EpollCreate1(syscall.EPOLL_CLOEXEC)
+	if err != nil {
+		return nil, fmt.Errorf("epoll_create1: %w", err)
+	}
+	return &Set[T]{fd: fd, keys: make(map[*T]key)}, nil
+}
+
 // Fd returns the set's descriptor, for what the caller adds to it itself
 // (an eventfd that wakes its goroutine, with an event Lookup ignores: Fd
 // -1) and removes from it.
@@ -75,6 +96,28 @@ func (s *Set[T]) Fd() int { return s.fd }
 // Add puts the socket of rc in the set with value v, reported when bytes
 // come, when the peer hangs up and on errors. A value is in the set once.
 func (s *Set[T]) Add(v *T, rc syscall.RawConn) error {
+	return s.add(v, func(ev *syscall.EpollEvent) error {
+		var cerr error
+		if err := rc.Control(func(fd uintptr) { cerr = syscall.EpollCtl(s.fd, syscall.EPOLL_CTL_ADD, int(fd), ev) }); err != nil {
+			return err
+		}
+		return cerr
+	})
+}
+
+// AddFd is Add for a socket descriptor the caller owns and reads itself,
+// outside Go's network poller. The caller must not close fd while it may
+// still read it from another goroutine; closing it takes it out of the
+// set (when no other descriptor refers to the same socket).
+func (s *Set[T]) AddFd(v *T, fd int) error {
+	return s.add(v, func(ev *syscall.EpollEvent) error {
+		return syscall.EpollCtl(s.fd, syscall.EPOLL_CTL_ADD, fd, ev)
+	})
+}
+
+// add gives v a slot and has ctl put its socket in the epoll set with the
+// event given, which names the slot.
+func (s *Set[T]) add(v *T, ctl func(ev *syscall.EpollEvent) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.keys[v]; ok {
@@ -92,12 +135,11 @@ func (s *Set[T]) Add(v *T, rc syscall.RawConn) error {
 	s.slots[k.slot] = entry[T]{v: v, gen: k.gen}
 	s.keys[v] = k
 	ev := syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP | edgeTriggered, Fd: k.slot, Pad: k.gen}
-	var cerr error
-	if err := rc.Control(func(fd uintptr) { cerr = syscall.EpollCtl(s.fd, syscall.EPOLL_CTL_ADD, int(fd), &ev) }); err != nil || cerr != nil {
+	if err := ctl(&ev); err != nil {
 		s.slots[k.slot] = entry[T]{}
 		delete(s.keys, v)
 		s.free = append(s.free, k.slot)
-		return fmt.Errorf("epoll_ctl add: %w", errors.Join(err, cerr))
+		return fmt.Errorf("epoll_ctl add: %w", err)
 	}
 	return nil
 }
@@ -145,8 +187,12 @@ func (s *Set[T]) All(dst []*T) []*T {
 // network poller until something is or the deadline (SetDeadline) passes,
 // and returns how many it filled. empty, if not nil, is called each time
 // the set is found with nothing ready, before the goroutine parks. At the
-// deadline the error is os.ErrDeadlineExceeded.
+// deadline the error is os.ErrDeadlineExceeded. On a set made by
+// NewUnparked it returns ErrUnparked.
 func (s *Set[T]) Wait(events []syscall.EpollEvent, empty func()) (int, error) {
+	if s.file == nil {
+		return 0, ErrUnparked
+	}
 	s.events, s.empty, s.n, s.werr = events, empty, 0, nil
 	err := s.rc.Read(s.waitFn)
 	n, werr := s.n, s.werr
@@ -175,9 +221,42 @@ func (s *Set[T]) wait(fd uintptr) bool {
 	return s.n > 0 || s.werr != nil // nothing ready: Go's poller waits for the set
 }
 
-// SetDeadline sets when Wait returns os.ErrDeadlineExceeded if nothing is
-// ready by then; the zero time waits without end.
-func (s *Set[T]) SetDeadline(t time.Time) error { return s.file.SetReadDeadline(t) }
+// Poll fills events with what is ready now, without waiting, and returns
+// how many it filled: epoll_wait with a timeout of 0, on either kind of
+// set. An interrupted call reports nothing ready. One goroutine at a time
+// polls, and not while another is in Wait.
+func (s *Set[T]) Poll(events []syscall.EpollEvent) (int, error) {
+	n, err := syscall.EpollWait(s.fd, events, 0)
+	switch {
+	case err == syscall.EINTR:
+		return 0, nil
+	case err != nil:
+		return 0, fmt.Errorf("epoll_wait: %w", err)
+	}
+	return n, nil
+}
 
-// Close closes the set; the sockets in it are not closed.
-func (s *Set[T]) Close() error { return s.file.Close() }
+// SetDeadline sets when Wait returns os.ErrDeadlineExceeded if nothing is
+// ready by then; the zero time waits without end. On a set made by
+// NewUnparked it returns ErrUnparked.
+func (s *Set[T]) SetDeadline(t time.Time) error {
+	if s.file == nil {
+		return ErrUnparked
+	}
+	return s.file.SetReadDeadline(t)
+}
+
+// Close closes the set; the sockets in it are not closed. A second Close
+// returns an error and closes nothing.
+func (s *Set[T]) Close() error {
+	if s.file != nil {
+		return s.file.Close()
+	}
+	if s.closed.Swap(true) {
+		return fmt.Errorf("epollset: close: %w", os.ErrClosed)
+	}
+	if err := syscall.Close(s.fd); err != nil {
+		return fmt.Errorf("epollset: close: %w", err)
+	}
+	return nil
+}

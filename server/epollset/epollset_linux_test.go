@@ -152,3 +152,79 @@ func TestWaitAllocatesNothing(t *testing.T) {
 		t.Errorf("allocations per Wait: %.1f with bytes, %.1f past the deadline; want 0", ready, late)
 	}
 }
+
+// TestUnparkedPoll: an unparked set's Poll reports the socket whose peer
+// wrote, added by its descriptor, and nothing once it was read empty,
+// without waiting; Wait and SetDeadline on it say it cannot be waited on,
+// and Close closes its descriptor once.
+func TestUnparkedPoll(t *testing.T) {
+	s, err := NewUnparked[string]()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := "a", "b"
+	ca, _ := pair(t)
+	cb, pb := pair(t)
+	add(t, s, &a, ca) // a RawConn, as a parked set takes
+	rc, err := cb.SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fd int
+	if err := rc.Control(func(f uintptr) { fd = int(f) }); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddFd(&b, fd); err != nil {
+		t.Fatal(err)
+	}
+	events := make([]syscall.EpollEvent, 8)
+	if n, err := s.Poll(events); n != 0 || err != nil {
+		t.Fatalf("Poll with nothing written: %d events, %v; want none", n, err)
+	}
+	if _, err := pb.Write([]byte("xy")); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	testwait.Until(t, testwait.Default, "Poll to report the socket with bytes", func() bool {
+		n, err = s.Poll(events)
+		if err != nil {
+			t.Fatalf("Poll: %v", err)
+		}
+		return n > 0
+	})
+	if n != 1 {
+		t.Fatalf("Poll: %d events, want one", n)
+	}
+	if v := s.Lookup(events[0]); v == nil || *v != "b" {
+		t.Fatalf("the event names %v, want %q", v, "b")
+	}
+	var buf [8]byte
+	if n, err := syscall.Read(fd, buf[:]); n != 2 || err != nil {
+		t.Fatalf("read %d, %v", n, err)
+	}
+	if n, err := s.Poll(events); n != 0 || err != nil {
+		t.Fatalf("Poll after the socket was read empty: %d events, %v; want none", n, err)
+	}
+
+	if _, err := s.Wait(events, nil); !errors.Is(err, ErrUnparked) {
+		t.Errorf("Wait on an unparked set: %v, want ErrUnparked", err)
+	}
+	if err := s.SetDeadline(time.Now()); !errors.Is(err, ErrUnparked) {
+		t.Errorf("SetDeadline on an unparked set: %v, want ErrUnparked", err)
+	}
+	epfd := s.Fd()
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	var st syscall.Stat_t
+	if err := syscall.Fstat(epfd, &st); err == nil {
+		// The number may have been given to a descriptor opened since by
+		// another goroutine; it is not an epoll set then.
+		if _, err := syscall.EpollWait(epfd, events, 0); err == nil {
+			t.Errorf("the set's descriptor %d is still an epoll set after Close", epfd)
+		}
+	}
+	if err := s.Close(); !errors.Is(err, os.ErrClosed) {
+		t.Errorf("a second Close: %v, want os.ErrClosed", err)
+	}
+}
