@@ -5,9 +5,10 @@ package main
 // clients of the transport floor. They speak just enough of the protocol to
 // be served like a player: the hello, one input message per two ticks
 // carrying both inputs and acknowledging the last delta received, pongs to
-// the server's pings and a ping of their own every 2 s. They decode nothing else: a delta is counted by its type and
-// its tick read from its header. A change of the wire protocol (messages
-// sent, framing of what the server sends) is made here.
+// the server's pings and a ping of their own every 2 s. They decode nothing
+// else: a delta is counted by its type and its tick read from its header.
+// A change of the wire protocol (messages sent, the WebSocket framing of
+// what a client that owns its socket reads and writes) is made here.
 
 import (
 	"encoding/binary"
@@ -22,28 +23,30 @@ import (
 	"github.com/tickarena/tickarena/game/wire"
 )
 
-// lightPollReads lets read pollers read the light clients' sockets where
-// there are any (lightpoll_linux.go); tests turn it off to check that both
-// read paths do the same.
+// lightPollReads lets the light clients own their sockets, read by read
+// pollers, where there are any (lightpoll_linux.go); tests turn it off to
+// check that both read paths do the same.
 var lightPollReads = true
 
 // lightPingInterval is how often a light or floor client pings.
 const lightPingInterval = 2 * time.Second
 
-// lightConn is the connection of a light or floor client. Its read poller
-// (lightpoll_linux.go) runs frames, or, where there is none, gws's read
-// loop runs OnMessage; the shared ticker runs sendInputs. The writes of
-// both go straight to the socket (gws serialises them), without a
-// goroutine per message.
+// lightConn is the connection of a light or floor client. Where there are
+// read pollers (lightpoll_linux.go) the client owns its socket once the
+// WebSocket handshake is done: its read poller reads it and runs frames,
+// and its writes are the client's own (lightSock). Elsewhere gws's read
+// loop runs OnMessage and gws writes. The shared ticker runs sendInputs.
+// Writes go straight to the socket, serialised, without a goroutine per
+// message.
 type lightConn struct {
 	gws.BuiltinEventHandler
-	lightPolled // the read poller's part (lightpoll_linux.go)
+	lightPolled // the owned socket and its read poller (lightpoll_linux.go)
 	p           *player
 	floor       bool   // the transport floor: every message but welcome and pong is an update
 	gen         uint32 // the player's connection generation when it was made
 
-	conn   atomic.Pointer[gws.Conn]
-	opened atomic.Bool // OnOpen ran: the hello is sent once
+	conn   atomic.Pointer[gws.Conn] // gws's connection, when gws reads and writes it
+	opened atomic.Bool              // OnOpen ran: the hello is sent once
 	closed atomic.Bool
 	// lastTick is the tick of the last delta received: the inputs' ack.
 	lastTick atomic.Uint32
@@ -56,7 +59,7 @@ type lightConn struct {
 	buf      []byte
 }
 
-// connect dials url and hands the connection to a read poller, or becomes
+// connect dials url and takes the connection's socket from gws, or becomes
 // its read loop.
 func (t *lightConn) connect(url string) {
 	c, resp, err := gws.NewClient(t, &gws.ClientOption{Addr: url, ReadMaxPayloadSize: wire.MaxServerMessage, HandshakeTimeout: 10 * time.Second})
@@ -64,11 +67,12 @@ func (t *lightConn) connect(url string) {
 		t.p.wsFailed(t.gen, err, resp)
 		return
 	}
+	if ownLight(t, c) {
+		return // the client and a read poller have the socket from now on
+	}
 	t.conn.Store(c)
 	if t.closed.Load() {
 		_ = c.WriteClose(wire.CloseNormal, nil)
-	} else if pollLight(t, c) {
-		return // a read poller reads it from now on
 	}
 	c.ReadLoop()
 }
@@ -82,16 +86,17 @@ func (t *lightConn) OnOpen(c *gws.Conn) {
 	p.mu.Lock()
 	token, room := p.token, p.room
 	p.mu.Unlock()
-	t.write(c, wire.AppendHello(nil, wire.Hello{Version: wire.Version, Token: token, Room: room}))
+	t.write(wire.AppendHello(nil, wire.Hello{Version: wire.Version, Token: token, Room: room}))
 }
 
 // OnPing answers a WebSocket ping with its payload, as RFC 6455 asks (gws's
-// built-in handler answers with an empty pong).
+// built-in handler answers with an empty pong). An owned socket's pings
+// are answered the same way by frames.
 func (t *lightConn) OnPing(c *gws.Conn, b []byte) { _ = c.WritePong(b) }
 
 // OnMessage counts one server message and answers what needs an answer.
 func (t *lightConn) OnMessage(c *gws.Conn, m *gws.Message) {
-	t.received(c, m.Bytes(), time.Now())
+	t.received(m.Bytes(), time.Now())
 	_ = m.Close()
 }
 
@@ -99,7 +104,7 @@ func (t *lightConn) OnMessage(c *gws.Conn, m *gws.Message) {
 // holds one or more messages back to back (the tick's delta, then its roster,
 // ping and pong). Each is told by its type and skipped over undecoded, except
 // the small ping and pong.
-func (t *lightConn) received(c *gws.Conn, b []byte, now time.Time) {
+func (t *lightConn) received(b []byte, now time.Time) {
 	p := t.p
 	p.bytesDown.Add(uint64(len(b)))
 	if t.floor {
@@ -125,7 +130,7 @@ func (t *lightConn) received(c *gws.Conn, b []byte, now time.Time) {
 		case wire.TypePing:
 			var m wire.ServerMsg
 			if wire.DecodeServer(msg, &m) == nil {
-				t.write(c, wire.AppendPong(nil, wire.Pong{Time: m.Ping.Time}))
+				t.write(wire.AppendPong(nil, wire.Pong{Time: m.Ping.Time}))
 			}
 		case wire.TypeDelta:
 			if tick, ok := deltaTick(msg); ok {
@@ -270,10 +275,10 @@ func deltaTick(b []byte) (uint32, bool) {
 // sendInputs sends the inputs due at now, each acknowledging the last delta
 // received, and a ping when one is due.
 func (t *lightConn) sendInputs(now time.Time) {
-	c := t.conn.Load()
-	if c == nil || t.closed.Load() || !t.p.welcomed.Load() {
+	if t.closed.Load() || !t.p.welcomed.Load() {
 		return
 	}
+	t.flushOwned()
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.steps.Interval == 0 {
@@ -288,46 +293,55 @@ func (t *lightConn) sendInputs(now time.Time) {
 		if t.in.N++; t.in.N == 2 {
 			t.in.Seq, t.in.Ack = t.seq, t.lastTick.Load()
 			t.buf = wire.AppendInput(t.buf[:0], t.in)
-			t.write(c, t.buf)
+			t.write(t.buf)
 			t.in = wire.Input{}
 		}
 	}
 	if !now.Before(t.nextPing) {
 		t.nextPing = now.Add(lightPingInterval)
 		t.buf = wire.AppendPing(t.buf[:0], wire.Ping{Time: now.UnixNano()})
-		t.write(c, t.buf)
+		t.write(t.buf)
 	}
 }
 
-// write sends msg at once and counts its bytes.
-func (t *lightConn) write(c *gws.Conn, msg []byte) {
+// write sends msg, a binary message, at once and counts its bytes: through
+// the client's own socket, or gws's connection. Before either is there it
+// sends nothing.
+func (t *lightConn) write(msg []byte) {
 	t.p.bytesUp.Add(uint64(len(msg)))
-	_ = c.WriteMessage(gws.OpcodeBinary, msg)
+	if t.sendOwned(gws.OpcodeBinary, msg) {
+		return
+	}
+	if c := t.conn.Load(); c != nil {
+		_ = c.WriteMessage(gws.OpcodeBinary, msg)
+	}
 }
 
-// Close sends a close frame.
+// Close sends a close frame; an owned socket is closed at once.
 func (t *lightConn) Close() {
 	t.closed.Store(true)
+	if t.closeOwned() {
+		return
+	}
 	if c := t.conn.Load(); c != nil {
 		_ = c.WriteClose(wire.CloseNormal, []byte("done"))
-		t.unpoll()
 	}
 }
 
 // frames handles the whole WebSocket frames at the start of b, the bytes a
-// read poller read from c, as gws's read loop does for a light client: a
-// binary frame is received, a ping answered, a close frame answered and
-// reported as the end of the connection. It returns how many bytes it
-// used; end is set when the connection ended (a close frame, or a frame a
-// server may not send).
-func (t *lightConn) frames(c *gws.Conn, b []byte, now time.Time) (used int, end error) {
+// read poller read from the client's own socket, as gws's read loop does
+// for a light client: a binary frame is received, a ping answered with its
+// payload, a close frame answered and reported as the end of the
+// connection. It returns how many bytes it used; end is set when the
+// connection ended (a close frame, or a frame a server may not send).
+func (t *lightConn) frames(b []byte, now time.Time) (used int, end error) {
 	for {
 		head, size, ok := frameSize(b[used:])
 		if !ok {
 			return used, nil
 		}
 		if size > wire.MaxServerMessage || b[used+1]&0x80 != 0 {
-			_ = c.WriteClose(1002, nil)
+			t.sendOwned(gws.OpcodeCloseConnection, closePayload(1002, ""))
 			return used, fmt.Errorf("server frame of %d bytes or masked", size)
 		}
 		if len(b)-used < head+size {
@@ -338,19 +352,19 @@ func (t *lightConn) frames(c *gws.Conn, b []byte, now time.Time) (used int, end 
 		used += head + size
 		switch {
 		case fin && op == gws.OpcodeBinary:
-			t.received(c, payload, now)
+			t.received(payload, now)
 		case op == gws.OpcodePing:
-			t.OnPing(c, payload)
+			t.sendOwned(gws.OpcodePong, payload)
 		case op == gws.OpcodePong:
 		case op == gws.OpcodeCloseConnection:
 			ce := &gws.CloseError{}
 			if len(payload) >= 2 {
 				ce.Code, ce.Reason = binary.BigEndian.Uint16(payload), append([]byte(nil), payload[2:]...)
 			}
-			_ = c.WriteClose(wire.CloseNormal, nil)
+			t.sendOwned(gws.OpcodeCloseConnection, closePayload(wire.CloseNormal, ""))
 			return used, ce
 		default:
-			_ = c.WriteClose(1002, nil)
+			t.sendOwned(gws.OpcodeCloseConnection, closePayload(1002, ""))
 			return used, fmt.Errorf("server frame with opcode %d, fin %v: not from a tickarena server", op, fin)
 		}
 	}
@@ -376,6 +390,33 @@ func frameSize(b []byte) (head, size int, ok bool) {
 	default:
 		return 2, int(l), true
 	}
+}
+
+// closePayload is the payload of a close frame: the code, then the reason.
+func closePayload(code uint16, reason string) []byte {
+	return append(binary.BigEndian.AppendUint16(make([]byte, 0, 2+len(reason)), code), reason...)
+}
+
+// appendFrame appends to dst one WebSocket frame of a client, whole (FIN)
+// and of opcode op, its payload masked with key as RFC 6455 §5.3 asks of
+// every frame a client sends.
+func appendFrame(dst []byte, op gws.Opcode, payload []byte, key [4]byte) []byte {
+	dst = append(dst, 0x80|byte(op))
+	switch n := len(payload); {
+	case n < 126:
+		dst = append(dst, 0x80|byte(n))
+	case n <= 0xffff:
+		dst = binary.BigEndian.AppendUint16(append(dst, 0x80|126), uint16(n))
+	default:
+		dst = binary.BigEndian.AppendUint64(append(dst, 0x80|127), uint64(n))
+	}
+	dst = append(dst, key[:]...)
+	start := len(dst)
+	dst = append(dst, payload...)
+	for i := range len(payload) {
+		dst[start+i] ^= key[i&3]
+	}
+	return dst
 }
 
 // OnClose reports the end of the connection: a close the client did not

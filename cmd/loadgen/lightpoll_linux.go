@@ -3,6 +3,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/lxzan/gws"
+	"github.com/tickarena/tickarena/game/wire"
 	"github.com/tickarena/tickarena/server/epollset"
 )
 
@@ -21,31 +23,38 @@ import (
 //
 // With gws's read loop, each client is a goroutine that Go's network poller
 // wakes for every frame the server sends, and that reads twice per frame
-// (the frame, then nothing before it parks again). A light client's socket
-// is read instead by one of a few lightPollers, one goroutine each, with a
-// set of sockets of its own (server/epollset): it reads each socket that
-// has bytes until a read leaves it empty and handles the WebSocket frames
-// it finds (lightConn.frames). Writes stay gws's.
+// (the frame, then nothing before it parks again). A light client owns its
+// socket instead (lightsock_linux.go), and the socket is read by one of a
+// few lightPollers, one goroutine each, with a set of sockets of its own
+// (server/epollset): it reads each socket that has bytes until a read
+// leaves it empty and handles the WebSocket frames it finds
+// (lightConn.frames).
+//
+// A poller does not sleep in an epoll wait: it looks at its set every
+// lightPollPace, without waiting (epollset's unparked set, which is not in
+// Go's network poller). A frame's arrival then wakes no thread — no
+// wake-up from the kernel's epoll callback, none of Go's poller and
+// scheduler — and the frames that came meanwhile are read together. What
+// is counted is the same; a frame is handled at most one pace late, and so
+// a light client's ping RTT is late by at most one pace.
 
-// lightPollEvents is how many readiness events a poller takes per wait.
+// lightPollPace is how often a read poller looks at its sockets: a small
+// part of a tick (33 ms), so that the frames of a tick are read in it and
+// the RTT measured is hardly later than the network's.
+const lightPollPace = 2 * time.Millisecond
+
+// lightPollEvents is how many readiness events a poller takes per poll.
 const lightPollEvents = 256
 
 // lightReadBuffer is a poller's read buffer: tick frames are a few hundred
 // bytes, so one read takes a socket's whole backlog.
 const lightReadBuffer = 64 << 10
 
-// lightPolled is what a light client's poller keeps of it.
+// lightPolled is a light client's own socket and its poller.
 type lightPolled struct {
-	raw    syscall.RawConn // set before the poller has it; read only by the poller
-	poller atomic.Pointer[lightPoller]
-	rest   []byte // the start of a frame not whole yet; only the poller touches it
-}
-
-// unpoll takes t's connection out of its poller, if it has one.
-func (t *lightConn) unpoll() {
-	if p := t.poller.Load(); p != nil {
-		p.set.Remove(t)
-	}
+	sock   atomic.Pointer[lightSock] // set once the client owns its socket
+	poller *lightPoller              // set before sock
+	rest   []byte                    // the start of a frame not whole yet; only the poller touches it
 }
 
 // lightPoller reads the sockets of the light clients given to it.
@@ -55,9 +64,6 @@ type lightPoller struct {
 	// Only the poller's goroutine touches these.
 	events []syscall.EpollEvent
 	buf    [lightReadBuffer]byte
-	n      int
-	err    error
-	readFn func(uintptr) // read, bound once
 }
 
 var (
@@ -66,16 +72,12 @@ var (
 	lightPollNext    atomic.Uint32
 )
 
-// pollLight makes a poller read t's connection c, after running OnOpen as
-// gws's read loop would, and reports whether it did; when it did not, the
-// caller runs c.ReadLoop.
-func pollLight(t *lightConn, c *gws.Conn) bool {
+// ownLight takes c's socket for t and gives it to a read poller, and
+// reports whether it did; t then sends the hello itself. When it did not,
+// c is as it was and the caller runs gws's read loop.
+func ownLight(t *lightConn, c *gws.Conn) bool {
 	tc, ok := c.NetConn().(*net.TCPConn)
 	if !ok || !lightPollReads {
-		return false
-	}
-	raw, err := tc.SyscallConn()
-	if err != nil {
 		return false
 	}
 	lightPollersOnce.Do(func() {
@@ -90,51 +92,116 @@ func pollLight(t *lightConn, c *gws.Conn) bool {
 	if len(lightPollers) == 0 {
 		return false
 	}
+	fd, err := takeSocket(tc)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "loadgen: light client:", err)
+		return false
+	}
 	p := lightPollers[int(lightPollNext.Add(1))%len(lightPollers)]
-	t.raw = raw
-	t.poller.Store(p) // first: a Close from now on takes t out of the set
-	t.OnOpen(c)
-	if err := p.set.Add(t, raw); err != nil {
-		t.poller.Store(nil)
-		go c.ReadLoop() // OnOpen ran already: the read loop's call does nothing
+	s := newLightSock(fd)
+	t.poller = p
+	t.sock.Store(s) // first: a Close from now on closes s
+	if t.closed.Load() {
+		t.closeOwned() // Close came during the handshake
+		return true
+	}
+	err = s.control(func(fd int) error { return p.set.AddFd(t, fd) })
+	switch {
+	case errors.Is(err, errSockClosed):
+		return true // closed meanwhile
+	case err != nil:
+		t.endOwned(s, fmt.Errorf("light read poller: %w", err))
+		return true
+	}
+	t.OnOpen(c) // the hello, through s
+	return true
+}
+
+// sendOwned sends a frame through t's own socket, if it has one, and
+// reports whether it has; a socket that takes no more ends the connection
+// as a drop.
+func (t *lightConn) sendOwned(op gws.Opcode, payload []byte) bool {
+	s := t.sock.Load()
+	if s == nil {
+		return false
+	}
+	if err := s.send(op, payload); err != nil && !errors.Is(err, errSockClosed) {
+		t.endOwned(s, err)
 	}
 	return true
 }
 
+// flushOwned sends what t's own socket did not take before, if anything.
+func (t *lightConn) flushOwned() {
+	s := t.sock.Load()
+	if s == nil {
+		return
+	}
+	if err := s.flush(); err != nil && !errors.Is(err, errSockClosed) {
+		t.endOwned(s, err)
+	}
+}
+
+// closeOwned is Close for a client that owns its socket: a close frame,
+// then the socket out of its poller and closed. It reports whether t owns
+// its socket.
+func (t *lightConn) closeOwned() bool {
+	s := t.sock.Load()
+	if s == nil {
+		return false
+	}
+	_ = s.send(gws.OpcodeCloseConnection, closePayload(wire.CloseNormal, "done")) // the socket closes whatever the send says
+	t.poller.set.Remove(t)
+	s.close()
+	return true
+}
+
+// endOwned ends t's connection at err, from any goroutine, as gws's read
+// loop does once it stops: its socket out of its poller and closed, then
+// OnClose; only the first end or Close of a connection does it.
+func (t *lightConn) endOwned(s *lightSock, err error) {
+	t.poller.set.Remove(t)
+	if s.close() {
+		t.OnClose(nil, err)
+	}
+}
+
 // newLightPoller makes a poller and starts its goroutine.
 func newLightPoller() (*lightPoller, error) {
-	set, err := epollset.New[lightConn]()
+	set, err := epollset.NewUnparked[lightConn]()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("light read poller: %w", err)
 	}
 	p := &lightPoller{set: set, events: make([]syscall.EpollEvent, lightPollEvents)}
-	p.readFn = p.read
 	go p.run()
 	return p, nil
 }
 
-// run reads the sockets that have bytes, for the process's life.
+// run reads the sockets that have bytes, every lightPollPace, for the
+// process's life.
 func (p *lightPoller) run() {
+	next := time.Now()
 	for {
-		n, err := p.set.Wait(p.events, nil)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "loadgen: light read poller stopped:", err)
-			return
+		next = next.Add(lightPollPace)
+		if d := time.Until(next); d > 0 {
+			time.Sleep(d)
+		} else {
+			next = time.Now() // behind: the next slot is a pace from now
 		}
-		for _, ev := range p.events[:n] {
-			if t := p.set.Lookup(ev); t != nil {
-				p.readConn(t)
+		for {
+			n, err := p.set.Poll(p.events)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "loadgen: light read poller stopped:", err)
+				return
 			}
-		}
-	}
-}
-
-// read is the callback of a read: one read(2) into p.buf.
-func (p *lightPoller) read(fd uintptr) {
-	for {
-		p.n, p.err = syscall.Read(int(fd), p.buf[:])
-		if p.err != syscall.EINTR {
-			return
+			for _, ev := range p.events[:n] {
+				if t := p.set.Lookup(ev); t != nil {
+					p.readConn(t)
+				}
+			}
+			if n < len(p.events) {
+				break
+			}
 		}
 	}
 }
@@ -142,21 +209,20 @@ func (p *lightPoller) read(fd uintptr) {
 // readConn reads t's socket until a read leaves it empty, handling the
 // frames; at the end of the connection it reports it.
 func (p *lightPoller) readConn(t *lightConn) {
-	c := t.conn.Load()
+	s := t.sock.Load()
 	for {
-		err := t.raw.Control(p.readFn)
-		n := p.n
+		n, err := s.read(p.buf[:])
 		switch {
-		case err != nil: // closed by this process (Close)
-			p.end(t, c, err)
+		case errors.Is(err, errSockClosed): // by Close, or a write's end: reported there
+			t.rest = nil
 			return
-		case p.err == syscall.EAGAIN:
+		case err == syscall.EAGAIN:
 			return
-		case p.err != nil:
-			p.end(t, c, p.err)
+		case err != nil:
+			p.end(t, s, err)
 			return
 		case n == 0:
-			p.end(t, c, io.EOF)
+			p.end(t, s, io.EOF)
 			return
 		}
 		data := p.buf[:n]
@@ -164,10 +230,10 @@ func (p *lightPoller) readConn(t *lightConn) {
 			t.rest = append(t.rest, data...)
 			data = t.rest
 		}
-		used, end := t.frames(c, data, time.Now())
+		used, end := t.frames(data, time.Now())
 		t.rest = append(t.rest[:0], data[used:]...)
 		if end != nil {
-			p.end(t, c, end)
+			p.end(t, s, end)
 			return
 		}
 		if n < len(p.buf) {
@@ -176,11 +242,8 @@ func (p *lightPoller) readConn(t *lightConn) {
 	}
 }
 
-// end reports the end of t's connection as gws's read loop does once it
-// stops: its socket closed (which takes it out of the set), then OnClose.
-func (p *lightPoller) end(t *lightConn, c *gws.Conn, err error) {
-	p.set.Remove(t)
+// end reports the end of t's connection, seen by its poller.
+func (p *lightPoller) end(t *lightConn, s *lightSock, err error) {
 	t.rest = nil
-	_ = c.NetConn().Close()
-	t.OnClose(c, err)
+	t.endOwned(s, err)
 }

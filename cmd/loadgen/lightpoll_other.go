@@ -4,11 +4,19 @@ package main
 
 import "github.com/lxzan/gws"
 
-// pollLight reports false: read pollers are Linux's (lightpoll_linux.go),
-// and elsewhere each light client runs gws's read loop.
-func pollLight(*lightConn, *gws.Conn) bool { return false }
+// ownLight reports false: owned sockets and read pollers are Linux's
+// (lightpoll_linux.go), and elsewhere each light client runs gws's read
+// loop and gws writes.
+func ownLight(*lightConn, *gws.Conn) bool { return false }
 
-// lightPolled is empty where there are no read pollers.
+// lightPolled is empty where clients do not own their sockets.
 type lightPolled struct{}
 
-func (*lightConn) unpoll() {}
+// sendOwned reports false: no client owns its socket here.
+func (*lightConn) sendOwned(gws.Opcode, []byte) bool { return false }
+
+// flushOwned does nothing: gws's writes leave nothing pending.
+func (*lightConn) flushOwned() {}
+
+// closeOwned reports false: no client owns its socket here.
+func (*lightConn) closeOwned() bool { return false }
