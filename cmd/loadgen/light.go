@@ -275,7 +275,7 @@ func deltaTick(b []byte) (uint32, bool) {
 // sendInputs sends the inputs due at now, each acknowledging the last delta
 // received, and a ping when one is due.
 func (t *lightConn) sendInputs(now time.Time) {
-	if t.closed.Load() || !t.p.welcomed.Load() {
+	if (t.conn.Load() == nil && !t.owned()) || t.closed.Load() || !t.p.welcomed.Load() {
 		return
 	}
 	t.flushOwned()

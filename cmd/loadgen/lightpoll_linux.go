@@ -72,14 +72,9 @@ var (
 	lightPollNext    atomic.Uint32
 )
 
-// ownLight takes c's socket for t and gives it to a read poller, and
-// reports whether it did; t then sends the hello itself. When it did not,
-// c is as it was and the caller runs gws's read loop.
-func ownLight(t *lightConn, c *gws.Conn) bool {
-	tc, ok := c.NetConn().(*net.TCPConn)
-	if !ok || !lightPollReads {
-		return false
-	}
+// startLightPollers starts the read pollers, one per GOMAXPROCS, the first
+// time it is called, and returns them.
+func startLightPollers() []*lightPoller {
 	lightPollersOnce.Do(func() {
 		for range runtime.GOMAXPROCS(0) {
 			if p, err := newLightPoller(); err == nil {
@@ -89,7 +84,19 @@ func ownLight(t *lightConn, c *gws.Conn) bool {
 			}
 		}
 	})
-	if len(lightPollers) == 0 {
+	return lightPollers
+}
+
+// ownLight takes c's socket for t and gives it to a read poller, and
+// reports whether it did; t then sends the hello itself. When it did not,
+// c is as it was and the caller runs gws's read loop.
+func ownLight(t *lightConn, c *gws.Conn) bool {
+	tc, ok := c.NetConn().(*net.TCPConn)
+	if !ok || !lightPollReads {
+		return false
+	}
+	pollers := startLightPollers()
+	if len(pollers) == 0 {
 		return false
 	}
 	fd, err := takeSocket(tc)
@@ -97,7 +104,7 @@ func ownLight(t *lightConn, c *gws.Conn) bool {
 		fmt.Fprintln(os.Stderr, "loadgen: light client:", err)
 		return false
 	}
-	p := lightPollers[int(lightPollNext.Add(1))%len(lightPollers)]
+	p := pollers[int(lightPollNext.Add(1))%len(pollers)]
 	s := newLightSock(fd)
 	t.poller = p
 	t.sock.Store(s) // first: a Close from now on closes s
@@ -116,6 +123,9 @@ func ownLight(t *lightConn, c *gws.Conn) bool {
 	t.OnOpen(c) // the hello, through s
 	return true
 }
+
+// owned reports whether t owns its socket (it may be closed since).
+func (t *lightConn) owned() bool { return t.sock.Load() != nil }
 
 // sendOwned sends a frame through t's own socket, if it has one, and
 // reports whether it has; a socket that takes no more ends the connection

@@ -12,6 +12,9 @@ func ownLight(*lightConn, *gws.Conn) bool { return false }
 // lightPolled is empty where clients do not own their sockets.
 type lightPolled struct{}
 
+// owned reports false: no client owns its socket here.
+func (*lightConn) owned() bool { return false }
+
 // sendOwned reports false: no client owns its socket here.
 func (*lightConn) sendOwned(gws.Opcode, []byte) bool { return false }
 

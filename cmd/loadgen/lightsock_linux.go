@@ -62,7 +62,10 @@ func newLightSock(fd int) *lightSock { return &lightSock{fd: fd, write: syscall.
 // connection), out of Go's hands: it returns a duplicate of its descriptor
 // and closes tc's own, which takes it out of Go's network poller; the
 // socket lives on in the duplicate, non-blocking as tc's was (dups share
-// O_NONBLOCK). On an error nothing was taken and tc is as it was.
+// O_NONBLOCK). On an error nothing was taken and tc is as it was. Bytes
+// the server sent right behind its handshake response would be lost in
+// gws's handshake reader, but a tickarena server speaks only once it has
+// the client's hello.
 func takeSocket(tc *net.TCPConn) (int, error) {
 	raw, err := tc.SyscallConn()
 	if err != nil {
