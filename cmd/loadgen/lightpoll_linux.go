@@ -119,6 +119,9 @@ func ownLight(t *lightConn, c *gws.Conn) bool {
 	case err != nil:
 		t.endOwned(s, fmt.Errorf("light read poller: %w", err))
 		return true
+	case t.closed.Load():
+		t.closeOwned() // a Close that took t out of the set before it was in
+		return true
 	}
 	t.OnOpen(c) // the hello, through s
 	return true
