@@ -215,6 +215,7 @@ func (p *lightPoller) run() {
 			if n < len(p.events) {
 				break
 			}
+			runtime.Gosched() // a full batch: let the ticker send its inputs before the next
 		}
 	}
 }
