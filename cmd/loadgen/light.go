@@ -21,6 +21,7 @@ import (
 	"github.com/lxzan/gws"
 	"github.com/tickarena/tickarena/client/netcode"
 	"github.com/tickarena/tickarena/game/wire"
+	"github.com/tickarena/tickarena/internal/wsframe"
 )
 
 // lightPollReads lets the light clients own their sockets, read by read
@@ -336,11 +337,11 @@ func (t *lightConn) Close() {
 // connection ended (a close frame, or a frame a server may not send).
 func (t *lightConn) frames(b []byte, now time.Time) (used int, end error) {
 	for {
-		head, size, ok := frameSize(b[used:])
+		head, size, masked, ok := wsframe.Header(b[used:])
 		if !ok {
 			return used, nil
 		}
-		if size > wire.MaxServerMessage || b[used+1]&0x80 != 0 {
+		if size > wire.MaxServerMessage || masked {
 			t.sendOwned(gws.OpcodeCloseConnection, closePayload(1002, ""))
 			return used, fmt.Errorf("server frame of %d bytes or masked", size)
 		}
@@ -370,53 +371,9 @@ func (t *lightConn) frames(b []byte, now time.Time) (used int, end error) {
 	}
 }
 
-// frameSize reads the header of the WebSocket frame at the start of b: its
-// length and its payload's; ok is false while the header is not whole.
-func frameSize(b []byte) (head, size int, ok bool) {
-	if len(b) < 2 {
-		return 0, 0, false
-	}
-	switch l := b[1] & 0x7f; l {
-	case 126:
-		if len(b) < 4 {
-			return 0, 0, false
-		}
-		return 4, int(binary.BigEndian.Uint16(b[2:])), true
-	case 127:
-		if len(b) < 10 {
-			return 0, 0, false
-		}
-		return 10, int(min(binary.BigEndian.Uint64(b[2:]), 1<<62)), true
-	default:
-		return 2, int(l), true
-	}
-}
-
 // closePayload is the payload of a close frame: the code, then the reason.
 func closePayload(code uint16, reason string) []byte {
 	return append(binary.BigEndian.AppendUint16(make([]byte, 0, 2+len(reason)), code), reason...)
-}
-
-// appendFrame appends to dst one WebSocket frame of a client, whole (FIN)
-// and of opcode op, its payload masked with key as RFC 6455 §5.3 asks of
-// every frame a client sends.
-func appendFrame(dst []byte, op gws.Opcode, payload []byte, key [4]byte) []byte {
-	dst = append(dst, 0x80|byte(op))
-	switch n := len(payload); {
-	case n < 126:
-		dst = append(dst, 0x80|byte(n))
-	case n <= 0xffff:
-		dst = binary.BigEndian.AppendUint16(append(dst, 0x80|126), uint16(n))
-	default:
-		dst = binary.BigEndian.AppendUint64(append(dst, 0x80|127), uint64(n))
-	}
-	dst = append(dst, key[:]...)
-	start := len(dst)
-	dst = append(dst, payload...)
-	for i := range len(payload) {
-		dst[start+i] ^= key[i&3]
-	}
-	return dst
 }
 
 // OnClose reports the end of the connection: a close the client did not

@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/lxzan/gws"
+	"github.com/tickarena/tickarena/internal/wsframe"
 )
 
 // A light client's own socket (Linux). Once the WebSocket handshake is done
@@ -105,7 +106,7 @@ func (s *lightSock) send(op gws.Opcode, payload []byte) error {
 	s.closeSent = op == gws.OpcodeCloseConnection
 	var key [4]byte
 	binary.LittleEndian.PutUint32(key[:], rand.Uint32())
-	s.out = appendFrame(s.out, op, payload, key)
+	s.out = wsframe.AppendClient(s.out, byte(op), payload, key)
 	return s.flushLocked()
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/lxzan/gws"
 	"github.com/tickarena/tickarena/game/wire"
 	"github.com/tickarena/tickarena/internal/testwait"
+	"github.com/tickarena/tickarena/internal/wsframe"
 )
 
 // ownServer is a gws server that hands each connection to the test (conns)
@@ -282,17 +283,17 @@ func (f *fakeSocket) write(_ int, b []byte) (int, error) {
 func unframe(t *testing.T, b []byte) (ops []gws.Opcode, payloads [][]byte) {
 	t.Helper()
 	for len(b) > 0 {
-		head, size, ok := frameSize(b)
-		if !ok || b[0]&0x80 == 0 || b[1]&0x80 == 0 || len(b) < head+4+size {
+		head, size, masked, ok := wsframe.Header(b)
+		if !ok || b[0]&0x80 == 0 || !masked || len(b) < head+size {
 			t.Fatalf("not a whole masked frame: %x", b[:min(len(b), 16)])
 		}
-		key := b[head : head+4]
-		p := append([]byte(nil), b[head+4:head+4+size]...)
+		key := b[head-4 : head]
+		p := append([]byte(nil), b[head:head+size]...)
 		for i := range p {
 			p[i] ^= key[i&3]
 		}
 		ops, payloads = append(ops, gws.Opcode(b[0]&0x0f)), append(payloads, p)
-		b = b[head+4+size:]
+		b = b[head+size:]
 	}
 	return ops, payloads
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/tickarena/tickarena/game/wire"
 	"github.com/tickarena/tickarena/internal/testwait"
+	"github.com/tickarena/tickarena/internal/wsframe"
 )
 
 // WebSocket opcodes of the frames a RawConn sends and reads (RFC 6455).
@@ -141,21 +142,5 @@ func (c *RawConn) ReadUntilClose(t testing.TB, within time.Duration) (uint16, wi
 
 // ClientFrame returns a whole, masked client frame with opcode around payload.
 func ClientFrame(opcode byte, payload []byte) []byte {
-	b := []byte{0x80 | opcode}
-	switch n := len(payload); {
-	case n < 126:
-		b = append(b, 0x80|byte(n))
-	case n < 1<<16:
-		b = append(b, 0x80|126)
-		b = binary.BigEndian.AppendUint16(b, uint16(n))
-	default:
-		b = append(b, 0x80|127)
-		b = binary.BigEndian.AppendUint64(b, uint64(n))
-	}
-	mask := [4]byte{1, 2, 3, 4}
-	b = append(b, mask[:]...)
-	for i, c := range payload {
-		b = append(b, c^mask[i%4])
-	}
-	return b
+	return wsframe.AppendClient(nil, opcode, payload, [4]byte{1, 2, 3, 4})
 }
