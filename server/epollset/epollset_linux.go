@@ -225,8 +225,18 @@ func (s *Set[T]) wait(fd uintptr) bool {
 // how many it filled: epoll_wait with a timeout of 0, on either kind of
 // set. An interrupted call reports nothing ready. One goroutine at a time
 // polls, and not while another is in Wait.
-func (s *Set[T]) Poll(events []syscall.EpollEvent) (int, error) {
-	n, err := syscall.EpollWait(s.fd, events, 0)
+func (s *Set[T]) Poll(events []syscall.EpollEvent) (int, error) { return s.PollFor(events, 0) }
+
+// PollFor is Poll that waits up to timeout (rounded up to milliseconds;
+// negative: without end) for something to be ready, in epoll_wait: the
+// calling goroutine's thread sleeps in the kernel meanwhile, outside Go's
+// network poller, which is what an unparked set is for.
+func (s *Set[T]) PollFor(events []syscall.EpollEvent, timeout time.Duration) (int, error) {
+	ms := -1
+	if timeout >= 0 {
+		ms = int((timeout + time.Millisecond - 1) / time.Millisecond)
+	}
+	n, err := syscall.EpollWait(s.fd, events, ms)
 	switch {
 	case err == syscall.EINTR:
 		return 0, nil

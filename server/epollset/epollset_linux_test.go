@@ -205,6 +205,18 @@ func TestUnparkedPoll(t *testing.T) {
 	if n, err := s.Poll(events); n != 0 || err != nil {
 		t.Fatalf("Poll after the socket was read empty: %d events, %v; want none", n, err)
 	}
+	// PollFor waits in the kernel: until the timeout with nothing ready,
+	// and until bytes come when they come first.
+	if n, err := s.PollFor(events, 10*time.Millisecond); n != 0 || err != nil {
+		t.Fatalf("PollFor with nothing written: %d events, %v; want none", n, err)
+	}
+	go func() { time.Sleep(20 * time.Millisecond); _, _ = pb.Write([]byte("z")) }()
+	if n, err := s.PollFor(events, testwait.Default); n != 1 || err != nil || s.Lookup(events[0]) != &b {
+		t.Fatalf("PollFor while the peer writes: %d events, %v; want the socket with bytes", n, err)
+	}
+	if n, err := syscall.Read(fd, buf[:]); n != 1 || err != nil {
+		t.Fatalf("read %d, %v", n, err)
+	}
 
 	if _, err := s.Wait(events, nil); !errors.Is(err, ErrUnparked) {
 		t.Errorf("Wait on an unparked set: %v, want ErrUnparked", err)

@@ -19,7 +19,7 @@ func (c *client) closeWith(code uint16, ec wire.ErrorCode, reason, logReason str
 	c.reason.Store(&logReason)
 	// A write stuck on a full socket must give up soon so that the close
 	// frame, queued behind it, goes out or the socket dies.
-	_ = c.sock.Conn.SetWriteDeadline(time.Now().Add(time.Second))
+	_ = c.sock.SetWriteDeadline(time.Now().Add(time.Second))
 	if ec != 0 {
 		c.queueOff(outMsg{data: wire.AppendError(nil, wire.Error{Code: ec, Reason: reason}), op: gws.OpcodeBinary, kind: msgError})
 	}

@@ -150,7 +150,7 @@ func (r *room) queueFrame(c *client, buf []byte, now time.Time) bool {
 		// At most once a second: the deadline only has to catch a peer that
 		// stopped reading for WriteTimeout, not time each write.
 		c.writeDeadlineSet = now
-		_ = c.sock.Conn.SetWriteDeadline(now.Add(r.m.opts.WriteTimeout))
+		_ = c.sock.SetWriteDeadline(now.Add(r.m.opts.WriteTimeout))
 	}
 	return true
 }

@@ -84,13 +84,49 @@ type outbox struct {
 // closing the socket asks the poller to hand the connection back to gws,
 // and the read deadline is kept for the poller to see. prefix holds the
 // bytes the poller read but left to gws; gws's ReadLoop reads them first.
+//
+// Once a read poller took the socket out of Go's poller (own; see
+// ownsock_unix.go), the embedded TCP connection is closed: reads and writes
+// use the owned descriptor, and what has to wait goes through the promoted
+// net.Conn.
 type sockConn struct {
 	net.Conn
 	mu sync.Mutex // held by whoever writes a frame: gws, a roomWriter, drain
 
-	poll         atomic.Pointer[polled]
-	readDeadline atomic.Int64 // unix nanoseconds; 0: none
-	prefix       []byte       // only gws's ReadLoop reads it, once it runs
+	poll          atomic.Pointer[polled]
+	readDeadline  atomic.Int64 // unix nanoseconds; 0: none
+	writeDeadline atomic.Int64 // unix nanoseconds; 0: none
+	prefix        []byte       // only gws's ReadLoop reads it, once it runs
+
+	own       atomic.Pointer[ownedFD]      // the socket, once a read poller took it
+	promoted  atomic.Pointer[promotedConn] // a net.Conn over own, for waits
+	promoteMu sync.Mutex                   // held while promoted is made, and to close
+}
+
+// promotedConn is a sockConn's net.Conn over its owned socket.
+type promotedConn struct{ net.Conn }
+
+// applyDeadlines gives c the deadlines kept for s.
+func (s *sockConn) applyDeadlines(c net.Conn) {
+	if d := s.readDeadline.Load(); d != 0 {
+		_ = c.SetReadDeadline(time.Unix(0, d))
+	}
+	if d := s.writeDeadline.Load(); d != 0 {
+		_ = c.SetWriteDeadline(time.Unix(0, d))
+	}
+}
+
+// deadlineConn returns the connection whose deadlines to set: the TCP
+// connection, or once the socket is owned its promoted one (nil before
+// there is one: the deadlines kept apply when it is made).
+func (s *sockConn) deadlineConn() net.Conn {
+	if s.own.Load() == nil {
+		return s.Conn
+	}
+	if p := s.promoted.Load(); p != nil {
+		return p.Conn
+	}
+	return nil
 }
 
 // Read reads what the read poller left first, then the socket.
@@ -102,35 +138,67 @@ func (s *sockConn) Read(b []byte) (int, error) {
 		}
 		return n, nil
 	}
+	if s.own.Load() != nil {
+		c, err := s.promote()
+		if err != nil {
+			return 0, err
+		}
+		return c.Read(b)
+	}
 	return s.Conn.Read(b)
 }
 
 // SetReadDeadline sets the socket's read deadline and keeps it for the
 // read poller.
 func (s *sockConn) SetReadDeadline(t time.Time) error {
-	s.keepReadDeadline(t)
-	return s.Conn.SetReadDeadline(t)
+	keepDeadline(&s.readDeadline, t)
+	if c := s.deadlineConn(); c != nil {
+		return c.SetReadDeadline(t)
+	}
+	return nil
+}
+
+// SetWriteDeadline sets the socket's write deadline.
+func (s *sockConn) SetWriteDeadline(t time.Time) error {
+	keepDeadline(&s.writeDeadline, t)
+	if c := s.deadlineConn(); c != nil {
+		return c.SetWriteDeadline(t)
+	}
+	return nil
 }
 
 // SetDeadline sets the socket's deadlines and keeps the read one for the
 // read poller.
 func (s *sockConn) SetDeadline(t time.Time) error {
-	s.keepReadDeadline(t)
-	return s.Conn.SetDeadline(t)
+	keepDeadline(&s.readDeadline, t)
+	keepDeadline(&s.writeDeadline, t)
+	if c := s.deadlineConn(); c != nil {
+		return c.SetDeadline(t)
+	}
+	return nil
 }
 
-func (s *sockConn) keepReadDeadline(t time.Time) {
+func keepDeadline(v *atomic.Int64, t time.Time) {
 	if t.IsZero() {
-		s.readDeadline.Store(0)
+		v.Store(0)
 		return
 	}
-	s.readDeadline.Store(t.UnixNano())
+	v.Store(t.UnixNano())
 }
 
 // Close closes the socket; a read poller reading it hands it back to gws,
 // whose ReadLoop then sees it closed and ends the connection (OnClose).
 func (s *sockConn) Close() error {
 	err := s.Conn.Close()
+	if o := s.own.Load(); o != nil {
+		s.promoteMu.Lock()
+		err = o.close() // the TCP connection was closed when the socket was taken
+		p := s.promoted.Load()
+		s.promoteMu.Unlock()
+		if p != nil {
+			_ = p.Close()
+		}
+	}
 	if pc := s.poll.Load(); pc != nil {
 		pc.poller.ask(pc, requestHandBack)
 	}
@@ -141,7 +209,30 @@ func (s *sockConn) Close() error {
 func (s *sockConn) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.Conn.Write(p)
+	return s.writeLocked(p)
+}
+
+// writeLocked writes b, blocking under the write deadline; the caller holds
+// the write lock. An owned socket is written without Go's poller until it
+// takes no more, and then through the promoted connection, which waits.
+func (s *sockConn) writeLocked(b []byte) (int, error) {
+	o := s.own.Load()
+	if o == nil {
+		return s.Conn.Write(b)
+	}
+	if p := s.promoted.Load(); p != nil {
+		return p.Write(b)
+	}
+	n, err := o.writeSome(b)
+	if err != nil || n == len(b) {
+		return n, err
+	}
+	c, err := s.promote()
+	if err != nil {
+		return n, err
+	}
+	k, err := c.Write(b[n:])
+	return n + k, err
 }
 
 // NetConn returns the connection under s.
@@ -154,7 +245,7 @@ func (c *client) attach(s *sockConn) {
 	c.sock = s
 	if tc, ok := plainTCP(s.Conn); ok && canTryWrite {
 		if rc, err := tc.SyscallConn(); err == nil {
-			c.raw = rc
+			c.raw = &sockRaw{rc: rc}
 		}
 	}
 }
@@ -363,7 +454,7 @@ func (c *client) drainLocked() {
 			return
 		}
 		*bp = appendFrame((*bp)[:0], m.op, m.data)
-		if _, err := c.sock.Conn.Write((*bp)[c.out.sent:]); err != nil {
+		if _, err := c.sock.writeLocked((*bp)[c.out.sent:]); err != nil {
 			c.sock.mu.Unlock()
 			c.m.log.Debug("realtime: write failed", "addr", c.addr, "err", err)
 			c.fail()
