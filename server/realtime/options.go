@@ -227,8 +227,8 @@ type Options struct {
 	// ReadPace is how long a busy read poller lets pass between two looks
 	// at its connections: once a look found bytes to read, the poller
 	// reads them all, sleeps until ReadPace after that look began and
-	// looks again, and only when a look finds nothing does its thread wait
-	// in epoll_wait for the next bytes. The players' sockets are out of
+	// looks again, and only when a few looks in a row found nothing does
+	// its thread wait in epoll_wait for the next bytes. The players' sockets are out of
 	// Go's network poller meanwhile (ownsock_unix.go). A node with
 	// thousands of players then reads the inputs of a pace together, and
 	// no input wakes a thread: five times fewer context switches and a
