@@ -63,12 +63,15 @@ type lightConn struct {
 // connect dials url and takes the connection's socket from gws, or becomes
 // its read loop.
 func (t *lightConn) connect(url string) {
-	c, resp, err := gws.NewClient(t, &gws.ClientOption{Addr: url, ReadMaxPayloadSize: wire.MaxServerMessage, HandshakeTimeout: 10 * time.Second})
+	d := &recordingDialer{}
+	c, resp, err := gws.NewClient(t, &gws.ClientOption{Addr: url, ReadMaxPayloadSize: wire.MaxServerMessage, HandshakeTimeout: 10 * time.Second,
+		NewDialer: func() (gws.Dialer, error) { return d, nil }})
 	if err != nil {
 		t.p.wsFailed(t.gen, err, resp)
 		return
 	}
-	if ownLight(t, c) {
+	behind := d.conn.stop() // gws's reader holds these too, for its read loop
+	if ownLight(t, c, d.conn.Conn, behind) {
 		return // the client and a read poller have the socket from now on
 	}
 	t.conn.Store(c)

@@ -88,10 +88,13 @@ func startLightPollers() []*lightPoller {
 }
 
 // ownLight takes c's socket for t and gives it to a read poller, and
-// reports whether it did; t then sends the hello itself. When it did not,
-// c is as it was and the caller runs gws's read loop.
-func ownLight(t *lightConn, c *gws.Conn) bool {
-	tc, ok := c.NetConn().(*net.TCPConn)
+// reports whether it did; t then sends the hello itself. nc is c's network
+// connection and behind what the handshake read past its response: frames
+// the server sent right behind it, which t handles before it reads the
+// socket. When it did not take the socket, c is as it was and the caller
+// runs gws's read loop.
+func ownLight(t *lightConn, c *gws.Conn, nc net.Conn, behind []byte) bool {
+	tc, ok := nc.(*net.TCPConn)
 	if !ok || !lightPollReads {
 		return false
 	}
@@ -111,6 +114,16 @@ func ownLight(t *lightConn, c *gws.Conn) bool {
 	if t.closed.Load() {
 		t.closeOwned() // Close came during the handshake
 		return true
+	}
+	if len(behind) > 0 {
+		// No poller has t yet: its frames are handled here, and what is
+		// not whole yet waits in t.rest for the socket's next bytes.
+		used, end := t.frames(behind, time.Now())
+		if end != nil {
+			t.endOwned(s, end)
+			return true
+		}
+		t.rest = append(t.rest[:0], behind[used:]...)
 	}
 	err = s.control(func(fd int) error { return p.set.AddFd(t, fd) })
 	switch {

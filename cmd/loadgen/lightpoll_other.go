@@ -2,12 +2,16 @@
 
 package main
 
-import "github.com/lxzan/gws"
+import (
+	"net"
+
+	"github.com/lxzan/gws"
+)
 
 // ownLight reports false: owned sockets and read pollers are Linux's
 // (lightpoll_linux.go), and elsewhere each light client runs gws's read
 // loop and gws writes.
-func ownLight(*lightConn, *gws.Conn) bool { return false }
+func ownLight(*lightConn, *gws.Conn, net.Conn, []byte) bool { return false }
 
 // lightPolled is empty where clients do not own their sockets.
 type lightPolled struct{}

@@ -64,9 +64,9 @@ func newLightSock(fd int) *lightSock { return &lightSock{fd: fd, write: syscall.
 // and closes tc's own, which takes it out of Go's network poller; the
 // socket lives on in the duplicate, non-blocking as tc's was (dups share
 // O_NONBLOCK). On an error nothing was taken and tc is as it was. Bytes
-// the server sent right behind its handshake response would be lost in
-// gws's handshake reader, but a tickarena server speaks only once it has
-// the client's hello.
+// the server sent right behind its handshake response are in gws's
+// handshake reader, not in the socket: the caller has them from its
+// recordingConn (handshake.go).
 func takeSocket(tc *net.TCPConn) (int, error) {
 	raw, err := tc.SyscallConn()
 	if err != nil {

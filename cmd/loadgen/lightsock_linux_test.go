@@ -10,6 +10,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -368,5 +369,79 @@ func TestLightSockKeepsWhatTheSocketDoesNotTake(t *testing.T) {
 	}
 	if err := s.send(gws.OpcodeBinary, msg); !errors.Is(err, errSockClosed) {
 		t.Errorf("send after a close frame: %v, want errSockClosed", err)
+	}
+}
+
+// TestOwnedLightClientFramesBehindHandshake: a server that sends its first
+// frame in the same write as its 101, and the start of a second, reaches a
+// light client that takes its socket from gws: the first is handled, and
+// the second is whole once the rest of it comes after the hello.
+func TestOwnedLightClientFramesBehindHandshake(t *testing.T) {
+	startLightPollers()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	welcome := wire.AppendWelcome(nil, wire.Welcome{Ship: 7, ServerTick: 3})
+	pong := wire.AppendPong(nil, wire.Pong{Time: 1})
+	first := append([]byte{0x82, byte(len(welcome))}, welcome...)
+	second := append([]byte{0x82, byte(len(pong))}, pong...)
+	hellos := make(chan error, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			hellos <- err
+			return
+		}
+		defer c.Close()
+		br := bufio.NewReader(c)
+		req, err := http.ReadRequest(br)
+		if err != nil {
+			hellos <- err
+			return
+		}
+		sum := sha1.Sum([]byte(req.Header.Get("Sec-WebSocket-Key") + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"))
+		out := fmt.Appendf(nil, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: %s\r\n\r\n", base64.StdEncoding.EncodeToString(sum[:]))
+		out = append(append(out, first...), second[:3]...) // one write: one read takes it all
+		if _, err := c.Write(out); err != nil {
+			hellos <- err
+			return
+		}
+		var head [14]byte
+		if _, err := io.ReadFull(br, head[:2]); err != nil {
+			hellos <- fmt.Errorf("the hello: %w", err)
+			return
+		}
+		if _, err := c.Write(second[3:]); err != nil {
+			hellos <- err
+			return
+		}
+		hellos <- nil
+		_, _ = io.Copy(io.Discard, br) // until the client goes
+	}()
+
+	url := "ws://" + ln.Addr().String() + "/"
+	p := &player{id: 1, url: url, token: "tok", mode: modeLight, sizes: &histogram{}}
+	p.lc = &lightConn{p: p}
+	t.Cleanup(p.lc.Close)
+	go p.lc.connect(url)
+	testwait.Until(t, testwait.Default, "the welcome sent with the 101", p.welcomed.Load)
+	if p.lc.sock.Load() == nil {
+		t.Fatal("the light client does not own its socket")
+	}
+	if err := testwait.Recv(t, testwait.Default, "the hello at the server", hellos); err != nil {
+		t.Fatal(err)
+	}
+	want := uint64(len(welcome) + len(pong))
+	testwait.Until(t, testwait.Default, "the pong cut after the 101", func() bool { return p.bytesDown.Load() >= want })
+	if got := p.bytesDown.Load(); got != want {
+		t.Errorf("%d bytes down counted, want %d (the welcome and the pong)", got, want)
+	}
+	if p.rttNanos.Load() == 0 {
+		t.Error("the pong that came in two parts was not handled")
+	}
+	if n := p.closes.Load(); n != 0 {
+		t.Errorf("%d drops, want none", n)
 	}
 }
