@@ -34,7 +34,13 @@
 # SOAK=10m (any Go duration) runs a soak instead: no floor run, the real server
 # for that long, its RSS, Go heap, goroutines and the updates/s read every
 # SOAK_SAMPLE (default 20s); it fails unless RSS stays within ±10% after the
-# warm-up (SOAK_WARMUP, default a fifth of the run) and no client saw an error.
+# warm-up (SOAK_WARMUP) and no client saw an error. Its rounds last 2 minutes
+# (unless SERVER_FLAGS sets -round-length), so that several round ends, each
+# finishing, encoding and storing its replays, fall inside the run, and the
+# warm-up is 150s, past the first of them: the replay encoder makes its
+# buffers then, once, a step in RSS that is not a leak. (With a round length
+# of your own, the warm-up defaults to a fifth of the run.) A soak lasts
+# longer than its warm-up.
 # SIDE_BY_SIDE=N (e.g. 500) also runs the floor and the server at the same
 # time, on the same CPU, N clients each, and reports the ratio of their CPU
 # over the same window: whatever else the machine does then falls on both
@@ -106,11 +112,16 @@ server() {
 if [[ -n "${SOAK:-}" ]]; then
   echo "== soak: tickarena, $CLIENTS clients, $SOAK, rooms of 50 without bots"
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+  soak_extra="" warmup=${SOAK_WARMUP:-0s}
+  if [[ "${SERVER_FLAGS:-}" != *round-length* ]]; then
+    soak_extra="-round-length 2m" warmup=${SOAK_WARMUP:-150s}
+  fi
+  echo "rounds: ${soak_extra:-as SERVER_FLAGS set}; warm-up: $warmup (0s: a fifth of the run)"
   PORT=$(bin/loadgen -free-port)
-  server "$PORT" "$(mktemp -d)/soak.db"
+  server "$PORT" "$(mktemp -d)/soak.db" bin/tickarena "$soak_extra"
   status=0
   bin/loadgen -api "http://127.0.0.1:$PORT" -wait 10s -pid "$SERVER" -n "$CLIENTS" -duration "$SOAK" \
-    -sample "${SOAK_SAMPLE:-20s}" -warmup "${SOAK_WARMUP:-0s}" -verify -json bin/soak.json || status=$?
+    -sample "${SOAK_SAMPLE:-20s}" -warmup "$warmup" -verify -json bin/soak.json || status=$?
   echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
   kill -TERM "$SERVER"; wait "$SERVER" || true
   exit "$status"
