@@ -261,6 +261,7 @@ func (p *readPoller) run() {
 			look = time.Now()
 			if n, err = p.set.Poll(p.events); n == 0 && err == nil {
 				p.caughtUp()
+				full = false // the next look waits its pace
 				if empty++; empty >= idleLooks {
 					paced = false // nothing came for a while: wait for bytes
 				}
