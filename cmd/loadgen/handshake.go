@@ -16,7 +16,7 @@ import (
 // light client that takes its socket from gws (lightsock_linux.go) would
 // lose them. So the connection records what is read through it until the
 // handshake is over, and the client handles what came after the response
-// (recordingConn.behind) before it reads its socket.
+// (recordingConn.stop) before it reads its socket.
 
 // lightDialTimeout bounds a light client's TCP connect.
 const lightDialTimeout = 10 * time.Second

@@ -31,7 +31,7 @@ import (
 // (lightConn.frames).
 //
 // A poller does not sleep in an epoll wait: it looks at its set every
-// lightPollPace, without waiting (epollset's unparked set, which is not in
+// lightPollPace, without waiting (an epollset.Set, which is not in
 // Go's network poller). A frame's arrival then wakes no thread — no
 // wake-up from the kernel's epoll callback, none of Go's poller and
 // scheduler — and the frames that came meanwhile are read together. What
@@ -194,7 +194,7 @@ func (t *lightConn) endOwned(s *lightSock, err error) {
 
 // newLightPoller makes a poller and starts its goroutine.
 func newLightPoller() (*lightPoller, error) {
-	set, err := epollset.NewUnparked[lightConn]()
+	set, err := epollset.New[lightConn]()
 	if err != nil {
 		return nil, fmt.Errorf("light read poller: %w", err)
 	}

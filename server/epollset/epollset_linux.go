@@ -21,20 +21,11 @@ const edgeTriggered = 1 << 31
 type key struct{ slot, gen int32 }
 
 // Set is an edge-triggered epoll set of sockets, each with a value of type
-// T. Its methods may be called from any goroutine; Wait from one at a time.
+// T. Its methods may be called from any goroutine; Poll and PollFor from one
+// at a time.
 type Set[T any] struct {
 	fd     int
-	file   *os.File // the set, in Go's network poller; nil for an unparked set
-	rc     syscall.RawConn
-	closed atomic.Bool // an unparked set's Close ran: its fd is closed
-
-	// Wait's state, bound once so that a wait allocates nothing; only
-	// the goroutine in Wait touches it.
-	waitFn func(uintptr) bool
-	events []syscall.EpollEvent
-	empty  func()
-	n      int
-	werr   error
+	closed atomic.Bool // Close ran: fd is closed
 
 	mu    sync.Mutex
 	slots []entry[T]
@@ -48,39 +39,10 @@ type entry[T any] struct {
 	gen int32
 }
 
-// New makes an empty Set.
+// New makes an empty Set: a plain epoll descriptor, not in Go's network
+// poller, so that its sockets' events wake no thread and wait for the
+// caller's next Poll.
 func New[T any]() (*Set[T], error) {
-	fd, err := syscall.EpollCreate1(syscall.EPOLL_CLOEXEC)
-	if err != nil {
-		return nil, fmt.Errorf("epoll_create1: %w", err)
-	}
-	if err := syscall.SetNonblock(fd, true); err != nil {
-		_ = syscall.Close(fd)
-		return nil, fmt.Errorf("epoll set non-blocking: %w", err)
-	}
-	file := os.NewFile(uintptr(fd), "epoll")
-	rc, err := file.SyscallConn()
-	if err != nil {
-		_ = file.Close()
-		return nil, fmt.Errorf("epoll set: %w", err)
-	}
-	s := &Set[T]{fd: fd, file: file, rc: rc, keys: make(map[*T]key)}
-	s.waitFn = s.wait
-	return s, nil
-}
-
-// ErrUnparked is the error of Wait and SetDeadline on a set made by
-// NewUnparked: such a set is not in Go's network poller, so nothing can
-// park on it; Poll it instead.
-var ErrUnparked = errors.New("epollset: an unparked set cannot be waited on; use Poll")
-
-// NewUnparked makes an empty Set that is not in Go's network poller: a
-// plain epoll descriptor, for a caller that polls it at its own pace (Poll)
-// instead of parking on it. A set in Go's poller is itself a descriptor in
-// the runtime's epoll set, so every event of every socket in it wakes the
-// runtime's poller; an unparked set's events wake no thread, and are there
-// for the caller's next Poll. Wait and SetDeadline return ErrUnparked.
-func NewUnparked[T any]() (*Set[T], error) {
 	fd, err := syscall.EpollCreate1(syscall.EPOLL_CLOEXEC)
 	if err != nil {
 		return nil, fmt.Errorf("epoll_create1: %w", err)
@@ -183,54 +145,15 @@ func (s *Set[T]) All(dst []*T) []*T {
 	return dst
 }
 
-// Wait fills events with what is ready, parking the goroutine in Go's
-// network poller until something is or the deadline (SetDeadline) passes,
-// and returns how many it filled. empty, if not nil, is called each time
-// the set is found with nothing ready, before the goroutine parks. At the
-// deadline the error is os.ErrDeadlineExceeded. On a set made by
-// NewUnparked it returns ErrUnparked.
-func (s *Set[T]) Wait(events []syscall.EpollEvent, empty func()) (int, error) {
-	if s.file == nil {
-		return 0, ErrUnparked
-	}
-	s.events, s.empty, s.n, s.werr = events, empty, 0, nil
-	err := s.rc.Read(s.waitFn)
-	n, werr := s.n, s.werr
-	s.events, s.empty = nil, nil
-	switch {
-	case err != nil && werr != nil:
-		return 0, errors.Join(err, werr)
-	case err != nil:
-		return 0, err
-	case werr != nil:
-		return 0, fmt.Errorf("epoll_wait: %w", werr)
-	}
-	return n, nil
-}
-
-// wait is Wait's callback of Go's poller: it reports whether the set has
-// something ready, calling empty when it has not.
-func (s *Set[T]) wait(fd uintptr) bool {
-	s.n, s.werr = syscall.EpollWait(int(fd), s.events, 0)
-	if s.werr == syscall.EINTR {
-		s.n, s.werr = 0, nil
-	}
-	if s.n == 0 && s.werr == nil && s.empty != nil {
-		s.empty()
-	}
-	return s.n > 0 || s.werr != nil // nothing ready: Go's poller waits for the set
-}
-
 // Poll fills events with what is ready now, without waiting, and returns
-// how many it filled: epoll_wait with a timeout of 0, on either kind of
-// set. An interrupted call reports nothing ready. One goroutine at a time
-// polls, and not while another is in Wait.
+// how many it filled: epoll_wait with a timeout of 0. An interrupted call
+// reports nothing ready. One goroutine at a time polls.
 func (s *Set[T]) Poll(events []syscall.EpollEvent) (int, error) { return s.PollFor(events, 0) }
 
 // PollFor is Poll that waits up to timeout (rounded up to milliseconds;
 // negative: without end) for something to be ready, in epoll_wait: the
 // calling goroutine's thread sleeps in the kernel meanwhile, outside Go's
-// network poller, which is what an unparked set is for.
+// network poller.
 func (s *Set[T]) PollFor(events []syscall.EpollEvent, timeout time.Duration) (int, error) {
 	ms := -1
 	if timeout >= 0 {
@@ -246,22 +169,9 @@ func (s *Set[T]) PollFor(events []syscall.EpollEvent, timeout time.Duration) (in
 	return n, nil
 }
 
-// SetDeadline sets when Wait returns os.ErrDeadlineExceeded if nothing is
-// ready by then; the zero time waits without end. On a set made by
-// NewUnparked it returns ErrUnparked.
-func (s *Set[T]) SetDeadline(t time.Time) error {
-	if s.file == nil {
-		return ErrUnparked
-	}
-	return s.file.SetReadDeadline(t)
-}
-
 // Close closes the set; the sockets in it are not closed. A second Close
 // returns an error and closes nothing.
 func (s *Set[T]) Close() error {
-	if s.file != nil {
-		return s.file.Close()
-	}
 	if s.closed.Swap(true) {
 		return fmt.Errorf("epollset: close: %w", os.ErrClosed)
 	}

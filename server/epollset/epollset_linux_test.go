@@ -45,11 +45,11 @@ func add[T any](t *testing.T, s *Set[T], v *T, c *net.TCPConn) {
 	}
 }
 
-// TestWaitNamesTheSocketWithBytes: of the sockets in a set, Wait reports
+// TestPollNamesTheSocketWithBytes: of the sockets in a set, PollFor reports
 // the one whose peer wrote, Lookup gives its value, and after it was read
 // empty nothing more is reported until new bytes come; a removed socket's
 // events no longer name its value, even once its slot is used again.
-func TestWaitNamesTheSocketWithBytes(t *testing.T) {
+func TestPollNamesTheSocketWithBytes(t *testing.T) {
 	s, err := New[string]()
 	if err != nil {
 		t.Fatal(err)
@@ -63,12 +63,9 @@ func TestWaitNamesTheSocketWithBytes(t *testing.T) {
 	events := make([]syscall.EpollEvent, 8)
 	wait := func(want string) {
 		t.Helper()
-		if err := s.SetDeadline(time.Now().Add(testwait.Default)); err != nil {
-			t.Fatal(err)
-		}
-		n, err := s.Wait(events, nil)
+		n, err := s.PollFor(events, testwait.Default)
 		if err != nil || n != 1 {
-			t.Fatalf("Wait: %d events, %v; want one", n, err)
+			t.Fatalf("PollFor: %d events, %v; want one", n, err)
 		}
 		if v := s.Lookup(events[0]); v == nil || *v != want {
 			t.Fatalf("the event names %v, want %q", v, want)
@@ -83,14 +80,9 @@ func TestWaitNamesTheSocketWithBytes(t *testing.T) {
 		t.Fatalf("read %d, %v", n, err)
 	}
 
-	// Nothing new: the deadline passes, having found the set empty.
-	empties := 0
-	_ = s.SetDeadline(time.Now().Add(50 * time.Millisecond))
-	if n, err := s.Wait(events, func() { empties++ }); !errors.Is(err, os.ErrDeadlineExceeded) || n != 0 {
-		t.Fatalf("Wait with nothing ready: %d events, %v; want the deadline", n, err)
-	}
-	if empties == 0 {
-		t.Error("empty was not called while nothing was ready")
+	// Nothing new: the timeout passes with nothing reported.
+	if n, err := s.PollFor(events, 50*time.Millisecond); err != nil || n != 0 {
+		t.Fatalf("PollFor with nothing ready: %d events, %v; want none at the timeout", n, err)
 	}
 
 	if _, err := pa.Write([]byte("y")); err != nil {
@@ -119,9 +111,9 @@ func TestWaitNamesTheSocketWithBytes(t *testing.T) {
 	}
 }
 
-// TestWaitAllocatesNothing: a poller waits thousands of times a second,
-// for bytes and for its deadline.
-func TestWaitAllocatesNothing(t *testing.T) {
+// TestPollAllocatesNothing: a poller looks thousands of times a second,
+// finding bytes or nothing.
+func TestPollAllocatesNothing(t *testing.T) {
 	s, err := New[string]()
 	if err != nil {
 		t.Fatal(err)
@@ -131,41 +123,37 @@ func TestWaitAllocatesNothing(t *testing.T) {
 	c, peer := pair(t)
 	add(t, s, &v, c)
 	events := make([]syscall.EpollEvent, 4)
-	empty := func() {}
 	one := []byte("x")
-	_ = s.SetDeadline(time.Now().Add(testwait.Default))
 	ready := testing.AllocsPerRun(100, func() {
 		if _, err := peer.Write(one); err != nil {
 			t.Fatal(err)
 		}
-		if n, err := s.Wait(events, empty); n != 1 || err != nil {
-			t.Fatalf("Wait: %d, %v", n, err)
+		if n, err := s.PollFor(events, testwait.Default); n != 1 || err != nil {
+			t.Fatalf("PollFor: %d, %v", n, err)
 		}
 	})
-	_ = s.SetDeadline(time.Now())
-	late := testing.AllocsPerRun(100, func() {
-		if _, err := s.Wait(events, empty); !errors.Is(err, os.ErrDeadlineExceeded) {
-			t.Fatalf("Wait past the deadline: %v", err)
+	nothing := testing.AllocsPerRun(100, func() {
+		if n, err := s.Poll(events); n != 0 || err != nil {
+			t.Fatalf("Poll with nothing new: %d, %v", n, err)
 		}
 	})
-	if ready != 0 || late != 0 {
-		t.Errorf("allocations per Wait: %.1f with bytes, %.1f past the deadline; want 0", ready, late)
+	if ready != 0 || nothing != 0 {
+		t.Errorf("allocations per look: %.1f with bytes, %.1f with nothing; want 0", ready, nothing)
 	}
 }
 
-// TestUnparkedPoll: an unparked set's Poll reports the socket whose peer
-// wrote, added by its descriptor, and nothing once it was read empty,
-// without waiting; Wait and SetDeadline on it say it cannot be waited on,
-// and Close closes its descriptor once.
-func TestUnparkedPoll(t *testing.T) {
-	s, err := NewUnparked[string]()
+// TestPollOwnedDescriptor: Poll reports the socket whose peer wrote, added
+// by its descriptor, and nothing once it was read empty, without waiting;
+// PollFor waits for bytes; Close closes the set's descriptor once.
+func TestPollOwnedDescriptor(t *testing.T) {
+	s, err := New[string]()
 	if err != nil {
 		t.Fatal(err)
 	}
 	a, b := "a", "b"
 	ca, _ := pair(t)
 	cb, pb := pair(t)
-	add(t, s, &a, ca) // a RawConn, as a parked set takes
+	add(t, s, &a, ca) // by its RawConn
 	rc, err := cb.SyscallConn()
 	if err != nil {
 		t.Fatal(err)
@@ -218,12 +206,6 @@ func TestUnparkedPoll(t *testing.T) {
 		t.Fatalf("read %d, %v", n, err)
 	}
 
-	if _, err := s.Wait(events, nil); !errors.Is(err, ErrUnparked) {
-		t.Errorf("Wait on an unparked set: %v, want ErrUnparked", err)
-	}
-	if err := s.SetDeadline(time.Now()); !errors.Is(err, ErrUnparked) {
-		t.Errorf("SetDeadline on an unparked set: %v, want ErrUnparked", err)
-	}
 	epfd := s.Fd()
 	if err := s.Close(); err != nil {
 		t.Fatalf("Close: %v", err)

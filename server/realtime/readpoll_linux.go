@@ -3,10 +3,8 @@
 package realtime
 
 import (
-	"errors"
 	"fmt"
 	"net"
-	"os"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -137,7 +135,7 @@ type polled struct {
 
 // newReadPoller makes an epoll set and starts its goroutine.
 func newReadPoller(m *Manager) (*readPoller, error) {
-	set, err := epollset.NewUnparked[polled]()
+	set, err := epollset.New[polled]()
 	if err != nil {
 		return nil, fmt.Errorf("read poller: %w", err)
 	}
@@ -272,10 +270,7 @@ func (p *readPoller) run() {
 			n, err = p.wait(nextSweep)
 			look = time.Now()
 		}
-		switch {
-		case errors.Is(err, os.ErrDeadlineExceeded):
-			n = 0
-		case err != nil:
+		if err != nil {
 			p.m.log.Error("realtime: read poller stopped", "err", err)
 			p.handBackAll()
 			return
