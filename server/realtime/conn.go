@@ -42,10 +42,9 @@ type client struct {
 	// the room's goroutine touches it.
 	frameCap int
 	rtt      atomic.Uint32 // milliseconds, 0 when unknown
-	// out is the queue of messages to write (writer.go); free holds tick
-	// frame buffers written and ready for reuse by the fan-out.
-	out  outbox
-	free chan []byte
+	// out is the queue of messages to write (writer.go), and the tick frame
+	// buffers written and ready for reuse by the fan-out.
+	out outbox
 	// sock is the socket gws holds, with the connection's write lock; raw
 	// is its descriptor for the fast path, nil when there is none.
 	sock *sockConn
@@ -87,7 +86,7 @@ func newClient(m *Manager, conn *gws.Conn, addr string) *client {
 	c := &client{m: m, conn: conn, addr: addr, opened: time.Now()}
 	n := m.opts.MaxInFlight + 1
 	c.out.q = make([]outMsg, n+1) // the frames, and a message besides
-	c.free = make(chan []byte, n)
+	c.out.spare = make([][]byte, 0, n)
 	c.drainFn, c.drainLockedFn = c.drain, c.drainLocked
 	c.lastRecv.Store(c.opened.UnixNano())
 	c.followReq.Store(noFollowRequest)

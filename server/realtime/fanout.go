@@ -120,15 +120,20 @@ func (r *room) sendFrame(p *player, c *client, now time.Time) {
 // the largest frame's buffer so far, so that encoding does not grow it
 // step by step.
 func (c *client) frameBuf() []byte {
-	select {
-	case buf := <-c.free:
-		return buf[:0]
-	default:
-		if c.frameCap == 0 {
-			return nil
-		}
-		return make([]byte, 0, c.frameCap)
+	o := &c.out
+	o.mu.Lock()
+	if k := len(o.spare); k > 0 {
+		buf := o.spare[k-1]
+		o.spare[k-1] = nil
+		o.spare = o.spare[:k-1]
+		o.mu.Unlock()
+		return buf
 	}
+	o.mu.Unlock()
+	if c.frameCap == 0 {
+		return nil
+	}
+	return make([]byte, 0, c.frameCap)
 }
 
 // queueFrame queues buf, c's tick frame, for writing, and reports whether

@@ -57,10 +57,8 @@ func (o *ownedFD) writeSome(b []byte) (int, error) {
 	}
 	n := 0
 	for n < len(b) {
-		k, err := syscall.Write(o.fd, b[n:])
+		k, err := sendNow(o.fd, b[n:])
 		switch {
-		case err == syscall.EINTR:
-			continue
 		case err == syscall.EAGAIN:
 			return n, nil
 		case err != nil:
@@ -71,6 +69,18 @@ func (o *ownedFD) writeSome(b []byte) (int, error) {
 		n += k
 	}
 	return n, nil
+}
+
+// recv reads what the socket holds into b without waiting (recvNow):
+// syscall.EAGAIN when it holds nothing, net.ErrClosed once o was closed.
+func (o *ownedFD) recv(b []byte) (int, error) {
+	fd, err := o.rlock()
+	if err != nil {
+		return 0, err
+	}
+	n, err := recvNow(int(fd), b)
+	o.mu.RUnlock()
+	return n, err
 }
 
 // dup returns a new descriptor of the socket, close-on-exec.

@@ -96,12 +96,8 @@ type readPoller struct {
 	// Only the poller's goroutine touches these.
 	events []syscall.EpollEvent
 	buf    [2 * readBufferSize]byte // a connection's bytes while they are handled
-	cur    *polled                  // whose socket readFn reads
-	n      int                      // what readFn read
-	err    error
-	readFn func(uintptr) // readOnce, bound once so that a read allocates nothing
-	swept  []*polled     // sweep's list of the connections held, reused
-	done   chan struct{} // closed when run has returned
+	swept  []*polled                // sweep's list of the connections held, reused
+	done   chan struct{}            // closed when run has returned
 }
 
 // requestKind is what another goroutine asks of the poller about a connection.
@@ -121,7 +117,8 @@ type request struct {
 // touches the fields after gen.
 type polled struct {
 	poller *readPoller
-	c      *client // its socket is c.raw
+	c      *client  // its socket is c.raw
+	own    *ownedFD // the socket the poller took, which it reads: c.raw's own
 
 	rest []byte // the start of a frame not whole yet, or (held) frames not handled
 	held bool   // rest holds what came after a message handled off the poller
@@ -151,7 +148,6 @@ func newReadPoller(m *Manager) (*readPoller, error) {
 		return nil, fmt.Errorf("read poller: watch eventfd: %w", err)
 	}
 	p := &readPoller{m: m, set: set, wake: int(wfd), events: make([]syscall.EpollEvent, pollEvents), done: make(chan struct{})}
-	p.readFn = p.readOnce
 	go p.run()
 	return p, nil
 }
@@ -175,7 +171,7 @@ func (p *readPoller) add(c *client, h handler) bool {
 		p.m.log.Debug("realtime: socket not taken", "addr", c.addr, "err", err)
 		return false
 	}
-	pc := &polled{poller: p, c: c}
+	pc := &polled{poller: p, c: c, own: raw.own.Load()}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.closed {
@@ -412,18 +408,6 @@ func (p *readPoller) handBackAll() {
 	}
 }
 
-// readOnce is the callback of a read: one read(2) of p.cur's socket into
-// the free part of p.buf.
-func (p *readPoller) readOnce(fd uintptr) {
-	have := len(p.cur.rest)
-	for {
-		p.n, p.err = syscall.Read(int(fd), p.buf[have:])
-		if p.err != syscall.EINTR {
-			return
-		}
-	}
-}
-
 // readConn reads what pc's socket holds and handles the whole messages in
 // it, until a read leaves the socket empty, pc is busy or gone.
 func (p *readPoller) readConn(pc *polled) {
@@ -436,15 +420,11 @@ func (p *readPoller) readConn(pc *polled) {
 			}
 			continue
 		}
-		p.cur = pc
-		if err := pc.c.raw.Control(p.readFn); err != nil {
-			p.cur = nil
+		n, err := pc.own.recv(p.buf[have:])
+		switch {
+		case err == net.ErrClosed:
 			p.handBack(pc) // closed: gws's read sees it too
 			return
-		}
-		p.cur = nil
-		n, err := p.n, p.err
-		switch {
 		case err == syscall.EAGAIN:
 			return
 		case err != nil || n == 0:

@@ -75,6 +75,9 @@ type outbox struct {
 	// sent is how many bytes of the first message's frame, header
 	// included, are on the socket. Only the owner touches it.
 	sent int
+	// spare holds tick frame buffers written and ready for the fan-out to
+	// encode into again (client.frameBuf), at most as many as its capacity.
+	spare [][]byte
 }
 
 // sockConn is the connection gws reads and writes through: its writes take
@@ -338,22 +341,22 @@ func (c *client) written(m outMsg) {
 	o.q[o.head] = outMsg{}
 	o.head = (o.head + 1) % len(o.q)
 	o.n--
+	if m.kind == msgFrame && len(o.spare) < cap(o.spare) {
+		o.spare = append(o.spare, m.data[:0])
+	}
 	o.mu.Unlock()
 	o.sent = 0
 	c.done(m, true)
 }
 
-// done ends m's life: written (ok) or dropped.
+// done ends m's life: written (ok) or dropped. A frame's buffer was made
+// spare by written, if it was written.
 func (c *client) done(m outMsg, ok bool) {
 	switch m.kind {
 	case msgFrame:
 		if ok {
 			c.m.opts.Observer.MessageSent(len(m.data))
 			c.sentBytes.Add(int64(len(m.data)))
-		}
-		select {
-		case c.free <- m.data[:0]:
-		default:
 		}
 		c.inflight.Add(-1)
 	case msgOther:
