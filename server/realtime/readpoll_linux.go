@@ -49,7 +49,10 @@ import (
 // looks every pollSweep) and as said above; the poller never holds one
 // whose ReadLoop runs.
 
-// pollEvents is how many readiness events the poller takes per epoll_wait.
+// pollEvents is how many readiness events a poller's first epoll_wait of a
+// look takes. A look that fills them takes the rest at once, in room it
+// grows for them (more): a look takes every socket that is ready, so that the
+// pass after it reads all of them and the poller is caught up when it ends.
 const pollEvents = 256
 
 // passYield is how many ready sockets a poller reads before it yields its P
@@ -242,24 +245,25 @@ func (p *readPoller) run() {
 	nextSweep := time.Now().Add(pollSweep)
 	pace := p.m.opts.ReadPace
 	paced := false     // a recent look found bytes: look again a pace after the last, without parking
-	full := false      // the last look filled p.events: more may be ready already
 	empty := 0         // looks in a row that found nothing while paced
 	var look time.Time // when the last look began
 	for {
 		var n int
 		var err error
 		if paced {
-			if d := pace - time.Since(look); d > 0 && !full {
+			if d := pace - time.Since(look); d > 0 {
 				time.Sleep(d)
 			}
 			look = time.Now()
 			if n, err = p.set.Poll(p.events); n == 0 && err == nil {
 				p.caughtUp()
-				full = false // the next look waits its pace
 				if empty++; empty >= idleLooks {
 					paced = false // nothing came for a while: wait for bytes
 				}
 				continue
+			}
+			if err == nil {
+				n, err = p.more(n)
 			}
 			empty = 0
 		} else {
@@ -271,7 +275,7 @@ func (p *readPoller) run() {
 			p.handBackAll()
 			return
 		}
-		paced, full = n > 0 && pace > 0, n == len(p.events)
+		paced = n > 0 && pace > 0
 		if n > 0 && p.busySince.Load() == 0 {
 			p.busySince.Store(time.Now().UnixNano())
 		}
@@ -296,7 +300,7 @@ func (p *readPoller) run() {
 				p.readConn(pc)
 			}
 		}
-		if paced && !full {
+		if paced {
 			// Every socket ready at the look is read: caught up, as a
 			// wait that finds the set empty would say.
 			p.caughtUp()
@@ -341,16 +345,46 @@ func (p *readPoller) run() {
 // spell ends (caughtUp), and the poller's thread sleeps in epoll_wait (the
 // set is not in Go's poller: see ownsock_unix.go).
 func (p *readPoller) wait(next time.Time) (int, error) {
-	if n, err := p.set.Poll(p.events); n > 0 || err != nil {
+	n, err := p.set.Poll(p.events)
+	if n == 0 && err == nil {
+		p.caughtUp()
+		n, err = p.set.PollFor(p.events, max(time.Until(next), 0))
+	}
+	if err != nil {
 		return n, err
 	}
-	p.caughtUp()
-	return p.set.PollFor(p.events, max(time.Until(next), 0))
+	return p.more(n)
+}
+
+// more completes a look whose epoll_wait filled p.events with n events: it
+// takes the rest of what is ready, in p.events grown for it, and returns how
+// many events the look took in all. p.events keeps its size after, so that
+// a poller with thousands of sockets ready at once grows it a few times, and
+// then takes them with one call a look.
+//
+// A look that took only the first pollEvents sockets would leave the others
+// ready for the next: the poller would not be caught up after its pass, and
+// with a few thousand players sending 15 inputs a second (a few hundred
+// ready every few milliseconds) it would count as behind (pollBehind) while
+// every input was read within a few milliseconds, turning a node that
+// keeps up full (docs/performance.md).
+func (p *readPoller) more(n int) (int, error) {
+	for n == len(p.events) {
+		p.events = append(p.events, make([]syscall.EpollEvent, len(p.events))...)
+		k, err := p.set.Poll(p.events[n:])
+		n += k
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // pollBehind is how long a read poller may go without emptying its set
 // before it counts as behind (see Manager.readsBehind): one that keeps up
-// empties it within a few milliseconds of waking, every time.
+// empties it within a few milliseconds of waking, every time. A look takes
+// every ready socket (more), so a spell is one pass: the inputs ready when it
+// began waited at most that long, besides the pace.
 const pollBehind = 100 * time.Millisecond
 
 // caughtUp notes that the poller found its set empty: its busy spell, if
