@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"net"
+	"runtime"
 	"syscall"
 	"testing"
+	"time"
+
+	"github.com/tickarena/tickarena/internal/testwait"
 )
 
 // TestSendNowRecvNow: the fast path's send and the read poller's recv on a
@@ -61,34 +65,31 @@ func TestSendNowRecvNow(t *testing.T) {
 	}
 	read := 0
 	for {
-		n, err := recvNow(in, big)
-		if errors.Is(err, syscall.EAGAIN) {
-			continue
-		}
-		if err != nil {
-			t.Fatalf("recv after %d bytes: %v", read, err)
-		}
-		if n == 0 {
+		got := waitRecv(t, in, big)
+		if len(got) == 0 {
 			break
 		}
-		read += n
+		read += len(got)
 	}
 	if read != total {
 		t.Fatalf("read %d bytes before the end of the stream, want the %d sent", read, total)
 	}
 }
 
-// waitRecv reads from fd until something arrives.
+// waitRecv reads from fd until something arrives, or the end of the
+// stream (nothing), failing the test if neither comes in time.
 func waitRecv(t *testing.T, fd int, buf []byte) []byte {
 	t.Helper()
+	deadline := time.Now().Add(testwait.Default)
 	for {
 		n, err := recvNow(fd, buf)
-		if errors.Is(err, syscall.EAGAIN) {
-			continue
+		switch {
+		case errors.Is(err, syscall.EAGAIN) && time.Now().Before(deadline):
+			runtime.Gosched()
+		case err != nil:
+			t.Fatalf("recv: %v", err)
+		default:
+			return buf[:n]
 		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		return buf[:n]
 	}
 }

@@ -6,30 +6,24 @@ import "syscall"
 
 // sendNow writes b to the non-blocking socket fd with one write(2);
 // syscall.EAGAIN when its send buffer is full (see sockio_linux.go).
-func sendNow(fd int, b []byte) (int, error) {
-	for {
-		n, err := syscall.Write(fd, b)
-		if err == syscall.EINTR {
-			continue
-		}
-		if err != nil {
-			return 0, err
-		}
-		return n, nil
-	}
-}
+func sendNow(fd int, b []byte) (int, error) { return sockCall(syscall.Write, fd, b) }
 
 // recvNow reads what the non-blocking socket fd holds into b with one
 // read(2); syscall.EAGAIN when it holds nothing.
-func recvNow(fd int, b []byte) (int, error) {
+func recvNow(fd int, b []byte) (int, error) { return sockCall(syscall.Read, fd, b) }
+
+// sockCall makes the system call call on fd with b, again when a signal
+// interrupted it.
+func sockCall(call func(int, []byte) (int, error), fd int, b []byte) (int, error) {
 	for {
-		n, err := syscall.Read(fd, b)
-		if err == syscall.EINTR {
+		n, err := call(fd, b)
+		switch err {
+		case nil:
+			return n, nil
+		case syscall.EINTR:
 			continue
-		}
-		if err != nil {
+		default:
 			return 0, err
 		}
-		return n, nil
 	}
 }
